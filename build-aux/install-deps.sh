@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs everything Mailpeek needs to build, run its demo and run its whole test suite
+# on Debian 12 / Ubuntu. Needs root (or sudo).
+set -eu
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends \
+  build-essential pkg-config meson ninja-build gettext python3 \
+  libglib2.0-dev libglib2.0-dev-bin libssl-dev libgmime-3.0-dev libsecret-1-dev \
+  libgtk-4-dev libadwaita-1-dev libnotify-dev \
+  dovecot-core dovecot-pop3d openssl ca-certificates \
+  xvfb xauth imagemagick dbus dbus-x11 gnome-keyring libsecret-tools \
+  desktop-file-utils appstream flatpak-builder locales \
+  clang libclang-rt-14-dev valgrind \
+  adwaita-icon-theme fonts-dejavu-core
