@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Runs `meson install --destdir` into a temporary directory and checks that the
+installed tree holds everything a distribution package needs."""
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+build_root, prefix, datadir, bindir, mandir, localedir, app_id, cli, gui = sys.argv[1:10]
+linguas = sys.argv[10:]
+
+with tempfile.TemporaryDirectory(prefix='mp-install-') as dest:
+    env = dict(os.environ)
+    env.pop('DESTDIR', None)
+    proc = subprocess.run(['meson', 'install', '--no-rebuild', '--quiet', '-C', build_root,
+                           '--destdir', dest],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    if proc.returncode != 0:
+        print(proc.stdout)
+        print(f'meson install failed with {proc.returncode}')
+        sys.exit(1)
+
+    def inst(path):
+        # Absolute install dirs are re-rooted under DESTDIR.
+        return pathlib.Path(dest + path)
+
+    expected = [
+        (datadir, f'applications/{app_id}.desktop'),
+        (datadir, f'metainfo/{app_id}.metainfo.xml'),
+        (datadir, f'dbus-1/services/{app_id}.service'),
+        (datadir, f'glib-2.0/schemas/{app_id}.gschema.xml'),
+        (datadir, f'icons/hicolor/scalable/apps/{app_id}.svg'),
+        (datadir, f'icons/hicolor/symbolic/apps/{app_id}-symbolic.svg'),
+        (datadir, f'icons/hicolor/symbolic/apps/{app_id}-new-symbolic.svg'),
+        (datadir, f'mailpeek/{app_id}-autostart.desktop'),
+        (mandir, 'man1/mailpeek-cli.1'),
+    ]
+    if cli == 'true':
+        expected.append((bindir, 'mailpeek-cli'))
+    else:
+        print('note: mailpeek-cli is not defined in this configuration')
+    if gui == 'true':
+        expected.append((bindir, 'mailpeek'))
+    for lang in linguas:
+        expected.append((localedir, f'{lang}/LC_MESSAGES/mailpeek.mo'))
+
+    missing = 0
+    for base, rel in expected:
+        path = inst(base) / rel
+        if path.is_file() and path.stat().st_size > 0:
+            print(f'ok       {base}/{rel}')
+        else:
+            print(f'MISSING  {base}/{rel}')
+            missing += 1
+    for base, rel in expected:
+        if base == bindir:
+            path = inst(base) / rel
+            if path.is_file() and not os.access(path, os.X_OK):
+                print(f'not executable: {path}')
+                missing += 1
+
+    service = inst(datadir) / f'dbus-1/services/{app_id}.service'
+    if service.is_file():
+        text = service.read_text()
+        if f'Name={app_id}' not in text or f'Exec={bindir}/mailpeek' not in text:
+            print('D-Bus service file does not name the app id and the installed binary:')
+            print(text)
+            missing += 1
+    sys.exit(1 if missing else 0)
