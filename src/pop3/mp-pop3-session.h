@@ -1,0 +1,127 @@
+/* mp-pop3-session.h — one POP3 session (blocking API for worker threads)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "mp-pop3-error.h"
+#include "mp-pop3-options.h"
+
+G_BEGIN_DECLS
+
+/* One message of a scan: LIST and UIDL merged by number. */
+typedef struct {
+  guint    number;   /* valid only within this session */
+  guint64  size;     /* octets as the server counts them (LIST) */
+  char    *uidl;     /* owned; NULL if the server has no UIDL */
+} MpPop3Entry;
+
+void mp_pop3_entry_free (MpPop3Entry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpPop3Entry, mp_pop3_entry_free)
+
+/* Receives one TOP/RETR body (dot-unstuffed, CRLF line ends as on the wire).
+ * @body is NULL when the server answered -ERR for that message (e.g. it was
+ * deleted by another client); the batch continues. Called on the worker. */
+typedef void (*MpPop3BodyFunc) (guint    number,
+                                GBytes  *body,
+                                gpointer user_data);
+
+#define MP_TYPE_POP3_SESSION (mp_pop3_session_get_type ())
+G_DECLARE_FINAL_TYPE (MpPop3Session, mp_pop3_session, MP, POP3_SESSION, GObject)
+
+/* All _sync calls block: run them on a worker thread, one at a time per
+ * session. Cancelling @cancellable from any thread makes the pending call
+ * return G_IO_ERROR_CANCELLED within 100 ms; the session is then closed.
+ * After any transport/protocol error the session is closed too (the calls
+ * then fail with MP_POP3_ERROR_CLOSED). A -ERR reply leaves it usable. */
+
+MpPop3Session       *mp_pop3_session_new              (const MpPop3Options *options);
+
+/* connect → greeting → CAPA → [STLS → CAPA] → UTF8 (if offered) → auth → CAPA */
+gboolean             mp_pop3_session_connect_sync     (MpPop3Session  *self,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+
+const MpPop3Options *mp_pop3_session_get_options      (MpPop3Session  *self);
+/* NULL-terminated, upper-cased capability lines ("TOP", "SASL PLAIN LOGIN") */
+const char * const  *mp_pop3_session_get_capabilities (MpPop3Session  *self);
+/* Matches the first word of a capability line, case-insensitively. */
+gboolean             mp_pop3_session_has_capability   (MpPop3Session  *self,
+                                                       const char     *name);
+/* Text of the greeting after "+OK " (may be ""), NULL before connect. */
+const char          *mp_pop3_session_get_greeting     (MpPop3Session  *self);
+gboolean             mp_pop3_session_is_connected     (MpPop3Session  *self);
+gboolean             mp_pop3_session_is_encrypted     (MpPop3Session  *self);
+gboolean             mp_pop3_session_is_pipelining    (MpPop3Session  *self);
+/* Mechanism actually used by the last successful login. */
+MpPop3AuthMethod     mp_pop3_session_get_auth_method  (MpPop3Session  *self);
+/* Lower-case hex SHA-256 of the peer's DER certificate (no colons): after a
+ * TLS handshake, and after a failed verification. NULL when none was seen. */
+char                *mp_pop3_session_dup_peer_fingerprint (MpPop3Session *self);
+
+gboolean             mp_pop3_session_stat_sync        (MpPop3Session  *self,
+                                                       guint          *count,
+                                                       guint64        *size,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+/* LIST and UIDL merged → GPtrArray of MpPop3Entry (element free func set). */
+GPtrArray           *mp_pop3_session_scan_sync        (MpPop3Session  *self,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+/* LIST n / UIDL n */
+gboolean             mp_pop3_session_list_one_sync    (MpPop3Session  *self,
+                                                       guint           number,
+                                                       guint64        *size,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+char                *mp_pop3_session_uidl_one_sync    (MpPop3Session  *self,
+                                                       guint           number,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+GBytes              *mp_pop3_session_top_sync         (MpPop3Session  *self,
+                                                       guint           number,
+                                                       guint           lines,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+/* TOP n lines for each number, pipelined when the server allows; @func gets
+ * each body in order. FALSE only on transport/protocol errors. */
+gboolean             mp_pop3_session_top_many_sync    (MpPop3Session  *self,
+                                                       const guint    *numbers,
+                                                       gsize           n_numbers,
+                                                       guint           lines,
+                                                       MpPop3BodyFunc  func,
+                                                       gpointer        user_data,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+GBytes              *mp_pop3_session_retr_sync        (MpPop3Session  *self,
+                                                       guint           number,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+gboolean             mp_pop3_session_dele_sync        (MpPop3Session  *self,
+                                                       guint           number,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+/* All DELEs are sent (pipelined when possible); FALSE if any was refused
+ * (error of the first refusal) — call rset_sync or close to abandon them. */
+gboolean             mp_pop3_session_dele_many_sync   (MpPop3Session  *self,
+                                                       const guint    *numbers,
+                                                       gsize           n_numbers,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+gboolean             mp_pop3_session_rset_sync        (MpPop3Session  *self,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+gboolean             mp_pop3_session_noop_sync        (MpPop3Session  *self,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+/* TRUE only on QUIT's +OK — the only moment deletions are committed. The
+ * session is closed afterwards either way. */
+gboolean             mp_pop3_session_quit_sync        (MpPop3Session  *self,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+/* Drop the connection without QUIT: pending deletions are not committed. */
+void                 mp_pop3_session_close            (MpPop3Session  *self);
+
+G_END_DECLS

@@ -1,0 +1,4 @@
+/* mp-pop3-trace.c — placeholder, implemented next */
+#include "mp-pop3-session.h"
+#include "mp-pop3-transport.h"
+#include "mp-pop3-url.h"

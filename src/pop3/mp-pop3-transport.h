@@ -1,0 +1,68 @@
+/* mp-pop3-transport.h — byte transports under the session
+ *
+ * A transport is a small vtable so the engine can run over a TCP socket,
+ * OpenSSL on that socket, or an in-memory buffer (tests, fuzzing).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "mp-pop3-options.h"
+
+G_BEGIN_DECLS
+
+typedef struct _MpPop3Transport MpPop3Transport;
+typedef struct _MpPop3Session   MpPop3Session;
+
+/* Result of a non-blocking read/write. */
+typedef enum {
+  MP_POP3_IO_OK,          /* *done > 0 bytes moved */
+  MP_POP3_IO_EOF,         /* peer closed (read only) */
+  MP_POP3_IO_WANT_READ,   /* poll fd for POLLIN and retry */
+  MP_POP3_IO_WANT_WRITE,  /* poll fd for POLLOUT and retry */
+  MP_POP3_IO_ERROR,       /* *error set */
+} MpPop3IoStatus;
+
+typedef struct {
+  MpPop3IoStatus (*read)    (MpPop3Transport *t, guint8 *buf, gsize len,
+                             gsize *done, GError **error);
+  MpPop3IoStatus (*write)   (MpPop3Transport *t, const guint8 *buf, gsize len,
+                             gsize *done, GError **error);
+  /* bytes readable without touching the fd (e.g. SSL_pending) */
+  gsize          (*pending) (MpPop3Transport *t);
+  /* fd to poll(), or -1 when always ready (memory transport) */
+  int            (*get_fd)  (MpPop3Transport *t);
+  void           (*free)    (MpPop3Transport *t);
+} MpPop3TransportVTable;
+
+struct _MpPop3Transport {
+  const MpPop3TransportVTable *vtable;
+  gboolean                     encrypted;
+};
+
+void             mp_pop3_transport_free (MpPop3Transport *t);
+
+/* In-memory transport: reads return the server bytes @data (copied) in
+ * chunks of at most @chunk (0 = all at once) and then EOF; writes are
+ * collected and can be read back with mp_pop3_memory_transport_get_written().
+ * Use it with mp_pop3_session_new_for_transport() to drive the engine without
+ * a network: e.g. security NONE, allow_plaintext_password TRUE. */
+MpPop3Transport *mp_pop3_memory_transport_new (const guint8 *data,
+                                               gsize         len,
+                                               gsize         chunk);
+/* Pretend the channel is encrypted (so password policy allows PASS). */
+void             mp_pop3_memory_transport_set_encrypted (MpPop3Transport *t,
+                                                         gboolean         encrypted);
+/* New reference to everything the client wrote so far. */
+GBytes          *mp_pop3_memory_transport_dup_written (MpPop3Transport *t);
+
+/* Session over an already connected transport (takes ownership).
+ * connect_sync then starts at the greeting; STLS is impossible (the memory
+ * transport cannot do TLS: MP_POP3_ERROR_TLS), so use security NONE or
+ * STARTTLS_IF_AVAILABLE. */
+MpPop3Session   *mp_pop3_session_new_for_transport (const MpPop3Options *options,
+                                                    MpPop3Transport     *transport);
+
+G_END_DECLS
