@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Shared helpers for Mailpeek's C tests: the scripted fake POP3 server
+ * (tests/harness/fake-pop3.py), temporary HOME/XDG dirs and environment look-ups.
+ * GLib/GIO only.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct _MpTestFakeServer MpTestFakeServer;
+
+/* Starts fake-pop3.py with @script_text (see the script language in fake-pop3.py)
+ * and waits for its "PORT n" line.  Returns NULL (with a g_test_message) if the
+ * server could not be started.  */
+MpTestFakeServer *mp_test_fake_server_start     (const char  *script_text,
+                                                 guint16     *port_out);
+/* Same, with implicit TLS (--tls CERT KEY); @cert_file / @key_file are PEM files. */
+MpTestFakeServer *mp_test_fake_server_start_tls (const char  *script_text,
+                                                 const char  *cert_file,
+                                                 const char  *key_file,
+                                                 guint16     *port_out);
+guint16           mp_test_fake_server_get_port  (MpTestFakeServer *server);
+/* Waits (at most 45 s, then kills it) for the server to exit.  TRUE if the client's
+ * transcript matched the script; otherwise @error holds the server's complaint.
+ * Frees @server. */
+gboolean          mp_test_fake_server_finish    (MpTestFakeServer  *server,
+                                                 GError           **error);
+/* Kills the server if still running and frees it (for early exits). */
+void              mp_test_fake_server_free      (MpTestFakeServer *server);
+
+/* Path of fake-pop3.py (source tree). */
+const char       *mp_test_fake_server_script_path (void);
+
+/* Creates a fresh temp dir with home/, config/, state/, cache/, data/ and exports
+ * HOME, XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_CACHE_HOME, XDG_DATA_HOME, XDG_RUNTIME_DIR
+ * pointing into it.  Returns the temp dir (owned); remove it with mp_test_rm_rf(). */
+char             *mp_test_make_tmp_home         (void);
+/* Recursively removes @path (does not follow symlinks).  */
+void              mp_test_rm_rf                 (const char *path);
+
+/* Returns the value of @name, or calls g_test_skip() and returns NULL when it is
+ * unset or empty.  */
+const char       *mp_test_getenv_or_skip        (const char *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpTestFakeServer, mp_test_fake_server_free)
+
+G_END_DECLS
