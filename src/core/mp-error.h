@@ -16,6 +16,7 @@
  *   MP_ERROR_NOT_DELETED     delete: QUIT was not acknowledged, nothing was deleted
  *   MP_ERROR_INSECURE        plaintext password refused / STLS missing: change settings
  *   MP_ERROR_CONFIG          account settings or config file invalid
+ *   MP_ERROR_GONE            preview/delete: the message is no longer on the server
  *
  * MT-safe: all functions may be called from any thread.
  */
@@ -38,6 +39,7 @@ typedef enum {
   MP_ERROR_NOT_DELETED,
   MP_ERROR_INSECURE,
   MP_ERROR_CONFIG,
+  MP_ERROR_GONE,
 } MpErrorCode;
 
 GQuark      mp_error_quark            (void);

@@ -1,0 +1,139 @@
+/* mp-mailbox.h — one account's jobs, run on the shared worker pool
+ *
+ * One MpMailbox per account.  POP3 locks a mailbox for one session at a time, so
+ * the jobs of one mailbox run one after another (a serial queue); different
+ * mailboxes run in parallel on a shared pool of at most 4 worker threads.
+ *
+ * After a job the session stays open for the idle timeout (default 20 s) so a
+ * preview or a delete needs no new handshake; then QUIT.  A check always starts a
+ * fresh session (a POP3 session sees the mailbox as it was at login).
+ *
+ * Every job takes a GCancellable: cancelling it makes the job complete with
+ * G_IO_ERROR_CANCELLED within ~100 ms (even if still queued).  Callbacks run on
+ * the thread-default main context of the caller (the main thread), with owned data;
+ * a cancelled job delivers no progress and no result other than CANCELLED.
+ * Errors are MP_ERROR (see mp-error.h) or G_IO_ERROR_CANCELLED.
+ *
+ * The password comes from MpKeyring (looked up on the worker; MAILPEEK_TEST_PASSWORD
+ * overrides it in tests) unless mp_mailbox_set_password() gave one.  No password →
+ * MP_ERROR_NEEDS_PASSWORD.
+ *
+ * The "new" decision uses the account's MpSeenStore: a summary is is-new when its
+ * UIDL was never seen; after the check all current UIDLs are seen (store pruned to
+ * the server's list and saved).  The first check of a new account (store never
+ * written) marks nothing new.
+ *
+ * Public functions: main thread only.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "mp-account.h"
+#include "mp-message-summary.h"
+#include "mp-message-preview.h"
+#include "mp-pop3-options.h"
+
+G_BEGIN_DECLS
+
+#define MP_MAILBOX_DEFAULT_IDLE_TIMEOUT_MS 20000
+#define MP_MAILBOX_MAX_THREADS 4
+
+/* Outcome of a check (boxed). */
+typedef struct {
+  guint     n_messages;     /* on the server now */
+  guint64   total_size;     /* octets */
+  guint     n_fetched;      /* summaries delivered through the progress callback */
+  guint     n_new;          /* of those, flagged is-new */
+  char    **removed_uidls;  /* owned, NULL-terminated: known UIDLs gone from the server */
+  gboolean  first_check;    /* seen store was new: nothing was announced */
+  guint     login_delay;    /* server's LOGIN-DELAY capability in seconds, 0 if none */
+} MpCheckResult;
+
+#define MP_TYPE_CHECK_RESULT (mp_check_result_get_type ())
+GType          mp_check_result_get_type (void) G_GNUC_CONST;
+MpCheckResult *mp_check_result_copy     (const MpCheckResult *result);
+void           mp_check_result_free     (MpCheckResult       *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpCheckResult, mp_check_result_free)
+
+#define MP_TYPE_MAILBOX (mp_mailbox_get_type ())
+G_DECLARE_FINAL_TYPE (MpMailbox, mp_mailbox, MP, MAILBOX, GObject)
+
+/* Main thread; called with a batch of new summaries (MpMessageSummary, in server
+ * order) about every 50 ms, plus progress: @done of @total unknown messages
+ * fetched.  @summaries is freed after the call: ref what you keep.  May be called
+ * with an empty batch (progress only). */
+typedef void (*MpCheckProgressFunc) (MpMailbox *mailbox,
+                                     GPtrArray *summaries,
+                                     guint      done,
+                                     guint      total,
+                                     gpointer   user_data);
+
+MpMailbox     *mp_mailbox_new               (MpAccount   *account);
+MpAccount     *mp_mailbox_get_account       (MpMailbox   *self);
+/* Password for this process only (never stored); NULL = use the keyring. */
+void           mp_mailbox_set_password      (MpMailbox   *self,
+                                             const char  *password);
+/* 0 = QUIT right after each job. */
+void           mp_mailbox_set_idle_timeout  (MpMailbox   *self,
+                                             guint        ms);
+/* Protocol trace (password-redacted), called ON THE WORKER THREAD.  For debug
+ * logs and tests.  Applies to sessions opened afterwards. */
+void           mp_mailbox_set_trace_func    (MpMailbox      *self,
+                                             MpPop3TraceFunc func,
+                                             gpointer        user_data,
+                                             GDestroyNotify  destroy);
+/* Cancels queued and running jobs, QUITs an idle session (in the background). */
+void           mp_mailbox_shutdown          (MpMailbox   *self);
+
+/* @known_uidls: UIDLs the caller already shows (no TOP for them); may be NULL. */
+void           mp_mailbox_check_async       (MpMailbox            *self,
+                                             const char * const   *known_uidls,
+                                             MpCheckProgressFunc   progress,
+                                             gpointer              progress_data,
+                                             GDestroyNotify        progress_destroy,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+MpCheckResult *mp_mailbox_check_finish      (MpMailbox     *self,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+
+/* TOP uidl <preview-lines> (RETR when @full, when preview-lines is 0 or the server
+ * has no TOP).  MP_ERROR_GONE if the UIDL is no longer on the server. */
+void           mp_mailbox_preview_async     (MpMailbox            *self,
+                                             const char           *uidl,
+                                             gboolean              full,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+MpMessagePreview *mp_mailbox_preview_finish (MpMailbox     *self,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+
+/* Maps the UIDLs to current numbers with a fresh scan in the session, DELE each,
+ * QUIT.  Success only on QUIT's +OK; otherwise MP_ERROR_NOT_DELETED ("nothing was
+ * deleted") — or the connect error when the session never opened.  UIDLs already
+ * gone are not an error.  @deleted (optional) receives the UIDLs deleted. */
+void           mp_mailbox_delete_async      (MpMailbox            *self,
+                                             const char * const   *uidls,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+gboolean       mp_mailbox_delete_finish     (MpMailbox     *self,
+                                             GAsyncResult  *result,
+                                             char        ***deleted,
+                                             GError       **error);
+
+/* Fresh session with the account's current settings, login, QUIT.  @password:
+ * NULL = mailbox password / keyring.  Returns the capability lines (owned). */
+void           mp_mailbox_test_login_async  (MpMailbox            *self,
+                                             const char           *password,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+char         **mp_mailbox_test_login_finish (MpMailbox     *self,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,48 @@
+/* mp-seen-store.h — the UIDLs already announced for one account
+ *
+ * File: $XDG_STATE_HOME/mailpeek/seen/<account-id>.txt, first line
+ * "# mailpeek seen v1", then one UIDL per line.  mp_seen_store_save() is atomic
+ * (tmp file in the same folder, fsync, rename, fsync of the folder): a crash at any
+ * point leaves the old or the new file, complete.
+ *
+ * "Initialised": FALSE when the file has never been written (new account).  The
+ * first check of a new account must announce nothing — it only records what is
+ * there (see MpMailbox).  After the first save it is TRUE.
+ *
+ * Not thread-safe: one owner at a time (MpMailbox uses it on its worker).
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define MP_TYPE_SEEN_STORE (mp_seen_store_get_type ())
+G_DECLARE_FINAL_TYPE (MpSeenStore, mp_seen_store, MP, SEEN_STORE, GObject)
+
+/* Path under $XDG_STATE_HOME for @account_id (must be a valid account id). */
+MpSeenStore *mp_seen_store_new             (const char   *account_id);
+MpSeenStore *mp_seen_store_new_for_path    (const char   *path);
+const char  *mp_seen_store_get_path        (MpSeenStore  *self);
+
+/* Reads the file.  Missing file → TRUE, empty, not initialised.  Unreadable or
+ * corrupt (bad header) → FALSE, MP_ERROR_CONFIG; the set stays empty and not
+ * initialised (so nothing old is re-announced as new: the next check only records). */
+gboolean     mp_seen_store_load            (MpSeenStore  *self,
+                                            GError      **error);
+gboolean     mp_seen_store_get_initialised (MpSeenStore  *self);
+guint        mp_seen_store_get_size        (MpSeenStore  *self);
+gboolean     mp_seen_store_contains        (MpSeenStore  *self,
+                                            const char   *uidl);
+/* Ignores UIDLs that cannot be stored (empty, > 512 bytes, control chars or spaces). */
+void         mp_seen_store_add             (MpSeenStore  *self,
+                                            const char   *uidl);
+/* Keeps only the UIDLs in @current (the server's listing); returns how many went. */
+guint        mp_seen_store_prune           (MpSeenStore         *self,
+                                            const char * const  *current,
+                                            gsize                n_current);
+/* Writes atomically (creates the folder 0700).  Marks the store initialised. */
+gboolean     mp_seen_store_save            (MpSeenStore  *self,
+                                            GError      **error);
+
+G_END_DECLS
