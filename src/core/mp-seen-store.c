@@ -1,0 +1,372 @@
+/* mp-seen-store.c — per-account set of announced UIDLs, saved atomically
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mp-seen-store-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "mp-account.h"
+#include "mp-error.h"
+
+#define HEADER "# mailpeek seen v1"
+#define MAX_UIDL_LEN 512
+
+struct _MpSeenStore
+{
+  GObject     parent_instance;
+
+  char       *path;         /* owned */
+  GHashTable *uidls;        /* owned set of owned strings */
+  gboolean    initialised;
+};
+
+G_DEFINE_FINAL_TYPE (MpSeenStore, mp_seen_store, G_TYPE_OBJECT)
+
+static MpSeenStoreWriteHook write_hook;
+
+void
+mp_seen_store_set_write_hook (MpSeenStoreWriteHook hook)
+{
+  write_hook = hook;
+}
+
+static void
+mp_seen_store_finalize (GObject *object)
+{
+  MpSeenStore *self = MP_SEEN_STORE (object);
+
+  g_free (self->path);
+  g_hash_table_unref (self->uidls);
+  G_OBJECT_CLASS (mp_seen_store_parent_class)->finalize (object);
+}
+
+static void
+mp_seen_store_class_init (MpSeenStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = mp_seen_store_finalize;
+}
+
+static void
+mp_seen_store_init (MpSeenStore *self)
+{
+  self->uidls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+MpSeenStore *
+mp_seen_store_new_for_path (const char *path)
+{
+  MpSeenStore *self;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  self = g_object_new (MP_TYPE_SEEN_STORE, NULL);
+  self->path = g_strdup (path);
+  return self;
+}
+
+MpSeenStore *
+mp_seen_store_new (const char *account_id)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (mp_account_id_is_valid (account_id), NULL);
+  name = g_strconcat (account_id, ".txt", NULL);
+  path = g_build_filename (g_get_user_state_dir (), "mailpeek", "seen", name, NULL);
+  return mp_seen_store_new_for_path (path);
+}
+
+const char *
+mp_seen_store_get_path (MpSeenStore *self)
+{
+  g_return_val_if_fail (MP_IS_SEEN_STORE (self), NULL);
+  return self->path;
+}
+
+/* RFC 1939: a UIDL is 1–70 characters 0x21–0x7E.  We are lenient on length but
+ * refuse anything that would break the one-per-line format. */
+static gboolean
+uidl_is_storable (const char *uidl,
+                  gsize       len)
+{
+  if (len == 0 || len > MAX_UIDL_LEN || uidl[0] == '#')
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) uidl[i] <= 0x20 || (guchar) uidl[i] == 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+mp_seen_store_load (MpSeenStore  *self,
+                    GError      **error)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize len;
+  const char *p, *end;
+
+  g_return_val_if_fail (MP_IS_SEEN_STORE (self), FALSE);
+
+  g_hash_table_remove_all (self->uidls);
+  self->initialised = FALSE;
+
+  if (!g_file_get_contents (self->path, &data, &len, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_set_error (error, MP_ERROR, MP_ERROR_CONFIG, _("Cannot read “%s”: %s"),
+                   self->path, local_error->message);
+      return FALSE;
+    }
+
+  if (len < strlen (HEADER) + 1 || memcmp (data, HEADER "\n", strlen (HEADER) + 1) != 0)
+    {
+      g_set_error (error, MP_ERROR, MP_ERROR_CONFIG,
+                   _("“%s” is not a Mailpeek seen-messages file"), self->path);
+      return FALSE;
+    }
+
+  p = data + strlen (HEADER) + 1;
+  end = data + len;
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      gsize line_len = (nl ? nl : end) - p;
+
+      if (uidl_is_storable (p, line_len))
+        g_hash_table_add (self->uidls, g_strndup (p, line_len));
+      p += line_len + 1;
+    }
+  self->initialised = TRUE;
+  return TRUE;
+}
+
+gboolean
+mp_seen_store_get_initialised (MpSeenStore *self)
+{
+  g_return_val_if_fail (MP_IS_SEEN_STORE (self), FALSE);
+  return self->initialised;
+}
+
+guint
+mp_seen_store_get_size (MpSeenStore *self)
+{
+  g_return_val_if_fail (MP_IS_SEEN_STORE (self), 0);
+  return g_hash_table_size (self->uidls);
+}
+
+gboolean
+mp_seen_store_contains (MpSeenStore *self,
+                        const char  *uidl)
+{
+  g_return_val_if_fail (MP_IS_SEEN_STORE (self), FALSE);
+  return uidl != NULL && g_hash_table_contains (self->uidls, uidl);
+}
+
+void
+mp_seen_store_add (MpSeenStore *self,
+                   const char  *uidl)
+{
+  g_return_if_fail (MP_IS_SEEN_STORE (self));
+  if (uidl == NULL || !uidl_is_storable (uidl, strlen (uidl)))
+    return;
+  if (!g_hash_table_contains (self->uidls, uidl))
+    g_hash_table_add (self->uidls, g_strdup (uidl));
+}
+
+guint
+mp_seen_store_prune (MpSeenStore        *self,
+                     const char * const *current,
+                     gsize               n_current)
+{
+  g_autoptr(GHashTable) keep = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key;
+  guint removed = 0;
+
+  g_return_val_if_fail (MP_IS_SEEN_STORE (self), 0);
+
+  for (gsize i = 0; i < n_current; i++)
+    if (current[i] != NULL)
+      g_hash_table_add (keep, (gpointer) current[i]);
+
+  g_hash_table_iter_init (&iter, self->uidls);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (keep, key))
+      {
+        g_hash_table_iter_remove (&iter);
+        removed++;
+      }
+  return removed;
+}
+
+static gboolean
+write_all (int          fd,
+           const char  *buf,
+           gsize        len,
+           GError     **error)
+{
+  while (len > 0)
+    {
+      gssize n = write (fd, buf, len);
+
+      if (n < 0)
+        {
+          int errsv = errno;
+          if (errsv == EINTR)
+            continue;
+          g_set_error_literal (error, MP_ERROR, MP_ERROR_CONFIG, g_strerror (errsv));
+          return FALSE;
+        }
+      buf += n;
+      len -= n;
+    }
+  return TRUE;
+}
+
+/* Leftovers of a crash mid-save: "<name>.tmp-XXXXXX" next to the file. */
+static void
+remove_stale_tmp_files (const char *dir,
+                        const char *base)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autofree char *prefix = g_strconcat (base, ".tmp-", NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      {
+        g_autofree char *stale = g_build_filename (dir, name, NULL);
+        g_unlink (stale);
+      }
+}
+
+static gboolean
+fsync_dir (const char  *dir,
+           GError     **error)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int errsv;
+
+  if (fd < 0 || fsync (fd) != 0)
+    {
+      errsv = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error_literal (error, MP_ERROR, MP_ERROR_CONFIG, g_strerror (errsv));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static GString *
+serialise (MpSeenStore *self)
+{
+  GString *out = g_string_new (HEADER "\n");
+  g_autofree gpointer *keys = NULL;
+  guint n;
+
+  /* Sorted: the file is stable across saves and easy to diff when debugging. */
+  keys = g_hash_table_get_keys_as_array (self->uidls, &n);
+  qsort (keys, n, sizeof (gpointer), compare_strings);
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_append (out, keys[i]);
+      g_string_append_c (out, '\n');
+    }
+  return out;
+}
+
+gboolean
+mp_seen_store_save (MpSeenStore  *self,
+                    GError      **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *tmp = NULL;
+  g_autoptr(GString) content = NULL;
+  gsize half;
+  int fd, errsv;
+
+  g_return_val_if_fail (MP_IS_SEEN_STORE (self), FALSE);
+
+  dir = g_path_get_dirname (self->path);
+  base = g_path_get_basename (self->path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      errsv = errno;
+      g_set_error (error, MP_ERROR, MP_ERROR_CONFIG, _("Cannot create folder “%s”: %s"),
+                   dir, g_strerror (errsv));
+      return FALSE;
+    }
+  remove_stale_tmp_files (dir, base);
+
+  content = serialise (self);
+  tmp = g_strconcat (self->path, ".tmp-XXXXXX", NULL);
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      errsv = errno;
+      g_set_error (error, MP_ERROR, MP_ERROR_CONFIG, _("Cannot save “%s”: %s"),
+                   self->path, g_strerror (errsv));
+      return FALSE;
+    }
+
+  half = content->len / 2;
+  if (!write_all (fd, content->str, half, error))
+    goto fail;
+  if (write_hook != NULL)
+    write_hook (tmp, half, content->len);
+  if (!write_all (fd, content->str + half, content->len - half, error))
+    goto fail;
+  if (fsync (fd) != 0)
+    {
+      errsv = errno;
+      g_set_error_literal (error, MP_ERROR, MP_ERROR_CONFIG, g_strerror (errsv));
+      goto fail;
+    }
+  if (close (fd) != 0)
+    {
+      fd = -1;
+      errsv = errno;
+      g_set_error_literal (error, MP_ERROR, MP_ERROR_CONFIG, g_strerror (errsv));
+      goto fail;
+    }
+  fd = -1;
+  if (g_rename (tmp, self->path) != 0)
+    {
+      errsv = errno;
+      g_set_error_literal (error, MP_ERROR, MP_ERROR_CONFIG, g_strerror (errsv));
+      goto fail;
+    }
+  /* The rename is durable only once the directory entry is on disk. */
+  if (!fsync_dir (dir, error))
+    {
+      g_prefix_error (error, _("Cannot save “%s”: "), self->path);
+      return FALSE;
+    }
+  self->initialised = TRUE;
+  return TRUE;
+
+fail:
+  if (fd >= 0)
+    close (fd);
+  g_unlink (tmp);
+  g_prefix_error (error, _("Cannot save “%s”: "), self->path);
+  return FALSE;
+}

@@ -1,0 +1,175 @@
+/* test-seen-store.c — MpSeenStore: semantics, persistence, crash safety */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+
+#include "mp-error.h"
+#include "mp-seen-store-private.h"
+
+static void
+test_new_account_not_initialised (void)
+{
+  g_autoptr(MpSeenStore) s = mp_seen_store_new ("acc1");
+  g_autofree char *expected = g_build_filename (g_get_user_state_dir (), "mailpeek", "seen",
+                                                "acc1.txt", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (mp_seen_store_get_path (s), ==, expected);
+  g_assert_true (mp_seen_store_load (s, &error));
+  g_assert_no_error (error);
+  g_assert_false (mp_seen_store_get_initialised (s));
+  g_assert_cmpuint (mp_seen_store_get_size (s), ==, 0);
+
+  /* saving an empty set still records "this account was checked" */
+  g_assert_true (mp_seen_store_save (s, &error));
+  g_assert_no_error (error);
+  g_assert_true (mp_seen_store_get_initialised (s));
+  {
+    g_autoptr(MpSeenStore) again = mp_seen_store_new ("acc1");
+    g_assert_true (mp_seen_store_load (again, NULL));
+    g_assert_true (mp_seen_store_get_initialised (again));
+    g_assert_cmpuint (mp_seen_store_get_size (again), ==, 0);
+  }
+}
+
+static void
+test_add_contains_prune_round_trip (void)
+{
+  g_autoptr(MpSeenStore) s = mp_seen_store_new ("acc2");
+  g_autoptr(MpSeenStore) again = mp_seen_store_new ("acc2");
+  const char *current[] = { "b", "c", "z" };
+  GStatBuf st;
+
+  mp_seen_store_load (s, NULL);
+  mp_seen_store_add (s, "a");
+  mp_seen_store_add (s, "b");
+  mp_seen_store_add (s, "b");
+  mp_seen_store_add (s, "c");
+  mp_seen_store_add (s, "has space");   /* not storable: ignored */
+  mp_seen_store_add (s, "line\nbreak");
+  mp_seen_store_add (s, "");
+  g_assert_cmpuint (mp_seen_store_get_size (s), ==, 3);
+  g_assert_true (mp_seen_store_contains (s, "a"));
+  g_assert_false (mp_seen_store_contains (s, "has space"));
+  g_assert_false (mp_seen_store_contains (s, NULL));
+
+  g_assert_cmpuint (mp_seen_store_prune (s, current, G_N_ELEMENTS (current)), ==, 1);
+  g_assert_false (mp_seen_store_contains (s, "a"));
+  g_assert_true (mp_seen_store_contains (s, "b"));
+  g_assert_false (mp_seen_store_contains (s, "z"));  /* prune never adds */
+
+  g_assert_true (mp_seen_store_save (s, NULL));
+  g_assert_cmpint (g_stat (mp_seen_store_get_path (s), &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 077, ==, 0);
+  g_assert_true (mp_seen_store_load (again, NULL));
+  g_assert_cmpuint (mp_seen_store_get_size (again), ==, 2);
+  g_assert_true (mp_seen_store_contains (again, "b"));
+  g_assert_true (mp_seen_store_contains (again, "c"));
+}
+
+static void
+test_corrupt_file (void)
+{
+  g_autoptr(MpSeenStore) s = mp_seen_store_new ("acc3");
+  g_autofree char *dir = g_path_get_dirname (mp_seen_store_get_path (s));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (mp_seen_store_get_path (s), "\x01garbage\nx\n", -1,
+                                      NULL));
+  g_assert_false (mp_seen_store_load (s, &error));
+  g_assert_error (error, MP_ERROR, MP_ERROR_CONFIG);
+  g_assert_false (mp_seen_store_get_initialised (s));
+  g_assert_cmpuint (mp_seen_store_get_size (s), ==, 0);
+}
+
+/* ---- crash in the middle of a save ---- */
+
+static void
+abort_hook (const char *tmp_path, gsize written, gsize total)
+{
+  g_assert_cmpuint (written, >, 0);
+  g_assert_cmpuint (written, <, total);
+  abort ();
+}
+
+static void
+test_crash_mid_write (void)
+{
+  if (g_test_subprocess ())
+    {
+      /* Child: start from the good file, change it, die while writing. */
+      g_autoptr(MpSeenStore) s = mp_seen_store_new_for_path (g_getenv ("SEEN_PATH"));
+      g_assert_true (mp_seen_store_load (s, NULL));
+      for (guint i = 0; i < 1000; i++)
+        {
+          g_autofree char *u = g_strdup_printf ("replacement-%u", i);
+          mp_seen_store_add (s, u);
+        }
+      mp_seen_store_set_write_hook (abort_hook);
+      mp_seen_store_save (s, NULL);
+      g_assert_not_reached ();
+    }
+  else
+    {
+      g_autoptr(MpSeenStore) s = mp_seen_store_new ("crash");
+      g_autoptr(MpSeenStore) after = NULL;
+      g_autofree char *before = NULL;
+      g_autofree char *now = NULL;
+      g_autofree char *dir = NULL;
+      g_autoptr(GDir) d = NULL;
+      const char *name;
+      guint n_tmp = 0;
+
+      mp_seen_store_load (s, NULL);
+      for (guint i = 0; i < 500; i++)
+        {
+          g_autofree char *u = g_strdup_printf ("original-%u", i);
+          mp_seen_store_add (s, u);
+        }
+      g_assert_true (mp_seen_store_save (s, NULL));
+      g_assert_true (g_file_get_contents (mp_seen_store_get_path (s), &before, NULL, NULL));
+
+      g_setenv ("SEEN_PATH", mp_seen_store_get_path (s), TRUE);
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_failed ();
+
+      /* The half-written tmp file is there (the crash really was mid-write) … */
+      dir = g_path_get_dirname (mp_seen_store_get_path (s));
+      d = g_dir_open (dir, 0, NULL);
+      while ((name = g_dir_read_name (d)) != NULL)
+        if (g_str_has_prefix (name, "crash.txt.tmp-"))
+          n_tmp++;
+      g_assert_cmpuint (n_tmp, ==, 1);
+
+      /* … and the real file is byte-for-byte the old one and loads. */
+      g_assert_true (g_file_get_contents (mp_seen_store_get_path (s), &now, NULL, NULL));
+      g_assert_cmpstr (now, ==, before);
+      after = mp_seen_store_new ("crash");
+      g_assert_true (mp_seen_store_load (after, NULL));
+      g_assert_true (mp_seen_store_get_initialised (after));
+      g_assert_cmpuint (mp_seen_store_get_size (after), ==, 500);
+      g_assert_true (mp_seen_store_contains (after, "original-499"));
+      g_assert_false (mp_seen_store_contains (after, "replacement-0"));
+
+      /* The next save cleans the leftover up. */
+      g_assert_true (mp_seen_store_save (after, NULL));
+      g_dir_rewind (d);
+      n_tmp = 0;
+      while ((name = g_dir_read_name (d)) != NULL)
+        if (g_str_has_prefix (name, "crash.txt.tmp-"))
+          n_tmp++;
+      g_assert_cmpuint (n_tmp, ==, 0);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/core/seen-store/new-account", test_new_account_not_initialised);
+  g_test_add_func ("/core/seen-store/round-trip", test_add_contains_prune_round_trip);
+  g_test_add_func ("/core/seen-store/corrupt", test_corrupt_file);
+  g_test_add_func ("/core/seen-store/crash-mid-write", test_crash_mid_write);
+  return g_test_run ();
+}
