@@ -1,4 +1,299 @@
-/* mp-pop3-pipeline.c — placeholder, implemented next */
-#include "mp-pop3-session.h"
-#include "mp-pop3-transport.h"
-#include "mp-pop3-url.h"
+/* mp-pop3-pipeline.c — the command/reply loop, pipelined (RFC 2449
+ * PIPELINING) or in lock-step.
+ *
+ * One loop serves both: with a window of 1 it is lock-step. It never writes
+ * everything first and reads afterwards (both sides' buffers would fill and
+ * the session deadlock): each turn it queues commands while the window has
+ * room, writes while the socket accepts, parses every complete reply already
+ * buffered (which frees window room, so the next turn tops up before
+ * blocking), reads while data is there, and only then polls for whichever
+ * direction is blocked.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <poll.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "mp-pop3-private.h"
+
+#define READ_CHUNK (64 * 1024)
+#define OUT_HIGH_WATER (64 * 1024)
+
+typedef struct {
+  MpPop3Session  *self;
+  MpPop3Command  *commands;
+  guint           n;
+  guint           queued;      /* commands copied into self->out */
+  guint           completed;   /* replies handed to func */
+  gsize           bytes_in_flight;
+  guint           window;
+  guint           window_max;
+  guint           since_grow;
+  MpPop3Reply     reply;       /* reply being assembled for commands[completed] */
+  MpPop3ReplyFunc func;
+  gpointer        user_data;
+} Batch;
+
+static guint
+max_lines_for (const MpPop3Command *cmd)
+{
+  if (cmd->line == NULL)
+    return 0;
+  if (g_ascii_strncasecmp (cmd->line, "CAPA", 4) == 0)
+    return MP_POP3_MAX_CAPA_LINES;
+  if (g_ascii_strncasecmp (cmd->line, "LIST", 4) == 0 ||
+      g_ascii_strncasecmp (cmd->line, "UIDL", 4) == 0)
+    return MP_POP3_MAX_MESSAGES;
+  return G_MAXUINT;
+}
+
+static void
+queue_commands (Batch *b)
+{
+  MpPop3Session *self = b->self;
+
+  while (b->queued < b->n &&
+         b->queued - b->completed < b->window &&
+         b->bytes_in_flight < MP_POP3_PIPELINE_MAX_BYTES &&
+         self->out->len < OUT_HIGH_WATER)
+    {
+      MpPop3Command *cmd = &b->commands[b->queued++];
+      gsize len;
+
+      if (cmd->line == NULL)
+        continue;
+      len = strlen (cmd->line);
+      {
+        g_autofree char *shown = mp_pop3_trace_redact_sent (cmd->line, cmd->secret);
+        mp_pop3_session_trace (self, MP_POP3_TRACE_SENT, shown);
+      }
+      g_byte_array_append (self->out, (const guint8 *) cmd->line, len);
+      g_byte_array_append (self->out, (const guint8 *) "\r\n", 2);
+      b->bytes_in_flight += len + 2;
+    }
+}
+
+static void
+trace_received (MpPop3Session *self,
+                const char    *line,
+                gsize          len)
+{
+  g_autofree char *copy = NULL;
+  g_autofree char *shown = NULL;
+
+  if (self->options->trace_func == NULL)
+    return;
+  copy = g_strndup (line, len);
+  shown = mp_pop3_trace_redact_received (copy, self->in_sasl);
+  mp_pop3_session_trace (self, MP_POP3_TRACE_RECEIVED, shown);
+}
+
+/* Parses every complete reply in the read buffer. Returns the number of
+ * lines consumed (progress), or -1 on error. */
+static gssize
+parse_buffered (Batch   *b,
+                GError **error)
+{
+  MpPop3Session *self = b->self;
+  gssize lines = 0;
+
+  while (b->completed < b->queued)
+    {
+      MpPop3Command *cmd = &b->commands[b->completed];
+      const char *line;
+      gsize len;
+      gboolean done;
+
+      GError *local = NULL;
+
+      if (!mp_pop3_reader_next_line (&self->reader, mp_pop3_reply_max_line (&b->reply),
+                                     &line, &len, &local))
+        {
+          if (local == NULL)
+            return lines;
+          g_propagate_error (error, local);
+          return -1;
+        }
+      lines++;
+      trace_received (self, line, len);
+      done = mp_pop3_reply_add_line (&b->reply, line, len, cmd->multiline,
+                                     MP_POP3_MAX_RESPONSE, max_lines_for (cmd), &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, local);
+          return -1;
+        }
+      if (!done)
+        continue;
+
+      if (cmd->line != NULL)
+        b->bytes_in_flight -= strlen (cmd->line) + 2;
+      b->completed++;
+      if (!b->func (self, b->completed - 1, &b->reply, b->user_data, error))
+        {
+          mp_pop3_reply_clear (&b->reply);
+          return -1;
+        }
+      mp_pop3_reply_clear (&b->reply);
+
+      /* Grow the window by doubling each time a full window was answered,
+       * so a slow link fills up within a few round trips. */
+      if (b->window < b->window_max && ++b->since_grow >= b->window)
+        {
+          b->window = MIN (b->window * 2, b->window_max);
+          b->since_grow = 0;
+        }
+    }
+  return lines;
+}
+
+static gboolean
+fail (MpPop3Session  *self,
+      Batch          *b,
+      GError        **error)
+{
+  mp_pop3_reply_clear (&b->reply);
+  mp_pop3_session_close (self);
+  return FALSE;
+}
+
+gboolean
+mp_pop3_session_run (MpPop3Session  *self,
+                     MpPop3Command  *commands,
+                     guint           n_commands,
+                     guint           window_max,
+                     MpPop3ReplyFunc func,
+                     gpointer        user_data,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  guint timeout_ms = self->options->timeout_ms > 0 ? self->options->timeout_ms
+                                                   : MP_POP3_DEFAULT_TIMEOUT_MS;
+  Batch b = { 0, };
+
+  if (self->transport == NULL)
+    {
+      g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED,
+                           _("The connection to the server is closed"));
+      return FALSE;
+    }
+
+  b.self = self;
+  b.commands = commands;
+  b.n = n_commands;
+  b.window_max = MAX (window_max, 1);
+  b.window = MIN (b.window_max, MP_POP3_PIPELINE_START);
+  b.func = func;
+  b.user_data = user_data;
+
+  while (b.completed < b.n)
+    {
+      MpPop3Transport *t = self->transport;
+      short events = 0;
+      gboolean progress = FALSE;
+      gssize parsed;
+      gsize done = 0;
+      MpPop3IoStatus st;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return fail (self, &b, error);
+
+      queue_commands (&b);
+
+      if (self->out->len > 0)
+        {
+          st = t->vtable->write (t, self->out->data, self->out->len, &done, error);
+          if (st == MP_POP3_IO_OK)
+            {
+              g_byte_array_remove_range (self->out, 0, done);
+              progress = TRUE;
+            }
+          else if (st == MP_POP3_IO_WANT_WRITE)
+            events |= POLLOUT;
+          else if (st == MP_POP3_IO_WANT_READ)
+            events |= POLLIN;
+          else
+            return fail (self, &b, error);
+        }
+
+      parsed = parse_buffered (&b, error);
+      if (parsed < 0)
+        return fail (self, &b, error);
+      if (parsed > 0 || b.completed == b.n)
+        continue;   /* top up the window before touching the socket again */
+
+      {
+        guint8 *space = mp_pop3_reader_reserve (&self->reader, READ_CHUNK);
+
+        st = t->vtable->read (t, space, READ_CHUNK, &done, error);
+        mp_pop3_reader_commit (&self->reader, READ_CHUNK, st == MP_POP3_IO_OK ? done : 0);
+      }
+      if (st == MP_POP3_IO_OK)
+        continue;
+      if (st == MP_POP3_IO_EOF)
+        {
+          g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED,
+                               _("The server closed the connection unexpectedly"));
+          return fail (self, &b, error);
+        }
+      if (st == MP_POP3_IO_ERROR)
+        return fail (self, &b, error);
+      events |= st == MP_POP3_IO_WANT_WRITE ? POLLOUT : POLLIN;
+
+      if (progress)
+        continue;
+      if (t->vtable->get_fd (t) < 0)
+        {
+          /* Memory transport never blocks; this would spin. */
+          g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED,
+                               _("The transport cannot make progress"));
+          return fail (self, &b, error);
+        }
+      if (!mp_pop3_wait_fd (t->vtable->get_fd (t), events, timeout_ms, cancellable, error))
+        return fail (self, &b, error);
+    }
+  return TRUE;
+}
+
+static gboolean
+store_reply (MpPop3Session *self,
+             guint          index,
+             MpPop3Reply   *reply,
+             gpointer       user_data,
+             GError       **error)
+{
+  MpPop3Reply *out = user_data;
+
+  *out = *reply;
+  memset (reply, 0, sizeof *reply);   /* ownership moves to the caller */
+  return TRUE;
+}
+
+gboolean
+mp_pop3_session_command (MpPop3Session *self,
+                         const char    *line,
+                         gboolean       secret,
+                         MpPop3Reply   *reply,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  MpPop3Command cmd = {
+    .line = (char *) line,
+    .multiline = mp_pop3_command_is_multiline (line),
+    .secret = secret,
+  };
+
+  memset (reply, 0, sizeof *reply);
+  return mp_pop3_session_run (self, &cmd, 1, 1, store_reply, reply, cancellable, error);
+}
+
+guint
+mp_pop3_session_window (MpPop3Session *self)
+{
+  int max = self->options->pipeline;
+
+  if (max == 0 || !mp_pop3_caps_has ((const char * const *) self->caps, "PIPELINING"))
+    return 1;
+  return max < 0 ? MP_POP3_PIPELINE_MAX : (guint) max;
+}

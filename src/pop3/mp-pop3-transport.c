@@ -1,4 +1,376 @@
-/* mp-pop3-transport.c — placeholder, implemented next */
-#include "mp-pop3-session.h"
-#include "mp-pop3-transport.h"
-#include "mp-pop3-url.h"
+/* mp-pop3-transport.c — transports: TCP socket (non-blocking, IPv4/IPv6)
+ * and in-memory (tests, fuzzing); the cancellable poll() wait.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <glib/gi18n-lib.h>
+
+#include "mp-pop3-private.h"
+
+void
+mp_pop3_transport_free (MpPop3Transport *t)
+{
+  if (t != NULL)
+    t->vtable->free (t);
+}
+
+gboolean
+mp_pop3_wait_fd (int            fd,
+                 short          events,
+                 guint          timeout_ms,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  struct pollfd fds[2];
+  GPollFD cancel_fd = { -1, 0, 0 };
+  gboolean have_cancel = FALSE;
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gboolean ok = FALSE;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (cancellable != NULL)
+    have_cancel = g_cancellable_make_pollfd (cancellable, &cancel_fd);
+
+  for (;;)
+    {
+      gint64 left_ms = (deadline - g_get_monotonic_time () + 999) / 1000;
+      nfds_t n = 1;
+      int r;
+
+      if (left_ms <= 0)
+        {
+          g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_TIMEOUT,
+                       _("The server did not respond within %u seconds"),
+                       (timeout_ms + 999) / 1000);
+          break;
+        }
+      fds[0] = (struct pollfd) { .fd = fd, .events = events };
+      if (have_cancel)
+        {
+          fds[1] = (struct pollfd) { .fd = cancel_fd.fd, .events = POLLIN };
+          n = 2;
+        }
+      r = poll (fds, n, (int) MIN (left_ms, G_MAXINT));
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          int errsv = errno;
+          g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_CONNECT,
+                       "poll: %s", g_strerror (errsv));
+          break;
+        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        break;
+      if (r > 0 && fds[0].revents != 0)
+        {
+          /* POLLERR/POLLHUP: let the following read/write report it. */
+          ok = TRUE;
+          break;
+        }
+    }
+  if (have_cancel)
+    g_cancellable_release_fd (cancellable);
+  return ok;
+}
+
+/* ---- TCP ---- */
+
+typedef struct {
+  MpPop3Transport parent;
+  int             fd;
+} TcpTransport;
+
+static MpPop3IoStatus
+tcp_read (MpPop3Transport *t, guint8 *buf, gsize len, gsize *done, GError **error)
+{
+  TcpTransport *tcp = (TcpTransport *) t;
+
+  for (;;)
+    {
+      ssize_t r = recv (tcp->fd, buf, len, 0);
+
+      if (r > 0)
+        {
+          *done = (gsize) r;
+          return MP_POP3_IO_OK;
+        }
+      if (r == 0)
+        return MP_POP3_IO_EOF;
+      if (errno == EINTR)
+        continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return MP_POP3_IO_WANT_READ;
+      {
+        int errsv = errno;
+        g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED,
+                     _("Connection lost: %s"), g_strerror (errsv));
+      }
+      return MP_POP3_IO_ERROR;
+    }
+}
+
+static MpPop3IoStatus
+tcp_write (MpPop3Transport *t, const guint8 *buf, gsize len, gsize *done, GError **error)
+{
+  TcpTransport *tcp = (TcpTransport *) t;
+
+  for (;;)
+    {
+      ssize_t r = send (tcp->fd, buf, len, MSG_NOSIGNAL);
+
+      if (r >= 0)
+        {
+          *done = (gsize) r;
+          return r > 0 ? MP_POP3_IO_OK : MP_POP3_IO_WANT_WRITE;
+        }
+      if (errno == EINTR)
+        continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return MP_POP3_IO_WANT_WRITE;
+      {
+        int errsv = errno;
+        g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED,
+                     _("Connection lost: %s"), g_strerror (errsv));
+      }
+      return MP_POP3_IO_ERROR;
+    }
+}
+
+static gsize
+tcp_pending (MpPop3Transport *t)
+{
+  return 0;
+}
+
+static int
+tcp_get_fd (MpPop3Transport *t)
+{
+  return ((TcpTransport *) t)->fd;
+}
+
+static void
+tcp_free (MpPop3Transport *t)
+{
+  TcpTransport *tcp = (TcpTransport *) t;
+
+  if (tcp->fd >= 0)
+    close (tcp->fd);
+  g_free (tcp);
+}
+
+static const MpPop3TransportVTable tcp_vtable = {
+  tcp_read, tcp_write, tcp_pending, tcp_get_fd, tcp_free,
+};
+
+/* Non-blocking connect to one address, bounded by timeout and cancellable. */
+static int
+connect_one (GInetAddress  *address,
+             guint16        port,
+             guint          timeout_ms,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(GSocketAddress) sa = g_inet_socket_address_new (address, port);
+  struct sockaddr_storage ss;
+  gsize ss_len = g_socket_address_get_native_size (sa);
+  int fd, err = 0, one = 1;
+  socklen_t err_len = sizeof err;
+
+  if (!g_socket_address_to_native (sa, &ss, sizeof ss, error))
+    return -1;
+  fd = socket (ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      err = errno;
+      goto fail;
+    }
+  /* Commands are small and latency matters more than packet count. */
+  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (connect (fd, (struct sockaddr *) &ss, (socklen_t) ss_len) == 0)
+    return fd;
+  if (errno != EINPROGRESS)
+    {
+      err = errno;
+      goto fail;
+    }
+  if (!mp_pop3_wait_fd (fd, POLLOUT, timeout_ms, cancellable, error))
+    {
+      close (fd);
+      return -1;
+    }
+  if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &err, &err_len) < 0)
+    err = errno;
+  if (err == 0)
+    return fd;
+
+fail:
+  if (fd >= 0)
+    close (fd);
+  {
+    g_autofree char *addr = g_inet_address_to_string (address);
+    g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_CONNECT,
+                 _("Could not connect to %s port %u: %s"), addr, port, g_strerror (err));
+  }
+  return -1;
+}
+
+MpPop3Transport *
+mp_pop3_tcp_connect (const char    *host,
+                     guint16        port,
+                     guint          timeout_ms,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autolist(GInetAddress) addresses = NULL;
+  g_autoptr(GError) last_error = NULL;
+  GInetAddress *literal;
+  TcpTransport *tcp;
+  int fd = -1;
+
+  literal = g_inet_address_new_from_string (host);
+  if (literal != NULL)
+    addresses = g_list_prepend (NULL, literal);
+  else
+    {
+      g_autoptr(GResolver) resolver = g_resolver_get_default ();
+      g_autoptr(GError) local = NULL;
+
+      addresses = g_resolver_lookup_by_name (resolver, host, cancellable, &local);
+      if (addresses == NULL)
+        {
+          if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_propagate_error (error, g_steal_pointer (&local));
+          else
+            g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_CONNECT,
+                         _("Could not find the server “%s”: %s"), host, local->message);
+          return NULL;
+        }
+    }
+
+  /* Addresses come in getaddrinfo order (RFC 6724): IPv6 and IPv4 alike. */
+  for (GList *l = addresses; l != NULL && fd < 0; l = l->next)
+    {
+      g_clear_error (&last_error);
+      fd = connect_one (l->data, port, timeout_ms, cancellable, &last_error);
+      if (fd < 0 && (g_error_matches (last_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+                     g_error_matches (last_error, MP_POP3_ERROR, MP_POP3_ERROR_TIMEOUT)))
+        break;
+    }
+  if (fd < 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&last_error));
+      return NULL;
+    }
+
+  tcp = g_new0 (TcpTransport, 1);
+  tcp->parent.vtable = &tcp_vtable;
+  tcp->fd = fd;
+  return &tcp->parent;
+}
+
+/* ---- memory ---- */
+
+typedef struct {
+  MpPop3Transport parent;
+  GBytes         *input;    /* owned */
+  gsize           offset;
+  gsize           chunk;
+  GByteArray     *written;  /* owned */
+} MemoryTransport;
+
+static MpPop3IoStatus
+mem_read (MpPop3Transport *t, guint8 *buf, gsize len, gsize *done, GError **error)
+{
+  MemoryTransport *mem = (MemoryTransport *) t;
+  gsize size;
+  const guint8 *data = g_bytes_get_data (mem->input, &size);
+  gsize n = MIN (len, size - mem->offset);
+
+  if (mem->chunk > 0)
+    n = MIN (n, mem->chunk);
+  if (n == 0)
+    return MP_POP3_IO_EOF;
+  memcpy (buf, data + mem->offset, n);
+  mem->offset += n;
+  *done = n;
+  return MP_POP3_IO_OK;
+}
+
+static MpPop3IoStatus
+mem_write (MpPop3Transport *t, const guint8 *buf, gsize len, gsize *done, GError **error)
+{
+  MemoryTransport *mem = (MemoryTransport *) t;
+
+  g_byte_array_append (mem->written, buf, len);
+  *done = len;
+  return MP_POP3_IO_OK;
+}
+
+static gsize
+mem_pending (MpPop3Transport *t)
+{
+  MemoryTransport *mem = (MemoryTransport *) t;
+
+  return g_bytes_get_size (mem->input) - mem->offset;
+}
+
+static int
+mem_get_fd (MpPop3Transport *t)
+{
+  return -1;
+}
+
+static void
+mem_free (MpPop3Transport *t)
+{
+  MemoryTransport *mem = (MemoryTransport *) t;
+
+  g_bytes_unref (mem->input);
+  g_byte_array_unref (mem->written);
+  g_free (mem);
+}
+
+static const MpPop3TransportVTable memory_vtable = {
+  mem_read, mem_write, mem_pending, mem_get_fd, mem_free,
+};
+
+MpPop3Transport *
+mp_pop3_memory_transport_new (const guint8 *data,
+                              gsize         len,
+                              gsize         chunk)
+{
+  MemoryTransport *mem = g_new0 (MemoryTransport, 1);
+
+  mem->parent.vtable = &memory_vtable;
+  mem->input = g_bytes_new (data, len);
+  mem->chunk = chunk;
+  mem->written = g_byte_array_new ();
+  return &mem->parent;
+}
+
+void
+mp_pop3_memory_transport_set_encrypted (MpPop3Transport *t,
+                                        gboolean         encrypted)
+{
+  g_return_if_fail (t != NULL && t->vtable == &memory_vtable);
+  t->encrypted = encrypted;
+}
+
+GByteArray *
+mp_pop3_memory_transport_ref_written (MpPop3Transport *t)
+{
+  MemoryTransport *mem = (MemoryTransport *) t;
+
+  g_return_val_if_fail (t != NULL && t->vtable == &memory_vtable, NULL);
+  return g_byte_array_ref (mem->written);
+}

@@ -55,8 +55,9 @@ MpPop3Transport *mp_pop3_memory_transport_new (const guint8 *data,
 /* Pretend the channel is encrypted (so password policy allows PASS). */
 void             mp_pop3_memory_transport_set_encrypted (MpPop3Transport *t,
                                                          gboolean         encrypted);
-/* New reference to everything the client wrote so far. */
-GBytes          *mp_pop3_memory_transport_dup_written (MpPop3Transport *t);
+/* New reference to the array collecting everything the client writes; it
+ * stays valid after the session has freed the transport (close/QUIT). */
+GByteArray      *mp_pop3_memory_transport_ref_written (MpPop3Transport *t);
 
 /* Session over an already connected transport (takes ownership).
  * connect_sync then starts at the greeting; STLS is impossible (the memory

@@ -1,0 +1,559 @@
+/* mp-pop3-commands.c — TRANSACTION state commands (RFC 1939): STAT, LIST,
+ * UIDL, TOP, RETR, DELE, RSET, NOOP, QUIT; batches pipelined when allowed.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "mp-pop3-private.h"
+
+void
+mp_pop3_entry_free (MpPop3Entry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->uidl);
+  g_free (entry);
+}
+
+static gboolean
+check_ready (MpPop3Session  *self,
+             GError        **error)
+{
+  if (self->state == MP_POP3_STATE_TRANSACTION && self->transport != NULL)
+    return TRUE;
+  g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED,
+                       _("Not logged in to the server"));
+  return FALSE;
+}
+
+static gboolean
+protocol_error (GError     **error,
+                const char  *what)
+{
+  g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+               _("The server sent a malformed reply to %s"), what);
+  return FALSE;
+}
+
+/* Parses a decimal number at *p (no sign, no overflow), advances past it
+ * and following spaces. */
+static gboolean
+take_number (const char **p,
+             guint64      max,
+             guint64     *out)
+{
+  const char *s = *p;
+  guint64 value = 0;
+
+  if (!g_ascii_isdigit (*s))
+    return FALSE;
+  for (; g_ascii_isdigit (*s); s++)
+    {
+      guint digit = (guint) (*s - '0');
+
+      if (value > (max - digit) / 10)
+        return FALSE;
+      value = value * 10 + digit;
+    }
+  if (*s != ' ' && *s != '\0')
+    return FALSE;
+  while (*s == ' ')
+    s++;
+  *p = s;
+  *out = value;
+  return TRUE;
+}
+
+/* A single-line reply; -ERR becomes an error with @fallback. */
+static gboolean
+simple (MpPop3Session    *self,
+        const char       *line,
+        MpPop3ErrorCode   fallback,
+        char            **text_out,
+        GCancellable     *cancellable,
+        GError          **error)
+{
+  MpPop3Reply reply;
+  gboolean ok;
+
+  if (!check_ready (self, error))
+    return FALSE;
+  if (!mp_pop3_session_command (self, line, FALSE, &reply, cancellable, error))
+    return FALSE;
+  ok = reply.kind == MP_POP3_LINE_OK;
+  if (reply.kind == MP_POP3_LINE_ERR)
+    mp_pop3_set_reply_error (error, &reply, fallback, line);
+  else if (!ok)
+    protocol_error (error, line);
+  else if (text_out != NULL)
+    *text_out = g_steal_pointer (&reply.text);
+  mp_pop3_reply_clear (&reply);
+  return ok;
+}
+
+gboolean
+mp_pop3_session_stat_sync (MpPop3Session  *self,
+                           guint          *count,
+                           guint64        *size,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  g_autofree char *text = NULL;
+  const char *p;
+  guint64 n, octets;
+
+  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
+
+  if (!simple (self, "STAT", MP_POP3_ERROR_SERVER, &text, cancellable, error))
+    return FALSE;
+  p = text;
+  if (!take_number (&p, MP_POP3_MAX_MESSAGES, &n) || !take_number (&p, G_MAXUINT64, &octets))
+    return protocol_error (error, "STAT");
+  if (count != NULL)
+    *count = (guint) n;
+  if (size != NULL)
+    *size = octets;
+  return TRUE;
+}
+
+gboolean
+mp_pop3_session_list_one_sync (MpPop3Session  *self,
+                               guint           number,
+                               guint64        *size,
+                               GCancellable   *cancellable,
+                               GError        **error)
+{
+  g_autofree char *line = g_strdup_printf ("LIST %u", number);
+  g_autofree char *text = NULL;
+  const char *p;
+  guint64 n, octets;
+
+  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
+
+  if (!simple (self, line, MP_POP3_ERROR_NO_SUCH_MESSAGE, &text, cancellable, error))
+    return FALSE;
+  p = text;
+  if (!take_number (&p, G_MAXUINT, &n) || n != number || !take_number (&p, G_MAXUINT64, &octets))
+    return protocol_error (error, "LIST");
+  if (size != NULL)
+    *size = octets;
+  return TRUE;
+}
+
+/* RFC 1939 7: 1..70 characters 0x21..0x7E; allow longer, never controls. */
+static gboolean
+valid_uidl (const char *uid)
+{
+  gsize len = strlen (uid);
+
+  if (len == 0 || len > 512)
+    return FALSE;
+  for (const char *p = uid; *p != '\0'; p++)
+    {
+      if ((guchar) *p < 0x21 || (guchar) *p > 0x7e)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+mp_pop3_session_uidl_one_sync (MpPop3Session  *self,
+                               guint           number,
+                               GCancellable   *cancellable,
+                               GError        **error)
+{
+  g_autofree char *line = g_strdup_printf ("UIDL %u", number);
+  g_autofree char *text = NULL;
+  const char *p;
+  guint64 n;
+
+  g_return_val_if_fail (MP_IS_POP3_SESSION (self), NULL);
+
+  if (!simple (self, line, MP_POP3_ERROR_NO_SUCH_MESSAGE, &text, cancellable, error))
+    return NULL;
+  p = text;
+  g_strchomp (text);
+  if (!take_number (&p, G_MAXUINT, &n) || n != number || !valid_uidl (p))
+    {
+      protocol_error (error, "UIDL");
+      return NULL;
+    }
+  return g_strdup (p);
+}
+
+/* ---- scan: LIST + UIDL ---- */
+
+typedef struct {
+  GByteArray *list;   /* owned; NULL after -ERR */
+  GByteArray *uidl;   /* owned; NULL after -ERR */
+  MpPop3Reply list_err;
+} ScanData;
+
+static gboolean
+scan_reply (MpPop3Session *self,
+            guint          index,
+            MpPop3Reply   *reply,
+            gpointer       user_data,
+            GError       **error)
+{
+  ScanData *data = user_data;
+
+  if (reply->kind == MP_POP3_LINE_OK)
+    {
+      if (index == 0)
+        data->list = g_steal_pointer (&reply->body);
+      else
+        data->uidl = g_steal_pointer (&reply->body);
+    }
+  else if (index == 0)
+    {
+      data->list_err = *reply;
+      memset (reply, 0, sizeof *reply);
+    }
+  return TRUE;
+}
+
+/* Splits a listing body into lines "n rest"; calls back with n and rest. */
+static gboolean
+parse_listing (GByteArray  *body,
+               const char  *what,
+               gboolean   (*each) (guint64 n, const char *rest, gpointer data),
+               gpointer     data,
+               GError     **error)
+{
+  g_autofree char *text = g_strndup ((const char *) body->data, body->len);
+  g_auto(GStrv) lines = g_strsplit (text, "\r\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *p = lines[i];
+      guint64 n;
+
+      if (*p == '\0')
+        continue;
+      if (!take_number (&p, G_MAXUINT, &n) || n == 0 || !each (n, p, data))
+        return protocol_error (error, what);
+    }
+  return TRUE;
+}
+
+static gboolean
+add_list_entry (guint64 n, const char *rest, gpointer data)
+{
+  GPtrArray *entries = data;
+  MpPop3Entry *entry;
+  guint64 size;
+
+  /* RFC 1939 allows further information after the size. */
+  if (!take_number (&rest, G_MAXUINT64, &size))
+    return FALSE;
+  entry = g_new0 (MpPop3Entry, 1);
+  entry->number = (guint) n;
+  entry->size = size;
+  g_ptr_array_add (entries, entry);
+  return TRUE;
+}
+
+static gboolean
+add_uidl_entry (guint64 n, const char *rest, gpointer data)
+{
+  GHashTable *uidls = data;
+  g_autofree char *uid = g_strdup (rest);
+
+  g_strchomp (uid);
+  if (!valid_uidl (uid))
+    return FALSE;
+  g_hash_table_replace (uidls, GUINT_TO_POINTER ((guint) n), g_steal_pointer (&uid));
+  return TRUE;
+}
+
+GPtrArray *
+mp_pop3_session_scan_sync (MpPop3Session  *self,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  MpPop3Command commands[] = {
+    { (char *) "LIST", TRUE, FALSE, 0 },
+    { (char *) "UIDL", TRUE, FALSE, 0 },
+  };
+  ScanData data = { 0, };
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GHashTable) uidls = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (MP_IS_POP3_SESSION (self), NULL);
+
+  if (!check_ready (self, error) ||
+      !mp_pop3_session_run (self, commands, 2, mp_pop3_session_window (self),
+                            scan_reply, &data, cancellable, error))
+    goto out;
+  if (data.list == NULL)
+    {
+      mp_pop3_set_reply_error (error, &data.list_err, MP_POP3_ERROR_SERVER, "LIST");
+      goto out;
+    }
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mp_pop3_entry_free);
+  uidls = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  if (!parse_listing (data.list, "LIST", add_list_entry, entries, error))
+    goto out;
+  /* A server without UIDL gives entries without uidl. */
+  if (data.uidl != NULL &&
+      !parse_listing (data.uidl, "UIDL", add_uidl_entry, uidls, error))
+    goto out;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      MpPop3Entry *entry = g_ptr_array_index (entries, i);
+
+      entry->uidl = g_strdup (g_hash_table_lookup (uidls, GUINT_TO_POINTER (entry->number)));
+    }
+  ok = TRUE;
+
+out:
+  g_clear_pointer (&data.list, g_byte_array_unref);
+  g_clear_pointer (&data.uidl, g_byte_array_unref);
+  mp_pop3_reply_clear (&data.list_err);
+  return ok ? g_steal_pointer (&entries) : NULL;
+}
+
+/* ---- bodies: TOP / RETR ---- */
+
+typedef struct {
+  MpPop3BodyFunc func;
+  gpointer       user_data;
+  MpPop3Command *commands;
+} BodyData;
+
+static gboolean
+body_reply (MpPop3Session *self,
+            guint          index,
+            MpPop3Reply   *reply,
+            gpointer       user_data,
+            GError       **error)
+{
+  BodyData *data = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (reply->kind == MP_POP3_LINE_OK)
+    bytes = g_byte_array_free_to_bytes (g_steal_pointer (&reply->body));
+  else if (reply->kind != MP_POP3_LINE_ERR)
+    return protocol_error (error, data->commands[index].line);
+  data->func (data->commands[index].number, bytes, data->user_data);
+  return TRUE;
+}
+
+/* Runs "VERB n …" for each number and hands the bodies to @func. */
+static gboolean
+fetch_many (MpPop3Session  *self,
+            const guint    *numbers,
+            gsize           n_numbers,
+            const char     *format,
+            guint           lines,
+            MpPop3BodyFunc  func,
+            gpointer        user_data,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  g_autofree MpPop3Command *commands = NULL;
+  BodyData data = { func, user_data, NULL };
+  gboolean ok;
+
+  if (!check_ready (self, error))
+    return FALSE;
+  if (n_numbers > MP_POP3_MAX_MESSAGES)
+    {
+      g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+                   _("Too many messages requested at once (limit %u)"), MP_POP3_MAX_MESSAGES);
+      return FALSE;
+    }
+  commands = g_new0 (MpPop3Command, MAX (n_numbers, 1));
+  for (gsize i = 0; i < n_numbers; i++)
+    {
+      commands[i].line = g_strdup_printf (format, numbers[i], lines);
+      commands[i].multiline = TRUE;
+      commands[i].number = numbers[i];
+    }
+  data.commands = commands;
+  ok = mp_pop3_session_run (self, commands, (guint) n_numbers, mp_pop3_session_window (self),
+                            body_reply, &data, cancellable, error);
+  for (gsize i = 0; i < n_numbers; i++)
+    g_free (commands[i].line);
+  return ok;
+}
+
+gboolean
+mp_pop3_session_top_many_sync (MpPop3Session  *self,
+                               const guint    *numbers,
+                               gsize           n_numbers,
+                               guint           lines,
+                               MpPop3BodyFunc  func,
+                               gpointer        user_data,
+                               GCancellable   *cancellable,
+                               GError        **error)
+{
+  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
+  g_return_val_if_fail (numbers != NULL || n_numbers == 0, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  return fetch_many (self, numbers, n_numbers, "TOP %u %u", lines, func, user_data,
+                     cancellable, error);
+}
+
+/* Single TOP/RETR; a -ERR is reported with the server's text. */
+static GBytes *
+fetch_one (MpPop3Session  *self,
+           const char     *format,
+           guint           number,
+           guint           lines,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  g_autofree char *line = g_strdup_printf (format, number, lines);
+  MpPop3Reply reply;
+  GBytes *bytes = NULL;
+
+  if (!check_ready (self, error) ||
+      !mp_pop3_session_command (self, line, FALSE, &reply, cancellable, error))
+    return NULL;
+  if (reply.kind == MP_POP3_LINE_OK)
+    bytes = g_byte_array_free_to_bytes (g_steal_pointer (&reply.body));
+  else if (reply.kind == MP_POP3_LINE_ERR)
+    mp_pop3_set_reply_error (error, &reply, MP_POP3_ERROR_NO_SUCH_MESSAGE, line);
+  else
+    protocol_error (error, line);
+  mp_pop3_reply_clear (&reply);
+  return bytes;
+}
+
+GBytes *
+mp_pop3_session_top_sync (MpPop3Session  *self,
+                          guint           number,
+                          guint           lines,
+                          GCancellable   *cancellable,
+                          GError        **error)
+{
+  g_return_val_if_fail (MP_IS_POP3_SESSION (self), NULL);
+  return fetch_one (self, "TOP %u %u", number, lines, cancellable, error);
+}
+
+GBytes *
+mp_pop3_session_retr_sync (MpPop3Session  *self,
+                           guint           number,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  g_return_val_if_fail (MP_IS_POP3_SESSION (self), NULL);
+  /* The extra argument is ignored by the format. */
+  return fetch_one (self, "RETR %u", number, 0, cancellable, error);
+}
+
+/* ---- DELE / RSET / NOOP / QUIT ---- */
+
+gboolean
+mp_pop3_session_dele_sync (MpPop3Session  *self,
+                           guint           number,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  g_autofree char *line = g_strdup_printf ("DELE %u", number);
+
+  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
+  return simple (self, line, MP_POP3_ERROR_NO_SUCH_MESSAGE, NULL, cancellable, error);
+}
+
+typedef struct {
+  GError        *first;   /* owned; first refusal */
+  MpPop3Command *commands;
+} DeleData;
+
+static gboolean
+dele_reply (MpPop3Session *self,
+            guint          index,
+            MpPop3Reply   *reply,
+            gpointer       user_data,
+            GError       **error)
+{
+  DeleData *data = user_data;
+
+  if (reply->kind == MP_POP3_LINE_OK)
+    return TRUE;
+  if (reply->kind != MP_POP3_LINE_ERR)
+    return protocol_error (error, "DELE");
+  if (data->first == NULL)
+    mp_pop3_set_reply_error (&data->first, reply, MP_POP3_ERROR_NO_SUCH_MESSAGE,
+                             data->commands[index].line);
+  return TRUE;
+}
+
+gboolean
+mp_pop3_session_dele_many_sync (MpPop3Session  *self,
+                                const guint    *numbers,
+                                gsize           n_numbers,
+                                GCancellable   *cancellable,
+                                GError        **error)
+{
+  g_autofree MpPop3Command *commands = NULL;
+  DeleData data = { NULL, NULL };
+  gboolean ok;
+
+  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
+  g_return_val_if_fail (numbers != NULL || n_numbers == 0, FALSE);
+
+  if (!check_ready (self, error))
+    return FALSE;
+  if (n_numbers > MP_POP3_MAX_MESSAGES)
+    return protocol_error (error, "DELE");
+  commands = g_new0 (MpPop3Command, MAX (n_numbers, 1));
+  for (gsize i = 0; i < n_numbers; i++)
+    {
+      commands[i].line = g_strdup_printf ("DELE %u", numbers[i]);
+      commands[i].number = numbers[i];
+    }
+  data.commands = commands;
+  ok = mp_pop3_session_run (self, commands, (guint) n_numbers, mp_pop3_session_window (self),
+                            dele_reply, &data, cancellable, error);
+  for (gsize i = 0; i < n_numbers; i++)
+    g_free (commands[i].line);
+  if (ok && data.first != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&data.first));
+      ok = FALSE;
+    }
+  g_clear_error (&data.first);
+  return ok;
+}
+
+gboolean
+mp_pop3_session_rset_sync (MpPop3Session  *self,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
+  return simple (self, "RSET", MP_POP3_ERROR_SERVER, NULL, cancellable, error);
+}
+
+gboolean
+mp_pop3_session_noop_sync (MpPop3Session  *self,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
+  return simple (self, "NOOP", MP_POP3_ERROR_SERVER, NULL, cancellable, error);
+}
+
+gboolean
+mp_pop3_session_quit_sync (MpPop3Session  *self,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
+
+  /* RFC 1939 6: deletions happen in the UPDATE state, entered only by
+   * QUIT; anything short of +OK means nothing was committed for sure. */
+  ok = simple (self, "QUIT", MP_POP3_ERROR_SERVER, NULL, cancellable, error);
+  mp_pop3_session_close (self);
+  return ok;
+}
