@@ -25,8 +25,8 @@
 
 G_BEGIN_DECLS
 
-#define MP_SCHEDULER_BACKOFF_MIN_US (G_USEC_PER_SEC * 60)
-#define MP_SCHEDULER_BACKOFF_MAX_US (G_USEC_PER_SEC * 3600)
+#define MP_SCHEDULER_BACKOFF_MIN_US (G_GINT64_CONSTANT (60) * G_USEC_PER_SEC)
+#define MP_SCHEDULER_BACKOFF_MAX_US (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
 
 #define MP_TYPE_SCHEDULER (mp_scheduler_get_type ())
 G_DECLARE_FINAL_TYPE (MpScheduler, mp_scheduler, MP, SCHEDULER, GObject)
@@ -58,11 +58,21 @@ void         mp_scheduler_report_failure    (MpScheduler  *self,
                                              const char   *account_id,
                                              const GError *error);
 
-/* Monotonic µs of the next check-due, or -1 (unknown id / in flight). */
+/* The server's LOGIN-DELAY capability (MpCheckResult.login_delay): no check starts
+ * sooner than @seconds after the previous one (0 = none). */
+void         mp_scheduler_set_login_delay   (MpScheduler *self,
+                                             const char  *account_id,
+                                             guint        seconds);
+
+/* Monotonic µs (clock time) of the next check-due (while in flight: of the
+ * fallback), or -1 for an unknown id. */
 gint64       mp_scheduler_get_next_due      (MpScheduler *self,
                                              const char  *account_id);
 /* Current backoff step in µs (0 when the last check succeeded). */
 gint64       mp_scheduler_get_backoff       (MpScheduler *self,
+                                             const char  *account_id);
+/* TRUE between check-due and the report. */
+gboolean     mp_scheduler_is_in_flight      (MpScheduler *self,
                                              const char  *account_id);
 
 /* For tests and for the UI's own detectors: what the monitors call. */
