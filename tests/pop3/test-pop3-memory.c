@@ -1,0 +1,432 @@
+/* The whole engine driven over the in-memory transport: exact transcripts,
+ * login policy, STLS rules, error codes, caps. No network.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "mp-pop3-private.h"
+
+#define CAPA_CLEAR "+OK\r\nTOP\r\nUSER\r\nUIDL\r\nPIPELINING\r\nRESP-CODES\r\n.\r\n"
+#define CAPA_AFTER "+OK\r\nTOP\r\nUIDL\r\nPIPELINING\r\n.\r\n"
+
+typedef struct {
+  MpPop3Session *session;
+  GByteArray    *written;   /* what the client sent */
+  GPtrArray     *trace;     /* trace lines "> …" / "< …" */
+} Fixture;
+
+static void
+collect_trace (MpPop3TraceDirection dir, const char *line, gpointer user_data)
+{
+  GPtrArray *trace = user_data;
+
+  g_ptr_array_add (trace, g_strdup_printf ("%c %s", dir == MP_POP3_TRACE_SENT ? '>' :
+                                           dir == MP_POP3_TRACE_RECEIVED ? '<' : '*', line));
+}
+
+static void
+fixture_setup (Fixture       *f,
+               const char    *server,
+               gsize          chunk,
+               gboolean       encrypted,
+               MpPop3Options *o)
+{
+  MpPop3Transport *t = mp_pop3_memory_transport_new ((const guint8 *) server, strlen (server), chunk);
+
+  mp_pop3_memory_transport_set_encrypted (t, encrypted);
+  f->written = mp_pop3_memory_transport_ref_written (t);
+  f->trace = g_ptr_array_new_with_free_func (g_free);
+  o->trace_func = collect_trace;
+  o->trace_user_data = f->trace;
+  f->session = mp_pop3_session_new_for_transport (o, t);
+}
+
+static void
+fixture_clear (Fixture *f)
+{
+  g_clear_object (&f->session);
+  g_clear_pointer (&f->written, g_byte_array_unref);
+  g_clear_pointer (&f->trace, g_ptr_array_unref);
+}
+
+static MpPop3Options *
+options_new (MpPop3Security security, MpPop3AuthMethod auth, const char *password)
+{
+  MpPop3Options *o = mp_pop3_options_new ();
+
+  o->host = g_strdup ("mem");
+  o->security = security;
+  o->auth = auth;
+  o->username = g_strdup ("alice");
+  mp_pop3_options_set_password (o, password);
+  return o;
+}
+
+static void
+assert_written (Fixture *f, const char *expected)
+{
+  g_autofree char *got = g_strndup ((const char *) f->written->data, f->written->len);
+
+  g_assert_cmpstr (got, ==, expected);
+}
+
+typedef struct {
+  guint    numbers[8];
+  char    *bodies[8];
+  guint    n;
+} Bodies;
+
+static void
+collect_body (guint number, GBytes *body, gpointer user_data)
+{
+  Bodies *b = user_data;
+
+  g_assert_cmpuint (b->n, <, G_N_ELEMENTS (b->numbers));
+  b->numbers[b->n] = number;
+  b->bodies[b->n] = body != NULL ? g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body))
+                                 : NULL;
+  b->n++;
+}
+
+static void
+test_full_session (void)
+{
+  const char *server =
+    "+OK ready\r\n" CAPA_CLEAR
+    "+OK\r\n" "+OK logged in\r\n" CAPA_AFTER
+    "+OK 2 320\r\n"
+    "+OK\r\n1 120\r\n2 200\r\n.\r\n" "+OK\r\n1 uid-one\r\n2 uid-two\r\n.\r\n"
+    "+OK\r\nSubject: a\r\n\r\n.\r\n" "-ERR no such message\r\n" "+OK\r\nSubject: b\r\n\r\n..x\r\n.\r\n"
+    "+OK 200 octets\r\nSubject: b\r\n\r\n..x\r\nend\r\n.\r\n"
+    "+OK 1 120\r\n" "+OK 2 uid-two\r\n"
+    "+OK deleted\r\n" "+OK\r\n" "+OK\r\n" "+OK\r\n"
+    "+OK bye\r\n";
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_AUTO, "secret");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GBytes) retr = NULL;
+  g_autofree char *uid = NULL;
+  const guint numbers[] = { 1, 3, 2 };
+  Fixture f = { 0, };
+  Bodies b = { 0, };
+  guint count;
+  guint64 size;
+
+  /* chunk 7 splits lines and terminators across reads */
+  fixture_setup (&f, server, 7, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (mp_pop3_session_get_greeting (f.session), ==, "ready");
+  g_assert_cmpint (mp_pop3_session_get_auth_method (f.session), ==, MP_POP3_AUTH_USER);
+  g_assert_true (mp_pop3_session_has_capability (f.session, "PIPELINING"));
+  g_assert_false (mp_pop3_session_has_capability (f.session, "USER"));   /* re-read after login */
+  g_assert_true (mp_pop3_session_is_pipelining (f.session));
+
+  g_assert_true (mp_pop3_session_stat_sync (f.session, &count, &size, NULL, &error));
+  g_assert_cmpuint (count, ==, 2);
+  g_assert_cmpuint (size, ==, 320);
+
+  entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpuint (((MpPop3Entry *) entries->pdata[1])->number, ==, 2);
+  g_assert_cmpuint (((MpPop3Entry *) entries->pdata[1])->size, ==, 200);
+  g_assert_cmpstr (((MpPop3Entry *) entries->pdata[1])->uidl, ==, "uid-two");
+
+  g_assert_true (mp_pop3_session_top_many_sync (f.session, numbers, 3, 0, collect_body, &b, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (b.n, ==, 3);
+  g_assert_cmpuint (b.numbers[1], ==, 3);
+  g_assert_null (b.bodies[1]);
+  g_assert_cmpstr (b.bodies[0], ==, "Subject: a\r\n\r\n");
+  g_assert_cmpstr (b.bodies[2], ==, "Subject: b\r\n\r\n.x\r\n");
+
+  retr = mp_pop3_session_retr_sync (f.session, 2, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (retr, NULL), g_bytes_get_size (retr),
+                   "Subject: b\r\n\r\n.x\r\nend\r\n", 23);
+  g_assert_true (mp_pop3_session_list_one_sync (f.session, 1, &size, NULL, &error));
+  g_assert_cmpuint (size, ==, 120);
+  uid = mp_pop3_session_uidl_one_sync (f.session, 2, NULL, &error);
+  g_assert_cmpstr (uid, ==, "uid-two");
+  g_assert_true (mp_pop3_session_dele_sync (f.session, 1, NULL, &error));
+  g_assert_true (mp_pop3_session_rset_sync (f.session, NULL, &error));
+  g_assert_true (mp_pop3_session_noop_sync (f.session, NULL, &error));
+  g_assert_true (mp_pop3_session_dele_many_sync (f.session, numbers, 1, NULL, &error));
+  g_assert_true (mp_pop3_session_quit_sync (f.session, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (mp_pop3_session_is_connected (f.session));
+
+  assert_written (&f,
+                  "CAPA\r\nUSER alice\r\nPASS secret\r\nCAPA\r\nSTAT\r\nLIST\r\nUIDL\r\n"
+                  "TOP 1 0\r\nTOP 3 0\r\nTOP 2 0\r\nRETR 2\r\nLIST 1\r\nUIDL 2\r\n"
+                  "DELE 1\r\nRSET\r\nNOOP\r\nDELE 1\r\nQUIT\r\n");
+  /* The password never reaches the trace. */
+  for (guint i = 0; i < f.trace->len; i++)
+    g_assert_null (strstr (f.trace->pdata[i], "secret"));
+  g_assert_true (g_ptr_array_find_with_equal_func (f.trace, "> PASS <redacted>", g_str_equal, NULL));
+  for (guint i = 0; i < b.n; i++)
+    g_free (b.bodies[i]);
+  fixture_clear (&f);
+}
+
+static void
+test_plaintext_refused (void)
+{
+  const char *server = "+OK ready\r\n" CAPA_CLEAR;
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_NONE, MP_POP3_AUTH_AUTO, "secret");
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server, 0, FALSE, o);
+  g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PLAINTEXT_REFUSED);
+  g_assert_nonnull (strstr (error->message, "unencrypted"));
+  assert_written (&f, "CAPA\r\n");
+  fixture_clear (&f);
+}
+
+static void
+test_plaintext_allowed (void)
+{
+  const char *server = "+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER;
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_STARTTLS_IF_AVAILABLE, MP_POP3_AUTH_AUTO, "secret");
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0, };
+
+  o->allow_plaintext_password = TRUE;
+  fixture_setup (&f, server, 0, FALSE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (mp_pop3_session_is_encrypted (f.session));
+  assert_written (&f, "CAPA\r\nUSER alice\r\nPASS secret\r\nCAPA\r\n");
+  fixture_clear (&f);
+}
+
+static void
+test_stls_unavailable (void)
+{
+  const char *server = "+OK ready\r\n" CAPA_CLEAR;
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_STARTTLS, MP_POP3_AUTH_AUTO, "secret");
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0, };
+
+  o->allow_plaintext_password = TRUE;   /* must not matter */
+  fixture_setup (&f, server, 0, FALSE, o);
+  g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_STLS_UNAVAILABLE);
+  assert_written (&f, "CAPA\r\n");
+  fixture_clear (&f);
+}
+
+static void
+test_stls_injection (void)
+{
+  const char *server = "+OK ready\r\n+OK\r\nSTLS\r\nUSER\r\n.\r\n+OK Begin TLS\r\n+OK injected\r\n";
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_STARTTLS, MP_POP3_AUTH_USER, "secret");
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server, 0, FALSE, o);
+  g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
+  assert_written (&f, "CAPA\r\nSTLS\r\n");
+  fixture_clear (&f);
+}
+
+static void
+test_stls_refused (void)
+{
+  const char *server = "+OK ready\r\n+OK\r\nSTLS\r\nUSER\r\n.\r\n-ERR not now\r\n";
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_STARTTLS_IF_AVAILABLE, MP_POP3_AUTH_USER, "secret");
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0, };
+
+  /* STLS offered but refused: no quiet fallback even in IF_AVAILABLE mode. */
+  o->allow_plaintext_password = TRUE;
+  fixture_setup (&f, server, 0, FALSE, o);
+  g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_TLS);
+  assert_written (&f, "CAPA\r\nSTLS\r\n");
+  fixture_clear (&f);
+}
+
+static void
+test_crlf_credentials (void)
+{
+  const char *server = "+OK ready\r\n" CAPA_CLEAR;
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "x\r\nDELE 1");
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server, 0, TRUE, o);
+  g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_AUTH);
+  assert_written (&f, "CAPA\r\n");
+  fixture_clear (&f);
+}
+
+static void
+test_resp_code_in_use (void)
+{
+  const char *server = "+OK ready\r\n" CAPA_CLEAR "+OK\r\n-ERR [IN-USE] Mailbox locked\r\n";
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "secret");
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server, 0, TRUE, o);
+  g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_IN_USE);
+  g_assert_nonnull (strstr (error->message, "Mailbox locked"));
+  fixture_clear (&f);
+}
+
+static void
+test_cram_md5_clear (void)
+{
+  /* RFC 2195 exchange; in clear, AUTO picks CRAM-MD5 (password not revealed). */
+  const char *server =
+    "+OK ready\r\n+OK\r\nUSER\r\nSASL PLAIN CRAM-MD5\r\n.\r\n"
+    "+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+\r\n+OK welcome\r\n" CAPA_AFTER;
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_NONE, MP_POP3_AUTH_AUTO, "tanstaaftanstaaf");
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0, };
+
+  g_free (o->username);
+  o->username = g_strdup ("tim");
+  fixture_setup (&f, server, 0, FALSE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (mp_pop3_session_get_auth_method (f.session), ==, MP_POP3_AUTH_CRAM_MD5);
+  assert_written (&f, "CAPA\r\nAUTH CRAM-MD5\r\ndGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw\r\nCAPA\r\n");
+  g_assert_true (g_ptr_array_find_with_equal_func (f.trace, "> <redacted>", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (f.trace, "< + <redacted>", g_str_equal, NULL));
+  fixture_clear (&f);
+}
+
+static void
+test_sasl_plain_and_xoauth2 (void)
+{
+  const char *plain_server = "+OK ready\r\n+OK\r\nSASL PLAIN XOAUTH2\r\n.\r\n+OK\r\n" CAPA_AFTER;
+  const char *xoauth_server = "+OK ready\r\n+OK\r\nSASL PLAIN XOAUTH2\r\n.\r\n+ eyJzdGF0dXMiOiI0MDEifQ==\r\n-ERR [AUTH] invalid token\r\n";
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_AUTO, "pw");
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, plain_server, 0, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_no_error (error);
+  /* base64("\0alice\0pw") */
+  assert_written (&f, "CAPA\r\nAUTH PLAIN AGFsaWNlAHB3\r\nCAPA\r\n");
+  g_assert_true (g_ptr_array_find_with_equal_func (f.trace, "> AUTH PLAIN <redacted>", g_str_equal, NULL));
+  fixture_clear (&f);
+
+  o->auth = MP_POP3_AUTH_XOAUTH2;
+  fixture_setup (&f, xoauth_server, 0, TRUE, o);
+  g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_AUTH);
+  /* base64("user=alice\1auth=Bearer pw\1\1"), then the empty response */
+  assert_written (&f, "CAPA\r\nAUTH XOAUTH2 dXNlcj1hbGljZQFhdXRoPUJlYXJlciBwdwEB\r\n\r\n");
+  fixture_clear (&f);
+}
+
+static void
+test_eof_in_body (void)
+{
+  const char *server = "+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER "+OK\r\nSubject: cut\r\n";
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server, 0, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  body = mp_pop3_session_retr_sync (f.session, 1, NULL, &error);
+  g_assert_null (body);
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED);
+  g_clear_error (&error);
+  /* closed now; further calls fail cleanly */
+  g_assert_false (mp_pop3_session_noop_sync (f.session, NULL, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED);
+  fixture_clear (&f);
+}
+
+static void
+test_listing_count_cap (void)
+{
+  g_autoptr(GString) server = g_string_new ("+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER "+OK\r\n");
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  Fixture f = { 0, };
+
+  for (guint i = 0; i <= MP_POP3_MAX_MESSAGES; i++)
+    g_string_append (server, "1 1\r\n");
+  g_string_append (server, ".\r\n");
+  fixture_setup (&f, server->str, 0, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
+  g_assert_null (entries);
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "1000000 lines"));
+  fixture_clear (&f);
+}
+
+static void
+test_bad_listing (void)
+{
+  const char *server = "+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER
+                       "+OK\r\n1 12\r\nfoo bar\r\n.\r\n+OK\r\n.\r\n";
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server, 0, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
+  g_assert_null (entries);
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
+  fixture_clear (&f);
+}
+
+static void
+test_apop_and_utf8 (void)
+{
+  /* RFC 1939 7 example digest; UTF8 sent before login when advertised. */
+  const char *server = "+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n"
+                       "+OK\r\nUTF8\r\n.\r\n+OK UTF8 enabled\r\n+OK maildrop has 1 message\r\n+OK\r\n.\r\n";
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_NONE, MP_POP3_AUTH_AUTO, "tanstaaf");
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0, };
+
+  g_free (o->username);
+  o->username = g_strdup ("mrose");
+  fixture_setup (&f, server, 1, FALSE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_no_error (error);
+  assert_written (&f, "CAPA\r\nUTF8\r\nAPOP mrose c4c9334bac560ecc979e58001b3e22fb\r\nCAPA\r\n");
+  fixture_clear (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/pop3/memory/full-session", test_full_session);
+  g_test_add_func ("/pop3/memory/plaintext-refused", test_plaintext_refused);
+  g_test_add_func ("/pop3/memory/plaintext-allowed", test_plaintext_allowed);
+  g_test_add_func ("/pop3/memory/stls-unavailable", test_stls_unavailable);
+  g_test_add_func ("/pop3/memory/stls-injection", test_stls_injection);
+  g_test_add_func ("/pop3/memory/stls-refused", test_stls_refused);
+  g_test_add_func ("/pop3/memory/crlf-credentials", test_crlf_credentials);
+  g_test_add_func ("/pop3/memory/resp-code-in-use", test_resp_code_in_use);
+  g_test_add_func ("/pop3/memory/cram-md5-clear", test_cram_md5_clear);
+  g_test_add_func ("/pop3/memory/sasl-plain-xoauth2", test_sasl_plain_and_xoauth2);
+  g_test_add_func ("/pop3/memory/eof-in-body", test_eof_in_body);
+  g_test_add_func ("/pop3/memory/listing-count-cap", test_listing_count_cap);
+  g_test_add_func ("/pop3/memory/bad-listing", test_bad_listing);
+  g_test_add_func ("/pop3/memory/apop-utf8", test_apop_and_utf8);
+  return g_test_run ();
+}
