@@ -1,0 +1,106 @@
+/* mp-mailbox-private.h — shared between mp-mailbox.c (queue, main-thread side) and
+ * mp-mailbox-jobs.c (job bodies, worker side)
+ */
+#pragma once
+
+#include "mp-mailbox.h"
+#include "mp-pop3-session.h"
+#include "mp-seen-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  JOB_CHECK,
+  JOB_PREVIEW,
+  JOB_DELETE,
+  JOB_TEST_LOGIN,
+  JOB_QUIT,        /* internal: idle timeout expired / shutdown */
+} JobKind;
+
+typedef enum {
+  JOB_QUEUED,
+  JOB_RUNNING,
+  JOB_DONE,
+} JobState;
+
+typedef struct _Job Job;
+
+struct _Job
+{
+  JobKind              kind;
+  JobState             state;            /* guarded by mailbox->lock */
+  MpMailbox           *mailbox;          /* owned ref */
+  GTask               *task;             /* unowned back pointer (task owns the job) */
+  GCancellable        *cancellable;      /* owned, never NULL */
+  gulong               cancel_handler;
+  GMainContext        *context;          /* owned: where results go */
+  gboolean             completed;        /* main thread only */
+
+  MpPop3Options       *options;          /* owned snapshot, password filled on the worker */
+  char                *password;         /* owned override (wiped), nullable */
+  char                *account_id;       /* owned */
+  guint                preview_lines;
+
+  /* check */
+  GHashTable          *known;            /* owned set of owned UIDLs */
+  MpCheckProgressFunc  progress;
+  gpointer             progress_data;
+  GDestroyNotify       progress_destroy;
+  GPtrArray           *pending;          /* worker: summaries not yet posted */
+  gint64               last_flush;
+  guint                done, total;
+
+  /* preview */
+  char                *uidl;             /* owned */
+  gboolean             full;
+
+  /* delete */
+  char               **uidls;            /* owned */
+};
+
+struct _MpMailbox
+{
+  GObject          parent_instance;
+
+  MpAccount       *account;          /* owned; main thread only */
+  char            *password;         /* owned override, wiped; main thread only */
+  guint            idle_timeout_ms;
+  guint            idle_source;      /* main thread only */
+  MpPop3TraceFunc  trace_func;
+  gpointer         trace_data;
+  GDestroyNotify   trace_destroy;
+
+  GMutex           lock;
+  GQueue           jobs;             /* guarded: queued Job* (see enqueue ()) */
+  Job             *current;          /* guarded: running job (unowned) */
+  gboolean         running;          /* guarded: a pool thread drains this mailbox */
+
+  /* Worker side: touched only by the pool thread draining this mailbox (jobs of
+   * one mailbox never overlap, so no lock is needed). */
+  MpPop3Session   *session;          /* owned, nullable */
+  GHashTable      *uidl_to_entry;    /* owned: uidl → MpPop3Entry* (in scan) */
+  GPtrArray       *scan;             /* owned: last scan of this session */
+  MpSeenStore     *seen;             /* owned, loaded on first check */
+};
+
+/* Worker side (mp-mailbox-jobs.c): runs one job and fills its result in @task
+ * terms through mp_mailbox_job_post_*(). */
+void     mp_mailbox_run_job        (MpMailbox *self,
+                                    Job       *job);
+/* Drops the worker session: QUIT politely when @quit (short timeout, ignores errors). */
+void     mp_mailbox_drop_session   (MpMailbox *self,
+                                    gboolean   quit);
+
+/* Called on the worker; deliver on the job's context (mp-mailbox.c). */
+void     mp_mailbox_job_post_result (Job           *job,
+                                     gpointer       result,
+                                     GDestroyNotify result_free,
+                                     GError        *error);
+void     mp_mailbox_job_post_batch  (Job           *job,
+                                     GPtrArray     *summaries,
+                                     guint          done,
+                                     guint          total);
+
+#define MP_ASSERT_WORKER() g_assert (!g_main_context_is_owner (g_main_context_default ()))
+
+G_END_DECLS
