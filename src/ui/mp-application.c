@@ -1,0 +1,289 @@
+/* mp-application.c — the Mailpeek AdwApplication: single instance, app actions,
+ * keyboard accelerators, style sheet, account store and the test-mode account.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mp-config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "mp-application.h"
+#include "mp-pop3-url.h"
+#include "mp-test-driver.h"
+#include "mp-window.h"
+
+struct _MpApplication
+{
+  AdwApplication  parent_instance;
+
+  /* When set (by the --background option, handled by the desktop code) the
+   * window is not presented on activate: checks run without a window. */
+  gboolean        background;
+
+  MpAccountStore *store;        /* owned */
+  char           *test_dir;     /* owned; test mode: private config dir, removed at exit */
+  gboolean        driver_started;
+};
+
+G_DEFINE_FINAL_TYPE (MpApplication, mp_application, ADW_TYPE_APPLICATION)
+
+MpApplication *
+mp_application_new (void)
+{
+  return g_object_new (MP_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/mailpeek/Mailpeek",
+                       NULL);
+}
+
+gboolean
+mp_application_get_background (MpApplication *self)
+{
+  g_return_val_if_fail (MP_IS_APPLICATION (self), FALSE);
+  return self->background;
+}
+
+void
+mp_application_set_background (MpApplication *self,
+                               gboolean       background)
+{
+  g_return_if_fail (MP_IS_APPLICATION (self));
+  self->background = !!background;
+}
+
+MpWindow *
+mp_application_get_main_window (MpApplication *self)
+{
+  GList *windows;
+
+  g_return_val_if_fail (MP_IS_APPLICATION (self), NULL);
+
+  for (windows = gtk_application_get_windows (GTK_APPLICATION (self));
+       windows; windows = windows->next)
+    if (MP_IS_WINDOW (windows->data))
+      return windows->data;
+  return NULL;
+}
+
+MpWindow *
+mp_application_ensure_window (MpApplication *self)
+{
+  MpWindow *window;
+
+  g_return_val_if_fail (MP_IS_APPLICATION (self), NULL);
+
+  window = mp_application_get_main_window (self);
+  if (!window)
+    window = mp_window_new (self);
+  return window;
+}
+
+MpAccountStore *
+mp_application_get_account_store (MpApplication *self)
+{
+  g_return_val_if_fail (MP_IS_APPLICATION (self), NULL);
+  return self->store;
+}
+
+/* Test mode: MAILPEEK_TEST_ACCOUNT=pop3s://user@host:port gives one temporary
+ * account in a private store (never saved next to the user's accounts); its
+ * password comes from MAILPEEK_TEST_PASSWORD through MpKeyring, so no keyring is
+ * touched.  MAILPEEK_TEST_CA_FILE trusts the test server's certificate. */
+static gboolean
+setup_test_account (MpApplication *self,
+                    const char    *url)
+{
+  g_autoptr (MpPop3Options) options = mp_pop3_options_new ();
+  g_autoptr (MpAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  const char *ca_file = g_getenv ("MAILPEEK_TEST_CA_FILE");
+
+  if (!mp_pop3_url_parse (url, options, &error))
+    {
+      g_printerr ("MAILPEEK_TEST_ACCOUNT: %s\n", error->message);
+      return FALSE;
+    }
+
+  self->test_dir = g_dir_make_tmp ("mailpeek-test-XXXXXX", &error);
+  if (!self->test_dir)
+    {
+      g_printerr ("MAILPEEK_TEST_ACCOUNT: %s\n", error->message);
+      return FALSE;
+    }
+  path = g_build_filename (self->test_dir, "accounts.conf", NULL);
+  g_clear_object (&self->store);
+  self->store = mp_account_store_new_for_path (path);
+
+  account = mp_account_new ("test-account");
+  name = g_strdup_printf ("%s@%s", options->username ? options->username : "", options->host);
+  mp_account_set_name (account, name);
+  mp_account_set_host (account, options->host);
+  mp_account_set_port (account, options->port);
+  mp_account_set_security (account, options->security);
+  mp_account_set_username (account, options->username ? options->username : "");
+  mp_account_set_auth (account, options->auth);
+  if (options->security == MP_POP3_SECURITY_NONE)
+    mp_account_set_allow_plaintext_password (account, TRUE);
+  if (ca_file && *ca_file)
+    mp_account_set_ca_file (account, ca_file);
+  mp_account_store_add (self->store, account);
+  return TRUE;
+}
+
+static void
+load_store (MpApplication *self)
+{
+  const char *test_url = g_getenv ("MAILPEEK_TEST_ACCOUNT");
+  g_autoptr (GError) error = NULL;
+
+  self->store = mp_account_store_new ();
+  if (test_url && *test_url)
+    {
+      if (setup_test_account (self, test_url))
+        return;
+    }
+  if (!mp_account_store_load (self->store, &error))
+    g_warning ("%s", error->message);
+}
+
+static void
+mp_application_activate (GApplication *app)
+{
+  MpApplication *self = MP_APPLICATION (app);
+  MpWindow *window = mp_application_ensure_window (self);
+  const char *script = g_getenv ("MAILPEEK_TEST_SCRIPT");
+
+  if (script && *script && !self->driver_started)
+    {
+      self->driver_started = TRUE;
+      mp_test_driver_start (window, script, g_getenv ("MAILPEEK_TEST_OUTPUT"));
+    }
+
+  /* The first activation with --background keeps the window hidden; any later
+   * activation (launching the app again) shows it. */
+  if (self->background)
+    {
+      self->background = FALSE;
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  MpApplication *self = user_data;
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  /* Destroying the windows cancels their jobs before the main loop ends. */
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_destroy (l->data);
+  g_list_free (windows);
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  MpApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  const char *developers[] = { "The Mailpeek developers", NULL };
+
+  adw_show_about_window (parent,
+                         "application-name", _("Mailpeek"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("See and delete mail waiting on POP3 servers"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "developers", developers,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "quit", .activate = quit_activated },
+  { .name = "about", .activate = about_activated },
+};
+
+static void
+mp_application_startup (GApplication *app)
+{
+  MpApplication *self = MP_APPLICATION (app);
+  static const struct { const char *action; const char *accels[3]; } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "win.check", { "<Control>r", "F5", NULL } },
+    { "win.stop", { "Escape", NULL } },
+    { "win.find", { "<Control>f", NULL } },
+    { "win.delete", { "Delete", NULL } },
+    { "win.add-account", { "<Control>n", NULL } },
+    { "win.edit-account", { "<Control>comma", NULL } },
+    { "win.load-whole", { "<Control>l", NULL } },
+    { "win.view-source", { "<Control>u", NULL } },
+    { "win.select-all", { "<Control>a", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+  };
+
+  G_APPLICATION_CLASS (mp_application_parent_class)->startup (app);
+
+  load_store (self);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  for (gsize i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self),
+                                           accels[i].action, accels[i].accels);
+  /* Dark style follows the system: AdwStyleManager's default scheme. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+mp_application_shutdown (GApplication *app)
+{
+  MpApplication *self = MP_APPLICATION (app);
+
+  G_APPLICATION_CLASS (mp_application_parent_class)->shutdown (app);
+
+  if (self->test_dir)
+    {
+      g_autofree char *path = g_build_filename (self->test_dir, "accounts.conf", NULL);
+      g_unlink (path);
+      g_rmdir (self->test_dir);
+    }
+}
+
+static void
+mp_application_finalize (GObject *object)
+{
+  MpApplication *self = MP_APPLICATION (object);
+
+  g_clear_object (&self->store);
+  g_free (self->test_dir);
+  G_OBJECT_CLASS (mp_application_parent_class)->finalize (object);
+}
+
+static void
+mp_application_class_init (MpApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = mp_application_finalize;
+  app_class->shutdown = mp_application_shutdown;
+
+  app_class->activate = mp_application_activate;
+  app_class->startup = mp_application_startup;
+}
+
+static void
+mp_application_init (MpApplication *self)
+{
+}

@@ -1,0 +1,791 @@
+/* mp-mailbox-view.c — the window's model of one account's mailbox.
+ *
+ * Wraps core's MpMailbox (jobs on worker threads; callbacks on the main context).
+ * Summaries arrive in batches and are spliced into a GListStore; each summary
+ * carries its server-order sequence number (qdata) so rows whose deletion is undone
+ * or fails go back to where they were.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mp-config.h"
+
+#include <glib/gi18n.h>
+
+#include "mp-mailbox-view.h"
+#include "mp-mailbox.h"
+#include "mp-error.h"
+
+struct _MpMailboxView
+{
+  GObject         parent_instance;
+
+  MpAccount      *account;          /* owned */
+  MpMailbox      *mailbox;          /* owned */
+  GListStore     *messages;         /* owned; MpMessageSummary in server order */
+  MpMailboxState  state;
+  GError         *error;            /* owned; set in ERROR state */
+  GDateTime      *last_check;       /* owned */
+  gboolean        stopped;          /* the last check was stopped by the user */
+  guint           done;
+  guint           total;
+  guint           n_new;
+  guint64         next_seq;
+  GCancellable   *check_cancellable; /* owned while a check runs */
+  GCancellable   *lifetime;         /* owned; cancelled by shutdown */
+  GHashTable     *pending;          /* id → GPtrArray of MpMessageSummary (owned) */
+  guint           next_pending_id;
+  gboolean        is_shutdown;
+};
+
+enum {
+  PROP_0,
+  PROP_ACCOUNT,
+  PROP_STATE,
+  PROP_N_MESSAGES,
+  PROP_N_NEW,
+  PROP_PROGRESS,
+  PROP_ERROR_TEXT,
+  PROP_LAST_CHECK,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_CHECK_FINISHED,
+  SIGNAL_DELETED,
+  SIGNAL_DELETE_FAILED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+static GQuark seq_quark;
+
+G_DEFINE_FINAL_TYPE (MpMailboxView, mp_mailbox_view, G_TYPE_OBJECT)
+
+/* ---------------------------------------------------------------- list helpers */
+
+static guint64
+summary_seq (MpMessageSummary *summary)
+{
+  return GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (summary), seq_quark));
+}
+
+static void
+set_n_new (MpMailboxView *self,
+           guint          n_new)
+{
+  if (self->n_new == n_new)
+    return;
+  self->n_new = n_new;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_NEW]);
+}
+
+/* Inserts @summary at its server-order position (binary search on seq). */
+static void
+insert_in_order (MpMailboxView    *self,
+                 MpMessageSummary *summary)
+{
+  guint64 seq = summary_seq (summary);
+  guint lo = 0, hi = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      g_autoptr (MpMessageSummary) other = g_list_model_get_item (G_LIST_MODEL (self->messages), mid);
+
+      if (summary_seq (other) < seq)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  g_list_store_insert (self->messages, lo, summary);
+  if (mp_message_summary_get_is_new (summary))
+    set_n_new (self, self->n_new + 1);
+}
+
+static gboolean
+remove_summary (MpMailboxView    *self,
+                MpMessageSummary *summary)
+{
+  guint pos;
+
+  if (!g_list_store_find (self->messages, summary, &pos))
+    return FALSE;
+  g_list_store_remove (self->messages, pos);
+  if (mp_message_summary_get_is_new (summary) && self->n_new > 0)
+    set_n_new (self, self->n_new - 1);
+  return TRUE;
+}
+
+static void
+set_state (MpMailboxView  *self,
+           MpMailboxState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_error (MpMailboxView *self,
+           const GError  *error)
+{
+  g_clear_error (&self->error);
+  if (error)
+    self->error = g_error_copy (error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_TEXT]);
+}
+
+/* ---------------------------------------------------------------- check */
+
+static void
+on_check_progress (MpMailbox *mailbox,
+                   GPtrArray *summaries,
+                   guint      done,
+                   guint      total,
+                   gpointer   user_data)
+{
+  MpMailboxView *self = user_data;
+  g_autoptr (GPtrArray) fresh = NULL;
+  guint n_new = 0;
+
+  if (self->is_shutdown)
+    return;
+
+  if (summaries && summaries->len > 0)
+    {
+      guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+
+      fresh = g_ptr_array_sized_new (summaries->len);
+      for (guint i = 0; i < summaries->len; i++)
+        {
+          MpMessageSummary *summary = g_ptr_array_index (summaries, i);
+
+          g_object_set_qdata (G_OBJECT (summary), seq_quark,
+                              GSIZE_TO_POINTER ((gsize) ++self->next_seq));
+          if (mp_message_summary_get_is_new (summary))
+            n_new++;
+          g_ptr_array_add (fresh, summary);
+        }
+      /* One splice per batch: one items-changed for the whole batch. */
+      g_list_store_splice (self->messages, n_items, 0, fresh->pdata, fresh->len);
+      set_n_new (self, self->n_new + n_new);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
+    }
+
+  self->done = done;
+  self->total = total;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+}
+
+static void
+remove_gone (MpMailboxView *self,
+             char         **removed_uidls)
+{
+  g_autoptr (GHashTable) gone = NULL;
+  guint n;
+
+  if (!removed_uidls || !removed_uidls[0])
+    return;
+  gone = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; removed_uidls[i]; i++)
+    g_hash_table_add (gone, removed_uidls[i]);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  for (guint i = n; i-- > 0;)
+    {
+      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
+
+      if (g_hash_table_contains (gone, mp_message_summary_get_uidl (summary)))
+        remove_summary (self, summary);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
+}
+
+static void
+check_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (MpMailboxView) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MpCheckResult) check = NULL;
+
+  check = mp_mailbox_check_finish (MP_MAILBOX (source), result, &error);
+  g_clear_object (&self->check_cancellable);
+
+  if (self->is_shutdown)
+    return;
+
+  if (check)
+    {
+      remove_gone (self, check->removed_uidls);
+      g_clear_pointer (&self->last_check, g_date_time_unref);
+      self->last_check = g_date_time_new_now_local ();
+      set_error (self, NULL);
+      set_state (self, MP_MAILBOX_STATE_IDLE);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_CHECK]);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      self->stopped = TRUE;
+      set_state (self, self->error ? MP_MAILBOX_STATE_ERROR : MP_MAILBOX_STATE_IDLE);
+    }
+  else
+    {
+      set_error (self, error);
+      set_state (self, MP_MAILBOX_STATE_ERROR);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+  g_signal_emit (self, signals[SIGNAL_CHECK_FINISHED], 0, error);
+}
+
+void
+mp_mailbox_view_check (MpMailboxView *self)
+{
+  g_autoptr (GPtrArray) known = NULL;
+  guint n;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+
+  if (self->is_shutdown || self->check_cancellable)
+    return;
+
+  /* Rows shown and rows waiting for their undo period are known: no TOP for them. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  known = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
+      g_ptr_array_add (known, g_strdup (mp_message_summary_get_uidl (summary)));
+    }
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GPtrArray *items = value;
+      for (guint i = 0; i < items->len; i++)
+        g_ptr_array_add (known, g_strdup (mp_message_summary_get_uidl (g_ptr_array_index (items, i))));
+    }
+  g_ptr_array_add (known, NULL);
+
+  self->stopped = FALSE;
+  self->done = 0;
+  self->total = 0;
+  self->check_cancellable = g_cancellable_new ();
+  set_state (self, MP_MAILBOX_STATE_CHECKING);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+  mp_mailbox_check_async (self->mailbox,
+                          (const char * const *) known->pdata,
+                          on_check_progress, g_object_ref (self), g_object_unref,
+                          self->check_cancellable,
+                          check_done, g_object_ref (self));
+}
+
+void
+mp_mailbox_view_stop (MpMailboxView *self)
+{
+  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+
+  if (self->check_cancellable)
+    g_cancellable_cancel (self->check_cancellable);
+}
+
+void
+mp_mailbox_view_shutdown (MpMailboxView *self)
+{
+  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+
+  if (self->is_shutdown)
+    return;
+  self->is_shutdown = TRUE;
+  if (self->check_cancellable)
+    g_cancellable_cancel (self->check_cancellable);
+  g_cancellable_cancel (self->lifetime);
+  /* Pending deletions are dropped: nothing was sent, nothing is deleted. */
+  g_hash_table_remove_all (self->pending);
+  mp_mailbox_shutdown (self->mailbox);
+}
+
+/* ---------------------------------------------------------------- delete */
+
+guint
+mp_mailbox_view_delete_later (MpMailboxView *self,
+                              GPtrArray     *summaries)
+{
+  GPtrArray *items;
+  guint id;
+
+  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), 0);
+  g_return_val_if_fail (summaries != NULL, 0);
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < summaries->len; i++)
+    {
+      MpMessageSummary *summary = g_ptr_array_index (summaries, i);
+      if (remove_summary (self, summary))
+        g_ptr_array_add (items, g_object_ref (summary));
+    }
+  id = ++self->next_pending_id;
+  g_hash_table_insert (self->pending, GUINT_TO_POINTER (id), items);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
+  return id;
+}
+
+static void
+restore_rows (MpMailboxView *self,
+              GPtrArray     *items)
+{
+  for (guint i = 0; i < items->len; i++)
+    insert_in_order (self, g_ptr_array_index (items, i));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
+}
+
+void
+mp_mailbox_view_undo_delete (MpMailboxView *self,
+                             guint          id)
+{
+  GPtrArray *items;
+
+  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+
+  items = g_hash_table_lookup (self->pending, GUINT_TO_POINTER (id));
+  if (!items)
+    return;
+  restore_rows (self, items);
+  g_hash_table_remove (self->pending, GUINT_TO_POINTER (id));
+}
+
+typedef struct {
+  MpMailboxView *self;   /* owned */
+  GPtrArray     *items;  /* owned */
+} DeleteData;
+
+static void
+delete_data_free (DeleteData *data)
+{
+  g_object_unref (data->self);
+  g_ptr_array_unref (data->items);
+  g_free (data);
+}
+
+static void
+delete_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  DeleteData *data = user_data;
+  MpMailboxView *self = data->self;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) deleted = NULL;
+
+  if (mp_mailbox_delete_finish (MP_MAILBOX (source), result, &deleted, &error))
+    {
+      if (!self->is_shutdown)
+        g_signal_emit (self, signals[SIGNAL_DELETED], 0, data->items->len);
+    }
+  else if (!self->is_shutdown && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Nothing was deleted: the rows come back where they were. */
+      restore_rows (self, data->items);
+      g_signal_emit (self, signals[SIGNAL_DELETE_FAILED], 0, error);
+    }
+  delete_data_free (data);
+}
+
+void
+mp_mailbox_view_commit_delete (MpMailboxView *self,
+                               guint          id)
+{
+  GPtrArray *items = NULL;
+  g_autoptr (GPtrArray) uidls = NULL;
+  DeleteData *data;
+
+  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+
+  if (!g_hash_table_steal_extended (self->pending, GUINT_TO_POINTER (id), NULL, (gpointer *) &items))
+    return;
+  if (items->len == 0 || self->is_shutdown)
+    {
+      g_ptr_array_unref (items);
+      return;
+    }
+
+  uidls = g_ptr_array_new ();
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (uidls, (gpointer) mp_message_summary_get_uidl (g_ptr_array_index (items, i)));
+  g_ptr_array_add (uidls, NULL);
+
+  data = g_new0 (DeleteData, 1);
+  data->self = g_object_ref (self);
+  data->items = items;
+  /* mp_mailbox_delete_async copies the UIDLs before returning. */
+  mp_mailbox_delete_async (self->mailbox, (const char * const *) uidls->pdata,
+                           self->lifetime, delete_done, data);
+}
+
+guint
+mp_mailbox_view_get_n_pending_deletes (MpMailboxView *self)
+{
+  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), 0);
+  return g_hash_table_size (self->pending);
+}
+
+/* ---------------------------------------------------------------- preview */
+
+static void
+preview_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  MpMessagePreview *preview;
+
+  preview = mp_mailbox_preview_finish (MP_MAILBOX (source), result, &error);
+  if (preview)
+    g_task_return_pointer (task, preview, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+mp_mailbox_view_fetch_preview (MpMailboxView       *self,
+                               MpMessageSummary    *summary,
+                               gboolean             whole,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mp_mailbox_view_fetch_preview);
+
+  /* Looking at a message makes it no longer new. */
+  if (mp_message_summary_get_is_new (summary))
+    {
+      mp_message_summary_set_is_new (summary, FALSE);
+      if (self->n_new > 0)
+        set_n_new (self, self->n_new - 1);
+    }
+
+  mp_mailbox_preview_async (self->mailbox, mp_message_summary_get_uidl (summary), whole,
+                            cancellable, preview_done, g_steal_pointer (&task));
+}
+
+MpMessagePreview *
+mp_mailbox_view_fetch_preview_finish (MpMailboxView  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+mp_mailbox_view_trust_certificate (MpMailboxView *self,
+                                   const char    *sha256_hex)
+{
+  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+
+  mp_account_set_pinned_sha256 (self->account, sha256_hex);
+}
+
+/* ---------------------------------------------------------------- getters */
+
+MpAccount *
+mp_mailbox_view_get_account (MpMailboxView *self)
+{
+  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), NULL);
+  return self->account;
+}
+
+GListModel *
+mp_mailbox_view_get_messages (MpMailboxView *self)
+{
+  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), NULL);
+  return G_LIST_MODEL (self->messages);
+}
+
+MpMailboxState
+mp_mailbox_view_get_state (MpMailboxView *self)
+{
+  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), MP_MAILBOX_STATE_IDLE);
+  return self->state;
+}
+
+guint
+mp_mailbox_view_get_n_messages (MpMailboxView *self)
+{
+  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+}
+
+guint
+mp_mailbox_view_get_n_new (MpMailboxView *self)
+{
+  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), 0);
+  return self->n_new;
+}
+
+const GError *
+mp_mailbox_view_get_error (MpMailboxView *self)
+{
+  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), NULL);
+  return self->state == MP_MAILBOX_STATE_ERROR ? self->error : NULL;
+}
+
+GDateTime *
+mp_mailbox_view_get_last_check (MpMailboxView *self)
+{
+  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), NULL);
+  return self->last_check;
+}
+
+void
+mp_mailbox_view_get_progress (MpMailboxView *self,
+                              guint         *done,
+                              guint         *total)
+{
+  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+  if (done)
+    *done = self->done;
+  if (total)
+    *total = self->total;
+}
+
+const char *
+mp_mailbox_view_error_title (const GError *error)
+{
+  if (!error)
+    return "";
+  if (error->domain != MP_ERROR)
+    return _("Something went wrong");
+
+  switch ((MpErrorCode) error->code)
+    {
+    case MP_ERROR_NETWORK:
+      return _("Could not reach the mail server");
+    case MP_ERROR_TIMEOUT:
+      return _("The mail server stopped answering");
+    case MP_ERROR_CERTIFICATE:
+      return _("The server’s certificate is not trusted");
+    case MP_ERROR_AUTH:
+      return _("The server did not accept the user name or password");
+    case MP_ERROR_NEEDS_PASSWORD:
+      return _("No password is stored for this account");
+    case MP_ERROR_SERVER_BUSY:
+      return _("The mailbox is busy; Mailpeek will try again later");
+    case MP_ERROR_PROTOCOL:
+      return _("The server sent an answer Mailpeek does not understand");
+    case MP_ERROR_NOT_DELETED:
+      return _("Nothing was deleted");
+    case MP_ERROR_INSECURE:
+      return _("The connection is not secure enough to send the password");
+    case MP_ERROR_CONFIG:
+      return _("The account settings are incomplete or invalid");
+    default:
+      return _("Something went wrong");
+    }
+}
+
+char *
+mp_mailbox_view_dup_status_text (MpMailboxView *self)
+{
+  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), NULL);
+
+  switch (self->state)
+    {
+    case MP_MAILBOX_STATE_CHECKING:
+      if (self->total > 0)
+        return g_strdup_printf (_("Fetching headers %'u of %'u"), self->done, self->total);
+      return g_strdup (_("Connecting…"));
+
+    case MP_MAILBOX_STATE_ERROR:
+      return g_strdup (mp_mailbox_view_error_title (self->error));
+
+    case MP_MAILBOX_STATE_IDLE:
+    default:
+      {
+        guint n = mp_mailbox_view_get_n_messages (self);
+        g_autofree char *counts = NULL;
+        g_autofree char *when = NULL;
+
+        if (self->stopped)
+          return g_strdup (_("Check stopped"));
+        if (!self->last_check)
+          return g_strdup (_("Not checked yet"));
+        when = g_date_time_format (self->last_check, "%H:%M");
+        counts = g_strdup_printf (ngettext ("%u message", "%u messages", n), n);
+        if (self->n_new > 0)
+          {
+            g_autofree char *with_new = NULL;
+            /* Translators: "%s, %u new" e.g. "25 messages, 3 new" */
+            with_new = g_strdup_printf (_("%s, %u new"), counts, self->n_new);
+            g_free (counts);
+            counts = g_steal_pointer (&with_new);
+          }
+        /* Translators: first %s is a time (HH:MM), second the message counts */
+        return g_strdup_printf (_("Last checked at %s — %s"), when, counts);
+      }
+    }
+}
+
+/* ---------------------------------------------------------------- GObject */
+
+static void
+mp_mailbox_view_dispose (GObject *object)
+{
+  MpMailboxView *self = MP_MAILBOX_VIEW (object);
+
+  if (!self->is_shutdown && self->mailbox)
+    mp_mailbox_view_shutdown (self);
+  g_clear_object (&self->check_cancellable);
+  g_clear_object (&self->mailbox);
+  G_OBJECT_CLASS (mp_mailbox_view_parent_class)->dispose (object);
+}
+
+static void
+mp_mailbox_view_finalize (GObject *object)
+{
+  MpMailboxView *self = MP_MAILBOX_VIEW (object);
+
+  g_clear_object (&self->account);
+  g_clear_object (&self->messages);
+  g_clear_object (&self->lifetime);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->last_check, g_date_time_unref);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  G_OBJECT_CLASS (mp_mailbox_view_parent_class)->finalize (object);
+}
+
+static void
+mp_mailbox_view_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  MpMailboxView *self = MP_MAILBOX_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT:
+      g_value_set_object (value, self->account);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_N_MESSAGES:
+      g_value_set_uint (value, mp_mailbox_view_get_n_messages (self));
+      break;
+    case PROP_N_NEW:
+      g_value_set_uint (value, self->n_new);
+      break;
+    case PROP_PROGRESS:
+      g_value_set_double (value, self->total ? (double) self->done / self->total : 0.0);
+      break;
+    case PROP_ERROR_TEXT:
+      g_value_set_string (value, self->error ? self->error->message : NULL);
+      break;
+    case PROP_LAST_CHECK:
+      g_value_set_boxed (value, self->last_check);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mp_mailbox_view_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  MpMailboxView *self = MP_MAILBOX_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT:
+      self->account = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mp_mailbox_view_constructed (GObject *object)
+{
+  MpMailboxView *self = MP_MAILBOX_VIEW (object);
+
+  G_OBJECT_CLASS (mp_mailbox_view_parent_class)->constructed (object);
+  self->mailbox = mp_mailbox_new (self->account);
+}
+
+static void
+mp_mailbox_view_class_init (MpMailboxViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = mp_mailbox_view_constructed;
+  object_class->dispose = mp_mailbox_view_dispose;
+  object_class->finalize = mp_mailbox_view_finalize;
+  object_class->get_property = mp_mailbox_view_get_property;
+  object_class->set_property = mp_mailbox_view_set_property;
+
+  properties[PROP_ACCOUNT] =
+    g_param_spec_object ("account", NULL, NULL, MP_TYPE_ACCOUNT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, 0, MP_MAILBOX_STATE_ERROR, 0,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_MESSAGES] =
+    g_param_spec_uint ("n-messages", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_NEW] =
+    g_param_spec_uint ("n-new", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ERROR_TEXT] =
+    g_param_spec_string ("error-text", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_CHECK] =
+    g_param_spec_boxed ("last-check", NULL, NULL, G_TYPE_DATE_TIME,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Emitted when a check ends (error NULL on success, CANCELLED when stopped). */
+  signals[SIGNAL_CHECK_FINISHED] =
+    g_signal_new ("check-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_DELETED] =
+    g_signal_new ("deleted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIGNAL_DELETE_FAILED] =
+    g_signal_new ("delete-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  seq_quark = g_quark_from_static_string ("mp-mailbox-view-seq");
+}
+
+static void
+mp_mailbox_view_init (MpMailboxView *self)
+{
+  self->messages = g_list_store_new (MP_TYPE_MESSAGE_SUMMARY);
+  self->lifetime = g_cancellable_new ();
+  self->pending = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+}
+
+MpMailboxView *
+mp_mailbox_view_new (MpAccount *account)
+{
+  g_return_val_if_fail (MP_IS_ACCOUNT (account), NULL);
+  return g_object_new (MP_TYPE_MAILBOX_VIEW, "account", account, NULL);
+}

@@ -1,0 +1,798 @@
+/* mp-test-driver.c — see mp-test-driver.h.
+ *
+ * Commands (one per line, '#' comments):
+ *   wait-idle [timeout_s]         until the current account is not checking and has
+ *                                 finished at least one check
+ *   wait-progress N [timeout_s]   until a running check reports ≥ N headers fetched
+ *   rows                          dump the rows the column view shows
+ *   select INDEX | select-subject TEXT | select-all
+ *   wait-preview [timeout_s]      until the preview shows text or an error
+ *   action NAME                   activate win.NAME
+ *   wait-dialog [timeout_s]       until the delete confirmation is shown
+ *   respond ID                    answer the delete confirmation
+ *   undo                          click the toast's Undo button
+ *   wait-delete [timeout_s]       until the delete job reported success or failure
+ *   filter TEXT                   type TEXT in the filter entry
+ *   status                        status line and error banner
+ *   heartbeat-start / heartbeat-report   main-loop gap measurement
+ *   stop-measure [timeout_s]      activate win.stop, time until the check ended
+ *   scroll-end                    scroll the list to its last row
+ *   screenshot PATH | sleep MS | quit
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mp-config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "mp-test-driver.h"
+
+typedef struct _Driver Driver;
+typedef gboolean (*Predicate) (Driver *d);
+typedef void (*Finish) (Driver *d, gboolean ok);
+
+struct _Driver
+{
+  MpWindow      *window;          /* weak */
+  char         **lines;           /* owned */
+  guint          pc;
+  FILE          *out;
+  char          *out_dir;         /* owned */
+
+  Predicate      predicate;
+  Finish         finish;
+  gint64         deadline;
+  guint          poll_id;
+  char          *cmd;             /* owned; command being waited for */
+  gint64         started;
+
+  MpMailboxView *watched;         /* weak; mailbox whose signals we count */
+  guint          checks_finished;
+  guint          checks_at_wait;
+  guint          deletes_done;
+  guint          deletes_at_wait;
+  guint          last_delete_n;
+  char          *last_delete_error; /* owned */
+  guint          progress_target;
+
+  guint          heartbeat_id;
+  gint64         heartbeat_last;
+  gint64         heartbeat_max;
+  guint64        heartbeat_ticks;
+  guint64        heartbeat_over;
+  gint64         stop_started;
+};
+
+static void run_next (Driver *d);
+
+/* ---------------------------------------------------------------- output */
+
+static void
+json_string (GString    *s,
+             const char *text)
+{
+  g_string_append_c (s, '"');
+  for (const char *p = text ? text : ""; *p; p++)
+    {
+      guchar c = (guchar) *p;
+      switch (c)
+        {
+        case '"': g_string_append (s, "\\\""); break;
+        case '\\': g_string_append (s, "\\\\"); break;
+        case '\n': g_string_append (s, "\\n"); break;
+        case '\r': g_string_append (s, "\\r"); break;
+        case '\t': g_string_append (s, "\\t"); break;
+        default:
+          if (c < 0x20)
+            g_string_append_printf (s, "\\u%04x", c);
+          else
+            g_string_append_c (s, (char) c);
+        }
+    }
+  g_string_append_c (s, '"');
+}
+
+static GString *
+begin (Driver     *d,
+       const char *cmd)
+{
+  GString *s = g_string_new ("{\"cmd\":");
+  json_string (s, cmd);
+  return s;
+}
+
+static void
+add_str (GString    *s,
+         const char *key,
+         const char *value)
+{
+  g_string_append_printf (s, ",\"%s\":", key);
+  json_string (s, value);
+}
+
+static void
+add_int (GString    *s,
+         const char *key,
+         gint64      value)
+{
+  g_string_append_printf (s, ",\"%s\":%" G_GINT64_FORMAT, key, value);
+}
+
+static void
+add_bool (GString    *s,
+          const char *key,
+          gboolean    value)
+{
+  g_string_append_printf (s, ",\"%s\":%s", key, value ? "true" : "false");
+}
+
+static void
+emit (Driver  *d,
+      GString *s)
+{
+  g_string_append (s, "}\n");
+  fputs (s->str, d->out);
+  fflush (d->out);
+  g_string_free (s, TRUE);
+}
+
+static void
+emit_error (Driver     *d,
+            const char *cmd,
+            const char *message)
+{
+  GString *s = begin (d, cmd);
+  add_str (s, "error", message);
+  emit (d, s);
+}
+
+/* ---------------------------------------------------------------- waiting */
+
+static gboolean
+poll_cb (gpointer user_data)
+{
+  Driver *d = user_data;
+
+  if (!d->window)
+    return G_SOURCE_REMOVE;
+  if (d->predicate (d))
+    {
+      d->poll_id = 0;
+      d->finish (d, TRUE);
+      run_next (d);
+      return G_SOURCE_REMOVE;
+    }
+  if (g_get_monotonic_time () > d->deadline)
+    {
+      d->poll_id = 0;
+      d->finish (d, FALSE);
+      run_next (d);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_for (Driver     *d,
+          Predicate   predicate,
+          Finish      finish,
+          const char *timeout_arg,
+          double      default_timeout_s)
+{
+  double timeout = timeout_arg && *timeout_arg ? g_ascii_strtod (timeout_arg, NULL) : default_timeout_s;
+
+  d->predicate = predicate;
+  d->finish = finish;
+  d->started = g_get_monotonic_time ();
+  d->deadline = d->started + (gint64) (timeout * G_USEC_PER_SEC);
+  /* 5 ms polling: cheap, and fine-grained enough for the stop-latency check. */
+  d->poll_id = g_timeout_add (5, poll_cb, d);
+}
+
+/* ---------------------------------------------------------------- signals */
+
+static void
+on_check_finished (MpMailboxView *mailbox,
+                   const GError  *error,
+                   Driver        *d)
+{
+  d->checks_finished++;
+}
+
+static void
+on_deleted (MpMailboxView *mailbox,
+            guint          n,
+            Driver        *d)
+{
+  d->deletes_done++;
+  d->last_delete_n = n;
+  g_clear_pointer (&d->last_delete_error, g_free);
+}
+
+static void
+on_delete_failed (MpMailboxView *mailbox,
+                  const GError  *error,
+                  Driver        *d)
+{
+  d->deletes_done++;
+  g_free (d->last_delete_error);
+  d->last_delete_error = g_strdup (error ? error->message : "?");
+}
+
+static MpMailboxView *
+watch_current (Driver *d)
+{
+  MpMailboxView *mailbox = mp_window_get_current_mailbox (d->window);
+
+  if (mailbox && mailbox != d->watched)
+    {
+      if (d->watched)
+        g_signal_handlers_disconnect_by_data (d->watched, d);
+      d->watched = mailbox;
+      g_object_add_weak_pointer (G_OBJECT (mailbox), (gpointer *) &d->watched);
+      g_signal_connect (mailbox, "check-finished", G_CALLBACK (on_check_finished), d);
+      g_signal_connect (mailbox, "deleted", G_CALLBACK (on_deleted), d);
+      g_signal_connect (mailbox, "delete-failed", G_CALLBACK (on_delete_failed), d);
+    }
+  return mailbox;
+}
+
+/* ---------------------------------------------------------------- observations */
+
+static const char *
+state_name (MpMailboxView *mailbox)
+{
+  switch (mp_mailbox_view_get_state (mailbox))
+    {
+    case MP_MAILBOX_STATE_CHECKING: return "checking";
+    case MP_MAILBOX_STATE_ERROR: return "error";
+    case MP_MAILBOX_STATE_IDLE:
+    default: return "idle";
+    }
+}
+
+static void
+add_mailbox_state (Driver  *d,
+                   GString *s)
+{
+  MpMailboxView *mailbox = mp_window_get_current_mailbox (d->window);
+  GListModel *shown = G_LIST_MODEL (mp_window_get_selection (d->window));
+  g_autofree char *status = mp_window_dup_status_text (d->window);
+  g_autofree char *error = mp_window_dup_error_text (d->window);
+
+  if (mailbox)
+    {
+      guint done = 0, total = 0;
+
+      mp_mailbox_view_get_progress (mailbox, &done, &total);
+      add_str (s, "state", state_name (mailbox));
+      add_int (s, "messages", mp_mailbox_view_get_n_messages (mailbox));
+      add_int (s, "new", mp_mailbox_view_get_n_new (mailbox));
+      add_int (s, "done", done);
+      add_int (s, "total", total);
+    }
+  add_int (s, "rows", g_list_model_get_n_items (shown));
+  add_str (s, "status", status);
+  if (error)
+    add_str (s, "banner", error);
+}
+
+static void
+dump_rows (Driver *d)
+{
+  GListModel *model = G_LIST_MODEL (mp_window_get_selection (d->window));
+  guint n = g_list_model_get_n_items (model);
+  GString *s = begin (d, "rows");
+
+  add_int (s, "count", n);
+  g_string_append (s, ",\"rows\":[");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i);
+      g_autofree char *from = mp_message_summary_dup_from_display (summary);
+      GDateTime *date = mp_message_summary_get_date (summary);
+      g_autofree char *iso = date ? g_date_time_format_iso8601 (date) : NULL;
+
+      if (i > 0)
+        g_string_append_c (s, ',');
+      g_string_append (s, "{\"uidl\":");
+      json_string (s, mp_message_summary_get_uidl (summary));
+      add_str (s, "from", from);
+      add_str (s, "from_name", mp_message_summary_get_from_name (summary));
+      add_str (s, "from_addr", mp_message_summary_get_from_address (summary));
+      add_str (s, "subject", mp_message_summary_get_subject (summary));
+      add_str (s, "date", iso);
+      add_int (s, "size", (gint64) mp_message_summary_get_size (summary));
+      add_bool (s, "attachments", mp_message_summary_get_has_attachments (summary));
+      add_bool (s, "new", mp_message_summary_get_is_new (summary));
+      g_string_append_c (s, '}');
+    }
+  g_string_append_c (s, ']');
+  emit (d, s);
+}
+
+/* ---------------------------------------------------------------- predicates */
+
+static gboolean
+pred_idle (Driver *d)
+{
+  MpMailboxView *mailbox = watch_current (d);
+
+  return mailbox &&
+         mp_mailbox_view_get_state (mailbox) != MP_MAILBOX_STATE_CHECKING &&
+         (mp_mailbox_view_get_last_check (mailbox) || mp_mailbox_view_get_error (mailbox));
+}
+
+static void
+finish_state (Driver  *d,
+              gboolean ok)
+{
+  GString *s = begin (d, d->cmd);
+
+  if (!ok)
+    add_str (s, "error", "timeout");
+  add_int (s, "waited_ms", (g_get_monotonic_time () - d->started) / 1000);
+  add_mailbox_state (d, s);
+  emit (d, s);
+}
+
+static gboolean
+pred_progress (Driver *d)
+{
+  MpMailboxView *mailbox = watch_current (d);
+  guint done = 0, total = 0;
+
+  if (!mailbox)
+    return FALSE;
+  mp_mailbox_view_get_progress (mailbox, &done, &total);
+  return mp_mailbox_view_get_state (mailbox) == MP_MAILBOX_STATE_CHECKING &&
+         done >= d->progress_target;
+}
+
+static gboolean
+pred_preview (Driver *d)
+{
+  const char *state = mp_preview_pane_get_state (mp_window_get_preview_pane (d->window));
+
+  return g_strcmp0 (state, "text") == 0 || g_strcmp0 (state, "error") == 0;
+}
+
+static void
+finish_preview (Driver  *d,
+                gboolean ok)
+{
+  MpPreviewPane *pane = mp_window_get_preview_pane (d->window);
+  g_autofree char *text = mp_preview_pane_dup_text (pane);
+  GString *s = begin (d, d->cmd);
+
+  if (!ok)
+    add_str (s, "error", "timeout");
+  add_str (s, "state", mp_preview_pane_get_state (pane));
+  add_str (s, "text", text);
+  add_bool (s, "load_whole_enabled",
+            mp_window_get_action_enabled (d->window, "win.load-whole"));
+  emit (d, s);
+}
+
+static gboolean
+pred_dialog (Driver *d)
+{
+  GtkWidget *dialog = mp_window_get_delete_dialog (d->window);
+  return dialog && gtk_widget_get_mapped (dialog);
+}
+
+static void
+finish_dialog (Driver  *d,
+               gboolean ok)
+{
+  GtkWidget *dialog = mp_window_get_delete_dialog (d->window);
+  GString *s = begin (d, d->cmd);
+
+  if (!ok || !dialog)
+    add_str (s, "error", "timeout");
+  else
+    {
+      add_str (s, "heading", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)));
+      add_str (s, "body", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
+    }
+  emit (d, s);
+}
+
+static gboolean
+pred_delete (Driver *d)
+{
+  return d->deletes_done > d->deletes_at_wait;
+}
+
+static void
+finish_delete (Driver  *d,
+               gboolean ok)
+{
+  GString *s = begin (d, d->cmd);
+
+  if (!ok)
+    add_str (s, "error", "timeout");
+  else if (d->last_delete_error)
+    {
+      add_str (s, "result", "failed");
+      add_str (s, "message", d->last_delete_error);
+    }
+  else
+    {
+      add_str (s, "result", "deleted");
+      add_int (s, "n", d->last_delete_n);
+    }
+  add_str (s, "toast", mp_window_get_last_toast_title (d->window));
+  add_mailbox_state (d, s);
+  emit (d, s);
+  d->deletes_at_wait = d->deletes_done;
+}
+
+static gboolean
+pred_check_ended (Driver *d)
+{
+  return d->checks_finished > d->checks_at_wait;
+}
+
+static void
+finish_stop (Driver  *d,
+             gboolean ok)
+{
+  GString *s = begin (d, d->cmd);
+
+  if (!ok)
+    add_str (s, "error", "timeout");
+  add_int (s, "stop_ms", (g_get_monotonic_time () - d->stop_started) / 1000);
+  add_mailbox_state (d, s);
+  emit (d, s);
+}
+
+static gboolean
+pred_sleep (Driver *d)
+{
+  return FALSE;
+}
+
+static void
+finish_sleep (Driver  *d,
+              gboolean ok)
+{
+}
+
+/* ---------------------------------------------------------------- heartbeat */
+
+static gboolean
+heartbeat_cb (gpointer user_data)
+{
+  Driver *d = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 gap = now - d->heartbeat_last;
+
+  d->heartbeat_ticks++;
+  if (gap > d->heartbeat_max)
+    d->heartbeat_max = gap;
+  /* The timer is due every 2 ms: a gap over 16 ms + 2 ms means a stalled loop. */
+  if (gap > 18000)
+    d->heartbeat_over++;
+  d->heartbeat_last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---------------------------------------------------------------- commands */
+
+static GtkWidget *
+find_button_with_label (GtkWidget  *root,
+                        const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+        return child;
+      if ((found = find_button_with_label (child, label)))
+        return found;
+    }
+  return NULL;
+}
+
+static void
+screenshot_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Driver *d = user_data;
+  g_autoptr (GError) error = NULL;
+  GString *s = begin (d, d->cmd);
+
+  if (!g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, &error))
+    add_str (s, "error", error->message);
+  emit (d, s);
+  run_next (d);
+}
+
+static void
+take_screenshot (Driver     *d,
+                 const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autofree char *full = g_path_is_absolute (path) ? g_strdup (path)
+                                                     : g_build_filename (d->out_dir, path, NULL);
+  g_autofree char *dir = g_path_get_dirname (full);
+
+  g_mkdir_with_parents (dir, 0755);
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error,
+                           "import", "-window", "root", full, NULL);
+  if (!proc)
+    {
+      emit_error (d, d->cmd, error->message);
+      run_next (d);
+      return;
+    }
+  g_subprocess_wait_check_async (proc, NULL, screenshot_done, d);
+}
+
+/* Returns TRUE when the command completed synchronously. */
+static gboolean
+run_command (Driver     *d,
+             const char *line)
+{
+  g_auto (GStrv) parts = g_strsplit (line, " ", 2);
+  const char *cmd = parts[0];
+  const char *arg = parts[1] ? parts[1] : "";
+  GtkSelectionModel *selection = mp_window_get_selection (d->window);
+
+  g_free (d->cmd);
+  d->cmd = g_strdup (cmd);
+  watch_current (d);
+
+  if (g_str_equal (cmd, "wait-idle"))
+    {
+      wait_for (d, pred_idle, finish_state, arg, 60);
+      return FALSE;
+    }
+  if (g_str_equal (cmd, "wait-progress"))
+    {
+      g_auto (GStrv) a = g_strsplit (arg, " ", 2);
+      d->progress_target = (guint) g_ascii_strtoull (a[0] ? a[0] : "1", NULL, 10);
+      wait_for (d, pred_progress, finish_state, a[0] ? a[1] : NULL, 60);
+      return FALSE;
+    }
+  if (g_str_equal (cmd, "rows"))
+    {
+      dump_rows (d);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "select") || g_str_equal (cmd, "select-subject"))
+    {
+      GListModel *model = G_LIST_MODEL (selection);
+      guint n = g_list_model_get_n_items (model);
+      gint64 index = -1;
+      GString *s;
+
+      if (g_str_equal (cmd, "select"))
+        index = g_ascii_strtoll (arg, NULL, 10);
+      else
+        for (guint i = 0; i < n && index < 0; i++)
+          {
+            g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i);
+            if (g_strcmp0 (mp_message_summary_get_subject (summary), arg) == 0)
+              index = i;
+          }
+      s = begin (d, cmd);
+      if (index < 0 || index >= n)
+        add_str (s, "error", "no such row");
+      else
+        {
+          g_autoptr (MpMessageSummary) summary = NULL;
+
+          gtk_selection_model_select_item (selection, (guint) index, TRUE);
+          summary = g_list_model_get_item (model, (guint) index);
+          add_int (s, "index", index);
+          add_str (s, "uidl", mp_message_summary_get_uidl (summary));
+          add_str (s, "subject", mp_message_summary_get_subject (summary));
+        }
+      emit (d, s);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "select-all"))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (d->window), "win.select-all", NULL);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "wait-preview"))
+    {
+      wait_for (d, pred_preview, finish_preview, arg, 30);
+      return FALSE;
+    }
+  if (g_str_equal (cmd, "action"))
+    {
+      g_autofree char *name = g_strconcat ("win.", arg, NULL);
+      gboolean enabled = mp_window_get_action_enabled (d->window, name);
+      GString *s = begin (d, cmd);
+
+      add_str (s, "name", arg);
+      add_bool (s, "enabled", enabled);
+      emit (d, s);
+      d->deletes_at_wait = d->deletes_done;
+      d->checks_at_wait = d->checks_finished;
+      gtk_widget_activate_action (GTK_WIDGET (d->window), name, NULL);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "wait-dialog"))
+    {
+      wait_for (d, pred_dialog, finish_dialog, arg, 10);
+      return FALSE;
+    }
+  if (g_str_equal (cmd, "respond"))
+    {
+      GtkWidget *dialog = mp_window_get_delete_dialog (d->window);
+
+      if (!dialog)
+        emit_error (d, cmd, "no dialog");
+      else
+        {
+          GString *s = begin (d, cmd);
+          add_str (s, "response", arg);
+          emit (d, s);
+          adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), arg);
+          gtk_window_close (GTK_WINDOW (dialog));
+        }
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "undo"))
+    {
+      GtkWidget *button = find_button_with_label (GTK_WIDGET (d->window), "_Undo");
+      GString *s = begin (d, cmd);
+
+      if (!button)
+        add_str (s, "error", "no undo button");
+      else
+        gtk_widget_activate (button);
+      add_mailbox_state (d, s);
+      emit (d, s);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "wait-delete"))
+    {
+      wait_for (d, pred_delete, finish_delete, arg, 30);
+      return FALSE;
+    }
+  if (g_str_equal (cmd, "filter"))
+    {
+      mp_window_set_filter_text (d->window, arg);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "status"))
+    {
+      GString *s = begin (d, cmd);
+      add_mailbox_state (d, s);
+      emit (d, s);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "heartbeat-start"))
+    {
+      d->heartbeat_last = g_get_monotonic_time ();
+      d->heartbeat_max = 0;
+      d->heartbeat_ticks = 0;
+      d->heartbeat_over = 0;
+      if (!d->heartbeat_id)
+        d->heartbeat_id = g_timeout_add (2, heartbeat_cb, d);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "heartbeat-report"))
+    {
+      GString *s = begin (d, cmd);
+      add_int (s, "max_gap_us", d->heartbeat_max);
+      add_int (s, "ticks", (gint64) d->heartbeat_ticks);
+      add_int (s, "gaps_over_16ms", (gint64) d->heartbeat_over);
+      add_mailbox_state (d, s);
+      emit (d, s);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "stop-measure"))
+    {
+      d->checks_at_wait = d->checks_finished;
+      d->stop_started = g_get_monotonic_time ();
+      gtk_widget_activate_action (GTK_WIDGET (d->window), "win.stop", NULL);
+      wait_for (d, pred_check_ended, finish_stop, arg, 10);
+      return FALSE;
+    }
+  if (g_str_equal (cmd, "scroll-end"))
+    {
+      GListModel *model = G_LIST_MODEL (selection);
+      guint n = g_list_model_get_n_items (model);
+      GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (mp_window_get_preview_pane (d->window)),
+                                                 GTK_TYPE_PANED);
+      GtkWidget *scroller = view ? gtk_paned_get_start_child (GTK_PANED (view)) : NULL;
+      GString *s = begin (d, cmd);
+
+      /* The list's scrolled window: stack → scrolled window → column view. */
+      if (scroller && GTK_IS_STACK (scroller))
+        scroller = gtk_stack_get_child_by_name (GTK_STACK (scroller), "list");
+      if (scroller && GTK_IS_SCROLLED_WINDOW (scroller))
+        {
+          GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+          gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+          add_int (s, "upper", (gint64) gtk_adjustment_get_upper (adj));
+        }
+      add_int (s, "rows", n);
+      emit (d, s);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "screenshot"))
+    {
+      take_screenshot (d, arg);
+      return FALSE;
+    }
+  if (g_str_equal (cmd, "sleep"))
+    {
+      g_autofree char *secs = g_strdup_printf ("%f", g_ascii_strtod (arg, NULL) / 1000.0);
+      wait_for (d, pred_sleep, finish_sleep, secs, 0);
+      return FALSE;
+    }
+  if (g_str_equal (cmd, "quit"))
+    {
+      GApplication *app = g_application_get_default ();
+      GString *s = begin (d, cmd);
+      emit (d, s);
+      gtk_window_close (GTK_WINDOW (d->window));
+      if (app)
+        g_application_quit (app);
+      return FALSE;
+    }
+
+  emit_error (d, cmd, "unknown command");
+  return TRUE;
+}
+
+static void
+run_next (Driver *d)
+{
+  while (d->window && d->lines[d->pc])
+    {
+      const char *line = g_strstrip (d->lines[d->pc++]);
+
+      if (!*line || line[0] == '#')
+        continue;
+      if (!run_command (d, line))
+        return;
+    }
+}
+
+static gboolean
+start_idle (gpointer user_data)
+{
+  run_next (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+mp_test_driver_start (MpWindow   *window,
+                      const char *script_path,
+                      const char *output_path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  Driver *d;
+
+  if (!g_file_get_contents (script_path, &contents, NULL, &error))
+    {
+      g_printerr ("MAILPEEK_TEST_SCRIPT: %s\n", error->message);
+      return;
+    }
+
+  /* Lives as long as the process: the test ends by quitting the app. */
+  d = g_new0 (Driver, 1);
+  d->window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &d->window);
+  d->lines = g_strsplit (contents, "\n", -1);
+  d->out = output_path && *output_path ? fopen (output_path, "w") : stdout;
+  if (!d->out)
+    d->out = stdout;
+  d->out_dir = output_path && *output_path ? g_path_get_dirname (output_path) : g_get_current_dir ();
+  g_idle_add (start_idle, d);
+}

@@ -1,0 +1,22 @@
+/* mp-test-driver.h — scripted UI actions for the GUI tests (MAILPEEK_TEST_SCRIPT).
+ *
+ * Reads one command per line and performs it through the real UI: GActions of
+ * the window, the column view's selection model, the delete dialog's responses,
+ * the undo button of the toast.  Observations (rows shown, preview text, status,
+ * timings) are written as JSON lines to MAILPEEK_TEST_OUTPUT (stdout if unset);
+ * the test compares them with the Dovecot manifest and with a second POP3
+ * connection, so nothing here can fake a result.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "mp-window.h"
+
+G_BEGIN_DECLS
+
+void mp_test_driver_start (MpWindow   *window,
+                           const char *script_path,
+                           const char *output_path);
+
+G_END_DECLS
