@@ -5,8 +5,10 @@
     gen-mail.py --out DIR [--seed S]            alice's ~25 realistic messages
     gen-mail.py --out DIR --count N [--seed S]  N small messages (the "big" mailbox)
 
-Writes DIR/messages/<name> (LF line endings, as a maildir stores them) and
-DIR/manifest.json (a list in delivery order).  <name> is a maildir base name whose
+Writes DIR/messages/<name> (LF line endings, as a maildir stores them),
+DIR/manifest.json (a list in delivery order) and, for the samples, the same data as
+a GKeyFile in DIR/manifest.ini (groups "message 0", "message 1", ...; attachments as
+n_attachments and attachmentJ_name / _content_type / _size).  <name> is a maildir base name whose
 timestamp grows with the index, so Dovecot numbers the messages in manifest order
 and (with pop3_uidl_format = %g) reports <name> as the UIDL.
 
@@ -598,6 +600,32 @@ def write_bulk(out, seed, count):
     return manifest
 
 
+def keyfile_escape(value):
+    """A GKeyFile string value (so C tests can read the manifest with GLib alone)."""
+    out = str(value).replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+    if out.startswith(" "):
+        out = "\\s" + out[1:]
+    return out
+
+
+def write_keyfile(path, manifest):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("[manifest]\ncount=%d\n\n" % len(manifest))
+        for i, m in enumerate(manifest):
+            f.write("[message %d]\n" % i)
+            for k, v in m.items():
+                if k == "attachments":
+                    f.write("n_attachments=%d\n" % len(v))
+                    for j, a in enumerate(v):
+                        for ak, av in a.items():
+                            f.write("attachment%d_%s=%s\n" % (j, ak, keyfile_escape(av)))
+                elif isinstance(v, bool):
+                    f.write("%s=%s\n" % (k, "true" if v else "false"))
+                else:
+                    f.write("%s=%s\n" % (k, keyfile_escape(v)))
+            f.write("\n")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True, help="output directory (created)")
@@ -612,6 +640,8 @@ def main(argv=None):
         manifest = write_samples(args.out, args.seed)
     with open(os.path.join(args.out, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, ensure_ascii=False, indent=1)
+    if args.count <= 0:
+        write_keyfile(os.path.join(args.out, "manifest.ini"), manifest)
     return 0
 
 

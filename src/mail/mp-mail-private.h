@@ -1,0 +1,54 @@
+/* mp-mail-private.h — helpers shared by the src/mail objects
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <gmime/gmime.h>
+
+G_BEGIN_DECLS
+
+/* Everything a server sends is parsed with these limits, so that a hostile or
+ * corrupt message costs bounded time, memory and stack. */
+#define MP_MAIL_MAX_NESTING       32        /* multiparts / message parts inside each other */
+#define MP_MAIL_MAX_PARTS         2000      /* parts walked in one message */
+#define MP_MAIL_MAX_ATTACHMENTS   256
+#define MP_MAIL_MAX_HEADER_BYTES  (256 * 1024)
+#define MP_MAIL_MAX_INPUT_BYTES   (64 * 1024 * 1024)
+#define MP_MAIL_MAX_TEXT_BYTES    (1024 * 1024)   /* preview text handed to the UI */
+#define MP_MAIL_MAX_FIELD_CHARS   2048            /* one header field (subject, names) */
+
+/* Decoded header fields common to a summary and a preview. Strings are owned,
+ * valid UTF-8 and never NULL; date is UTC or NULL. */
+typedef struct {
+  char      *from_name;
+  char      *from_address;
+  char      *to;
+  char      *subject;
+  char      *message_id;
+  GDateTime *date;
+  gboolean   has_attachments;
+} MpMailHeaders;
+
+void          mp_mail_init                (void);
+
+GMimeMessage *mp_mail_parse               (const char    *data,
+                                           gsize          len,
+                                           gboolean      *cut_out);
+
+gsize         mp_mail_header_block_length (const char    *data,
+                                           gsize          len);
+
+void          mp_mail_headers_init        (MpMailHeaders *headers,
+                                           GMimeMessage  *message);
+void          mp_mail_headers_clear       (MpMailHeaders *headers);
+
+char         *mp_mail_convert_to_utf8     (const char    *data,
+                                           gsize          len,
+                                           const char    *charset);
+char         *mp_mail_clean_field         (const char    *text);
+char         *mp_mail_format_from         (const char    *name,
+                                           const char    *address);
+
+G_END_DECLS

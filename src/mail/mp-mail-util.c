@@ -1,0 +1,406 @@
+/* mp-mail-util.c — GMime setup, bounded parsing, charset conversion
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mp-mail-private.h"
+
+#include <errno.h>
+#include <string.h>
+
+static GMimeParserOptions *parser_options;
+
+static gpointer
+init_once (gpointer data)
+{
+  /* Charsets tried, in order, for undeclared 8-bit header text; ISO-8859-1 last
+   * because it accepts every byte. */
+  static const char *fallback[] = { "UTF-8", "windows-1252", "ISO-8859-1", NULL };
+
+  g_mime_init ();
+  parser_options = g_mime_parser_options_new ();
+  g_mime_parser_options_set_rfc2047_compliance_mode (parser_options, GMIME_RFC_COMPLIANCE_LOOSE);
+  g_mime_parser_options_set_parameter_compliance_mode (parser_options, GMIME_RFC_COMPLIANCE_LOOSE);
+  g_mime_parser_options_set_address_compliance_mode (parser_options, GMIME_RFC_COMPLIANCE_LOOSE);
+  g_mime_parser_options_set_allow_addresses_without_domain (parser_options, TRUE);
+  g_mime_parser_options_set_fallback_charsets (parser_options, fallback);
+  return NULL;
+}
+
+/* Safe to call from any thread, any number of times. */
+void
+mp_mail_init (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, init_once, NULL);
+}
+
+static gboolean
+preceded_by_param_start (const char *data, gsize i)
+{
+  while (i > 0 && (data[i - 1] == ' ' || data[i - 1] == '\t'
+                   || data[i - 1] == '\r' || data[i - 1] == '\n'))
+    i--;
+  return i == 0 || data[i - 1] == ';' || data[i - 1] == ':';
+}
+
+static gboolean
+followed_by_equals (const char *data, gsize len, gsize i)
+{
+  while (i < len && (data[i] == ' ' || data[i] == '\t'))
+    i++;
+  return i < len && data[i] == '=';
+}
+
+/* GMime builds nested multiparts and message/rfc822 parts recursively. Every nesting
+ * level needs a "boundary=" parameter or a message/… content type, so counting those
+ * bounds the depth: past the limit, the input is cut at the start of that line and
+ * treated as truncated. */
+static gsize
+nesting_limit_cut (const char *data, gsize len)
+{
+  guint seen = 0;
+
+  for (gsize i = 0; i + 8 <= len; i++)
+    {
+      char c = data[i] | 0x20;
+      gboolean hit = FALSE;
+
+      if (c == 'b' && g_ascii_strncasecmp (data + i, "boundary", 8) == 0)
+        hit = preceded_by_param_start (data, i) && followed_by_equals (data, len, i + 8);
+      else if (c == 'm' && g_ascii_strncasecmp (data + i, "message/", 8) == 0)
+        hit = preceded_by_param_start (data, i);
+
+      if (hit && ++seen > MP_MAIL_MAX_NESTING)
+        {
+          while (i > 0 && data[i - 1] != '\n')
+            i--;
+          return i;
+        }
+    }
+  return len;
+}
+
+/* Returns NULL when GMime finds no message at all. *cut_out is set when the input
+ * was shortened to stay within the limits. */
+GMimeMessage *
+mp_mail_parse (const char *data,
+               gsize       len,
+               gboolean   *cut_out)
+{
+  GMimeStream *stream;
+  GMimeParser *parser;
+  GMimeMessage *message;
+  gsize use;
+
+  mp_mail_init ();
+
+  if (data == NULL)
+    len = 0;
+  use = MIN (len, (gsize) MP_MAIL_MAX_INPUT_BYTES);
+  use = nesting_limit_cut (data, use);
+  if (cut_out)
+    *cut_out = use < len;
+
+  stream = g_mime_stream_mem_new_with_buffer (data ? data : "", use);
+  parser = g_mime_parser_new_with_stream (stream);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+  message = g_mime_parser_construct_message (parser, parser_options);
+  g_object_unref (parser);
+  g_object_unref (stream);
+  return message;
+}
+
+/* Length of the header block including the empty line that ends it (LF or CRLF);
+ * the whole input when there is no empty line (truncated or header-only). */
+gsize
+mp_mail_header_block_length (const char *data,
+                             gsize       len)
+{
+  if (data == NULL)
+    return 0;
+  if (len > 0 && data[0] == '\n')
+    return 1;
+  if (len > 1 && data[0] == '\r' && data[1] == '\n')
+    return 2;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (data[i] != '\n')
+        continue;
+      if (i + 1 < len && data[i + 1] == '\n')
+        return i + 2;
+      if (i + 2 < len && data[i + 1] == '\r' && data[i + 2] == '\n')
+        return i + 3;
+    }
+  return len;
+}
+
+/* ---------------------------------------------------------------- text */
+
+static const char *
+iconv_name_for (const char *charset)
+{
+  const char *name = g_mime_charset_iconv_name (charset);
+
+  /* Mail labelled GB2312 routinely uses GBK/GB18030 characters; GB18030 is a superset. */
+  if (name && (g_ascii_strcasecmp (name, "GB2312") == 0
+               || g_ascii_strcasecmp (name, "GBK") == 0
+               || g_ascii_strcasecmp (name, "EUC-CN") == 0))
+    return "GB18030";
+  /* Likewise windows-1252 for ISO-8859-1 (C1 controls are printable there) — but
+   * 1252 leaves five bytes undefined, so keep Latin-1 which accepts every byte. */
+  return name;
+}
+
+static void
+string_append_replacement (GString *out)
+{
+  g_string_append (out, "\xef\xbf\xbd");
+}
+
+/* Converts data in charset to UTF-8 without ever failing: invalid or truncated
+ * sequences become U+FFFD, an unknown charset falls back to UTF-8 / Latin-1. */
+char *
+mp_mail_convert_to_utf8 (const char *data,
+                         gsize       len,
+                         const char *charset)
+{
+  g_autoptr(GString) out = NULL;
+  const char *iname = NULL;
+  GIConv cd = (GIConv) -1;
+  char buf[4096];
+  char *in = (char *) data;
+  gsize inleft = len;
+
+  if (data == NULL || len == 0)
+    return g_strdup ("");
+
+  if (charset != NULL && *charset != '\0')
+    iname = iconv_name_for (charset);
+  if (iname == NULL || g_ascii_strcasecmp (iname, "UTF-8") == 0
+      || g_ascii_strcasecmp (iname, "US-ASCII") == 0 || g_ascii_strcasecmp (iname, "ASCII") == 0)
+    {
+      if (g_utf8_validate_len (data, len, NULL) || iname != NULL)
+        {
+          out = g_string_new_len (data, len);
+          goto done;
+        }
+      iname = "windows-1252";   /* undeclared and not UTF-8: the usual culprit */
+    }
+
+  cd = g_iconv_open ("UTF-8", iname);
+  if (cd == (GIConv) -1 && g_ascii_strcasecmp (iname, "windows-1252") == 0)
+    cd = g_iconv_open ("UTF-8", "ISO-8859-1");
+  if (cd == (GIConv) -1)
+    {
+      out = g_string_new_len (data, len);   /* unknown charset: keep what is valid */
+      goto done;
+    }
+
+  out = g_string_sized_new (len + len / 2);
+  while (inleft > 0)
+    {
+      char *outp = buf;
+      gsize outleft = sizeof buf;
+      gsize r = g_iconv (cd, &in, &inleft, &outp, &outleft);
+      int err = errno;
+
+      g_string_append_len (out, buf, outp - buf);
+      if (r != (gsize) -1)
+        break;
+      if (err == E2BIG)
+        continue;
+      if (err == EILSEQ)
+        {
+          string_append_replacement (out);
+          in++;
+          inleft--;
+          g_iconv (cd, NULL, NULL, NULL, NULL);
+          continue;
+        }
+      /* EINVAL: incomplete sequence at the end (truncated input), or anything else */
+      string_append_replacement (out);
+      break;
+    }
+  {
+    char *outp = buf;
+    gsize outleft = sizeof buf;
+
+    g_iconv (cd, NULL, NULL, &outp, &outleft);   /* flush a stateful encoding */
+    g_string_append_len (out, buf, outp - buf);
+  }
+  g_iconv_close (cd);
+
+done:
+  /* Embedded NULs would silently cut a C string short. */
+  for (gsize i = 0; i < out->len; i++)
+    if (out->str[i] == '\0')
+      out->str[i] = ' ';
+  return g_utf8_make_valid (out->str, out->len);
+}
+
+static gboolean
+is_control (gunichar c)
+{
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029
+         || c == 0xfeff || (c >= 0x202a && c <= 0x202e);
+}
+
+/* One-line header field: valid UTF-8, no control characters, whitespace runs
+ * collapsed, trimmed, length capped. Never returns NULL. */
+char *
+mp_mail_clean_field (const char *text)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+  gboolean space = FALSE;
+  guint chars = 0;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  valid = g_utf8_make_valid (text, -1);
+  out = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (is_control (c) || g_unichar_isspace (c))
+        {
+          space = out->len > 0;
+          continue;
+        }
+      if (chars >= MP_MAIL_MAX_FIELD_CHARS)
+        {
+          g_string_append (out, "\xe2\x80\xa6");
+          break;
+        }
+      if (space)
+        {
+          g_string_append_c (out, ' ');
+          chars++;
+          space = FALSE;
+        }
+      g_string_append_unichar (out, c);
+      chars++;
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+mp_mail_format_from (const char *name,
+                     const char *address)
+{
+  gboolean has_name = name != NULL && *name != '\0';
+  gboolean has_addr = address != NULL && *address != '\0';
+
+  if (has_name && has_addr && g_strcmp0 (name, address) != 0)
+    return g_strdup_printf ("%s <%s>", name, address);
+  if (has_name)
+    return g_strdup (name);
+  return g_strdup (has_addr ? address : "");
+}
+
+/* ---------------------------------------------------------------- headers */
+
+static InternetAddress *
+first_mailbox (InternetAddressList *list,
+               guint                depth)
+{
+  int n;
+
+  if (list == NULL || depth > 4)
+    return NULL;
+  n = internet_address_list_length (list);
+  for (int i = 0; i < n && i < 64; i++)
+    {
+      InternetAddress *ia = internet_address_list_get_address (list, i);
+
+      if (INTERNET_ADDRESS_IS_MAILBOX (ia))
+        return ia;
+      if (INTERNET_ADDRESS_IS_GROUP (ia))
+        {
+          InternetAddress *inner =
+            first_mailbox (internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)),
+                           depth + 1);
+          if (inner)
+            return inner;
+        }
+    }
+  return NULL;
+}
+
+static gboolean
+attachment_hint (GMimeMessage *message)
+{
+  GMimeObject *part = g_mime_message_get_mime_part (message);
+  GMimeContentType *ct;
+  GMimeContentDisposition *disp;
+
+  if (part == NULL)
+    return FALSE;
+  disp = g_mime_object_get_content_disposition (part);
+  if (disp != NULL && g_mime_content_disposition_is_attachment (disp))
+    return TRUE;
+  ct = g_mime_object_get_content_type (part);
+  if (ct == NULL)
+    return FALSE;
+  if (g_mime_content_type_is_type (ct, "multipart", "mixed"))
+    return TRUE;
+  /* A whole message that is one PDF or image is an attachment too. */
+  return !g_mime_content_type_is_type (ct, "multipart", "*")
+         && !g_mime_content_type_is_type (ct, "text", "*")
+         && !g_mime_content_type_is_type (ct, "message", "*");
+}
+
+void
+mp_mail_headers_init (MpMailHeaders *h,
+                      GMimeMessage  *message)
+{
+  memset (h, 0, sizeof *h);
+
+  if (message != NULL)
+    {
+      InternetAddress *from = first_mailbox (g_mime_message_get_from (message), 0);
+      InternetAddressList *to = g_mime_message_get_to (message);
+      GDateTime *date = g_mime_message_get_date (message);
+      g_autofree char *to_str = NULL;
+
+      if (from != NULL)
+        {
+          h->from_name = mp_mail_clean_field (internet_address_get_name (from));
+          h->from_address =
+            mp_mail_clean_field (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (from)));
+        }
+      if (to != NULL && internet_address_list_length (to) > 0)
+        to_str = internet_address_list_to_string (to, NULL, FALSE);
+      h->to = mp_mail_clean_field (to_str);
+      h->subject = mp_mail_clean_field (g_mime_message_get_subject (message));
+      h->message_id = mp_mail_clean_field (g_mime_message_get_message_id (message));
+      if (date != NULL)
+        h->date = g_date_time_to_utc (date);
+      h->has_attachments = attachment_hint (message);
+    }
+
+  if (h->from_name == NULL)
+    h->from_name = g_strdup ("");
+  if (h->from_address == NULL)
+    h->from_address = g_strdup ("");
+  if (h->to == NULL)
+    h->to = g_strdup ("");
+  if (h->subject == NULL)
+    h->subject = g_strdup ("");
+  if (h->message_id == NULL)
+    h->message_id = g_strdup ("");
+}
+
+void
+mp_mail_headers_clear (MpMailHeaders *h)
+{
+  g_clear_pointer (&h->from_name, g_free);
+  g_clear_pointer (&h->from_address, g_free);
+  g_clear_pointer (&h->to, g_free);
+  g_clear_pointer (&h->subject, g_free);
+  g_clear_pointer (&h->message_id, g_free);
+  g_clear_pointer (&h->date, g_date_time_unref);
+}

@@ -1,0 +1,227 @@
+/* mp-message-summary.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mp-message-summary.h"
+#include "mp-mail-private.h"
+
+#include <string.h>
+
+struct _MpMessageSummary
+{
+  GObject       parent_instance;
+
+  char         *uidl;      /* owned */
+  guint64       size;
+  MpMailHeaders headers;   /* owned */
+  gboolean      is_new;
+};
+
+G_DEFINE_FINAL_TYPE (MpMessageSummary, mp_message_summary, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_UIDL,
+  PROP_SIZE,
+  PROP_FROM_NAME,
+  PROP_FROM_ADDRESS,
+  PROP_SUBJECT,
+  PROP_DATE,
+  PROP_HAS_ATTACHMENTS,
+  PROP_IS_NEW,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+mp_message_summary_finalize (GObject *object)
+{
+  MpMessageSummary *self = MP_MESSAGE_SUMMARY (object);
+
+  g_free (self->uidl);
+  mp_mail_headers_clear (&self->headers);
+  G_OBJECT_CLASS (mp_message_summary_parent_class)->finalize (object);
+}
+
+static void
+mp_message_summary_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  MpMessageSummary *self = MP_MESSAGE_SUMMARY (object);
+
+  switch (prop_id)
+    {
+    case PROP_UIDL: g_value_set_string (value, self->uidl); break;
+    case PROP_SIZE: g_value_set_uint64 (value, self->size); break;
+    case PROP_FROM_NAME: g_value_set_string (value, self->headers.from_name); break;
+    case PROP_FROM_ADDRESS: g_value_set_string (value, self->headers.from_address); break;
+    case PROP_SUBJECT: g_value_set_string (value, self->headers.subject); break;
+    case PROP_DATE: g_value_set_boxed (value, self->headers.date); break;
+    case PROP_HAS_ATTACHMENTS: g_value_set_boolean (value, self->headers.has_attachments); break;
+    case PROP_IS_NEW: g_value_set_boolean (value, self->is_new); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mp_message_summary_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  MpMessageSummary *self = MP_MESSAGE_SUMMARY (object);
+
+  switch (prop_id)
+    {
+    case PROP_IS_NEW: mp_message_summary_set_is_new (self, g_value_get_boolean (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mp_message_summary_class_init (MpMessageSummaryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = mp_message_summary_finalize;
+  object_class->get_property = mp_message_summary_get_property;
+  object_class->set_property = mp_message_summary_set_property;
+
+  properties[PROP_UIDL] = g_param_spec_string ("uidl", NULL, NULL, "", ro);
+  properties[PROP_SIZE] = g_param_spec_uint64 ("size", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_FROM_NAME] = g_param_spec_string ("from-name", NULL, NULL, "", ro);
+  properties[PROP_FROM_ADDRESS] = g_param_spec_string ("from-address", NULL, NULL, "", ro);
+  properties[PROP_SUBJECT] = g_param_spec_string ("subject", NULL, NULL, "", ro);
+  properties[PROP_DATE] = g_param_spec_boxed ("date", NULL, NULL, G_TYPE_DATE_TIME, ro);
+  properties[PROP_HAS_ATTACHMENTS] =
+    g_param_spec_boolean ("has-attachments", NULL, NULL, FALSE, ro);
+  properties[PROP_IS_NEW] =
+    g_param_spec_boolean ("is-new", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+mp_message_summary_init (MpMessageSummary *self)
+{
+}
+
+MpMessageSummary *
+mp_message_summary_new_from_headers (const char *data,
+                                     gsize       len,
+                                     const char *uidl,
+                                     guint64     size)
+{
+  MpMessageSummary *self;
+  GMimeMessage *message = NULL;   /* GMime 3.2 has no autoptr support */
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  self = g_object_new (MP_TYPE_MESSAGE_SUMMARY, NULL);
+  self->uidl = mp_mail_clean_field (uidl);
+  self->size = size;
+  if (data != NULL)
+    {
+      len = mp_mail_header_block_length (data, len);
+      len = MIN (len, (gsize) MP_MAIL_MAX_HEADER_BYTES);
+      message = mp_mail_parse (data, len, NULL);
+    }
+  mp_mail_headers_init (&self->headers, message);
+  g_clear_object (&message);
+  return self;
+}
+
+const char *
+mp_message_summary_get_uidl (MpMessageSummary *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), NULL);
+  return self->uidl;
+}
+
+guint64
+mp_message_summary_get_size (MpMessageSummary *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), 0);
+  return self->size;
+}
+
+const char *
+mp_message_summary_get_from_name (MpMessageSummary *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), NULL);
+  return self->headers.from_name;
+}
+
+const char *
+mp_message_summary_get_from_address (MpMessageSummary *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), NULL);
+  return self->headers.from_address;
+}
+
+/* "Name <address>", or whichever of the two exists. */
+char *
+mp_message_summary_dup_from_display (MpMessageSummary *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), NULL);
+  return mp_mail_format_from (self->headers.from_name, self->headers.from_address);
+}
+
+const char *
+mp_message_summary_get_to (MpMessageSummary *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), NULL);
+  return self->headers.to;
+}
+
+const char *
+mp_message_summary_get_subject (MpMessageSummary *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), NULL);
+  return self->headers.subject;
+}
+
+GDateTime *
+mp_message_summary_get_date (MpMessageSummary *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), NULL);
+  return self->headers.date;
+}
+
+const char *
+mp_message_summary_get_message_id (MpMessageSummary *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), NULL);
+  return self->headers.message_id;
+}
+
+gboolean
+mp_message_summary_get_has_attachments (MpMessageSummary *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), FALSE);
+  return self->headers.has_attachments;
+}
+
+gboolean
+mp_message_summary_get_is_new (MpMessageSummary *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), FALSE);
+  return self->is_new;
+}
+
+void
+mp_message_summary_set_is_new (MpMessageSummary *self,
+                               gboolean          is_new)
+{
+  g_return_if_fail (MP_IS_MESSAGE_SUMMARY (self));
+
+  is_new = !!is_new;
+  if (self->is_new == is_new)
+    return;
+  self->is_new = is_new;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_NEW]);
+}

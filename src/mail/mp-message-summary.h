@@ -1,0 +1,36 @@
+/* mp-message-summary.h — one row of the mailbox list, from a message's header block
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define MP_TYPE_MESSAGE_SUMMARY (mp_message_summary_get_type ())
+G_DECLARE_FINAL_TYPE (MpMessageSummary, mp_message_summary, MP, MESSAGE_SUMMARY, GObject)
+
+/* data: the header block as a server sends it for TOP n 0 (CRLF or LF; a body after
+ * it is ignored); any bytes are accepted. Thread-safe: may run on a worker. */
+MpMessageSummary *mp_message_summary_new_from_headers (const char *data,
+                                                       gsize       len,
+                                                       const char *uidl,
+                                                       guint64     size);
+
+/* All strings are valid UTF-8 and never NULL (empty when absent). */
+const char *mp_message_summary_get_uidl            (MpMessageSummary *self);
+guint64     mp_message_summary_get_size            (MpMessageSummary *self);
+const char *mp_message_summary_get_from_name       (MpMessageSummary *self);
+const char *mp_message_summary_get_from_address    (MpMessageSummary *self);
+char       *mp_message_summary_dup_from_display    (MpMessageSummary *self);
+const char *mp_message_summary_get_to              (MpMessageSummary *self);
+const char *mp_message_summary_get_subject         (MpMessageSummary *self);
+GDateTime  *mp_message_summary_get_date            (MpMessageSummary *self);   /* UTC or NULL */
+const char *mp_message_summary_get_message_id      (MpMessageSummary *self);   /* without <> */
+gboolean    mp_message_summary_get_has_attachments (MpMessageSummary *self);
+gboolean    mp_message_summary_get_is_new          (MpMessageSummary *self);
+void        mp_message_summary_set_is_new          (MpMessageSummary *self,
+                                                    gboolean          is_new);
+
+G_END_DECLS

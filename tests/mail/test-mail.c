@@ -1,0 +1,706 @@
+/* test-mail.c — MpMessageSummary, MpMessagePreview and the HTML reducer against the
+ * generated sample mail (tests/harness/gen-mail.py) and against hostile input.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "mp-html-text.h"
+#include "mp-message-preview.h"
+#include "mp-message-summary.h"
+
+typedef struct {
+  char     *dir;        /* owned: temp dir with messages/ and manifest.ini */
+  GKeyFile *manifest;   /* owned */
+  guint     count;
+} Samples;
+
+static Samples samples;
+
+static void
+samples_setup (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ini = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+  const char *argv[] = { MP_PYTHON3, MP_GEN_MAIL_PY, "--out", NULL, NULL };
+
+  samples.dir = g_dir_make_tmp ("mp-mail-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  argv[3] = samples.dir;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("gen-mail.py failed: %s", err);
+
+  ini = g_build_filename (samples.dir, "manifest.ini", NULL);
+  samples.manifest = g_key_file_new ();
+  g_key_file_load_from_file (samples.manifest, ini, G_KEY_FILE_NONE, &error);
+  g_assert_no_error (error);
+  samples.count = g_key_file_get_integer (samples.manifest, "manifest", "count", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples.count, >=, 20);
+}
+
+static void
+rm_rf (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+
+  if (dir != NULL)
+    {
+      const char *name;
+
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          rm_rf (child);
+        }
+      g_dir_close (dir);
+    }
+  g_remove (path);
+}
+
+static void
+samples_teardown (void)
+{
+  rm_rf (samples.dir);
+  g_free (samples.dir);
+  g_key_file_unref (samples.manifest);
+}
+
+static char *
+group (guint i)
+{
+  return g_strdup_printf ("message %u", i);
+}
+
+static char *
+field (guint i, const char *key)
+{
+  g_autofree char *g = group (i);
+  g_autoptr(GError) error = NULL;
+  char *value = g_key_file_get_string (samples.manifest, g, key, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
+static gint64
+int_field (guint i, const char *key)
+{
+  g_autofree char *g = group (i);
+  g_autoptr(GError) error = NULL;
+  gint64 value = g_key_file_get_int64 (samples.manifest, g, key, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
+static GBytes *
+load_message (guint i)
+{
+  g_autofree char *path = field (i, "path");
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &data, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, len);
+}
+
+/* What a POP3 client gets: CRLF line ends. */
+static GBytes *
+to_crlf (GBytes *lf)
+{
+  gsize len;
+  const char *p = g_bytes_get_data (lf, &len);
+  GString *s = g_string_sized_new (len + len / 20);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))
+        g_string_append_c (s, '\r');
+      g_string_append_c (s, p[i]);
+    }
+  return g_string_free_to_bytes (s);
+}
+
+/* Header block + first n body lines, like TOP msg n. */
+static GBytes *
+top_lines (GBytes *msg, guint n)
+{
+  gsize len;
+  const char *p = g_bytes_get_data (msg, &len);
+  const char *end = p + len;
+  const char *q = strstr (p, "\n\n");
+  const char *q2 = strstr (p, "\n\r\n");
+  guint lines = 0;
+
+  if (q == NULL || (q2 != NULL && q2 < q))
+    q = q2 ? q2 + 3 : NULL;
+  else
+    q += 2;
+  g_assert_nonnull (q);
+  while (q < end && lines < n)
+    {
+      const char *nl = memchr (q, '\n', end - q);
+      q = nl ? nl + 1 : end;
+      lines++;
+    }
+  return g_bytes_new (p, q - p);
+}
+
+static char *
+iso_date (GDateTime *dt)
+{
+  return dt ? g_date_time_format_iso8601 (dt) : g_strdup ("(null)");
+}
+
+static void
+assert_valid_utf8 (const char *s)
+{
+  g_assert_nonnull (s);
+  g_assert_true (g_utf8_validate (s, -1, NULL));
+}
+
+/* ------------------------------------------------------------------ summaries */
+
+static void
+test_summary_samples (void)
+{
+  for (guint i = 0; i < samples.count; i++)
+    {
+      g_autoptr(GBytes) lf = load_message (i);
+      g_autoptr(GBytes) msg = (i % 2) ? to_crlf (lf) : g_bytes_ref (lf);
+      g_autoptr(GBytes) headers = top_lines (msg, 0);
+      g_autofree char *uidl = field (i, "uidl");
+      gsize len;
+      const char *data = g_bytes_get_data (i % 3 == 0 ? msg : headers, &len);
+      g_autoptr(MpMessageSummary) s =
+        mp_message_summary_new_from_headers (data, len, uidl, (guint64) int_field (i, "size"));
+      g_autofree char *from_name = field (i, "from_name");
+      g_autofree char *from_addr = field (i, "from_addr");
+      g_autofree char *subject = field (i, "subject");
+      g_autofree char *to = field (i, "to");
+      g_autofree char *date = field (i, "date");
+      g_autofree char *mid = field (i, "message_id");
+      g_autofree char *got_date = iso_date (mp_message_summary_get_date (s));
+      g_autofree char *display = mp_message_summary_dup_from_display (s);
+      g_autofree char *g = group (i);
+      gboolean attach = g_key_file_get_boolean (samples.manifest, g, "has_attachments", NULL);
+
+      g_test_message ("message %u: %s", i, subject);
+      g_assert_cmpstr (mp_message_summary_get_uidl (s), ==, uidl);
+      g_assert_cmpuint (mp_message_summary_get_size (s), ==, (guint64) int_field (i, "size"));
+      g_assert_cmpstr (mp_message_summary_get_subject (s), ==, subject);
+      g_assert_cmpstr (mp_message_summary_get_from_name (s), ==, from_name);
+      g_assert_cmpstr (mp_message_summary_get_from_address (s), ==, from_addr);
+      g_assert_cmpstr (mp_message_summary_get_to (s), ==, to);
+      g_assert_cmpstr (got_date, ==, date);
+      g_assert_cmpstr (mp_message_summary_get_message_id (s), ==, mid);
+      g_assert_cmpint (mp_message_summary_get_has_attachments (s), ==, attach);
+      if (*from_name)
+        g_assert_true (g_str_has_prefix (display, from_name));
+      g_assert_nonnull (strstr (display, from_addr));
+      g_assert_false (mp_message_summary_get_is_new (s));
+    }
+}
+
+static void
+notify_count (GObject *obj, GParamSpec *pspec, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
+test_summary_is_new (void)
+{
+  const char hdr[] = "From: a@b.c\r\nSubject: x\r\n\r\n";
+  g_autoptr(MpMessageSummary) s = mp_message_summary_new_from_headers (hdr, strlen (hdr), "u1", 5);
+  guint n = 0;
+  gboolean v = FALSE;
+
+  g_signal_connect (s, "notify::is-new", G_CALLBACK (notify_count), &n);
+  mp_message_summary_set_is_new (s, TRUE);
+  mp_message_summary_set_is_new (s, TRUE);   /* no change, no notify */
+  g_assert_true (mp_message_summary_get_is_new (s));
+  g_object_get (s, "is-new", &v, NULL);
+  g_assert_true (v);
+  g_object_set (s, "is-new", FALSE, NULL);
+  g_assert_false (mp_message_summary_get_is_new (s));
+  g_assert_cmpuint (n, ==, 2);
+}
+
+typedef struct {
+  const char *header;
+  const char *subject;
+  const char *from_name;
+} HeaderCase;
+
+static void
+test_summary_encodings (void)
+{
+  static const HeaderCase cases[] = {
+    /* GB2312 B, ISO-8859-1 Q, UTF-8 Q with underscore, adjacent words joined */
+    { "Subject: =?GB2312?B?xOO6ww==?=\n", "你好", NULL },
+    { "Subject: =?ISO-8859-1?Q?Caf=E9_cr=E8me?=\n", "Café crème", NULL },
+    { "Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?= =?utf-8?q?_aus_M=C3=BCnchen?=\n", "Grüße aus München", NULL },
+    { "Subject: plain\n folded\n\tline\n", "plain folded line", NULL },
+    { "From: =?iso-8859-1?b?Wm/rIFN2ZW5zc29u?= <z@example.se>\n", NULL, "Zoë Svensson" },
+    { "From: \"Doe, John\" <j@example.com>\n", NULL, "Doe, John" },
+    /* undeclared 8-bit Latin-1 in a header still becomes valid UTF-8 */
+    { "Subject: Stra\xdf" "e\n", "Straße", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MpMessageSummary) s =
+        mp_message_summary_new_from_headers (cases[i].header, strlen (cases[i].header), "u", 1);
+
+      if (cases[i].subject)
+        g_assert_cmpstr (mp_message_summary_get_subject (s), ==, cases[i].subject);
+      if (cases[i].from_name)
+        g_assert_cmpstr (mp_message_summary_get_from_name (s), ==, cases[i].from_name);
+    }
+}
+
+static void
+test_summary_broken_charsets (void)
+{
+  static const char *const cases[] = {
+    "Subject: =?x-unknown-charset?B?w6k=?=\nFrom: =?bogus?Q?=FF=FE?= <a@b>\n",
+    "Subject: =?UTF-8?B?////?=\n",
+    "Subject: =?GB2312?B?gA==?= tail\n",
+    "Subject: =?UTF-8?Q?=E2=82?=\n",
+    "Subject: raw \xff\xfe\xc3 bytes \x01\x7f\n",
+    "Subject: =?UTF-8?B?\n",
+    "Date: not a date at all\nFrom: <<<>>>\nTo: ,,,@,\n",
+    "Date: Mon, 99 Foo 2024 99:99:99 +9999\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MpMessageSummary) s =
+        mp_message_summary_new_from_headers (cases[i], strlen (cases[i]), "u", 1);
+
+      assert_valid_utf8 (mp_message_summary_get_subject (s));
+      assert_valid_utf8 (mp_message_summary_get_from_name (s));
+      assert_valid_utf8 (mp_message_summary_get_from_address (s));
+      assert_valid_utf8 (mp_message_summary_get_to (s));
+      for (const char *p = mp_message_summary_get_subject (s); *p; p++)
+        g_assert_true ((guchar) *p >= 0x20);
+    }
+}
+
+static void
+test_summary_garbage (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4242);
+
+  for (guint round = 0; round < 300; round++)
+    {
+      gsize len = g_rand_int_range (rand, 0, 4096);
+      g_autofree guchar *buf = g_malloc (len + 1);
+      g_autoptr(MpMessageSummary) s = NULL;
+
+      for (gsize i = 0; i < len; i++)
+        buf[i] = g_rand_int_range (rand, 0, 256);
+      /* No ':' in the first bytes: nothing that could be a header field. */
+      for (gsize i = 0; i < len; i++)
+        if (buf[i] == ':')
+          buf[i] = ';';
+      s = mp_message_summary_new_from_headers ((char *) buf, len, "uidl", len);
+      g_assert_cmpstr (mp_message_summary_get_subject (s), ==, "");
+      g_assert_cmpstr (mp_message_summary_get_from_name (s), ==, "");
+      g_assert_cmpstr (mp_message_summary_get_from_address (s), ==, "");
+      g_assert_cmpstr (mp_message_summary_get_message_id (s), ==, "");
+      g_assert_null (mp_message_summary_get_date (s));
+      g_assert_cmpuint (mp_message_summary_get_size (s), ==, len);
+    }
+
+  {
+    g_autoptr(MpMessageSummary) empty = mp_message_summary_new_from_headers (NULL, 0, NULL, 0);
+    g_assert_cmpstr (mp_message_summary_get_subject (empty), ==, "");
+    g_assert_cmpstr (mp_message_summary_get_uidl (empty), ==, "");
+    g_assert_null (mp_message_summary_get_date (empty));
+  }
+}
+
+/* ------------------------------------------------------------------ previews */
+
+static void
+assert_attachments (guint i, MpMessagePreview *p, gboolean exact_size)
+{
+  GPtrArray *atts = mp_message_preview_get_attachments (p);
+  guint n = int_field (i, "n_attachments");
+
+  g_assert_cmpuint (atts->len, ==, n);
+  for (guint j = 0; j < n; j++)
+    {
+      MpAttachmentInfo *a = g_ptr_array_index (atts, j);
+      g_autofree char *kn = g_strdup_printf ("attachment%u_name", j);
+      g_autofree char *kt = g_strdup_printf ("attachment%u_content_type", j);
+      g_autofree char *ks = g_strdup_printf ("attachment%u_size", j);
+      g_autofree char *name = field (i, kn);
+      g_autofree char *type = field (i, kt);
+      guint64 size = int_field (i, ks);
+
+      g_assert_cmpstr (a->filename, ==, name);
+      g_assert_cmpstr (a->content_type, ==, type);
+      if (exact_size)
+        {
+          g_assert_false (a->size_is_estimate);
+          g_assert_cmpuint (a->size, ==, size);
+        }
+    }
+}
+
+static void
+test_preview_samples (void)
+{
+  for (guint i = 0; i < samples.count; i++)
+    {
+      g_autoptr(GBytes) lf = load_message (i);
+      g_autoptr(GBytes) msg = (i % 2) ? to_crlf (lf) : g_bytes_ref (lf);
+      gsize len;
+      const char *data = g_bytes_get_data (msg, &len);
+      g_autoptr(MpMessagePreview) p = mp_message_preview_new_from_bytes (data, len, TRUE);
+      g_autofree char *want = field (i, "preview_contains");
+      g_autofree char *subject = field (i, "subject");
+      g_autofree char *from_name = field (i, "from_name");
+      g_autofree char *date = field (i, "date");
+      g_autofree char *got_date = iso_date (mp_message_preview_get_date (p));
+      g_autofree char *mid = field (i, "message_id");
+      const char *text = mp_message_preview_get_text (p);
+
+      g_test_message ("message %u: %s", i, subject);
+      assert_valid_utf8 (text);
+      g_assert_nonnull (strstr (text, want));
+      g_assert_null (strchr (text, '\r'));
+      g_assert_true (mp_message_preview_get_is_complete (p));
+      g_assert_cmpstr (mp_message_preview_get_subject (p), ==, subject);
+      g_assert_cmpstr (mp_message_preview_get_from_name (p), ==, from_name);
+      g_assert_cmpstr (got_date, ==, date);
+      g_assert_cmpstr (mp_message_preview_get_message_id (p), ==, mid);
+      g_assert_true (g_str_has_prefix (mp_message_preview_get_raw_headers (p), "Return-Path:"));
+      g_assert_nonnull (strstr (mp_message_preview_get_raw_headers (p), "\nMessage-ID: <"));
+      assert_attachments (i, p, TRUE);
+    }
+}
+
+/* First lines only (TOP n): never fails, headers intact, text found when the
+ * sentence arrived, attachment sizes are estimates. */
+static void
+test_preview_truncated (void)
+{
+  static const guint lines[] = { 0, 1, 3, 8, 20, 60, 200 };
+
+  for (guint i = 0; i < samples.count; i++)
+    {
+      g_autoptr(GBytes) lf = load_message (i);
+      g_autoptr(GBytes) msg = to_crlf (lf);
+      g_autofree char *subject = field (i, "subject");
+      g_autofree char *want = field (i, "preview_contains");
+
+      for (guint k = 0; k < G_N_ELEMENTS (lines); k++)
+        {
+          g_autoptr(GBytes) top = top_lines (msg, lines[k]);
+          gsize len;
+          const char *data = g_bytes_get_data (top, &len);
+          g_autoptr(MpMessagePreview) p = mp_message_preview_new_from_bytes (data, len, FALSE);
+          GPtrArray *atts = mp_message_preview_get_attachments (p);
+
+          assert_valid_utf8 (mp_message_preview_get_text (p));
+          g_assert_false (mp_message_preview_get_is_complete (p));
+          g_assert_cmpstr (mp_message_preview_get_subject (p), ==, subject);
+          if (lines[k] == 0)
+            g_assert_cmpstr (mp_message_preview_get_text (p), ==, "");
+          if (lines[k] == 200)
+            g_assert_nonnull (strstr (mp_message_preview_get_text (p), want));
+          for (guint j = 0; j < atts->len; j++)
+            {
+              MpAttachmentInfo *a = g_ptr_array_index (atts, j);
+              assert_valid_utf8 (a->filename);
+              g_assert_true (a->size_is_estimate);
+            }
+        }
+    }
+}
+
+static guint
+find_sample (const char *subject)
+{
+  for (guint i = 0; i < samples.count; i++)
+    {
+      g_autofree char *s = field (i, "subject");
+      if (g_strcmp0 (s, subject) == 0)
+        return i;
+    }
+  g_error ("no sample with subject %s", subject);
+  return 0;
+}
+
+static void
+test_preview_html_only (void)
+{
+  guint i = find_sample ("Your weekly newsletter");
+  g_autoptr(GBytes) msg = load_message (i);
+  gsize len;
+  const char *data = g_bytes_get_data (msg, &len);
+  g_autoptr(MpMessagePreview) p = mp_message_preview_new_from_bytes (data, len, TRUE);
+  const char *text = mp_message_preview_get_text (p);
+
+  g_assert_true (mp_message_preview_get_text_is_html (p));
+  g_assert_null (strstr (text, "</"));        /* no markup left ... */
+  g_assert_null (strstr (text, "<p"));
+  g_assert_null (strstr (text, "<br"));
+  g_assert_null (strstr (text, "<!"));
+  g_assert_null (strstr (text, "&amp;"));      /* ... and entities decoded */
+  g_assert_null (strstr (text, "secret"));        /* script dropped */
+  g_assert_null (strstr (text, "font-family"));   /* style dropped */
+  g_assert_null (strstr (text, "Newsletter"));    /* title dropped */
+  g_assert_nonnull (strstr (text, "Weekly \xe2\x80\x9cnews\xe2\x80\x9d\n"));
+  g_assert_nonnull (strstr (text, "Fish & chips are served on Fridays.\n"));
+  g_assert_nonnull (strstr (text, "Prices: 5\xe2\x82\xac <cheap>\nsecond line"));
+  g_assert_nonnull (strstr (text, "Unsubscribe"));
+  g_assert_false (g_str_has_prefix (text, "\n") || g_str_has_prefix (text, " "));
+  g_assert_null (strstr (text, "\n\n\n"));
+  g_assert_null (strstr (text, "  "));
+}
+
+static void
+test_preview_alternative_prefers_plain (void)
+{
+  guint i = find_sample ("Re: Planning meeting moved");
+  g_autoptr(GBytes) msg = load_message (i);
+  gsize len;
+  const char *data = g_bytes_get_data (msg, &len);
+  g_autoptr(MpMessagePreview) p = mp_message_preview_new_from_bytes (data, len, TRUE);
+
+  g_assert_false (mp_message_preview_get_text_is_html (p));
+  g_assert_null (strstr (mp_message_preview_get_text (p), "HTML version only"));
+  g_assert_cmpuint (mp_message_preview_get_attachments (p)->len, ==, 0);
+}
+
+static void
+test_preview_dots (void)
+{
+  guint i = find_sample ("Dots at the start of lines");
+  g_autoptr(GBytes) msg = load_message (i);
+  gsize len;
+  const char *data = g_bytes_get_data (msg, &len);
+  g_autoptr(MpMessagePreview) p = mp_message_preview_new_from_bytes (data, len, TRUE);
+
+  g_assert_true (g_str_has_prefix (mp_message_preview_get_text (p),
+                                   ".hidden file name\n.\n..\n...three\n"));
+}
+
+/* ------------------------------------------------------------------ html */
+
+typedef struct {
+  const char *html;
+  const char *text;
+} HtmlCase;
+
+static void
+test_html_to_text (void)
+{
+  static const HtmlCase cases[] = {
+    { "<p>a</p><p>b</p>", "a\n\nb" },
+    { "x<br>y<br/>z", "x\ny\nz" },
+    { "  lots   of\n\n  space  ", "lots of space" },
+    { "&lt;&gt;&amp;&quot;&#39;&#x41;&#66;&euro;&nbsp;!", "<>&\"'AB\xe2\x82\xac !" },
+    { "&bogus; & &#; &#xZZ; &", "&bogus; & &#; &#xZZ; &" },
+    { "&#0;&#x110000;&#xD800;", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+    { "a <!-- <p>hidden</p> --> b", "a b" },
+    { "a<script>if (x < y) alert('<p>')</script>b", "ab" },
+    { "a<STYLE type=x>p{}</STYLE>b", "ab" },
+    { "1 < 2 and 3 > 2", "1 < 2 and 3 > 2" },
+    { "<a href=\"x>y\">link</a>", "link" },
+    { "<ul><li>one<li>two</ul>", "\xe2\x80\xa2 one\n\xe2\x80\xa2 two" },
+    { "<table><tr><td>a</td><td>b</td></tr></table>", "a b" },
+    { "unterminated <b", "unterminated" },
+    { "<script>never closed", "" },
+    { "<!-- never closed", "" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *t = mp_html_to_text (cases[i].html, -1);
+      g_assert_cmpstr (t, ==, cases[i].text);
+    }
+}
+
+/* ------------------------------------------------------------------ hostile input */
+
+static void
+check_preview_robust (const char *data, gsize len)
+{
+  g_autoptr(MpMessagePreview) p = mp_message_preview_new_from_bytes (data, len, len % 2);
+  g_autoptr(MpMessageSummary) s = mp_message_summary_new_from_headers (data, len, "x", len);
+  GPtrArray *atts = mp_message_preview_get_attachments (p);
+
+  assert_valid_utf8 (mp_message_preview_get_text (p));
+  assert_valid_utf8 (mp_message_preview_get_subject (p));
+  assert_valid_utf8 (mp_message_preview_get_raw_headers (p));
+  assert_valid_utf8 (mp_message_preview_get_to (p));
+  assert_valid_utf8 (mp_message_summary_get_subject (s));
+  assert_valid_utf8 (mp_message_summary_get_from_name (s));
+  for (guint j = 0; j < atts->len; j++)
+    {
+      MpAttachmentInfo *a = g_ptr_array_index (atts, j);
+      assert_valid_utf8 (a->filename);
+      assert_valid_utf8 (a->content_type);
+      g_assert_null (strchr (a->filename, '/'));
+    }
+}
+
+static void
+test_hostile_structures (void)
+{
+  GString *deep = g_string_new ("Subject: deep\n");
+  GString *wide = g_string_new ("Subject: wide\nContent-Type: multipart/mixed; boundary=w\n\n");
+  GString *fwd = g_string_new ("Subject: fwd\n");
+  GString *longline = g_string_new ("Subject: ");
+  static const char *const fixed[] = {
+    "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nunterminated",
+    "Content-Type: multipart/mixed\n\nno boundary parameter\n",
+    "Content-Type: text/plain; charset=x-does-not-exist\nContent-Transfer-Encoding: 8bit\n\n\xff\xfe\x80 text\n",
+    "Content-Type: text/plain; charset=GB2312\nContent-Transfer-Encoding: base64\n\nxOO6\n",
+    "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n!!!!====@@@\n",
+    "Content-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n=\n=Z=\n=E2=8\n",
+    "Content-Type: text/html\n\n<script>",
+    "Content-Type: application/pdf; name=\"../../etc/passwd\"\nContent-Disposition: attachment\n\nx",
+    "Content-Disposition: attachment; filename*=UTF-8''%FF%FE%E2; filename*0=a; filename*1=b\n\nx",
+    "Content-Type: message/rfc822\n\nSubject: inner\nContent-Type: message/rfc822\n\n",
+    "\n\n\n",
+    "\r\n",
+    ":\n:\n:\n",
+    "From: \"unterminated <a@b\nTo: <<<<<<<<<\nDate: Tue, 31 Feb 2024 25:61:61 +0000\n\n",
+  };
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (deep, "Content-Type: multipart/mixed; boundary=\"b%u\"\n\n--b%u\n", i, i);
+  g_string_append (deep, "Content-Type: text/plain\n\ndeep text\n");
+  check_preview_robust (deep->str, deep->len);
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append (wide, "--w\nContent-Type: application/octet-stream; name=a.bin\n\nAAAA\n");
+  check_preview_robust (wide->str, wide->len);
+  {
+    g_autoptr(MpMessagePreview) p = mp_message_preview_new_from_bytes (wide->str, wide->len, TRUE);
+    g_assert_cmpuint (mp_message_preview_get_attachments (p)->len, >, 0);
+    g_assert_cmpuint (mp_message_preview_get_attachments (p)->len, <=, 1000);
+  }
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append (fwd, "Content-Type: message/rfc822\n\nSubject: again\n");
+  check_preview_robust (fwd->str, fwd->len);
+
+  for (guint i = 0; i < 200000; i++)
+    g_string_append (longline, "=?UTF-8?B?w6k=?= ");
+  g_string_append (longline, "\n\nbody\n");
+  check_preview_robust (longline->str, longline->len);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    check_preview_robust (fixed[i], strlen (fixed[i]));
+
+  g_string_free (deep, TRUE);
+  g_string_free (wide, TRUE);
+  g_string_free (fwd, TRUE);
+  g_string_free (longline, TRUE);
+}
+
+/* Cheap in-process mutation fuzzing of every sample. */
+static void
+test_mutations (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (777);
+  guint rounds = g_test_slow () ? 400 : 60;
+
+  for (guint i = 0; i < samples.count; i++)
+    {
+      g_autoptr(GBytes) msg = load_message (i);
+      gsize len;
+      const guchar *orig = g_bytes_get_data (msg, &len);
+
+      len = MIN (len, 24 * 1024);
+      for (guint r = 0; r < rounds; r++)
+        {
+          g_autoptr(GByteArray) buf = g_byte_array_new ();
+          guint edits = g_rand_int_range (rand, 1, 12);
+
+          g_byte_array_append (buf, orig, len);
+          for (guint e = 0; e < edits && buf->len > 0; e++)
+            {
+              guint pos = g_rand_int_range (rand, 0, buf->len);
+              switch (g_rand_int_range (rand, 0, 4))
+                {
+                case 0:
+                  buf->data[pos] = g_rand_int_range (rand, 0, 256);
+                  break;
+                case 1:
+                  g_byte_array_set_size (buf, pos);
+                  break;
+                case 2:
+                  {
+                    guint n = g_rand_int_range (rand, 1, 64);
+                    g_byte_array_remove_range (buf, pos, MIN (buf->len - pos, n));
+                  }
+                  break;
+                default:
+                  {
+                    static const char *const tokens[] = { "\n", "\r\n", "--", "=?", "?=", "<", ">", "&#",
+                      "boundary=", ";", "\"", "\n\n", "Content-Type: multipart/mixed; boundary=x\n",
+                      "=?GB2312?B?", "<script>", "\x00", "\xff" };
+                    const char *t = tokens[g_rand_int_range (rand, 0, G_N_ELEMENTS (tokens))];
+                    {
+                      gsize tl = t[0] ? strlen (t) : 1;
+                      g_autoptr(GByteArray) rest = g_byte_array_new ();
+                      g_byte_array_append (rest, buf->data + pos, buf->len - pos);
+                      g_byte_array_set_size (buf, pos);
+                      g_byte_array_append (buf, (const guint8 *) t, tl);
+                      g_byte_array_append (buf, rest->data, rest->len);
+                    }
+                  }
+                }
+            }
+          check_preview_robust ((const char *) buf->data, buf->len);
+        }
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  samples_setup ();
+
+  g_test_add_func ("/mail/summary/samples", test_summary_samples);
+  g_test_add_func ("/mail/summary/is-new", test_summary_is_new);
+  g_test_add_func ("/mail/summary/encodings", test_summary_encodings);
+  g_test_add_func ("/mail/summary/broken-charsets", test_summary_broken_charsets);
+  g_test_add_func ("/mail/summary/garbage", test_summary_garbage);
+  g_test_add_func ("/mail/preview/samples", test_preview_samples);
+  g_test_add_func ("/mail/preview/truncated", test_preview_truncated);
+  g_test_add_func ("/mail/preview/html-only", test_preview_html_only);
+  g_test_add_func ("/mail/preview/alternative", test_preview_alternative_prefers_plain);
+  g_test_add_func ("/mail/preview/dots", test_preview_dots);
+  g_test_add_func ("/mail/html/to-text", test_html_to_text);
+  g_test_add_func ("/mail/hostile/structures", test_hostile_structures);
+  g_test_add_func ("/mail/hostile/mutations", test_mutations);
+
+  ret = g_test_run ();
+  samples_teardown ();
+  return ret;
+}
