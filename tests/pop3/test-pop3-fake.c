@@ -1,0 +1,316 @@
+/* The engine against tests/harness/fake-pop3.py: exact client transcripts
+ * for faults Dovecot cannot produce (response codes, STLS response
+ * injection, hangs, resets) and proof that replies are pipelined.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "mp-pop3-session.h"
+#include "mp-test-util.h"
+
+#define LOGIN_SCRIPT \
+  "send +OK ready\n" \
+  "expect CAPA\n" \
+  "send +OK\nsend USER\nsend RESP-CODES\nsend PIPELINING\nsend TOP\nsend .\n" \
+  "expect USER alice\n" \
+  "send +OK\n" \
+  "expect PASS secret\n"
+
+#define LOGGED_IN \
+  LOGIN_SCRIPT \
+  "send +OK logged in\n" \
+  "expect CAPA\n" \
+  "send +OK\nsend PIPELINING\nsend TOP\nsend .\n"
+
+static MpPop3Options *
+fake_options (guint16 port, MpPop3Security security)
+{
+  MpPop3Options *o = mp_pop3_options_new ();
+
+  o->host = g_strdup ("127.0.0.1");
+  o->port = port;
+  o->security = security;
+  o->auth = MP_POP3_AUTH_USER;
+  o->username = g_strdup ("alice");
+  mp_pop3_options_set_password (o, "secret");
+  o->allow_plaintext_password = TRUE;
+  o->timeout_ms = 5000;
+  return o;
+}
+
+typedef MpTestFakeServer MpPop3TestServer;
+
+static MpPop3Session *
+start (const char        *script,
+       MpPop3Security     security,
+       guint              timeout_ms,
+       MpPop3TestServer **server_out,
+       gboolean          *connected,
+       GError           **error)
+{
+  g_autoptr(MpPop3Options) o = NULL;
+  MpPop3Session *session;
+  guint16 port = 0;
+
+  *server_out = mp_test_fake_server_start (script, &port);
+  if (*server_out == NULL)
+    return NULL;
+  o = fake_options (port, security);
+  if (timeout_ms > 0)
+    o->timeout_ms = timeout_ms;
+  session = mp_pop3_session_new (o);
+  *connected = mp_pop3_session_connect_sync (session, NULL, error);
+  return session;
+}
+
+static void
+finish_ok (MpPop3TestServer *server)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!mp_test_fake_server_finish (server, &error))
+    g_error ("transcript mismatch: %s", error->message);
+}
+
+static void
+test_login_codes (void)
+{
+  const struct { const char *code; MpPop3ErrorCode expected; } cases[] = {
+    { "[LOGIN-DELAY] wait 5 minutes", MP_POP3_ERROR_LOGIN_DELAY },
+    { "[SYS/TEMP] try later", MP_POP3_ERROR_SYS_TEMP },
+    { "[SYS/PERM] account disabled", MP_POP3_ERROR_SYS_PERM },
+    { "[AUTH] bad password", MP_POP3_ERROR_AUTH },
+    { "[IN-USE] locked", MP_POP3_ERROR_IN_USE },
+    { "bad password", MP_POP3_ERROR_AUTH },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *script = g_strdup_printf (LOGIN_SCRIPT "send -ERR %s\nexpect-eof\n", cases[i].code);
+      g_autoptr(MpPop3Session) session = NULL;
+      g_autoptr(GError) error = NULL;
+      MpPop3TestServer *server = NULL;
+      gboolean connected = TRUE;
+
+      session = start (script, MP_POP3_SECURITY_NONE, 0, &server, &connected, &error);
+      if (server == NULL)
+        {
+          g_test_skip ("fake-pop3.py could not be started");
+          return;
+        }
+      g_assert_false (connected);
+      g_assert_error (error, MP_POP3_ERROR, (gint) cases[i].expected);
+      g_clear_object (&session);   /* closes the socket: the server sees EOF */
+      finish_ok (server);
+    }
+}
+
+static void
+test_stls_injection (void)
+{
+  const char *script =
+    "send +OK ready\n"
+    "expect CAPA\n"
+    "send +OK\nsend STLS\nsend USER\nsend .\n"
+    "expect STLS\n"
+    "send-raw +OK Begin TLS\\r\\n-ERR injected before the handshake\\r\\n\n"
+    "expect-eof\n";
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GError) error = NULL;
+  MpPop3TestServer *server = NULL;
+  gboolean connected = TRUE;
+
+  session = start (script, MP_POP3_SECURITY_STARTTLS, 0, &server, &connected, &error);
+  if (server == NULL)
+    {
+      g_test_skip ("fake-pop3.py could not be started");
+      return;
+    }
+  g_assert_false (connected);
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
+  g_clear_object (&session);
+  finish_ok (server);
+}
+
+static void
+test_stls_missing (void)
+{
+  /* STARTTLS required, server without STLS: nothing after CAPA, in
+   * particular no USER line. */
+  const char *script =
+    "send +OK ready\n"
+    "expect CAPA\n"
+    "send +OK\nsend USER\nsend .\n"
+    "expect-eof\n";
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GError) error = NULL;
+  MpPop3TestServer *server = NULL;
+  gboolean connected = TRUE;
+
+  session = start (script, MP_POP3_SECURITY_STARTTLS, 0, &server, &connected, &error);
+  if (server == NULL)
+    {
+      g_test_skip ("fake-pop3.py could not be started");
+      return;
+    }
+  g_assert_false (connected);
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_STLS_UNAVAILABLE);
+  g_clear_object (&session);
+  finish_ok (server);
+}
+
+static void
+test_hang_in_body (void)
+{
+  const char *script = LOGGED_IN
+    "expect RETR 1\n"
+    "send +OK\n"
+    "send Subject: half\n"
+    "hang\n";
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  MpPop3TestServer *server = NULL;
+  gboolean connected = FALSE;
+
+  session = start (script, MP_POP3_SECURITY_NONE, 700, &server, &connected, &error);
+  if (server == NULL)
+    {
+      g_test_skip ("fake-pop3.py could not be started");
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_true (connected);
+  body = mp_pop3_session_retr_sync (session, 1, NULL, &error);
+  g_assert_null (body);
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_TIMEOUT);
+  g_assert_false (mp_pop3_session_is_connected (session));
+  g_clear_object (&session);
+  finish_ok (server);
+}
+
+static void
+test_reset_in_listing (void)
+{
+  const char *script = LOGGED_IN
+    "expect LIST\n"
+    "expect UIDL\n"
+    "send +OK\n"
+    "repeat 50 {i} 100\n"
+    "reset\n";
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  MpPop3TestServer *server = NULL;
+  gboolean connected = FALSE;
+
+  session = start (script, MP_POP3_SECURITY_NONE, 0, &server, &connected, &error);
+  if (server == NULL)
+    {
+      g_test_skip ("fake-pop3.py could not be started");
+      return;
+    }
+  g_assert_true (connected);
+  entries = mp_pop3_session_scan_sync (session, NULL, &error);
+  g_assert_null (entries);
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED);
+  g_clear_object (&session);
+  finish_ok (server);
+}
+
+typedef struct {
+  guint n;
+  char *last;
+} Seen;
+
+static void
+seen_body (guint number, GBytes *body, gpointer user_data)
+{
+  Seen *s = user_data;
+
+  s->n++;
+  g_free (s->last);
+  s->last = body != NULL ? g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body)) : NULL;
+}
+
+static void
+test_pipelined_transcript (void)
+{
+  /* The server reads all three TOPs before it answers anything: a client
+   * that waits for each reply would time out here. Then QUIT's +OK. */
+  const char *script = LOGGED_IN
+    "expect TOP 1 0\n"
+    "expect TOP 2 0\n"
+    "expect TOP 3 0\n"
+    "send +OK\nsend Subject: one\nsend \nsend .\n"
+    "send -ERR no such message\n"
+    "send +OK\nsend Subject: three\nsend ..dot\nsend .\n"
+    "expect QUIT\n"
+    "send +OK bye\n"
+    "expect-eof\n";
+  const guint numbers[] = { 1, 2, 3 };
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GError) error = NULL;
+  MpPop3TestServer *server = NULL;
+  gboolean connected = FALSE;
+  Seen seen = { 0, NULL };
+
+  session = start (script, MP_POP3_SECURITY_NONE, 3000, &server, &connected, &error);
+  if (server == NULL)
+    {
+      g_test_skip ("fake-pop3.py could not be started");
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_true (mp_pop3_session_is_pipelining (session));
+  g_assert_true (mp_pop3_session_top_many_sync (session, numbers, 3, 0, seen_body, &seen, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen.n, ==, 3);
+  g_assert_cmpstr (seen.last, ==, "Subject: three\r\n.dot\r\n");
+  g_assert_true (mp_pop3_session_quit_sync (session, NULL, &error));
+  g_assert_no_error (error);
+  g_free (seen.last);
+  finish_ok (server);
+}
+
+static void
+test_quit_not_acknowledged (void)
+{
+  const char *script = LOGGED_IN
+    "expect DELE 1\n"
+    "send +OK marked\n"
+    "expect QUIT\n"
+    "close\n";
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GError) error = NULL;
+  MpPop3TestServer *server = NULL;
+  gboolean connected = FALSE;
+
+  session = start (script, MP_POP3_SECURITY_NONE, 0, &server, &connected, &error);
+  if (server == NULL)
+    {
+      g_test_skip ("fake-pop3.py could not be started");
+      return;
+    }
+  g_assert_true (connected);
+  g_assert_true (mp_pop3_session_dele_sync (session, 1, NULL, &error));
+  /* No +OK to QUIT: deletions must not be reported as committed. */
+  g_assert_false (mp_pop3_session_quit_sync (session, NULL, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED);
+  finish_ok (server);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/pop3/fake/login-codes", test_login_codes);
+  g_test_add_func ("/pop3/fake/stls-injection", test_stls_injection);
+  g_test_add_func ("/pop3/fake/stls-missing", test_stls_missing);
+  g_test_add_func ("/pop3/fake/hang-in-body", test_hang_in_body);
+  g_test_add_func ("/pop3/fake/reset-in-listing", test_reset_in_listing);
+  g_test_add_func ("/pop3/fake/pipelined-transcript", test_pipelined_transcript);
+  g_test_add_func ("/pop3/fake/quit-not-acknowledged", test_quit_not_acknowledged);
+  return g_test_run ();
+}
