@@ -98,8 +98,10 @@ def fill_maildir(maildir, src, uid, gid, link=False):
             s = os.path.join(msgdir, entry["file"])
             d = os.path.join(maildir, "cur", entry["file"] + ":2,")
             done = False
-            if link and uid is None:
-                # Dovecot never rewrites a maildir file, it only renames/unlinks it.
+            if link:
+                # Dovecot never rewrites a maildir file, it only renames/unlinks it, so
+                # the cache can share inodes (chown below then also applies to the cache,
+                # which is harmless).
                 try:
                     os.link(s, d)
                     done = True

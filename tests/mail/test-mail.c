@@ -678,12 +678,59 @@ test_mutations (void)
     }
 }
 
+/* Workers build summaries and previews in parallel: results must not depend on it. */
+static gpointer
+thread_worker (gpointer data)
+{
+  GPtrArray *messages = data;
+  GPtrArray *subjects = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint round = 0; round < 4; round++)
+    for (guint i = 0; i < messages->len; i++)
+      {
+        GBytes *msg = g_ptr_array_index (messages, i);
+        gsize len;
+        const char *d = g_bytes_get_data (msg, &len);
+        g_autoptr(MpMessagePreview) p = mp_message_preview_new_from_bytes (d, len, TRUE);
+        g_autoptr(MpMessageSummary) s = mp_message_summary_new_from_headers (d, len, "u", len);
+
+        if (round == 0)
+          g_ptr_array_add (subjects, g_strconcat (mp_message_summary_get_subject (s), "|",
+                                                  mp_message_preview_get_subject (p), NULL));
+      }
+  return subjects;
+}
+
+static void
+test_threads (void)
+{
+  GThread *threads[4];
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  for (guint i = 0; i < samples.count; i++)
+    g_ptr_array_add (messages, load_message (i));
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    threads[t] = g_thread_new ("mail-test", thread_worker, messages);
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    {
+      g_autoptr(GPtrArray) subjects = g_thread_join (threads[t]);
+
+      g_assert_cmpuint (subjects->len, ==, samples.count);
+      for (guint i = 0; i < samples.count; i++)
+        {
+          g_autofree char *want = field (i, "subject");
+          g_autofree char *both = g_strconcat (want, "|", want, NULL);
+          g_assert_cmpstr (g_ptr_array_index (subjects, i), ==, both);
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   samples_setup ();
 
   g_test_add_func ("/mail/summary/samples", test_summary_samples);
@@ -699,6 +746,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mail/html/to-text", test_html_to_text);
   g_test_add_func ("/mail/hostile/structures", test_hostile_structures);
   g_test_add_func ("/mail/hostile/mutations", test_mutations);
+  g_test_add_func ("/mail/threads", test_threads);
 
   ret = g_test_run ();
   samples_teardown ();
