@@ -223,9 +223,15 @@ parse_listing (GByteArray  *body,
                gpointer     data,
                GError     **error)
 {
-  g_autofree char *text = g_strndup ((const char *) body->data, body->len);
-  g_auto(GStrv) lines = g_strsplit (text, "\r\n", -1);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
 
+  if (body->len == 0)
+    return TRUE;
+  if (memchr (body->data, '\0', body->len) != NULL)
+    return protocol_error (error, what);
+  text = g_strndup ((const char *) body->data, body->len);
+  lines = g_strsplit (text, "\r\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       const char *p = lines[i];

@@ -472,28 +472,6 @@ test_dele_semantics (void)
   }
 }
 
-static void
-test_in_use (void)
-{
-  g_autoptr(MpPop3Options) o = NULL;
-  g_autoptr(MpPop3Session) first = NULL;
-  g_autoptr(MpPop3Session) second = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (!need_env ())
-    return;
-  o = opts (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_AUTO);
-  first = connect_ok (o);
-  second = mp_pop3_session_new (o);
-  /* Dovecot locks the maildir only if configured to; accept both outcomes
-   * but require the code to be IN_USE when it refuses. */
-  if (!mp_pop3_session_connect_sync (second, NULL, &error))
-    g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_IN_USE);
-  else
-    quit_ok (second);
-  quit_ok (first);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -514,7 +492,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/pop3/dovecot/stls/host-mismatch", GINT_TO_POINTER (MP_POP3_SECURITY_STARTTLS), test_host_mismatch);
   g_test_add_func ("/pop3/dovecot/commands", test_commands);
   g_test_add_func ("/pop3/dovecot/pipelined-identical", test_pipelined_identical);
-  g_test_add_func ("/pop3/dovecot/in-use", test_in_use);
   g_test_add_func ("/pop3/dovecot/dele-semantics", test_dele_semantics);
   return g_test_run ();
 }
