@@ -1,0 +1,388 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""mailpeek-cli against the scripted fake server (faults Dovecot cannot produce).
+
+    test-cli-fake.py PATH/TO/mailpeek-cli PATH/TO/fake-pop3.py
+
+Each test runs one fake-pop3.py with a script, runs the CLI against it, and checks the
+CLI's exit status and words as well as the fake server's verdict on the transcript.
+Prints TAP.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clitest import Cli, check, check_eq, run_tests  # noqa: E402
+
+BIN = sys.argv[1] if len(sys.argv) > 1 else None
+FAKE = sys.argv[2] if len(sys.argv) > 2 else None
+PASSWORD = 'secret'
+
+CAPS = ['USER', 'UIDL', 'TOP', 'RESP-CODES']
+
+
+def greeting_and_login(caps=CAPS, capa=True, pass_reply='+OK logged in'):
+    lines = ['send +OK fake POP3 ready', 'expect CAPA']
+    if capa:
+        lines += ['send +OK'] + ['send ' + c for c in caps] + ['send .']
+    else:
+        lines += ['send -ERR unknown command']
+    lines += ['expect USER alice', 'send +OK', 'expect PASS ' + PASSWORD, 'send ' + pass_reply]
+    if pass_reply.startswith('+OK'):
+        lines += ['expect CAPA']
+        if capa:
+            lines += ['send +OK'] + ['send ' + c for c in caps] + ['send .']
+        else:
+            lines += ['send -ERR unknown command']
+    return lines
+
+
+MESSAGES = [
+    # number, uidl, size, headers
+    (1, 'uid-a', 1200, ['From: =?UTF-8?Q?J=C3=B6rg?= <joerg@example.org>',
+                        'Subject: tab\there', 'Date: Fri, 01 Mar 2024 11:00:00 +0100']),
+    (2, 'uid-b', 3400, ['From: bob@example.org', 'Subject: =?ISO-8859-1?Q?caf=E9?= "quoted"',
+                        'Date: Sat, 02 Mar 2024 08:30:00 -0500',
+                        'Content-Type: multipart/mixed; boundary=x']),
+]
+EXPECTED_ROWS = [
+    '1\tuid-a\t1200\t2024-03-01T10:00:00Z\tJörg <joerg@example.org>\ttab here',
+    '2\tuid-b\t3400\t2024-03-02T13:30:00Z\tbob@example.org\tcafé "quoted"',
+]
+
+
+STAT = ['expect STAT', 'send +OK %d %d' % (len(MESSAGES), sum(m[2] for m in MESSAGES))]
+
+
+def scan(uidl=True):
+    lines = STAT + ['expect LIST', 'send +OK %d messages' % len(MESSAGES)]
+    lines += ['send %d %d' % (n, size) for n, _, size, _ in MESSAGES] + ['send .']
+    lines += ['expect UIDL']
+    if uidl:
+        lines += ['send +OK'] + ['send %d %s' % (n, u) for n, u, _, _ in MESSAGES] + ['send .']
+    else:
+        lines += ['send -ERR UIDL not supported']
+    return lines
+
+
+def top(n, headers):
+    return ['expect TOP %d 0' % n, 'send +OK'] + ['send ' + h for h in headers] + \
+        ['send ', 'send .']
+
+
+def all_tops():
+    out = []
+    for n, _, _, headers in MESSAGES:
+        out += top(n, headers)
+    return out
+
+
+def quit_ok():
+    return ['expect QUIT', 'send +OK bye']
+
+
+class Fake:
+    def __init__(self, lines):
+        script = '\n'.join(lines) + '\n'
+        self.proc = subprocess.Popen([sys.executable, FAKE, '-'], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.proc.stdin.write(script.encode('utf-8'))
+        self.proc.stdin.close()
+        self.proc.stdin = None   # communicate() must not touch it again
+        line = self.proc.stdout.readline().decode()
+        check(line.startswith('PORT '), 'fake server printed its port', line)
+        self.port = int(line.split()[1])
+
+    def url(self):
+        return 'pop3://alice@127.0.0.1:%d' % self.port
+
+    def finish(self):
+        try:
+            _, err = self.proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            _, err = self.proc.communicate()
+        return self.proc.returncode, err.decode('utf-8', 'replace')
+
+
+def run(lines, *args, timeout_s='5', extra=()):
+    fake = Fake(lines)
+    c = Cli(BIN, PASSWORD)
+    try:
+        r = c.run('--starttls=never', '--allow-plaintext-password', '--auth', 'user',
+                  '--timeout', timeout_s, *extra, args[0], fake.url(), *args[1:])
+    finally:
+        c.cleanup()
+    rc, err = fake.finish()
+    return r, rc, err
+
+
+def transcript_ok(rc, err, r):
+    check_eq(rc, 0, 'fake server saw the expected transcript: %s' % err.strip(), r)
+
+
+# ------------------------------------------------------------------ tests
+
+def test_list():
+    r, rc, err = run(greeting_and_login() + scan() + all_tops() + quit_ok(), 'list')
+    check_eq(r.rc, 0, 'list exits 0', r)
+    check_eq(r.stdout.splitlines(), EXPECTED_ROWS, 'list output')
+    transcript_ok(rc, err, r)
+
+
+def test_list_json():
+    r, rc, err = run(greeting_and_login() + scan() + all_tops() + quit_ok(), 'list', '--json')
+    check_eq(r.rc, 0, 'list --json exits 0', r)
+    arr = json.loads(r.stdout)
+    check_eq([o['subject'] for o in arr], ['tab here', 'café "quoted"'], 'json subjects (the mail layer folds the tab)')
+    check_eq([o['attachments'] for o in arr], [False, True], 'attachment hints')
+    check_eq(arr[1]['date'], '2024-03-02T13:30:00Z', 'json date')
+    transcript_ok(rc, err, r)
+
+
+def test_delete_connection_dropped():
+    lines = greeting_and_login() + scan() + ['expect DELE 2', 'send +OK marked',
+                                             'expect QUIT', 'close']
+    r, rc, err = run(lines, 'delete', 'uid-b')
+    check_eq(r.rc, 7, 'dropped before QUIT reply: exit 7', r)
+    check('Nothing was deleted' in r.stderr, 'says nothing was deleted', r)
+    transcript_ok(rc, err, r)
+
+
+def test_delete_ok():
+    lines = greeting_and_login() + scan() + ['expect DELE 1', 'send +OK',
+                                             'expect DELE 2', 'send +OK'] + quit_ok()
+    r, rc, err = run(lines, 'delete', 'uid-a', '#2', 'uid-a')
+    check_eq(r.rc, 0, 'delete acknowledged by QUIT: exit 0', r)
+    check('Deleted 2 messages' in r.stdout, 'reports the deletions', r)
+    transcript_ok(rc, err, r)
+
+
+def test_delete_refused():
+    lines = greeting_and_login() + scan() + ['expect DELE 1', 'send -ERR message locked',
+                                             'expect-eof']
+    r, rc, err = run(lines, 'delete', 'uid-a')
+    check_eq(r.rc, 7, 'refused DELE: exit 7', r)
+    check('Nothing was deleted' in r.stderr, 'says nothing was deleted', r)
+    transcript_ok(rc, err, r)
+
+
+def test_delete_unknown_uidl_sends_no_dele():
+    lines = greeting_and_login() + scan() + quit_ok()
+    r, rc, err = run(lines, 'delete', 'uid-a', 'uid-zzz')
+    check_eq(r.rc, 1, 'unknown UIDL: exit 1', r)
+    check('Nothing was deleted' in r.stderr and 'uid-zzz' in r.stderr, 'explains', r)
+    transcript_ok(rc, err, r)
+
+
+def test_hang_at_greeting():
+    r, rc, err = run(['hang'], 'list', timeout_s='2')
+    check_eq(r.rc, 6, 'silent server: timeout exit 6', r)
+    check(r.elapsed < 10, 'gave up within the --timeout bound (%.1fs)' % r.elapsed, r)
+    check('2 seconds' in r.stderr, 'names the timeout', r)
+    transcript_ok(rc, err, r)
+
+
+def test_hang_mid_listing():
+    lines = greeting_and_login() + STAT + ['expect LIST', 'send +OK', 'send 1 100', 'hang']
+    r, rc, err = run(lines, 'list', timeout_s='2')
+    check_eq(r.rc, 6, 'server stops mid-listing: exit 6', r)
+    check(r.elapsed < 10, 'within the bound (%.1fs)' % r.elapsed, r)
+    transcript_ok(rc, err, r)
+
+
+def test_in_use():
+    lines = greeting_and_login(pass_reply='-ERR [IN-USE] Mailbox is locked by another session')
+    r, rc, err = run(lines + ['expect-eof'], 'list')
+    check_eq(r.rc, 5, 'IN-USE: exit 5', r)
+    check('in use' in r.stderr.lower(), 'says the mailbox is in use', r)
+    transcript_ok(rc, err, r)
+
+
+def test_login_delay():
+    lines = greeting_and_login(pass_reply='-ERR [LOGIN-DELAY] Wait 5 minutes between logins')
+    r, rc, err = run(lines + ['expect-eof'], 'list')
+    check_eq(r.rc, 5, 'LOGIN-DELAY: exit 5', r)
+    check('try again later' in r.stderr.lower(), 'says to try later', r)
+    transcript_ok(rc, err, r)
+
+
+def test_auth_failed():
+    lines = greeting_and_login(pass_reply='-ERR [AUTH] Authentication failed')
+    r, rc, err = run(lines + ['expect-eof'], 'list')
+    check_eq(r.rc, 4, 'rejected password: exit 4', r)
+    check(PASSWORD not in r.stderr, 'password not echoed', r)
+    transcript_ok(rc, err, r)
+
+
+def test_no_capa():
+    lines = greeting_and_login(capa=False) + scan() + all_tops() + quit_ok()
+    r, rc, err = run(lines, 'list')
+    check_eq(r.rc, 0, 'server without CAPA still works', r)
+    check_eq(r.stdout.splitlines(), EXPECTED_ROWS, 'list output without CAPA')
+    transcript_ok(rc, err, r)
+
+
+def test_no_uidl_list():
+    lines = greeting_and_login(caps=['USER', 'TOP']) + scan(uidl=False) + all_tops() + quit_ok()
+    r, rc, err = run(lines, 'list')
+    check_eq(r.rc, 0, 'list without UIDL works', r)
+    check('UIDL' in r.stderr, 'warns that there is no UIDL', r)
+    check_eq([ln.split('\t')[1] for ln in r.stdout.splitlines()], ['', ''], 'empty UIDL column')
+    transcript_ok(rc, err, r)
+
+
+def test_no_uidl_check():
+    lines = greeting_and_login(caps=['USER', 'TOP']) + scan(uidl=False) + quit_ok()
+    fake = Fake(lines)
+    c = Cli(BIN, PASSWORD)
+    try:
+        r = c.run('--starttls=never', '--allow-plaintext-password', '--auth', 'user',
+                  'check', fake.url(), '--state', c.path('state.txt'))
+        state_written = os.path.exists(c.path('state.txt'))
+    finally:
+        c.cleanup()
+    rc, err = fake.finish()
+    check_eq(r.rc, 5, 'check without UIDL: exit 5', r)
+    check('does not support UIDL' in r.stderr, 'clear message', r)
+    check(not state_written, 'no state written')
+    transcript_ok(rc, err, r)
+
+
+def test_no_top():
+    lines = greeting_and_login(caps=['USER', 'UIDL']) + scan() + quit_ok()
+    r, rc, err = run(lines, 'list')
+    check_eq(r.rc, 5, 'no TOP: exit 5', r)
+    check('does not support TOP' in r.stderr, 'clear message', r)
+    transcript_ok(rc, err, r)
+
+
+def test_no_capa_top_refused():
+    lines = greeting_and_login(capa=False) + scan() + \
+        ['expect TOP 1 0', 'send -ERR unknown command'] + quit_ok()
+    r, rc, err = run(lines, 'list')
+    check_eq(r.rc, 5, 'TOP refused: exit 5', r)
+    check('TOP' in r.stderr, 'names TOP', r)
+    transcript_ok(rc, err, r)
+
+
+def test_garbage_greeting():
+    r, rc, err = run(['send HELLO I am not POP3', 'expect-eof'], 'list')
+    check_eq(r.rc, 5, 'garbage greeting: exit 5', r)
+    transcript_ok(rc, err, r)
+
+
+def test_garbage_listing():
+    lines = greeting_and_login() + STAT + ['expect LIST', 'send +OK', 'send one hundred', 'send .',
+                                    'expect UIDL', 'send +OK', 'send .'] + quit_ok()
+    r, rc, err = run(lines, 'list')
+    check_eq(r.rc, 5, 'garbage in LIST: exit 5', r)
+    check('LIST' in r.stderr, 'names the command', r)
+    transcript_ok(rc, err, r)
+
+
+def test_overlong_status_line():
+    r, rc, err = run(['send +OK ' + 'A' * 200000, 'expect-eof'], 'list')
+    check_eq(r.rc, 5, 'over-long greeting: exit 5', r)
+    transcript_ok(rc, err, r)
+
+
+def test_overlong_body_line():
+    lines = greeting_and_login() + scan() + \
+        ['expect TOP 1 0', 'send +OK', 'send Subject: ' + 'x' * (5 * 1024 * 1024), 'send .']
+    r, rc, err = run(lines, 'list')
+    check_eq(r.rc, 5, 'over-long header line: exit 5', r)
+    check(r.stdout == '', 'nothing half-printed', r)
+
+
+def test_empty_mailbox():
+    r, rc, err = run(greeting_and_login() + ['expect STAT', 'send +OK 0 0'] + quit_ok(),
+                     'list', '--json')
+    check_eq(r.rc, 0, 'empty mailbox: exit 0', r)
+    check_eq(json.loads(r.stdout), [], 'empty array', r)
+    transcript_ok(rc, err, r)
+
+
+def test_binary_garbage_top():
+    lines = greeting_and_login() + scan() + \
+        ['expect TOP 1 0', 'send +OK', 'send-raw Subject: \\xff\\xfe\\x00\\x01\\r\\n\\r\\n',
+         'send .', 'expect TOP 2 0', 'send +OK', 'send .'] + quit_ok()
+    r, rc, err = run(lines, 'list')
+    check_eq(r.rc, 0, 'binary header bytes do not stop the list', r)
+    rows = r.stdout.splitlines()
+    check_eq(len(rows), 2, 'two rows', r)
+    check(all(len(x.split('\t')) == 6 for x in rows), 'rows keep 6 fields', r)
+    transcript_ok(rc, err, r)
+
+
+def test_closed_mid_session():
+    lines = greeting_and_login() + STAT + ['expect LIST', 'send +OK', 'send 1 100', 'close']
+    r, rc, err = run(lines, 'list')
+    check_eq(r.rc, 3, 'connection lost: exit 3', r)
+    transcript_ok(rc, err, r)
+
+
+def test_top_and_retr_unstuffed():
+    body = ['send +OK', 'send From: a@example.org', 'send Subject: dots', 'send ',
+            'send ..leading dot', 'send plain line', 'send .']
+    lines = greeting_and_login() + scan() + ['expect RETR 1'] + body + quit_ok()
+    r, rc, err = run(lines, 'retr', 'uid-a')
+    check_eq(r.rc, 0, 'retr exits 0', r)
+    check_eq(r.stdout_bytes, b'From: a@example.org\nSubject: dots\n\n.leading dot\nplain line\n',
+             'retr bytes: unstuffed, LF line ends')
+    transcript_ok(rc, err, r)
+    lines = greeting_and_login() + scan() + ['expect TOP 1 5'] + body + quit_ok()
+    r, rc, err = run(lines, 'top', 'uid-a', '5')
+    check_eq(r.rc, 0, 'top exits 0', r)
+    check('Subject: dots' in r.stdout and '.leading dot' in r.stdout
+          and '..leading' not in r.stdout, 'top shows the unstuffed text', r)
+    transcript_ok(rc, err, r)
+
+
+def test_password_not_in_trace():
+    lines = greeting_and_login() + scan() + all_tops() + quit_ok()
+    r, rc, err = run(lines, 'list', extra=['--trace'])
+    check_eq(r.rc, 0, 'list --trace', r)
+    check('C: USER alice' in r.stderr, 'trace shows commands', r)
+    check(PASSWORD not in r.stderr, 'trace hides the password', r)
+    transcript_ok(rc, err, r)
+
+
+def main():
+    if not BIN or not FAKE:
+        print('usage: test-cli-fake.py MAILPEEK-CLI FAKE-POP3.PY', file=sys.stderr)
+        return 2
+    return run_tests([
+        ('list', test_list),
+        ('list --json', test_list_json),
+        ('delete: dropped before QUIT reply', test_delete_connection_dropped),
+        ('delete: acknowledged', test_delete_ok),
+        ('delete: DELE refused', test_delete_refused),
+        ('delete: unknown UIDL sends no DELE', test_delete_unknown_uidl_sends_no_dele),
+        ('timeout: hang at greeting', test_hang_at_greeting),
+        ('timeout: hang mid-listing', test_hang_mid_listing),
+        ('IN-USE', test_in_use),
+        ('LOGIN-DELAY', test_login_delay),
+        ('authentication failed', test_auth_failed),
+        ('no CAPA', test_no_capa),
+        ('no UIDL: list', test_no_uidl_list),
+        ('no UIDL: check', test_no_uidl_check),
+        ('no TOP', test_no_top),
+        ('no CAPA, TOP refused', test_no_capa_top_refused),
+        ('garbage greeting', test_garbage_greeting),
+        ('garbage listing', test_garbage_listing),
+        ('over-long status line', test_overlong_status_line),
+        ('over-long body line', test_overlong_body_line),
+        ('binary header bytes', test_binary_garbage_top),
+        ('empty mailbox', test_empty_mailbox),
+        ('connection closed mid-session', test_closed_mid_session),
+        ('retr/top unstuffed', test_top_and_retr_unstuffed),
+        ('trace hides the password', test_password_not_in_trace),
+    ])
+
+
+if __name__ == '__main__':
+    sys.exit(main())
