@@ -206,7 +206,12 @@ mp_pop3_session_run (MpPop3Session  *self,
           st = t->vtable->write (t, self->out->data, self->out->len, &done, error);
           if (st == MP_POP3_IO_OK)
             {
+              /* Sent bytes may hold a password (PASS, AUTH): wipe them
+               * rather than leave them in the buffer's spare room. */
+              guint old_len = self->out->len;
+
               g_byte_array_remove_range (self->out, 0, done);
+              explicit_bzero (self->out->data + self->out->len, old_len - self->out->len);
               progress = TRUE;
             }
           else if (st == MP_POP3_IO_WANT_WRITE)
