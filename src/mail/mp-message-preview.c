@@ -277,10 +277,41 @@ strip_cr (char *text)
   return text;
 }
 
+/* An HTML part without a charset parameter often names it in a <meta> tag. */
+static char *
+sniff_html_charset (const guint8 *data,
+                    gsize         len)
+{
+  static const char key[] = "charset=";
+  gsize n = MIN (len, 4096);
+
+  for (gsize i = 0; i + sizeof key - 1 < n; i++)
+    {
+      gsize j;
+      GString *name;
+
+      if (g_ascii_strncasecmp ((const char *) data + i, key, sizeof key - 1) != 0)
+        continue;
+      j = i + sizeof key - 1;
+      if (j < n && (data[j] == '"' || data[j] == '\''))
+        j++;
+      name = g_string_new (NULL);
+      while (j < n && name->len < 40
+             && (g_ascii_isalnum (data[j]) || data[j] == '-' || data[j] == '_'
+                 || data[j] == '.' || data[j] == ':'))
+        g_string_append_c (name, data[j++]);
+      if (name->len > 0)
+        return g_string_free (name, FALSE);
+      g_string_free (name, TRUE);
+    }
+  return NULL;
+}
+
 static char *
 part_text (GMimePart *part,
            gboolean   html)
 {
+  g_autofree char *sniffed = NULL;
   GMimeDataWrapper *wrapper = g_mime_part_get_content (part);
   GMimeStream *mem;
   GByteArray *bytes;
@@ -296,6 +327,8 @@ part_text (GMimePart *part,
   /* HTML shrinks when reduced; plain text is cut after conversion anyway. */
   len = MIN (bytes->len, (gsize) MP_MAIL_MAX_TEXT_BYTES * (html ? 8 : 2));
   charset = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "charset");
+  if (html && (charset == NULL || *charset == '\0'))
+    charset = sniffed = sniff_html_charset (bytes->data, len);
   text = mp_mail_convert_to_utf8 ((const char *) bytes->data, len, charset);
   g_object_unref (mem);
   if (html)

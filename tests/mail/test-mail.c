@@ -502,6 +502,75 @@ test_preview_dots (void)
                                    ".hidden file name\n.\n..\n...three\n"));
 }
 
+static MpMessagePreview *
+preview_of (const char *text, gboolean complete)
+{
+  return mp_message_preview_new_from_bytes (text, strlen (text), complete);
+}
+
+static void
+test_preview_structures (void)
+{
+  /* HTML charset from <meta>, no charset parameter */
+  {
+    g_autoptr(MpMessagePreview) p = preview_of (
+      "Content-Type: text/html\n\n<html><head><meta charset=\"ISO-8859-1\"></head>"
+      "<body>Gr\xfc\xdf Gott</body></html>\n", TRUE);
+    g_assert_cmpstr (mp_message_preview_get_text (p), ==, "Grüß Gott");
+  }
+  /* undeclared 8-bit plain text that is not UTF-8 */
+  {
+    g_autoptr(MpMessagePreview) p = preview_of ("Subject: x\n\nna\xefve caf\xe9\n", TRUE);
+    g_assert_cmpstr (mp_message_preview_get_text (p), ==, "naïve café\n");
+  }
+  /* forwarded message: an attachment named after its subject; inline image of a
+   * multipart/related HTML body is not an attachment; paths are stripped */
+  {
+    g_autoptr(MpMessagePreview) p = preview_of (
+      "Content-Type: multipart/mixed; boundary=o\n\n"
+      "--o\nContent-Type: multipart/related; boundary=r\n\n"
+      "--r\nContent-Type: text/html; charset=utf-8\n\n<p>see <img src=cid:i1></p>\n"
+      "--r\nContent-Type: image/png\nContent-ID: <i1>\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n"
+      "--r--\n"
+      "--o\nContent-Type: message/rfc822\n\nSubject: Old news\nFrom: x@y\n\nold body\n"
+      "--o\nContent-Type: application/octet-stream; name=\"..\\\\..\\\\evil.exe\"\n"
+      "Content-Disposition: attachment; filename=\"/etc/passwd\"\n\nAAAA\n"
+      "--o--\n", TRUE);
+    GPtrArray *atts = mp_message_preview_get_attachments (p);
+    MpAttachmentInfo *a;
+
+    g_assert_cmpstr (mp_message_preview_get_text (p), ==, "see");
+    g_assert_true (mp_message_preview_get_text_is_html (p));
+    g_assert_cmpuint (atts->len, ==, 2);
+    a = g_ptr_array_index (atts, 0);
+    g_assert_cmpstr (a->filename, ==, "Old news");
+    g_assert_cmpstr (a->content_type, ==, "message/rfc822");
+    a = g_ptr_array_index (atts, 1);
+    g_assert_cmpstr (a->filename, ==, "passwd");
+    g_assert_cmpuint (a->size, ==, 4);   /* "AAAA": the line end before a boundary is not content */
+  }
+  /* truncated base64 attachment: ~3/4 of what arrived */
+  {
+    GString *m = g_string_new ("Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+                               "Content-Type: text/plain\n\nhello\n--b\n"
+                               "Content-Type: application/pdf; name=a.pdf\n"
+                               "Content-Transfer-Encoding: base64\n\n");
+    g_autoptr(MpMessagePreview) p = NULL;
+    MpAttachmentInfo *a;
+
+    for (guint i = 0; i < 100; i++)
+      g_string_append (m, "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\n");
+    p = mp_message_preview_new_from_bytes (m->str, m->len, FALSE);
+    g_string_free (m, TRUE);
+    g_assert_cmpstr (mp_message_preview_get_text (p), ==, "hello");
+    g_assert_cmpuint (mp_message_preview_get_attachments (p)->len, ==, 1);
+    a = g_ptr_array_index (mp_message_preview_get_attachments (p), 0);
+    g_assert_true (a->size_is_estimate);
+    g_assert_cmpuint (a->size, >=, 5100);
+    g_assert_cmpuint (a->size, <=, 5500);
+  }
+}
+
 /* ------------------------------------------------------------------ html */
 
 typedef struct {
@@ -743,6 +812,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mail/preview/html-only", test_preview_html_only);
   g_test_add_func ("/mail/preview/alternative", test_preview_alternative_prefers_plain);
   g_test_add_func ("/mail/preview/dots", test_preview_dots);
+  g_test_add_func ("/mail/preview/structures", test_preview_structures);
   g_test_add_func ("/mail/html/to-text", test_html_to_text);
   g_test_add_func ("/mail/hostile/structures", test_hostile_structures);
   g_test_add_func ("/mail/hostile/mutations", test_mutations);
