@@ -24,7 +24,7 @@ options = [o for o in options if not o.startswith('--help')]
 if not options:
     failures.append('no options found in --help output')
 for opt in options:
-    if not re.search(re.escape(opt) + r'(?![a-z0-9-])', man_plain):
+    if not re.search(re.escape(opt) + r'(?![A-Za-z0-9_-])', man_plain):
         failures.append(f'option {opt} is not in the man page')
 commands = re.findall(r'(?m)^\s{2}(capa|list|top|retr|delete|check)\s', help_text)
 if len(commands) < 6:
