@@ -188,13 +188,6 @@ hint_for (Cli *cli, const GError *error)
       return g_strdup (_("The server wants more time between logins. Try again later."));
     case MP_POP3_ERROR_SYS_TEMP:
       return g_strdup (_("The server reports a temporary problem. Try again later."));
-    case MP_POP3_ERROR_TIMEOUT:
-      {
-        guint ms = cli->options && cli->options->timeout_ms ? cli->options->timeout_ms
-                                                            : MP_POP3_DEFAULT_TIMEOUT_MS;
-        return g_strdup_printf (_("The server did not answer within %u seconds "
-                                  "(see --timeout)."), ms / 1000);
-      }
     default:
       return NULL;
     }

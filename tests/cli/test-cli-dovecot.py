@@ -84,6 +84,16 @@ def test_capa():
     obj = json.loads(r.stdout)
     check(obj['encrypted'] is True, 'pop3:// (STARTTLS) session is encrypted', r)
     check('UIDL' in obj['capabilities'], 'json capabilities', r)
+    # RFC 2384 URL with a mechanism, and --auth choosing one.
+    url = 'pop://%s;AUTH=+APOP@%s:%s' % (E['MP_TEST_USER'], E['MP_TEST_HOST'],
+                                         E['MP_TEST_POP3_PORT'])
+    r = c.run('capa', '--json', url, *ca())
+    ok(r, 'capa with a pop:// URL')
+    check_eq(json.loads(r.stdout)['auth'], 'apop', 'AUTH=+APOP in the URL chooses APOP', r)
+    for mech in ('user', 'plain', 'login', 'cram-md5'):
+        r = c.run('capa', '--json', '--auth', mech, pop3s(), *ca())
+        ok(r, 'capa --auth %s' % mech)
+        check_eq(json.loads(r.stdout)['auth'], mech, '--auth %s is used' % mech, r)
 
 
 def test_list_matches_manifest():

@@ -9,13 +9,16 @@ CLI's exit status and words as well as the fake server's verdict on the transcri
 Prints TAP.
 """
 
+import hashlib
 import json
 import os
+import ssl
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from clitest import Cli, check, check_eq, run_tests  # noqa: E402
+from clitest import Cli, Skip, check, check_eq, run_tests  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else None
 FAKE = sys.argv[2] if len(sys.argv) > 2 else None
@@ -84,10 +87,37 @@ def quit_ok():
     return ['expect QUIT', 'send +OK bye']
 
 
+_CERT = None
+
+
+def test_cert():
+    """A throw-away self-signed certificate for 127.0.0.1: (cert, key, sha256 hex)."""
+    global _CERT
+    if _CERT is None:
+        d = tempfile.mkdtemp(prefix='mp-cli-fake-cert-')
+        cert, key = os.path.join(d, 'cert.pem'), os.path.join(d, 'key.pem')
+        try:
+            subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes',
+                            '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost',
+                            '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           timeout=60)
+        except (OSError, subprocess.CalledProcessError) as e:
+            raise Skip('openssl cannot make a test certificate: %s' % e)
+        with open(cert, encoding='ascii') as f:
+            der = ssl.PEM_cert_to_DER_cert(f.read())
+        _CERT = (cert, key, hashlib.sha256(der).hexdigest())
+    return _CERT
+
+
 class Fake:
-    def __init__(self, lines):
+    def __init__(self, lines, tls=None, implicit=True):
         script = '\n'.join(lines) + '\n'
-        self.proc = subprocess.Popen([sys.executable, FAKE, '-'], stdin=subprocess.PIPE,
+        argv = [sys.executable, FAKE]
+        if tls:
+            argv += ['--tls' if implicit else '--stls', tls[0], tls[1]]
+        argv += ['-']
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.proc.stdin.write(script.encode('utf-8'))
         self.proc.stdin.close()
@@ -96,8 +126,8 @@ class Fake:
         check(line.startswith('PORT '), 'fake server printed its port', line)
         self.port = int(line.split()[1])
 
-    def url(self):
-        return 'pop3://alice@127.0.0.1:%d' % self.port
+    def url(self, scheme='pop3'):
+        return '%s://alice@127.0.0.1:%d' % (scheme, self.port)
 
     def finish(self):
         try:
@@ -351,6 +381,64 @@ def test_password_not_in_trace():
     transcript_ok(rc, err, r)
 
 
+def run_secure(lines, args, tls_from_start=False):
+    cert, key, _ = test_cert()
+    fake = Fake(lines, tls=(cert, key), implicit=tls_from_start)
+    c = Cli(BIN, PASSWORD)
+    try:
+        r = c.run('--timeout', '10', *args[:1], fake.url('pop3s' if tls_from_start else 'pop3'),
+                  *args[1:])
+    finally:
+        c.cleanup()
+    rc, err = fake.finish()
+    return r, rc, err
+
+
+def test_starttls():
+    cert, _, _ = test_cert()
+    caps = ['send +OK', 'send USER', 'send UIDL', 'send TOP', 'send STLS', 'send .']
+    lines = ['send +OK fake ready', 'expect CAPA'] + caps + \
+        ['expect STLS', 'send +OK go ahead', 'starttls', 'expect CAPA'] + caps + \
+        ['expect USER alice', 'send +OK', 'expect PASS ' + PASSWORD, 'send +OK',
+         'expect CAPA'] + caps + ['expect STAT', 'send +OK 0 0'] + quit_ok()
+    r, rc, err = run_secure(lines, ['list', '--auth', 'user', '--ca-file', cert])
+    check_eq(r.rc, 0, 'list over STARTTLS', r)
+    transcript_ok(rc, err, r)
+
+
+def test_starttls_missing():
+    lines = ['send +OK fake ready', 'expect CAPA', 'send +OK', 'send USER', 'send .',
+             'expect-eof']
+    r, rc, err = run_secure(lines, ['list'])
+    check_eq(r.rc, 3, 'no STLS offered: exit 3', r)
+    check('STARTTLS' in r.stderr, 'says STARTTLS is missing', r)
+    transcript_ok(rc, err, r)
+
+
+def test_starttls_injection():
+    cert, _, _ = test_cert()
+    lines = ['send +OK fake ready', 'expect CAPA', 'send +OK', 'send STLS', 'send .',
+             'expect STLS', 'send-raw +OK begin\\r\\n+OK injected\\r\\n', 'expect-eof']
+    r, rc, err = run_secure(lines, ['list', '--ca-file', cert])
+    check(r.rc in (3, 5), 'data injected before the TLS handshake is refused', r)
+    transcript_ok(rc, err, r)
+
+
+def test_tls_untrusted():
+    _, _, sha = test_cert()
+    r, rc, err = run_secure(['send +OK fake ready'], ['capa'], tls_from_start=True)
+    check_eq(r.rc, 3, 'untrusted certificate: exit 3', r)
+    check(sha in r.stderr.lower().replace(':', ''), 'fingerprint shown', r)
+    cert, _, _ = test_cert()
+    lines = ['send +OK fake ready', 'expect CAPA', 'send +OK', 'send USER', 'send .',
+             'expect USER alice', 'send +OK', 'expect PASS ' + PASSWORD, 'send +OK',
+             'expect CAPA', 'send +OK', 'send USER', 'send .'] + quit_ok()
+    r, rc, err = run_secure(lines, ['capa', '--pin-sha256', sha], tls_from_start=True)
+    check_eq(r.rc, 0, 'pinned certificate accepted', r)
+    check_eq(r.stdout, 'USER\n', 'capabilities printed', r)
+    transcript_ok(rc, err, r)
+
+
 def main():
     if not BIN or not FAKE:
         print('usage: test-cli-fake.py MAILPEEK-CLI FAKE-POP3.PY', file=sys.stderr)
@@ -381,6 +469,10 @@ def main():
         ('connection closed mid-session', test_closed_mid_session),
         ('retr/top unstuffed', test_top_and_retr_unstuffed),
         ('trace hides the password', test_password_not_in_trace),
+        ('STARTTLS', test_starttls),
+        ('STARTTLS missing', test_starttls_missing),
+        ('STARTTLS response injection', test_starttls_injection),
+        ('implicit TLS: untrusted and pinned', test_tls_untrusted),
     ])
 
 

@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Scripted fake POP3 server for Mailpeek tests (faults Dovecot cannot produce).
 
-Usage: fake-pop3.py [--tls CERT KEY] [--io-timeout SECONDS] SCRIPT   (SCRIPT '-' = stdin)
+Usage: fake-pop3.py [--tls CERT KEY | --stls CERT KEY] [--io-timeout SECONDS] SCRIPT
+       (SCRIPT '-' = stdin)
 
 Listens on 127.0.0.1 port 0, prints "PORT <n>" (flushed) once listening, serves ONE
 connection following SCRIPT, then exits 0 if every `expect` matched the client's
 transcript; otherwise it prints the mismatch on stderr and exits 1 (exit 2 = bad script
-or usage).  With --tls the connection is implicit TLS from the first byte.
+or usage).  With --tls the connection is implicit TLS from the first byte; with --stls
+the connection starts in clear and CERT/KEY serve only the `starttls` step.
 
 SCRIPT, one step per line (blank lines and lines starting with '#' are ignored):
   send <text>        send text + CRLF      (escapes: \\r \\n \\t \\\\ \\xHH)
@@ -20,7 +22,8 @@ SCRIPT, one step per line (blank lines and lines starting with '#' are ignored):
                      30 s pass
   close              close the connection (FIN)
   reset              close the connection with RST
-  starttls           server side of a TLS handshake (after "send +OK"); needs --tls;
+  starttls           server side of a TLS handshake (after "send +OK"); needs --stls
+                     (or --tls);
                      bytes the client sent before the handshake are a mismatch
   repeat <n> <text>  send text + CRLF n times; "{i}" in text becomes 1..n
 When the script ends the connection is closed.  Every read is bounded (--io-timeout,
@@ -225,7 +228,7 @@ def run(conn, steps, tls_ctx):
             conn.close(rst=True)
         elif cmd == 'starttls':
             if tls_ctx is None:
-                raise Mismatch('script line %d: starttls needs --tls CERT KEY' % lineno)
+                raise Mismatch('script line %d: starttls needs --stls CERT KEY' % lineno)
             if conn.buf:
                 raise Mismatch('script line %d: client sent %r before the TLS handshake'
                                % (lineno, conn.buf))
@@ -239,7 +242,9 @@ def run(conn, steps, tls_ctx):
 
 def main():
     ap = argparse.ArgumentParser(description='Scripted fake POP3 server')
-    ap.add_argument('--tls', nargs=2, metavar=('CERT', 'KEY'))
+    ap.add_argument('--tls', nargs=2, metavar=('CERT', 'KEY'), help='implicit TLS')
+    ap.add_argument('--stls', nargs=2, metavar=('CERT', 'KEY'),
+                    help='certificate for the starttls step; the connection starts in clear')
     ap.add_argument('--io-timeout', type=float, default=30.0)
     ap.add_argument('script')
     args = ap.parse_args()
@@ -256,9 +261,13 @@ def main():
         return 2
 
     tls_ctx = None
-    if args.tls:
+    if args.tls and args.stls:
+        log('--tls and --stls exclude each other')
+        return 2
+    if args.tls or args.stls:
+        pair = args.tls or args.stls
         tls_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        tls_ctx.load_cert_chain(args.tls[0], args.tls[1])
+        tls_ctx.load_cert_chain(pair[0], pair[1])
 
     lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -278,7 +287,7 @@ def main():
 
     conn = Conn(sock, args.io_timeout)
     try:
-        if tls_ctx is not None:
+        if args.tls:
             sock.settimeout(args.io_timeout)
             try:
                 conn.sock = tls_ctx.wrap_socket(sock, server_side=True)
