@@ -115,7 +115,7 @@ set_headers (MpPreviewPane *self,
     {
       g_autoptr (GDateTime) local = g_date_time_to_local (date);
       /* Translators: date and time of a message, see g_date_time_format() */
-      date_text = g_date_time_format (local, _("%A, %e %B %Y, %H:%M"));
+      date_text = g_date_time_format (local, _("%A, %-d %B %Y, %H:%M"));
     }
 
   gtk_label_set_text (self->subject_label,

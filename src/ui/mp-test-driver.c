@@ -4,7 +4,8 @@
  *   wait-idle [timeout_s]         until the current account is not checking and has
  *                                 finished at least one check
  *   wait-progress N [timeout_s]   until a running check reports ≥ N headers fetched
- *   rows                          dump the rows the column view shows
+ *   rows                          dump the rows the column view shows (once the
+ *                                 incremental filter/sort models are done)
  *   select INDEX | select-subject TEXT | select-all
  *   wait-preview [timeout_s]      until the preview shows text or an error
  *   action NAME                   activate win.NAME
@@ -314,6 +315,22 @@ dump_rows (Driver *d)
 
 /* ---------------------------------------------------------------- predicates */
 
+/* The filter and sort models work incrementally: dump once they are done. */
+static gboolean
+pred_settled (Driver *d)
+{
+  return mp_window_get_pending (d->window) == 0;
+}
+
+static void
+finish_rows (Driver  *d,
+             gboolean ok)
+{
+  if (!ok)
+    emit_error (d, "rows-settle", "timeout");
+  dump_rows (d);
+}
+
 static gboolean
 pred_idle (Driver *d)
 {
@@ -423,6 +440,7 @@ finish_delete (Driver  *d,
       add_str (s, "result", "deleted");
       add_int (s, "n", d->last_delete_n);
     }
+  add_int (s, "waited_ms", (g_get_monotonic_time () - d->started) / 1000);
   add_str (s, "toast", mp_window_get_last_toast_title (d->window));
   add_mailbox_state (d, s);
   emit (d, s);
@@ -481,21 +499,50 @@ heartbeat_cb (gpointer user_data)
 
 /* ---------------------------------------------------------------- commands */
 
-static GtkWidget *
-find_button_with_label (GtkWidget  *root,
-                        const char *label)
+static void
+collect_buttons_with_label (GtkWidget  *root,
+                            const char *label,
+                            GPtrArray  *found)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (root); child;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
-        return child;
-      if ((found = find_button_with_label (child, label)))
-        return found;
+      /* Only buttons on screen. */
+      if (GTK_IS_BUTTON (child) && gtk_widget_get_mapped (child) &&
+          g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+        g_ptr_array_add (found, child);
+      collect_buttons_with_label (child, label, found);
     }
-  return NULL;
+}
+
+/* A dismissed toast stays on screen while it hides: wait until the only Undo
+ * button shown is the one of the current toast. */
+static gboolean
+pred_undo_button (Driver *d)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+
+  if (!mp_window_get_undo_toast (d->window))
+    return FALSE;
+  collect_buttons_with_label (GTK_WIDGET (d->window), "_Undo", found);
+  return found->len == 1;
+}
+
+static void
+finish_undo (Driver  *d,
+             gboolean ok)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+  GString *s = begin (d, d->cmd);
+
+  collect_buttons_with_label (GTK_WIDGET (d->window), "_Undo", found);
+  if (!ok || found->len != 1)
+    add_str (s, "error", "no single undo button");
+  else
+    /* What a pointer click does (gtk_widget_activate would add a 250 ms delay). */
+    g_signal_emit_by_name (g_ptr_array_index (found, 0), "clicked");
+  add_mailbox_state (d, s);
+  emit (d, s);
 }
 
 static void
@@ -563,8 +610,8 @@ run_command (Driver     *d,
     }
   if (g_str_equal (cmd, "rows"))
     {
-      dump_rows (d);
-      return TRUE;
+      wait_for (d, pred_settled, finish_rows, arg, 10);
+      return FALSE;
     }
   if (g_str_equal (cmd, "select") || g_str_equal (cmd, "select-subject"))
     {
@@ -638,23 +685,15 @@ run_command (Driver     *d,
           GString *s = begin (d, cmd);
           add_str (s, "response", arg);
           emit (d, s);
+          /* Like a click on the dialog's button: responds, then the dialog closes. */
           adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), arg);
-          gtk_window_close (GTK_WINDOW (dialog));
         }
       return TRUE;
     }
   if (g_str_equal (cmd, "undo"))
     {
-      GtkWidget *button = find_button_with_label (GTK_WIDGET (d->window), "_Undo");
-      GString *s = begin (d, cmd);
-
-      if (!button)
-        add_str (s, "error", "no undo button");
-      else
-        gtk_widget_activate (button);
-      add_mailbox_state (d, s);
-      emit (d, s);
-      return TRUE;
+      wait_for (d, pred_undo_button, finish_undo, arg, 5);
+      return FALSE;
     }
   if (g_str_equal (cmd, "wait-delete"))
     {

@@ -316,15 +316,25 @@ add_column (MpWindow   *self,
 static void
 setup_columns (MpWindow *self)
 {
-  add_column (self, COLUMN_FROM, _("From"), FALSE, 200);
+  add_column (self, COLUMN_FROM, _("From"), FALSE, 170);
   add_column (self, COLUMN_SUBJECT, _("Subject"), TRUE, -1);
-  add_column (self, COLUMN_DATE, _("Date"), FALSE, 130);
-  add_column (self, COLUMN_SIZE, _("Size"), FALSE, 80);
+  add_column (self, COLUMN_DATE, _("Date"), FALSE, 140);
+  add_column (self, COLUMN_SIZE, _("Size"), FALSE, 85);
   /* Translators: column header of the attachment mark; keep it very short */
-  add_column (self, COLUMN_ATTACHMENT, _("Att."), FALSE, 50);
+  add_column (self, COLUMN_ATTACHMENT, _("Att."), FALSE, 44);
 }
 
 /* ---------------------------------------------------------------- filter */
+
+/* Both sides NFKC-normalised and case-folded, so "müller" matches "Müller" whether
+ * the ü came composed or decomposed. */
+static char *
+fold_for_search (const char *text)
+{
+  g_autofree char *normalized = g_utf8_normalize (text ? text : "", -1, G_NORMALIZE_ALL_COMPOSE);
+
+  return g_utf8_casefold (normalized ? normalized : "", -1);
+}
 
 static gboolean
 filter_func (gpointer item,
@@ -340,10 +350,10 @@ filter_func (gpointer item,
     return TRUE;
 
   from = mp_message_summary_dup_from_display (summary);
-  from_cf = g_utf8_casefold (from ? from : "", -1);
+  from_cf = fold_for_search (from);
   if (strstr (from_cf, self->filter_casefold))
     return TRUE;
-  subject_cf = g_utf8_casefold (mp_message_summary_get_subject (summary), -1);
+  subject_cf = fold_for_search (mp_message_summary_get_subject (summary));
   return strstr (subject_cf, self->filter_casefold) != NULL;
 }
 
@@ -352,8 +362,7 @@ on_search_changed (GtkSearchEntry *entry,
                    MpWindow       *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-  g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
-  g_autofree char *casefold = g_utf8_casefold (normalized ? normalized : "", -1);
+  g_autofree char *casefold = fold_for_search (text);
   GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
 
   if (g_strcmp0 (casefold, self->filter_casefold) == 0)
@@ -523,7 +532,7 @@ update_status (MpWindow *self)
 
       if (g_error_matches (error, MP_ERROR, MP_ERROR_CERTIFICATE))
         fingerprint = mp_error_get_fingerprint (error);
-      if (fingerprint)
+      if (fingerprint && !strstr (error->message, fingerprint))
         /* Translators: %s is the server's error message, then a certificate fingerprint */
         details = g_strdup_printf (_("%s\nSHA-256 fingerprint: %s"), error->message, fingerprint);
       else
@@ -920,7 +929,7 @@ on_remove_response (AdwMessageDialog *dialog,
                     const char       *response,
                     gpointer          user_data)
 {
-  g_autoptr (MpWindow) self = user_data;
+  MpWindow *self = user_data;
   const char *id = g_object_get_data (G_OBJECT (dialog), "account-id");
 
   if (g_strcmp0 (response, "remove") != 0 || gtk_widget_in_destruction (GTK_WIDGET (self)))
@@ -961,7 +970,7 @@ remove_account_activated (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "account-id",
                           g_strdup (mp_account_get_id (account)), g_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_remove_response), g_object_ref (self));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -1091,7 +1100,7 @@ on_delete_response (AdwMessageDialog *dialog,
                     const char       *response,
                     gpointer          user_data)
 {
-  g_autoptr (MpWindow) self = user_data;
+  MpWindow *self = user_data;
   GPtrArray *summaries = g_object_get_data (G_OBJECT (dialog), "summaries");
 
   if (self->delete_dialog == GTK_WIDGET (dialog))
@@ -1142,7 +1151,8 @@ delete_activated (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "summaries",
                           g_ptr_array_ref (summaries), (GDestroyNotify) g_ptr_array_unref);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), g_object_ref (self));
+  /* "response" may come more than once (a response, then the close response). */
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
   self->delete_dialog = dialog;
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -1444,6 +1454,14 @@ mp_window_lookup_mailbox (MpWindow   *self,
 {
   g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
   return g_hash_table_lookup (self->mailboxes, account_id);
+}
+
+guint
+mp_window_get_pending (MpWindow *self)
+{
+  g_return_val_if_fail (MP_IS_WINDOW (self), 0);
+  return gtk_filter_list_model_get_pending (self->filter_model) +
+         gtk_sort_list_model_get_pending (self->sort_model);
 }
 
 GtkSelectionModel *

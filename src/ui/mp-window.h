@@ -29,6 +29,8 @@ void             mp_window_select_account       (MpWindow      *self,
 /* For the test driver: the model behind the column view (filtered + sorted) and
  * its selection, the preview pane, and the last toast / dialog shown. */
 GtkSelectionModel *mp_window_get_selection      (MpWindow      *self);
+/* Items the incremental filter and sort models still have to process. */
+guint            mp_window_get_pending          (MpWindow      *self);
 MpPreviewPane   *mp_window_get_preview_pane     (MpWindow      *self);
 GtkWidget       *mp_window_get_delete_dialog    (MpWindow      *self);
 AdwToast        *mp_window_get_undo_toast       (MpWindow      *self);
