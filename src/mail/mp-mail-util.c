@@ -353,6 +353,22 @@ attachment_hint (GMimeMessage *message)
          && !g_mime_content_type_is_type (ct, "message", "*");
 }
 
+/* GMime reads RFC 5322 dates; some automated senders write ISO 8601 instead. */
+static GDateTime *
+parse_odd_date (const char *value)
+{
+  g_autofree char *clean = NULL;
+  g_autoptr(GTimeZone) utc = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (value == NULL || strlen (value) > 64)
+    return NULL;
+  clean = g_strstrip (g_strdup (value));
+  utc = g_time_zone_new_utc ();
+  dt = g_date_time_new_from_iso8601 (clean, utc);
+  return dt ? g_date_time_to_utc (dt) : NULL;
+}
+
 void
 mp_mail_headers_init (MpMailHeaders *h,
                       GMimeMessage  *message)
@@ -379,6 +395,8 @@ mp_mail_headers_init (MpMailHeaders *h,
       h->message_id = mp_mail_clean_field (g_mime_message_get_message_id (message));
       if (date != NULL)
         h->date = g_date_time_to_utc (date);
+      else
+        h->date = parse_odd_date (g_mime_object_get_header (GMIME_OBJECT (message), "Date"));
       h->has_attachments = attachment_hint (message);
     }
 

@@ -271,6 +271,37 @@ test_summary_encodings (void)
     }
 }
 
+typedef struct {
+  const char *header;
+  const char *iso;   /* NULL: no date */
+} DateCase;
+
+static void
+test_summary_dates (void)
+{
+  static const DateCase cases[] = {
+    { "Date: Sun, 3 Mar 2024 01:02:03 EST\n", "2024-03-03T06:02:03Z" },
+    { "Date: 1 Jan 2024 10:00 +0100\n", "2024-01-01T09:00:00Z" },
+    { "Date: Tue, 05 Mar 2024 12:37:41 +0530\n", "2024-03-05T07:07:41Z" },
+    { "Date: 2024-03-03T01:02:03+02:00\n", "2024-03-02T23:02:03Z" },
+    { "Date: not a date at all\n", NULL },
+    { "Date: Tue, 31 Feb 2024 25:61:61 +0000\n", NULL },
+    { "Subject: no date\n", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MpMessageSummary) s =
+        mp_message_summary_new_from_headers (cases[i].header, strlen (cases[i].header), "u", 1);
+      GDateTime *d = mp_message_summary_get_date (s);
+      g_autofree char *got = d ? g_date_time_format_iso8601 (d) : NULL;
+
+      g_assert_cmpstr (got, ==, cases[i].iso);
+      if (d)
+        g_assert_cmpint (g_date_time_get_utc_offset (d), ==, 0);
+    }
+}
+
 static void
 test_summary_broken_charsets (void)
 {
@@ -807,6 +838,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mail/summary/samples", test_summary_samples);
   g_test_add_func ("/mail/summary/is-new", test_summary_is_new);
   g_test_add_func ("/mail/summary/encodings", test_summary_encodings);
+  g_test_add_func ("/mail/summary/dates", test_summary_dates);
   g_test_add_func ("/mail/summary/broken-charsets", test_summary_broken_charsets);
   g_test_add_func ("/mail/summary/garbage", test_summary_garbage);
   g_test_add_func ("/mail/preview/samples", test_preview_samples);
