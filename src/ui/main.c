@@ -8,6 +8,7 @@
 #include <locale.h>
 
 #include "mp-application.h"
+#include "mp-background.h"
 
 int
 main (int argc, char **argv)
@@ -20,5 +21,6 @@ main (int argc, char **argv)
   textdomain (GETTEXT_PACKAGE);
 
   app = mp_application_new ();
+  mp_background_add_options (G_APPLICATION (app));
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

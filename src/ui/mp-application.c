@@ -12,6 +12,7 @@
 #include "mp-pop3-url.h"
 #include "mp-test-driver.h"
 #include "mp-window.h"
+#include "mp-desktop.h"
 
 struct _MpApplication
 {
@@ -232,6 +233,8 @@ mp_application_startup (GApplication *app)
   };
 
   G_APPLICATION_CLASS (mp_application_parent_class)->startup (app);
+  /* Tray icon, notifications, background mode (desktop engineer). */
+  mp_desktop_attach (self);
 
   load_store (self);
 

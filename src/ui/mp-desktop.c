@@ -1,0 +1,489 @@
+/* mp-desktop.c — ties the tray icon, notifications and background mode to the
+ * application and its window.
+ *
+ * The window owns the accounts' mailboxes and the scheduler; closing it for real
+ * cancels every job. Running in the background therefore hides the window instead
+ * of closing it (the close request is answered here, before the window's own
+ * handler), so checks and notifications go on.
+ *
+ * A new-mail notification is sent once per check, for the rows that turned up as
+ * new in that check; the seen store (core) makes sure a restart does not announce
+ * the same mail again.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mp-config.h"
+
+#include <glib/gi18n.h>
+
+#include "mp-background.h"
+#include "mp-desktop.h"
+#include "mp-notifier.h"
+#include "mp-tray.h"
+#include "mp-window.h"
+
+#define DESKTOP_KEY "mp-desktop"
+
+struct _MpDesktop
+{
+  GObject        parent_instance;
+
+  MpApplication *app;         /* unowned: the app owns us (object data) */
+  GSettings     *settings;    /* owned, NULL when the schema is not installed */
+  MpTray        *tray;        /* owned, NULL without a session bus */
+  MpNotifier    *notifier;    /* owned */
+  MpBackground  *background;  /* owned, NULL without settings */
+  MpWindow      *window;      /* weak */
+  GHashTable    *hooked;      /* owned; account id → MpMailboxView (unowned) */
+  GHashTable    *announced;   /* owned; account id → GHashTable set of UIDLs */
+};
+
+G_DEFINE_FINAL_TYPE (MpDesktop, mp_desktop, G_TYPE_OBJECT)
+
+static void sync_accounts (MpDesktop *self);
+
+/* ---- counts for the tray ---- */
+
+static guint
+count_new (MpMailboxView *view)
+{
+  GListModel *model = mp_mailbox_view_get_messages (view);
+  guint n = g_list_model_get_n_items (model);
+  guint count = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i);
+
+      if (mp_message_summary_get_is_new (summary))
+        count++;
+    }
+  return count;
+}
+
+static void
+update_tray (MpDesktop *self)
+{
+  g_autoptr (GArray) lines = NULL;
+  GListModel *store;
+  guint n, total = 0;
+  gboolean any_failed = FALSE;
+
+  if (self->tray == NULL || self->window == NULL || mp_window_get_store (self->window) == NULL)
+    return;
+
+  store = G_LIST_MODEL (mp_window_get_store (self->window));
+  n = g_list_model_get_n_items (store);
+  lines = g_array_sized_new (FALSE, TRUE, sizeof (MpTrayAccount), n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (MpAccount) account = g_list_model_get_item (store, i);
+      MpMailboxView *view = mp_window_lookup_mailbox (self->window, mp_account_get_id (account));
+      MpTrayAccount line = { 0, };
+
+      if (view == NULL)
+        continue;
+      /* The strings stay alive: the store holds the accounts during this call. */
+      line.id = mp_account_get_id (account);
+      line.name = mp_account_get_name (account);
+      line.new_count = count_new (view);
+      line.failed = mp_mailbox_view_get_state (view) == MP_MAILBOX_STATE_ERROR;
+      total += line.new_count;
+      any_failed |= line.failed;
+      g_array_append_val (lines, line);
+    }
+  mp_tray_set_accounts (self->tray, (MpTrayAccount *) lines->data, lines->len);
+  mp_tray_set_error (self->tray, any_failed);
+  mp_tray_set_state (self->tray, total, NULL);
+}
+
+/* ---- notifications after a check ---- */
+
+static GHashTable *
+announced_for (MpDesktop *self, const char *account_id)
+{
+  GHashTable *set = g_hash_table_lookup (self->announced, account_id);
+
+  if (set == NULL)
+    {
+      set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (self->announced, g_strdup (account_id), set);
+    }
+  return set;
+}
+
+static void
+notify_new_mail (MpDesktop *self, MpMailboxView *view)
+{
+  MpAccount *account = mp_mailbox_view_get_account (view);
+  const char *id = mp_account_get_id (account);
+  GHashTable *announced = announced_for (self, id);
+  GListModel *model = mp_mailbox_view_get_messages (view);
+  guint n = g_list_model_get_n_items (model);
+  g_autoptr (GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GArray) lines = g_array_new (FALSE, TRUE, sizeof (MpNotifierMessage));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i);
+      const char *uidl = mp_message_summary_get_uidl (summary);
+
+      if (!mp_message_summary_get_is_new (summary) || uidl == NULL ||
+          g_hash_table_contains (announced, uidl))
+        continue;
+      g_hash_table_add (announced, g_strdup (uidl));
+      g_ptr_array_add (fresh, g_steal_pointer (&summary));
+    }
+  if (fresh->len == 0)
+    return;
+
+  /* Newest first: the server lists the oldest first. */
+  for (guint i = fresh->len; i > 0 && lines->len < 3; i--)
+    {
+      MpMessageSummary *summary = g_ptr_array_index (fresh, i - 1);
+      const char *name = mp_message_summary_get_from_name (summary);
+      MpNotifierMessage line = {
+        .from = name && *name ? name : mp_message_summary_get_from_address (summary),
+        .subject = mp_message_summary_get_subject (summary),
+      };
+
+      g_array_append_val (lines, line);
+    }
+  mp_notifier_new_mail (self->notifier, id, mp_account_get_name (account),
+                        mp_account_get_notify (account), fresh->len,
+                        (MpNotifierMessage *) lines->data, lines->len);
+}
+
+static void
+on_check_finished (MpMailboxView *view,
+                   const GError  *error,
+                   MpDesktop     *self)
+{
+  MpAccount *account = mp_mailbox_view_get_account (view);
+  const char *id = mp_account_get_id (account);
+
+  if (error == NULL)
+    {
+      mp_notifier_account_ok (self->notifier, id);
+      notify_new_mail (self, view);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf ("%s\n%s", mp_mailbox_view_error_title (error),
+                                                  error->message);
+
+      mp_notifier_set_account_notify (self->notifier, id, mp_account_get_notify (account));
+      mp_notifier_account_failed (self->notifier, id, mp_account_get_name (account), message);
+    }
+  update_tray (self);
+}
+
+static void
+on_view_changed (MpDesktop *self)
+{
+  update_tray (self);
+}
+
+/* ---- following the window's accounts ---- */
+
+static void
+hook_view (MpDesktop *self, const char *id, MpMailboxView *view)
+{
+  if (g_hash_table_lookup (self->hooked, id) == view)
+    return;
+  g_hash_table_insert (self->hooked, g_strdup (id), view);
+  g_signal_connect_object (view, "check-finished", G_CALLBACK (on_check_finished), self, 0);
+  g_signal_connect_object (view, "notify::n-new", G_CALLBACK (on_view_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (view, "notify::state", G_CALLBACK (on_view_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (mp_mailbox_view_get_messages (view), "items-changed",
+                           G_CALLBACK (on_view_changed), self, G_CONNECT_SWAPPED);
+}
+
+static void
+sync_accounts (MpDesktop *self)
+{
+  GListModel *store;
+  guint n;
+
+  if (self->window == NULL || mp_window_get_store (self->window) == NULL)
+    return;
+  store = G_LIST_MODEL (mp_window_get_store (self->window));
+  n = g_list_model_get_n_items (store);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (MpAccount) account = g_list_model_get_item (store, i);
+      const char *id = mp_account_get_id (account);
+      MpMailboxView *view = mp_window_lookup_mailbox (self->window, id);
+
+      if (view)
+        hook_view (self, id, view);
+    }
+  update_tray (self);
+}
+
+static void
+on_store_changed (MpDesktop *self)
+{
+  /* The window's own handler (connected first) has created the mailboxes. */
+  sync_accounts (self);
+}
+
+static gboolean
+on_close_request (GtkWindow *window,
+                  MpDesktop *self)
+{
+  /* Keep the window (and with it the mailboxes and the scheduler) alive, hidden. */
+  if (self->background && mp_background_is_holding (self->background))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* "window-added" comes while the window is still being constructed (its store is
+ * not set yet): follow it from an idle. */
+static gboolean
+follow_window_idle (gpointer data)
+{
+  MpDesktop *self = data;
+  MpAccountStore *store;
+
+  if (self->window == NULL || (store = mp_window_get_store (self->window)) == NULL)
+    return G_SOURCE_REMOVE;
+  g_signal_connect_object (store, "items-changed", G_CALLBACK (on_store_changed), self,
+                           G_CONNECT_SWAPPED);
+  sync_accounts (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_window_added (GtkApplication *app,
+                 GtkWindow      *window,
+                 MpDesktop      *self)
+{
+  if (!MP_IS_WINDOW (window) || self->window != NULL)
+    return;
+  g_set_weak_pointer (&self->window, MP_WINDOW (window));
+  g_hash_table_remove_all (self->hooked);
+  g_signal_connect_object (window, "close-request", G_CALLBACK (on_close_request), self, 0);
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, follow_window_idle, g_object_ref (self), g_object_unref);
+}
+
+static void
+on_window_removed (GtkApplication *app,
+                   GtkWindow      *window,
+                   MpDesktop      *self)
+{
+  if ((GtkWindow *) self->window == window)
+    {
+      g_clear_weak_pointer (&self->window);
+      g_hash_table_remove_all (self->hooked);
+    }
+}
+
+/* ---- tray and notification actions ---- */
+
+static void
+show_window (MpDesktop *self, const char *account_id)
+{
+  MpWindow *window = mp_application_ensure_window (self->app);
+
+  if (account_id)
+    mp_window_select_account (window, account_id);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+on_tray_activate (MpDesktop *self)
+{
+  show_window (self, NULL);
+}
+
+static void
+on_open_account (MpDesktop *self, const char *account_id)
+{
+  show_window (self, account_id);
+}
+
+static void
+on_check_now (MpDesktop *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->hooked);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    mp_mailbox_view_check (value);
+}
+
+static void
+mark_seen (MpDesktop *self, const char *account_id)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->hooked);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GListModel *model;
+      guint n;
+
+      if (account_id && !g_str_equal (key, account_id))
+        continue;
+      model = mp_mailbox_view_get_messages (value);
+      n = g_list_model_get_n_items (model);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i);
+
+          mp_message_summary_set_is_new (summary, FALSE);
+        }
+      mp_notifier_withdraw (self->notifier, key);
+    }
+  update_tray (self);
+}
+
+static void
+on_mark_all_seen (MpDesktop *self)
+{
+  mark_seen (self, NULL);
+}
+
+static void
+on_notification_mark_seen (MpDesktop *self, const char *account_id)
+{
+  mark_seen (self, account_id);
+}
+
+static void
+on_quit (MpDesktop *self)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (self->app), "quit", NULL);
+}
+
+static void
+on_tray_registered (MpDesktop *self)
+{
+  if (self->background)
+    mp_background_set_tray_available (self->background, mp_tray_is_registered (self->tray));
+}
+
+/* ---- GObject ---- */
+
+static void
+mp_desktop_dispose (GObject *object)
+{
+  MpDesktop *self = MP_DESKTOP (object);
+
+  g_clear_weak_pointer (&self->window);
+  if (self->tray)
+    mp_tray_unexport (self->tray);
+  g_clear_object (&self->tray);
+  g_clear_object (&self->notifier);
+  g_clear_object (&self->background);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (mp_desktop_parent_class)->dispose (object);
+}
+
+static void
+mp_desktop_finalize (GObject *object)
+{
+  MpDesktop *self = MP_DESKTOP (object);
+
+  g_hash_table_unref (self->hooked);
+  g_hash_table_unref (self->announced);
+
+  G_OBJECT_CLASS (mp_desktop_parent_class)->finalize (object);
+}
+
+static void
+mp_desktop_class_init (MpDesktopClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = mp_desktop_dispose;
+  object_class->finalize = mp_desktop_finalize;
+}
+
+static void
+mp_desktop_init (MpDesktop *self)
+{
+  self->hooked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->announced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_hash_table_unref);
+}
+
+static GSettings *
+new_settings_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  /* An uninstalled run without GSETTINGS_SCHEMA_DIR has no schema; g_settings_new()
+   * would abort. Everything then runs with the defaults and no background mode. */
+  if (source)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_message ("GSettings schema %s is not installed: background mode is off", APP_ID);
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+MpDesktop *
+mp_desktop_attach (MpApplication *app)
+{
+  MpDesktop *self;
+  GDBusConnection *conn;
+
+  g_return_val_if_fail (MP_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (mp_desktop_get (app) == NULL, NULL);
+
+  self = g_object_new (MP_TYPE_DESKTOP, NULL);
+  self->app = app;
+  g_object_set_data_full (G_OBJECT (app), DESKTOP_KEY, self, g_object_unref);
+
+  self->settings = new_settings_if_installed ();
+  self->notifier = mp_notifier_new (self->settings);
+  g_signal_connect_object (self->notifier, "open", G_CALLBACK (on_open_account), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->notifier, "mark-seen", G_CALLBACK (on_notification_mark_seen),
+                           self, G_CONNECT_SWAPPED);
+
+  if (self->settings)
+    self->background = mp_background_new (G_APPLICATION (app), self->settings);
+  mp_application_set_background (app, mp_background_get_started_in_background (G_APPLICATION (app)));
+
+  conn = g_application_get_dbus_connection (G_APPLICATION (app));
+  if (conn && (self->settings == NULL || g_settings_get_boolean (self->settings, "show-tray-icon")))
+    {
+      self->tray = mp_tray_new (conn);
+      g_signal_connect_object (self->tray, "activate", G_CALLBACK (on_tray_activate), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->tray, "check-now", G_CALLBACK (on_check_now), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->tray, "mark-all-seen", G_CALLBACK (on_mark_all_seen), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->tray, "quit", G_CALLBACK (on_quit), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->tray, "open-account", G_CALLBACK (on_open_account), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->tray, "notify::registered", G_CALLBACK (on_tray_registered),
+                               self, G_CONNECT_SWAPPED);
+    }
+
+  g_signal_connect_object (app, "window-added", G_CALLBACK (on_window_added), self, 0);
+  g_signal_connect_object (app, "window-removed", G_CALLBACK (on_window_removed), self, 0);
+  return self;
+}
+
+MpDesktop *
+mp_desktop_get (MpApplication *app)
+{
+  g_return_val_if_fail (MP_IS_APPLICATION (app), NULL);
+  return g_object_get_data (G_OBJECT (app), DESKTOP_KEY);
+}
