@@ -48,6 +48,23 @@ get_pool (void)
   return pool;
 }
 
+/* Always through an idle source: g_main_context_invoke () would run @func right
+ * here when the context is free or ours (on a worker, or inside a cancel handler). */
+static void
+post_to_context (GMainContext   *context,
+                 GSourceFunc     func,
+                 gpointer        data,
+                 GDestroyNotify  destroy)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, "[mailpeek] mailbox result");
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
 /* ---- jobs ---- */
 
 static void
@@ -135,7 +152,7 @@ mp_mailbox_job_post_result (Job            *job,
   msg->result_free = result_free;
   msg->error = error;
   /* Same priority as the batches, so the result never overtakes them. */
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, deliver_result, msg, NULL);
+  post_to_context (job->context, deliver_result, msg, NULL);
 }
 
 typedef struct {
@@ -173,7 +190,7 @@ mp_mailbox_job_post_batch (Job       *job,
   msg->summaries = summaries;
   msg->done = done;
   msg->total = total;
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, deliver_batch, msg, NULL);
+  post_to_context (job->context, deliver_batch, msg, NULL);
 }
 
 static gboolean
@@ -209,8 +226,7 @@ on_job_cancelled (GCancellable *cancellable,
 
   if (was_queued)
     /* the queue's reference moves to the idle */
-    g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, deliver_cancelled, task,
-                                g_object_unref);
+    post_to_context (job->context, deliver_cancelled, task, g_object_unref);
 }
 
 static void
@@ -356,8 +372,8 @@ pool_func (gpointer data,
 
   session_open = self->session != NULL;
   if (session_open)
-    g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, on_worker_idle,
-                                g_object_ref (self), g_object_unref);
+    post_to_context (g_main_context_default (), on_worker_idle, g_object_ref (self),
+                     g_object_unref);
   g_object_unref (self);
 }
 
