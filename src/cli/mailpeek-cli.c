@@ -83,7 +83,7 @@ static const GOptionEntry option_entries[] = {
 typedef struct {
   MpPop3Options *options;   /* owned */
   MpPop3Session *session;   /* owned; NULL before connect */
-  char          *account;   /* owned; "user@host:port", names the state file's mailbox */
+  char          *account;   /* owned; "user@host", names the state file's mailbox */
 } Cli;
 
 static void
@@ -366,8 +366,8 @@ setup_options (Cli *cli, const char *url)
   mp_pop3_options_set_password (o, password);
   memset (password, 0, strlen (password));
 
-  cli->account = g_strdup_printf ("%s@%s:%u", o->username, o->host,
-                                  mp_pop3_options_get_effective_port (o));
+  /* The mailbox, not the way to it: pop3s:// and pop3:// reach the same one. */
+  cli->account = g_strdup_printf ("%s@%s", o->username, o->host);
   return EXIT_OK;
 }
 
@@ -480,6 +480,7 @@ typedef struct {
   GPtrArray *entries;   /* borrowed; MpPop3Entry, the ones asked for, in order */
   guint      cursor;    /* next entry expected from the engine */
   GString   *out;
+  GHashTable *skipped;  /* borrowed, may be NULL; numbers of messages left out */
   guint      printed;
   gboolean   write_failed;
 } SummaryPrinter;
@@ -545,22 +546,30 @@ summary_body_cb (guint number, GBytes *body, gpointer user_data)
   SummaryPrinter *p = user_data;
   MpPop3Entry *e = printer_find (p, number);
 
-  /* A NULL body: that message vanished (another client deleted it); skip it. */
-  if (e == NULL || body == NULL)
+  if (e == NULL)
     return;
+  /* A NULL body: the server refused TOP for this one message (typically another
+   * client deleted it meanwhile); the others are still worth listing. */
+  if (body == NULL)
+    {
+      print_error (_("The server refused to show message %u; it is left out"), number);
+      if (p->skipped != NULL)
+        g_hash_table_add (p->skipped, GUINT_TO_POINTER (number));
+      return;
+    }
   printer_add (p, e, body);
 }
 
 /* Prints a summary of each of @entries as its `TOP n 0` arrives, keeping nothing:
  * this is what keeps `list` of 10 000 messages within a few megabytes. */
 static CliExit
-print_summaries (Cli *cli, GPtrArray *entries)
+print_summaries (Cli *cli, GPtrArray *entries, GHashTable *skipped)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GBytes) first = NULL;
   g_autofree guint *numbers = NULL;
-  SummaryPrinter p = { .entries = entries, .out = out };
+  SummaryPrinter p = { .entries = entries, .out = out, .skipped = skipped };
   const char * const *caps = mp_pop3_session_get_capabilities (cli->session);
   gboolean have_caps = caps != NULL && caps[0] != NULL;
 
@@ -610,14 +619,14 @@ print_summaries (Cli *cli, GPtrArray *entries)
 
   if (opt_json)
     g_string_append (out, p.printed == 0 ? "[]\n" : "\n]\n");
-  if (!emit (out) || p.write_failed)
+  if (!emit (out))
     p.write_failed = TRUE;
-  if (p.write_failed || finish_output () != EXIT_OK)
+  if (p.write_failed)
     {
-      print_error (_("Cannot write the output"));
+      print_error (_("Cannot write the output: %s"), g_strerror (errno));
       return EXIT_OTHER;
     }
-  return EXIT_OK;
+  return finish_output ();
 }
 
 /* ------------------------------------------------------------------ commands */
@@ -684,7 +693,7 @@ cmd_list (Cli *cli, char **args)
   if (!all_have_uidl (entries))
     print_error (_("The server does not support UIDL; the UIDL column is empty. "
                    "Name messages as #N."));
-  if ((rc = print_summaries (cli, entries)) != EXIT_OK)
+  if ((rc = print_summaries (cli, entries, NULL)) != EXIT_OK)
     return rc;
   cli_quit (cli);
   return EXIT_OK;
@@ -935,6 +944,7 @@ cmd_check (Cli *cli, char **args)
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
   g_autoptr(GPtrArray) uidls = g_ptr_array_new ();
+  g_autoptr(GHashTable) skipped = g_hash_table_new (g_direct_hash, g_direct_equal);
   gboolean existed = FALSE;
   CliExit rc;
 
@@ -963,12 +973,19 @@ cmd_check (Cli *cli, char **args)
     {
       MpPop3Entry *e = g_ptr_array_index (entries, i);
 
-      g_ptr_array_add (uidls, e->uidl);
       if (!g_hash_table_contains (seen, e->uidl))
         g_ptr_array_add (fresh, e);
     }
-  if ((rc = print_summaries (cli, fresh)) != EXIT_OK)
+  if ((rc = print_summaries (cli, fresh, skipped)) != EXIT_OK)
     return rc;
+  /* A message that could not be shown is not "seen": it comes again next time
+   * (unless it is gone from the server by then). */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      MpPop3Entry *e = g_ptr_array_index (entries, i);
+      if (!g_hash_table_contains (skipped, GUINT_TO_POINTER (e->number)))
+        g_ptr_array_add (uidls, e->uidl);
+    }
   /* Only after every new message was printed: a failed run shows them again. The
    * saved set is what the server has now, so deleted messages drop out of it. */
   if (!mp_cli_state_save (opt_state, cli->account, uidls, &error))

@@ -4,7 +4,7 @@
  *
  * Format (text, one UIDL a line; UIDLs are printable ASCII without spaces):
  *   # mailpeek-cli state 1
- *   # account USER@HOST:PORT
+ *   # account USER@HOST
  *   UIDL
  *   …
  * The account line keeps one state file from silently being used for another mailbox.

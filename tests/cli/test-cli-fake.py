@@ -328,6 +328,43 @@ def test_overlong_body_line():
     check(r.stdout == '', 'nothing half-printed', r)
 
 
+def run_check(lines, state):
+    fake = Fake(lines)
+    c = Cli(BIN, PASSWORD)
+    try:
+        r = c.run('--starttls=never', '--allow-plaintext-password', '--auth', 'user',
+                  'check', fake.url(), '--state', state)
+    finally:
+        c.cleanup()
+    rc, err = fake.finish()
+    return r, rc, err
+
+
+def test_top_refused_for_one_message():
+    n1, n2 = MESSAGES
+    lines = greeting_and_login() + scan() + top(1, n1[3]) + \
+        ['expect TOP 2 0', 'send -ERR no such message'] + quit_ok()
+    r, rc, err = run(lines, 'list')
+    check_eq(r.rc, 0, 'list goes on', r)
+    check_eq(r.stdout.splitlines(), EXPECTED_ROWS[:1], 'the readable message is listed', r)
+    check('message 2' in r.stderr, 'the other is named on stderr', r)
+    transcript_ok(rc, err, r)
+    # check: the unreadable message is not marked as seen, so it comes again.
+    state = os.path.join(tempfile.mkdtemp(prefix='mp-cli-fake-'), 'state.txt')
+    r, rc, err = run_check(lines, state)
+    check_eq(r.rc, 0, 'check goes on', r)
+    transcript_ok(rc, err, r)
+    with open(state, encoding='utf-8') as f:
+        saved = f.read().splitlines()
+    check('uid-a' in saved and 'uid-b' not in saved, 'only the shown message is seen', saved)
+    lines = greeting_and_login() + scan() + all_tops()[len(top(1, n1[3])):] + quit_ok()
+    r, rc, err = run_check(lines, state)
+    check_eq(r.stdout.splitlines(), EXPECTED_ROWS[1:], 'it is new on the next check', r)
+    transcript_ok(rc, err, r)
+    os.unlink(state)
+    os.rmdir(os.path.dirname(state))
+
+
 def test_empty_mailbox():
     r, rc, err = run(greeting_and_login() + ['expect STAT', 'send +OK 0 0'] + quit_ok(),
                      'list', '--json')
@@ -466,6 +503,7 @@ def main():
         ('over-long body line', test_overlong_body_line),
         ('binary header bytes', test_binary_garbage_top),
         ('empty mailbox', test_empty_mailbox),
+        ('TOP refused for one message', test_top_refused_for_one_message),
         ('connection closed mid-session', test_closed_mid_session),
         ('retr/top unstuffed', test_top_and_retr_unstuffed),
         ('trace hides the password', test_password_not_in_trace),
