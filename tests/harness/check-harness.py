@@ -268,7 +268,27 @@ def outer(large):
     return 1 if failures else 0
 
 
+def unprivileged():
+    """As root, run the whole self-test again as `nobody`, the normal-user code path
+    (no chroot for login services, cleared listener groups); 77 = skip otherwise."""
+    import shutil
+    if os.getuid() != 0:
+        print("not root: the normal test already covers the unprivileged path")
+        return 77
+    runuser = shutil.which("runuser")
+    python = shutil.which("python3", path="/usr/bin:/bin")
+    if not runuser or not python:
+        print("runuser or a system python3 is missing")
+        return 77
+    env = {k: v for k, v in os.environ.items() if k != "MP_BUILD_ROOT"}
+    env["HOME"] = "/tmp"
+    return subprocess.call([runuser, "-u", "nobody", "--", python,
+                            os.path.abspath(__file__)], env=env, cwd="/")
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 2 and sys.argv[1] == "--unprivileged":
+        sys.exit(unprivileged())
     if len(sys.argv) == 3 and sys.argv[1] == "--inner":
         sys.exit(inner(sys.argv[2]))
     large = int(sys.argv[2]) if len(sys.argv) == 3 and sys.argv[1] == "--large" else 0
