@@ -164,9 +164,9 @@ hint_for (Cli *cli, const GError *error)
       {
         g_autofree char *fp = cli->session ? mp_pop3_session_dup_peer_fingerprint (cli->session) : NULL;
         if (fp != NULL)
-          return g_strdup_printf (_("The server’s certificate has the SHA-256 fingerprint %s. "
-                                    "If you trust it, run again with --pin-sha256 %s "
-                                    "or --ca-file FILE."), fp, fp);
+          return g_strdup_printf (_("If you trust this certificate, run again with "
+                                    "--pin-sha256 %s, or with --ca-file FILE naming the "
+                                    "authority that issued it."), fp);
         return g_strdup (_("If you trust this server, run again with --pin-sha256 HEX "
                            "or --ca-file FILE."));
       }
@@ -290,6 +290,21 @@ parse_pipeline (const char *text, int *out)
   return TRUE;
 }
 
+static gboolean
+valid_pin (const char *pin)
+{
+  guint digits = 0;
+
+  for (const char *p = pin; *p != '\0'; p++)
+    {
+      if (g_ascii_isxdigit (*p))
+        digits++;
+      else if (*p != ':')
+        return FALSE;
+    }
+  return digits == 64;
+}
+
 /* Fills cli->options from the URL and the options; on failure prints why and
  * returns the exit code (usage errors are 2). */
 static CliExit
@@ -349,6 +364,12 @@ setup_options (Cli *cli, const char *url)
       o->timeout_ms = (guint) opt_timeout * 1000;
     }
   o->allow_plaintext_password = opt_allow_plaintext;
+  if (opt_pin_sha256 != NULL && !valid_pin (opt_pin_sha256))
+    {
+      print_error (_("--pin-sha256 needs the 64 hexadecimal digits of a SHA-256 "
+                     "fingerprint (colons allowed)"));
+      return EXIT_USAGE;
+    }
   g_free (o->ca_file);
   o->ca_file = g_strdup (opt_ca_file);
   g_free (o->pin_sha256);

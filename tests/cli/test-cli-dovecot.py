@@ -236,6 +236,13 @@ def test_untrusted_cert():
     ok(r, 'accepted with --pin-sha256')
     r = c.run('capa', pop3s(), *ca())
     ok(r, 'accepted with --ca-file')
+    sha = E['MP_TEST_CERT_SHA256']
+    r = c.run('capa', pop3s(), '--pin-sha256', ':'.join(sha[i:i + 2] for i in range(0, 64, 2)))
+    ok(r, 'pin with colons accepted')
+    r = c.run('capa', pop3s(), '--pin-sha256', '00' * 32)
+    check_eq(r.rc, 3, 'a pin of another certificate does not make it trusted', r)
+    r = c.run('capa', pop3s(), '--pin-sha256', 'abc')
+    check_eq(r.rc, 2, 'malformed pin is a usage error', r)
 
 
 def test_wrong_host():
