@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""End-to-end: new mail delivered to the real Dovecot shows up as ONE desktop
+notification from the real `mailpeek`, and a restart does not announce it again.
+
+    with-dovecot.py -- test-notif-e2e.py MAILPEEK_EXE SERVICES_EXE
+
+SERVICES_EXE (test-notif-services.c) owns org.freedesktop.Notifications and
+org.kde.StatusNotifierWatcher on the private bus and logs every call as JSON; the app
+is driven by MAILPEEK_TEST_SCRIPT (src/ui/mp-test-driver.c). Exit 77 = skipped.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+FAILURES = []
+APP_ID = "io.github.mailpeek.Mailpeek"
+
+
+def check(cond, what):
+    print(("ok   - " if cond else "FAIL - ") + what)
+    if not cond:
+        FAILURES.append(what)
+    return cond
+
+
+def run_app(exe, services, home, script, name):
+    tmp = os.path.join(home, name)
+    os.makedirs(tmp, exist_ok=True)
+    script_path = os.path.join(tmp, "script.txt")
+    out_path = os.path.join(tmp, "out.jsonl")
+    log_path = os.path.join(tmp, "dbus.jsonl")
+    with open(script_path, "w", encoding="utf-8") as f:
+        f.write("\n".join(script) + "\n")
+    env = dict(os.environ)
+    env.update({
+        "HOME": home,
+        "XDG_CONFIG_HOME": os.path.join(home, ".config"),
+        "XDG_STATE_HOME": os.path.join(home, ".local", "state"),
+        "XDG_CACHE_HOME": os.path.join(home, ".cache"),
+        "XDG_DATA_HOME": os.path.join(home, ".local", "share"),
+        "XDG_RUNTIME_DIR": os.path.join(home, "run"),
+        "GSETTINGS_BACKEND": "memory",
+        "GSETTINGS_SCHEMA_DIR": os.path.join(os.environ["MP_BUILD_ROOT"], "data"),
+        "NO_AT_BRIDGE": "1",
+        "GSK_RENDERER": "cairo",
+        "GDK_BACKEND": "x11",
+        "MAILPEEK_TEST_ACCOUNT": "pop3s://%s@%s:%s" % (
+            os.environ["MP_TEST_USER"], os.environ["MP_TEST_HOST"],
+            os.environ["MP_TEST_POP3S_PORT"]),
+        "MAILPEEK_TEST_PASSWORD": os.environ["MP_TEST_PASSWORD"],
+        "MAILPEEK_TEST_CA_FILE": os.environ["MP_TEST_CA_FILE"],
+        "MAILPEEK_TEST_SCRIPT": script_path,
+        "MAILPEEK_TEST_OUTPUT": out_path,
+    })
+    env.pop("MALLOC_CHECK_", None)
+    os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
+    cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
+           "dbus-run-session", "--", services, log_path, "--", exe]
+    proc = subprocess.run(cmd, env=env, timeout=240,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = proc.stdout.decode("utf-8", "replace")
+    for line in log.splitlines():
+        if "CRITICAL" in line or "ERROR" in line:
+            print("# app: %s" % line)
+    check(proc.returncode == 0, "%s: mailpeek exited cleanly (%d)" % (name, proc.returncode))
+    check(not any("CRITICAL" in l for l in log.splitlines()), "%s: no GLib criticals" % name)
+
+    def read(path):
+        if not os.path.exists(path):
+            return []
+        with open(path, encoding="utf-8") as f:
+            return [json.loads(l) for l in f if l.strip()]
+    return read(out_path), read(log_path)
+
+
+def notifies(calls):
+    return [c for c in calls if c["method"] == "Notify"]
+
+
+MESSAGE = """From: Nora Newman <nora@example.org>
+To: Alice Example <alice@example.test>
+Subject: =?UTF-8?Q?Fresh_tray_test_=E2=98=95?=
+Date: Wed, 25 Nov 2026 08:00:00 +0000
+Message-ID: <notif-e2e-1@example.org>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+
+A message delivered while the tests were running.
+"""
+
+
+def main():
+    if len(sys.argv) != 3:
+        print("usage: test-notif-e2e.py MAILPEEK_EXE SERVICES_EXE", file=sys.stderr)
+        return 2
+    exe, services = sys.argv[1:3]
+    for tool in ("xvfb-run", "dbus-run-session"):
+        if not shutil.which(tool):
+            print("SKIP: %s is not installed" % tool)
+            return 77
+    if "MP_TEST_MAILDIR" not in os.environ:
+        print("SKIP: not run under with-dovecot.py")
+        return 77
+
+    home = tempfile.mkdtemp(prefix="mp-notif-e2e-")
+    try:
+        # Run 1: the first check of a new account announces nothing.
+        obs, calls = run_app(exe, services, home, ["wait-idle 60", "quit"], "first")
+        idle = [o for o in obs if o["cmd"] == "wait-idle"]
+        check(idle and idle[0].get("state") == "idle", "first: the check succeeded: %r" % idle[:1])
+        check(notifies(calls) == [], "first: no notification for mail that was already there")
+        regs = [c for c in calls if c["method"] == "RegisterStatusNotifierItem"]
+        check(len(regs) == 1, "first: the tray icon registered once with the watcher (%d)" % len(regs))
+        if regs:
+            check(regs[0]["service"] == regs[0]["sender"] and regs[0]["service"].startswith(":"),
+                  "first: registered under its unique bus name: %r" % regs[0])
+
+        # New mail arrives on the server.
+        msg_path = os.path.join(home, "new.eml")
+        with open(msg_path, "w", encoding="utf-8") as f:
+            f.write(MESSAGE)
+        deliver = os.path.join(os.environ["MP_SOURCE_ROOT"], "tests", "harness", "deliver.py")
+        subprocess.run([sys.executable, deliver, msg_path], check=True, stdout=subprocess.PIPE)
+
+        # Run 2: exactly one notification, naming sender and subject.
+        obs, calls = run_app(exe, services, home,
+                             ["wait-idle 60", "sleep 500", "quit"], "new-mail")
+        sent = notifies(calls)
+        check(len(sent) == 1, "new-mail: one notification for one new message (%d)" % len(sent))
+        if sent:
+            n = sent[0]
+            check(re.fullmatch(r"1 new message on .+", n["summary"]) is not None,
+                  "new-mail: summary %r" % n["summary"])
+            check(n["body"] == "Nora Newman — Fresh tray test ☕", "new-mail: body %r" % n["body"])
+            check(n["desktop_entry"] == APP_ID, "new-mail: desktop-entry hint %r" % n["desktop_entry"])
+            check("mark-seen" in n["actions"] and "open" in n["actions"],
+                  "new-mail: Open and Mark as seen actions %r" % n["actions"])
+
+        # Run 3: a restart does not announce the same mail again.
+        obs, calls = run_app(exe, services, home, ["wait-idle 60", "sleep 500", "quit"], "restart")
+        check(notifies(calls) == [], "restart: no repeated notification")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+    if FAILURES:
+        print("%d check(s) failed" % len(FAILURES))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
