@@ -42,6 +42,8 @@ connect_to (Fixture *fx, guint16 port)
   g_assert_no_error (error);
   fx->in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (fx->conn)));
   g_data_input_stream_set_newline_type (fx->in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  /* STARTTLS swaps this reader for one on the TLS stream; the socket stays open. */
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (fx->in), FALSE);
   fx->out = g_io_stream_get_output_stream (G_IO_STREAM (fx->conn));
 }
 
@@ -229,6 +231,110 @@ test_hang_ends_when_client_closes (Fixture *fx, gconstpointer data)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 }
 
+static gboolean
+accept_any_cb (GTlsConnection  *conn,
+               GTlsCertificate *cert,
+               GTlsCertificateFlags errors,
+               gpointer         user_data)
+{
+  GTlsCertificate **seen = user_data;
+
+  g_set_object (seen, cert);
+  return TRUE;   /* self-signed on purpose */
+}
+
+/* Wraps fx->conn in TLS, replacing fx->in/out; returns the peer certificate's SHA-256. */
+static char *
+start_client_tls (Fixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GTlsCertificate) seen = NULL;
+  g_autoptr(GByteArray) der = NULL;
+
+  tls = g_tls_client_connection_new (G_IO_STREAM (fx->conn), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_any_cb), &seen);
+  g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (seen);
+  g_clear_object (&fx->in);
+  fx->in = g_data_input_stream_new (g_io_stream_get_input_stream (tls));
+  g_data_input_stream_set_newline_type (fx->in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  fx->out = g_io_stream_get_output_stream (tls);
+  g_object_set_data_full (G_OBJECT (fx->conn), "tls", g_steal_pointer (&tls), g_object_unref);
+  g_object_get (seen, "certificate", &der, NULL);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
+}
+
+static gboolean
+tls_available (void)
+{
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no GIO TLS backend (glib-networking)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_implicit_tls (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert = NULL, *key = NULL, *sha = NULL, *peer = NULL, *line = NULL;
+  MpTestFakeServer *server;
+  guint16 port = 0;
+
+  if (!tls_available () || !mp_test_make_cert (fx->tmp_home, &cert, &key, &sha))
+    return;
+  server = mp_test_fake_server_start_tls ("send +OK secure\nexpect QUIT\nsend +OK bye\n",
+                                          cert, key, &port);
+  g_assert_nonnull (server);
+  connect_to (fx, port);
+  peer = start_client_tls (fx);
+  g_assert_cmpstr (peer, ==, sha);
+  line = read_line (fx);
+  g_assert_cmpstr (line, ==, "+OK secure");
+  write_str (fx, "QUIT\r\n");
+  g_free (read_line (fx));
+  close_conn (fx);
+  g_assert_true (mp_test_fake_server_finish (server, &error));
+}
+
+static void
+test_starttls (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert = NULL, *key = NULL, *sha = NULL, *peer = NULL;
+  MpTestFakeServer *server;
+  guint16 port = 0;
+  const char *script = "send +OK clear\nexpect STLS\nsend +OK go\nstarttls\n"
+                       "expect CAPA\nsend +OK\nsend USER\nsend .\n";
+
+  if (!tls_available () || !mp_test_make_cert (fx->tmp_home, &cert, &key, &sha))
+    return;
+  server = mp_test_fake_server_start_stls (script, cert, key, &port);
+  g_assert_nonnull (server);
+  connect_to (fx, port);
+  g_free (read_line (fx));
+  write_str (fx, "STLS\r\n");
+  {
+    g_autofree char *ok = read_line (fx);
+    g_assert_cmpstr (ok, ==, "+OK go");
+  }
+  peer = start_client_tls (fx);
+  g_assert_cmpstr (peer, ==, sha);
+  write_str (fx, "CAPA\r\n");
+  for (const char *want[] = { "+OK", "USER", ".", NULL }, **w = want; *w != NULL; w++)
+    {
+      g_autofree char *line = read_line (fx);
+      g_assert_cmpstr (line, ==, *w);
+    }
+  close_conn (fx);
+  g_assert_true (mp_test_fake_server_finish (server, &error));
+}
+
 static void
 test_getenv_or_skip (Fixture *fx, gconstpointer data)
 {
@@ -254,6 +360,8 @@ main (int argc, char **argv)
   ADD ("/fake/send-raw-escapes", test_send_raw_escapes);
   ADD ("/fake/hang-ends-when-client-closes", test_hang_ends_when_client_closes);
   ADD ("/fake/tmp-home-and-getenv", test_getenv_or_skip);
+  ADD ("/fake/implicit-tls", test_implicit_tls);
+  ADD ("/fake/starttls", test_starttls);
 #undef ADD
 
   return g_test_run ();

@@ -66,6 +66,7 @@ mp_test_fake_server_free (MpTestFakeServer *server)
 
 static MpTestFakeServer *
 start_server (const char *script_text,
+              const char *tls_flag,
               const char *cert_file,
               const char *key_file,
               guint16    *port_out)
@@ -90,7 +91,7 @@ start_server (const char *script_text,
   g_ptr_array_add (argv, (gpointer) mp_test_fake_server_script_path ());
   if (cert_file != NULL)
     {
-      g_ptr_array_add (argv, (gpointer) "--tls");
+      g_ptr_array_add (argv, (gpointer) tls_flag);
       g_ptr_array_add (argv, (gpointer) cert_file);
       g_ptr_array_add (argv, (gpointer) key_file);
     }
@@ -130,7 +131,7 @@ mp_test_fake_server_start (const char *script_text,
                            guint16    *port_out)
 {
   g_return_val_if_fail (script_text != NULL, NULL);
-  return start_server (script_text, NULL, NULL, port_out);
+  return start_server (script_text, NULL, NULL, NULL, port_out);
 }
 
 MpTestFakeServer *
@@ -141,7 +142,63 @@ mp_test_fake_server_start_tls (const char *script_text,
 {
   g_return_val_if_fail (script_text != NULL, NULL);
   g_return_val_if_fail (cert_file != NULL && key_file != NULL, NULL);
-  return start_server (script_text, cert_file, key_file, port_out);
+  return start_server (script_text, "--tls", cert_file, key_file, port_out);
+}
+
+MpTestFakeServer *
+mp_test_fake_server_start_stls (const char *script_text,
+                                const char *cert_file,
+                                const char *key_file,
+                                guint16    *port_out)
+{
+  g_return_val_if_fail (script_text != NULL, NULL);
+  g_return_val_if_fail (cert_file != NULL && key_file != NULL, NULL);
+  return start_server (script_text, "--stls", cert_file, key_file, port_out);
+}
+
+gboolean
+mp_test_make_cert (const char  *dir,
+                   char       **cert_out,
+                   char       **key_out,
+                   char       **sha256_out)
+{
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GTlsCertificate) parsed = NULL;
+  g_autoptr(GByteArray) der = NULL;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                           &error, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                           "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                           "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", NULL);
+  if (proc == NULL || !g_subprocess_wait_check (proc, NULL, &error))
+    {
+      g_autofree char *msg = g_strdup_printf ("openssl cannot make a certificate: %s",
+                                              error->message);
+      g_test_skip (msg);
+      return FALSE;
+    }
+  if (sha256_out != NULL)
+    {
+      parsed = g_tls_certificate_new_from_file (cert, &error);
+      if (parsed == NULL)
+        {
+          /* No TLS backend: the PEM cannot be decoded here; tests needing the hash skip. */
+          g_autofree char *msg = g_strdup_printf ("cannot read the certificate: %s",
+                                                  error->message);
+          g_test_skip (msg);
+          return FALSE;
+        }
+      g_object_get (parsed, "certificate", &der, NULL);
+      *sha256_out = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
+    }
+  if (cert_out != NULL)
+    *cert_out = g_steal_pointer (&cert);
+  if (key_out != NULL)
+    *key_out = g_steal_pointer (&key);
+  return TRUE;
 }
 
 guint16

@@ -22,6 +22,11 @@ MpTestFakeServer *mp_test_fake_server_start_tls (const char  *script_text,
                                                  const char  *cert_file,
                                                  const char  *key_file,
                                                  guint16     *port_out);
+/* Same, starting in clear; CERT/KEY serve the script's `starttls` step (--stls). */
+MpTestFakeServer *mp_test_fake_server_start_stls (const char *script_text,
+                                                  const char *cert_file,
+                                                  const char *key_file,
+                                                  guint16    *port_out);
 guint16           mp_test_fake_server_get_port  (MpTestFakeServer *server);
 /* Waits (at most 45 s, then kills it) for the server to exit.  TRUE if the client's
  * transcript matched the script; otherwise @error holds the server's complaint.
@@ -33,6 +38,14 @@ void              mp_test_fake_server_free      (MpTestFakeServer *server);
 
 /* Path of fake-pop3.py (source tree). */
 const char       *mp_test_fake_server_script_path (void);
+
+/* Writes a fresh self-signed certificate for localhost / 127.0.0.1 into @dir
+ * (cert.pem, key.pem) with openssl.  Returns FALSE (and g_test_skip) when openssl
+ * is missing.  @sha256_out (optional) gets the lower-case hex SHA-256 of the DER. */
+gboolean          mp_test_make_cert             (const char  *dir,
+                                                 char       **cert_out,
+                                                 char       **key_out,
+                                                 char       **sha256_out);
 
 /* Creates a fresh temp dir with home/, config/, state/, cache/, data/ and exports
  * HOME, XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_CACHE_HOME, XDG_DATA_HOME, XDG_RUNTIME_DIR
