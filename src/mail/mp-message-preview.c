@@ -307,6 +307,59 @@ sniff_html_charset (const guint8 *data,
   return NULL;
 }
 
+static guint
+quote_depth (const char *line)
+{
+  guint depth = 0;
+
+  while (line[depth] == '>')
+    depth++;
+  return depth;
+}
+
+/* RFC 3676 format=flowed: a line ending in a space continues on the next line
+ * (same quote depth); a leading space is stuffing. The signature separator
+ * "-- " never flows. */
+static char *
+unflow (char    *text,
+        gboolean delsp)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GString *out = g_string_sized_new (strlen (text));
+  gboolean joining = FALSE;
+  guint joined_depth = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = lines[i];
+      guint depth = quote_depth (line);
+      char *content = line + depth;
+      gsize len;
+      gboolean flowed;
+
+      if (*content == ' ')
+        content++;   /* stuffing (or the space after a quote marker) */
+      len = strlen (content);
+      flowed = len > 0 && content[len - 1] == ' ' && strcmp (content, "-- ") != 0;
+
+      if (!(joining && depth == joined_depth))
+        {
+          if (i > 0)
+            g_string_append_c (out, '\n');
+          if (depth > 0)
+            {
+              g_string_append_len (out, line, depth);
+              g_string_append_c (out, ' ');
+            }
+        }
+      g_string_append_len (out, content, (flowed && delsp) ? len - 1 : len);
+      joining = flowed;
+      joined_depth = depth;
+    }
+  g_free (text);
+  return g_string_free (out, FALSE);
+}
+
 static char *
 part_text (GMimePart *part,
            gboolean   html)
@@ -338,7 +391,15 @@ part_text (GMimePart *part,
       g_free (text);
       return truncate_text (reduced);
     }
-  return truncate_text (strip_cr (text));
+  text = strip_cr (text);
+  {
+    const char *format = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "format");
+    const char *delsp = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "delsp");
+
+    if (format != NULL && g_ascii_strcasecmp (format, "flowed") == 0)
+      text = unflow (text, delsp != NULL && g_ascii_strcasecmp (delsp, "yes") == 0);
+  }
+  return truncate_text (text);
 }
 
 MpMessagePreview *

@@ -549,6 +549,24 @@ test_preview_structures (void)
       "<body>Gr\xfc\xdf Gott</body></html>\n", TRUE);
     g_assert_cmpstr (mp_message_preview_get_text (p), ==, "Grüß Gott");
   }
+  /* format=flowed (RFC 3676): soft breaks joined, stuffing removed, quotes kept */
+  {
+    g_autoptr(MpMessagePreview) p = preview_of (
+      "Content-Type: text/plain; charset=utf-8; format=flowed\n\n"
+      "This is a long \nparagraph that \nflows.\n"
+      " From the stuffed line.\n"
+      "> quoted and \n> continued\n"
+      "-- \nsig\n", TRUE);
+    g_assert_cmpstr (mp_message_preview_get_text (p), ==,
+                     "This is a long paragraph that flows.\nFrom the stuffed line.\n"
+                     "> quoted and continued\n-- \nsig\n");
+  }
+  {
+    g_autoptr(MpMessagePreview) p = preview_of (
+      "Content-Type: text/plain; format=Flowed; DelSp=Yes\n\n"
+      "\xe4\xbd\xa0\xe5\xa5\xbd \n\xe4\xb8\x96\xe7\x95\x8c\n", TRUE);
+    g_assert_cmpstr (mp_message_preview_get_text (p), ==, "你好世界\n");
+  }
   /* undeclared 8-bit plain text that is not UTF-8 */
   {
     g_autoptr(MpMessagePreview) p = preview_of ("Subject: x\n\nna\xefve caf\xe9\n", TRUE);
