@@ -8,8 +8,9 @@ Usage: fake-pop3.py [--tls CERT KEY | --stls CERT KEY] [--io-timeout SECONDS] SC
 Listens on 127.0.0.1 port 0, prints "PORT <n>" (flushed) once listening, serves ONE
 connection following SCRIPT, then exits 0 if every `expect` matched the client's
 transcript; otherwise it prints the mismatch on stderr and exits 1 (exit 2 = bad script
-or usage).  With --tls the connection is implicit TLS from the first byte; with --stls
-the connection starts in clear and CERT/KEY serve only the `starttls` step.
+or usage).  With --tls the connection is implicit TLS from the first byte (unless the
+script has a `starttls` step); with --stls the connection always starts in clear and
+CERT/KEY serve only the `starttls` step.
 
 SCRIPT, one step per line (blank lines and lines starting with '#' are ignored):
   send <text>        send text + CRLF      (escapes: \\r \\n \\t \\\\ \\xHH)
@@ -287,7 +288,10 @@ def main():
 
     conn = Conn(sock, args.io_timeout)
     try:
-        if args.tls:
+        # --tls with a script that has a starttls step means "certificate for STARTTLS"
+        # (TLS inside TLS is meaningless), as HARNESS.md words it.
+        implicit = args.tls and not any(c == 'starttls' for _, c, _ in steps)
+        if implicit:
             sock.settimeout(args.io_timeout)
             try:
                 conn.sock = tls_ctx.wrap_socket(sock, server_side=True)
