@@ -340,6 +340,13 @@ on_worker_idle (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+unref_later (gpointer object)
+{
+  g_object_unref (object);
+  return G_SOURCE_REMOVE;
+}
+
 /* Parsing thousands of headers is background work: on a busy machine the UI
  * thread must win the CPU, so workers run a little nicer (Linux: per thread). */
 static void
@@ -391,8 +398,10 @@ pool_func (gpointer data,
       self->current = NULL;
       g_mutex_unlock (&self->lock);
 
+      /* The last reference may be ours: drop it on the job's context so the
+       * caller's progress_destroy and the GTask finalisation never run here. */
       if (task != NULL)
-        g_object_unref (task);
+        post_to_context (job->context, unref_later, task, NULL);
       else
         job_free (job);
     }
@@ -401,7 +410,7 @@ pool_func (gpointer data,
   if (session_open)
     post_to_context (g_main_context_default (), on_worker_idle, g_object_ref (self),
                      g_object_unref);
-  g_object_unref (self);
+  post_to_context (g_main_context_default (), unref_later, self, NULL);
 }
 
 /* ---- GObject ---- */

@@ -1,0 +1,275 @@
+/* test-mailbox-fake.c — MpMailbox against the scripted fake server: failures
+ * Dovecot will not produce (QUIT refused or cut, LOGIN-DELAY) and the idle QUIT. */
+#include <gio/gio.h>
+#include <string.h>
+
+#include "mp-error.h"
+#include "mp-mailbox.h"
+#include "mp-test-util.h"
+
+#define LOGIN \
+  "send +OK fake ready\n" \
+  "expect CAPA\n" \
+  "send +OK\n" \
+  "send USER\n" \
+  "send UIDL\n" \
+  "send TOP\n" \
+  "send .\n" \
+  "expect USER alice\n" \
+  "send +OK\n" \
+  "expect PASS *\n" \
+  "send +OK logged in\n" \
+  "expect CAPA\n" \
+  "send +OK\n" \
+  "send USER\n" \
+  "send UIDL\n" \
+  "send TOP\n" \
+  "send .\n"
+
+#define SCAN \
+  "expect LIST\n" \
+  "send +OK 2 messages\n" \
+  "send 1 100\n" \
+  "send 2 200\n" \
+  "send .\n" \
+  "expect UIDL\n" \
+  "send +OK\n" \
+  "send 1 uid-one\n" \
+  "send 2 uid-two\n" \
+  "send .\n"
+
+typedef struct {
+  gboolean   done;
+  GError    *error;
+  gboolean   ok;
+  char     **deleted;
+  MpCheckResult *result;
+} Wait;
+
+static MpMailbox *
+make_mailbox (guint16 port)
+{
+  g_autoptr(MpAccount) a = mp_account_new (NULL);
+  MpMailbox *mb;
+
+  g_object_set (a, "host", "127.0.0.1", "port", (guint) port,
+                "security", MP_POP3_SECURITY_NONE, "auth", MP_POP3_AUTH_USER,
+                "allow-plaintext-password", TRUE, "username", "alice", NULL);
+  mb = mp_mailbox_new (a);
+  mp_mailbox_set_password (mb, "secret");
+  return mb;
+}
+
+static void
+on_delete (GObject *src, GAsyncResult *res, gpointer data)
+{
+  Wait *w = data;
+  w->ok = mp_mailbox_delete_finish (MP_MAILBOX (src), res, &w->deleted, &w->error);
+  w->done = TRUE;
+}
+
+static void
+on_check (GObject *src, GAsyncResult *res, gpointer data)
+{
+  Wait *w = data;
+  w->result = mp_mailbox_check_finish (MP_MAILBOX (src), res, &w->error);
+  w->done = TRUE;
+}
+
+static gboolean
+on_guard (gpointer data)
+{
+  g_error ("test timed out");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_done (Wait *w)
+{
+  guint guard = g_timeout_add_seconds (60, on_guard, NULL);
+
+  while (!w->done)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (guard);
+}
+
+static void
+finish_server (MpTestFakeServer *server)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!mp_test_fake_server_finish (server, &error))
+    g_error ("fake server transcript mismatch: %s", error ? error->message : "?");
+}
+
+static void
+run_delete (const char *script, Wait *w)
+{
+  const char *uidls[] = { "uid-two", NULL };
+  g_autoptr(MpMailbox) mb = NULL;
+  MpTestFakeServer *server;
+  guint16 port = 0;
+
+  server = mp_test_fake_server_start (script, &port);
+  if (server == NULL)
+    {
+      g_test_skip ("fake server could not start");
+      return;
+    }
+  mb = make_mailbox (port);
+  mp_mailbox_delete_async (mb, uidls, NULL, on_delete, w);
+  wait_done (w);
+  finish_server (server);
+  mp_mailbox_shutdown (mb);
+}
+
+static void
+test_delete_ok (void)
+{
+  Wait w = { 0 };
+
+  run_delete (LOGIN SCAN "expect DELE 2\nsend +OK\nexpect QUIT\nsend +OK bye\n", &w);
+  if (!w.done)
+    return;
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+  g_assert_cmpuint (g_strv_length (w.deleted), ==, 1);
+  g_assert_cmpstr (w.deleted[0], ==, "uid-two");
+  g_strfreev (w.deleted);
+}
+
+static void
+test_delete_quit_refused (void)
+{
+  Wait w = { 0 };
+
+  run_delete (LOGIN SCAN "expect DELE 2\nsend +OK\nexpect QUIT\n"
+              "send -ERR [SYS/TEMP] could not commit\n", &w);
+  if (!w.done)
+    return;
+  g_assert_error (w.error, MP_ERROR, MP_ERROR_NOT_DELETED);
+  g_assert_nonnull (strstr (w.error->message, "could not commit"));
+  g_assert_false (w.ok);
+  g_clear_error (&w.error);
+}
+
+static void
+test_delete_connection_lost (void)
+{
+  Wait w = { 0 };
+
+  run_delete (LOGIN SCAN "expect DELE 2\nsend +OK\nexpect QUIT\nclose\n", &w);
+  if (!w.done)
+    return;
+  g_assert_error (w.error, MP_ERROR, MP_ERROR_NOT_DELETED);
+  g_clear_error (&w.error);
+}
+
+static void
+test_delete_dele_refused (void)
+{
+  Wait w = { 0 };
+
+  /* DELE refused: no QUIT at all (the connection is dropped, nothing committed) */
+  run_delete (LOGIN SCAN "expect DELE 2\nsend -ERR message locked\nexpect-eof\n", &w);
+  if (!w.done)
+    return;
+  g_assert_error (w.error, MP_ERROR, MP_ERROR_NOT_DELETED);
+  g_clear_error (&w.error);
+}
+
+static void
+test_login_delay (void)
+{
+  static const char script[] =
+    "send +OK fake ready\n"
+    "expect CAPA\n"
+    "send +OK\n"
+    "send USER\n"
+    "send UIDL\n"
+    "send LOGIN-DELAY 900\n"
+    "send RESP-CODES\n"
+    "send .\n"
+    "expect USER alice\n"
+    "send +OK\n"
+    "expect PASS *\n"
+    "send -ERR [LOGIN-DELAY] too soon\n";
+  g_autoptr(MpMailbox) mb = NULL;
+  MpTestFakeServer *server;
+  guint16 port = 0;
+  Wait w = { 0 };
+
+  server = mp_test_fake_server_start (script, &port);
+  if (server == NULL)
+    {
+      g_test_skip ("fake server could not start");
+      return;
+    }
+  mb = make_mailbox (port);
+  mp_mailbox_check_async (mb, NULL, NULL, NULL, NULL, NULL, on_check, &w);
+  wait_done (&w);
+  finish_server (server);
+  g_assert_error (w.error, MP_ERROR, MP_ERROR_SERVER_BUSY);
+  g_assert_true (mp_error_is_retryable (w.error));
+  g_assert_cmpuint (mp_error_get_retry_after (w.error), ==, 900);
+  g_clear_error (&w.error);
+  mp_mailbox_shutdown (mb);
+}
+
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_idle_quit (void)
+{
+  const char *known[] = { "uid-one", "uid-two", NULL };
+  g_autoptr(MpMailbox) mb = NULL;
+  MpTestFakeServer *server;
+  guint16 port = 0;
+  Wait w = { 0 };
+  gboolean waited = FALSE;
+  gint64 t0;
+
+  /* A check with everything known: scan only, then the session idles and is QUIT
+   * after the idle timeout (no TOP, no second connection). */
+  server = mp_test_fake_server_start (LOGIN SCAN "expect QUIT\nsend +OK bye\nexpect-eof\n",
+                                      &port);
+  if (server == NULL)
+    {
+      g_test_skip ("fake server could not start");
+      return;
+    }
+  mb = make_mailbox (port);
+  mp_mailbox_set_idle_timeout (mb, 300);
+  mp_mailbox_check_async (mb, known, NULL, NULL, NULL, NULL, on_check, &w);
+  wait_done (&w);
+  t0 = g_get_monotonic_time ();
+  g_assert_no_error (w.error);
+  g_assert_cmpuint (w.result->n_messages, ==, 2);
+  g_assert_cmpuint (w.result->n_fetched, ==, 0);
+  mp_check_result_free (w.result);
+
+  g_timeout_add (1000, set_flag, &waited);
+  while (!waited)
+    g_main_context_iteration (NULL, TRUE);
+  /* the server saw QUIT and the close within that second */
+  finish_server (server);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 3 * G_USEC_PER_SEC);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/core/mailbox-fake/delete-ok", test_delete_ok);
+  g_test_add_func ("/core/mailbox-fake/delete-quit-refused", test_delete_quit_refused);
+  g_test_add_func ("/core/mailbox-fake/delete-connection-lost", test_delete_connection_lost);
+  g_test_add_func ("/core/mailbox-fake/delete-dele-refused", test_delete_dele_refused);
+  g_test_add_func ("/core/mailbox-fake/login-delay", test_login_delay);
+  g_test_add_func ("/core/mailbox-fake/idle-quit", test_idle_quit);
+  return g_test_run ();
+}
