@@ -243,7 +243,7 @@ static gboolean
 is_control (gunichar c)
 {
   return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029
-         || c == 0xfeff || (c >= 0x202a && c <= 0x202e);
+         || c == 0xfeff || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
 /* One-line header field: valid UTF-8, no control characters, whitespace runs
