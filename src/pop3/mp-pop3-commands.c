@@ -331,6 +331,21 @@ out:
 
 /* ---- bodies: TOP / RETR ---- */
 
+/* TOP is optional (RFC 1939 7). A server that lists its capabilities but
+ * not TOP does not have it; one without CAPA may still have it. */
+static gboolean
+check_top (MpPop3Session  *self,
+           const char     *format,
+           GError        **error)
+{
+  if (g_ascii_strncasecmp (format, "TOP", 3) != 0 ||
+      self->caps[0] == NULL || mp_pop3_caps_has ((const char * const *) self->caps, "TOP"))
+    return TRUE;
+  g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_UNSUPPORTED,
+                       _("The server does not support reading message headers (TOP)"));
+  return FALSE;
+}
+
 typedef struct {
   MpPop3BodyFunc func;
   gpointer       user_data;
@@ -371,7 +386,7 @@ fetch_many (MpPop3Session  *self,
   BodyData data = { func, user_data, NULL };
   gboolean ok;
 
-  if (!check_ready (self, error))
+  if (!check_ready (self, error) || !check_top (self, format, error))
     return FALSE;
   if (n_numbers > MP_POP3_MAX_MESSAGES)
     {
@@ -425,7 +440,7 @@ fetch_one (MpPop3Session  *self,
   MpPop3Reply reply;
   GBytes *bytes = NULL;
 
-  if (!check_ready (self, error) ||
+  if (!check_ready (self, error) || !check_top (self, format, error) ||
       !mp_pop3_session_command (self, line, FALSE, &reply, cancellable, error))
     return NULL;
   if (reply.kind == MP_POP3_LINE_OK)

@@ -60,9 +60,26 @@ void             mp_pop3_memory_transport_set_encrypted (MpPop3Transport *t,
 GByteArray      *mp_pop3_memory_transport_ref_written (MpPop3Transport *t);
 
 /* Session over an already connected transport (takes ownership).
- * connect_sync then starts at the greeting; STLS is impossible (the memory
- * transport cannot do TLS: MP_POP3_ERROR_TLS), so use security NONE or
- * STARTTLS_IF_AVAILABLE. */
+ * connect_sync then starts at the greeting (no TCP connect, no implicit TLS
+ * whatever options->security says). STLS is impossible on the memory
+ * transport (MP_POP3_ERROR_TLS), so a STARTTLS security with a server
+ * offering STLS fails; use TLS or NONE. The password policy follows the
+ * transport's `encrypted` flag (mp_pop3_memory_transport_set_encrypted).
+ *
+ * Fuzzing / tests, for example:
+ *
+ *   MpPop3Options *o = mp_pop3_options_new ();
+ *   o->host = g_strdup ("fuzz"); o->username = g_strdup ("u");
+ *   o->password = g_strdup ("p"); o->auth = MP_POP3_AUTH_USER;
+ *   MpPop3Transport *t = mp_pop3_memory_transport_new (data, size, 0);
+ *   mp_pop3_memory_transport_set_encrypted (t, TRUE);
+ *   MpPop3Session *s = mp_pop3_session_new_for_transport (o, t);
+ *   if (mp_pop3_session_connect_sync (s, NULL, NULL))
+ *     … scan_sync, top_many_sync, retr_sync, quit_sync …
+ *   g_object_unref (s); mp_pop3_options_free (o);
+ *
+ * The memory transport never blocks: running out of server bytes is EOF,
+ * i.e. MP_POP3_ERROR_CLOSED, so every call terminates. */
 MpPop3Session   *mp_pop3_session_new_for_transport (const MpPop3Options *options,
                                                     MpPop3Transport     *transport);
 

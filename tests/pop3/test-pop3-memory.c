@@ -410,6 +410,32 @@ test_apop_and_utf8 (void)
   fixture_clear (&f);
 }
 
+static void
+test_top_unsupported (void)
+{
+  const char *server = "+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n+OK\r\nUIDL\r\n.\r\n";
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  const guint one = 1;
+  Fixture f = { 0, };
+  Bodies b = { 0, };
+
+  fixture_setup (&f, server, 0, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  body = mp_pop3_session_top_sync (f.session, 1, 0, NULL, &error);
+  g_assert_null (body);
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  g_assert_false (mp_pop3_session_top_many_sync (f.session, &one, 1, 0, collect_body, &b, NULL, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_UNSUPPORTED);
+  g_assert_cmpuint (b.n, ==, 0);
+  /* nothing was sent for them, the session is still fine */
+  assert_written (&f, "CAPA\r\nUSER alice\r\nPASS pw\r\nCAPA\r\n");
+  g_assert_true (mp_pop3_session_is_connected (f.session));
+  fixture_clear (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -428,5 +454,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/memory/listing-count-cap", test_listing_count_cap);
   g_test_add_func ("/pop3/memory/bad-listing", test_bad_listing);
   g_test_add_func ("/pop3/memory/apop-utf8", test_apop_and_utf8);
+  g_test_add_func ("/pop3/memory/top-unsupported", test_top_unsupported);
   return g_test_run ();
 }
