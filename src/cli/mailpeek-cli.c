@@ -784,7 +784,7 @@ append_preview_text (GString *out, Cli *cli, MpPop3Entry *e, MpMessagePreview *p
       append_header (out, "Attachment", line);
     }
   g_string_append_c (out, '\n');
-  g_string_append (out, text);
+  mp_cli_append_text (out, text);
   if (out->len > 0 && out->str[out->len - 1] != '\n')
     g_string_append_c (out, '\n');
 }
@@ -873,7 +873,6 @@ cmd_retr (Cli *cli, char **args)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GBytes) data = NULL;
-  g_autoptr(GBytes) unix_data = NULL;
   MpPop3Entry *e = NULL;
   gsize len = 0;
   const char *bytes;
@@ -891,9 +890,8 @@ cmd_retr (Cli *cli, char **args)
   if (data == NULL)
     return report (cli, error);
   /* Written with LF line ends, as a Unix mail file stores it. */
-  unix_data = mp_cli_crlf_to_lf (data);
-  bytes = g_bytes_get_data (unix_data, &len);
-  if (len > 0 && fwrite (bytes, 1, len, stdout) != len)
+  bytes = g_bytes_get_data (data, &len);
+  if (len > 0 && !mp_cli_write_lf (stdout, bytes, len))
     {
       print_error (_("Cannot write the output: %s"), g_strerror (errno));
       return EXIT_OTHER;

@@ -6,21 +6,52 @@
 
 #include <string.h>
 
-void
-mp_cli_append_field (GString    *out,
-                     const char *text)
+/* Terminal control characters: C0, DEL and C1 (ESC or CSI in a subject must not
+ * be able to drive the terminal of the person reading the list). */
+static gboolean
+is_control (gunichar c)
+{
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+}
+
+static void
+append_filtered (GString    *out,
+                 const char *text,
+                 gboolean    keep_lines)
 {
   g_autofree char *valid = NULL;
 
   if (text == NULL)
     return;
-  /* Headers come from the network: never trust them to be UTF-8. */
+  /* Text comes from the network: never trust it to be UTF-8. */
   valid = g_utf8_make_valid (text, -1);
-  for (const char *p = valid; *p != '\0'; p++)
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
     {
-      guchar c = (guchar) *p;
-      g_string_append_c (out, (c < 0x20 || c == 0x7f) ? ' ' : (char) c);
+      gunichar c = g_utf8_get_char (p);
+
+      if (keep_lines && (c == '\n' || c == '\t'))
+        g_string_append_c (out, (char) c);
+      else if (keep_lines && c == '\r')
+        continue;
+      else if (is_control (c))
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
     }
+}
+
+void
+mp_cli_append_field (GString    *out,
+                     const char *text)
+{
+  append_filtered (out, text, FALSE);
+}
+
+void
+mp_cli_append_text (GString    *out,
+                    const char *text)
+{
+  append_filtered (out, text, TRUE);
 }
 
 void
@@ -101,19 +132,28 @@ mp_cli_append_row_json (GString        *out,
   g_string_append_printf (out, ", \"attachments\": %s}", row->attachments ? "true" : "false");
 }
 
-GBytes *
-mp_cli_crlf_to_lf (GBytes *data)
+gboolean
+mp_cli_write_lf (FILE       *stream,
+                 const char *data,
+                 gsize       len)
 {
-  gsize len = 0;
-  const char *src = g_bytes_get_data (data, &len);
-  char *dst = g_malloc (len + 1);
-  gsize j = 0;
+  const char *p = data;
+  const char *end = data + len;
 
-  for (gsize i = 0; i < len; i++)
+  /* Chunk by chunk, without a converted copy: a message may be tens of megabytes. */
+  while (p < end)
     {
-      if (src[i] == '\r' && i + 1 < len && src[i + 1] == '\n')
-        continue;
-      dst[j++] = src[i];
+      const char *cr = memchr (p, '\r', (gsize) (end - p));
+      const char *stop = cr != NULL ? cr : end;
+
+      if (stop > p && fwrite (p, 1, (gsize) (stop - p), stream) != (gsize) (stop - p))
+        return FALSE;
+      if (cr == NULL)
+        break;
+      /* A CR is dropped only when it ends a line. */
+      if (!(cr + 1 < end && cr[1] == '\n') && fputc ('\r', stream) == EOF)
+        return FALSE;
+      p = cr + 1;
     }
-  return g_bytes_new_take (dst, j);
+  return TRUE;
 }

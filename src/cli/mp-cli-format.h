@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdio.h>
 
 G_BEGIN_DECLS
 
@@ -19,9 +20,12 @@ typedef struct {
   gboolean     attachments;
 } MpCliRow;
 
-/* Appends @text with control characters (tab, CR, LF, …) replaced by spaces and
- * invalid UTF-8 replaced, so a field never breaks the one-line-per-message format. */
+/* Appends @text with control characters (tab, CR, LF, ESC, C1, …) replaced by spaces
+ * and invalid UTF-8 replaced, so a field never breaks the one-line-per-message format
+ * nor sends escape sequences to a terminal. */
 void   mp_cli_append_field       (GString *out, const char *text);
+/* Same for multi-line text: keeps LF and tab, drops CR. */
+void   mp_cli_append_text        (GString *out, const char *text);
 /* Appends @text as a JSON string literal (with quotes); NULL → null. */
 void   mp_cli_append_json_string (GString *out, const char *text);
 /* "2024-03-01T10:00:00Z", or NULL for NULL. */
@@ -32,7 +36,8 @@ void   mp_cli_append_row_text    (GString *out, const MpCliRow *row);
 /* {"num":…,"uidl":…,"size":…,"date":…,"from":…,"subject":…,"attachments":…} */
 void   mp_cli_append_row_json    (GString *out, const MpCliRow *row);
 
-/* Converts each CRLF to LF (lone CRs are kept). */
-GBytes *mp_cli_crlf_to_lf        (GBytes *data);
+/* Writes @data to @stream with each CRLF turned into LF (lone CRs are kept).
+ * FALSE on a write error (errno set). */
+gboolean mp_cli_write_lf         (FILE *stream, const char *data, gsize len);
 
 G_END_DECLS

@@ -376,12 +376,15 @@ def test_empty_mailbox():
 def test_binary_garbage_top():
     lines = greeting_and_login() + scan() + \
         ['expect TOP 1 0', 'send +OK', 'send-raw Subject: \\xff\\xfe\\x00\\x01\\r\\n\\r\\n',
-         'send .', 'expect TOP 2 0', 'send +OK', 'send .'] + quit_ok()
+         'send .', 'expect TOP 2 0', 'send +OK',
+         'send Subject: \\x1b[2J\\x1b]0;title\\x07\\xc2\\x9b31m red', 'send ', 'send .'] + quit_ok()
     r, rc, err = run(lines, 'list')
     check_eq(r.rc, 0, 'binary header bytes do not stop the list', r)
     rows = r.stdout.splitlines()
     check_eq(len(rows), 2, 'two rows', r)
     check(all(len(x.split('\t')) == 6 for x in rows), 'rows keep 6 fields', r)
+    check(not any(c in r.stdout for c in '\x1b\x07\x9b'), 'no terminal controls printed', r)
+    check(rows[1].endswith('red'), 'the readable part of the subject stays', r)
     transcript_ok(rc, err, r)
 
 

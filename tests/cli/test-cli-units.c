@@ -3,6 +3,8 @@
  * Unit tests of mailpeek-cli's output formatting and state file.
  */
 #include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mp-cli-format.h"
@@ -58,14 +60,28 @@ test_row_formats (void)
 }
 
 static void
-test_crlf_to_lf (void)
+test_write_lf (void)
 {
-  g_autoptr(GBytes) in = g_bytes_new_static ("a\r\nb\rc\r\n\r\n.\r", 12);
-  g_autoptr(GBytes) out = mp_cli_crlf_to_lf (in);
-  gsize len;
-  const char *data = g_bytes_get_data (out, &len);
+  static const char in[] = "a\r\nb\rc\r\n\r\n.\r";
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&buf, &len);
 
-  g_assert_cmpmem (data, len, "a\nb\rc\n\n.\r", 9);
+  g_assert_true (mp_cli_write_lf (f, in, sizeof in - 1));
+  g_assert_true (mp_cli_write_lf (f, "", 0));
+  fclose (f);
+  g_assert_cmpmem (buf, len, "a\nb\rc\n\n.\r", 9);
+  free (buf);
+}
+
+static void
+test_text_keeps_lines (void)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  /* ESC [ 2 J would clear the screen; U+009B is the C1 CSI. */
+  mp_cli_append_text (out, "line 1\r\n\tline 2\x1b[2J \xc2\x9b" "5m é");
+  g_assert_cmpstr (out->str, ==, "line 1\n\tline 2 [2J  5m é");
 }
 
 static void
@@ -120,7 +136,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/format/field-sanitised", test_field_sanitised);
   g_test_add_func ("/cli/format/json-string", test_json_string);
   g_test_add_func ("/cli/format/rows", test_row_formats);
-  g_test_add_func ("/cli/format/crlf-to-lf", test_crlf_to_lf);
+  g_test_add_func ("/cli/format/write-lf", test_write_lf);
+  g_test_add_func ("/cli/format/text-keeps-lines", test_text_keeps_lines);
   g_test_add_func ("/cli/state/round-trip", test_state_round_trip);
   return g_test_run ();
 }
