@@ -180,12 +180,14 @@ mp_mail_convert_to_utf8 (const char *data,
   if (iname == NULL || g_ascii_strcasecmp (iname, "UTF-8") == 0
       || g_ascii_strcasecmp (iname, "US-ASCII") == 0 || g_ascii_strcasecmp (iname, "ASCII") == 0)
     {
-      if (g_utf8_validate_len (data, len, NULL) || iname != NULL)
+      /* Declared UTF-8 but broken: keep it, bad bytes become U+FFFD below. */
+      if (g_utf8_validate_len (data, len, NULL)
+          || (iname != NULL && g_ascii_strcasecmp (iname, "UTF-8") == 0))
         {
           out = g_string_new_len (data, len);
           goto done;
         }
-      iname = "windows-1252";   /* undeclared and not UTF-8: the usual culprit */
+      iname = "windows-1252";   /* undeclared (or "ASCII") 8-bit text: the usual culprit */
     }
 
   cd = g_iconv_open ("UTF-8", iname);

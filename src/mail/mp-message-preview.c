@@ -402,6 +402,27 @@ part_text (GMimePart *part,
   return truncate_text (text);
 }
 
+/* Line by line, so one Latin-1 header does not turn a UTF-8 subject into mojibake. */
+static char *
+raw_header_text (const char *data,
+                 gsize       len)
+{
+  gsize hlen = MIN (mp_mail_header_block_length (data, len), (gsize) MP_MAIL_MAX_HEADER_BYTES);
+  GString *out = g_string_sized_new (hlen);
+  gsize start = 0;
+
+  while (start < hlen)
+    {
+      const char *nl = memchr (data + start, '\n', hlen - start);
+      gsize end = nl ? (gsize) (nl - data) + 1 : hlen;
+      g_autofree char *line = mp_mail_convert_to_utf8 (data + start, end - start, NULL);
+
+      g_string_append (out, line);
+      start = end;
+    }
+  return strip_cr (g_string_free (out, FALSE));
+}
+
 MpMessagePreview *
 mp_message_preview_new_from_bytes (const char *data,
                                    gsize       len,
@@ -418,12 +439,7 @@ mp_message_preview_new_from_bytes (const char *data,
   if (data == NULL)
     data = "";
 
-  {
-    gsize hlen = MIN (mp_mail_header_block_length (data, len), (gsize) MP_MAIL_MAX_HEADER_BYTES);
-    char *raw = mp_mail_convert_to_utf8 (data, hlen, NULL);
-
-    self->raw_headers = strip_cr (raw);
-  }
+  self->raw_headers = raw_header_text (data, len);
 
   message = mp_mail_parse (data, len, &cut);
   self->complete = complete && !cut;

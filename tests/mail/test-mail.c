@@ -567,6 +567,20 @@ test_preview_structures (void)
       "\xe4\xbd\xa0\xe5\xa5\xbd \n\xe4\xb8\x96\xe7\x95\x8c\n", TRUE);
     g_assert_cmpstr (mp_message_preview_get_text (p), ==, "你好世界\n");
   }
+  /* raw headers: each line decoded on its own */
+  {
+    g_autoptr(MpMessagePreview) p = preview_of (
+      "Subject: Gr\xc3\xbc\xc3\x9f" "e\r\nFrom: M\xfcller <m@x>\r\n\r\nbody\r\n", TRUE);
+    g_assert_cmpstr (mp_message_preview_get_raw_headers (p), ==,
+                     "Subject: Grüße\nFrom: Müller <m@x>\n\n");
+    g_assert_cmpstr (mp_message_preview_get_text (p), ==, "body\n");
+  }
+  /* "us-ascii" that is really Latin-1 */
+  {
+    g_autoptr(MpMessagePreview) p = preview_of (
+      "Content-Type: text/plain; charset=us-ascii\n\nna\xefve\n", TRUE);
+    g_assert_cmpstr (mp_message_preview_get_text (p), ==, "naïve\n");
+  }
   /* undeclared 8-bit plain text that is not UTF-8 */
   {
     g_autoptr(MpMessagePreview) p = preview_of ("Subject: x\n\nna\xefve caf\xe9\n", TRUE);
