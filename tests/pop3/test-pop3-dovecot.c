@@ -143,6 +143,42 @@ test_clear_channel (void)
   quit_ok (cram);
 }
 
+static void
+trace_to_array (MpPop3TraceDirection dir, const char *line, gpointer user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (line));
+}
+
+static void
+test_trace_redacted (gconstpointer data)
+{
+  MpPop3AuthMethod method = GPOINTER_TO_INT (data);
+  g_autoptr(MpPop3Options) o = NULL;
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GPtrArray) trace = g_ptr_array_new_with_free_func (g_free);
+  gboolean saw_redacted = FALSE;
+
+  if (!need_env ())
+    return;
+  o = opts (MP_POP3_SECURITY_STARTTLS_IF_AVAILABLE, method);
+  o->trace_func = trace_to_array;
+  o->trace_user_data = trace;
+  session = connect_ok (o);
+  /* IF_AVAILABLE with STLS offered: encrypted */
+  g_assert_true (mp_pop3_session_is_encrypted (session));
+  quit_ok (session);
+  g_assert_cmpuint (trace->len, >, 5);
+  for (guint i = 0; i < trace->len; i++)
+    {
+      const char *line = trace->pdata[i];
+
+      g_assert_null (strstr (line, env.password));
+      if (strstr (line, "<redacted>") != NULL)
+        saw_redacted = TRUE;
+    }
+  g_assert_true (saw_redacted);
+}
+
 /* ---- TLS ---- */
 
 static void
@@ -483,6 +519,9 @@ main (int argc, char **argv)
   g_test_add_data_func ("/pop3/dovecot/auth/login", GINT_TO_POINTER (MP_POP3_AUTH_LOGIN), test_auth);
   g_test_add_data_func ("/pop3/dovecot/auth/cram-md5", GINT_TO_POINTER (MP_POP3_AUTH_CRAM_MD5), test_auth);
   g_test_add_func ("/pop3/dovecot/auth/wrong-password", test_wrong_password);
+  g_test_add_data_func ("/pop3/dovecot/trace/user", GINT_TO_POINTER (MP_POP3_AUTH_USER), test_trace_redacted);
+  g_test_add_data_func ("/pop3/dovecot/trace/plain", GINT_TO_POINTER (MP_POP3_AUTH_PLAIN), test_trace_redacted);
+  g_test_add_data_func ("/pop3/dovecot/trace/login", GINT_TO_POINTER (MP_POP3_AUTH_LOGIN), test_trace_redacted);
   g_test_add_func ("/pop3/dovecot/clear-channel", test_clear_channel);
   g_test_add_func ("/pop3/dovecot/tls/implicit", test_implicit_tls);
   g_test_add_data_func ("/pop3/dovecot/tls/untrusted-then-pinned", GINT_TO_POINTER (MP_POP3_SECURITY_TLS), test_untrusted_then_pinned);

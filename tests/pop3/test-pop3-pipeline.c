@@ -257,10 +257,86 @@ test_slow_link (void)
   }
 }
 
+typedef struct {
+  GCancellable *cancellable;
+  gint64        cancelled_at;
+  guint         bodies;
+} CancelCtx;
+
+static gpointer
+cancel_soon (gpointer data)
+{
+  CancelCtx *c = data;
+
+  while (g_atomic_int_get ((gint *) &c->bodies) < 200)
+    g_usleep (1000);
+  c->cancelled_at = g_get_monotonic_time ();
+  g_cancellable_cancel (c->cancellable);
+  return NULL;
+}
+
+static void
+count_body (guint number, GBytes *body, gpointer user_data)
+{
+  CancelCtx *c = user_data;
+
+  g_atomic_int_inc ((gint *) &c->bodies);
+}
+
+static void
+test_cancel_pipelined (void)
+{
+  g_autoptr(MpPop3Options) o = mp_pop3_options_new ();
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint *numbers = NULL;
+  const char *big = g_getenv ("MP_TEST_BIG_USER");
+  CancelCtx c = { cancellable, 0, 0 };
+  Proxy proxy = { 0, };
+  GThread *thread;
+  gint64 returned_at;
+
+  if (big == NULL || g_getenv ("MP_TEST_POP3S_PORT") == NULL)
+    {
+      g_test_skip ("needs with-dovecot.py --large N");
+      return;
+    }
+  proxy_start (&proxy, (guint16) g_ascii_strtoull (g_getenv ("MP_TEST_POP3S_PORT"), NULL, 10));
+  o->host = g_strdup ("127.0.0.1");
+  o->port = proxy.port;
+  o->username = g_strdup (big);
+  mp_pop3_options_set_password (o, g_getenv ("MP_TEST_PASSWORD"));
+  o->ca_file = g_strdup (g_getenv ("MP_TEST_CA_FILE"));
+  session = mp_pop3_session_new (o);
+  g_assert_true (mp_pop3_session_connect_sync (session, NULL, &error));
+  entries = mp_pop3_session_scan_sync (session, NULL, &error);
+  g_assert_no_error (error);
+  numbers = g_new (guint, entries->len);
+  for (guint i = 0; i < entries->len; i++)
+    numbers[i] = ((MpPop3Entry *) entries->pdata[i])->number;
+
+  /* full bodies, so the transfer lasts long enough to be interrupted */
+  thread = g_thread_new ("canceller", cancel_soon, &c);
+  g_assert_false (mp_pop3_session_top_many_sync (session, numbers, entries->len, 100000,
+                                                 count_body, &c, cancellable, &error));
+  returned_at = g_get_monotonic_time ();
+  g_thread_join (thread);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (c.bodies, <, entries->len);
+  g_test_message ("cancel latency in a pipelined transfer: %" G_GINT64_FORMAT " us",
+                  returned_at - c.cancelled_at);
+  g_assert_cmpint (returned_at - c.cancelled_at, <, 100 * 1000);
+  g_assert_false (mp_pop3_session_is_connected (session));
+  proxy_stop (&proxy);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/pop3/pipeline/slow-link", test_slow_link);
+  g_test_add_func ("/pop3/pipeline/cancel", test_cancel_pipelined);
   return g_test_run ();
 }
