@@ -451,6 +451,25 @@ mp_mailbox_init (MpMailbox *self)
   self->idle_timeout_ms = MP_MAILBOX_DEFAULT_IDLE_TIMEOUT_MS;
 }
 
+/* A connection setting changed: the idle session was opened with the old ones, so
+ * end it now rather than let a preview or delete use it. */
+static void
+on_account_notify (MpAccount  *account,
+                   GParamSpec *pspec,
+                   MpMailbox  *self)
+{
+  static const char * const harmless[] = { "name", "notify", "check-interval",
+                                           "preview-lines", NULL };
+
+  if (g_strv_contains (harmless, pspec->name))
+    return;
+  if (self->idle_source != 0)   /* main thread only, like the timer itself */
+    {
+      cancel_idle_timer (self);
+      enqueue (self, NULL, job_new (self, JOB_QUIT, NULL));
+    }
+}
+
 MpMailbox *
 mp_mailbox_new (MpAccount *account)
 {
@@ -459,6 +478,7 @@ mp_mailbox_new (MpAccount *account)
   g_return_val_if_fail (MP_IS_ACCOUNT (account), NULL);
   self = g_object_new (MP_TYPE_MAILBOX, NULL);
   self->account = g_object_ref (account);
+  g_signal_connect_object (account, "notify", G_CALLBACK (on_account_notify), self, 0);
   return self;
 }
 

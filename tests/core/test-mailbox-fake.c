@@ -261,6 +261,46 @@ test_idle_quit (void)
   g_assert_cmpint (g_get_monotonic_time () - t0, <, 3 * G_USEC_PER_SEC);
 }
 
+static void
+test_settings_change_quits (void)
+{
+  const char *known[] = { "uid-one", "uid-two", NULL };
+  g_autoptr(MpMailbox) mb = NULL;
+  MpTestFakeServer *server;
+  guint16 port = 0;
+  Wait w = { 0 };
+  gint64 t0;
+
+  /* The idle session (timeout 60 s) is QUIT as soon as a connection setting
+   * changes; a display-only change keeps it. */
+  server = mp_test_fake_server_start (LOGIN SCAN "expect QUIT\nsend +OK bye\nexpect-eof\n",
+                                      &port);
+  if (server == NULL)
+    {
+      g_test_skip ("fake server could not start");
+      return;
+    }
+  mb = make_mailbox (port);
+  mp_mailbox_set_idle_timeout (mb, 60000);
+  mp_mailbox_check_async (mb, known, NULL, NULL, NULL, NULL, on_check, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+  mp_check_result_free (w.result);
+
+  /* let the worker report "idle" so the idle timer runs */
+  {
+    gboolean waited = FALSE;
+    g_timeout_add (200, set_flag, &waited);
+    while (!waited)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  mp_account_set_name (mp_mailbox_get_account (mb), "Renamed");
+  t0 = g_get_monotonic_time ();
+  mp_account_set_username (mp_mailbox_get_account (mb), "bob");
+  finish_server (server);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 3 * G_USEC_PER_SEC);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -271,5 +311,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/mailbox-fake/delete-dele-refused", test_delete_dele_refused);
   g_test_add_func ("/core/mailbox-fake/login-delay", test_login_delay);
   g_test_add_func ("/core/mailbox-fake/idle-quit", test_idle_quit);
+  g_test_add_func ("/core/mailbox-fake/settings-change-quits", test_settings_change_quits);
   return g_test_run ();
 }
