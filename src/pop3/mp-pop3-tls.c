@@ -198,6 +198,11 @@ setup (TlsTransport         *tls,
       return FALSE;
     }
   SSL_CTX_set_min_proto_version (tls->ctx, TLS1_2_VERSION);
+  /* The pipeline appends to its output buffer between a WANT_WRITE and the
+   * retry (the buffer may move and grow, its unsent prefix stays), and it
+   * drops whatever was written as soon as a record went out. */
+  SSL_CTX_set_mode (tls->ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                              SSL_MODE_ENABLE_PARTIAL_WRITE);
 #ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
   SSL_CTX_set_options (tls->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 #endif
