@@ -422,8 +422,7 @@ scan (Cli *cli, GPtrArray **entries_out)
   GPtrArray *entries;
   guint count = 0;
 
-  /* STAT first: an empty mailbox needs no listing at all (and the engine's
-   * listing parser must not be handed an empty LIST body). */
+  /* STAT first: one short line, and an empty mailbox needs no listing at all. */
   if (!mp_pop3_session_stat_sync (cli->session, &count, NULL, NULL, &error))
     return report (cli, error);
   if (count == 0)
