@@ -205,6 +205,7 @@ typedef struct {
   gboolean     announce;      /* seen store initialised */
   guint        n_new;
   guint        n_fetched;
+  guint        n_refused;     /* -ERR to TOP/RETR */
 } CheckCtx;
 
 static void
@@ -232,7 +233,9 @@ on_header (guint    number,
 
   ctx->job->done++;
   /* NULL: the message vanished meanwhile (another client deleted it). */
-  if (body != NULL && e != NULL)
+  if (body == NULL)
+    ctx->n_refused++;
+  else if (e != NULL)
     {
       gsize len;
       const char *data = g_bytes_get_data (body, &len);
@@ -263,28 +266,14 @@ ensure_seen_store (MpMailbox *self,
     g_warning ("%s", error->message);
 }
 
-/* Fetches the headers of @numbers: TOP n 0 (pipelined by the engine), or RETR when
- * the server has no TOP. */
 static gboolean
-fetch_headers (MpMailbox  *self,
-               CheckCtx   *ctx,
-               GArray     *numbers,
-               GError    **error)
+retr_all (MpMailbox  *self,
+          CheckCtx   *ctx,
+          GArray     *numbers,
+          GError    **error)
 {
   GError *local_error = NULL;
 
-  if (numbers->len == 0)
-    return TRUE;
-  if (mp_pop3_session_top_many_sync (self->session, (guint *) numbers->data, numbers->len, 0,
-                                     on_header, ctx, ctx->job->cancellable, &local_error))
-    return TRUE;
-  if (!g_error_matches (local_error, MP_POP3_ERROR, MP_POP3_ERROR_UNSUPPORTED) ||
-      ctx->job->done > 0)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  g_clear_error (&local_error);
   for (guint i = 0; i < numbers->len; i++)
     {
       guint n = g_array_index (numbers, guint, i);
@@ -302,6 +291,37 @@ fetch_headers (MpMailbox  *self,
   return TRUE;
 }
 
+/* Fetches the headers of @numbers: TOP n 0 (pipelined by the engine), or RETR when
+ * the server has no TOP — said by CAPA (UNSUPPORTED), or, for a server without CAPA,
+ * by refusing every TOP. */
+static gboolean
+fetch_headers (MpMailbox  *self,
+               CheckCtx   *ctx,
+               GArray     *numbers,
+               GError    **error)
+{
+  GError *local_error = NULL;
+
+  if (numbers->len == 0)
+    return TRUE;
+  if (mp_pop3_session_top_many_sync (self->session, (guint *) numbers->data, numbers->len, 0,
+                                     on_header, ctx, ctx->job->cancellable, &local_error))
+    {
+      if (ctx->n_refused < numbers->len)
+        return TRUE;
+    }
+  else if (!g_error_matches (local_error, MP_POP3_ERROR, MP_POP3_ERROR_UNSUPPORTED) ||
+           ctx->job->done > 0)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  g_clear_error (&local_error);
+  ctx->job->done = 0;
+  ctx->n_refused = 0;
+  return retr_all (self, ctx, numbers, error);
+}
+
 static void
 run_check (MpMailbox *self,
            Job       *job)
@@ -313,7 +333,7 @@ run_check (MpMailbox *self,
   g_autoptr(GError) save_error = NULL;
   GError *error = NULL;
   MpCheckResult *result;
-  CheckCtx ctx = { self, job, by_number, FALSE, 0, 0 };
+  CheckCtx ctx = { self, job, by_number, FALSE, 0, 0, 0 };
   gboolean reused;
   GHashTableIter iter;
   gpointer key;

@@ -76,6 +76,15 @@ on_check (GObject *src, GAsyncResult *res, gpointer data)
   w->done = TRUE;
 }
 
+static gboolean set_flag (gpointer data);
+
+static void
+collect (MpMailbox *mb, GPtrArray *summaries, guint done, guint total, gpointer data)
+{
+  for (guint i = 0; i < summaries->len; i++)
+    g_ptr_array_add (data, g_object_ref (summaries->pdata[i]));
+}
+
 static gboolean
 on_guard (gpointer data)
 {
@@ -301,6 +310,105 @@ test_settings_change_quits (void)
   g_assert_cmpint (g_get_monotonic_time () - t0, <, 3 * G_USEC_PER_SEC);
 }
 
+#define RETR_BOTH \
+  "expect RETR 1\n" \
+  "send +OK\n" \
+  "send From: One <one@example.org>\n" \
+  "send Subject: first\n" \
+  "send \n" \
+  "send body one\n" \
+  "send .\n" \
+  "expect RETR 2\n" \
+  "send +OK\n" \
+  "send From: two@example.org\n" \
+  "send Subject: second\n" \
+  "send \n" \
+  "send body two\n" \
+  "send .\n" \
+  "expect QUIT\n" \
+  "send +OK\n"
+
+static void
+check_headers_via (const char *script)
+{
+  g_autoptr(MpMailbox) mb = NULL;
+  MpTestFakeServer *server;
+  guint16 port = 0;
+  Wait w = { 0 };
+  GPtrArray *got = g_ptr_array_new_with_free_func (g_object_unref);
+
+  server = mp_test_fake_server_start (script, &port);
+  if (server == NULL)
+    {
+      g_test_skip ("fake server could not start");
+      g_ptr_array_unref (got);
+      return;
+    }
+  mb = make_mailbox (port);
+  mp_mailbox_set_idle_timeout (mb, 0);
+  mp_mailbox_check_async (mb, NULL, collect, got, NULL, NULL, on_check, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+  g_assert_cmpuint (w.result->n_fetched, ==, 2);
+  g_assert_cmpuint (got->len, ==, 2);
+  g_assert_cmpstr (mp_message_summary_get_subject (got->pdata[0]), ==, "first");
+  g_assert_cmpstr (mp_message_summary_get_from_address (got->pdata[0]), ==,
+                   "one@example.org");
+  g_assert_cmpstr (mp_message_summary_get_uidl (got->pdata[1]), ==, "uid-two");
+  g_assert_cmpstr (mp_message_summary_get_subject (got->pdata[1]), ==, "second");
+  mp_check_result_free (w.result);
+  /* idle timeout 0: the QUIT is queued from the main loop right after the check */
+  {
+    gboolean waited = FALSE;
+    g_timeout_add (500, set_flag, &waited);
+    while (!waited)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  finish_server (server);
+  g_ptr_array_unref (got);
+}
+
+static void
+test_no_top_in_capa (void)
+{
+  check_headers_via ("send +OK fake ready\n"
+                     "expect CAPA\n"
+                     "send +OK\n"
+                     "send USER\n"
+                     "send UIDL\n"
+                     "send .\n"
+                     "expect USER alice\n"
+                     "send +OK\n"
+                     "expect PASS *\n"
+                     "send +OK\n"
+                     "expect CAPA\n"
+                     "send +OK\n"
+                     "send USER\n"
+                     "send UIDL\n"
+                     "send .\n"
+                     SCAN RETR_BOTH);
+}
+
+static void
+test_no_capa_top_refused (void)
+{
+  check_headers_via ("send +OK fake ready\n"
+                     "expect CAPA\n"
+                     "send -ERR unknown command\n"
+                     "expect USER alice\n"
+                     "send +OK\n"
+                     "expect PASS *\n"
+                     "send +OK\n"
+                     "expect CAPA\n"
+                     "send -ERR unknown command\n"
+                     SCAN
+                     "expect TOP 1 0\n"
+                     "send -ERR unknown command\n"
+                     "expect TOP 2 0\n"
+                     "send -ERR unknown command\n"
+                     RETR_BOTH);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -311,6 +419,8 @@ main (int argc, char **argv)
   g_test_add_func ("/core/mailbox-fake/delete-dele-refused", test_delete_dele_refused);
   g_test_add_func ("/core/mailbox-fake/login-delay", test_login_delay);
   g_test_add_func ("/core/mailbox-fake/idle-quit", test_idle_quit);
+  g_test_add_func ("/core/mailbox-fake/no-top-in-capa", test_no_top_in_capa);
+  g_test_add_func ("/core/mailbox-fake/no-capa-top-refused", test_no_capa_top_refused);
   g_test_add_func ("/core/mailbox-fake/settings-change-quits", test_settings_change_quits);
   return g_test_run ();
 }
