@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <glib/gi18n-lib.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -25,6 +26,72 @@ typedef struct {
   SSL             *ssl;      /* owned */
   char             description[96];
 } TlsTransport;
+
+/* ---- socket BIO without SIGPIPE ----
+ * OpenSSL's socket BIO writes with write(2): a peer that went away would
+ * raise SIGPIPE and kill the application. This BIO uses send(MSG_NOSIGNAL)
+ * and reports EPIPE as an ordinary error instead. */
+
+static int
+nosig_write (BIO *bio, const char *buf, int len)
+{
+  int fd = GPOINTER_TO_INT (BIO_get_data (bio));
+  ssize_t r;
+
+  do
+    r = send (fd, buf, (size_t) len, MSG_NOSIGNAL);
+  while (r < 0 && errno == EINTR);
+  BIO_clear_retry_flags (bio);
+  if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    BIO_set_retry_write (bio);
+  return (int) r;
+}
+
+static int
+nosig_read (BIO *bio, char *buf, int len)
+{
+  int fd = GPOINTER_TO_INT (BIO_get_data (bio));
+  ssize_t r;
+
+  do
+    r = recv (fd, buf, (size_t) len, 0);
+  while (r < 0 && errno == EINTR);
+  BIO_clear_retry_flags (bio);
+  if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    BIO_set_retry_read (bio);
+  return (int) r;
+}
+
+static long
+nosig_ctrl (BIO *bio, int cmd, long num, void *ptr)
+{
+  return cmd == BIO_CTRL_FLUSH ? 1 : 0;
+}
+
+static int
+nosig_create (BIO *bio)
+{
+  BIO_set_init (bio, 1);
+  return 1;
+}
+
+static BIO_METHOD *
+nosig_method (void)
+{
+  static gsize once = 0;
+  static BIO_METHOD *method;
+
+  if (g_once_init_enter (&once))
+    {
+      method = BIO_meth_new (BIO_get_new_index () | BIO_TYPE_SOURCE_SINK, "mp-pop3-socket");
+      BIO_meth_set_write (method, nosig_write);
+      BIO_meth_set_read (method, nosig_read);
+      BIO_meth_set_ctrl (method, nosig_ctrl);
+      BIO_meth_set_create (method, nosig_create);
+      g_once_init_leave (&once, 1);
+    }
+  return method;
+}
 
 static void
 set_ssl_error (GError      **error,
@@ -190,6 +257,7 @@ setup (TlsTransport         *tls,
   const char *name = options->verify_host != NULL ? options->verify_host : options->host;
   g_autoptr(GInetAddress) literal = g_inet_address_new_from_string (name);
   X509_VERIFY_PARAM *param;
+  BIO *bio;
 
   tls->ctx = SSL_CTX_new (TLS_client_method ());
   if (tls->ctx == NULL)
@@ -222,11 +290,15 @@ setup (TlsTransport         *tls,
   SSL_CTX_set_verify (tls->ctx, SSL_VERIFY_NONE, NULL);
 
   tls->ssl = SSL_new (tls->ctx);
-  if (tls->ssl == NULL || SSL_set_fd (tls->ssl, tls_get_fd (&tls->parent)) != 1)
+  bio = BIO_new (nosig_method ());
+  if (tls->ssl == NULL || bio == NULL)
     {
+      BIO_free (bio);
       set_ssl_error (error, MP_POP3_ERROR_TLS, _("Could not set up TLS"));
       return FALSE;
     }
+  BIO_set_data (bio, GINT_TO_POINTER (tls_get_fd (&tls->parent)));
+  SSL_set_bio (tls->ssl, bio, bio);   /* one reference, owned by ssl */
   param = SSL_get0_param (tls->ssl);
   if (literal != NULL)
     X509_VERIFY_PARAM_set1_ip_asc (param, name);

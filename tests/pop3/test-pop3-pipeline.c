@@ -332,11 +332,47 @@ test_cancel_pipelined (void)
   proxy_stop (&proxy);
 }
 
+/* The peer vanishes under a TLS session: the next command, the close and
+ * OpenSSL's close_notify write into a dead socket. That must be an error,
+ * never SIGPIPE (which would kill the whole application). */
+static void
+test_peer_gone (void)
+{
+  g_autoptr(MpPop3Options) o = mp_pop3_options_new ();
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GError) error = NULL;
+  Proxy proxy = { 0, };
+
+  if (g_getenv ("MP_TEST_POP3S_PORT") == NULL)
+    {
+      g_test_skip ("needs with-dovecot.py");
+      return;
+    }
+  proxy_start (&proxy, (guint16) g_ascii_strtoull (g_getenv ("MP_TEST_POP3S_PORT"), NULL, 10));
+  o->host = g_strdup ("127.0.0.1");
+  o->port = proxy.port;
+  o->username = g_strdup (g_getenv ("MP_TEST_USER"));
+  mp_pop3_options_set_password (o, g_getenv ("MP_TEST_PASSWORD"));
+  o->ca_file = g_strdup (g_getenv ("MP_TEST_CA_FILE"));
+  session = mp_pop3_session_new (o);
+  g_assert_true (mp_pop3_session_connect_sync (session, NULL, &error));
+  g_assert_no_error (error);
+  proxy_stop (&proxy);
+  g_usleep (50 * 1000);
+
+  for (guint i = 0; i < 3 && error == NULL; i++)
+    mp_pop3_session_noop_sync (session, NULL, &error);
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED);
+  g_assert_false (mp_pop3_session_is_connected (session));
+  g_clear_object (&session);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/pop3/pipeline/slow-link", test_slow_link);
   g_test_add_func ("/pop3/pipeline/cancel", test_cancel_pipelined);
+  g_test_add_func ("/pop3/pipeline/peer-gone", test_peer_gone);
   return g_test_run ();
 }
