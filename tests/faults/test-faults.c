@@ -25,6 +25,7 @@
 
 #define PASSWORD "s3cret-Pa55"
 #define CANCEL_BOUND_MS 100
+#define CANCEL_CLOSE_BOUND_MS 1500
 #define CANCEL_DELAY_MS 200     /* after the trigger line: the engine is waiting by then */
 #define ENGINE_TIMEOUT_MS 1000
 
@@ -83,7 +84,8 @@ typedef enum {
 
 typedef struct {
   const char  *name;
-  const char  *script;        /* "{LONG}" → 70 000 'x' (over the 64 KiB status-line cap) */
+  const char  *script;        /* "{LONG}" → 70 000 'x' (over the 64 KiB status-line cap),
+                               * "{HUGE}" → 4 MiB + 4 KiB 'y' (over the body-line cap) */
   RunKind      run;
   ServerKind   server;
   SecKind      sec;
@@ -147,6 +149,9 @@ static const Scenario scenarios[] = {
   /* ---- malformed data ---- */
   { "over-long-line", "send +OK {LONG}\nhang\n", RUN_CHECK, SRV_PLAIN, SEC_NONE,
     EXPECT_MP_ERROR, MP_ERROR_PROTOCOL },
+  { "over-long-body-line", LOGIN SCAN1 "expect TOP 1 0\nsend +OK\nsend Subject: {HUGE}\n"
+    "send \nsend .\n", RUN_CHECK, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_PROTOCOL,
+    FALSE, NULL, 10000 },
   { "invalid-utf8-headers", LOGIN SCAN1 "expect TOP 1 0\nsend +OK\n"
     "send From: \\xc3\\x28Bad Name\\xff <alice@example.org>\n"
     "send To: \\xfe\\xfe <x@example.org>\n"
@@ -181,6 +186,10 @@ static const Scenario scenarios[] = {
     RUN_CHECK, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_PROTOCOL, FALSE, NULL, 15000 },
   { "uidl-missing-entry", LOGIN "expect LIST\nsend +OK\nsend 1 120\nsend 2 130\nsend .\n"
     UIDL1, RUN_CHECK, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_PROTOCOL },
+  { "uidl-number-zero", LOGIN LIST1 "expect UIDL\nsend +OK\nsend 0 uid-0\nsend 1 uid-1\nsend .\n",
+    RUN_CHECK, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_PROTOCOL },
+  { "uidl-control-chars", LOGIN LIST1 "expect UIDL\nsend +OK\nsend 1 uid\\x01\\x1b[31m\nsend .\n",
+    RUN_CHECK, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_PROTOCOL },
   { "uidl-duplicate-uid", LOGIN "expect LIST\nsend +OK\nsend 1 120\nsend 2 130\nsend .\n"
     "expect UIDL\nsend +OK\nsend 1 same\nsend 2 same\nsend .\n"
     "expect TOP 1 0\nsend +OK\n" HEADERS "send \nsend .\n"
@@ -236,6 +245,8 @@ static const Scenario scenarios[] = {
     EXPECT_SUCCESS },
 
   /* ---- delete: nothing may be reported deleted without QUIT's +OK ---- */
+  { "delete-in-use", TO_USER "expect PASS " PASSWORD "\nsend -ERR [IN-USE] locked\n",
+    RUN_DELETE, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_SERVER_BUSY, TRUE },
   { "delete-dropped-before-quit-reply", LOGIN SCAN1 "expect DELE 1\nsend +OK\nexpect QUIT\nclose\n",
     RUN_DELETE, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_NOT_DELETED, TRUE },
   { "delete-quit-err", LOGIN SCAN1 "expect DELE 1\nsend +OK\nexpect QUIT\n"
@@ -444,6 +455,12 @@ expand_script (const char *script)
   g_autofree char *lng = g_strnfill (70000, 'x');
 
   g_string_replace (s, "{LONG}", lng, 0);
+  if (strstr (s->str, "{HUGE}") != NULL)
+    {
+      /* over the 4 MiB body-line cap (MP_POP3_MAX_BODY_LINE) */
+      g_autofree char *huge = g_strnfill (4 * 1024 * 1024 + 4096, 'y');
+      g_string_replace (s, "{HUGE}", huge, 0);
+    }
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
@@ -636,6 +653,7 @@ run_child (const Scenario *sc)
   gint64 start, elapsed_ms;
   guint bound_ms = sc->bound_ms ? sc->bound_ms : 5000;
   gboolean transcript_ok = TRUE;
+  gint64 server_gone;
 
   r->sc = sc;
   g_mutex_init (&r->lock);
@@ -682,6 +700,8 @@ run_child (const Scenario *sc)
 
   if (server != NULL)
     transcript_ok = mp_test_fake_server_finish (g_steal_pointer (&server), &transcript_error);
+  /* The fake server of a hang scenario exits only once the client closed the socket. */
+  server_gone = g_get_monotonic_time ();
   g_printerr ("[%s] finished in %" G_GINT64_FORMAT " ms; error: %s (%s %d); transcript %s%s\n",
               sc->name, elapsed_ms, r->error ? r->error->message : "none",
               r->error ? g_quark_to_string (r->error->domain) : "-",
@@ -708,6 +728,12 @@ run_child (const Scenario *sc)
       g_printerr ("[%s] cancel -> result: %" G_GINT64_FORMAT " ms\n", sc->name,
                   (r->done_time - r->cancel_time) / 1000);
       g_assert_cmpint ((r->done_time - r->cancel_time) / 1000, <=, CANCEL_BOUND_MS);
+      /* … and the worker really let go of the connection (not only the GTask
+       * completing early while the thread sits in a 30 s wait): the hanging server
+       * saw the close soon after (slack for our 100 ms drain and python's exit). */
+      g_printerr ("[%s] cancel -> server saw the close: %" G_GINT64_FORMAT " ms\n", sc->name,
+                  (server_gone - r->cancel_time) / 1000);
+      g_assert_cmpint ((server_gone - r->cancel_time) / 1000, <=, CANCEL_CLOSE_BOUND_MS);
       break;
     }
 

@@ -497,6 +497,38 @@ test_cli_trace_dovecot (gconstpointer data)
     }
 }
 
+/* A refused password must not come back in an error message either. */
+static void
+test_cli_wrong_password (gconstpointer data)
+{
+  const Mech *m = data;
+  const char *host = mp_test_getenv_or_skip ("MP_TEST_HOST");
+  const char *wrong = "Wr0ng-Pa55-4e1f9c";
+  g_autofree char *url = NULL, *auth = NULL, *ca = NULL;
+  g_autofree char *out = NULL, *err = NULL, *all = NULL;
+  int status;
+
+  if (host == NULL)
+    return;
+  if (cli_path () == NULL)
+    {
+      g_test_skip ("no mailpeek-cli given (--mp-cli=PATH or MP_TEST_CLI)");
+      return;
+    }
+  url = g_strdup_printf ("pop://%s@%s:%s", g_getenv ("MP_TEST_USER"), host,
+                         g_getenv ("MP_TEST_POP3_PORT"));
+  auth = g_strconcat ("--auth=", m->name, NULL);
+  ca = g_strconcat ("--ca-file=", g_getenv ("MP_TEST_CA_FILE"), NULL);
+  {
+    const char *argv[] = { cli_path (), "--trace", auth, ca, "list", url, NULL };
+    run_cli (argv, wrong, &out, &err, &status);
+  }
+  g_test_message ("cli %s wrong password: exit %d\n%s", m->name, status, err);
+  g_assert_cmpint (status, ==, 4);   /* authentication failed */
+  all = g_strconcat (out, "\n", err, NULL);
+  assert_no_leak (m->name, all, strlen (all), g_getenv ("MP_TEST_USER"), wrong, NULL);
+}
+
 static void
 test_cli_trace_xoauth2 (void)
 {
@@ -776,8 +808,10 @@ main (int argc, char **argv)
     {
       g_autofree char *p1 = g_strconcat ("/secrets/engine-trace/", mechs[i].name, NULL);
       g_autofree char *p2 = g_strconcat ("/secrets/cli-trace/", mechs[i].name, NULL);
+      g_autofree char *p3 = g_strconcat ("/secrets/cli-wrong-password/", mechs[i].name, NULL);
       g_test_add_data_func (p1, &mechs[i], test_engine_trace_dovecot);
       g_test_add_data_func (p2, &mechs[i], test_cli_trace_dovecot);
+      g_test_add_data_func (p3, &mechs[i], test_cli_wrong_password);
     }
   for (gsize i = 0; i < G_N_ELEMENTS (xo_cases); i++)
     {
