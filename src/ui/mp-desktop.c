@@ -36,6 +36,7 @@ struct _MpDesktop
   MpWindow      *window;      /* weak */
   GHashTable    *hooked;      /* owned; account id → MpMailboxView (unowned) */
   GHashTable    *announced;   /* owned; account id → GHashTable set of UIDLs */
+  guint          tray_update_id;
 };
 
 G_DEFINE_FINAL_TYPE (MpDesktop, mp_desktop, G_TYPE_OBJECT)
@@ -178,10 +179,25 @@ on_check_finished (MpMailboxView *view,
   update_tray (self);
 }
 
+static gboolean
+update_tray_timeout (gpointer data)
+{
+  MpDesktop *self = data;
+
+  self->tray_update_id = 0;
+  update_tray (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Rows arrive in batches every ~50 ms during a big check: counting them each time
+ * would cost the window frames, so the tray catches up a few times a second. */
 static void
 on_view_changed (MpDesktop *self)
 {
-  update_tray (self);
+  if (self->tray == NULL || self->tray_update_id != 0)
+    return;
+  self->tray_update_id = g_timeout_add_full (G_PRIORITY_LOW, 300, update_tray_timeout,
+                                             g_object_ref (self), g_object_unref);
 }
 
 /* ---- following the window's accounts ---- */
@@ -199,6 +215,10 @@ hook_view (MpDesktop *self, const char *id, MpMailboxView *view)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (mp_mailbox_view_get_messages (view), "items-changed",
                            G_CALLBACK (on_view_changed), self, G_CONNECT_SWAPPED);
+  /* A check that finished before we could listen still gets its notification. */
+  if (mp_mailbox_view_get_last_check (view) != NULL &&
+      mp_mailbox_view_get_state (view) == MP_MAILBOX_STATE_IDLE)
+    notify_new_mail (self, view);
 }
 
 static void
@@ -243,19 +263,23 @@ on_close_request (GtkWindow *window,
   return FALSE;
 }
 
-/* "window-added" comes while the window is still being constructed (its store is
- * not set yet): follow it from an idle. */
 static gboolean
-follow_window_idle (gpointer data)
+follow_window (MpDesktop *self)
 {
-  MpDesktop *self = data;
   MpAccountStore *store;
 
   if (self->window == NULL || (store = mp_window_get_store (self->window)) == NULL)
-    return G_SOURCE_REMOVE;
+    return FALSE;
   g_signal_connect_object (store, "items-changed", G_CALLBACK (on_store_changed), self,
                            G_CONNECT_SWAPPED);
   sync_accounts (self);
+  return TRUE;
+}
+
+static gboolean
+follow_window_idle (gpointer data)
+{
+  follow_window (data);
   return G_SOURCE_REMOVE;
 }
 
@@ -269,7 +293,11 @@ on_window_added (GtkApplication *app,
   g_set_weak_pointer (&self->window, MP_WINDOW (window));
   g_hash_table_remove_all (self->hooked);
   g_signal_connect_object (window, "close-request", G_CALLBACK (on_close_request), self, 0);
-  g_idle_add_full (G_PRIORITY_HIGH_IDLE, follow_window_idle, g_object_ref (self), g_object_unref);
+  /* MpWindow attaches its store before joining the application, so this normally
+   * succeeds at once — before the first check, which the scheduler starts from an
+   * idle. A window without a store yet is followed from an idle instead. */
+  if (!follow_window (self))
+    g_idle_add_full (G_PRIORITY_DEFAULT, follow_window_idle, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -379,6 +407,7 @@ mp_desktop_dispose (GObject *object)
   MpDesktop *self = MP_DESKTOP (object);
 
   g_clear_weak_pointer (&self->window);
+  g_clear_handle_id (&self->tray_update_id, g_source_remove);
   if (self->tray)
     mp_tray_unexport (self->tray);
   g_clear_object (&self->tray);

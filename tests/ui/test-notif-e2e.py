@@ -66,7 +66,7 @@ def run_app(exe, services, home, script, name):
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     log = proc.stdout.decode("utf-8", "replace")
     for line in log.splitlines():
-        if "CRITICAL" in line or "ERROR" in line:
+        if "CRITICAL" in line or "ERROR" in line or os.environ.get("MP_E2E_VERBOSE"):
             print("# app: %s" % line)
     check(proc.returncode == 0, "%s: mailpeek exited cleanly (%d)" % (name, proc.returncode))
     check(not any("CRITICAL" in l for l in log.splitlines()), "%s: no GLib criticals" % name)
@@ -132,6 +132,8 @@ def main():
         obs, calls = run_app(exe, services, home,
                              ["wait-idle 60", "sleep 500", "quit"], "new-mail")
         sent = notifies(calls)
+        idle = [o for o in obs if o["cmd"] == "wait-idle"]
+        check(idle and idle[0].get("new") == 1, "new-mail: the check found the message: %r" % idle[:1])
         check(len(sent) == 1, "new-mail: one notification for one new message (%d)" % len(sent))
         if sent:
             n = sent[0]
