@@ -1079,7 +1079,9 @@ main (int argc, char **argv)
   CliExit rc;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* MAILPEEK_LOCALEDIR: the catalogues of an uninstalled build (translation test). */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("MAILPEEK_LOCALEDIR") ? g_getenv ("MAILPEEK_LOCALEDIR")
+                                                                  : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

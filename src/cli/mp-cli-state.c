@@ -4,8 +4,10 @@
  */
 #include "mp-cli-state.h"
 
+#include <errno.h>
 #include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #define STATE_MAGIC "# mailpeek-cli state 1"
@@ -81,6 +83,18 @@ mp_cli_state_save (const char  *path,
         continue;
       g_string_append_printf (out, "%s\n", uidl);
     }
+  {
+    g_autofree char *dir = g_path_get_dirname (path);
+
+    if (g_mkdir_with_parents (dir, 0700) != 0)
+      {
+        int saved_errno = errno;
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                     _("Cannot create the folder of the state file “%s”: %s"),
+                     path, g_strerror (saved_errno));
+        return FALSE;
+      }
+  }
   /* CONSISTENT|DURABLE = write a temp file, fsync, rename over the old one. */
   if (!g_file_set_contents_full (path, out->str, (gssize) out->len,
                                  G_FILE_SET_CONTENTS_CONSISTENT

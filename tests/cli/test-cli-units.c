@@ -88,7 +88,7 @@ static void
 test_state_round_trip (void)
 {
   g_autofree char *dir = mp_test_make_tmp_home ();
-  g_autofree char *path = g_build_filename (dir, "state.txt", NULL);
+  g_autofree char *path = g_build_filename (dir, "sub", "dir", "state.txt", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) uidls = g_ptr_array_new ();
   g_autoptr(GHashTable) set = NULL;
