@@ -110,12 +110,15 @@ static void
 print_error (const char *fmt, ...)
 {
   g_autofree char *msg = NULL;
+  g_autoptr(GString) line = g_string_new ("mailpeek-cli: ");
   va_list args;
 
   va_start (args, fmt);
   msg = g_strdup_vprintf (fmt, args);
   va_end (args);
-  g_printerr ("mailpeek-cli: %s\n", msg);
+  /* Messages may quote the server (-ERR text): no control characters reach the terminal. */
+  mp_cli_append_field (line, msg);
+  g_printerr ("%s\n", line->str);
 }
 
 static CliExit
@@ -210,7 +213,7 @@ report (Cli *cli, const GError *error)
 static gboolean
 emit (GString *out)
 {
-  gboolean ok = fwrite (out->str, 1, out->len, stdout) == out->len;
+  gboolean ok = fwrite (out->str, 1, out->len, stdout) == out->len && fflush (stdout) == 0;
 
   g_string_truncate (out, 0);
   return ok;
@@ -234,10 +237,11 @@ trace_cb (MpPop3TraceDirection direction,
           const char          *line,
           gpointer             user_data)
 {
-  const char *prefix = direction == MP_POP3_TRACE_SENT ? "C:"
-                     : direction == MP_POP3_TRACE_RECEIVED ? "S:" : "*";
+  g_autoptr(GString) out = g_string_new (direction == MP_POP3_TRACE_SENT ? "C: "
+                                          : direction == MP_POP3_TRACE_RECEIVED ? "S: " : "* ");
 
-  g_printerr ("%s %s\n", prefix, line);
+  mp_cli_append_field (out, line);
+  g_printerr ("%s\n", out->str);
 }
 
 static char *

@@ -76,9 +76,14 @@ with tempfile.TemporaryDirectory(prefix='mp-locale-') as locpath:
             skipped.append(loc)
             continue
 
-        want_summary = catalog.gettext(SUMMARY)
+        # The summary is one long msgid (the whole --help text before the options).
+        summary_ids = [k for k in catalog._catalog if isinstance(k, str) and k.startswith(SUMMARY)]
+        if len(summary_ids) != 1:
+            failures.append(f'{lang}: expected one --help summary msgid, found {len(summary_ids)}')
+            continue
+        want_summary = catalog.gettext(summary_ids[0])
         want_unknown = catalog.gettext(UNKNOWN).replace('%s', 'frobnicate')
-        for english, translated in ((SUMMARY, want_summary), (UNKNOWN, want_unknown)):
+        for english, translated in ((summary_ids[0], want_summary), (UNKNOWN, want_unknown)):
             if translated == english or translated.replace('frobnicate', '%s') == english:
                 failures.append(f'{lang}: no translation in the catalogue for {english!r}')
 
