@@ -225,10 +225,11 @@ def test_hang_mid_listing():
 
 
 def test_in_use():
-    lines = greeting_and_login(pass_reply='-ERR [IN-USE] Mailbox is locked by another session')
-    r, rc, err = run(lines + ['expect-eof'], 'list')
+    lines = greeting_and_login(pass_reply='-ERR [IN-USE] Mailbox is locked\\x1b[2J by another')
+    r, rc, err = run(lines + ['expect-eof'], 'list', extra=['--trace'])
     check_eq(r.rc, 5, 'IN-USE: exit 5', r)
     check('in use' in r.stderr.lower(), 'says the mailbox is in use', r)
+    check('\x1b' not in r.stderr, 'server text reaches the terminal without controls', r)
     transcript_ok(rc, err, r)
 
 
