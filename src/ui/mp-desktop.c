@@ -485,7 +485,20 @@ mp_desktop_attach (MpApplication *app)
                            self, G_CONNECT_SWAPPED);
 
   if (self->settings)
-    self->background = mp_background_new (G_APPLICATION (app), self->settings);
+    {
+      static const char * const keys[] = {
+        "run-in-background", "start-at-login", "notifications-enabled", "show-tray-icon",
+      };
+
+      self->background = mp_background_new (G_APPLICATION (app), self->settings);
+      /* Stateful app actions ("app.start-at-login", …) for menus and preferences. */
+      for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+        {
+          g_autoptr (GAction) action = g_settings_create_action (self->settings, keys[i]);
+
+          g_action_map_add_action (G_ACTION_MAP (app), action);
+        }
+    }
   mp_application_set_background (app, mp_background_get_started_in_background (G_APPLICATION (app)));
 
   conn = g_application_get_dbus_connection (G_APPLICATION (app));
