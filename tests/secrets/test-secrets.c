@@ -422,9 +422,14 @@ test_engine_trace_xoauth2 (gconstpointer data)
   g_mutex_clear (&t.lock);
 }
 
+static guint grep_tree (const char *dir, const char *user, const char *password);
+
 /* ---- mailpeek-cli --trace ---- */
 
 static char *opt_cli;   /* --mp-cli=PATH (from meson) or $MP_TEST_CLI */
+/* The keyring daemon's own dirs, as with-keyring.sh set them before any test
+ * moved HOME / XDG_* to its private temp dir. */
+static char **keyring_dirs;
 
 static const char *
 cli_path (void)
@@ -495,6 +500,47 @@ test_cli_trace_dovecot (gconstpointer data)
       all = g_strconcat (out, "\n", err, NULL);
       assert_no_leak (m->name, all, strlen (all), user, password, NULL);
     }
+}
+
+/* `check --state FILE` twice (first run records, second compares): neither the
+ * state file nor anything else under the private dirs holds the password. */
+static void
+test_cli_state_file (void)
+{
+  const char *host = mp_test_getenv_or_skip ("MP_TEST_HOST");
+  g_autofree char *tmp = NULL, *state = NULL, *state_opt = NULL;
+  g_autofree char *url = NULL, *ca = NULL;
+  const char *user, *password;
+
+  if (host == NULL)
+    return;
+  if (cli_path () == NULL)
+    {
+      g_test_skip ("no mailpeek-cli given (--mp-cli=PATH or MP_TEST_CLI)");
+      return;
+    }
+  user = g_getenv ("MP_TEST_USER");
+  password = g_getenv ("MP_TEST_PASSWORD");
+  tmp = mp_test_make_tmp_home ();
+  state = g_build_filename (tmp, "state", "cli-check.state", NULL);
+  state_opt = g_strconcat ("--state=", state, NULL);
+  url = g_strdup_printf ("pop://%s@%s:%s", user, host, g_getenv ("MP_TEST_POP3_PORT"));
+  ca = g_strconcat ("--ca-file=", g_getenv ("MP_TEST_CA_FILE"), NULL);
+
+  for (int run = 0; run < 2; run++)
+    {
+      const char *argv[] = { cli_path (), "--auth=plain", ca, state_opt, "check", url, NULL };
+      g_autofree char *out = NULL, *err = NULL;
+      int status;
+
+      run_cli (argv, password, &out, &err, &status);
+      if (status != 0)
+        g_test_message ("cli check: exit %d\n%s", status, err);
+      g_assert_cmpint (status, ==, 0);
+    }
+  g_assert_true (g_file_test (state, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (grep_tree (tmp, user, password), >=, 1);
+  mp_test_rm_rf (tmp);
 }
 
 /* A refused password must not come back in an error message either. */
@@ -655,11 +701,6 @@ static void
 test_files_after_keyring_check (void)
 {
   const char *host = mp_test_getenv_or_skip ("MP_TEST_HOST");
-  /* the keyring daemon's own dirs (set by with-keyring.sh before we change them) */
-  g_autofree char *kr_home = g_strdup (g_getenv ("HOME"));
-  g_autofree char *kr_data = g_strdup (g_getenv ("XDG_DATA_HOME"));
-  g_autofree char *kr_config = g_strdup (g_getenv ("XDG_CONFIG_HOME"));
-  g_autofree char *kr_cache = g_strdup (g_getenv ("XDG_CACHE_HOME"));
   g_autofree char *tmp = NULL;
   g_autoptr(MpAccount) account = NULL;
   g_autoptr(MpAccountStore) store = NULL;
@@ -745,10 +786,9 @@ test_files_after_keyring_check (void)
     {
       /* gnome-keyring's login keyring is encrypted: its file must not show it either. */
       guint n_kr = 0;
-      const char *dirs[] = { kr_home, kr_data, kr_config, kr_cache };
-      for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-        if (dirs[i] != NULL && !g_str_has_prefix (dirs[i], tmp))
-          n_kr += grep_tree (dirs[i], user, password);
+      for (guint i = 0; keyring_dirs[i] != NULL; i++)
+        if (!g_str_has_prefix (keyring_dirs[i], tmp))
+          n_kr += grep_tree (keyring_dirs[i], user, password);
       g_test_message ("keyring daemon dirs: %u files", n_kr);
       g_assert_cmpuint (n_kr, >=, 1);
     }
@@ -802,6 +842,15 @@ main (int argc, char **argv)
   argc = j;
   argv[argc] = NULL;
   g_test_init (&argc, &argv, NULL);
+  {
+    const char *vars[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME" };
+    GPtrArray *dirs = g_ptr_array_new ();
+    for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
+      if (g_getenv (vars[i]) != NULL)
+        g_ptr_array_add (dirs, g_strdup (g_getenv (vars[i])));
+    g_ptr_array_add (dirs, NULL);
+    keyring_dirs = (char **) g_ptr_array_free (dirs, FALSE);
+  }
 
   g_test_add_func ("/secrets/detector", test_detector);
   for (gsize i = 0; i < G_N_ELEMENTS (mechs); i++)
@@ -819,6 +868,7 @@ main (int argc, char **argv)
       g_test_add_data_func (p, &xo_cases[i], test_engine_trace_xoauth2);
     }
   g_test_add_func ("/secrets/cli-trace/xoauth2", test_cli_trace_xoauth2);
+  g_test_add_func ("/secrets/cli-state-file", test_cli_state_file);
   g_test_add_func ("/secrets/files-after-keyring-check", test_files_after_keyring_check);
   return g_test_run ();
 }
