@@ -81,6 +81,27 @@ nesting_limit_cut (const char *data, gsize len)
   return len;
 }
 
+/* GMime keeps header values as C strings, so a NUL would silently cut a header short
+ * ("Subject: before\0 after" → "before") or cost the sender's address. NULs in the
+ * header block become spaces (as in body text, see mp_mail_convert_to_utf8); the body
+ * is left as sent. The copy is the one GMime's memory stream would make anyway. */
+static GByteArray *
+header_safe_copy (const char *data,
+                  gsize       len)
+{
+  GByteArray *copy = g_byte_array_sized_new (len);
+  gsize hlen;
+
+  if (len == 0)
+    return copy;
+  g_byte_array_append (copy, (const guint8 *) data, len);
+  hlen = mp_mail_header_block_length (data, len);
+  for (gsize i = 0; i < hlen; i++)
+    if (copy->data[i] == '\0')
+      copy->data[i] = ' ';
+  return copy;
+}
+
 /* Returns NULL when GMime finds no message at all. *cut_out is set when the input
  * was shortened to stay within the limits. */
 GMimeMessage *
@@ -102,7 +123,7 @@ mp_mail_parse (const char *data,
   if (cut_out)
     *cut_out = use < len;
 
-  stream = g_mime_stream_mem_new_with_buffer (data ? data : "", use);
+  stream = g_mime_stream_mem_new_with_byte_array (header_safe_copy (data, use));
   parser = g_mime_parser_new_with_stream (stream);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
   message = g_mime_parser_construct_message (parser, parser_options);
@@ -371,6 +392,64 @@ parse_odd_date (const char *value)
   return dt ? g_date_time_to_utc (dt) : NULL;
 }
 
+static gboolean
+plausible_address (const char *addr,
+                   gsize       len,
+                   gboolean    need_at)
+{
+  if (len == 0)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (g_ascii_isspace (addr[i]) || addr[i] == '<' || addr[i] == '>'
+        || (guchar) addr[i] < 0x20 || addr[i] == 0x7f)
+      return FALSE;
+  return !need_at || memchr (addr, '@', len) != NULL;
+}
+
+/* GMime finds no mailbox in a From header it cannot tokenise — e.g. an unbalanced
+ * "(" (an RFC 5322 comment that never ends) in a display name, which is what a
+ * mis-encoded name like "\xc3\x28Bad Name" turns into. Rather than show a blank
+ * sender, take "name <address>" or a bare "user@host" from the decoded value
+ * (already valid UTF-8: undeclared 8-bit is read with the fallback charsets). */
+static void
+fallback_from (const char  *value,
+               char       **name_out,
+               char       **address_out)
+{
+  const char *lt = value ? strchr (value, '<') : NULL;
+  const char *gt = lt ? strchr (lt + 1, '>') : NULL;
+
+  if (value == NULL)
+    return;
+  if (gt != NULL && plausible_address (lt + 1, gt - lt - 1, FALSE))
+    {
+      g_autofree char *name = g_strstrip (g_strndup (value, lt - value));
+      g_autofree char *addr = g_strndup (lt + 1, gt - lt - 1);
+      gsize n = strlen (name);
+
+      if (n >= 2 && name[0] == '"' && name[n - 1] == '"')
+        {
+          name[n - 1] = '\0';
+          memmove (name, name + 1, n - 1);
+        }
+      *name_out = mp_mail_clean_field (name);
+      *address_out = mp_mail_clean_field (addr);
+      return;
+    }
+  if (lt == NULL)
+    {
+      g_auto(GStrv) words = g_strsplit_set (value, " \t\r\n,;", -1);
+
+      for (guint i = 0; words[i] != NULL; i++)
+        if (plausible_address (words[i], strlen (words[i]), TRUE))
+          {
+            *name_out = g_strdup ("");
+            *address_out = mp_mail_clean_field (words[i]);
+            return;
+          }
+    }
+}
+
 void
 mp_mail_headers_init (MpMailHeaders *h,
                       GMimeMessage  *message)
@@ -390,9 +469,14 @@ mp_mail_headers_init (MpMailHeaders *h,
           h->from_address =
             mp_mail_clean_field (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (from)));
         }
+      else
+        fallback_from (g_mime_object_get_header (GMIME_OBJECT (message), "From"),
+                       &h->from_name, &h->from_address);
       if (to != NULL && internet_address_list_length (to) > 0)
         to_str = internet_address_list_to_string (to, NULL, FALSE);
-      h->to = mp_mail_clean_field (to_str);
+      /* Same failure as above for To: show the decoded text rather than nothing. */
+      h->to = mp_mail_clean_field (to_str ? to_str
+                                   : g_mime_object_get_header (GMIME_OBJECT (message), "To"));
       h->subject = mp_mail_clean_field (g_mime_message_get_subject (message));
       h->message_id = mp_mail_clean_field (g_mime_message_get_message_id (message));
       if (date != NULL)

@@ -364,6 +364,107 @@ test_summary_garbage (void)
   }
 }
 
+typedef struct {
+  const char *header;
+  const char *from_name;
+  const char *from_address;
+  const char *to;        /* NULL: not checked */
+} FromCase;
+
+/* GMime finds no mailbox in these From headers (an unbalanced "(" opens a comment
+ * that never ends); the fallback must still give the sender. */
+static void
+test_summary_from_fallback (void)
+{
+  static const FromCase cases[] = {
+    /* broken UTF-8 name: 8-bit read as windows-1252, like every undeclared header */
+    { "From: \xc3\x28" "Bad Name\xff <alice@example.org>\nSubject: hi\n",
+      "\xc3\x83(Bad Name\xc3\xbf", "alice@example.org", NULL },
+    { "From: \xc3\x28" "Bad Name\xff <alice@example.org>\r\nSubject: hi\r\n\r\n",
+      "\xc3\x83(Bad Name\xc3\xbf", "alice@example.org", NULL },
+    /* the same with valid UTF-8 (replacement characters already in the name) */
+    { "From: \xef\xbf\xbd(Bad Name\xef\xbf\xbd <alice@example.org>\n",
+      "\xef\xbf\xbd(Bad Name\xef\xbf\xbd", "alice@example.org", NULL },
+    { "From: \"Bob (the builder\" x (y <bob@example.org>\n",
+      "\"Bob (the builder\" x (y", "bob@example.org", NULL },
+    { "From: (Carol <carol@example.org>\n", "(Carol", "carol@example.org", NULL },
+    { "From: dave@example.org (Dave\n", "", "dave@example.org", NULL },
+    /* nothing that is an address: still blank, never garbage */
+    { "From: (((\n", "", "", NULL },
+    { "From: ( <>\n", "", "", NULL },
+    { "From: (no at sign here\n", "", "", NULL },
+    /* To has the same failure: the decoded text is shown instead of nothing */
+    { "From: a@example.org\nTo: Bob (x <bob@example.org>\n",
+      "", "a@example.org", "Bob (x <bob@example.org>" },
+    /* control: a From GMime parses is not touched by the fallback */
+    { "From: \"Doe, John\" <j@example.com>\nTo: x@example.org\n",
+      "Doe, John", "j@example.com", "x@example.org" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MpMessageSummary) s =
+        mp_message_summary_new_from_headers (cases[i].header, strlen (cases[i].header), "u", 1);
+
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (mp_message_summary_get_from_name (s), ==, cases[i].from_name);
+      g_assert_cmpstr (mp_message_summary_get_from_address (s), ==, cases[i].from_address);
+      if (cases[i].to)
+        g_assert_cmpstr (mp_message_summary_get_to (s), ==, cases[i].to);
+      g_assert_cmpstr (mp_message_summary_get_subject (s), ==,
+                       strstr (cases[i].header, "Subject: hi") ? "hi" : "");
+    }
+}
+
+/* A NUL is a C string terminator inside GMime: it must not cut a header short. */
+static void
+test_summary_nul_bytes (void)
+{
+  static const char lf[] = "From: Eve \0Null <eve@example.org>\nSubject: before\0 after\n"
+                           "To: \0<t@example.org>\nMessage-ID: <id\0x@example.org>\n\nbody\n";
+  static const char crlf[] = "Subject: before\0 after\r\nFrom: Eve \0Null <eve@example.org>\r\n"
+                             "\r\n";
+  g_autoptr(MpMessageSummary) a = mp_message_summary_new_from_headers (lf, sizeof lf - 1, "u", 1);
+  g_autoptr(MpMessageSummary) b = mp_message_summary_new_from_headers (crlf, sizeof crlf - 1, "u", 1);
+
+  g_assert_cmpstr (mp_message_summary_get_subject (a), ==, "before after");
+  g_assert_cmpstr (mp_message_summary_get_from_name (a), ==, "Eve Null");
+  g_assert_cmpstr (mp_message_summary_get_from_address (a), ==, "eve@example.org");
+  g_assert_cmpstr (mp_message_summary_get_to (a), ==, "t@example.org");
+  g_assert_cmpstr (mp_message_summary_get_message_id (a), ==, "id x@example.org");
+  g_assert_cmpstr (mp_message_summary_get_subject (b), ==, "before after");
+  g_assert_cmpstr (mp_message_summary_get_from_name (b), ==, "Eve Null");
+  g_assert_cmpstr (mp_message_summary_get_from_address (b), ==, "eve@example.org");
+}
+
+/* The preview parses the whole message: a NUL in its header block must not cut a
+ * header short either; the body and an attachment name after it are unchanged. */
+static void
+test_preview_nul_bytes (void)
+{
+  static const char msg[] =
+    "From: Eve \0Null <eve@example.org>\r\nSubject: before\0 after\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+    "--b\r\nContent-Type: text/plain\r\n\r\nbody\0text\r\n"
+    "--b\r\nContent-Type: application/octet-stream; name=a.bin\r\n"
+    "Content-Disposition: attachment; filename=a.bin\r\n\r\nx\0y\r\n--b--\r\n";
+  g_autoptr(MpMessagePreview) p = mp_message_preview_new_from_bytes (msg, sizeof msg - 1, TRUE);
+  GPtrArray *atts = mp_message_preview_get_attachments (p);
+  MpAttachmentInfo *a;
+
+  g_assert_cmpstr (mp_message_preview_get_subject (p), ==, "before after");
+  g_assert_cmpstr (mp_message_preview_get_from_name (p), ==, "Eve Null");
+  g_assert_cmpstr (mp_message_preview_get_from_address (p), ==, "eve@example.org");
+  g_assert_cmpstr (mp_message_preview_get_text (p), ==, "body text");
+  g_assert_cmpstr (mp_message_preview_get_raw_headers (p), ==,
+                   "From: Eve  Null <eve@example.org>\nSubject: before  after\n"
+                   "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n");
+  g_assert_cmpuint (atts->len, ==, 1);
+  a = g_ptr_array_index (atts, 0);
+  g_assert_cmpstr (a->filename, ==, "a.bin");
+  g_assert_cmpuint (a->size, ==, 3);
+}
+
 /* ------------------------------------------------------------------ previews */
 
 static void
@@ -873,8 +974,11 @@ main (int argc, char **argv)
   g_test_add_func ("/mail/summary/dates", test_summary_dates);
   g_test_add_func ("/mail/summary/broken-charsets", test_summary_broken_charsets);
   g_test_add_func ("/mail/summary/garbage", test_summary_garbage);
+  g_test_add_func ("/mail/summary/from-fallback", test_summary_from_fallback);
+  g_test_add_func ("/mail/summary/nul-bytes", test_summary_nul_bytes);
   g_test_add_func ("/mail/preview/samples", test_preview_samples);
   g_test_add_func ("/mail/preview/truncated", test_preview_truncated);
+  g_test_add_func ("/mail/preview/nul-bytes", test_preview_nul_bytes);
   g_test_add_func ("/mail/preview/html-only", test_preview_html_only);
   g_test_add_func ("/mail/preview/alternative", test_preview_alternative_prefers_plain);
   g_test_add_func ("/mail/preview/dots", test_preview_dots);
