@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 FAILURES = []
 APP_ID = "io.github.mailpeek.Mailpeek"
@@ -29,7 +30,7 @@ def check(cond, what):
     return cond
 
 
-def run_app(exe, services, home, script, name):
+def run_app(exe, services, home, script, name, args=(), during=None):
     tmp = os.path.join(home, name)
     os.makedirs(tmp, exist_ok=True)
     script_path = os.path.join(tmp, "script.txt")
@@ -61,10 +62,19 @@ def run_app(exe, services, home, script, name):
     env.pop("MALLOC_CHECK_", None)
     os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
     cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
-           "dbus-run-session", "--", services, log_path, "--", exe]
-    proc = subprocess.run(cmd, env=env, timeout=240,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    log = proc.stdout.decode("utf-8", "replace")
+           "dbus-run-session", "--", services, log_path, "--", exe] + list(args)
+    with tempfile.TemporaryFile() as output:
+        proc = subprocess.Popen(cmd, env=env, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            if during:
+                during(out_path)
+            proc.wait(timeout=240)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        output.seek(0)
+        log = output.read().decode("utf-8", "replace")
     for line in log.splitlines():
         if "CRITICAL" in line or "ERROR" in line or os.environ.get("MP_E2E_VERBOSE"):
             print("# app: %s" % line)
@@ -83,6 +93,27 @@ def notifies(calls):
     return [c for c in calls if c["method"] == "Notify"]
 
 
+def wait_for_observation(out_path, cmd, timeout=60):
+    """Blocks until the app's driver wrote an observation of @cmd."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.exists(out_path):
+            with open(out_path, encoding="utf-8") as f:
+                for line in f:
+                    if line.strip() and json.loads(line)["cmd"] == cmd:
+                        return True
+        time.sleep(0.05)
+    return False
+
+
+def deliver(home, text, name):
+    path = os.path.join(home, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    script = os.path.join(os.environ["MP_SOURCE_ROOT"], "tests", "harness", "deliver.py")
+    subprocess.run([sys.executable, script, path], check=True, stdout=subprocess.PIPE)
+
+
 MESSAGE = """From: Nora Newman <nora@example.org>
 To: Alice Example <alice@example.test>
 Subject: =?UTF-8?Q?Fresh_tray_test_=E2=98=95?=
@@ -92,6 +123,17 @@ MIME-Version: 1.0
 Content-Type: text/plain; charset=UTF-8
 
 A message delivered while the tests were running.
+"""
+
+MESSAGE_2 = """From: Otto Later <otto@example.org>
+To: Alice Example <alice@example.test>
+Subject: While you were away
+Date: Wed, 25 Nov 2026 09:00:00 +0000
+Message-ID: <notif-e2e-2@example.org>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+
+Delivered while Mailpeek ran without a window.
 """
 
 
@@ -122,11 +164,7 @@ def main():
                   "first: registered under its unique bus name: %r" % regs[0])
 
         # New mail arrives on the server.
-        msg_path = os.path.join(home, "new.eml")
-        with open(msg_path, "w", encoding="utf-8") as f:
-            f.write(MESSAGE)
-        deliver = os.path.join(os.environ["MP_SOURCE_ROOT"], "tests", "harness", "deliver.py")
-        subprocess.run([sys.executable, deliver, msg_path], check=True, stdout=subprocess.PIPE)
+        deliver(home, MESSAGE, "new.eml")
 
         # Run 2: exactly one notification, naming sender and subject.
         obs, calls = run_app(exe, services, home,
@@ -147,6 +185,24 @@ def main():
         # Run 3: a restart does not announce the same mail again.
         obs, calls = run_app(exe, services, home, ["wait-idle 60", "sleep 500", "quit"], "restart")
         check(notifies(calls) == [], "restart: no repeated notification")
+
+        # Run 4: started with --background (as at login): no window, yet mail that
+        # arrives while it runs is announced.
+        def deliver_after_first_check(out_path):
+            if check(wait_for_observation(out_path, "wait-idle"),
+                     "background: the first check ran (started with --background)"):
+                deliver(home, MESSAGE_2, "second.eml")
+        obs, calls = run_app(exe, services, home,
+                             ["wait-idle 60", "sleep 1500", "action check", "wait-idle 60",
+                              "sleep 500", "status", "quit"],
+                             "background", args=["--background"],
+                             during=deliver_after_first_check)
+        sent = notifies(calls)
+        check(len(sent) == 1, "background: one notification for the mail delivered meanwhile (%d)"
+              % len(sent))
+        if sent:
+            check(sent[0]["body"] == "Otto Later — While you were away",
+                  "background: body %r" % sent[0]["body"])
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
