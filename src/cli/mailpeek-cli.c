@@ -1035,6 +1035,22 @@ static const Command commands[] = {
   { "check", cmd_check },
 };
 
+/* GOption leaves a "--" in place when arguments follow it ("delete URL -- -odd-uidl");
+ * it only ends the options and is no argument itself. */
+static void
+drop_end_of_options (char **args)
+{
+  for (guint i = 1; args[i] != NULL; i++)
+    {
+      if (strcmp (args[i], "--") == 0)
+        {
+          g_free (args[i]);
+          memmove (&args[i], &args[i + 1], (g_strv_length (&args[i + 1]) + 1) * sizeof (char *));
+          return;
+        }
+    }
+}
+
 static GOptionContext *
 make_context (void)
 {
@@ -1097,6 +1113,7 @@ main (int argc, char **argv)
       print_error (_("Run “mailpeek-cli --help” for usage."));
       return EXIT_USAGE;
     }
+  drop_end_of_options (args);
   if (opt_version)
     {
       g_print ("mailpeek-cli %s\n", PACKAGE_VERSION);

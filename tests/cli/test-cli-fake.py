@@ -185,7 +185,7 @@ def test_delete_connection_dropped():
 def test_delete_ok():
     lines = greeting_and_login() + scan() + ['expect DELE 1', 'send +OK',
                                              'expect DELE 2', 'send +OK'] + quit_ok()
-    r, rc, err = run(lines, 'delete', 'uid-a', '#2', 'uid-a')
+    r, rc, err = run(lines, 'delete', 'uid-a', '--', '#2', 'uid-a')
     check_eq(r.rc, 0, 'delete acknowledged by QUIT: exit 0', r)
     check('Deleted 2 messages' in r.stdout, 'reports the deletions', r)
     transcript_ok(rc, err, r)
