@@ -156,6 +156,8 @@ MpPop3Transport *mp_pop3_tls_wrap (MpPop3Transport     *inner,
 /* Lower-case hex without colons; FALSE if not 64 hex digits. */
 gboolean mp_pop3_normalize_fingerprint (const char *in, char out[65]);
 const char *mp_pop3_tls_describe (MpPop3Transport *t); /* "TLSv1.3 / cipher" */
+/* Starts loading the system CA store in the background (once per process). */
+void     mp_pop3_tls_preload (void);
 
 /* ---- session internals (mp-pop3-session.c, mp-pop3-pipeline.c) ---- */
 

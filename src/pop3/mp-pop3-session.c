@@ -232,6 +232,9 @@ open_transport (MpPop3Session  *self,
                            _("No server name is set"));
       return FALSE;
     }
+  /* Overlap loading the CA store with name resolution and connect. */
+  if (o->security != MP_POP3_SECURITY_NONE && o->ca_file == NULL)
+    mp_pop3_tls_preload ();
   self->transport = mp_pop3_tcp_connect (o->host, port, o->timeout_ms, cancellable, error);
   if (self->transport == NULL)
     return FALSE;

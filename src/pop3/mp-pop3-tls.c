@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <glib/gi18n-lib.h>
 #include <openssl/err.h>
@@ -91,6 +93,66 @@ nosig_method (void)
       g_once_init_leave (&once, 1);
     }
   return method;
+}
+
+/* ---- the system CA store, loaded once, in the background ----
+ * Parsing the system bundle takes ~50 ms (much more under sanitizers). It
+ * is loaded once per process on a helper thread, started as soon as a TLS
+ * session is created, and shared by all sessions; a session waits for it
+ * with poll() so that cancellation still answers within 100 ms. */
+
+static X509_STORE *system_store;    /* owned, never freed; atomic access */
+static int         system_store_fd = -1;  /* eventfd, readable once loaded */
+
+static gpointer
+load_system_store (gpointer data)
+{
+  X509_STORE *store = X509_STORE_new ();
+  guint64 one = 1;
+
+  if (store != NULL && X509_STORE_set_default_paths (store) != 1)
+    g_warning ("Could not load the system CA store");
+  ERR_clear_error ();
+  g_atomic_pointer_set (&system_store, store);
+  if (write (system_store_fd, &one, sizeof one) < 0)
+    g_warning ("eventfd: %s", g_strerror (errno));
+  return NULL;
+}
+
+void
+mp_pop3_tls_preload (void)
+{
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      system_store_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
+      if (system_store_fd >= 0)
+        g_thread_unref (g_thread_new ("mp-pop3-ca-store", load_system_store, NULL));
+      g_once_init_leave (&once, 1);
+    }
+}
+
+static X509_STORE *
+wait_system_store (guint          timeout_ms,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  X509_STORE *store;
+
+  mp_pop3_tls_preload ();
+  if (system_store_fd < 0)
+    {
+      g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_TLS,
+                           _("Could not load the system CA store"));
+      return NULL;
+    }
+  while ((store = g_atomic_pointer_get (&system_store)) == NULL)
+    {
+      if (!mp_pop3_wait_fd (system_store_fd, POLLIN, timeout_ms, cancellable, error))
+        return NULL;
+    }
+  return store;
 }
 
 static void
@@ -252,6 +314,8 @@ cert_fingerprint (X509 *cert)
 static gboolean
 setup (TlsTransport         *tls,
        const MpPop3Options  *options,
+       guint                 timeout_ms,
+       GCancellable         *cancellable,
        GError              **error)
 {
   const char *name = options->verify_host != NULL ? options->verify_host : options->host;
@@ -282,10 +346,13 @@ setup (TlsTransport         *tls,
           return FALSE;
         }
     }
-  else if (SSL_CTX_set_default_verify_paths (tls->ctx) != 1)
+  else
     {
-      set_ssl_error (error, MP_POP3_ERROR_TLS, _("Could not load the system CA store"));
-      return FALSE;
+      X509_STORE *store = wait_system_store (timeout_ms, cancellable, error);
+
+      if (store == NULL)
+        return FALSE;
+      SSL_CTX_set1_cert_store (tls->ctx, store);   /* shared, refcounted */
     }
   SSL_CTX_set_verify (tls->ctx, SSL_VERIFY_NONE, NULL);
 
@@ -416,7 +483,7 @@ mp_pop3_tls_wrap (MpPop3Transport      *inner,
   tls->parent.encrypted = TRUE;
   tls->inner = inner;
 
-  if (!setup (tls, options, error) ||
+  if (!setup (tls, options, timeout_ms, cancellable, error) ||
       !handshake (tls, timeout_ms, cancellable, error) ||
       !judge_certificate (tls, options, fingerprint_out, error))
     {
