@@ -30,7 +30,7 @@ def check(cond, what):
     return cond
 
 
-def run_app(exe, services, home, script, name, args=(), during=None):
+def run_app(exe, services, home, script, name, args=(), during=None, extra_env=None):
     tmp = os.path.join(home, name)
     os.makedirs(tmp, exist_ok=True)
     script_path = os.path.join(tmp, "script.txt")
@@ -60,6 +60,8 @@ def run_app(exe, services, home, script, name, args=(), during=None):
         "MAILPEEK_TEST_OUTPUT": out_path,
     })
     env.pop("MALLOC_CHECK_", None)
+    env.pop("MP_TEST_TRAY_CLICK", None)
+    env.update(extra_env or {})
     os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
     cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
            "dbus-run-session", "--", services, log_path, "--", exe] + list(args)
@@ -166,9 +168,11 @@ def main():
         # New mail arrives on the server.
         deliver(home, MESSAGE, "new.eml")
 
-        # Run 2: exactly one notification, naming sender and subject.
+        # Run 2: exactly one notification, naming sender and subject; the tray menu
+        # counts the message, and its "Mark All as Seen" withdraws the notification.
         obs, calls = run_app(exe, services, home,
-                             ["wait-idle 60", "sleep 500", "quit"], "new-mail")
+                             ["wait-idle 60", "sleep 2000", "quit"], "new-mail",
+                             extra_env={"MP_TEST_TRAY_CLICK": "_Mark All as Seen"})
         sent = notifies(calls)
         idle = [o for o in obs if o["cmd"] == "wait-idle"]
         check(idle and idle[0].get("new") == 1, "new-mail: the check found the message: %r" % idle[:1])
@@ -181,6 +185,22 @@ def main():
             check(n["desktop_entry"] == APP_ID, "new-mail: desktop-entry hint %r" % n["desktop_entry"])
             check("mark-seen" in n["actions"] and "open" in n["actions"],
                   "new-mail: Open and Mark as seen actions %r" % n["actions"])
+        layouts = [c for c in calls if c["method"] == "Layout"]
+        labels = [[i["label"] for i in l["items"]] for l in layouts]
+        counted = [i for i, l in enumerate(labels) if any(re.fullmatch(r".+: 1 new message", x) for x in l)]
+        check(bool(counted), "new-mail: the tray menu shows the account with 1 new message: %r"
+              % (labels[-1:],))
+        clicks = [i for i, c in enumerate(calls) if c["method"] == "Clicked"]
+        check(len(clicks) == 1, "new-mail: the tray's Mark All as Seen was clicked")
+        if clicks and sent:
+            after = calls[clicks[0]:]
+            closes = [c for c in after if c["method"] == "CloseNotification"]
+            check(any(c["id"] == sent[0]["id"] for c in closes),
+                  "new-mail: Mark All as Seen withdrew the notification")
+            later = [[i for i in c["items"]] for c in after if c["method"] == "Layout"]
+            check(bool(later) and any(i["label"].endswith(": no new mail") for i in later[-1])
+                  and any(i["label"] == "_Mark All as Seen" and not i["enabled"] for i in later[-1]),
+                  "new-mail: afterwards the menu shows no new mail: %r" % (later[-1:],))
 
         # Run 3: a restart does not announce the same mail again.
         obs, calls = run_app(exe, services, home, ["wait-idle 60", "sleep 500", "quit"], "restart")

@@ -47,6 +47,9 @@ static guint names_wanted = 2;
 static GMainLoop *loop;
 static int child_status = 1;
 static char **child_argv;
+static GDBusConnection *bus;
+static char *item_name;     /* unique name of the registered item */
+static gboolean clicked;
 
 static void
 json_string (GString *out, const char *s)
@@ -70,6 +73,88 @@ log_line (GString *line)
   fputs (line->str, log_file);
   fputc ('\n', log_file);
   fflush (log_file);
+}
+
+static void fetch_layout (void);
+
+static void
+event_done_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, NULL);
+}
+
+static void
+layout_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, &error);
+  g_autoptr (GVariantIter) children = NULL;
+  g_autoptr (GString) line = g_string_new ("{\"method\": \"Layout\", \"items\": [");
+  const char *want = g_getenv ("MP_TEST_TRAY_CLICK");
+  GVariant *child;
+  guint32 revision;
+  gint32 click_id = -1;
+  gboolean first = TRUE;
+
+  if (reply == NULL)
+    {
+      g_printerr ("test-notif-services: GetLayout: %s\n", error->message);
+      return;
+    }
+  g_variant_get (reply, "(u(ia{sv}av))", &revision, NULL, NULL, &children);
+  while (g_variant_iter_next (children, "v", &child))
+    {
+      g_autoptr (GVariant) props = NULL;
+      const char *label = "";
+      gboolean enabled = TRUE;
+      gint32 id;
+
+      g_variant_get (child, "(i@a{sv}av)", &id, &props, NULL);
+      g_variant_lookup (props, "label", "&s", &label);
+      g_variant_lookup (props, "enabled", "b", &enabled);
+      g_string_append (line, first ? "" : ", ");
+      g_string_append (line, "{\"label\": ");
+      json_string (line, label);
+      g_string_append_printf (line, ", \"enabled\": %s}", enabled ? "true" : "false");
+      if (want && !clicked && enabled && g_str_equal (label, want))
+        click_id = id;
+      first = FALSE;
+      g_variant_unref (child);
+    }
+  g_string_append_printf (line, "], \"revision\": %u}", revision);
+  log_line (line);
+
+  if (click_id >= 0)
+    {
+      g_autoptr (GString) c = g_string_new ("{\"method\": \"Clicked\", \"label\": ");
+
+      clicked = TRUE;
+      json_string (c, want);
+      g_string_append (c, "}");
+      log_line (c);
+      g_dbus_connection_call (bus, item_name, "/MenuBar", "com.canonical.dbusmenu", "Event",
+                              g_variant_new ("(isvu)", click_id, "clicked",
+                                             g_variant_new_int32 (0), 0),
+                              NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, event_done_cb, NULL);
+    }
+}
+
+static void
+fetch_layout (void)
+{
+  const char *names[] = { NULL };
+
+  g_dbus_connection_call (bus, item_name, "/MenuBar", "com.canonical.dbusmenu", "GetLayout",
+                          g_variant_new ("(ii^as)", 0, -1, names),
+                          G_VARIANT_TYPE ("(u(ia{sv}av))"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          layout_cb, NULL);
+}
+
+static void
+layout_updated_cb (GDBusConnection *conn, const char *sender, const char *path,
+                   const char *iface, const char *signal, GVariant *params, gpointer data)
+{
+  fetch_layout ();
 }
 
 static void
@@ -146,6 +231,15 @@ method_call (GDBusConnection *conn, const char *sender, const char *path,
       json_string (line, sender);
       g_string_append (line, "}");
       log_line (line);
+      if (item_name == NULL)
+        {
+          item_name = g_strdup (service[0] == '/' ? sender : service);
+          g_dbus_connection_signal_subscribe (conn, item_name, "com.canonical.dbusmenu",
+                                              "LayoutUpdated", "/MenuBar", NULL,
+                                              G_DBUS_SIGNAL_FLAGS_NONE, layout_updated_cb,
+                                              NULL, NULL);
+          fetch_layout ();
+        }
     }
   g_dbus_method_invocation_return_value (invocation, NULL);
 }
@@ -227,6 +321,7 @@ main (int argc, char **argv)
   child_argv = argv + 3;
 
   conn = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  bus = conn;
   info = g_dbus_node_info_new_for_xml (xml, &error);
   if (conn == NULL || info == NULL)
     {
