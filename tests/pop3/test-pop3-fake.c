@@ -301,6 +301,112 @@ test_quit_not_acknowledged (void)
   finish_ok (server);
 }
 
+/* ---- STLS with a scripted TLS server ---- */
+
+static char *tls_dir;   /* owned; holds cert.pem and key.pem */
+
+static gboolean
+make_cert (void)
+{
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (tls_dir != NULL)
+    return TRUE;
+  tls_dir = g_dir_make_tmp ("mp-pop3-fake-XXXXXX", NULL);
+  cert = g_build_filename (tls_dir, "cert.pem", NULL);
+  key = g_build_filename (tls_dir, "key.pem", NULL);
+  {
+    const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                           "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                           "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", NULL };
+
+    if (!g_spawn_sync (NULL, (char **) argv, NULL,
+                       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                       NULL, NULL, NULL, NULL, &status, &error) ||
+        !g_spawn_check_wait_status (status, NULL))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+test_stls_transcript (gconstpointer data)
+{
+  gboolean trusted = GPOINTER_TO_INT (data);
+  /* Trusted: CAPA is asked again over TLS, credentials go only after it.
+   * Untrusted: nothing at all is sent after the handshake. */
+  const char *script_trusted =
+    "send +OK ready\n"
+    "expect CAPA\n"
+    "send +OK\nsend STLS\nsend USER\nsend .\n"
+    "expect STLS\n"
+    "send +OK Begin TLS negotiation\n"
+    "starttls\n"
+    "expect CAPA\n"
+    "send +OK\nsend USER\nsend SASL PLAIN\nsend .\n"
+    "expect AUTH PLAIN AGFsaWNlAHNlY3JldA==\n"
+    "send +OK welcome\n"
+    "expect CAPA\n"
+    "send +OK\nsend TOP\nsend .\n"
+    "expect QUIT\n"
+    "send +OK bye\n"
+    "expect-eof\n";
+  const char *script_untrusted =
+    "send +OK ready\n"
+    "expect CAPA\n"
+    "send +OK\nsend STLS\nsend USER\nsend .\n"
+    "expect STLS\n"
+    "send +OK Begin TLS negotiation\n"
+    "starttls\n"
+    "expect-eof\n";
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(MpPop3Options) o = NULL;
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GError) error = NULL;
+  MpTestFakeServer *server;
+  guint16 port = 0;
+
+  if (!make_cert ())
+    {
+      g_test_skip ("openssl could not make a certificate");
+      return;
+    }
+  cert = g_build_filename (tls_dir, "cert.pem", NULL);
+  key = g_build_filename (tls_dir, "key.pem", NULL);
+  server = mp_test_fake_server_start_tls (trusted ? script_trusted : script_untrusted,
+                                          cert, key, &port);
+  if (server == NULL)
+    {
+      g_test_skip ("fake-pop3.py could not be started");
+      return;
+    }
+  o = fake_options (port, MP_POP3_SECURITY_STARTTLS);
+  o->auth = MP_POP3_AUTH_AUTO;
+  o->allow_plaintext_password = FALSE;
+  if (trusted)
+    o->ca_file = g_strdup (cert);
+  session = mp_pop3_session_new (o);
+  if (trusted)
+    {
+      g_assert_true (mp_pop3_session_connect_sync (session, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (mp_pop3_session_is_encrypted (session));
+      g_assert_cmpint (mp_pop3_session_get_auth_method (session), ==, MP_POP3_AUTH_PLAIN);
+      g_assert_true (mp_pop3_session_quit_sync (session, NULL, &error));
+    }
+  else
+    {
+      g_assert_false (mp_pop3_session_connect_sync (session, NULL, &error));
+      g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_CERTIFICATE);
+      g_clear_object (&session);
+    }
+  finish_ok (server);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -312,5 +418,14 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/fake/reset-in-listing", test_reset_in_listing);
   g_test_add_func ("/pop3/fake/pipelined-transcript", test_pipelined_transcript);
   g_test_add_func ("/pop3/fake/quit-not-acknowledged", test_quit_not_acknowledged);
-  return g_test_run ();
+  g_test_add_data_func ("/pop3/fake/stls-transcript/trusted", GINT_TO_POINTER (TRUE), test_stls_transcript);
+  g_test_add_data_func ("/pop3/fake/stls-transcript/untrusted", GINT_TO_POINTER (FALSE), test_stls_transcript);
+  {
+    int ret = g_test_run ();
+
+    if (tls_dir != NULL)
+      mp_test_rm_rf (tls_dir);
+    g_free (tls_dir);
+    return ret;
+  }
 }
