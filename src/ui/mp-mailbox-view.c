@@ -33,6 +33,8 @@ struct _MpMailboxView
   GCancellable   *check_cancellable; /* owned while a check runs */
   GCancellable   *lifetime;         /* owned; cancelled by shutdown */
   GHashTable     *pending;          /* id → GPtrArray of MpMessageSummary (owned) */
+  GPtrArray      *incoming;         /* owned; summaries not yet in the list */
+  guint           feed_id;          /* timeout that moves incoming → messages */
   guint           next_pending_id;
   gboolean        is_shutdown;
 };
@@ -139,6 +141,75 @@ set_error (MpMailboxView *self,
 
 /* ---------------------------------------------------------------- check */
 
+/* While the list is short, rows go in a few per frame: GTK 4.8's list views build
+ * row widgets for up to 200 rows around the visible ones, all in one frame, and
+ * that many at once (CSS, text layout; ~0.4 ms a row) is a visible stall.  Past
+ * that, later rows are off screen and go in by growing steps of at most
+ * a few hundred (a backlog of thousands at once would stall the list models). */
+#define FEED_SCREENFUL   256
+#define FEED_PER_TICK     10
+#define FEED_MAX_PER_TICK 400
+#define FEED_INTERVAL_MS 16
+
+static gboolean feed_tick (gpointer user_data);
+
+static void
+feed_rows (MpMailboxView *self)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  guint take = self->incoming->len;
+  guint n_new = 0;
+
+  if (take == 0)
+    return;
+  if (n_items < FEED_SCREENFUL)
+    take = MIN (take, FEED_PER_TICK);
+  else
+    take = MIN (take, MIN (n_items, FEED_MAX_PER_TICK));
+
+  for (guint i = 0; i < take; i++)
+    if (mp_message_summary_get_is_new (g_ptr_array_index (self->incoming, i)))
+      n_new++;
+  /* One splice per step: one items-changed for the whole step. */
+  g_list_store_splice (self->messages, n_items, 0, self->incoming->pdata, take);
+  g_ptr_array_remove_range (self->incoming, 0, take);
+  set_n_new (self, self->n_new + n_new);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
+
+  if (self->incoming->len > 0 && !self->feed_id)
+    self->feed_id = g_timeout_add (FEED_INTERVAL_MS, feed_tick, self);
+}
+
+static gboolean
+feed_tick (gpointer user_data)
+{
+  MpMailboxView *self = user_data;
+
+  self->feed_id = 0;
+  feed_rows (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Everything received goes into the list now (the check ended or was stopped). */
+static void
+flush_rows (MpMailboxView *self)
+{
+  g_clear_handle_id (&self->feed_id, g_source_remove);
+  while (self->incoming->len > 0)
+    {
+      guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+      guint n_new = 0;
+
+      for (guint i = 0; i < self->incoming->len; i++)
+        if (mp_message_summary_get_is_new (g_ptr_array_index (self->incoming, i)))
+          n_new++;
+      g_list_store_splice (self->messages, n_items, 0, self->incoming->pdata, self->incoming->len);
+      g_ptr_array_set_size (self->incoming, 0);
+      set_n_new (self, self->n_new + n_new);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
+    }
+}
+
 static void
 on_check_progress (MpMailbox *mailbox,
                    GPtrArray *summaries,
@@ -147,31 +218,21 @@ on_check_progress (MpMailbox *mailbox,
                    gpointer   user_data)
 {
   MpMailboxView *self = user_data;
-  g_autoptr (GPtrArray) fresh = NULL;
-  guint n_new = 0;
 
   if (self->is_shutdown)
     return;
 
   if (summaries && summaries->len > 0)
     {
-      guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
-
-      fresh = g_ptr_array_sized_new (summaries->len);
       for (guint i = 0; i < summaries->len; i++)
         {
           MpMessageSummary *summary = g_ptr_array_index (summaries, i);
 
           g_object_set_qdata (G_OBJECT (summary), seq_quark,
                               GSIZE_TO_POINTER ((gsize) ++self->next_seq));
-          if (mp_message_summary_get_is_new (summary))
-            n_new++;
-          g_ptr_array_add (fresh, summary);
+          g_ptr_array_add (self->incoming, g_object_ref (summary));
         }
-      /* One splice per batch: one items-changed for the whole batch. */
-      g_list_store_splice (self->messages, n_items, 0, fresh->pdata, fresh->len);
-      set_n_new (self, self->n_new + n_new);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
+      feed_rows (self);
     }
 
   self->done = done;
@@ -217,6 +278,9 @@ check_done (GObject      *source,
 
   if (self->is_shutdown)
     return;
+  /* Rows still waiting in `incoming` keep going in a few per frame. */
+  if (check && check->removed_uidls && check->removed_uidls[0])
+    flush_rows (self);
 
   if (check)
     {
@@ -262,6 +326,8 @@ mp_mailbox_view_check (MpMailboxView *self)
       g_autoptr (MpMessageSummary) summary = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
       g_ptr_array_add (known, g_strdup (mp_message_summary_get_uidl (summary)));
     }
+  for (guint i = 0; i < self->incoming->len; i++)
+    g_ptr_array_add (known, g_strdup (mp_message_summary_get_uidl (g_ptr_array_index (self->incoming, i))));
   g_hash_table_iter_init (&iter, self->pending);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
@@ -304,6 +370,7 @@ mp_mailbox_view_shutdown (MpMailboxView *self)
   if (self->check_cancellable)
     g_cancellable_cancel (self->check_cancellable);
   g_cancellable_cancel (self->lifetime);
+  g_clear_handle_id (&self->feed_id, g_source_remove);
   /* Pending deletions are dropped: nothing was sent, nothing is deleted. */
   g_hash_table_remove_all (self->pending);
   mp_mailbox_shutdown (self->mailbox);
@@ -523,7 +590,14 @@ guint
 mp_mailbox_view_get_n_messages (MpMailboxView *self)
 {
   g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), 0);
-  return g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  return g_list_model_get_n_items (G_LIST_MODEL (self->messages)) + self->incoming->len;
+}
+
+guint
+mp_mailbox_view_get_n_incoming (MpMailboxView *self)
+{
+  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), 0);
+  return self->incoming->len;
 }
 
 guint
@@ -661,6 +735,7 @@ mp_mailbox_view_finalize (GObject *object)
   g_clear_error (&self->error);
   g_clear_pointer (&self->last_check, g_date_time_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->incoming, g_ptr_array_unref);
   G_OBJECT_CLASS (mp_mailbox_view_parent_class)->finalize (object);
 }
 
@@ -781,6 +856,7 @@ mp_mailbox_view_init (MpMailboxView *self)
   self->messages = g_list_store_new (MP_TYPE_MESSAGE_SUMMARY);
   self->lifetime = g_cancellable_new ();
   self->pending = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->incoming = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 MpMailboxView *
