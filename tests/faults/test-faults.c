@@ -181,7 +181,7 @@ static const Scenario scenarios[] = {
   { "list-absurd-size", LOGIN "expect LIST\nsend +OK\nsend 1 99999999999999999999999\nsend .\n"
     UIDL1, RUN_CHECK, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_PROTOCOL },
   { "list-over-a-million", LOGIN "expect LIST\nsend +OK\nrepeat 1000001 {i} 100\nsend .\n",
-    RUN_CHECK, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_PROTOCOL, FALSE, NULL, 15000 },
+    RUN_CHECK, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_PROTOCOL, FALSE, NULL, 30000 },
   { "uidl-missing-entry", LOGIN "expect LIST\nsend +OK\nsend 1 120\nsend 2 130\nsend .\n"
     UIDL1, RUN_CHECK, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_PROTOCOL },
   { "uidl-number-zero", LOGIN LIST1 "expect UIDL\nsend +OK\nsend 0 uid-0\nsend 1 uid-1\nsend .\n",
