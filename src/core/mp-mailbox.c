@@ -6,13 +6,7 @@
  */
 #include "mp-mailbox-private.h"
 
-#include <errno.h>
 #include <libsecret/secret.h>
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 #include "mp-error.h"
 
@@ -48,8 +42,7 @@ get_pool (void)
 {
   static GThreadPool *pool;
 
-  /* Exclusive: our threads are niced (see lower_worker_priority ()) and must not
-   * be lent to other pools such as GTask's. */
+  /* Exclusive: a burst of GTask work elsewhere in the app cannot take our threads. */
   if (g_once_init_enter (&pool))
     g_once_init_leave (&pool, g_thread_pool_new (pool_func, NULL, MP_MAILBOX_MAX_THREADS,
                                                  TRUE, NULL));
@@ -347,23 +340,6 @@ unref_later (gpointer object)
   return G_SOURCE_REMOVE;
 }
 
-/* Parsing thousands of headers is background work: on a busy machine the UI
- * thread must win the CPU, so workers run a little nicer (Linux: per thread). */
-static void
-lower_worker_priority (void)
-{
-#ifdef __linux__
-  static _Thread_local gboolean done;
-
-  if (!done)
-    {
-      done = TRUE;
-      if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 5) != 0)
-        g_debug ("Could not lower the worker priority: %s", g_strerror (errno));
-    }
-#endif
-}
-
 static void
 pool_func (gpointer data,
            gpointer user_data)
@@ -371,7 +347,6 @@ pool_func (gpointer data,
   MpMailbox *self = data;   /* owned ref */
   gboolean session_open;
 
-  lower_worker_priority ();
 
   for (;;)
     {
