@@ -32,9 +32,17 @@ G_DEFINE_FINAL_TYPE (MpApplication, mp_application, ADW_TYPE_APPLICATION)
 MpApplication *
 mp_application_new (void)
 {
+  GApplicationFlags flags = G_APPLICATION_DEFAULT_FLAGS;
+  const char *test_url = g_getenv ("MAILPEEK_TEST_ACCOUNT");
+
+  /* A test or demo instance must not hand its work to (or be replaced by) the
+   * user's own running Mailpeek: no single-instance name in test mode. */
+  if (test_url && *test_url)
+    flags |= G_APPLICATION_NON_UNIQUE;
+
   return g_object_new (MP_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", flags,
                        "resource-base-path", "/io/github/mailpeek/Mailpeek",
                        NULL);
 }
