@@ -155,6 +155,80 @@ notify_new_mail (MpDesktop *self, MpMailboxView *view)
                         (MpNotifierMessage *) lines->data, lines->len);
 }
 
+/* The window may still be moving the last rows of a check into its list (it feeds
+ * them in a few per frame) when the check reports success. So the notification
+ * waits until the list has been quiet for a moment: one notification per check,
+ * with every new row of it. */
+#define SETTLE_QUIET_MS 150
+#define SETTLE_MAX_US   (3 * G_USEC_PER_SEC)
+#define SETTLE_KEY      "mp-desktop-settle"
+
+typedef struct
+{
+  MpDesktop     *desktop;   /* weak */
+  MpMailboxView *view;      /* unowned: the settle is data of the view */
+  guint          timer_id;
+  gint64         deadline;  /* monotonic µs; 0 when not waiting */
+} Settle;
+
+static void
+settle_free (gpointer data)
+{
+  Settle *settle = data;
+
+  g_clear_handle_id (&settle->timer_id, g_source_remove);
+  g_clear_weak_pointer (&settle->desktop);
+  g_free (settle);
+}
+
+static gboolean
+settle_timeout (gpointer data)
+{
+  Settle *settle = data;
+
+  settle->timer_id = 0;
+  settle->deadline = 0;
+  if (settle->desktop)
+    notify_new_mail (settle->desktop, settle->view);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+settle_arm (Settle *settle)
+{
+  g_clear_handle_id (&settle->timer_id, g_source_remove);
+  if (g_get_monotonic_time () >= settle->deadline)
+    {
+      /* Rows keep coming (a huge first list): do not wait for ever. */
+      settle_timeout (settle);
+      return;
+    }
+  settle->timer_id = g_timeout_add (SETTLE_QUIET_MS, settle_timeout, settle);
+}
+
+static void
+settle_then_notify (MpDesktop *self, MpMailboxView *view)
+{
+  Settle *settle = g_object_get_data (G_OBJECT (view), SETTLE_KEY);
+
+  if (settle == NULL)
+    {
+      notify_new_mail (self, view);
+      return;
+    }
+  settle->deadline = g_get_monotonic_time () + SETTLE_MAX_US;
+  settle_arm (settle);
+}
+
+static void
+on_rows_changed (MpMailboxView *view)
+{
+  Settle *settle = g_object_get_data (G_OBJECT (view), SETTLE_KEY);
+
+  if (settle && settle->deadline != 0)
+    settle_arm (settle);
+}
+
 static void
 on_check_finished (MpMailboxView *view,
                    const GError  *error,
@@ -166,7 +240,7 @@ on_check_finished (MpMailboxView *view,
   if (error == NULL)
     {
       mp_notifier_account_ok (self->notifier, id);
-      notify_new_mail (self, view);
+      settle_then_notify (self, view);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -215,10 +289,20 @@ hook_view (MpDesktop *self, const char *id, MpMailboxView *view)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (mp_mailbox_view_get_messages (view), "items-changed",
                            G_CALLBACK (on_view_changed), self, G_CONNECT_SWAPPED);
+  if (g_object_get_data (G_OBJECT (view), SETTLE_KEY) == NULL)
+    {
+      Settle *settle = g_new0 (Settle, 1);
+
+      g_set_weak_pointer (&settle->desktop, self);
+      settle->view = view;
+      g_object_set_data_full (G_OBJECT (view), SETTLE_KEY, settle, settle_free);
+      g_signal_connect_object (mp_mailbox_view_get_messages (view), "items-changed",
+                               G_CALLBACK (on_rows_changed), view, G_CONNECT_SWAPPED);
+    }
   /* A check that finished before we could listen still gets its notification. */
   if (mp_mailbox_view_get_last_check (view) != NULL &&
       mp_mailbox_view_get_state (view) == MP_MAILBOX_STATE_IDLE)
-    notify_new_mail (self, view);
+    settle_then_notify (self, view);
 }
 
 static void
