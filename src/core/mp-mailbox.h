@@ -100,7 +100,8 @@ MpCheckResult *mp_mailbox_check_finish      (MpMailbox     *self,
                                              GError       **error);
 
 /* TOP uidl <preview-lines> (RETR when @full, when preview-lines is 0 or the server
- * has no TOP).  MP_ERROR_GONE if the UIDL is no longer on the server. */
+ * has no TOP).  The preview is "complete" when RETR was used or TOP returned the
+ * whole message.  MP_ERROR_GONE if the UIDL is no longer on the server. */
 void           mp_mailbox_preview_async     (MpMailbox            *self,
                                              const char           *uidl,
                                              gboolean              full,
@@ -114,7 +115,10 @@ MpMessagePreview *mp_mailbox_preview_finish (MpMailbox     *self,
 /* Maps the UIDLs to current numbers with a fresh scan in the session, DELE each,
  * QUIT.  Success only on QUIT's +OK; otherwise MP_ERROR_NOT_DELETED ("nothing was
  * deleted") — or the connect error when the session never opened.  UIDLs already
- * gone are not an error.  @deleted (optional) receives the UIDLs deleted. */
+ * gone are not an error.  @deleted (optional) receives the UIDLs deleted.
+ * Cancelled before QUIT's +OK: G_IO_ERROR_CANCELLED and nothing was deleted (the
+ * connection is dropped without QUIT); a result that arrives after a late cancel is
+ * still reported truthfully (this job does not turn success into CANCELLED). */
 void           mp_mailbox_delete_async      (MpMailbox            *self,
                                              const char * const   *uidls,
                                              GCancellable         *cancellable,

@@ -368,6 +368,28 @@ test_preview (Fixture *f, gconstpointer data)
     g_clear_error (&w.error);
   }
   {
+    /* TOP 200 of a 37-line message got all of it: complete; a long one is not */
+    guint n_complete = 0, n_partial = 0;
+
+    for (guint i = 0; i < f->manifest->len; i++)
+      {
+        Expected *e = f->manifest->pdata[i];
+        Wait w = { 0 };
+
+        mp_mailbox_preview_async (f->mailbox, e->uidl, FALSE, NULL, on_preview, &w);
+        wait_done (&w);
+        g_assert_no_error (w.error);
+        if (mp_message_preview_get_is_complete (w.preview))
+          n_complete++;
+        else
+          n_partial++;
+        g_object_unref (w.preview);
+      }
+    g_test_message ("previews: %u complete, %u partial", n_complete, n_partial);
+    g_assert_cmpuint (n_complete, >, 0);
+    g_assert_cmpuint (n_partial, >, 0);
+  }
+  {
     /* a full preview (RETR) is complete */
     Expected *e = f->manifest->pdata[0];
     Wait w = { 0 };
