@@ -60,6 +60,20 @@ with tempfile.TemporaryDirectory(prefix='mp-install-') as dest:
                 print(f'not executable: {path}')
                 missing += 1
 
+    # The desktop entry and the metainfo carry the translations.
+    desktop = inst(datadir) / f'applications/{app_id}.desktop'
+    metainfo = inst(datadir) / f'metainfo/{app_id}.metainfo.xml'
+    if desktop.is_file() and metainfo.is_file():
+        desktop_text = desktop.read_text(encoding='utf-8')
+        metainfo_text = metainfo.read_text(encoding='utf-8')
+        for lang in linguas:
+            if f'Comment[{lang}]=' not in desktop_text:
+                print(f'desktop entry has no Comment[{lang}]')
+                missing += 1
+            if f'xml:lang="{lang}"' not in metainfo_text:
+                print(f'metainfo has no xml:lang="{lang}" text')
+                missing += 1
+
     service = inst(datadir) / f'dbus-1/services/{app_id}.service'
     if service.is_file():
         text = service.read_text()
