@@ -17,6 +17,7 @@
 
 #define HEADER "# mailpeek seen v1"
 #define MAX_UIDL_LEN 512
+#define STALE_TMP_SECONDS 60
 
 struct _MpSeenStore
 {
@@ -231,20 +232,25 @@ write_all (int          fd,
   return TRUE;
 }
 
-/* Leftovers of a crash mid-save: "<name>.tmp-XXXXXX" next to the file. */
+/* Leftovers of a crash mid-save: "<name>.tmp-XXXXXX" next to the file.  Only old
+ * ones: a fresh one may belong to a save in progress elsewhere. */
 static void
 remove_stale_tmp_files (const char *dir,
                         const char *base)
 {
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
   g_autofree char *prefix = g_strconcat (base, ".tmp-", NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   const char *name;
 
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     if (g_str_has_prefix (name, prefix))
       {
         g_autofree char *stale = g_build_filename (dir, name, NULL);
-        g_unlink (stale);
+        GStatBuf st;
+
+        if (g_lstat (stale, &st) == 0 && now - (gint64) st.st_mtime > STALE_TMP_SECONDS)
+          g_unlink (stale);
       }
 }
 
