@@ -38,6 +38,10 @@
 #define LIST1       "expect LIST\nsend +OK 1 message\nsend 1 120\nsend .\n"
 #define UIDL1       "expect UIDL\nsend +OK\nsend 1 uid-1\nsend .\n"
 #define SCAN1       LIST1 UIDL1
+#define PCAPS       "send +OK\nsend USER\nsend TOP\nsend UIDL\nsend PIPELINING\nsend .\n"
+#define PLOGIN      TO_USER "expect PASS " PASSWORD "\nsend +OK logged in\nexpect CAPA\n" PCAPS
+#define SCAN3       "expect LIST\nsend +OK\nsend 1 120\nsend 2 130\nsend 3 140\nsend .\n" \
+                    "expect UIDL\nsend +OK\nsend 1 uid-1\nsend 2 uid-2\nsend 3 uid-3\nsend .\n"
 #define HEADERS     "send From: Alice <alice@example.org>\nsend Subject: hello\nsend Date: Mon, 2 Nov 2026 10:00:00 +0000\n"
 #define TOP1_OK     "expect TOP 1 0\nsend +OK\n" HEADERS "send \nsend .\n"
 
@@ -120,6 +124,20 @@ static const Scenario scenarios[] = {
   { "top-body-no-terminator", LOGIN SCAN1 "expect TOP 1 200\nsend +OK\n" HEADERS
     "send \nsend text without the final dot\n", RUN_PREVIEW, SRV_PLAIN, SEC_NONE,
     EXPECT_MP_ERROR, MP_ERROR_NETWORK },
+
+  /* Writes into a connection the server already reset (SIGPIPE must not kill us). */
+  { "reset-before-user-write", GREET "expect CAPA\n" CAPS "reset\n", RUN_CHECK, SRV_PLAIN,
+    SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_NETWORK },
+  { "pipelined-top-reset", PLOGIN SCAN3 "expect TOP 1 0\nreset\n", RUN_CHECK, SRV_PLAIN,
+    SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_NETWORK },
+  { "tls-reset-mid-session", LOGIN SCAN1 "expect TOP 1 0\nreset\n", RUN_CHECK, SRV_TLS_GOOD,
+    SEC_TLS, EXPECT_MP_ERROR, MP_ERROR_NETWORK },
+  { "tls-reset-mid-top-body", LOGIN SCAN1 "expect TOP 1 0\nsend +OK\nsend Subject: x\n"
+    "reset\n", RUN_CHECK, SRV_TLS_GOOD, SEC_TLS, EXPECT_MP_ERROR, MP_ERROR_NETWORK },
+  /* close_notify + FIN in the middle of a body: a clean TLS close is still a
+   * truncated reply */
+  { "tls-close-notify-mid-top-body", LOGIN SCAN1 "expect TOP 1 0\nsend +OK\nsend Subject: x\n"
+    "close\n", RUN_CHECK, SRV_TLS_GOOD, SEC_TLS, EXPECT_MP_ERROR, MP_ERROR_NETWORK },
 
   /* ---- hangs: engine timeout (core has no short-timeout knob: 30 s fixed) ---- */
   { "hang-greeting-timeout", "hang\n", RUN_ENGINE_CONNECT, SRV_PLAIN, SEC_NONE,
