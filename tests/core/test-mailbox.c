@@ -14,58 +14,7 @@
 
 #include "mp-error.h"
 #include "mp-mailbox.h"
-
-typedef struct {
-  char    *uidl;
-  guint64  size;
-  char    *subject;
-  char    *from_addr;
-  char    *preview;
-} Expected;
-
-static void
-expected_free (Expected *e)
-{
-  g_free (e->uidl);
-  g_free (e->subject);
-  g_free (e->from_addr);
-  g_free (e->preview);
-  g_free (e);
-}
-
-/* manifest.json → array of Expected, through manifest-to-keyfile.py */
-static GPtrArray *
-load_manifest (const char *path)
-{
-  g_autofree char *script = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "core",
-                                              "manifest-to-keyfile.py", NULL);
-  const char *argv[] = { MP_PYTHON3, script, path, NULL };
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GKeyFile) kf = g_key_file_new ();
-  g_auto(GStrv) groups = NULL;
-  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) expected_free);
-  int status;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_assert_true (g_key_file_load_from_data (kf, out, -1, G_KEY_FILE_NONE, &error));
-  groups = g_key_file_get_groups (kf, NULL);
-  for (guint i = 0; groups[i] != NULL; i++)
-    {
-      Expected *e = g_new0 (Expected, 1);
-      e->uidl = g_key_file_get_string (kf, groups[i], "uidl", NULL);
-      e->size = g_key_file_get_uint64 (kf, groups[i], "size", NULL);
-      e->subject = g_key_file_get_string (kf, groups[i], "subject", NULL);
-      e->from_addr = g_key_file_get_string (kf, groups[i], "from_addr", NULL);
-      e->preview = g_key_file_get_string (kf, groups[i], "preview_contains", NULL);
-      g_assert_nonnull (e->uidl);
-      g_ptr_array_add (list, e);
-    }
-  return list;
-}
+#include "core-test-helpers.h"
 
 typedef struct {
   gboolean       skip;
@@ -128,7 +77,7 @@ setup (Fixture *f, gconstpointer data)
                                 : "needs Dovecot (run under tests/harness/with-dovecot.py)");
       return;
     }
-  f->manifest = load_manifest (g_getenv (data != NULL ? "MP_TEST_BIG_MANIFEST"
+  f->manifest = core_test_load_manifest (g_getenv (data != NULL ? "MP_TEST_BIG_MANIFEST"
                                                       : "MP_TEST_MANIFEST"));
   f->account = make_account (user);
   f->mailbox = mp_mailbox_new (f->account);
@@ -612,69 +561,6 @@ test_cancel_in_flight (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->summaries->len, <, f->manifest->len);
 }
 
-/* Main-thread heartbeat.  A gap is the time between two 5 ms ticks; part of it may
- * be spent waiting for a CPU (other processes on a loaded 2-core machine), which the
- * kernel reports as run_delay in /proc/thread-self/schedstat.  What our code can be
- * blamed for is the gap minus that wait. */
-typedef struct {
-  gint64 last;
-  gint64 last_wait;
-  gint64 last_cpu;
-  gint64 max_gap;        /* raw */
-  gint64 max_own_gap;    /* minus time waiting for a CPU */
-  gint64 cpu_in_worst;   /* main-thread CPU time during the worst own gap */
-  guint  ticks;
-} Heartbeat;
-
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
-static gint64
-runqueue_wait_us (void)
-{
-  g_autofree char *text = NULL;
-  g_auto(GStrv) fields = NULL;
-
-  if (!g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL))
-    return 0;
-  fields = g_strsplit (text, " ", 3);
-  if (fields[0] == NULL || fields[1] == NULL)
-    return 0;
-  return g_ascii_strtoll (fields[1], NULL, 10) / 1000;
-}
-
-static gboolean
-on_heartbeat (gpointer data)
-{
-  Heartbeat *hb = data;
-  gint64 now = g_get_monotonic_time ();
-  gint64 wait = runqueue_wait_us ();
-  gint64 cpu = thread_cpu_us ();
-
-  if (hb->last != 0)
-    {
-      gint64 own = (now - hb->last) - (wait - hb->last_wait);
-
-      hb->max_gap = MAX (hb->max_gap, now - hb->last);
-      if (own > hb->max_own_gap)
-        {
-          hb->max_own_gap = own;
-          hb->cpu_in_worst = cpu - hb->last_cpu;
-        }
-    }
-  hb->last = now;
-  hb->last_wait = wait;
-  hb->last_cpu = cpu;
-  hb->ticks++;
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 test_no_main_loop_stall (Fixture *f, gconstpointer data)
 {
@@ -685,7 +571,7 @@ test_no_main_loop_stall (Fixture *f, gconstpointer data)
   if (f->skip)
     return;
 
-  id = g_timeout_add (5, on_heartbeat, &hb);
+  id = g_timeout_add (5, core_test_heartbeat, &hb);
   t0 = g_get_monotonic_time ();
   run_check (f, NULL, NULL);
   g_source_remove (id);
