@@ -95,7 +95,7 @@ typedef struct {
   SecKind      sec;
   ExpectKind   expect;
   MpErrorCode  code;          /* with EXPECT_MP_ERROR */
-  gboolean     delete_job;    /* assert: no deletion reported */
+  gboolean     intact;        /* mail intact: the job reported no deletion */
   const char  *cancel_after;  /* trace line prefix ("> USER") that arms the cancel */
   guint        bound_ms;      /* job must finish within this (0 = 5000) */
   ExtraCheck   extra;
@@ -193,7 +193,7 @@ static const Scenario scenarios[] = {
   { "list-duplicate-number", LOGIN "expect LIST\nsend +OK\nsend 1 120\nsend 1 130\nsend .\n"
     UIDL1 TOP1_OK, RUN_CHECK, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_PROTOCOL,
     FALSE, NULL, 0, CHECK_NONE, TRUE,
-    .bug = "bug: src/pop3/mp-pop3-commands.c:mp_pop3_session_scan_sync (add_list_entry) accepts a LIST naming message 1 twice; core (src/core/mp-mailbox-jobs.c:run_check) then sends TOP 1 0 twice and counts 2 messages instead of MP_ERROR_PROTOCOL" },
+    .bug = "bug: src/pop3/mp-pop3-commands.c:mp_pop3_session_scan_sync (add_list_entry) accepts a LIST naming message 1 twice; core (src/core/mp-mailbox-jobs.c:run_check) then sends TOP 1 0 twice (and would report 2 messages) instead of MP_ERROR_PROTOCOL" },
   { "list-absurd-number", LOGIN "expect LIST\nsend +OK\nsend 99999999999 120\nsend .\n" UIDL1,
     RUN_CHECK, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_PROTOCOL },
   { "list-absurd-size", LOGIN "expect LIST\nsend +OK\nsend 1 99999999999999999999999\nsend .\n"
@@ -755,7 +755,7 @@ run_child (const Scenario *sc)
 
   /* Mail intact: no deletion reported without QUIT's +OK; jobs other than delete
    * never send DELE at all. */
-  if (sc->delete_job)
+  if (sc->intact)
     {
       g_assert_false (r->delete_ok);
       g_assert_null (r->deleted);
