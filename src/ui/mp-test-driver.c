@@ -19,6 +19,8 @@
  *   heartbeat-start / heartbeat-report   main-loop gap measurement
  *   stop-measure [timeout_s]      activate win.stop, time until the check ended
  *   scroll-end                    scroll the list to its last row
+ *   windows                       titles of the open windows (dialogs)
+ *   close-dialogs                 close every window but the main one
  *   screenshot PATH | sleep MS | quit
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -748,11 +750,20 @@ run_command (Driver     *d,
         emit_error (d, cmd, "no dialog");
       else
         {
+          g_autoptr (GPtrArray) found = g_ptr_array_new ();
+          const char *label = adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), arg)
+            ? adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), arg) : NULL;
           GString *s = begin (d, cmd);
+
           add_str (s, "response", arg);
+          /* Click the dialog's button for that response, as a user would. */
+          if (label)
+            collect_buttons_with_label (dialog, label, found);
+          if (found->len != 1)
+            add_str (s, "error", "no such button");
           emit (d, s);
-          /* Like a click on the dialog's button: responds, then the dialog closes. */
-          adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), arg);
+          if (found->len == 1)
+            g_signal_emit_by_name (g_ptr_array_index (found, 0), "clicked");
         }
       return TRUE;
     }
@@ -836,6 +847,33 @@ run_command (Driver     *d,
         }
       add_int (s, "rows", n);
       emit (d, s);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "windows") || g_str_equal (cmd, "close-dialogs"))
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+      g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
+      GString *s = begin (d, cmd);
+
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr (GtkWindow) w = g_list_model_get_item (toplevels, i);
+          if (w != GTK_WINDOW (d->window) && gtk_widget_get_visible (GTK_WIDGET (w)))
+            g_ptr_array_add (others, g_object_ref (w));
+        }
+      g_string_append (s, ",\"windows\":[");
+      for (guint i = 0; i < others->len; i++)
+        {
+          GtkWindow *w = g_ptr_array_index (others, i);
+          if (i > 0)
+            g_string_append_c (s, ',');
+          json_string (s, G_OBJECT_TYPE_NAME (w));
+        }
+      g_string_append_c (s, ']');
+      emit (d, s);
+      if (g_str_equal (cmd, "close-dialogs"))
+        for (guint i = 0; i < others->len; i++)
+          gtk_window_close (g_ptr_array_index (others, i));
       return TRUE;
     }
   if (g_str_equal (cmd, "screenshot"))

@@ -154,6 +154,7 @@ def main_mode(exe, shots):
         shown = by_subject["Photos and documents"]
         victim = by_subject["Invoice 2024-0317"]
         kept = by_subject["Contract draft v3"]
+        big = by_subject["Full backup of the photo archive"]
 
         # ---------------------------------------------------------------- run 1
         obs = run_app(exe, home, [
@@ -185,6 +186,26 @@ def main_mode(exe, shots):
             "rows",
             "filter ",
             "rows",
+            # Partial preview (TOP) of a big message, then the whole one (RETR).
+            "select-subject " + big["subject"],
+            "wait-preview",
+            "action load-whole",
+            "wait-preview",
+            "action view-source",
+            "sleep 400",
+            "windows",
+            "screenshot %s/source.png" % shots,
+            "close-dialogs",
+            "action add-account",
+            "sleep 400",
+            "windows",
+            "screenshot %s/account-dialog.png" % shots,
+            "close-dialogs",
+            "action show-help-overlay",
+            "sleep 400",
+            "windows",
+            "screenshot %s/shortcuts.png" % shots,
+            "close-dialogs",
             "quit",
         ], name="main")
 
@@ -237,6 +258,21 @@ def main_mode(exe, shots):
         check(filtered == expected and len(expected) > 0,
               "filter on sender/subject shows exactly %r (got %r)" % (expected, filtered))
         check(len(rows[5]["rows"]) == len(manifest) - 1, "clearing the filter shows all rows again")
+
+        if check(len(preview) == 3, "three previews were shown"):
+            partial, whole = preview[1], preview[2]
+            check(partial["state"] == "text" and partial["load_whole_enabled"] and
+                  big["preview_contains"] in partial["text"],
+                  "a 200 KB message gets a partial preview with 'Load whole message' offered")
+            check(whole["state"] == "text" and not whole["load_whole_enabled"] and
+                  big["preview_contains"] in whole["text"],
+                  "'Load whole message' fetches the complete message")
+        windows = by_cmd(obs, "windows")
+        if check(len(windows) == 3, "three secondary windows were opened"):
+            check(windows[0]["windows"] == ["AdwWindow"], "View source opens a window: %r" % windows[0])
+            check(windows[1]["windows"] == ["MpAccountDialog"], "Add account opens the dialog: %r" % windows[1])
+            check(windows[2]["windows"] == ["GtkShortcutsWindow"],
+                  "the shortcuts window opens: %r" % windows[2])
 
         # The server's truth, seen by a second connection.
         listing = pop3_listing()
