@@ -8,6 +8,8 @@ MODE "main": list + preview against the manifest, delete with confirmation and t
 undo period, undo, filter, new-mail marking on the next start, wrong password and
 untrusted certificate (with "Trust this certificate") — then a second POP3
 connection (poplib) proves what the server really holds.
+MODE "fault": a scripted fake server (tests/harness/fake-pop3.py) answers QUIT with
+-ERR after DELE: the deleted row comes back and the window says nothing was deleted.
 MODE "large": 10,000 headers stream in while the main loop never stalls, and Stop
 cancels within 100 ms.
 
@@ -45,7 +47,7 @@ def skip(why):
 
 
 def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=None,
-            timeout=300, name="run", autocheck=True):
+            timeout=300, name="run", autocheck=True, host=None):
     """Runs mailpeek with @script; returns the list of observations."""
     tmp = os.path.join(home, name)
     os.makedirs(tmp, exist_ok=True)
@@ -67,7 +69,7 @@ def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=N
         "GSK_RENDERER": "cairo",
         "GDK_BACKEND": "x11",
         "MAILPEEK_TEST_ACCOUNT": "pop3s://%s@%s:%s" % (
-            user or os.environ["MP_TEST_USER"], os.environ["MP_TEST_HOST"],
+            user or os.environ["MP_TEST_USER"], host or os.environ["MP_TEST_HOST"],
             port or os.environ["MP_TEST_POP3S_PORT"]),
         "MAILPEEK_TEST_PASSWORD": password or os.environ["MP_TEST_PASSWORD"],
         "MAILPEEK_TEST_SCRIPT": script_path,
@@ -78,7 +80,7 @@ def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=N
     if not autocheck:
         env["MAILPEEK_TEST_NO_AUTOCHECK"] = "1"
     if ca_file:
-        env["MAILPEEK_TEST_CA_FILE"] = os.environ["MP_TEST_CA_FILE"]
+        env["MAILPEEK_TEST_CA_FILE"] = ca_file if isinstance(ca_file, str) else os.environ["MP_TEST_CA_FILE"]
     else:
         env.pop("MAILPEEK_TEST_CA_FILE", None)
 
@@ -341,6 +343,136 @@ def main_mode(exe, shots):
             shutil.rmtree(home, ignore_errors=True)
 
 
+# ------------------------------------------------------------------ fault mode
+
+FAKE_LOGIN = """send +OK fake ready
+expect CAPA
+send +OK
+send USER
+send UIDL
+send TOP
+send .
+expect USER alice
+send +OK
+expect PASS *
+send +OK logged in
+expect CAPA
+send +OK
+send USER
+send UIDL
+send TOP
+send .
+"""
+
+FAKE_SCAN = """expect LIST
+send +OK 2 messages
+send 1 120
+send 2 240
+send .
+expect UIDL
+send +OK
+send 1 uid-one
+send 2 uid-two
+send .
+"""
+
+FAKE_TOPS = """expect TOP 1 0
+send +OK
+send From: Ann Example <ann@example.org>
+send Subject: Keep me
+send Date: Mon, 4 Mar 2024 10:00:00 +0000
+send
+send .
+expect TOP 2 0
+send +OK
+send From: Bob Example <bob@example.org>
+send Subject: Try to delete me
+send Date: Tue, 5 Mar 2024 10:00:00 +0000
+send
+send .
+"""
+
+# Selecting the row previews it: TOP with the account's preview lines.
+FAKE_PREVIEW = """expect TOP 2 200
+send +OK
+send From: Bob Example <bob@example.org>
+send Subject: Try to delete me
+send Date: Tue, 5 Mar 2024 10:00:00 +0000
+send
+send This message stays on the server.
+send .
+"""
+
+# After the undo period the delete job rescans the still open session, sends DELE,
+# and the server refuses QUIT: nothing is committed.
+FAKE_DELETE = """expect DELE 2
+send +OK marked
+expect QUIT
+send -ERR [SYS/TEMP] could not commit the deletion
+"""
+
+
+def fault_mode(exe, shots):
+    home = tempfile.mkdtemp(prefix="mp-gui-fault-")
+    try:
+        cert = os.path.join(home, "cert.pem")
+        key = os.path.join(home, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                        "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        script = os.path.join(home, "fake.txt")
+        with open(script, "w") as f:
+            f.write(FAKE_LOGIN + FAKE_SCAN + FAKE_TOPS + FAKE_PREVIEW + FAKE_SCAN + FAKE_DELETE)
+        fake = subprocess.Popen([sys.executable,
+                                 os.path.join(os.environ["MP_SOURCE_ROOT"], "tests", "harness",
+                                              "fake-pop3.py"),
+                                 "--tls", cert, key, script],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        port = fake.stdout.readline().split()[1]
+        obs = run_app(exe, home, [
+            "wait-idle 30",
+            "rows",
+            "select-subject Try to delete me",
+            "wait-preview",
+            "action delete",
+            "wait-dialog",
+            "respond delete",
+            "rows",
+            "wait-delete 30",
+            "rows",
+            "sleep 300",
+            "screenshot %s/not-deleted.png" % shots,
+            "quit",
+        ], user="alice", password="secret", host="127.0.0.1", port=port, ca_file=cert,
+            name="fault")
+        try:
+            _, err = fake.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            fake.kill()
+            _, err = fake.communicate()
+        check(fake.returncode == 0, "the client sent exactly LIST/UIDL/TOP n 0, TOP 2 200, then "
+              "LIST/UIDL/DELE 2/QUIT in one session "
+              "(fake server: %s)" % err.strip())
+        rows = by_cmd(obs, "rows")
+        if check(len(rows) == 3, "three row dumps"):
+            check([r["subject"] for r in rows[0]["rows"]] == ["Keep me", "Try to delete me"],
+                  "both messages listed")
+            check([r["subject"] for r in rows[1]["rows"]] == ["Keep me"],
+                  "the row leaves the list at once")
+            check([r["subject"] for r in rows[2]["rows"]] == ["Keep me", "Try to delete me"],
+                  "the row comes back in its place when QUIT is refused")
+        preview = by_cmd(obs, "wait-preview")
+        check(preview and "stays on the server" in preview[0].get("text", ""), "preview shown")
+        result = by_cmd(obs, "wait-delete")
+        check(result and result[0].get("result") == "failed" and
+              "Nothing was deleted" in result[0].get("toast", ""),
+              "the window says nothing was deleted: %r" % (result[:1],))
+    finally:
+        if not os.environ.get("MP_GUI_KEEP"):
+            shutil.rmtree(home, ignore_errors=True)
+
+
 # ------------------------------------------------------------------ large mode
 
 def large_mode(exe, shots):
@@ -426,10 +558,12 @@ def main():
     for tool in ("xvfb-run", "dbus-run-session", "import"):
         if not shutil.which(tool):
             skip("%s is not installed" % tool)
-    if "MP_TEST_HOST" not in os.environ:
+    if "MP_TEST_HOST" not in os.environ and mode != "fault":
         skip("not run under with-dovecot.py")
     os.makedirs(shots, exist_ok=True)
-    if mode == "main":
+    if mode == "fault":
+        fault_mode(exe, shots)
+    elif mode == "main":
         main_mode(exe, shots)
     elif mode == "large":
         large_mode(exe, shots)
