@@ -141,13 +141,13 @@ static const Scenario scenarios[] = {
 
   /* ---- hangs: engine timeout (core has no short-timeout knob: 30 s fixed) ---- */
   { "hang-greeting-timeout", "hang\n", RUN_ENGINE_CONNECT, SRV_PLAIN, SEC_NONE,
-    EXPECT_MP_ERROR, MP_ERROR_TIMEOUT, FALSE, NULL, ENGINE_TIMEOUT_MS + 1000 },
+    EXPECT_MP_ERROR, MP_ERROR_TIMEOUT, FALSE, NULL, ENGINE_TIMEOUT_MS + 2000 },
   { "hang-after-user-timeout", GREET "expect CAPA\n" CAPS "expect USER alice\nhang\n",
     RUN_ENGINE_CONNECT, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_TIMEOUT, FALSE, NULL,
-    ENGINE_TIMEOUT_MS + 1000 },
+    ENGINE_TIMEOUT_MS + 2000 },
   { "hang-mid-top-timeout", LOGIN "expect TOP 1 0\nsend +OK\nsend Subject: x\nhang\n",
     RUN_ENGINE_TOP, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_TIMEOUT, FALSE, NULL,
-    ENGINE_TIMEOUT_MS + 1000 },
+    ENGINE_TIMEOUT_MS + 2000 },
   /* ---- the same hangs, cancelled from another thread during a core check ---- */
   { "hang-greeting-cancel", "hang\n", RUN_CHECK, SRV_PLAIN, SEC_NONE,
     EXPECT_CANCELLED, 0, FALSE, "* connected" },
