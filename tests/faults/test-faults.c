@@ -111,6 +111,8 @@ static const Scenario scenarios[] = {
     EXPECT_MP_ERROR, MP_ERROR_NETWORK },
   { "greeting-eof", "close\n", RUN_CHECK, SRV_PLAIN, SEC_NONE,
     EXPECT_MP_ERROR, MP_ERROR_NETWORK },
+  { "greeting-err", "send -ERR [SYS/PERM] service closed\n", RUN_CHECK, SRV_PLAIN, SEC_NONE,
+    EXPECT_MP_ERROR, MP_ERROR_PROTOCOL },
   { "auth-reset", TO_USER "expect PASS " PASSWORD "\nreset\n", RUN_CHECK, SRV_PLAIN, SEC_NONE,
     EXPECT_MP_ERROR, MP_ERROR_NETWORK },
   { "list-reset", LOGIN "expect LIST\nsend +OK 2 messages\nsend 1 120\nreset\n",
@@ -206,6 +208,12 @@ static const Scenario scenarios[] = {
     RUN_CHECK, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_PROTOCOL },
   { "uidl-control-chars", LOGIN LIST1 "expect UIDL\nsend +OK\nsend 1 uid\\x01\\x1b[31m\nsend .\n",
     RUN_CHECK, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_PROTOCOL },
+  { "uidl-err-unsupported", LOGIN LIST1 "expect UIDL\nsend -ERR command not implemented\n",
+    RUN_CHECK, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_PROTOCOL },
+  { "preview-gone", LOGIN LIST1 "expect UIDL\nsend +OK\nsend 1 uid-other\nsend .\n",
+    RUN_PREVIEW, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_GONE },
+  { "preview-top-err", LOGIN SCAN1 "expect TOP 1 200\nsend -ERR no such message\n",
+    RUN_PREVIEW, SRV_PLAIN, SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_GONE },
   { "uidl-duplicate-uid", LOGIN "expect LIST\nsend +OK\nsend 1 120\nsend 2 130\nsend .\n"
     "expect UIDL\nsend +OK\nsend 1 same\nsend 2 same\nsend .\n"
     "expect TOP 1 0\nsend +OK\n" HEADERS "send \nsend .\n"
