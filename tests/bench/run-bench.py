@@ -6,7 +6,8 @@ messages, default 10,000) twice: directly over loopback, and through a proxy
 that delays every chunk by --delay-ms in each direction (default 10 ms, so a
 20 ms round trip). The proxy is a pipe with latency: each chunk is stamped
 when it is read and written out when its stamp + delay has passed, while the
-proxy keeps reading, so the delay does not cap throughput.
+proxy keeps reading (up to 4 MiB held per direction, then it pushes back like
+a real link's buffers), so the delay does not cap throughput.
 
 The poplib loop is the textbook one: login, STAT, then `top(n, 0)` for every
 message, then QUIT — one round trip per message. At 20 ms RTT that is ~200 s
@@ -52,23 +53,38 @@ TARGET_RSS_MB = 16.0
 
 # ---------------------------------------------------------------- proxy ----
 
+# Bytes a direction may hold in flight: like a real link's buffers, a bounded
+# pipe pushes back on a sender that never reads (so a client that writes all
+# its commands before reading would stall here as it would on a network).
+PROXY_BUFFER = 4 * 1024 * 1024
+
+
 async def _pump(reader, writer, delay):
     """Copies reader → writer, each chunk delayed by `delay` seconds from the
-    moment it was read. Reading never waits for writing."""
+    moment it was read. Reading never waits for writing, only for room."""
     loop = asyncio.get_running_loop()
     queue = asyncio.Queue()
+    room = asyncio.Event()
+    room.set()
+    held = 0
 
     async def read_side():
+        nonlocal held
         while True:
+            await room.wait()
             try:
                 data = await reader.read(256 * 1024)
             except OSError:
                 data = b""
+            held += len(data)
+            if held >= PROXY_BUFFER:
+                room.clear()
             queue.put_nowait((loop.time() + delay, data))
             if not data:
                 return
 
     async def write_side():
+        nonlocal held
         while True:
             due, data = await queue.get()
             wait = due - loop.time()
@@ -83,6 +99,10 @@ async def _pump(reader, writer, delay):
                 await writer.drain()
             except OSError:
                 return
+            finally:
+                held -= len(data)
+                if held < PROXY_BUFFER:
+                    room.set()
 
     await asyncio.gather(read_side(), write_side())
 
