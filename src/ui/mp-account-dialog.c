@@ -9,6 +9,7 @@
 #include "mp-config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "mp-account-dialog.h"
 #include "mp-error.h"
@@ -37,11 +38,14 @@ struct _MpAccountDialog
   GtkSpinButton       *preview_spin;
   GtkButton           *test_button;
   GtkSpinner          *test_spinner;
+  GtkButton           *trust_button;
   GtkLabel            *test_result;
 
   MpAccount           *account;        /* owned; NULL when adding */
   MpMailbox           *test_mailbox;   /* owned while a test runs */
   GCancellable        *cancellable;    /* owned; cancelled when the dialog goes */
+  char                *pinned_sha256;  /* owned; certificate trusted in this dialog */
+  char                *offered_sha256; /* owned; fingerprint of the last test's cert error */
   gboolean             port_edited;
   gboolean             setting_port;
 };
@@ -130,6 +134,8 @@ apply_fields (MpAccountDialog *self,
                                            gtk_switch_get_active (self->plaintext_switch));
   mp_account_set_check_interval (account, (guint) gtk_spin_button_get_value_as_int (self->interval_spin));
   mp_account_set_preview_lines (account, (guint) gtk_spin_button_get_value_as_int (self->preview_spin));
+  if (self->pinned_sha256)
+    mp_account_set_pinned_sha256 (account, self->pinned_sha256);
 }
 
 static void
@@ -196,6 +202,8 @@ on_save_clicked (MpAccountDialog *self)
   finish_save (self);
 }
 
+static void on_test_clicked (MpAccountDialog *self);
+
 static void
 test_done (GObject      *source,
            GAsyncResult *result,
@@ -226,7 +234,7 @@ test_done (GObject      *source,
       g_autofree char *msg = NULL;
       const char *fingerprint = mp_error_get_fingerprint (error);
 
-      if (fingerprint)
+      if (fingerprint && !strstr (error->message, fingerprint))
         msg = g_strdup_printf ("%s\n%s\n%s %s", mp_mailbox_view_error_title (error),
                                error->message, _("SHA-256 fingerprint:"), fingerprint);
       else
@@ -234,7 +242,22 @@ test_done (GObject      *source,
       gtk_label_set_text (self->test_result, msg);
       gtk_widget_remove_css_class (GTK_WIDGET (self->test_result), "success");
       gtk_widget_add_css_class (GTK_WIDGET (self->test_result), "error");
+      g_free (self->offered_sha256);
+      self->offered_sha256 = g_strdup (fingerprint);
+      gtk_widget_set_visible (GTK_WIDGET (self->trust_button), fingerprint != NULL);
     }
+}
+
+static void
+on_trust_clicked (MpAccountDialog *self)
+{
+  if (!self->offered_sha256)
+    return;
+  /* Pinned for this account only, once saved; the test runs again with it. */
+  g_free (self->pinned_sha256);
+  self->pinned_sha256 = g_steal_pointer (&self->offered_sha256);
+  gtk_widget_set_visible (GTK_WIDGET (self->trust_button), FALSE);
+  on_test_clicked (self);
 }
 
 static void
@@ -258,6 +281,7 @@ on_test_clicked (MpAccountDialog *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->test_result), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->test_result), "success");
   gtk_spinner_start (self->test_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->trust_button), FALSE);
   update_sensitivity (self);
   mp_mailbox_test_login_async (self->test_mailbox, password && *password ? password : NULL,
                                self->cancellable, test_done, g_object_ref (self));
@@ -275,6 +299,8 @@ mp_account_dialog_dispose (GObject *object)
   g_clear_object (&self->test_mailbox);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->account);
+  g_clear_pointer (&self->pinned_sha256, g_free);
+  g_clear_pointer (&self->offered_sha256, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), MP_TYPE_ACCOUNT_DIALOG);
   G_OBJECT_CLASS (mp_account_dialog_parent_class)->dispose (object);
 }
@@ -310,6 +336,7 @@ mp_account_dialog_class_init (MpAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, preview_spin);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, test_button);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, test_spinner);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, trust_button);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, test_result);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -324,6 +351,7 @@ mp_account_dialog_init (MpAccountDialog *self)
   g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (gtk_window_close), self);
   g_signal_connect_swapped (self->save_button, "clicked", G_CALLBACK (on_save_clicked), self);
   g_signal_connect_swapped (self->test_button, "clicked", G_CALLBACK (on_test_clicked), self);
+  g_signal_connect_swapped (self->trust_button, "clicked", G_CALLBACK (on_trust_clicked), self);
   g_signal_connect_swapped (self->host_row, "changed", G_CALLBACK (update_sensitivity), self);
   g_signal_connect_swapped (self->username_row, "changed", G_CALLBACK (update_sensitivity), self);
   g_signal_connect_swapped (self->security_row, "notify::selected", G_CALLBACK (on_security_changed), self);
@@ -392,4 +420,77 @@ mp_account_dialog_new (GtkWindow *parent,
   on_security_changed (self);
   update_sensitivity (self);
   return self;
+}
+
+gboolean
+mp_account_dialog_set_field (MpAccountDialog *self,
+                             const char      *field,
+                             const char      *value)
+{
+  g_return_val_if_fail (MP_IS_ACCOUNT_DIALOG (self), FALSE);
+
+  if (g_str_equal (field, "name"))
+    gtk_editable_set_text (GTK_EDITABLE (self->name_row), value);
+  else if (g_str_equal (field, "host"))
+    gtk_editable_set_text (GTK_EDITABLE (self->host_row), value);
+  else if (g_str_equal (field, "user"))
+    gtk_editable_set_text (GTK_EDITABLE (self->username_row), value);
+  else if (g_str_equal (field, "password"))
+    gtk_editable_set_text (GTK_EDITABLE (self->password_row), value);
+  else if (g_str_equal (field, "port"))
+    gtk_spin_button_set_value (self->port_spin, g_ascii_strtod (value, NULL));
+  else if (g_str_equal (field, "interval"))
+    gtk_spin_button_set_value (self->interval_spin, g_ascii_strtod (value, NULL));
+  else if (g_str_equal (field, "preview"))
+    gtk_spin_button_set_value (self->preview_spin, g_ascii_strtod (value, NULL));
+  else if (g_str_equal (field, "auth"))
+    adw_combo_row_set_selected (self->auth_row, (guint) g_ascii_strtoull (value, NULL, 10));
+  else if (g_str_equal (field, "security"))
+    {
+      MpPop3Security security;
+
+      if (!mp_pop3_security_from_string (value, &security))
+        return FALSE;
+      adw_combo_row_set_selected (self->security_row, index_of_security (security));
+    }
+  else
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+mp_account_dialog_click (MpAccountDialog *self,
+                         const char      *button)
+{
+  GtkButton *target = NULL;
+
+  g_return_val_if_fail (MP_IS_ACCOUNT_DIALOG (self), FALSE);
+
+  if (g_str_equal (button, "test"))
+    target = self->test_button;
+  else if (g_str_equal (button, "save"))
+    target = self->save_button;
+  else if (g_str_equal (button, "cancel"))
+    target = self->cancel_button;
+  else if (g_str_equal (button, "trust"))
+    target = self->trust_button;
+  if (!target || !gtk_widget_is_sensitive (GTK_WIDGET (target)) ||
+      !gtk_widget_get_visible (GTK_WIDGET (target)))
+    return FALSE;
+  g_signal_emit_by_name (target, "clicked");
+  return TRUE;
+}
+
+gboolean
+mp_account_dialog_is_testing (MpAccountDialog *self)
+{
+  g_return_val_if_fail (MP_IS_ACCOUNT_DIALOG (self), FALSE);
+  return self->test_mailbox != NULL;
+}
+
+const char *
+mp_account_dialog_get_test_result (MpAccountDialog *self)
+{
+  g_return_val_if_fail (MP_IS_ACCOUNT_DIALOG (self), NULL);
+  return gtk_label_get_text (self->test_result);
 }

@@ -19,6 +19,10 @@
  *   heartbeat-start / heartbeat-report   main-loop gap measurement
  *   stop-measure [timeout_s]      activate win.stop, time until the check ended
  *   scroll-end                    scroll the list to its last row
+ *   dialog-set FIELD VALUE        type into the open account dialog
+ *   dialog-click test|save|cancel click a button of the account dialog
+ *   wait-test-result [timeout_s]  until "Test connection" has an answer
+ *   accounts                      the accounts in the sidebar
  *   windows                       titles of the open windows (dialogs)
  *   close-dialogs                 close every window but the main one
  *   screenshot PATH | sleep MS | quit
@@ -32,6 +36,7 @@
 #include <time.h>
 
 #include "mp-test-driver.h"
+#include "mp-account-dialog.h"
 
 typedef struct _Driver Driver;
 typedef gboolean (*Predicate) (Driver *d);
@@ -342,6 +347,41 @@ finish_simple (Driver  *d,
   if (!ok)
     add_str (s, "error", "timeout");
   add_int (s, "waited_ms", (g_get_monotonic_time () - d->started) / 1000);
+  emit (d, s);
+}
+
+static MpAccountDialog *
+find_account_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (MP_IS_ACCOUNT_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return MP_ACCOUNT_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+pred_test_result (Driver *d)
+{
+  MpAccountDialog *dialog = find_account_dialog ();
+  return dialog && !mp_account_dialog_is_testing (dialog);
+}
+
+static void
+finish_test_result (Driver  *d,
+                    gboolean ok)
+{
+  MpAccountDialog *dialog = find_account_dialog ();
+  GString *s = begin (d, d->cmd);
+
+  if (!ok || !dialog)
+    add_str (s, "error", "timeout");
+  else
+    add_str (s, "result", mp_account_dialog_get_test_result (dialog));
   emit (d, s);
 }
 
@@ -846,6 +886,52 @@ run_command (Driver     *d,
           add_int (s, "upper", (gint64) gtk_adjustment_get_upper (adj));
         }
       add_int (s, "rows", n);
+      emit (d, s);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "dialog-set") || g_str_equal (cmd, "dialog-click"))
+    {
+      MpAccountDialog *dialog = find_account_dialog ();
+      g_auto (GStrv) a = g_strsplit (arg, " ", 2);
+      GString *s = begin (d, cmd);
+      gboolean ok = FALSE;
+
+      if (dialog && g_str_equal (cmd, "dialog-set") && a[0] && a[1])
+        ok = mp_account_dialog_set_field (dialog, a[0], a[1]);
+      else if (dialog && g_str_equal (cmd, "dialog-click") && a[0])
+        ok = mp_account_dialog_click (dialog, a[0]);
+      add_str (s, "arg", a[0]);
+      if (!ok)
+        add_str (s, "error", dialog ? "not possible" : "no account dialog");
+      emit (d, s);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "wait-test-result"))
+    {
+      wait_for (d, pred_test_result, finish_test_result, arg, 30);
+      return FALSE;
+    }
+  if (g_str_equal (cmd, "accounts"))
+    {
+      GListModel *store = G_LIST_MODEL (mp_window_get_store (d->window));
+      GString *s = begin (d, cmd);
+
+      g_string_append (s, ",\"accounts\":[");
+      for (guint i = 0; i < g_list_model_get_n_items (store); i++)
+        {
+          g_autoptr (MpAccount) account = g_list_model_get_item (store, i);
+          g_autofree char *name = mp_account_dup_display_name (account);
+
+          if (i > 0)
+            g_string_append_c (s, ',');
+          g_string_append (s, "{\"id\":");
+          json_string (s, mp_account_get_id (account));
+          add_str (s, "name", name);
+          add_str (s, "host", mp_account_get_host (account));
+          add_int (s, "port", mp_account_get_port (account));
+          g_string_append_c (s, '}');
+        }
+      g_string_append_c (s, ']');
       emit (d, s);
       return TRUE;
     }

@@ -30,6 +30,7 @@ import sys
 import tempfile
 
 FAILURES = []
+KEYRING_PASSWORD = "mailpeek-test-keyring"
 
 
 def check(cond, what):
@@ -47,7 +48,8 @@ def skip(why):
 
 
 def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=None,
-            timeout=300, name="run", autocheck=True, host=None):
+            timeout=300, name="run", autocheck=True, host=None, test_account=True,
+            keyring=False):
     """Runs mailpeek with @script; returns the list of observations."""
     tmp = os.path.join(home, name)
     os.makedirs(tmp, exist_ok=True)
@@ -77,6 +79,10 @@ def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=N
     })
     env.pop("MALLOC_CHECK_", None)   # slows GTK a lot; the heartbeat test measures time
     os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
+    if not test_account:
+        # A real start: accounts from $XDG_CONFIG_HOME, passwords from the keyring.
+        for var in ("MAILPEEK_TEST_ACCOUNT", "MAILPEEK_TEST_PASSWORD"):
+            env.pop(var, None)
     if not autocheck:
         env["MAILPEEK_TEST_NO_AUTOCHECK"] = "1"
     if ca_file:
@@ -84,8 +90,13 @@ def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=N
     else:
         env.pop("MAILPEEK_TEST_CA_FILE", None)
 
-    cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
-           "dbus-run-session", "--", exe]
+    cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "dbus-run-session", "--"]
+    if keyring:
+        # A private Secret Service on the private bus; the keyring file lives in the
+        # private HOME, so a second run finds the stored password again.
+        cmd += ["sh", "-c", 'echo -n "$0" | gnome-keyring-daemon --unlock --components=secrets '
+                            '>/dev/null && exec "$1"', KEYRING_PASSWORD]
+    cmd += [exe]
     proc = subprocess.run(cmd, env=env, timeout=timeout,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     log = proc.stdout.decode("utf-8", "replace")
@@ -343,6 +354,86 @@ def main_mode(exe, shots):
             shutil.rmtree(home, ignore_errors=True)
 
 
+# ------------------------------------------------------------------ accounts mode
+
+def accounts_mode(exe, shots):
+    if not shutil.which("gnome-keyring-daemon"):
+        skip("gnome-keyring-daemon is not installed")
+    home = tempfile.mkdtemp(prefix="mp-gui-accounts-")
+    password = os.environ["MP_TEST_PASSWORD"]
+    fp = os.environ["MP_TEST_CERT_SHA256"]
+    try:
+        obs = run_app(exe, home, [
+            "wait-drawn",
+            "sleep 300",
+            "screenshot %s/empty.png" % shots,
+            "accounts",
+            "action add-account",
+            "sleep 300",
+            "dialog-set name Alice at the test server",
+            "dialog-set host " + os.environ["MP_TEST_HOST"],
+            "dialog-set security tls",
+            "dialog-set port " + os.environ["MP_TEST_POP3S_PORT"],
+            "dialog-set user " + os.environ["MP_TEST_USER"],
+            "dialog-set password " + password,
+            "dialog-click test",
+            "wait-test-result 30",
+            "sleep 300",
+            "screenshot %s/account-test.png" % shots,
+            # Trusting the certificate in the dialog runs the test again, pinned.
+            "dialog-click trust",
+            "wait-test-result 30",
+            "sleep 300",
+            "screenshot %s/account-test-ok.png" % shots,
+            "dialog-click save",
+            "wait-idle 60",
+            "accounts",
+            "rows",
+            "quit",
+        ], test_account=False, keyring=True, name="accounts")
+        accounts = by_cmd(obs, "accounts")
+        check(len(accounts) == 2 and accounts[0]["accounts"] == [],
+              "no accounts at first (empty state)")
+        result = by_cmd(obs, "wait-test-result")
+        check(result and fp in result[0].get("result", "").replace(":", "").lower(),
+              "Test connection names the untrusted certificate's fingerprint: %r" % (result[:1],))
+        if len(result) == 2:
+            check("Login succeeded" in result[1].get("result", "") and
+                  "UIDL" in result[1].get("result", ""),
+                  "after 'Trust this certificate' the test logs in and shows the capabilities: %r"
+                  % result[1])
+        clicks = by_cmd(obs, "dialog-click")
+        check(len(clicks) == 3 and all("error" not in c for c in clicks),
+              "test, trust and save buttons were usable: %r" % clicks)
+        idle = by_cmd(obs, "wait-idle")
+        check(idle and idle[0].get("state") == "idle" and idle[0].get("messages") == 25,
+              "the saved account (password in the keyring, certificate pinned) lists 25 messages: %r"
+              % (idle[:1],))
+        if len(accounts) == 2 and accounts[1]["accounts"]:
+            check(accounts[1]["accounts"][0]["name"] == "Alice at the test server",
+                  "the account shows in the sidebar")
+
+        conf_path = os.path.join(home, ".config", "mailpeek", "accounts.conf")
+        conf = open(conf_path, encoding="utf-8").read() if os.path.exists(conf_path) else ""
+        check("Alice at the test server" in conf, "the account was saved to accounts.conf")
+        check(password not in conf, "the password is not in accounts.conf")
+        check(fp in conf.replace(":", "").lower(), "the pinned certificate was saved")
+
+        # A second start: settings from the file, password from the keyring.
+        obs = run_app(exe, home, [
+            "wait-idle 60",
+            "accounts",
+            "quit",
+        ], test_account=False, keyring=True, name="accounts-restart")
+        idle = by_cmd(obs, "wait-idle")
+        check(idle and idle[0].get("state") == "idle" and idle[0].get("messages") == 25,
+              "after a restart the saved account checks with the password from the keyring: %r"
+              % (idle[:1],))
+    finally:
+        if not os.environ.get("MP_GUI_KEEP"):
+            shutil.rmtree(home, ignore_errors=True)
+
+
 # ------------------------------------------------------------------ fault mode
 
 FAKE_LOGIN = """send +OK fake ready
@@ -563,6 +654,8 @@ def main():
     os.makedirs(shots, exist_ok=True)
     if mode == "fault":
         fault_mode(exe, shots)
+    elif mode == "accounts":
+        accounts_mode(exe, shots)
     elif mode == "main":
         main_mode(exe, shots)
     elif mode == "large":
