@@ -12,7 +12,8 @@
  * A scenario the engine/core is known to get wrong carries a `bug` note: its child
  * still asserts the right behaviour; the parent reports a failure of that child as
  * g_test_incomplete (TAP "not ok # TODO") so CI stays green until the owner fixes
- * it — from then on the same assertions pass for real.
+ * it.  A noted scenario that passes fails the suite (strict): the fix removes the
+ * note, and from then on the same assertions count for real.
  */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -859,8 +860,11 @@ test_scenario (gconstpointer data)
   g_test_trap_subprocess (NULL, 40 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
   if (g_test_trap_has_passed ())
     {
+      /* Strict, like xfail-strict: a fix must drop the note in the same commit, so
+       * from then on a regression fails instead of hiding as TODO. */
       if (sc->bug != NULL)
-        g_test_message ("known bug no longer reproduces, remove the note: %s", sc->bug);
+        g_test_fail_printf ("%s: the known bug no longer reproduces - delete its .bug note "
+                            "in tests/faults/test-faults.c so it asserts for real", sc->name);
       return;
     }
   if (sc->bug != NULL)
