@@ -43,6 +43,8 @@ set -eu
 export MAILPEEK_TEST_ACCOUNT="pop3s://$MP_TEST_USER@$MP_TEST_HOST:$MP_TEST_POP3S_PORT"
 export MAILPEEK_TEST_PASSWORD="$MP_TEST_PASSWORD"
 export MAILPEEK_TEST_CA_FILE="$MP_TEST_CA_FILE"
+# Its own instance even when your Mailpeek is running.
+export MAILPEEK_NON_UNIQUE=1
 # Seen-mail state of the demo account stays in the temporary directory.
 export XDG_STATE_HOME="$DEMO_STATE/state"
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then

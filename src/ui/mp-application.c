@@ -33,11 +33,10 @@ MpApplication *
 mp_application_new (void)
 {
   GApplicationFlags flags = G_APPLICATION_DEFAULT_FLAGS;
-  const char *test_url = g_getenv ("MAILPEEK_TEST_ACCOUNT");
 
-  /* A test or demo instance must not hand its work to (or be replaced by) the
-   * user's own running Mailpeek: no single-instance name in test mode. */
-  if (test_url && *test_url)
+  /* The demo must not hand its test account to (or be swallowed by) the user's own
+   * running Mailpeek: build-aux/demo.sh asks for a non-unique instance. */
+  if (g_strcmp0 (g_getenv ("MAILPEEK_NON_UNIQUE"), "1") == 0)
     flags |= G_APPLICATION_NON_UNIQUE;
 
   return g_object_new (MP_TYPE_APPLICATION,
