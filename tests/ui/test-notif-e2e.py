@@ -30,7 +30,8 @@ def check(cond, what):
     return cond
 
 
-def run_app(exe, services, home, script, name, args=(), during=None, extra_env=None):
+def run_app(exe, services, home, script, name, args=(), during=None, extra_env=None,
+            command=None):
     tmp = os.path.join(home, name)
     os.makedirs(tmp, exist_ok=True)
     script_path = os.path.join(tmp, "script.txt")
@@ -64,7 +65,7 @@ def run_app(exe, services, home, script, name, args=(), during=None, extra_env=N
     env.update(extra_env or {})
     os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
     cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
-           "dbus-run-session", "--", services, log_path, "--", exe] + list(args)
+           "dbus-run-session", "--", services, log_path, "--"] + (command or [exe] + list(args))
     with tempfile.TemporaryFile() as output:
         proc = subprocess.Popen(cmd, env=env, stdout=output, stderr=subprocess.STDOUT)
         try:
@@ -223,6 +224,37 @@ def main():
         if sent:
             check(sent[0]["body"] == "Otto Later — While you were away",
                   "background: body %r" % sent[0]["body"])
+
+        # Run 5: launched the way the desktop launches a DBusActivatable app: the bus
+        # starts it from the installed D-Bus service file, then Activate.
+        service_in = os.path.join(os.environ["MP_BUILD_ROOT"], "data", APP_ID + ".service")
+        services_dir = os.path.join(home, "xdg-data", "dbus-1", "services")
+        os.makedirs(services_dir, exist_ok=True)
+        with open(service_in, encoding="utf-8") as f:
+            service = f.read()
+        check(re.search(r"(?m)^Name=%s$" % re.escape(APP_ID), service) is not None,
+              "activation: the service file names the app id")
+        service = re.sub(r"(?m)^Exec=\S+", "Exec=" + exe, service)
+        check("--gapplication-service" in service, "activation: Exec starts GApplication service mode")
+        with open(os.path.join(services_dir, APP_ID + ".service"), "w", encoding="utf-8") as f:
+            f.write(service)
+        launcher = ("gdbus call --session --dest %s --object-path /%s "
+                    "--method org.freedesktop.Application.Activate '{}' >/dev/null && "
+                    "while gdbus call --session --dest org.freedesktop.DBus "
+                    "--object-path /org/freedesktop/DBus --method org.freedesktop.DBus.NameHasOwner "
+                    "%s | grep -q true; do sleep 0.2; done") % (
+                        APP_ID, APP_ID.replace(".", "/"), APP_ID)
+        # (Without MAILPEEK_TEST_ACCOUNT: a test account makes the app non-unique, and
+        # a non-unique app cannot own its name for activation.)
+        obs, calls = run_app(exe, services, home, ["sleep 300", "status", "quit"], "activation",
+                             command=["sh", "-c", launcher],
+                             extra_env={"MAILPEEK_TEST_ACCOUNT": "",
+                                        "XDG_DATA_DIRS": os.path.join(home, "xdg-data") + ":" +
+                                        os.environ.get("XDG_DATA_DIRS", "/usr/local/share:/usr/share")})
+        check(any(o["cmd"] == "status" for o in obs),
+              "activation: the bus started the app and Activate reached it")
+        regs = [c for c in calls if c["method"] == "RegisterStatusNotifierItem"]
+        check(len(regs) == 1, "activation: its tray icon registered")
     finally:
         shutil.rmtree(home, ignore_errors=True)
 

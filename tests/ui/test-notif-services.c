@@ -50,6 +50,7 @@ static char **child_argv;
 static GDBusConnection *bus;
 static char *item_name;     /* unique name of the registered item */
 static gboolean clicked;
+static guint n_notify;
 
 static void
 json_string (GString *out, const char *s)
@@ -116,7 +117,7 @@ layout_cb (GObject *source, GAsyncResult *res, gpointer data)
       g_string_append (line, "{\"label\": ");
       json_string (line, label);
       g_string_append_printf (line, ", \"enabled\": %s}", enabled ? "true" : "false");
-      if (want && !clicked && enabled && g_str_equal (label, want))
+      if (want && !clicked && n_notify > 0 && enabled && g_str_equal (label, want))
         click_id = id;
       first = FALSE;
       g_variant_unref (child);
@@ -208,6 +209,9 @@ method_call (GDBusConnection *conn, const char *sender, const char *path,
       g_string_append (line, "]}");
       log_line (line);
       g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", id));
+      n_notify++;
+      if (g_getenv ("MP_TEST_TRAY_CLICK") && !clicked && item_name)
+        fetch_layout ();
       return;
     }
   if (g_str_equal (method, "CloseNotification"))
