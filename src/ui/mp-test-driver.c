@@ -8,6 +8,8 @@
  *   rows                          dump the rows the column view shows (once the
  *                                 incremental filter/sort models are done)
  *   select INDEX | select-subject TEXT | select-all
+ *   select-add-subject TEXT       add a row to the selection (Ctrl+click)
+ *   sort COLUMN asc|desc          sort as a click on a column header does
  *   wait-preview [timeout_s]      until the preview shows text or an error
  *   action NAME                   activate win.NAME
  *   wait-dialog [timeout_s]       until the delete confirmation is shown
@@ -721,7 +723,19 @@ run_command (Driver     *d,
       wait_for (d, pred_settled, finish_rows, arg, 10);
       return FALSE;
     }
-  if (g_str_equal (cmd, "select") || g_str_equal (cmd, "select-subject"))
+  if (g_str_equal (cmd, "sort"))
+    {
+      g_auto (GStrv) a = g_strsplit (arg, " ", 2);
+      GString *s = begin (d, cmd);
+
+      if (!a[0] || !mp_window_sort_by (d->window, (guint) g_ascii_strtoull (a[0], NULL, 10),
+                                       a[1] && g_str_equal (a[1], "desc")))
+        add_str (s, "error", "no such column");
+      emit (d, s);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "select") || g_str_equal (cmd, "select-subject") ||
+      g_str_equal (cmd, "select-add-subject"))
     {
       GListModel *model = G_LIST_MODEL (selection);
       guint n = g_list_model_get_n_items (model);
@@ -731,7 +745,7 @@ run_command (Driver     *d,
       if (g_str_equal (cmd, "select"))
         index = g_ascii_strtoll (arg, NULL, 10);
       else
-        for (guint i = 0; i < n && index < 0; i++)
+        for (guint i = 0; i < n && index < 0; i++)  /* select-subject, select-add-subject */
           {
             g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i);
             if (g_strcmp0 (mp_message_summary_get_subject (summary), arg) == 0)
@@ -744,7 +758,8 @@ run_command (Driver     *d,
         {
           g_autoptr (MpMessageSummary) summary = NULL;
 
-          gtk_selection_model_select_item (selection, (guint) index, TRUE);
+          gtk_selection_model_select_item (selection, (guint) index,
+                                           !g_str_equal (cmd, "select-add-subject"));
           summary = g_list_model_get_item (model, (guint) index);
           add_int (s, "index", index);
           add_str (s, "uidl", mp_message_summary_get_uidl (summary));

@@ -1476,6 +1476,26 @@ mp_window_lookup_mailbox (MpWindow   *self,
   return g_hash_table_lookup (self->mailboxes, account_id);
 }
 
+gboolean
+mp_window_sort_by (MpWindow   *self,
+                   guint       column,
+                   gboolean    descending)
+{
+  GListModel *columns;
+  g_autoptr (GtkColumnViewColumn) col = NULL;
+
+  g_return_val_if_fail (MP_IS_WINDOW (self), FALSE);
+
+  columns = gtk_column_view_get_columns (self->column_view);
+  if (column >= g_list_model_get_n_items (columns))
+    return FALSE;
+  col = g_list_model_get_item (columns, column);
+  /* What a click on the column header does. */
+  gtk_column_view_sort_by_column (self->column_view, col,
+                                  descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  return TRUE;
+}
+
 guint
 mp_window_get_pending (MpWindow *self)
 {

@@ -29,6 +29,10 @@ void             mp_window_select_account       (MpWindow      *self,
 /* For the test driver: the model behind the column view (filtered + sorted) and
  * its selection, the preview pane, and the last toast / dialog shown. */
 GtkSelectionModel *mp_window_get_selection      (MpWindow      *self);
+/* Sorts by @column (0 From, 1 Subject, 2 Date, 3 Size, 4 attachment). */
+gboolean         mp_window_sort_by              (MpWindow      *self,
+                                                 guint          column,
+                                                 gboolean       descending);
 /* Items the incremental filter and sort models still have to process. */
 guint            mp_window_get_pending          (MpWindow      *self);
 MpPreviewPane   *mp_window_get_preview_pane     (MpWindow      *self);

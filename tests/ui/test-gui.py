@@ -199,6 +199,19 @@ def main_mode(exe, shots):
             "rows",
             "filter ",
             "rows",
+            # Sorting by a column header, both ways.
+            "sort 3 desc",
+            "rows",
+            "sort 1 asc",
+            "rows",
+            "sort 2 asc",
+            # Two rows selected: one confirmation naming both and their total size.
+            "select-subject " + shown["subject"],
+            "select-add-subject " + kept["subject"],
+            "action delete",
+            "wait-dialog",
+            "respond cancel",
+            "status",
             # Partial preview (TOP) of a big message, then the whole one (RETR).
             "select-subject " + big["subject"],
             "wait-preview",
@@ -226,8 +239,8 @@ def main_mode(exe, shots):
         check(idle and idle[0].get("state") == "idle" and "error" not in idle[0],
               "first check finishes without error: %r" % (idle[:1],))
         rows = by_cmd(obs, "rows")
-        check(len(rows) == 6, "all six row dumps were written")
-        if len(rows) < 6:
+        check(len(rows) == 8, "all eight row dumps were written")
+        if len(rows) < 8:
             return
         check_rows_match_manifest(rows[0]["rows"], manifest, "first check")
         check(all(not r["new"] for r in rows[0]["rows"]),
@@ -239,7 +252,7 @@ def main_mode(exe, shots):
               "preview shows the decoded text (%r)" % shown["preview_contains"])
 
         dialog = by_cmd(obs, "wait-dialog")
-        check(len(dialog) == 2, "delete asked for confirmation twice")
+        check(len(dialog) == 3, "delete asked for confirmation three times")
         if dialog:
             check("1 Message" in dialog[0].get("heading", ""),
                   "confirmation names the count: %r" % dialog[0].get("heading"))
@@ -271,6 +284,23 @@ def main_mode(exe, shots):
         check(filtered == expected and len(expected) > 0,
               "filter on sender/subject shows exactly %r (got %r)" % (expected, filtered))
         check(len(rows[5]["rows"]) == len(manifest) - 1, "clearing the filter shows all rows again")
+
+        sizes = [r["size"] for r in rows[6]["rows"]]
+        check(sizes == sorted(sizes, reverse=True) and len(sizes) == len(manifest) - 1,
+              "sorting by size (descending) orders the rows")
+        subjects = [r["subject"] for r in rows[7]["rows"]]
+        check(subjects[0] < subjects[-1] and len(subjects) == len(manifest) - 1 and
+              subjects != [r["subject"] for r in rows[5]["rows"]],
+              "sorting by subject changes the order: %r" % subjects[:3])
+        if len(dialog) == 3:
+            total = (shown["size"] + kept["size"]) / 1000.0
+            body = dialog[2].get("body", "").replace("\u00a0", " ")
+            check("2 Messages" in dialog[2].get("heading", ""),
+                  "two selected rows: the heading says 2 Messages: %r" % dialog[2].get("heading"))
+            check(("%.1f kB" % total) in body, "the body names the total size %.1f kB: %r" % (total, body))
+        status = by_cmd(obs, "status")
+        check(len(status) == 2 and status[1].get("messages") == len(manifest) - 1,
+              "cancelling the confirmation removes nothing")
 
         if check(len(preview) == 3, "three previews were shown"):
             partial, whole = preview[1], preview[2]
