@@ -117,6 +117,15 @@ mp_background_set_tray_available (MpBackground *self,
   update_hold (self);
 }
 
+void
+mp_background_forget_tray (MpBackground *self)
+{
+  g_return_if_fail (MP_IS_BACKGROUND (self));
+
+  self->tray_seen = FALSE;
+  update_hold (self);
+}
+
 gboolean
 mp_background_is_holding (MpBackground *self)
 {

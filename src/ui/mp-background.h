@@ -26,6 +26,8 @@ MpBackground *mp_background_new                    (GApplication *app,
  * window quits, unless the app was started with --background. */
 void          mp_background_set_tray_available     (MpBackground *self,
                                                     gboolean      available);
+/* The user switched the tray icon off: forget that one was ever there. */
+void          mp_background_forget_tray            (MpBackground *self);
 /* TRUE while the application is held (closing the last window keeps it running). */
 gboolean      mp_background_is_holding             (MpBackground *self);
 

@@ -483,6 +483,42 @@ on_tray_registered (MpDesktop *self)
     mp_background_set_tray_available (self->background, mp_tray_is_registered (self->tray));
 }
 
+/* Creates or drops the tray icon to follow "show-tray-icon". */
+static void
+update_tray_presence (MpDesktop *self)
+{
+  GDBusConnection *conn = g_application_get_dbus_connection (G_APPLICATION (self->app));
+  gboolean want = conn != NULL &&
+                  (self->settings == NULL || g_settings_get_boolean (self->settings, "show-tray-icon"));
+
+  if (!want && self->tray)
+    {
+      g_signal_handlers_disconnect_by_data (self->tray, self);
+      mp_tray_unexport (self->tray);
+      g_clear_object (&self->tray);
+      /* No icon to come back through: closing the window quits again. */
+      if (self->background)
+        mp_background_forget_tray (self->background);
+      return;
+    }
+  if (!want || self->tray)
+    return;
+
+  self->tray = mp_tray_new (conn);
+  g_signal_connect_object (self->tray, "activate", G_CALLBACK (on_tray_activate), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tray, "check-now", G_CALLBACK (on_check_now), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tray, "mark-all-seen", G_CALLBACK (on_mark_all_seen), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tray, "quit", G_CALLBACK (on_quit), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tray, "open-account", G_CALLBACK (on_open_account), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tray, "notify::registered", G_CALLBACK (on_tray_registered),
+                           self, G_CONNECT_SWAPPED);
+  update_tray (self);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -552,7 +588,6 @@ MpDesktop *
 mp_desktop_attach (MpApplication *app)
 {
   MpDesktop *self;
-  GDBusConnection *conn;
 
   g_return_val_if_fail (MP_IS_APPLICATION (app), NULL);
   g_return_val_if_fail (mp_desktop_get (app) == NULL, NULL);
@@ -585,22 +620,10 @@ mp_desktop_attach (MpApplication *app)
     }
   mp_application_set_background (app, mp_background_get_started_in_background (G_APPLICATION (app)));
 
-  conn = g_application_get_dbus_connection (G_APPLICATION (app));
-  if (conn && (self->settings == NULL || g_settings_get_boolean (self->settings, "show-tray-icon")))
-    {
-      self->tray = mp_tray_new (conn);
-      g_signal_connect_object (self->tray, "activate", G_CALLBACK (on_tray_activate), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->tray, "check-now", G_CALLBACK (on_check_now), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->tray, "mark-all-seen", G_CALLBACK (on_mark_all_seen), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->tray, "quit", G_CALLBACK (on_quit), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->tray, "open-account", G_CALLBACK (on_open_account), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->tray, "notify::registered", G_CALLBACK (on_tray_registered),
-                               self, G_CONNECT_SWAPPED);
-    }
+  update_tray_presence (self);
+  if (self->settings)
+    g_signal_connect_object (self->settings, "changed::show-tray-icon",
+                             G_CALLBACK (update_tray_presence), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (app, "window-added", G_CALLBACK (on_window_added), self, 0);
   g_signal_connect_object (app, "window-removed", G_CALLBACK (on_window_removed), self, 0);

@@ -125,12 +125,20 @@ append_text (GString *body, const char *text, gboolean markup)
     }
 }
 
+static guint
+max_lines (MpNotifier *self)
+{
+  if (self->settings == NULL)
+    return MAX_LINES;
+  return MIN (g_settings_get_uint (self->settings, "notification-senders"), MAX_LINES);
+}
+
 static char *
-build_mail_body (guint n_new, const MpNotifierMessage *messages, guint n_messages)
+build_mail_body (MpNotifier *self, guint n_new, const MpNotifierMessage *messages, guint n_messages)
 {
   GString *body = g_string_new (NULL);
   gboolean markup = server_has_capability ("body-markup");
-  guint shown = MIN (n_messages, MAX_LINES);
+  guint shown = MIN (n_messages, max_lines (self));
 
   for (guint i = 0; i < shown; i++)
     {
@@ -211,7 +219,7 @@ mp_notifier_new_mail (MpNotifier              *self,
 
   summary = g_strdup_printf (ngettext ("%d new message on %s", "%d new messages on %s", n_new),
                              (int) n_new, account_name ? account_name : account_id);
-  body = build_mail_body (n_new, messages, n_messages);
+  body = build_mail_body (self, n_new, messages, n_messages);
 
   n = ensure_notification (self, self->mail, account_id, "email.arrived");
   notify_notification_update (n, summary, body, APP_ID);

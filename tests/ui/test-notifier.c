@@ -385,6 +385,21 @@ test_new_mail (Fixture *f, gconstpointer data)
 }
 
 static void
+test_fewer_lines (Fixture *f, gconstpointer data)
+{
+  /* The "notification-senders" setting: one line, then how many more; 0: none. */
+  g_settings_set_uint (f->settings, "notification-senders", 1);
+  g_assert_true (mp_notifier_new_mail (f->notifier, "work", "Work", TRUE, 5, five, 5));
+  g_assert_cmpstr (note (f->server, 0)->body, ==, "Ann Smith — Lunch on Friday?\nand 4 more");
+
+  g_settings_set_uint (f->settings, "notification-senders", 0);
+  g_assert_true (mp_notifier_new_mail (f->notifier, "work", "Work", TRUE, 5, five, 5));
+  g_assert_cmpstr (note (f->server, 1)->summary, ==, "5 new messages on Work");
+  g_assert_cmpstr (note (f->server, 1)->body, ==, "");
+  g_settings_reset (f->settings, "notification-senders");
+}
+
+static void
 test_singular_and_replace (Fixture *f, gconstpointer data)
 {
   g_assert_true (mp_notifier_new_mail (f->notifier, "home", "Home", TRUE, 1, five, 1));
@@ -573,6 +588,7 @@ main (int argc, char **argv)
   g_test_add ("/notifier/" path, Fixture, GINT_TO_POINTER (markup), fixture_set_up, func, fixture_tear_down)
   ADD ("new-mail", test_new_mail, FALSE);
   ADD ("singular-and-replace", test_singular_and_replace, FALSE);
+  ADD ("fewer-lines", test_fewer_lines, FALSE);
   ADD ("actions", test_actions, FALSE);
   ADD ("respects-settings", test_respects_settings, FALSE);
   ADD ("failure-once-per-streak", test_failure_once_per_streak, FALSE);

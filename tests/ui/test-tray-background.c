@@ -354,6 +354,9 @@ test_hold (void)
   g_assert_true (mp_background_is_holding (bg));
   g_assert_true (still_running_after_activate (app));
 
+  /* The user switches the icon off: no way back, no hold. */
+  mp_background_forget_tray (bg);
+  g_assert_false (mp_background_is_holding (bg));
   g_clear_object (&bg);
 
   /* A GApplication runs once: the opposite case needs a fresh one. */
