@@ -12,7 +12,7 @@ mp_pop3_caps_parse (const char *body,
 {
   g_autoptr(GPtrArray) caps = g_ptr_array_new_with_free_func (g_free);
   const char *p = body;
-  const char *end = body + len;
+  const char *end = len > 0 ? body + len : body;   /* body may be NULL when empty */
 
   while (p < end)
     {

@@ -226,9 +226,12 @@ parse_listing (GByteArray  *body,
                GError     **error)
 {
   const char *p = (const char *) body->data;
-  const char *end = p + body->len;
+  const char *end;
 
-  if (body->len > 0 && memchr (p, '\0', body->len) != NULL)
+  if (body->len == 0)
+    return TRUE;   /* data may be NULL */
+  end = p + body->len;
+  if (memchr (p, '\0', body->len) != NULL)
     return protocol_error (error, what);
   while (p < end)
     {
