@@ -436,6 +436,31 @@ test_top_unsupported (void)
   fixture_clear (&f);
 }
 
+static void
+test_empty_capa (void)
+{
+  /* Empty CAPA and empty listings (regression: UB on an empty body's NULL
+   * data, found by the fuzz target under UBSan). AUTO falls back to USER. */
+  const char *server = "+OK hi\r\n+OK\r\n.\r\n+OK\r\n+OK\r\n+OK\r\n.\r\n"
+                       "+OK\r\n.\r\n+OK\r\n.\r\n";
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_AUTO, "pw");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server, 0, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (mp_pop3_session_get_capabilities (f.session)[0]);
+  g_assert_cmpint (mp_pop3_session_get_auth_method (f.session), ==, MP_POP3_AUTH_USER);
+  g_assert_false (mp_pop3_session_is_pipelining (f.session));
+  entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 0);
+  assert_written (&f, "CAPA\r\nUSER alice\r\nPASS pw\r\nCAPA\r\nLIST\r\nUIDL\r\n");
+  fixture_clear (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -455,5 +480,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/memory/bad-listing", test_bad_listing);
   g_test_add_func ("/pop3/memory/apop-utf8", test_apop_and_utf8);
   g_test_add_func ("/pop3/memory/top-unsupported", test_top_unsupported);
+  g_test_add_func ("/pop3/memory/empty-capa", test_empty_capa);
   return g_test_run ();
 }
