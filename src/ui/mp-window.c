@@ -477,11 +477,14 @@ on_selection_changed (GtkSelectionModel *model,
                       guint              n_items,
                       MpWindow          *self)
 {
-  g_autoptr (GPtrArray) selected = dup_selected_summaries (self);
+  g_autoptr (GtkBitset) set = gtk_selection_model_get_selection (model);
+  guint64 n_selected = gtk_bitset_get_size (set);
 
-  if (selected->len == 1)
+  /* Only the count and at most one item: a select-all of 10,000 rows stays cheap. */
+  if (n_selected == 1)
     {
-      MpMessageSummary *summary = g_ptr_array_index (selected, 0);
+      g_autoptr (MpMessageSummary) summary =
+        g_list_model_get_item (G_LIST_MODEL (model), gtk_bitset_get_minimum (set));
       if (summary != self->previewed)
         load_preview (self, summary, FALSE);
     }
@@ -490,10 +493,10 @@ on_selection_changed (GtkSelectionModel *model,
       g_autofree char *title = NULL;
 
       load_preview (self, NULL, FALSE);
-      if (selected->len > 1)
+      if (n_selected > 1)
         title = g_strdup_printf (ngettext ("%u Message Selected",
-                                           "%u Messages Selected", selected->len),
-                                 selected->len);
+                                           "%u Messages Selected", (gulong) n_selected),
+                                 (guint) n_selected);
       mp_preview_pane_show_none (self->preview_pane, title);
     }
   update_actions (self);
@@ -666,13 +669,9 @@ on_selection_items_changed (GListModel *model,
                             MpWindow   *self)
 {
   update_placeholder (self);
-  /* The previewed row may have left the list (deleted, or filtered out). */
-  if (self->previewed && removed > 0)
-    {
-      g_autoptr (GPtrArray) selected = dup_selected_summaries (self);
-      if (selected->len == 0 || g_ptr_array_index (selected, 0) != self->previewed)
-        on_selection_changed (GTK_SELECTION_MODEL (self->selection), 0, 0, self);
-    }
+  /* Selected rows may have left the list (deleted, filtered out). */
+  if (removed > 0)
+    on_selection_changed (GTK_SELECTION_MODEL (self->selection), 0, 0, self);
 }
 
 static void
