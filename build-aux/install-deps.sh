@@ -14,4 +14,4 @@ $SUDO apt-get install -y -q --no-install-recommends \
   xvfb xauth imagemagick dbus dbus-x11 gnome-keyring libsecret-tools \
   desktop-file-utils appstream flatpak-builder locales \
   clang libclang-rt-14-dev valgrind \
-  adwaita-icon-theme fonts-dejavu-core
+  adwaita-icon-theme fonts-dejavu-core fonts-wqy-microhei
