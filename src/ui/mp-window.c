@@ -46,6 +46,7 @@ struct _MpWindow
 
   MpAccountStore       *store;            /* owned */
   MpScheduler          *scheduler;        /* owned; periodic checks */
+  GSettings            *settings;         /* owned; NULL when the schema is not installed */
   GHashTable           *mailboxes;        /* account id → MpMailboxView (owned) */
   MpMailboxView        *current;          /* borrowed from mailboxes, or NULL */
   GSignalGroup         *current_signals;  /* owned; follows current */
@@ -1267,12 +1268,50 @@ trust_certificate_activated (GtkWidget  *widget,
 
 /* ---------------------------------------------------------------- lifecycle */
 
+/* An uninstalled build has no compiled schema, and g_settings_new() would abort:
+ * then the window simply does not remember its size. */
+static GSettings *
+new_settings_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (source)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (!schema || !g_settings_schema_has_key (schema, "window-width") ||
+      !g_settings_schema_has_key (schema, "selected-account"))
+    return NULL;
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+save_window_state (MpWindow *self)
+{
+  int width, height;
+
+  if (!self->settings)
+    return;
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_string (self->settings, "selected-account",
+                         self->current ? mp_account_get_id (mp_mailbox_view_get_account (self->current))
+                                       : "");
+}
+
 static gboolean
 mp_window_close_request (GtkWindow *window)
 {
   MpWindow *self = MP_WINDOW (window);
   GHashTableIter iter;
   gpointer value;
+
+  save_window_state (self);
 
   /* Closing the window cancels its jobs. */
   g_hash_table_iter_init (&iter, self->mailboxes);
@@ -1303,6 +1342,7 @@ mp_window_dispose (GObject *object)
   if (self->scheduler)
     g_signal_handlers_disconnect_by_data (self->scheduler, self);
   g_clear_object (&self->scheduler);
+  g_clear_object (&self->settings);
   if (self->current_signals)
     g_signal_group_set_target (self->current_signals, NULL);
 
@@ -1397,6 +1437,17 @@ mp_window_init (MpWindow *self)
 
   self->mailboxes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->enabled_actions = g_hash_table_new (g_str_hash, g_str_equal);
+  self->settings = new_settings_if_installed ();
+  if (self->settings)
+    {
+      int width = g_settings_get_int (self->settings, "window-width");
+      int height = g_settings_get_int (self->settings, "window-height");
+
+      if (width > 200 && height > 200)
+        gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
   self->scheduler = mp_scheduler_new (NULL, g_random_int (), TRUE);
   g_signal_connect (self->scheduler, "check-due", G_CALLBACK (on_check_due), self);
 
@@ -1439,6 +1490,12 @@ attach_store (MpWindow       *self,
   gtk_list_box_bind_model (self->account_list, G_LIST_MODEL (store),
                            create_account_row, self, NULL);
   g_signal_connect_after (store, "items-changed", G_CALLBACK (on_store_items_changed_after), self);
+  if (self->settings)
+    {
+      g_autofree char *selected = g_settings_get_string (self->settings, "selected-account");
+      if (selected && *selected)
+        mp_window_select_account (self, selected);
+    }
   on_store_items_changed_after (G_LIST_MODEL (store), 0, 0, 0, self);
 }
 
