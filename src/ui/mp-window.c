@@ -61,6 +61,7 @@ struct _MpWindow
   gboolean              previewed_whole;
   MpMessagePreview     *preview;          /* owned; last loaded preview */
   GCancellable         *preview_cancellable; /* owned */
+  gboolean              preview_loading;
 
   GtkWidget            *delete_dialog;    /* borrowed while shown */
   AdwToast             *undo_toast;       /* borrowed while shown */
@@ -418,12 +419,14 @@ preview_loaded (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       gtk_widget_in_destruction (GTK_WIDGET (self)) || !self->previewed)
     return;
+  self->preview_loading = FALSE;
   if (!preview)
     {
       g_autofree char *msg = g_strdup_printf ("%s\n%s",
                                               mp_mailbox_view_error_title (error),
                                               error->message);
       mp_preview_pane_show_error (self->preview_pane, msg);
+      update_actions (self);
       return;
     }
 
@@ -453,6 +456,7 @@ load_preview (MpWindow         *self,
   g_clear_object (&self->preview);
   g_set_object (&self->previewed, summary);
   self->previewed_whole = whole;
+  self->preview_loading = FALSE;
 
   if (!summary || !self->current)
     {
@@ -466,6 +470,7 @@ load_preview (MpWindow         *self,
                                 mp_message_summary_get_subject (summary),
                                 mp_message_summary_get_date (summary));
   self->preview_cancellable = g_cancellable_new ();
+  self->preview_loading = TRUE;
   mp_mailbox_view_fetch_preview (self->current, summary, whole,
                                  self->preview_cancellable,
                                  preview_loaded, g_object_ref (self));
@@ -642,7 +647,7 @@ update_actions (MpWindow *self)
 
   gtk_bitset_unref (set);
   set_enabled (self, "win.check", self->current && !checking);
-  set_enabled (self, "win.stop", checking);
+  set_enabled (self, "win.stop", checking || self->preview_loading);
   set_enabled (self, "win.delete", self->current && any_selected);
   set_enabled (self, "win.edit-account", self->current != NULL);
   set_enabled (self, "win.remove-account", self->current != NULL);
@@ -1013,6 +1018,14 @@ stop_activated (GtkWidget  *widget,
 
   if (self->current)
     mp_mailbox_view_stop (self->current);
+  /* Stop also ends a preview (or whole message) still loading. */
+  if (self->preview_loading)
+    {
+      g_cancellable_cancel (self->preview_cancellable);
+      self->preview_loading = FALSE;
+      mp_preview_pane_show_error (self->preview_pane, _("Loading was stopped."));
+    }
+  update_actions (self);
 }
 
 static void
