@@ -9,6 +9,7 @@ gettext), not the English originals.
 gettext ignores LANGUAGE under the C locale, so a real locale is needed: the system's
 if installed, else one compiled with localedef into a temporary LOCPATH. When neither
 works the test is skipped (exit 77)."""
+import contextlib
 import gettext
 import os
 import shutil
@@ -37,10 +38,12 @@ def ensure_locale(name, locpath):
     """Returns the extra environment for @name, or None when it cannot be had."""
     if locale_available(name, dict(os.environ)):
         return {}
+    target = os.path.join(locpath, name)
+    if os.path.isfile(os.path.join(target, 'LC_CTYPE')):
+        return {'LOCPATH': locpath}
     if not shutil.which('localedef'):
         return None
     lang, charset = name.split('.')
-    target = os.path.join(locpath, name)
     proc = subprocess.run(['localedef', '-i', lang, '-f', charset, target],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     # localedef exits 1 on mere warnings; the directory is what counts.
@@ -63,7 +66,13 @@ def run(args, lang, loc, extra):
 
 failures = []
 skipped = []
-with tempfile.TemporaryDirectory(prefix='mp-locale-') as locpath:
+# Compiled locales are kept in the build tree: localedef takes seconds per locale.
+cache = os.path.join(os.environ['MP_BUILD_ROOT'], 'tests', 'data', 'locale') \
+    if os.environ.get('MP_BUILD_ROOT') else None
+if cache:
+    os.makedirs(cache, exist_ok=True)
+with (tempfile.TemporaryDirectory(prefix='mp-locale-') if cache is None
+      else contextlib.nullcontext(cache)) as locpath:
     for lang, loc in CASES:
         mo = os.path.join(po_build_dir, lang, 'LC_MESSAGES', 'mailpeek.mo')
         if not os.path.isfile(mo):
