@@ -225,7 +225,21 @@ def main():
             check(sent[0]["body"] == "Otto Later — While you were away",
                   "background: body %r" % sent[0]["body"])
 
-        # Run 5: launched the way the desktop launches a DBusActivatable app: the bus
+        # Run 5: a wrong password. Two failing checks, one failure notification.
+        obs, calls = run_app(exe, services, home,
+                             ["wait-idle 60", "action check", "wait-idle 60", "sleep 300", "quit"],
+                             "failure", extra_env={"MAILPEEK_TEST_PASSWORD": "not-the-password"})
+        idle = [o for o in obs if o["cmd"] == "wait-idle"]
+        check(len(idle) == 2 and all(o.get("state") == "error" for o in idle),
+              "failure: both checks failed: %r" % [o.get("state") for o in idle])
+        sent = notifies(calls)
+        check(len(sent) == 1, "failure: one notification for the failure streak (%d)" % len(sent))
+        if sent:
+            check(re.fullmatch(r"Could not check .+", sent[0]["summary"]) is not None,
+                  "failure: summary %r" % sent[0]["summary"])
+            check("password" in sent[0]["body"], "failure: body %r" % sent[0]["body"])
+
+        # Run 6: launched the way the desktop launches a DBusActivatable app: the bus
         # starts it from the installed D-Bus service file, then Activate.
         service_in = os.path.join(os.environ["MP_BUILD_ROOT"], "data", APP_ID + ".service")
         services_dir = os.path.join(home, "xdg-data", "dbus-1", "services")
