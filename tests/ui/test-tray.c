@@ -380,7 +380,10 @@ static void
 test_icon_names_installed (Fixture *f, gconstpointer data)
 {
   const char *srcroot = g_getenv ("MP_SOURCE_ROOT");
-  guint counts[] = { 0, 4 };
+  /* Nothing new, new mail, and a failed account without new mail. */
+  guint counts[] = { 0, 4, 0 };
+  gboolean errors[] = { FALSE, FALSE, TRUE };
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   if (srcroot == NULL)
     {
@@ -393,9 +396,12 @@ test_icon_names_installed (Fixture *f, gconstpointer data)
       g_autofree char *file = NULL;
       g_autofree char *path = NULL;
 
+      mp_tray_set_error (f->tray, errors[i]);
       mp_tray_set_state (f->tray, counts[i], NULL);
       icon = get_property (f->app_conn, app_name (f), MP_TRAY_ITEM_PATH,
                            "org.kde.StatusNotifierItem", "IconName");
+      /* Each state has its own icon. */
+      g_assert_true (g_hash_table_add (seen, g_variant_dup_string (icon, NULL)));
       file = g_strconcat (g_variant_get_string (icon, NULL), ".svg", NULL);
       path = g_build_filename (srcroot, "data", "icons", "hicolor", "symbolic", "apps", file, NULL);
       g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
