@@ -74,6 +74,11 @@ with tempfile.TemporaryDirectory(prefix='mp-install-') as dest:
                 print(f'metainfo has no xml:lang="{lang}" text')
                 missing += 1
 
+    autostart = inst(datadir) / f'mailpeek/{app_id}-autostart.desktop'
+    if autostart.is_file() and 'Exec=mailpeek --background\n' not in autostart.read_text(encoding='utf-8'):
+        print('the autostart template does not run "mailpeek --background"')
+        missing += 1
+
     service = inst(datadir) / f'dbus-1/services/{app_id}.service'
     if service.is_file():
         text = service.read_text()
