@@ -605,8 +605,12 @@ update_placeholder (MpWindow *self)
       adw_status_page_set_icon_name (self->list_placeholder, "mail-send-receive-symbolic");
       adw_status_page_set_title (self->list_placeholder, _("Checking…"));
     }
-  else if (state == MP_MAILBOX_STATE_ERROR || !self->current ||
-           !mp_mailbox_view_get_last_check (self->current))
+  else if (state == MP_MAILBOX_STATE_ERROR)
+    {
+      adw_status_page_set_icon_name (self->list_placeholder, "network-error-symbolic");
+      adw_status_page_set_title (self->list_placeholder, _("Could Not Check the Mailbox"));
+    }
+  else if (!self->current || !mp_mailbox_view_get_last_check (self->current))
     {
       adw_status_page_set_icon_name (self->list_placeholder, "mail-unread-symbolic");
       adw_status_page_set_title (self->list_placeholder, _("Not Checked Yet"));
