@@ -257,13 +257,17 @@ mp_pop3_tcp_connect (const char    *host,
         }
     }
 
-  /* Addresses come in getaddrinfo order (RFC 6724): IPv6 and IPv4 alike. */
+  /* Addresses come in getaddrinfo order (RFC 6724): IPv6 and IPv4 alike.
+   * While others remain, one that black-holes (e.g. broken IPv6) gets only
+   * a share of the timeout, so the next one is still tried. */
   for (GList *l = addresses; l != NULL && fd < 0; l = l->next)
     {
+      guint left = g_list_length (l);
+      guint attempt_ms = left > 1 ? MIN (timeout_ms, MAX (timeout_ms / left, 2000)) : timeout_ms;
+
       g_clear_error (&last_error);
-      fd = connect_one (l->data, port, timeout_ms, cancellable, &last_error);
-      if (fd < 0 && (g_error_matches (last_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-                     g_error_matches (last_error, MP_POP3_ERROR, MP_POP3_ERROR_TIMEOUT)))
+      fd = connect_one (l->data, port, attempt_ms, cancellable, &last_error);
+      if (fd < 0 && g_error_matches (last_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         break;
     }
   if (fd < 0)
