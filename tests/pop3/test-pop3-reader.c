@@ -159,6 +159,23 @@ test_reader_long_line (void)
 }
 
 static void
+test_reader_body_line_cap (void)
+{
+  g_autoptr(GError) error = NULL;
+  GString *wire = g_string_new ("+OK\r\nshort\r\n");
+  MpPop3Reply reply;
+
+  /* Body lines may be long (unwrapped HTML) but not unbounded. */
+  g_string_set_size (wire, wire->len + MP_POP3_MAX_BODY_LINE + 10);
+  memset (wire->str + strlen ("+OK\r\nshort\r\n"), 'y', MP_POP3_MAX_BODY_LINE + 10);
+  g_assert_false (assemble (wire->str, 256 * 1024, &reply, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "4194304"));
+  mp_pop3_reply_clear (&reply);
+  g_string_free (wire, TRUE);
+}
+
+static void
 test_reader_response_cap (void)
 {
   g_autoptr(GError) error = NULL;
@@ -348,6 +365,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/reader/err-no-body", test_reader_err_has_no_body);
   g_test_add_func ("/pop3/reader/long-line", test_reader_long_line);
   g_test_add_func ("/pop3/reader/response-cap", test_reader_response_cap);
+  g_test_add_func ("/pop3/reader/body-line-cap", test_reader_body_line_cap);
   g_test_add_func ("/pop3/reader/body-eof", test_reader_body_eof);
   g_test_add_func ("/pop3/reader/invalid-status", test_reader_invalid_status);
   g_test_add_func ("/pop3/caps/parse", test_caps);
