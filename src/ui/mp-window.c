@@ -1121,7 +1121,9 @@ start_delete (MpWindow  *self,
   self->last_toast_title = g_strdup (title);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_timeout (toast, 5);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  /* Normal priority, never dismissed from code: libadwaita 1.2 aborts or crashes
+   * when an interrupted or dismissed toast's widget is still hiding.  Should
+   * another toast be showing, this one waits; its undo period starts when shown. */
   g_signal_connect (toast, "button-clicked", G_CALLBACK (on_undo_clicked), pd);
   g_signal_connect_data (toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), pd,
                          (GClosureNotify) (void (*) (void)) pending_delete_free, 0);
