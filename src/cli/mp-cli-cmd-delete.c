@@ -1,0 +1,71 @@
+/* mp-cli-cmd-delete.c — `delete`: committed only when the server confirms QUIT
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mp-config.h"
+
+#include <glib/gi18n.h>
+
+#include "mp-cli-private.h"
+
+static MpCliExit
+not_deleted (MpCli *cli, const GError *error)
+{
+  if (error != NULL)
+    mp_cli_report (cli, error);
+  mp_cli_print_error (_("Nothing was deleted."));
+  return MP_CLI_EXIT_NOT_DELETED;
+}
+
+/* The message numbers named by @names, each once. All names must resolve before
+ * the first DELE: a typo deletes nothing. */
+static MpCliExit
+resolve_all (GPtrArray *entries, char **names, GArray *numbers)
+{
+  g_autoptr(GHashTable) chosen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  MpCliExit rc;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      MpPop3Entry *e = NULL;
+
+      if ((rc = mp_cli_resolve (entries, names[i], &e)) != MP_CLI_EXIT_OK)
+        {
+          mp_cli_print_error (_("Nothing was deleted."));
+          return rc;
+        }
+      if (g_hash_table_add (chosen, GUINT_TO_POINTER (e->number)))
+        g_array_append_val (numbers, e->number);
+    }
+  return MP_CLI_EXIT_OK;
+}
+
+MpCliExit
+mp_cli_cmd_delete (MpCli *cli, char **args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  MpCliExit rc;
+
+  if (args[0] == NULL)
+    return mp_cli_usage_error (_("Usage: mailpeek-cli delete URL UIDL..."));
+  if ((rc = mp_cli_open_mailbox (cli, &entries)) != MP_CLI_EXIT_OK
+      || (rc = resolve_all (entries, args, numbers)) != MP_CLI_EXIT_OK)
+    return rc;
+  if (!mp_pop3_session_dele_many_sync (cli->session, (guint *) numbers->data, numbers->len,
+                                       NULL, &error))
+    {
+      /* Closing without QUIT abandons the deletions the server did accept. */
+      mp_pop3_session_close (cli->session);
+      return not_deleted (cli, error);
+    }
+  if (!mp_pop3_session_quit_sync (cli->session, NULL, &error))
+    {
+      g_prefix_error (&error, _("The server did not confirm QUIT: "));
+      return not_deleted (cli, error);
+    }
+  g_print (ngettext ("Deleted %u message.\n", "Deleted %u messages.\n", numbers->len),
+           numbers->len);
+  return mp_cli_finish_output ();
+}

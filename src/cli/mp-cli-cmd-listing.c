@@ -1,0 +1,260 @@
+/* mp-cli-cmd-listing.c — `list` and `check`: one summary line per message
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mp-config.h"
+
+#include <glib/gi18n.h>
+
+#include "mp-cli-format.h"
+#include "mp-cli-private.h"
+#include "mp-cli-state.h"
+#include "mp-message-summary.h"
+
+#define TOP_BATCH 500
+
+typedef struct {
+  GPtrArray  *entries;      /* borrowed; MpPop3Entry, the ones asked for, in order */
+  guint       cursor;       /* next entry expected from the engine */
+  GString    *out;          /* borrowed */
+  GHashTable *skipped;      /* borrowed, may be NULL; numbers of messages left out */
+  gboolean    json;
+  guint       printed;
+  gboolean    write_failed;
+} SummaryPrinter;
+
+static MpPop3Entry *
+printer_find (SummaryPrinter *p, guint number)
+{
+  /* Replies come in the order asked; the search is only a safety net. */
+  if (p->cursor < p->entries->len)
+    {
+      MpPop3Entry *e = g_ptr_array_index (p->entries, p->cursor);
+      if (e->number == number)
+        {
+          p->cursor++;
+          return e;
+        }
+    }
+  return mp_cli_find_number (p->entries, number);
+}
+
+static void
+printer_add (SummaryPrinter *p, MpPop3Entry *e, GBytes *headers)
+{
+  g_autoptr(MpMessageSummary) summary = NULL;
+  g_autofree char *from = NULL;
+  MpCliRow row = { .number = e->number, .uidl = e->uidl, .size = e->size };
+
+  if (headers != NULL)
+    {
+      gsize len = 0;
+      const char *data = mp_cli_bytes_get_data (headers, &len);
+
+      summary = mp_message_summary_new_from_headers (data, len, e->uidl, e->size);
+      from = mp_message_summary_dup_from_display (summary);
+      row.from = from;
+      row.subject = mp_message_summary_get_subject (summary);
+      row.date = mp_message_summary_get_date (summary);
+      row.attachments = mp_message_summary_get_has_attachments (summary);
+    }
+  if (p->json)
+    {
+      g_string_append (p->out, p->printed == 0 ? "[\n  " : ",\n  ");
+      mp_cli_append_row_json (p->out, &row);
+    }
+  else
+    mp_cli_append_row_text (p->out, &row);
+  p->printed++;
+  if (!mp_cli_emit (p->out))
+    p->write_failed = TRUE;
+}
+
+static void
+summary_body_cb (guint number, GBytes *body, gpointer user_data)
+{
+  SummaryPrinter *p = user_data;
+  MpPop3Entry *e = printer_find (p, number);
+
+  if (e == NULL)
+    return;
+  /* A NULL body: the server refused TOP for this one message (typically another
+   * client deleted it meanwhile); the others are still worth listing. */
+  if (body == NULL)
+    {
+      mp_cli_print_error (_("The server refused to show message %u; it is left out"), number);
+      if (p->skipped != NULL)
+        g_hash_table_add (p->skipped, GUINT_TO_POINTER (number));
+      return;
+    }
+  printer_add (p, e, body);
+}
+
+/* The first TOP alone: when the server has no CAPA its -ERR is the only way to
+ * learn that TOP is missing, and it should be reported as such. */
+static MpCliExit
+print_first (MpCli *cli, SummaryPrinter *p)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) first = NULL;
+  const char * const *caps = mp_pop3_session_get_capabilities (cli->session);
+  gboolean have_caps = caps != NULL && caps[0] != NULL;
+  MpPop3Entry *e = g_ptr_array_index (p->entries, 0);
+
+  if (have_caps && !mp_pop3_session_has_capability (cli->session, "TOP"))
+    {
+      mp_cli_print_error (_("The server does not support TOP, which is needed to read the "
+                            "headers of a message without downloading it. "
+                            "Use “retr” to fetch whole messages."));
+      return MP_CLI_EXIT_SERVER;
+    }
+  first = mp_pop3_session_top_sync (cli->session, e->number, 0, NULL, &error);
+  if (first == NULL)
+    {
+      if (!have_caps && g_error_matches (error, MP_POP3_ERROR, MP_POP3_ERROR_SERVER))
+        g_prefix_error (&error, _("The server refused TOP (it may not support it): "));
+      return mp_cli_report (cli, error);
+    }
+  p->cursor = 1;
+  printer_add (p, e, first);
+  return MP_CLI_EXIT_OK;
+}
+
+/* The rest in batches: the engine builds one command per number, and a whole
+ * 10 000 message mailbox at once would cost more memory than the pipeline gains. */
+static MpCliExit
+print_rest (MpCli *cli, SummaryPrinter *p)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree guint *numbers = g_new (guint, TOP_BATCH);
+  GPtrArray *entries = p->entries;
+
+  for (guint start = 1; start < entries->len; start += TOP_BATCH)
+    {
+      guint n = MIN (TOP_BATCH, entries->len - start);
+
+      for (guint i = 0; i < n; i++)
+        numbers[i] = ((MpPop3Entry *) entries->pdata[start + i])->number;
+      if (!mp_pop3_session_top_many_sync (cli->session, numbers, n, 0,
+                                          summary_body_cb, p, NULL, &error))
+        {
+          if (p->json && p->printed > 0)
+            g_string_append (p->out, "\n]\n");
+          mp_cli_emit (p->out);
+          return mp_cli_report (cli, error);
+        }
+    }
+  return MP_CLI_EXIT_OK;
+}
+
+/* Prints a summary of each of @entries as its `TOP n 0` arrives, keeping nothing:
+ * this is what keeps `list` of 10 000 messages within a few megabytes. */
+static MpCliExit
+print_summaries (MpCli *cli, GPtrArray *entries, GHashTable *skipped)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  SummaryPrinter p = { .entries = entries, .out = out, .skipped = skipped,
+                       .json = cli->args->json };
+  MpCliExit rc;
+
+  if (entries->len > 0 && (rc = print_first (cli, &p)) != MP_CLI_EXIT_OK)
+    return rc;
+  if ((rc = print_rest (cli, &p)) != MP_CLI_EXIT_OK)
+    return rc;
+  if (p.json)
+    g_string_append (out, p.printed == 0 ? "[]\n" : "\n]\n");
+  if (!mp_cli_emit (out) || p.write_failed)
+    return mp_cli_write_error ();
+  return mp_cli_finish_output ();
+}
+
+MpCliExit
+mp_cli_cmd_list (MpCli *cli, char **args)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  MpCliExit rc;
+
+  if ((rc = mp_cli_expect_no_args (args, "list")) != MP_CLI_EXIT_OK
+      || (rc = mp_cli_open_mailbox (cli, &entries)) != MP_CLI_EXIT_OK)
+    return rc;
+  if (!mp_cli_all_have_uidl (entries))
+    mp_cli_print_error (_("The server does not support UIDL; the UIDL column is empty. "
+                          "Name messages as #N."));
+  if ((rc = print_summaries (cli, entries, NULL)) != MP_CLI_EXIT_OK)
+    return rc;
+  mp_cli_quit (cli);
+  return MP_CLI_EXIT_OK;
+}
+
+static GPtrArray *
+entries_not_in (GPtrArray *entries, GHashTable *seen)
+{
+  GPtrArray *fresh = g_ptr_array_new ();
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      MpPop3Entry *e = g_ptr_array_index (entries, i);
+
+      if (!g_hash_table_contains (seen, e->uidl))
+        g_ptr_array_add (fresh, e);
+    }
+  return fresh;
+}
+
+/* A message that could not be shown is not "seen": it comes again next time
+ * (unless it is gone from the server by then). The saved set is what the server
+ * has now, so deleted messages drop out of it. */
+static MpCliExit
+save_seen (MpCli *cli, GPtrArray *entries, GHashTable *skipped)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) uidls = g_ptr_array_new ();
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      MpPop3Entry *e = g_ptr_array_index (entries, i);
+      if (!g_hash_table_contains (skipped, GUINT_TO_POINTER (e->number)))
+        g_ptr_array_add (uidls, e->uidl);
+    }
+  if (!mp_cli_state_save (cli->args->state, cli->account, uidls, &error))
+    {
+      mp_cli_print_error ("%s", error->message);
+      return MP_CLI_EXIT_OTHER;
+    }
+  return MP_CLI_EXIT_OK;
+}
+
+MpCliExit
+mp_cli_cmd_check (MpCli *cli, char **args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) fresh = NULL;
+  g_autoptr(GHashTable) skipped = g_hash_table_new (g_direct_hash, g_direct_equal);
+  gboolean existed = FALSE;
+  MpCliExit rc;
+
+  if ((rc = mp_cli_expect_no_args (args, "check")) != MP_CLI_EXIT_OK)
+    return rc;
+  if (cli->args->state == NULL)
+    return mp_cli_usage_error (_("check needs --state FILE"));
+  /* Read the state before connecting: a bad file should not cost a login. */
+  seen = mp_cli_state_load (cli->args->state, cli->account, &existed, &error);
+  if (seen == NULL)
+    {
+      mp_cli_print_error ("%s", error->message);
+      return MP_CLI_EXIT_OTHER;
+    }
+  if ((rc = mp_cli_open_mailbox (cli, &entries)) != MP_CLI_EXIT_OK)
+    return rc;
+  if (!mp_cli_all_have_uidl (entries))
+    return mp_cli_no_uidl_error ();
+  fresh = entries_not_in (entries, seen);
+  /* Saved only after every new message was printed: a failed run shows them again. */
+  if ((rc = print_summaries (cli, fresh, skipped)) != MP_CLI_EXIT_OK
+      || (rc = save_seen (cli, entries, skipped)) != MP_CLI_EXIT_OK)
+    return rc;
+  mp_cli_quit (cli);
+  return MP_CLI_EXIT_OK;
+}

@@ -1,0 +1,354 @@
+/* mp-cli-session.c — the session, its errors and the message lookup of mailpeek-cli
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The blocking engine calls run on the main thread: there is no UI to keep
+ * responsive, and the engine's idle timeout bounds every wait.
+ */
+#include "mp-config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "mp-cli-format.h"
+#include "mp-cli-private.h"
+
+/* ------------------------------------------------------------------ errors */
+
+static void
+print_error_valist (const char *fmt, va_list args) G_GNUC_PRINTF (1, 0);
+
+static void
+print_error_valist (const char *fmt, va_list args)
+{
+  g_autofree char *msg = g_strdup_vprintf (fmt, args);
+  g_autoptr(GString) line = g_string_new ("mailpeek-cli: ");
+
+  /* Messages may quote the server (-ERR text): no control characters reach the terminal. */
+  mp_cli_append_field (line, msg);
+  g_printerr ("%s\n", line->str);
+}
+
+void
+mp_cli_print_error (const char *fmt, ...)
+{
+  va_list args;
+
+  va_start (args, fmt);
+  print_error_valist (fmt, args);
+  va_end (args);
+}
+
+/* Prints the message and returns the usage exit status. */
+MpCliExit
+mp_cli_usage_error (const char *fmt, ...)
+{
+  va_list args;
+
+  va_start (args, fmt);
+  print_error_valist (fmt, args);
+  va_end (args);
+  return MP_CLI_EXIT_USAGE;
+}
+
+static MpCliExit
+exit_code_for (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return MP_CLI_EXIT_TIMEOUT;
+  if (error->domain != MP_POP3_ERROR)
+    return MP_CLI_EXIT_OTHER;
+  switch ((MpPop3ErrorCode) error->code)
+    {
+    case MP_POP3_ERROR_TIMEOUT:
+      return MP_CLI_EXIT_TIMEOUT;
+    case MP_POP3_ERROR_CONNECT:
+    case MP_POP3_ERROR_TLS:
+    case MP_POP3_ERROR_CERTIFICATE:
+    case MP_POP3_ERROR_CLOSED:
+    case MP_POP3_ERROR_PLAINTEXT_REFUSED:
+    case MP_POP3_ERROR_STLS_UNAVAILABLE:
+      return MP_CLI_EXIT_NETWORK;
+    case MP_POP3_ERROR_AUTH:
+    case MP_POP3_ERROR_AUTH_UNSUPPORTED:
+      return MP_CLI_EXIT_AUTH;
+    case MP_POP3_ERROR_IN_USE:
+    case MP_POP3_ERROR_LOGIN_DELAY:
+    case MP_POP3_ERROR_SYS_TEMP:
+    case MP_POP3_ERROR_SYS_PERM:
+    case MP_POP3_ERROR_SERVER:
+    case MP_POP3_ERROR_PROTOCOL:
+    case MP_POP3_ERROR_NO_SUCH_MESSAGE:
+    case MP_POP3_ERROR_UNSUPPORTED:
+    default:
+      return MP_CLI_EXIT_SERVER;
+    }
+}
+
+static char *
+certificate_hint (MpCli *cli)
+{
+  g_autofree char *fp = cli->session ? mp_pop3_session_dup_peer_fingerprint (cli->session)
+                                     : NULL;
+
+  if (fp != NULL)
+    return g_strdup_printf (_("If you trust this certificate, run again with "
+                              "--pin-sha256 %s, or with --ca-file FILE naming the "
+                              "authority that issued it."), fp);
+  return g_strdup (_("If you trust this server, run again with --pin-sha256 HEX "
+                     "or --ca-file FILE."));
+}
+
+/* A sentence telling the person what to do next, or NULL. */
+static char *
+hint_for (MpCli *cli, const GError *error)
+{
+  if (error->domain != MP_POP3_ERROR)
+    return NULL;
+  switch ((MpPop3ErrorCode) error->code)
+    {
+    case MP_POP3_ERROR_CERTIFICATE:
+      return certificate_hint (cli);
+    case MP_POP3_ERROR_PLAINTEXT_REFUSED:
+      return g_strdup (_("The connection is not encrypted, so the password would be readable "
+                         "by anyone on the way. Use pop3:// with STARTTLS or pop3s://, or pass "
+                         "--allow-plaintext-password if you accept that risk."));
+    case MP_POP3_ERROR_STLS_UNAVAILABLE:
+      return g_strdup (_("The server does not offer STARTTLS. Try pop3s:// (port 995); "
+                         "--starttls=never sends everything unencrypted."));
+    case MP_POP3_ERROR_AUTH:
+      return g_strdup (_("The server rejected the user name or password."));
+    case MP_POP3_ERROR_AUTH_UNSUPPORTED:
+      return g_strdup (_("Try another --auth method, or --auth auto."));
+    case MP_POP3_ERROR_IN_USE:
+      return g_strdup (_("The mailbox is in use by another session (another mail program may "
+                         "be checking it right now). Try again in a minute."));
+    case MP_POP3_ERROR_LOGIN_DELAY:
+      return g_strdup (_("The server wants more time between logins. Try again later."));
+    case MP_POP3_ERROR_SYS_TEMP:
+      return g_strdup (_("The server reports a temporary problem. Try again later."));
+    default:
+      return NULL;
+    }
+}
+
+/* Prints @error with a hint and returns its exit status. */
+MpCliExit
+mp_cli_report (MpCli *cli, const GError *error)
+{
+  g_autofree char *hint = hint_for (cli, error);
+
+  mp_cli_print_error ("%s", error->message);
+  if (hint != NULL)
+    mp_cli_print_error ("%s", hint);
+  return exit_code_for (error);
+}
+
+/* ------------------------------------------------------------------ output */
+
+MpCliExit
+mp_cli_write_error (void)
+{
+  mp_cli_print_error (_("Cannot write the output: %s"), g_strerror (errno));
+  return MP_CLI_EXIT_OTHER;
+}
+
+/* Writes and flushes: a reader (pipe, terminal) sees each message as it arrives. */
+gboolean
+mp_cli_emit (GString *out)
+{
+  gboolean ok = fwrite (out->str, 1, out->len, stdout) == out->len && fflush (stdout) == 0;
+
+  g_string_truncate (out, 0);
+  return ok;
+}
+
+MpCliExit
+mp_cli_finish_output (void)
+{
+  if (fflush (stdout) != 0 || ferror (stdout))
+    return mp_cli_write_error ();
+  return MP_CLI_EXIT_OK;
+}
+
+/* The data of a body from the engine; never NULL (an empty body's GBytes has none). */
+const char *
+mp_cli_bytes_get_data (GBytes *bytes, gsize *len)
+{
+  const char *data = g_bytes_get_data (bytes, len);
+
+  return data != NULL ? data : "";
+}
+
+/* ------------------------------------------------------------------ session */
+
+MpCliExit
+mp_cli_expect_no_args (char **args, const char *command)
+{
+  if (args[0] != NULL)
+    /* TRANSLATORS: %s is a command name (capa, list, check) */
+    return mp_cli_usage_error (_("%s takes no arguments after the URL"), command);
+  return MP_CLI_EXIT_OK;
+}
+
+/* Connects and logs in. */
+MpCliExit
+mp_cli_connect (MpCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+
+  cli->session = mp_pop3_session_new (cli->options);
+  if (!mp_pop3_session_connect_sync (cli->session, NULL, &error))
+    return mp_cli_report (cli, error);
+  return MP_CLI_EXIT_OK;
+}
+
+static MpCliExit
+scan (MpCli *cli, GPtrArray **entries_out)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries;
+  guint count = 0;
+
+  /* STAT first: one short line, and an empty mailbox needs no listing at all. */
+  if (!mp_pop3_session_stat_sync (cli->session, &count, NULL, NULL, &error))
+    return mp_cli_report (cli, error);
+  if (count == 0)
+    {
+      *entries_out = g_ptr_array_new_with_free_func ((GDestroyNotify) mp_pop3_entry_free);
+      return MP_CLI_EXIT_OK;
+    }
+  entries = mp_pop3_session_scan_sync (cli->session, NULL, &error);
+  if (entries == NULL)
+    return mp_cli_report (cli, error);
+  *entries_out = entries;
+  return MP_CLI_EXIT_OK;
+}
+
+/* Connects, logs in and lists the mailbox (number, size, UIDL of every message). */
+MpCliExit
+mp_cli_open_mailbox (MpCli *cli, GPtrArray **entries_out)
+{
+  MpCliExit rc;
+
+  if ((rc = mp_cli_connect (cli)) != MP_CLI_EXIT_OK)
+    return rc;
+  return scan (cli, entries_out);
+}
+
+/* mp_cli_open_mailbox(), then finds the message named @name (borrowed from the entries). */
+MpCliExit
+mp_cli_open_message (MpCli        *cli,
+                     const char   *name,
+                     GPtrArray   **entries_out,
+                     MpPop3Entry **entry_out)
+{
+  MpCliExit rc;
+
+  if ((rc = mp_cli_open_mailbox (cli, entries_out)) != MP_CLI_EXIT_OK)
+    return rc;
+  return mp_cli_resolve (*entries_out, name, entry_out);
+}
+
+gboolean
+mp_cli_all_have_uidl (GPtrArray *entries)
+{
+  for (guint i = 0; i < entries->len; i++)
+    if (((MpPop3Entry *) g_ptr_array_index (entries, i))->uidl == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+MpCliExit
+mp_cli_no_uidl_error (void)
+{
+  mp_cli_print_error (_("The server does not support UIDL, so messages have no stable names. "
+                        "Name a message by its number instead, as #N."));
+  return MP_CLI_EXIT_SERVER;
+}
+
+/* The entry of message @number, or NULL. */
+MpPop3Entry *
+mp_cli_find_number (GPtrArray *entries, guint64 number)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      MpPop3Entry *e = g_ptr_array_index (entries, i);
+      if (e->number == number)
+        return e;
+    }
+  return NULL;
+}
+
+static MpPop3Entry *
+find_uidl (GPtrArray *entries, const char *uidl)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      MpPop3Entry *e = g_ptr_array_index (entries, i);
+      if (strcmp (e->uidl, uidl) == 0)
+        return e;
+    }
+  return NULL;
+}
+
+static MpCliExit
+resolve_number (GPtrArray *entries, const char *name, MpPop3Entry **out)
+{
+  guint64 n;
+
+  if (!g_ascii_string_to_unsigned (name + 1, 10, 1, G_MAXUINT, &n, NULL))
+    return mp_cli_usage_error (_("“%s” is not a message number (#N)"), name);
+  *out = mp_cli_find_number (entries, n);
+  if (*out == NULL)
+    {
+      mp_cli_print_error (_("There is no message number %s on the server"), name + 1);
+      return MP_CLI_EXIT_OTHER;
+    }
+  return MP_CLI_EXIT_OK;
+}
+
+/* Finds the message named @name: a UIDL, or "#N" for message number N. */
+MpCliExit
+mp_cli_resolve (GPtrArray *entries, const char *name, MpPop3Entry **out)
+{
+  if (name[0] == '#')
+    return resolve_number (entries, name, out);
+  if (!mp_cli_all_have_uidl (entries))
+    return mp_cli_no_uidl_error ();
+  *out = find_uidl (entries, name);
+  if (*out == NULL)
+    {
+      mp_cli_print_error (_("There is no message with UIDL “%s” on the server"), name);
+      return MP_CLI_EXIT_OTHER;
+    }
+  return MP_CLI_EXIT_OK;
+}
+
+/* Read-only commands end with QUIT; a failed QUIT changes nothing for them. */
+void
+mp_cli_quit (MpCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!mp_pop3_session_quit_sync (cli->session, NULL, &error))
+    g_debug ("QUIT failed: %s", error->message);
+}
+
+void
+mp_cli_clear (MpCli *cli)
+{
+  /* Leave politely when a command stopped early on a -ERR; after transport and
+   * protocol errors the engine has already closed the session. A delete that
+   * must not be committed closes the session itself before getting here. */
+  if (cli->session != NULL && mp_pop3_session_is_connected (cli->session))
+    mp_pop3_session_quit_sync (cli->session, NULL, NULL);
+  if (cli->session != NULL)
+    mp_pop3_session_close (cli->session);
+  g_clear_object (&cli->session);
+  g_clear_pointer (&cli->options, mp_pop3_options_free);
+  g_clear_pointer (&cli->account, g_free);
+}
