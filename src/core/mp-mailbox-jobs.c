@@ -165,7 +165,11 @@ is_stale_session_error (const GError *error)
 }
 
 /* Scans the session and indexes UIDLs.  Entries without a UIDL are unusable for
- * us (rows, seen store and deletes all key on it). */
+ * us (rows, seen store and deletes all key on it), and so is a UIDL or a message
+ * number given twice: an index keyed on it would pick one of the messages at
+ * random (a delete could hit the wrong one, a check would fetch one twice).
+ * The engine already refuses such listings; this keeps the index honest even
+ * if that changes. */
 static gboolean
 rescan (MpMailbox  *self,
         Job        *job,
@@ -173,11 +177,13 @@ rescan (MpMailbox  *self,
 {
   g_autoptr(GPtrArray) scan = NULL;
   g_autoptr(GHashTable) index = NULL;
+  g_autoptr(GHashTable) numbers = NULL;
 
   scan = mp_pop3_session_scan_sync (self->session, job->cancellable, error);
   if (scan == NULL)
     return FALSE;
   index = g_hash_table_new (g_str_hash, g_str_equal);
+  numbers = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < scan->len; i++)
     {
       MpPop3Entry *e = scan->pdata[i];
@@ -187,7 +193,14 @@ rescan (MpMailbox  *self,
                                _("The server does not give messages unique ids (UIDL)"));
           return FALSE;
         }
-      g_hash_table_insert (index, e->uidl, e);
+      if (!g_hash_table_add (numbers, GUINT_TO_POINTER (e->number)) ||
+          !g_hash_table_insert (index, e->uidl, e))
+        {
+          g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+                       _("The server's message list is ambiguous: message %u or its "
+                         "unique id %s appears twice"), e->number, e->uidl);
+          return FALSE;
+        }
     }
   g_clear_pointer (&self->uidl_to_entry, g_hash_table_unref);
   g_clear_pointer (&self->scan, g_ptr_array_unref);

@@ -216,12 +216,13 @@ scan_reply (MpPop3Session *self,
 }
 
 /* Walks a listing body line by line ("n rest") and calls back with n and
- * rest. memchr-based: linear even for a million lines (strstr-based
- * splitting is quadratic under sanitizers' interceptors). */
+ * rest; a callback that fails without an error of its own gets the generic
+ * "malformed" one. memchr-based: linear even for a million lines
+ * (strstr-based splitting is quadratic under sanitizers' interceptors). */
 static gboolean
 parse_listing (GByteArray  *body,
                const char  *what,
-               gboolean   (*each) (guint64 n, const char *rest, gpointer data),
+               gboolean   (*each) (guint64 n, const char *rest, gpointer data, GError **error),
                gpointer     data,
                GError     **error)
 {
@@ -240,6 +241,7 @@ parse_listing (GByteArray  *body,
       g_autofree char *line = NULL;
       const char *q;
       guint64 n;
+      GError *local = NULL;
 
       if (line_end > p && line_end[-1] == '\r')
         line_end--;
@@ -248,39 +250,81 @@ parse_listing (GByteArray  *body,
       if (*line == '\0')
         continue;
       q = line;
-      if (!take_number (&q, G_MAXUINT, &n) || n == 0 || !each (n, q, data))
+      if (!take_number (&q, G_MAXUINT, &n) || n == 0)
         return protocol_error (error, what);
+      if (!each (n, q, data, &local))
+        {
+          if (local == NULL)
+            return protocol_error (error, what);
+          g_propagate_error (error, local);
+          return FALSE;
+        }
     }
   return TRUE;
 }
 
+typedef struct {
+  GPtrArray  *entries;   /* MpPop3Entry*, in LIST order */
+  GHashTable *numbers;   /* set: message numbers LIST named */
+  GHashTable *uidls;     /* number → owned uid */
+  GHashTable *owners;    /* uid (borrowed from uidls) → number */
+} ScanTables;
+
+/* A message number named twice would be fetched twice, or make one number
+ * mean two messages. */
 static gboolean
-add_list_entry (guint64 n, const char *rest, gpointer data)
+duplicate_number (GError     **error,
+                  guint64      n,
+                  const char  *what)
 {
-  GPtrArray *entries = data;
+  g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+               _("The server listed message %u twice (%s)"), (guint) n, what);
+  return FALSE;
+}
+
+static gboolean
+add_list_entry (guint64 n, const char *rest, gpointer data, GError **error)
+{
+  ScanTables *t = data;
   MpPop3Entry *entry;
   guint64 size;
 
   /* RFC 1939 allows further information after the size. */
   if (!take_number (&rest, G_MAXUINT64, &size))
     return FALSE;
+  if (!g_hash_table_add (t->numbers, GUINT_TO_POINTER ((guint) n)))
+    return duplicate_number (error, n, "LIST");
   entry = g_new0 (MpPop3Entry, 1);
   entry->number = (guint) n;
   entry->size = size;
-  g_ptr_array_add (entries, entry);
+  g_ptr_array_add (t->entries, entry);
   return TRUE;
 }
 
 static gboolean
-add_uidl_entry (guint64 n, const char *rest, gpointer data)
+add_uidl_entry (guint64 n, const char *rest, gpointer data, GError **error)
 {
-  GHashTable *uidls = data;
+  ScanTables *t = data;
   g_autofree char *uid = g_strdup (rest);
+  gpointer other;
 
   g_strchomp (uid);
   if (!valid_uidl (uid))
     return FALSE;
-  g_hash_table_replace (uidls, GUINT_TO_POINTER ((guint) n), g_steal_pointer (&uid));
+  if (g_hash_table_contains (t->uidls, GUINT_TO_POINTER ((guint) n)))
+    return duplicate_number (error, n, "UIDL");
+  /* RFC 1939 7: a unique-id names one message. Rows, the seen store and
+   * deletes all key on it, so two messages sharing one cannot be told
+   * apart (deleting "one" of them could delete the other). */
+  if (g_hash_table_lookup_extended (t->owners, uid, NULL, &other))
+    {
+      g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+                   _("The server gave messages %u and %u the same unique id (UIDL)"),
+                   GPOINTER_TO_UINT (other), (guint) n);
+      return FALSE;
+    }
+  g_hash_table_insert (t->owners, uid, GUINT_TO_POINTER ((guint) n));
+  g_hash_table_insert (t->uidls, GUINT_TO_POINTER ((guint) n), g_steal_pointer (&uid));
   return TRUE;
 }
 
@@ -295,7 +339,10 @@ mp_pop3_session_scan_sync (MpPop3Session  *self,
   };
   ScanData data = { 0, };
   g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GHashTable) numbers = NULL;
   g_autoptr(GHashTable) uidls = NULL;
+  g_autoptr(GHashTable) owners = NULL;
+  ScanTables tables;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (MP_IS_POP3_SESSION (self), NULL);
@@ -310,12 +357,15 @@ mp_pop3_session_scan_sync (MpPop3Session  *self,
       goto out;
     }
   entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mp_pop3_entry_free);
+  numbers = g_hash_table_new (NULL, NULL);
   uidls = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  if (!parse_listing (data.list, "LIST", add_list_entry, entries, error))
+  owners = g_hash_table_new (g_str_hash, g_str_equal);
+  tables = (ScanTables) { entries, numbers, uidls, owners };
+  if (!parse_listing (data.list, "LIST", add_list_entry, &tables, error))
     goto out;
   /* A server without UIDL gives entries without uidl. */
   if (data.uidl != NULL &&
-      !parse_listing (data.uidl, "UIDL", add_uidl_entry, uidls, error))
+      !parse_listing (data.uidl, "UIDL", add_uidl_entry, &tables, error))
     goto out;
   for (guint i = 0; i < entries->len; i++)
     {

@@ -3,11 +3,17 @@
  *
  * One loop serves both: with a window of 1 it is lock-step. It never writes
  * everything first and reads afterwards (both sides' buffers would fill and
- * the session deadlock): each turn it queues commands while the window has
- * room, writes while the socket accepts, parses every complete reply already
- * buffered (which frees window room, so the next turn tops up before
- * blocking), reads while data is there, and only then polls for whichever
- * direction is blocked.
+ * the session deadlock): each turn it parses every complete reply already
+ * buffered (which frees window room), queues commands while the window has
+ * room, writes while the socket accepts, reads while data is there, and
+ * only then polls for whichever direction is blocked.
+ *
+ * A reply is only ever matched to a command already written to the
+ * transport: bytes that arrive while no written command awaits its reply
+ * (before a run sends its first command, or in a run when every written
+ * command has been answered) were not asked for. Taking them as the next
+ * command's reply would let a server answer USER/PASS before seeing them,
+ * or shift every later reply by one; they are a protocol error.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,6 +31,9 @@ typedef struct {
   MpPop3Command  *commands;
   guint           n;
   guint           queued;      /* commands copied into self->out */
+  guint           written;     /* commands whose last byte the transport took */
+  gsize           sent;        /* bytes this run handed to the transport */
+  gsize           written_end; /* bytes of the first `written` commands */
   guint           completed;   /* replies handed to func */
   gsize           bytes_in_flight;
   guint           window;
@@ -74,6 +83,36 @@ queue_commands (Batch *b)
     }
 }
 
+static gsize
+command_bytes (const MpPop3Command *cmd)
+{
+  return cmd->line != NULL ? strlen (cmd->line) + 2 : 0;
+}
+
+/* Counts the commands now wholly on the wire (in order; a NULL line, the
+ * greeting, needs no bytes). */
+static void
+account_written (Batch *b)
+{
+  while (b->written < b->queued)
+    {
+      gsize len = command_bytes (&b->commands[b->written]);
+
+      if (b->sent - b->written_end < len)
+        break;
+      b->written_end += len;
+      b->written++;
+    }
+}
+
+static gboolean
+unsolicited_error (GError **error)
+{
+  g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+                       _("The server answered a command that was not sent"));
+  return FALSE;
+}
+
 static void
 trace_received (MpPop3Session *self,
                 const char    *line,
@@ -98,7 +137,7 @@ parse_buffered (Batch   *b,
   MpPop3Session *self = b->self;
   gssize lines = 0;
 
-  while (b->completed < b->queued)
+  while (b->completed < b->n)
     {
       MpPop3Command *cmd = &b->commands[b->completed];
       const char *line;
@@ -106,6 +145,17 @@ parse_buffered (Batch   *b,
       gboolean done;
 
       GError *local = NULL;
+
+      if (b->completed == b->written)
+        {
+          /* Nothing outstanding: whatever is here came unasked. */
+          if (mp_pop3_reader_buffered (&self->reader) > 0)
+            {
+              unsolicited_error (error);
+              return -1;
+            }
+          return lines;
+        }
 
       if (!mp_pop3_reader_next_line (&self->reader, mp_pop3_reply_max_line (&b->reply),
                                      &line, &len, &local))
@@ -158,6 +208,42 @@ fail (MpPop3Session  *self,
   return FALSE;
 }
 
+/* Before a run sends anything, no byte may be waiting: not left over after
+ * the last reply, nor already readable from the transport (a server that
+ * sends replies ahead, e.g. all of them with the greeting). One
+ * non-blocking read looks; a server that closed is found here as well,
+ * before a command is written into a dead connection. */
+static gboolean
+check_nothing_unasked (MpPop3Session  *self,
+                       GError        **error)
+{
+  MpPop3Transport *t = self->transport;
+  guint8 *space;
+  gsize done = 0;
+  MpPop3IoStatus st;
+
+  if (mp_pop3_reader_buffered (&self->reader) > 0)
+    return unsolicited_error (error);
+  space = mp_pop3_reader_reserve (&self->reader, READ_CHUNK);
+  st = t->vtable->read (t, space, READ_CHUNK, &done, error);
+  mp_pop3_reader_commit (&self->reader, READ_CHUNK, st == MP_POP3_IO_OK ? done : 0);
+  switch (st)
+    {
+    case MP_POP3_IO_OK:
+      return unsolicited_error (error);
+    case MP_POP3_IO_EOF:
+      g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED,
+                           _("The server closed the connection"));
+      return FALSE;
+    case MP_POP3_IO_ERROR:
+      return FALSE;
+    case MP_POP3_IO_WANT_READ:
+    case MP_POP3_IO_WANT_WRITE:
+    default:
+      return TRUE;
+    }
+}
+
 gboolean
 mp_pop3_session_run (MpPop3Session  *self,
                      MpPop3Command  *commands,
@@ -187,6 +273,10 @@ mp_pop3_session_run (MpPop3Session  *self,
   b.func = func;
   b.user_data = user_data;
 
+  /* The greeting (a NULL line) is the one reply nobody asks for. */
+  if (n_commands > 0 && commands[0].line != NULL && !check_nothing_unasked (self, error))
+    return fail (self, &b, error);
+
   while (b.completed < b.n)
     {
       MpPop3Transport *t = self->transport;
@@ -199,13 +289,25 @@ mp_pop3_session_run (MpPop3Session  *self,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return fail (self, &b, error);
 
+      /* Parse before writing more: bytes read so far can only answer
+       * commands written before that read. */
+      parsed = parse_buffered (&b, error);
+      if (parsed < 0)
+        return fail (self, &b, error);
+      if (b.completed == b.n)
+        break;
+
+      /* Answers free window room: top up before touching the socket. */
       queue_commands (&b);
+      account_written (&b);
 
       if (self->out->len > 0)
         {
           st = t->vtable->write (t, self->out->data, self->out->len, &done, error);
           if (st == MP_POP3_IO_OK)
             {
+              b.sent += done;
+              account_written (&b);
               /* Sent bytes may hold a password (PASS, AUTH): wipe them
                * rather than leave them in the buffer's spare room. */
               guint old_len = self->out->len;
@@ -221,12 +323,6 @@ mp_pop3_session_run (MpPop3Session  *self,
           else
             return fail (self, &b, error);
         }
-
-      parsed = parse_buffered (&b, error);
-      if (parsed < 0)
-        return fail (self, &b, error);
-      if (parsed > 0 || b.completed == b.n)
-        continue;   /* top up the window before touching the socket again */
 
       {
         guint8 *space = mp_pop3_reader_reserve (&self->reader, READ_CHUNK);

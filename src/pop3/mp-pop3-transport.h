@@ -45,13 +45,23 @@ struct _MpPop3Transport {
 void             mp_pop3_transport_free (MpPop3Transport *t);
 
 /* In-memory transport: reads return the server bytes @data (copied) in
- * chunks of at most @chunk (0 = all at once) and then EOF; writes are
+ * chunks of at most @chunk (0 = all there is) and then EOF; writes are
  * collected and can be read back with mp_pop3_memory_transport_get_written().
+ * It behaves like a real server: the greeting (first line) is readable at
+ * once, every further reply only after the client wrote the command line it
+ * answers (the reply's extent follows the engine's multi-line table, so
+ * @data is simply the replies in order). Reading before that finds nothing
+ * (MP_POP3_IO_WANT_READ: for the engine, a session that cannot go on).
  * Use it with mp_pop3_session_new_for_transport() to drive the engine without
  * a network: e.g. security NONE, allow_plaintext_password TRUE. */
 MpPop3Transport *mp_pop3_memory_transport_new (const guint8 *data,
                                                gsize         len,
                                                gsize         chunk);
+/* Make all of @data readable at once, before any command: a server that
+ * does not wait for commands (the engine must refuse to take such bytes as
+ * replies). */
+void             mp_pop3_memory_transport_set_eager (MpPop3Transport *t,
+                                                     gboolean         eager);
 /* Pretend the channel is encrypted (so password policy allows PASS). */
 void             mp_pop3_memory_transport_set_encrypted (MpPop3Transport *t,
                                                          gboolean         encrypted);

@@ -409,6 +409,74 @@ test_no_capa_top_refused (void)
                      RETR_BOTH);
 }
 
+/* Two messages share the UIDL being deleted: which one is meant cannot be
+ * known, so nothing is deleted (no DELE at all) and the error says why. */
+static void
+test_delete_duplicate_uidl (void)
+{
+  Wait w = { 0 };
+
+  run_delete (LOGIN
+              "expect LIST\nsend +OK\nsend 1 100\nsend 2 200\nsend .\n"
+              "expect UIDL\nsend +OK\nsend 1 uid-two\nsend 2 uid-two\nsend .\n"
+              "expect-eof\n", &w);
+  if (!w.done)
+    return;
+  g_assert_error (w.error, MP_ERROR, MP_ERROR_NOT_DELETED);
+  g_assert_nonnull (strstr (w.error->message, "same unique id"));
+  g_assert_false (w.ok);
+  g_assert_null (w.deleted);
+  g_clear_error (&w.error);
+}
+
+/* A listing naming a message twice or two messages with one UIDL: the check
+ * fails as a protocol error before any TOP (the script's next step is the
+ * QUIT of the idle session: no TOP, no DELE). */
+static void
+check_fails_on_scan (const char *scan,
+                     const char *message_part)
+{
+  g_autoptr(MpMailbox) mb = NULL;
+  g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *script = g_strconcat (LOGIN, scan, "expect QUIT\nsend +OK\n", NULL);
+  MpTestFakeServer *server;
+  guint16 port = 0;
+  Wait w = { 0 };
+
+  server = mp_test_fake_server_start (script, &port);
+  if (server == NULL)
+    {
+      g_test_skip ("fake server could not start");
+      return;
+    }
+  mb = make_mailbox (port);
+  mp_mailbox_check_async (mb, NULL, collect, got, NULL, NULL, on_check, &w);
+  wait_done (&w);
+  g_assert_null (w.result);
+  g_assert_error (w.error, MP_ERROR, MP_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (w.error->message, message_part));
+  g_assert_cmpuint (got->len, ==, 0);
+  mp_mailbox_shutdown (mb);   /* QUITs the idle session on the worker */
+  finish_server (server);
+  g_clear_error (&w.error);
+}
+
+static void
+test_check_duplicate_number (void)
+{
+  check_fails_on_scan ("expect LIST\nsend +OK\nsend 1 100\nsend 1 200\nsend .\n"
+                       "expect UIDL\nsend +OK\nsend 1 uid-one\nsend .\n",
+                       "message 1 twice");
+}
+
+static void
+test_check_duplicate_uidl (void)
+{
+  check_fails_on_scan ("expect LIST\nsend +OK\nsend 1 100\nsend 2 200\nsend .\n"
+                       "expect UIDL\nsend +OK\nsend 1 same\nsend 2 same\nsend .\n",
+                       "same unique id");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -417,6 +485,9 @@ main (int argc, char **argv)
   g_test_add_func ("/core/mailbox-fake/delete-quit-refused", test_delete_quit_refused);
   g_test_add_func ("/core/mailbox-fake/delete-connection-lost", test_delete_connection_lost);
   g_test_add_func ("/core/mailbox-fake/delete-dele-refused", test_delete_dele_refused);
+  g_test_add_func ("/core/mailbox-fake/delete-duplicate-uidl", test_delete_duplicate_uidl);
+  g_test_add_func ("/core/mailbox-fake/check-duplicate-number", test_check_duplicate_number);
+  g_test_add_func ("/core/mailbox-fake/check-duplicate-uidl", test_check_duplicate_uidl);
   g_test_add_func ("/core/mailbox-fake/login-delay", test_login_delay);
   g_test_add_func ("/core/mailbox-fake/idle-quit", test_idle_quit);
   g_test_add_func ("/core/mailbox-fake/no-top-in-capa", test_no_top_in_capa);

