@@ -65,7 +65,10 @@ mp_cli_cmd_delete (MpCli *cli, char **args)
       g_prefix_error (&error, _("The server did not confirm QUIT: "));
       return not_deleted (cli, error);
     }
-  g_print (ngettext ("Deleted %u message.\n", "Deleted %u messages.\n", numbers->len),
-           numbers->len);
+  if (cli->args->json)
+    g_print ("{\"deleted\": %u}\n", numbers->len);
+  else
+    g_print (ngettext ("Deleted %u message.\n", "Deleted %u messages.\n", numbers->len),
+             numbers->len);
   return mp_cli_finish_output ();
 }

@@ -296,12 +296,8 @@ find_uidl (GPtrArray *entries, const char *uidl)
 }
 
 static MpCliExit
-resolve_number (GPtrArray *entries, const char *name, MpPop3Entry **out)
+resolve_number (GPtrArray *entries, const char *name, guint64 n, MpPop3Entry **out)
 {
-  guint64 n;
-
-  if (!g_ascii_string_to_unsigned (name + 1, 10, 1, G_MAXUINT, &n, NULL))
-    return mp_cli_usage_error (_("“%s” is not a message number (#N)"), name);
   *out = mp_cli_find_number (entries, n);
   if (*out == NULL)
     {
@@ -311,12 +307,16 @@ resolve_number (GPtrArray *entries, const char *name, MpPop3Entry **out)
   return MP_CLI_EXIT_OK;
 }
 
-/* Finds the message named @name: a UIDL, or "#N" for message number N. */
+/* Finds the message named @name: "#N" for message number N, else a UIDL. A UIDL
+ * may itself start with '#' (RFC 1939 allows any printable character), so "#"
+ * followed by anything but a number is looked up as a UIDL. */
 MpCliExit
 mp_cli_resolve (GPtrArray *entries, const char *name, MpPop3Entry **out)
 {
-  if (name[0] == '#')
-    return resolve_number (entries, name, out);
+  guint64 n;
+
+  if (name[0] == '#' && g_ascii_string_to_unsigned (name + 1, 10, 1, G_MAXUINT, &n, NULL))
+    return resolve_number (entries, name, n, out);
   if (!mp_cli_all_have_uidl (entries))
     return mp_cli_no_uidl_error ();
   *out = find_uidl (entries, name);

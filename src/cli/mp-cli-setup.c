@@ -4,9 +4,12 @@
  */
 #include "mp-config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "mp-cli-format.h"
 #include "mp-cli-private.h"
@@ -127,11 +130,37 @@ apply_starttls (MpPop3Options *o, const char *starttls)
   return MP_CLI_EXIT_OK;
 }
 
+/* TRUE when the URL chooses the mechanism itself (pop://USER;AUTH=MECH@HOST). */
+static gboolean
+url_names_auth (const char *url)
+{
+  const char *at = strrchr (url, '@');
+  g_autofree char *userinfo = at != NULL ? g_ascii_strdown (url, at - url) : NULL;
+
+  return userinfo != NULL && strstr (userinfo, ";auth=") != NULL;
+}
+
+static MpCliExit
+apply_auth (MpPop3Options *o, const char *auth, const char *url)
+{
+  MpPop3AuthMethod method;
+
+  if (auth == NULL)
+    return MP_CLI_EXIT_OK;
+  if (!mp_pop3_auth_method_from_string (auth, &method))
+    return mp_cli_usage_error (_("Unknown --auth method “%s”"), auth);
+  /* Two different answers to one question: neither silently wins. ";AUTH=*" is
+   * "any", which --auth may narrow. */
+  if (url_names_auth (url) && o->auth != MP_POP3_AUTH_AUTO && method != o->auth)
+    return mp_cli_usage_error (_("--auth %s contradicts the ;AUTH= of the URL “%s”"),
+                               auth, url);
+  o->auth = method;
+  return MP_CLI_EXIT_OK;
+}
+
 static MpCliExit
 apply_connection (MpPop3Options *o, const MpCliArgs *args)
 {
-  if (args->auth != NULL && !mp_pop3_auth_method_from_string (args->auth, &o->auth))
-    return mp_cli_usage_error (_("Unknown --auth method “%s”"), args->auth);
   if (!parse_pipeline (args->pipeline, &o->pipeline))
     return mp_cli_usage_error (_("--pipeline must be auto, off or a number from 1 to 1000"));
   if (args->timeout != -1)
@@ -152,6 +181,15 @@ apply_trust (MpPop3Options *o, const MpCliArgs *args)
   if (args->pin_sha256 != NULL && !valid_pin (args->pin_sha256))
     return mp_cli_usage_error (_("--pin-sha256 needs the 64 hexadecimal digits of a SHA-256 "
                                  "fingerprint (colons allowed)"));
+  /* Found out before connecting: a typo in the path is not a TLS problem. */
+  if (args->ca_file != NULL && g_access (args->ca_file, R_OK) != 0)
+    {
+      int saved_errno = errno;
+
+      mp_cli_print_error (_("Cannot read the CA file “%s”: %s"), args->ca_file,
+                          g_strerror (saved_errno));
+      return MP_CLI_EXIT_OTHER;
+    }
   g_free (o->ca_file);
   o->ca_file = g_strdup (args->ca_file);
   g_free (o->pin_sha256);
@@ -187,6 +225,7 @@ mp_cli_setup (MpCli *cli, const char *url)
   cli->options = o = mp_pop3_options_new ();
   if ((rc = apply_url (o, url)) != MP_CLI_EXIT_OK
       || (rc = apply_starttls (o, cli->args->starttls)) != MP_CLI_EXIT_OK
+      || (rc = apply_auth (o, cli->args->auth, url)) != MP_CLI_EXIT_OK
       || (rc = apply_connection (o, cli->args)) != MP_CLI_EXIT_OK
       || (rc = apply_trust (o, cli->args)) != MP_CLI_EXIT_OK
       || (rc = apply_password (o, cli->args)) != MP_CLI_EXIT_OK)

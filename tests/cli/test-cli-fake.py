@@ -480,6 +480,76 @@ def test_tls_untrusted():
     transcript_ok(rc, err, r)
 
 
+def closed_port():
+    """A local port nothing listens on (bound, then released)."""
+    import socket
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def run_offline(*args):
+    """Runs the CLI against a closed port: anything that tries to connect exits 3."""
+    c = Cli(BIN, PASSWORD)
+    try:
+        return c.run(*args)
+    finally:
+        c.cleanup()
+
+
+def test_fast_failure_exit_status():
+    # The engine loads the CA store on a helper thread; a connection refused at once
+    # used to exit while it ran and crash in OpenSSL's exit handlers (status 139).
+    port = closed_port()
+    codes = [run_offline('--timeout', '5', 'capa', 'pop3s://alice@127.0.0.1:%d' % port).rc
+             for _ in range(20)]
+    check_eq(set(codes), {3}, 'connection refused: always exit 3, never a crash')
+
+
+def test_hash_uidl():
+    # "#N" is a message number; "#" followed by anything else is a UIDL (RFC 1939
+    # allows '#' in a UIDL).
+    uidls = ['uid-a', '#x9']
+    scan_lines = STAT + ['expect LIST', 'send +OK', 'send 1 1200', 'send 2 3400', 'send .',
+                         'expect UIDL', 'send +OK'] + \
+        ['send %d %s' % (i + 1, u) for i, u in enumerate(uidls)] + ['send .']
+    body = ['send +OK', 'send Subject: hash', 'send ', 'send text', 'send .']
+    for name, number in (('#x9', 2), ('#1', 1)):
+        lines = greeting_and_login() + scan_lines + ['expect RETR %d' % number] + body + \
+            quit_ok()
+        r, rc, err = run(lines, 'retr', name)
+        check_eq(r.rc, 0, 'retr %s exits 0' % name, r)
+        check_eq(r.stdout, 'Subject: hash\n\ntext\n', 'retr %s fetched the message' % name, r)
+        transcript_ok(rc, err, r)
+
+
+def test_auth_contradicts_url():
+    url = 'pop://alice;AUTH=CRAM-MD5@127.0.0.1:%d' % closed_port()
+    r = run_offline('--auth', 'plain', 'capa', url)
+    check_eq(r.rc, 2, '--auth against ;AUTH=: usage error before connecting', r)
+    check('--auth' in r.stderr and 'AUTH=' in r.stderr, 'names both', r)
+    r = run_offline('--auth', 'cram-md5', 'capa', url)
+    check_eq(r.rc, 3, 'the same mechanism twice is no contradiction (then: refused)', r)
+    r = run_offline('--auth', 'plain', 'capa', 'pop://alice;AUTH=*@127.0.0.1:%d' % closed_port())
+    check_eq(r.rc, 3, '--auth may narrow ;AUTH=* (then: refused)', r)
+
+
+def test_ca_file_missing():
+    missing = os.path.join(tempfile.gettempdir(), 'mp-cli-no-such-ca-%d.pem' % os.getpid())
+    r = run_offline('--ca-file', missing, 'capa', 'pop3s://alice@127.0.0.1:%d' % closed_port())
+    check_eq(r.rc, 1, 'unreadable --ca-file: file error before connecting', r)
+    check(missing in r.stderr and 'CA file' in r.stderr, 'names the file', r)
+
+
+def test_delete_json():
+    lines = greeting_and_login() + scan() + ['expect DELE 1', 'send +OK',
+                                             'expect DELE 2', 'send +OK'] + quit_ok()
+    r, rc, err = run(lines, 'delete', '--json', 'uid-a', 'uid-b')
+    check_eq(r.rc, 0, 'delete --json exits 0', r)
+    check_eq(json.loads(r.stdout), {'deleted': 2}, 'JSON result', r)
+    transcript_ok(rc, err, r)
+
+
 def main():
     if not BIN or not FAKE:
         print('usage: test-cli-fake.py MAILPEEK-CLI FAKE-POP3.PY', file=sys.stderr)
@@ -515,6 +585,11 @@ def main():
         ('STARTTLS missing', test_starttls_missing),
         ('STARTTLS response injection', test_starttls_injection),
         ('implicit TLS: untrusted and pinned', test_tls_untrusted),
+        ('fast failure: exit status, no crash', test_fast_failure_exit_status),
+        ('#N is a number, #other a UIDL', test_hash_uidl),
+        ('--auth contradicting ;AUTH=', test_auth_contradicts_url),
+        ('--ca-file missing', test_ca_file_missing),
+        ('delete --json', test_delete_json),
     ])
 
 
