@@ -60,12 +60,15 @@ append_attachment_headers (GString *out, GPtrArray *atts)
   for (guint i = 0; atts != NULL && i < atts->len; i++)
     {
       MpAttachmentInfo *a = g_ptr_array_index (atts, i);
-      g_autofree char *line = g_strdup_printf ("%s (%s, %s%" G_GUINT64_FORMAT " bytes)",
+      g_autofree char *size = g_strdup_printf ("%s%" G_GUINT64_FORMAT,
+                                               a->size_is_estimate ? "~" : "", a->size);
+      /* TRANSLATORS: an attachment in `top`: file name, MIME type, size in bytes
+       * ("~" in front when estimated), e.g. "report.pdf (application/pdf, ~5120 bytes)" */
+      g_autofree char *line = g_strdup_printf (ngettext ("%s (%s, %s byte)", "%s (%s, %s bytes)",
+                                                         (gulong) MIN (a->size, G_MAXULONG)),
                                                *a->filename ? a->filename : _("unnamed"),
-                                               a->content_type,
-                                               a->size_is_estimate ? "~" : "",
-                                               a->size);
-      append_header (out, "Attachment", line);
+                                               a->content_type, size);
+      append_header (out, C_("top output", "Attachment"), line);
     }
 }
 
@@ -76,12 +79,14 @@ append_preview_text (GString *out, MpPop3Entry *e, MpMessagePreview *preview)
   g_autofree char *size = g_strdup_printf ("%" G_GUINT64_FORMAT, e->size);
   g_autofree char *from = mp_message_preview_dup_from_display (preview);
 
-  append_header (out, "From", from);
-  append_header (out, "To", mp_message_preview_get_to (preview));
-  append_header (out, "Subject", mp_message_preview_get_subject (preview));
-  append_header (out, "Date", date);
+  /* The labels of `top` read like mail headers but are for people (--json is for
+   * programs), so they are translated. */
+  append_header (out, C_("top output", "From"), from);
+  append_header (out, C_("top output", "To"), mp_message_preview_get_to (preview));
+  append_header (out, C_("top output", "Subject"), mp_message_preview_get_subject (preview));
+  append_header (out, C_("top output", "Date"), date);
   append_header (out, "UIDL", e->uidl);
-  append_header (out, "Size", size);
+  append_header (out, C_("top output", "Size"), size);
   append_attachment_headers (out, mp_message_preview_get_attachments (preview));
   g_string_append_c (out, '\n');
   mp_cli_append_text (out, mp_message_preview_get_text (preview));

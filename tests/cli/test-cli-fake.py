@@ -550,6 +550,28 @@ def test_delete_json():
     transcript_ok(rc, err, r)
 
 
+def test_top_attachment_line():
+    body = ['send +OK', 'send From: Ann <ann@example.org>', 'send Subject: report',
+            'send MIME-Version: 1.0', 'send Content-Type: multipart/mixed; boundary=b', 'send ',
+            'send --b', 'send Content-Type: text/plain', 'send ', 'send see attached', 'send --b',
+            'send Content-Type: application/pdf; name=report.pdf',
+            'send Content-Disposition: attachment; filename=report.pdf',
+            'send Content-Transfer-Encoding: base64', 'send ', 'send JVBERi0xLjQK', 'send --b--',
+            'send .']
+    lines = greeting_and_login() + scan() + ['expect TOP 2 50'] + body + quit_ok()
+    r, rc, err = run(lines, 'top', 'uid-b')
+    check_eq(r.rc, 0, 'top exits 0', r)
+    out = r.stdout.splitlines()
+    check('From: Ann <ann@example.org>' in out and 'Subject: report' in out, 'headers', r)
+    check('Size: 3400' in out and 'UIDL: uid-b' in out, 'UIDL and size', r)
+    att = [x for x in out if x.startswith('Attachment: ')]
+    check_eq(len(att), 1, 'one attachment line', r)
+    check(att[0].startswith('Attachment: report.pdf (application/pdf, ')
+          and att[0].endswith(' bytes)'), 'attachment: name, type, size', r)
+    check('see attached' in out, 'the text follows the headers', r)
+    transcript_ok(rc, err, r)
+
+
 def main():
     if not BIN or not FAKE:
         print('usage: test-cli-fake.py MAILPEEK-CLI FAKE-POP3.PY', file=sys.stderr)
@@ -590,6 +612,7 @@ def main():
         ('--auth contradicting ;AUTH=', test_auth_contradicts_url),
         ('--ca-file missing', test_ca_file_missing),
         ('delete --json', test_delete_json),
+        ('top: attachment line', test_top_attachment_line),
     ])
 
 
