@@ -21,6 +21,7 @@ struct _MpAccountRow
   GtkImage       *error_image;
 
   MpMailboxView  *mailbox;   /* owned */
+  guint           update_id; /* throttles count updates during a check */
 };
 
 G_DEFINE_FINAL_TYPE (MpAccountRow, mp_account_row, GTK_TYPE_LIST_BOX_ROW)
@@ -80,11 +81,45 @@ update (MpAccountRow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
+static gboolean
+update_due (gpointer user_data)
+{
+  MpAccountRow *self = user_data;
+
+  self->update_id = 0;
+  update (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Counts and progress change with every batch of a big check: the row follows a
+ * few times a second (each change relayouts the window).  A change of state or
+ * error shows at once. */
+#define UPDATE_INTERVAL_MS 250
+
+static void
+on_mailbox_notify (MpMailboxView *mailbox,
+                   GParamSpec    *pspec,
+                   MpAccountRow  *self)
+{
+  const char *name = g_param_spec_get_name (pspec);
+
+  if (g_str_equal (name, "progress") || g_str_equal (name, "n-messages") ||
+      g_str_equal (name, "n-new"))
+    {
+      if (!self->update_id)
+        self->update_id = g_timeout_add (UPDATE_INTERVAL_MS, update_due, self);
+      return;
+    }
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  update (self);
+}
+
 static void
 mp_account_row_dispose (GObject *object)
 {
   MpAccountRow *self = MP_ACCOUNT_ROW (object);
 
+  g_clear_handle_id (&self->update_id, g_source_remove);
   if (self->mailbox)
     {
       g_signal_handlers_disconnect_by_data (self->mailbox, self);
@@ -128,7 +163,7 @@ mp_account_row_new (MpMailboxView *mailbox)
 
   self = g_object_new (MP_TYPE_ACCOUNT_ROW, NULL);
   self->mailbox = g_object_ref (mailbox);
-  g_signal_connect_swapped (mailbox, "notify", G_CALLBACK (update), self);
+  g_signal_connect (mailbox, "notify", G_CALLBACK (on_mailbox_notify), self);
   g_signal_connect_swapped (mp_mailbox_view_get_account (mailbox), "notify",
                             G_CALLBACK (update), self);
   update (self);

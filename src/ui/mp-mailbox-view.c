@@ -35,6 +35,7 @@ struct _MpMailboxView
   GHashTable     *pending;          /* id → GPtrArray of MpMessageSummary (owned) */
   GPtrArray      *incoming;         /* owned; summaries not yet in the list */
   guint           feed_id;          /* timeout that moves incoming → messages */
+  guint           feed_step;        /* rows per splice, adapted to their cost */
   guint           next_pending_id;
   gboolean        is_shutdown;
 };
@@ -141,43 +142,82 @@ set_error (MpMailboxView *self,
 
 /* ---------------------------------------------------------------- check */
 
-/* While the list is short, rows go in a few per frame: GTK 4.8's list views build
- * row widgets for up to 200 rows around the visible ones, all in one frame, and
- * that many at once (CSS, text layout; ~0.4 ms a row) is a visible stall.  Past
- * that, later rows are off screen and go in by growing steps of at most
- * a few hundred (a backlog of thousands at once would stall the list models). */
-#define FEED_SCREENFUL   256
-#define FEED_PER_TICK     10
-#define FEED_MAX_PER_TICK 400
-#define FEED_INTERVAL_MS 16
+/* Rows go into the list in time slices: one slice per frame at most, and no slice
+ * longer than FEED_BUDGET_US.  A splice costs very different amounts depending on
+ * where the rows land: GTK 4.8's list views build and bind row widgets
+ * synchronously for up to ~200 rows around the visible ones (CSS, text layout;
+ * ~0.3 ms a row, and the same again in the next frame's layout), while rows far
+ * from the view only grow the list (µs).  So the step adapts to the measured cost
+ * per row: it starts small, halves when a splice was expensive, doubles while
+ * splices stay cheap.  Slices come every other frame at most, and cheap ones
+ * (rows off screen) less often still: every relayout of the window costs X11
+ * round trips (GDK asks the server for the monitor's work area each time). */
+#define FEED_BUDGET_US        3000
+#define FEED_FIRST_STEP          2
+#define FEED_MAX_STEP         2000
+#define FEED_NEAR_INTERVAL_MS   33
+#define FEED_FAR_INTERVAL_MS   100
 
 static gboolean feed_tick (gpointer user_data);
 
+/* Moves up to @take rows from the head of `incoming` to the end of the list:
+ * one splice, one items-changed. */
 static void
-feed_rows (MpMailboxView *self)
+splice_incoming (MpMailboxView *self,
+                 guint          take)
 {
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
-  guint take = self->incoming->len;
   guint n_new = 0;
-
-  if (take == 0)
-    return;
-  if (n_items < FEED_SCREENFUL)
-    take = MIN (take, FEED_PER_TICK);
-  else
-    take = MIN (take, MIN (n_items, FEED_MAX_PER_TICK));
 
   for (guint i = 0; i < take; i++)
     if (mp_message_summary_get_is_new (g_ptr_array_index (self->incoming, i)))
       n_new++;
-  /* One splice per step: one items-changed for the whole step. */
   g_list_store_splice (self->messages, n_items, 0, self->incoming->pdata, take);
   g_ptr_array_remove_range (self->incoming, 0, take);
-  set_n_new (self, self->n_new + n_new);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
+  if (n_new > 0)
+    set_n_new (self, self->n_new + n_new);
+}
 
+static void
+schedule_feed (MpMailboxView *self,
+               guint          interval_ms)
+{
   if (self->incoming->len > 0 && !self->feed_id)
-    self->feed_id = g_timeout_add (FEED_INTERVAL_MS, feed_tick, self);
+    self->feed_id = g_timeout_add (interval_ms, feed_tick, self);
+}
+
+/* One time slice of rows. */
+static void
+feed_rows (MpMailboxView *self)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 elapsed = 0;
+  gboolean expensive = FALSE;
+
+  while (self->incoming->len > 0 && elapsed < FEED_BUDGET_US)
+    {
+      guint take = MIN (self->feed_step, self->incoming->len);
+      gint64 before = g_get_monotonic_time ();
+      gint64 cost;
+
+      splice_incoming (self, take);
+      cost = g_get_monotonic_time () - before;
+      elapsed = g_get_monotonic_time () - start;
+
+      /* Aim at a quarter of the budget per splice, so a slice ends close to it. */
+      if (cost > FEED_BUDGET_US / 4)
+        {
+          self->feed_step = MAX (1, self->feed_step / 2);
+          expensive = TRUE;
+        }
+      else if (cost * 2 <= FEED_BUDGET_US / 4)
+        self->feed_step = MIN (self->feed_step * 2, FEED_MAX_STEP);
+      if (cost > 200)
+        expensive = TRUE;
+    }
+  if (elapsed > 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
+  schedule_feed (self, expensive ? FEED_NEAR_INTERVAL_MS : FEED_FAR_INTERVAL_MS);
 }
 
 static gboolean
@@ -190,24 +230,16 @@ feed_tick (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Everything received goes into the list now (the check ended or was stopped). */
+/* Everything received goes into the list now (before rows are matched against
+ * what the server no longer has). */
 static void
 flush_rows (MpMailboxView *self)
 {
   g_clear_handle_id (&self->feed_id, g_source_remove);
-  while (self->incoming->len > 0)
-    {
-      guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
-      guint n_new = 0;
-
-      for (guint i = 0; i < self->incoming->len; i++)
-        if (mp_message_summary_get_is_new (g_ptr_array_index (self->incoming, i)))
-          n_new++;
-      g_list_store_splice (self->messages, n_items, 0, self->incoming->pdata, self->incoming->len);
-      g_ptr_array_set_size (self->incoming, 0);
-      set_n_new (self, self->n_new + n_new);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
-    }
+  if (self->incoming->len == 0)
+    return;
+  splice_incoming (self, self->incoming->len);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
 }
 
 static void
@@ -232,7 +264,9 @@ on_check_progress (MpMailbox *mailbox,
                               GSIZE_TO_POINTER ((gsize) ++self->next_seq));
           g_ptr_array_add (self->incoming, g_object_ref (summary));
         }
-      feed_rows (self);
+      /* The rows go in with the slice already due, or a first slice now. */
+      if (!self->feed_id)
+        feed_rows (self);
     }
 
   self->done = done;
@@ -857,6 +891,7 @@ mp_mailbox_view_init (MpMailboxView *self)
   self->lifetime = g_cancellable_new ();
   self->pending = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   self->incoming = g_ptr_array_new_with_free_func (g_object_unref);
+  self->feed_step = FEED_FIRST_STEP;
 }
 
 MpMailboxView *

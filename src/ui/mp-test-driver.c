@@ -37,8 +37,14 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/socket.h>
+
 #include "mp-test-driver.h"
 #include "mp-account-dialog.h"
+
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 typedef struct _Driver Driver;
 typedef gboolean (*Predicate) (Driver *d);
@@ -78,6 +84,15 @@ struct _Driver
   gint64         heartbeat_cpu_last;
   gint64         heartbeat_cpu_max;   /* most main-thread CPU time within one gap */
   guint64        heartbeat_cpu_over;
+  gint64         heartbeat_wait_last;
+  gint64         heartbeat_own_max;   /* largest gap minus the run-queue wait in it */
+  gint64         heartbeat_own_wait;  /* run-queue wait in the gap above */
+  gint64         heartbeat_own_xwait; /* X server's run-queue wait subtracted from it */
+  gint64         heartbeat_xwait_last;
+  char          *x_server_stat;       /* owned; /proc/PID/schedstat of the X server, "" if unknown */
+  gint64         heartbeat_own_wall;  /* wall-clock length of the gap above */
+  gint64         heartbeat_own_cpu;   /* main-thread CPU time in the gap above */
+  guint64        heartbeat_own_over;
   GString       *heartbeat_log;   /* owned; "at_ms:gap_ms:rows" of each stall */
 };
 
@@ -564,6 +579,63 @@ thread_cpu_us (void)
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+/* Time a task spent runnable but waiting for a CPU, in µs (the second field of
+ * /proc/…/schedstat); -1 when the kernel does not say. */
+static gint64
+runqueue_wait_us (const char *path)
+{
+  char buf[128];
+  FILE *f = fopen (path, "re");
+  size_t n;
+  char **fields;
+  gint64 wait = -1;
+
+  if (!f)
+    return -1;
+  n = fread (buf, 1, sizeof buf - 1, f);
+  fclose (f);
+  buf[n] = '\0';
+  fields = g_strsplit (buf, " ", 3);
+  if (fields[0] && fields[1])
+    wait = g_ascii_strtoll (fields[1], NULL, 10) / 1000;
+  g_strfreev (fields);
+  return wait;
+}
+
+static gint64
+thread_runqueue_wait_us (void)
+{
+  return runqueue_wait_us ("/proc/thread-self/schedstat");
+}
+
+/* The X server's run-queue wait: while the main thread sleeps in an X round trip
+ * (GDK asks for the monitor's work area on every relayout), a starved X server
+ * stalls it without this thread waiting for a CPU itself.  The server is the
+ * peer of the display connection (SO_PEERCRED). */
+static gint64
+x_server_runqueue_wait_us (Driver *d)
+{
+  if (d->x_server_stat == NULL)
+    {
+      GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (d->window));
+      int pid = -1;
+
+#ifdef GDK_WINDOWING_X11
+      if (GDK_IS_X11_DISPLAY (display))
+        {
+          int fd = ConnectionNumber (gdk_x11_display_get_xdisplay (display));
+          struct ucred cred;
+          socklen_t len = sizeof cred;
+
+          if (getsockopt (fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+            pid = cred.pid;
+        }
+#endif
+      d->x_server_stat = pid > 0 ? g_strdup_printf ("/proc/%d/schedstat", pid) : g_strdup ("");
+    }
+  return *d->x_server_stat ? runqueue_wait_us (d->x_server_stat) : -1;
+}
+
 static gboolean
 heartbeat_cb (gpointer user_data)
 {
@@ -572,6 +644,27 @@ heartbeat_cb (gpointer user_data)
   gint64 gap = now - d->heartbeat_last;
   gint64 cpu = thread_cpu_us ();
   gint64 cpu_gap = cpu - d->heartbeat_cpu_last;
+  gint64 wait = thread_runqueue_wait_us ();
+  gint64 wait_gap = (wait >= 0 && d->heartbeat_wait_last >= 0) ? wait - d->heartbeat_wait_last : 0;
+  gint64 xwait = x_server_runqueue_wait_us (d);
+  gint64 xwait_gap = (xwait >= 0 && d->heartbeat_xwait_last >= 0) ? xwait - d->heartbeat_xwait_last : 0;
+  gint64 slept = MAX (0, gap - wait_gap - cpu_gap);
+  /* The gap without the time this thread waited for a CPU, and without the time
+   * it slept while the X server it waited on waited for a CPU. */
+  gint64 own = gap - wait_gap - MIN (xwait_gap, slept);
+
+  d->heartbeat_wait_last = wait;
+  d->heartbeat_xwait_last = xwait;
+  if (own > d->heartbeat_own_max)
+    {
+      d->heartbeat_own_max = own;
+      d->heartbeat_own_wait = wait_gap;
+      d->heartbeat_own_xwait = MIN (xwait_gap, slept);
+      d->heartbeat_own_wall = gap;
+      d->heartbeat_own_cpu = cpu_gap;
+    }
+  if (own > 16000)
+    d->heartbeat_own_over++;
 
   /* Wall-clock gaps also count time the thread waited for a CPU (2 shared cores,
    * worker threads parsing headers); the CPU time within a gap is the work the
@@ -585,17 +678,17 @@ heartbeat_cb (gpointer user_data)
   d->heartbeat_ticks++;
   if (gap > d->heartbeat_max)
     d->heartbeat_max = gap;
-  /* The timer is due every 2 ms: a gap over 16 ms + 2 ms means a stalled loop. */
-  if (gap > 18000)
+  /* Every wall-clock gap over 16 ms is logged with its CPU time and run-queue wait. */
+  if (gap > 16000)
     {
       MpMailboxView *mailbox = mp_window_get_current_mailbox (d->window);
 
       d->heartbeat_over++;
       g_string_append_printf (d->heartbeat_log, "%s%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT
-                              ":%" G_GINT64_FORMAT ":%u",
+                              ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%u",
                               d->heartbeat_log->len ? " " : "",
                               (d->heartbeat_last - d->heartbeat_start) / 1000, gap / 1000,
-                              cpu_gap / 1000,
+                              cpu_gap / 1000, wait_gap / 1000,
                               mailbox ? mp_mailbox_view_get_n_messages (mailbox) : 0);
     }
   d->heartbeat_last = now;
@@ -851,6 +944,14 @@ run_command (Driver     *d,
       d->heartbeat_cpu_last = thread_cpu_us ();
       d->heartbeat_cpu_max = 0;
       d->heartbeat_cpu_over = 0;
+      d->heartbeat_wait_last = thread_runqueue_wait_us ();
+      d->heartbeat_xwait_last = x_server_runqueue_wait_us (d);
+      d->heartbeat_own_xwait = 0;
+      d->heartbeat_own_max = 0;
+      d->heartbeat_own_wait = 0;
+      d->heartbeat_own_wall = 0;
+      d->heartbeat_own_cpu = 0;
+      d->heartbeat_own_over = 0;
       if (!d->heartbeat_log)
         d->heartbeat_log = g_string_new (NULL);
       g_string_truncate (d->heartbeat_log, 0);
@@ -869,6 +970,14 @@ run_command (Driver     *d,
       add_int (s, "gaps_over_16ms", (gint64) d->heartbeat_over);
       add_int (s, "max_cpu_gap_us", d->heartbeat_cpu_max);
       add_int (s, "cpu_gaps_over_16ms", (gint64) d->heartbeat_cpu_over);
+      add_int (s, "max_own_gap_us", d->heartbeat_own_max);
+      add_int (s, "own_gap_wall_us", d->heartbeat_own_wall);
+      add_int (s, "own_gap_wait_us", d->heartbeat_own_wait);
+      add_int (s, "own_gap_x_wait_us", d->heartbeat_own_xwait);
+      add_bool (s, "x_schedstat", d->heartbeat_xwait_last >= 0);
+      add_int (s, "own_gap_cpu_us", d->heartbeat_own_cpu);
+      add_int (s, "own_gaps_over_16ms", (gint64) d->heartbeat_own_over);
+      add_bool (s, "schedstat", d->heartbeat_wait_last >= 0);
       add_str (s, "stalls", d->heartbeat_log ? d->heartbeat_log->str : "");
       add_mailbox_state (d, s);
       emit (d, s);

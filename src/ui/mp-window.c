@@ -67,6 +67,7 @@ struct _MpWindow
   AdwToast             *undo_toast;       /* borrowed while shown */
   char                 *last_toast_title; /* owned */
   GHashTable           *enabled_actions;  /* owned; action name → enabled (for tests) */
+  guint                 status_update_id; /* throttles status updates during a check */
 };
 
 G_DEFINE_FINAL_TYPE (MpWindow, mp_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -532,10 +533,10 @@ update_status (MpWindow *self)
   if (mp_mailbox_view_get_state (self->current) == MP_MAILBOX_STATE_CHECKING)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
-      if (total > 0)
-        gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
-      else
-        gtk_progress_bar_pulse (self->progress_bar);
+      /* No pulsing while connecting: activity mode animates by reallocating the
+       * bar every frame, and every relayout costs X11 round trips (the sidebar's
+       * spinner already shows that something runs). */
+      gtk_progress_bar_set_fraction (self->progress_bar, total > 0 ? (double) done / total : 0.0);
     }
   else
     gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
@@ -666,9 +667,43 @@ update_actions (MpWindow *self)
 static void
 on_mailbox_changed (MpWindow *self)
 {
+  g_clear_handle_id (&self->status_update_id, g_source_remove);
   update_status (self);
   update_placeholder (self);
   update_actions (self);
+}
+
+static gboolean
+status_update_due (gpointer user_data)
+{
+  MpWindow *self = user_data;
+
+  self->status_update_id = 0;
+  on_mailbox_changed (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Progress and counts change with every batch of a big check; each change of the
+ * status line or the progress bar relayouts the window (and on X11 that costs
+ * round trips to the server), so they follow a few times a second.  Anything else
+ * (state, error, last check) shows at once. */
+#define STATUS_INTERVAL_MS 250
+
+static void
+on_mailbox_notify (MpMailboxView *mailbox,
+                   GParamSpec    *pspec,
+                   MpWindow      *self)
+{
+  const char *name = g_param_spec_get_name (pspec);
+
+  if (g_str_equal (name, "progress") || g_str_equal (name, "n-messages") ||
+      g_str_equal (name, "n-new"))
+    {
+      if (!self->status_update_id)
+        self->status_update_id = g_timeout_add (STATUS_INTERVAL_MS, status_update_due, self);
+      return;
+    }
+  on_mailbox_changed (self);
 }
 
 static void
@@ -1345,6 +1380,7 @@ mp_window_dispose (GObject *object)
 {
   MpWindow *self = MP_WINDOW (object);
 
+  g_clear_handle_id (&self->status_update_id, g_source_remove);
   if (self->preview_cancellable)
     g_cancellable_cancel (self->preview_cancellable);
   if (self->mailboxes)
@@ -1485,7 +1521,7 @@ mp_window_init (MpWindow *self)
                     G_CALLBACK (on_selection_items_changed), self);
 
   self->current_signals = g_signal_group_new (MP_TYPE_MAILBOX_VIEW);
-  g_signal_group_connect_swapped (self->current_signals, "notify", G_CALLBACK (on_mailbox_changed), self);
+  g_signal_group_connect (self->current_signals, "notify", G_CALLBACK (on_mailbox_notify), self);
   g_signal_group_connect (self->current_signals, "delete-failed", G_CALLBACK (on_delete_failed), self);
 
   g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);

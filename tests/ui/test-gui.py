@@ -49,7 +49,7 @@ def skip(why):
 
 def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=None,
             timeout=300, name="run", autocheck=True, host=None, test_account=True,
-            keyring=False):
+            keyring=False, timing=False):
     """Runs mailpeek with @script; returns the list of observations."""
     tmp = os.path.join(home, name)
     os.makedirs(tmp, exist_ok=True)
@@ -78,6 +78,8 @@ def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=N
         "MAILPEEK_TEST_OUTPUT": out_path,
     })
     env.pop("MALLOC_CHECK_", None)   # slows GTK a lot; the heartbeat test measures time
+    if timing:
+        env.pop("MALLOC_PERTURB_", None)   # a memset on every malloc and free
     os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
     if not test_account:
         # A real start: accounts from $XDG_CONFIG_HOME, passwords from the keyring.
@@ -96,10 +98,14 @@ def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=N
         # private HOME, so a second run finds the stored password again.
         cmd += ["sh", "-c", 'echo -n "$0" | gnome-keyring-daemon --unlock --components=secrets '
                             '>/dev/null && exec "$1"', KEYRING_PASSWORD]
-    cmd += [exe]
+    # MP_GUI_WRAP runs the app under a tool, e.g. "perf record -g -o /tmp/mp.data --".
+    cmd += os.environ.get("MP_GUI_WRAP", "").split() + [exe]
     proc = subprocess.run(cmd, env=env, timeout=timeout,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     log = proc.stdout.decode("utf-8", "replace")
+    if os.environ.get("MP_GUI_LOG"):
+        with open(os.environ["MP_GUI_LOG"] + "." + name, "w", encoding="utf-8") as f:
+            f.write(log)
     obs = []
     if os.path.exists(out_path):
         with open(out_path, encoding="utf-8") as f:
@@ -625,7 +631,7 @@ def large_mode(exe, shots):
             "sleep 300",
             "screenshot %s/large.png" % shots,
             "quit",
-        ], user=big, name="large", timeout=900, autocheck=False)
+        ], user=big, name="large", timeout=900, autocheck=False, timing=True)
         progress = by_cmd(obs, "wait-progress")
         check(progress and "error" not in progress[0] and progress[0]["total"] == 10000,
               "headers stream in with progress n of 10000: %r" % (progress[:1],))
@@ -635,23 +641,38 @@ def large_mode(exe, shots):
         beats = by_cmd(obs, "heartbeat-report")
         check(len(beats) == 2, "two heartbeat reports")
         for i, b in enumerate(beats):
-            print("# heartbeat %d: max wall gap %.1f ms, max CPU gap %.1f ms over %d ticks; "
-                  "%d wall gaps > 16 ms (at_ms:wall_ms:cpu_ms:rows %s)"
+            print("# heartbeat %d: raw: max wall gap %.1f ms, max main-thread CPU in a gap %.1f ms "
+                  "over %d ticks; %d wall gaps > 16 ms (at_ms:wall_ms:cpu_ms:runq_wait_ms:rows %s)"
                   % (i, b["max_gap_us"] / 1000, b["max_cpu_gap_us"] / 1000, b["ticks"],
                      b["gaps_over_16ms"], b.get("stalls")))
+            print("# heartbeat %d: corrected: max gap %.1f ms (raw %.1f ms - main thread waiting "
+                  "for a CPU %.1f ms - asleep on an X server waiting for a CPU %.1f ms; own CPU "
+                  "%.1f ms); %d corrected gaps > 16 ms"
+                  % (i, b["max_own_gap_us"] / 1000, b["own_gap_wall_us"] / 1000,
+                     b["own_gap_wait_us"] / 1000, b["own_gap_x_wait_us"] / 1000,
+                     b["own_gap_cpu_us"] / 1000, b["own_gaps_over_16ms"]))
             check(b["ticks"] > 20, "heartbeat %d ran" % i)
-            # The main loop's own work between two ticks (thread CPU time) must stay
-            # under a frame: 16 ms + the 2 ms tick.  Wall-clock gaps also include
-            # time the thread waited for one of the 2 shared cores while worker
-            # threads parse headers; they are reported, and only bounded loosely
-            # (a blocking call on the main thread would still show up there).
-            check(b["max_cpu_gap_us"] <= 18000,
+            check(b["max_cpu_gap_us"] <= 16000,
                   "heartbeat %d: the main loop never worked > 16 ms without returning "
                   "(max %.1f ms CPU)" % (i, b["max_cpu_gap_us"] / 1000))
-            wall_limit = int(os.environ.get("MP_HEARTBEAT_WALL_MS", "500"))
-            check(b["max_gap_us"] <= wall_limit * 1000,
-                  "heartbeat %d: no wall-clock gap over %d ms (max %.1f ms)"
-                  % (i, wall_limit, b["max_gap_us"] / 1000))
+            # The wall clock, less the time spent waiting for one of the shared CPUs
+            # (this thread's run-queue wait from schedstat, and the X server's while
+            # this thread slept on a round trip to it): what the main loop itself
+            # took.  That is the requirement: no stall longer than a frame.
+            if b.get("schedstat"):
+                check(b["max_own_gap_us"] <= 16000,
+                      "heartbeat %d: no main-loop stall over 16 ms once waiting for a CPU is "
+                      "subtracted (max %.1f ms; raw %.1f ms)"
+                      % (i, b["max_own_gap_us"] / 1000, b["own_gap_wall_us"] / 1000))
+            else:
+                load = os.getloadavg()[0] / (os.cpu_count() or 1)
+                if load < 0.5:
+                    check(b["max_gap_us"] <= 16000 + 2000,
+                          "heartbeat %d: no wall-clock gap over 16 ms + the 2 ms tick on an idle "
+                          "machine (max %.1f ms)" % (i, b["max_gap_us"] / 1000))
+                else:
+                    print("# heartbeat %d: no schedstat and load %.2f per CPU: the wall-clock "
+                          "bound is not asserted" % (i, load))
         stop = by_cmd(obs, "stop-measure")
         if check(stop and "error" not in stop[0], "stop ended the check: %r" % (stop[:1],)):
             check(stop[0]["stop_ms"] <= 100, "Stop cancels within 100 ms (%d ms)" % stop[0]["stop_ms"])
