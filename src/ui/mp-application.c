@@ -25,6 +25,8 @@ struct _MpApplication
   MpAccountStore *store;        /* owned */
   char           *test_dir;     /* owned; test mode: private config dir, removed at exit */
   gboolean        driver_started;
+  guint           n_jobs;       /* jobs holding the application */
+  gboolean        quit_pending; /* quit once n_jobs drops to 0 */
 };
 
 G_DEFINE_FINAL_TYPE (MpApplication, mp_application, ADW_TYPE_APPLICATION)
@@ -181,19 +183,53 @@ mp_application_activate (GApplication *app)
   gtk_window_present (GTK_WINDOW (window));
 }
 
+void
+mp_application_hold_job (MpApplication *self)
+{
+  g_return_if_fail (MP_IS_APPLICATION (self));
+
+  self->n_jobs++;
+  g_application_hold (G_APPLICATION (self));
+}
+
+void
+mp_application_release_job (MpApplication *self)
+{
+  g_return_if_fail (MP_IS_APPLICATION (self));
+  g_return_if_fail (self->n_jobs > 0);
+
+  self->n_jobs--;
+  g_application_release (G_APPLICATION (self));
+  if (self->n_jobs == 0 && self->quit_pending)
+    g_application_quit (G_APPLICATION (self));
+}
+
+void
+mp_application_quit (MpApplication *self)
+{
+  GList *windows;
+
+  g_return_if_fail (MP_IS_APPLICATION (self));
+
+  /* Destroying the windows cancels their jobs before the main loop ends; deletions
+   * the user confirmed are sent first, and the quit waits for them (a quit ends
+   * the main loop whatever holds the application). */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_destroy (l->data);
+  g_list_free (windows);
+  if (self->n_jobs > 0)
+    self->quit_pending = TRUE;
+  else
+    g_application_quit (G_APPLICATION (self));
+}
+
 static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  MpApplication *self = user_data;
-  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
-
-  /* Destroying the windows cancels their jobs before the main loop ends. */
-  for (GList *l = windows; l; l = l->next)
-    gtk_window_destroy (l->data);
-  g_list_free (windows);
-  g_application_quit (G_APPLICATION (self));
+  mp_application_quit (MP_APPLICATION (user_data));
 }
 
 static void

@@ -27,5 +27,12 @@ MpAccountStore *mp_application_get_account_store (MpApplication *self);
 MpWindow      *mp_application_get_main_window (MpApplication *self);
 /* Borrowed; creates the (hidden) main window when needed. */
 MpWindow      *mp_application_ensure_window   (MpApplication *self);
+/* A job that must finish even when the last window closes (a confirmed deletion
+ * being sent) holds the application; quitting waits for it. */
+void           mp_application_hold_job        (MpApplication *self);
+void           mp_application_release_job     (MpApplication *self);
+/* Closes every window (their pending deletions are sent now) and quits once no
+ * job holds the application any more. */
+void           mp_application_quit            (MpApplication *self);
 
 G_END_DECLS

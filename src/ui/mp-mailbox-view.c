@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "mp-mailbox-view.h"
+#include "mp-application.h"
 #include "mp-mailbox.h"
 #include "mp-error.h"
 
@@ -37,6 +38,7 @@ struct _MpMailboxView
   guint           feed_id;          /* timeout that moves incoming → messages */
   guint           feed_step;        /* rows per splice, adapted to their cost */
   guint           next_pending_id;
+  guint           n_deleting;       /* delete jobs running */
   gboolean        is_shutdown;
 };
 
@@ -407,7 +409,32 @@ mp_mailbox_view_shutdown (MpMailboxView *self)
   g_clear_handle_id (&self->feed_id, g_source_remove);
   /* Pending deletions are dropped: nothing was sent, nothing is deleted. */
   g_hash_table_remove_all (self->pending);
-  mp_mailbox_shutdown (self->mailbox);
+  /* Deletions already being sent finish first: shutting the core mailbox down
+   * would cancel them between DELE and QUIT. */
+  if (self->n_deleting == 0)
+    mp_mailbox_shutdown (self->mailbox);
+}
+
+void
+mp_mailbox_view_send_pending_deletes (MpMailboxView *self)
+{
+  g_autofree gpointer *ids = NULL;
+  guint n = 0;
+
+  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+
+  ids = g_hash_table_get_keys_as_array (self->pending, &n);
+  /* Oldest first, in the order the user confirmed them. */
+  for (guint i = 0; i < n; i++)
+    for (guint j = i + 1; j < n; j++)
+      if (GPOINTER_TO_UINT (ids[j]) < GPOINTER_TO_UINT (ids[i]))
+        {
+          gpointer tmp = ids[i];
+          ids[i] = ids[j];
+          ids[j] = tmp;
+        }
+  for (guint i = 0; i < n; i++)
+    mp_mailbox_view_commit_delete (self, GPOINTER_TO_UINT (ids[i]));
 }
 
 /* ---------------------------------------------------------------- delete */
@@ -462,11 +489,13 @@ mp_mailbox_view_undo_delete (MpMailboxView *self,
 typedef struct {
   MpMailboxView *self;   /* owned */
   GPtrArray     *items;  /* owned */
+  MpApplication *app;    /* owned, held; NULL without an MpApplication */
 } DeleteData;
 
 static void
 delete_data_free (DeleteData *data)
 {
+  g_clear_object (&data->app);
   g_object_unref (data->self);
   g_ptr_array_unref (data->items);
   g_free (data);
@@ -483,16 +512,26 @@ delete_done (GObject      *source,
   g_auto (GStrv) deleted = NULL;
 
   if (mp_mailbox_delete_finish (MP_MAILBOX (source), result, &deleted, &error))
-    {
-      if (!self->is_shutdown)
-        g_signal_emit (self, signals[SIGNAL_DELETED], 0, data->items->len);
-    }
-  else if (!self->is_shutdown && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_signal_emit (self, signals[SIGNAL_DELETED], 0, data->items->len);
+  else
     {
       /* Nothing was deleted: the rows come back where they were. */
-      restore_rows (self, data->items);
+      if (!self->is_shutdown)
+        restore_rows (self, data->items);
       g_signal_emit (self, signals[SIGNAL_DELETE_FAILED], 0, error);
+      /* The window that would say so is gone: the user confirmed this deletion
+       * and must not believe it happened. */
+      if (self->is_shutdown)
+        /* Translators: %s are the account name and the reason */
+        g_printerr (_("Mailpeek: the messages could not be deleted from “%s”: %s\n"),
+                    mp_account_get_name (self->account), error->message);
     }
+
+  self->n_deleting--;
+  if (self->is_shutdown && self->n_deleting == 0 && self->mailbox)
+    mp_mailbox_shutdown (self->mailbox);
+  if (data->app)
+    mp_application_release_job (data->app);
   delete_data_free (data);
 }
 
@@ -503,6 +542,7 @@ mp_mailbox_view_commit_delete (MpMailboxView *self,
   GPtrArray *items = NULL;
   g_autoptr (GPtrArray) uidls = NULL;
   DeleteData *data;
+  GApplication *app;
 
   g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
 
@@ -522,9 +562,19 @@ mp_mailbox_view_commit_delete (MpMailboxView *self,
   data = g_new0 (DeleteData, 1);
   data->self = g_object_ref (self);
   data->items = items;
+  /* The deletion was confirmed and its undo period is over: it runs to its end
+   * (no cancellable), and keeps the application alive until then even when the
+   * window closes. */
+  app = g_application_get_default ();
+  if (MP_IS_APPLICATION (app))
+    {
+      data->app = g_object_ref (MP_APPLICATION (app));
+      mp_application_hold_job (data->app);
+    }
+  self->n_deleting++;
   /* mp_mailbox_delete_async copies the UIDLs before returning. */
   mp_mailbox_delete_async (self->mailbox, (const char * const *) uidls->pdata,
-                           self->lifetime, delete_done, data);
+                           NULL, delete_done, data);
 }
 
 guint

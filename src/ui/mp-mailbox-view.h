@@ -50,8 +50,13 @@ void            mp_mailbox_view_check            (MpMailboxView *self);
 /* Cancels the running check (the job ends within 100 ms). */
 void            mp_mailbox_view_stop             (MpMailboxView *self);
 /* Cancels every job of this mailbox (window closed, account removed); pending
- * deletions are dropped, nothing is deleted. */
+ * deletions are dropped, nothing is deleted.  Deletions already being sent run to
+ * their end. */
 void            mp_mailbox_view_shutdown         (MpMailboxView *self);
+/* Sends every pending deletion now, without waiting for its undo period (the
+ * window closes).  Each holds the application until its QUIT was answered; a
+ * failure emits "delete-failed" and, once shut down, is written to stderr. */
+void            mp_mailbox_view_send_pending_deletes (MpMailboxView *self);
 
 /* Takes @summaries (MpMessageSummary) out of the list at once and remembers them;
  * returns an id for _undo_delete()/_commit_delete(). */

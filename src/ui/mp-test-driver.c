@@ -27,6 +27,8 @@
  *   accounts                      the accounts in the sidebar
  *   windows                       titles of the open windows (dialogs)
  *   close-dialogs                 close every window but the main one
+ *   close-window                  close the main window as its close button does
+ *                                 (the script ends; the app exits when nothing holds it)
  *   screenshot PATH | sleep MS | quit
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -1103,8 +1105,21 @@ run_command (Driver     *d,
       GString *s = begin (d, cmd);
       emit (d, s);
       gtk_window_close (GTK_WINDOW (d->window));
-      if (app)
+      if (MP_IS_APPLICATION (app))
+        mp_application_quit (MP_APPLICATION (app));
+      else if (app)
         g_application_quit (app);
+      return FALSE;
+    }
+  if (g_str_equal (cmd, "close-window"))
+    {
+      GString *s = begin (d, cmd);
+
+      /* What the window's close button does; the script ends here (the app exits
+       * by itself once nothing holds it). */
+      add_int (s, "at_us", g_get_real_time ());
+      emit (d, s);
+      gtk_window_close (GTK_WINDOW (d->window));
       return FALSE;
     }
 

@@ -1367,10 +1367,15 @@ mp_window_close_request (GtkWindow *window)
 
   save_window_state (self);
 
-  /* Closing the window cancels its jobs. */
+  /* Closing the window cancels its jobs.  Deletions the user confirmed are sent
+   * now, without waiting for the undo toast; they hold the application until the
+   * server answered. */
   g_hash_table_iter_init (&iter, self->mailboxes);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    mp_mailbox_view_shutdown (value);
+    {
+      mp_mailbox_view_send_pending_deletes (value);
+      mp_mailbox_view_shutdown (value);
+    }
 
   return GTK_WINDOW_CLASS (mp_window_parent_class)->close_request (window);
 }
@@ -1388,9 +1393,13 @@ mp_window_dispose (GObject *object)
       GHashTableIter iter;
       gpointer value;
 
+      /* Destroyed without a close request (the app quits): the same as closing. */
       g_hash_table_iter_init (&iter, self->mailboxes);
       while (g_hash_table_iter_next (&iter, NULL, &value))
-        mp_mailbox_view_shutdown (value);
+        {
+          mp_mailbox_view_send_pending_deletes (value);
+          mp_mailbox_view_shutdown (value);
+        }
     }
   if (self->store)
     g_signal_handlers_disconnect_by_data (self->store, self);

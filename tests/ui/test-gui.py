@@ -9,9 +9,12 @@ undo period, undo, filter, new-mail marking on the next start, wrong password an
 untrusted certificate (with "Trust this certificate") — then a second POP3
 connection (poplib) proves what the server really holds.
 MODE "fault": a scripted fake server (tests/harness/fake-pop3.py) answers QUIT with
--ERR after DELE: the deleted row comes back and the window says nothing was deleted.
+-ERR after DELE: the deleted row comes back and the window says nothing was deleted;
+the same with the window closed right after the confirmation is reported on stderr.
 MODE "large": 10,000 headers stream in while the main loop never stalls, and Stop
 cancels within 100 ms.
+MODE "close": delete + confirm, then close the window at once: the deletion is sent
+right away and the app waits for it; a second POP3 session shows the message gone.
 
 The app is driven by MAILPEEK_TEST_SCRIPT (src/ui/mp-test-driver.c): real UI
 actions; observations come back as JSON lines.  Exit 77 = skipped.
@@ -31,6 +34,7 @@ import tempfile
 
 FAILURES = []
 KEYRING_PASSWORD = "mailpeek-test-keyring"
+LAST_LOG = [""]   # the output (stdout + stderr) of the last run_app()
 
 
 def check(cond, what):
@@ -103,6 +107,7 @@ def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=N
     proc = subprocess.run(cmd, env=env, timeout=timeout,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     log = proc.stdout.decode("utf-8", "replace")
+    LAST_LOG[0] = log
     if os.environ.get("MP_GUI_LOG"):
         with open(os.environ["MP_GUI_LOG"] + "." + name, "w", encoding="utf-8") as f:
             f.write(log)
@@ -595,6 +600,80 @@ def fault_mode(exe, shots):
         check(result and result[0].get("result") == "failed" and
               "Nothing was deleted" in result[0].get("toast", ""),
               "the window says nothing was deleted: %r" % (result[:1],))
+
+        # The same refusal after the window was closed right after the confirmation:
+        # the deletion is sent at once, and its failure is not silent (stderr).
+        with open(script, "w") as f:
+            f.write(FAKE_LOGIN + FAKE_SCAN + FAKE_TOPS + FAKE_PREVIEW + FAKE_SCAN + FAKE_DELETE)
+        fake = subprocess.Popen([sys.executable,
+                                 os.path.join(os.environ["MP_SOURCE_ROOT"], "tests", "harness",
+                                              "fake-pop3.py"),
+                                 "--tls", cert, key, script],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        port = fake.stdout.readline().split()[1]
+        run_app(exe, home, [
+            "wait-idle 30",
+            "select-subject Try to delete me",
+            "wait-preview",
+            "action delete",
+            "wait-dialog",
+            "respond delete",
+            "close-window",
+        ], user="alice", password="secret", host="127.0.0.1", port=port, ca_file=cert,
+            name="fault-closed")
+        try:
+            _, err = fake.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            fake.kill()
+            _, err = fake.communicate()
+        check(fake.returncode == 0, "after the window closed the client still sent "
+              "LIST/UIDL/DELE 2/QUIT (fake server: %s)" % err.strip())
+        reported = [l for l in LAST_LOG[0].splitlines() if "could not be deleted" in l]
+        check(reported and "could not commit the deletion" in reported[0],
+              "with the window gone, the refused deletion is reported on stderr: %r" % reported)
+    finally:
+        if not os.environ.get("MP_GUI_KEEP"):
+            shutil.rmtree(home, ignore_errors=True)
+
+
+# ------------------------------------------------------------------ close mode
+
+def close_mode(exe, shots):
+    """Delete + confirm, then close the window at once: the deletion the user
+    confirmed is sent right away (not after the undo period) and the app holds
+    itself until the server answered; a fresh POP3 session proves it."""
+    with open(os.environ["MP_TEST_MANIFEST"], encoding="utf-8") as f:
+        manifest = json.load(f)
+    victim = {m["subject"]: m for m in manifest}["Invoice 2024-0317"]
+    home = tempfile.mkdtemp(prefix="mp-gui-close-")
+    try:
+        obs = run_app(exe, home, [
+            "wait-idle 60",
+            "select-subject " + victim["subject"],
+            "action delete",
+            "wait-dialog",
+            "respond delete",
+            "rows",
+            "close-window",
+        ], name="close")
+        exited = datetime.datetime.now(datetime.timezone.utc)
+        rows = by_cmd(obs, "rows")
+        check(rows and victim["subject"] not in [r["subject"] for r in rows[0]["rows"]],
+              "the confirmed row left the list before the window closed")
+        closed = by_cmd(obs, "close-window")
+        if check(closed, "the window was closed by the script"):
+            at = datetime.datetime.fromtimestamp(closed[0]["at_us"] / 1e6, datetime.timezone.utc)
+            waited = (exited - at).total_seconds()
+            print("# the app exited %.2f s after its window closed" % waited)
+            check(waited < 4.5, "the deletion was sent at once, not after the 5 s undo "
+                  "period (app gone %.2f s after the close)" % waited)
+        check("could not be deleted" not in LAST_LOG[0], "no failure was reported")
+        listing = pop3_listing()
+        ids = set(listing.values())
+        check(victim["message_id"] not in ids,
+              "a second POP3 session no longer sees the deleted message")
+        check(len(listing) == len(manifest) - 1,
+              "the server holds the other %d messages" % (len(manifest) - 1))
     finally:
         if not os.environ.get("MP_GUI_KEEP"):
             shutil.rmtree(home, ignore_errors=True)
@@ -711,6 +790,8 @@ def main():
         main_mode(exe, shots)
     elif mode == "large":
         large_mode(exe, shots)
+    elif mode == "close":
+        close_mode(exe, shots)
     else:
         print("unknown mode %s" % mode)
         return 2
