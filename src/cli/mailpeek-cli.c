@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <openssl/crypto.h>
 
 #include "mp-cli-private.h"
 
@@ -152,18 +151,6 @@ parse_command_line (GStrv *args)
   return MP_CLI_EXIT_OK;
 }
 
-/* The engine loads the system CA store on a helper thread (mp-pop3-tls.c). A
- * command that fails fast (connection refused) exits while that thread is still
- * inside OpenSSL, and OpenSSL's atexit cleanup then frees the locks under it: a
- * crash (exit 139) instead of the documented status. The process ends anyway, so
- * its memory needs no cleanup. */
-static void
-init_openssl (void)
-{
-  if (OPENSSL_init_crypto (OPENSSL_INIT_NO_ATEXIT, NULL) != 1)
-    g_debug ("OPENSSL_init_crypto failed");
-}
-
 int
 main (int argc, char **argv)
 {
@@ -173,7 +160,6 @@ main (int argc, char **argv)
   MpCliExit rc;
 
   init_i18n ();
-  init_openssl ();
   if ((rc = parse_command_line (&args)) != MP_CLI_EXIT_OK)
     return rc;
   if (cli_args.version)

@@ -158,6 +158,8 @@ gboolean mp_pop3_normalize_fingerprint (const char *in, char out[65]);
 const char *mp_pop3_tls_describe (MpPop3Transport *t); /* "TLSv1.3 / cipher" */
 /* Starts loading the system CA store in the background (once per process). */
 void     mp_pop3_tls_preload (void);
+/* TRUE once the helper thread is done with the system CA store (tests). */
+gboolean mp_pop3_tls_system_store_ready (void);
 
 /* ---- session internals (mp-pop3-session.c, mp-pop3-pipeline.c) ---- */
 

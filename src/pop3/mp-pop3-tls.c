@@ -15,6 +15,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <glib/gi18n-lib.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -95,14 +96,61 @@ nosig_method (void)
   return method;
 }
 
+/* ---- OpenSSL and process exit ----
+ * A front end may leave main while the CA-store helper thread below is
+ * still inside OpenSSL (a connection refused fails long before the store
+ * is parsed). OpenSSL's default atexit cleanup would then free the locks
+ * and tables that thread is using: a crash instead of the exit status.
+ * - The engine initialises OpenSSL without that atexit cleanup; the process
+ *   is ending anyway, so nothing needs freeing. This only works if the
+ *   engine is first to initialise OpenSSL in the process.
+ * - If it was not (another library came first), OPENSSL_cleanup() still runs
+ *   at exit; a handler registered with OPENSSL_atexit() runs at its start,
+ *   before anything is freed, and waits for the helper thread to be done.
+ *   An explicit OPENSSL_cleanup() by an application is covered the same way.
+ *   No wait at all when the cleanup does not run. */
+
+#define EXIT_WAIT_MS 5000   /* bound: a hung disk must not hang exit */
+
+static X509_STORE *system_store;          /* owned, never freed; set before ready */
+static gint        system_store_ready;    /* atomic; helper is done with OpenSSL */
+static int         system_store_fd = -1;  /* eventfd, readable once ready */
+static pid_t       system_store_pid;      /* process that runs the helper */
+static gint        openssl_stopping;      /* atomic; OPENSSL_cleanup() has begun */
+
+static void
+wait_loader_at_cleanup (void)
+{
+  struct pollfd pfd = { .fd = system_store_fd, .events = POLLIN };
+
+  g_atomic_int_set (&openssl_stopping, 1);
+  /* A forked child has no helper thread to wait for. */
+  if (system_store_fd < 0 || getpid () != system_store_pid)
+    return;
+  if (!g_atomic_int_get (&system_store_ready))
+    poll (&pfd, 1, EXIT_WAIT_MS);
+}
+
+static void
+init_openssl (void)
+{
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      if (OPENSSL_init_ssl (OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_LOAD_SSL_STRINGS |
+                            OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL) != 1)
+        g_debug ("OPENSSL_init_ssl failed");
+      ERR_clear_error ();
+      g_once_init_leave (&once, 1);
+    }
+}
+
 /* ---- the system CA store, loaded once, in the background ----
  * Parsing the system bundle takes ~50 ms (much more under sanitizers). It
  * is loaded once per process on a helper thread, started as soon as a TLS
  * session is created, and shared by all sessions; a session waits for it
  * with poll() so that cancellation still answers within 100 ms. */
-
-static X509_STORE *system_store;    /* owned, never freed; atomic access */
-static int         system_store_fd = -1;  /* eventfd, readable once loaded */
 
 static gpointer
 load_system_store (gpointer data)
@@ -110,10 +158,17 @@ load_system_store (gpointer data)
   X509_STORE *store = X509_STORE_new ();
   guint64 one = 1;
 
-  if (store != NULL && X509_STORE_set_default_paths (store) != 1)
+  /* During OPENSSL_cleanup() OpenSSL refuses work: a failure then is no
+   * news for anybody. */
+  if (store != NULL && X509_STORE_set_default_paths (store) != 1 &&
+      !g_atomic_int_get (&openssl_stopping))
     g_warning ("Could not load the system CA store");
   ERR_clear_error ();
   g_atomic_pointer_set (&system_store, store);
+  /* Free this thread's OpenSSL state now rather than in a thread-exit
+   * destructor: once ready is set, this thread never touches OpenSSL. */
+  OPENSSL_thread_stop ();
+  g_atomic_int_set (&system_store_ready, 1);
   if (write (system_store_fd, &one, sizeof one) < 0)
     g_warning ("eventfd: %s", g_strerror (errno));
   return NULL;
@@ -126,11 +181,23 @@ mp_pop3_tls_preload (void)
 
   if (g_once_init_enter (&once))
     {
+      init_openssl ();
       system_store_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
       if (system_store_fd >= 0)
-        g_thread_unref (g_thread_new ("mp-pop3-ca-store", load_system_store, NULL));
+        {
+          system_store_pid = getpid ();
+          if (OPENSSL_atexit (wait_loader_at_cleanup) != 1)
+            g_debug ("OPENSSL_atexit failed");
+          g_thread_unref (g_thread_new ("mp-pop3-ca-store", load_system_store, NULL));
+        }
       g_once_init_leave (&once, 1);
     }
+}
+
+gboolean
+mp_pop3_tls_system_store_ready (void)
+{
+  return g_atomic_int_get (&system_store_ready);
 }
 
 static X509_STORE *
@@ -147,11 +214,15 @@ wait_system_store (guint          timeout_ms,
                            _("Could not load the system CA store"));
       return NULL;
     }
-  while ((store = g_atomic_pointer_get (&system_store)) == NULL)
+  while (!g_atomic_int_get (&system_store_ready))
     {
       if (!mp_pop3_wait_fd (system_store_fd, POLLIN, timeout_ms, cancellable, error))
         return NULL;
     }
+  store = g_atomic_pointer_get (&system_store);
+  if (store == NULL)
+    g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_TLS,
+                         _("Could not load the system CA store"));
   return store;
 }
 
@@ -323,6 +394,7 @@ setup (TlsTransport         *tls,
   X509_VERIFY_PARAM *param;
   BIO *bio;
 
+  init_openssl ();
   tls->ctx = SSL_CTX_new (TLS_client_method ());
   if (tls->ctx == NULL)
     {
