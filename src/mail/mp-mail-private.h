@@ -42,6 +42,9 @@ gsize         mp_mail_header_block_length (const char    *data,
 
 void          mp_mail_headers_init        (MpMailHeaders *headers,
                                            GMimeMessage  *message);
+void          mp_mail_headers_init_from_block (MpMailHeaders *headers,
+                                               const char    *data,
+                                               gsize          len);
 void          mp_mail_headers_clear       (MpMailHeaders *headers);
 
 char         *mp_mail_convert_to_utf8     (const char    *data,

@@ -117,7 +117,6 @@ mp_message_summary_new_from_headers (const char *data,
                                      guint64     size)
 {
   MpMessageSummary *self;
-  GMimeMessage *message = NULL;   /* GMime 3.2 has no autoptr support */
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
@@ -128,10 +127,8 @@ mp_message_summary_new_from_headers (const char *data,
     {
       len = mp_mail_header_block_length (data, len);
       len = MIN (len, (gsize) MP_MAIL_MAX_HEADER_BYTES);
-      message = mp_mail_parse (data, len, NULL);
     }
-  mp_mail_headers_init (&self->headers, message);
-  g_clear_object (&message);
+  mp_mail_headers_init_from_block (&self->headers, data, len);
   return self;
 }
 
