@@ -90,7 +90,7 @@ make_context (void)
     "  list   URL                 one line per message:\n"
     "                             NUM, UIDL, SIZE, DATE (UTC), FROM, SUBJECT (tab-separated)\n"
     "  top    URL UIDL [LINES]    headers and the start of the text (default 50 lines)\n"
-    "  retr   URL UIDL            the whole message (LF line ends)\n"
+    "  retr   URL UIDL            the whole message, raw (CRLF line ends, dot-unstuffed)\n"
     "  delete URL UIDL...         delete messages (committed only when QUIT is confirmed)\n"
     "  check  URL --state FILE    messages that are new since the last check\n"
     "\n"

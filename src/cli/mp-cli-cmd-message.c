@@ -1,4 +1,4 @@
-/* mp-cli-cmd-message.c — `top` (headers and preview text) and `retr` (the whole message)
+/* mp-cli-cmd-message.c — `top` (headers and preview text) and `retr` (the raw message)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -197,9 +197,10 @@ mp_cli_cmd_retr (MpCli *cli, char **args)
   data = mp_pop3_session_retr_sync (cli->session, e->number, NULL, &error);
   if (data == NULL)
     return mp_cli_report (cli, error);
-  /* Written with LF line ends, as a Unix mail file stores it. */
-  bytes = g_bytes_get_data (data, &len);
-  if (len > 0 && !mp_cli_write_lf (stdout, bytes, len))
+  /* The message as the server sent it, dot-unstuffed, CRLF kept: its size is
+   * the LIST size, and it can go to a tool that expects the wire format. */
+  bytes = mp_cli_bytes_get_data (data, &len);
+  if (len > 0 && fwrite (bytes, 1, len, stdout) != len)
     return mp_cli_write_error ();
   mp_cli_quit (cli);
   return mp_cli_finish_output ();

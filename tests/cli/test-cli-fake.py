@@ -402,8 +402,9 @@ def test_top_and_retr_unstuffed():
     lines = greeting_and_login() + scan() + ['expect RETR 1'] + body + quit_ok()
     r, rc, err = run(lines, 'retr', 'uid-a')
     check_eq(r.rc, 0, 'retr exits 0', r)
-    check_eq(r.stdout_bytes, b'From: a@example.org\nSubject: dots\n\n.leading dot\nplain line\n',
-             'retr bytes: unstuffed, LF line ends')
+    check_eq(r.stdout_bytes,
+             b'From: a@example.org\r\nSubject: dots\r\n\r\n.leading dot\r\nplain line\r\n',
+             'retr bytes: unstuffed, CRLF line ends')
     transcript_ok(rc, err, r)
     lines = greeting_and_login() + scan() + ['expect TOP 1 5'] + body + quit_ok()
     r, rc, err = run(lines, 'top', 'uid-a', '5')
@@ -519,7 +520,8 @@ def test_hash_uidl():
             quit_ok()
         r, rc, err = run(lines, 'retr', name)
         check_eq(r.rc, 0, 'retr %s exits 0' % name, r)
-        check_eq(r.stdout, 'Subject: hash\n\ntext\n', 'retr %s fetched the message' % name, r)
+        check_eq(r.stdout_bytes, b'Subject: hash\r\n\r\ntext\r\n',
+                 'retr %s fetched the message' % name, r)
         transcript_ok(rc, err, r)
 
 
