@@ -20,11 +20,13 @@ G_BEGIN_DECLS
 #define MP_MAIL_MAX_FIELD_CHARS   2048            /* one header field (subject, names) */
 
 /* Decoded header fields common to a summary and a preview. Strings are owned,
- * valid UTF-8 and never NULL; date is UTC or NULL. */
+ * valid UTF-8 and never NULL (except `to` before mp_mail_headers_get_to() when
+ * made from a header block); date is UTC or NULL. */
 typedef struct {
   char      *from_name;
   char      *from_address;
   char      *to;
+  char      *to_raw;         /* raw To value until `to` is made from it, or NULL */
   char      *subject;
   char      *message_id;
   GDateTime *date;
@@ -45,6 +47,7 @@ void          mp_mail_headers_init        (MpMailHeaders *headers,
 void          mp_mail_headers_init_from_block (MpMailHeaders *headers,
                                                const char    *data,
                                                gsize          len);
+const char   *mp_mail_headers_get_to      (MpMailHeaders *headers);
 void          mp_mail_headers_clear       (MpMailHeaders *headers);
 
 char         *mp_mail_convert_to_utf8     (const char    *data,

@@ -269,6 +269,25 @@ is_control (gunichar c)
          || c == 0xfeff || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
+/* The common case, already what mp_mail_clean_field() would make of it:
+ * printable ASCII, single spaces between words, none at either end, short. */
+static gboolean
+is_clean_ascii (const char *text)
+{
+  gsize i;
+
+  if (text[0] == ' ')
+    return FALSE;
+  for (i = 0; text[i] != '\0'; i++)
+    {
+      guchar c = text[i];
+
+      if (c < 0x20 || c >= 0x7f || (c == ' ' && (text[i + 1] == ' ' || text[i + 1] == '\0')))
+        return FALSE;
+    }
+  return i <= MP_MAIL_MAX_FIELD_CHARS;
+}
+
 /* One-line header field: valid UTF-8, no control characters, whitespace runs
  * collapsed, trimmed, length capped. Never returns NULL. */
 char *
@@ -281,6 +300,8 @@ mp_mail_clean_field (const char *text)
 
   if (text == NULL)
     return g_strdup ("");
+  if (is_clean_ascii (text))
+    return g_strdup (text);
 
   valid = g_utf8_make_valid (text, -1);
   out = g_string_sized_new (strlen (valid));
@@ -659,6 +680,38 @@ parse_address_field (HeaderFields *f,
                                : NULL;
 }
 
+/* The To field from its raw value, as mp_mail_headers_init() makes it. */
+static char *
+format_to_field (const char *raw)
+{
+  InternetAddressList *list = internet_address_list_parse (parser_options, raw);
+  char *to;
+
+  if (list != NULL && internet_address_list_length (list) > 0)
+    {
+      g_autofree char *str = internet_address_list_to_string (list, NULL, FALSE);
+      to = mp_mail_clean_field (str);
+    }
+  else
+    {
+      g_autofree char *unfolded = g_mime_utils_header_unfold (raw);
+      g_autofree char *decoded = g_mime_utils_header_decode_text (parser_options, unfolded);
+      to = mp_mail_clean_field (decoded);
+    }
+  g_clear_object (&list);
+  return to;
+}
+
+/* headers->to, formatted on first use when the header block left it raw.
+ * Safe from any thread: the result is published once. */
+const char *
+mp_mail_headers_get_to (MpMailHeaders *h)
+{
+  if (g_once_init_enter (&h->to))
+    g_once_init_leave (&h->to, format_to_field (h->to_raw));
+  return h->to;
+}
+
 /* mp_mail_headers_init() for a header block, without building a GMimeMessage
  * when the block allows (see collect_simple_fields); the same fields either
  * way. @data is the header block only (mp_mail_header_block_length). */
@@ -669,7 +722,6 @@ mp_mail_headers_init_from_block (MpMailHeaders *h,
 {
   HeaderFields f = { { NULL, }, { NULL, } };
   InternetAddressList *from_list = NULL;   /* GMime 3.2 has no autoptr support */
-  InternetAddressList *to_list = NULL;
   InternetAddress *from;
   GDateTime *date = NULL;
 
@@ -696,14 +748,12 @@ mp_mail_headers_init_from_block (MpMailHeaders *h,
   else
     fallback_from (field_value (&f, FIELD_FROM), &h->from_name, &h->from_address);
 
-  to_list = parse_address_field (&f, FIELD_TO);
-  if (to_list != NULL && internet_address_list_length (to_list) > 0)
-    {
-      g_autofree char *to_str = internet_address_list_to_string (to_list, NULL, FALSE);
-      h->to = mp_mail_clean_field (to_str);
-    }
+  /* Formatting To costs as much as the rest of a summary (GMime converts
+   * each domain with libidn2) and a list never shows it: done on first use. */
+  if (f.raw[FIELD_TO] != NULL)
+    h->to_raw = g_steal_pointer (&f.raw[FIELD_TO]);
   else
-    h->to = mp_mail_clean_field (field_value (&f, FIELD_TO));
+    h->to = g_strdup ("");
 
   h->subject = mp_mail_clean_field (field_value (&f, FIELD_SUBJECT));
   if (field_value (&f, FIELD_MESSAGE_ID) != NULL)
@@ -730,7 +780,6 @@ mp_mail_headers_init_from_block (MpMailHeaders *h,
   if (h->from_address == NULL)
     h->from_address = g_strdup ("");
   g_clear_object (&from_list);
-  g_clear_object (&to_list);
   header_fields_clear (&f);
 }
 
@@ -740,6 +789,7 @@ mp_mail_headers_clear (MpMailHeaders *h)
   g_clear_pointer (&h->from_name, g_free);
   g_clear_pointer (&h->from_address, g_free);
   g_clear_pointer (&h->to, g_free);
+  g_clear_pointer (&h->to_raw, g_free);
   g_clear_pointer (&h->subject, g_free);
   g_clear_pointer (&h->message_id, g_free);
   g_clear_pointer (&h->date, g_date_time_unref);

@@ -172,7 +172,7 @@ const char *
 mp_message_summary_get_to (MpMessageSummary *self)
 {
   g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), NULL);
-  return self->headers.to;
+  return mp_mail_headers_get_to (&self->headers);
 }
 
 const char *
