@@ -1,4 +1,8 @@
-/* mp-window.c — the main window.
+/* mp-window.c — the main window: its models, status line and error banner, the
+ * accounts in the sidebar, and its lifecycle.  The win.* actions are in
+ * mp-window-actions.c, the columns in mp-message-columns.c, the filter in
+ * mp-message-filter.c, previews in mp-preview-loader.c, deleting in
+ * mp-delete-controller.c.
  *
  * Models: the selected account's MpMailboxView list → GtkFilterListModel (sender /
  * subject filter) → GtkSortListModel (the column view's sorter) → GtkMultiSelection
@@ -11,379 +15,50 @@
 
 #include <glib/gi18n.h>
 
-#include "mp-window.h"
-#include "mp-account-dialog.h"
+#include "mp-window-private.h"
 #include "mp-account-row.h"
 #include "mp-error.h"
-#include "mp-keyring.h"
-#include "mp-scheduler.h"
-
-struct _MpWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* template children */
-  AdwToastOverlay      *toast_overlay;
-  GtkStack             *main_stack;
-  AdwLeaflet           *leaflet;
-  GtkListBox           *account_list;
-  GtkWidget            *content;
-  GtkButton            *back_button;
-  AdwWindowTitle       *window_title;
-  GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  GtkRevealer          *error_revealer;
-  GtkLabel             *error_title;
-  GtkLabel             *error_details;
-  GtkButton            *trust_button;
-  GtkButton            *error_action_button;
-  GtkScrolledWindow    *list_scroller;
-  AdwStatusPage        *list_placeholder;
-  GtkColumnView        *column_view;
-  MpPreviewPane        *preview_pane;
-  GtkLabel             *status_label;
-  GtkProgressBar       *progress_bar;
-
-  MpAccountStore       *store;            /* owned */
-  MpScheduler          *scheduler;        /* owned; periodic checks */
-  GSettings            *settings;         /* owned; NULL when the schema is not installed */
-  GHashTable           *mailboxes;        /* account id → MpMailboxView (owned) */
-  MpMailboxView        *current;          /* borrowed from mailboxes, or NULL */
-  GSignalGroup         *current_signals;  /* owned; follows current */
-
-  GtkCustomFilter      *filter;           /* owned */
-  char                 *filter_casefold;  /* owned */
-  GtkFilterListModel   *filter_model;     /* owned */
-  GtkSortListModel     *sort_model;       /* owned */
-  GtkMultiSelection    *selection;        /* owned */
-
-  MpMessageSummary     *previewed;        /* owned; what the preview pane shows */
-  gboolean              previewed_whole;
-  MpMessagePreview     *preview;          /* owned; last loaded preview */
-  GCancellable         *preview_cancellable; /* owned */
-  gboolean              preview_loading;
-
-  GtkWidget            *delete_dialog;    /* borrowed while shown */
-  AdwToast             *undo_toast;       /* borrowed while shown */
-  char                 *last_toast_title; /* owned */
-  GHashTable           *enabled_actions;  /* owned; action name → enabled (for tests) */
-  guint                 status_update_id; /* throttles status updates during a check */
-};
+#include "mp-message-columns.h"
 
 G_DEFINE_FINAL_TYPE (MpWindow, mp_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void update_for_current (MpWindow *self);
 static void update_status (MpWindow *self);
-static void update_actions (MpWindow *self);
 
 /* ---------------------------------------------------------------- helpers */
 
 static void
-show_toast (MpWindow   *self,
-            const char *title)
+remember_toast (MpWindow   *self,
+                const char *title)
+{
+  g_free (self->last_toast_title);
+  self->last_toast_title = g_strdup (title);
+}
+
+void
+mp_window_show_toast (MpWindow   *self,
+                      const char *title)
 {
   AdwToast *toast = adw_toast_new (title);
 
-  g_free (self->last_toast_title);
-  self->last_toast_title = g_strdup (title);
+  remember_toast (self, title);
   adw_toast_set_timeout (toast, 5);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-static GPtrArray *
-dup_selected_summaries (MpWindow *self)
-{
-  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr (GtkBitset) set = NULL;
-  GtkBitsetIter iter;
-  guint pos;
-
-  set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  if (gtk_bitset_iter_init_first (&iter, set, &pos))
-    {
-      do
-        g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (self->selection), pos));
-      while (gtk_bitset_iter_next (&iter, &pos));
-    }
-  return items;
-}
-
-static char *
-format_date (GDateTime *date)
-{
-  g_autoptr (GDateTime) local = NULL;
-  g_autoptr (GDateTime) now = NULL;
-
-  if (!date)
-    return g_strdup ("");
-  local = g_date_time_to_local (date);
-  now = g_date_time_new_now_local ();
-  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
-      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
-    return g_date_time_format (local, "%H:%M");
-  /* Translators: short date in the message list, see g_date_time_format() */
-  return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
-}
-
-/* ---------------------------------------------------------------- columns */
-
-typedef enum {
-  COLUMN_FROM,
-  COLUMN_SUBJECT,
-  COLUMN_DATE,
-  COLUMN_SIZE,
-  COLUMN_ATTACHMENT,
-} ColumnKind;
-
-static void
-update_new_class (GtkWidget        *widget,
-                  MpMessageSummary *summary)
-{
-  if (mp_message_summary_get_is_new (summary))
-    gtk_widget_add_css_class (widget, "mp-new");
-  else
-    gtk_widget_remove_css_class (widget, "mp-new");
-}
-
-static void
-on_summary_is_new (MpMessageSummary *summary,
-                   GParamSpec       *pspec,
-                   GtkWidget        *widget)
-{
-  update_new_class (widget, summary);
-}
-
-static void
-cell_setup (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  user_data)
-{
-  ColumnKind kind = GPOINTER_TO_INT (user_data);
-  GtkWidget *widget;
-
-  if (kind == COLUMN_ATTACHMENT)
-    {
-      widget = gtk_image_new_from_icon_name ("mail-attachment-symbolic");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Has attachments"),
-                                      -1);
-    }
-  else
-    {
-      /* GtkInscription: the light text widget made for long lists (no min/nat
-       * size from the text, cheap to create and measure). */
-      widget = gtk_inscription_new (NULL);
-      gtk_inscription_set_text_overflow (GTK_INSCRIPTION (widget),
-                                         GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-      gtk_inscription_set_xalign (GTK_INSCRIPTION (widget), kind == COLUMN_SIZE ? 1.0f : 0.0f);
-      gtk_inscription_set_min_chars (GTK_INSCRIPTION (widget), 4);
-      if (kind == COLUMN_SIZE || kind == COLUMN_DATE)
-        gtk_widget_add_css_class (widget, "numeric");
-    }
-  gtk_list_item_set_child (item, widget);
-}
-
-static void
-cell_bind (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           gpointer                  user_data)
-{
-  ColumnKind kind = GPOINTER_TO_INT (user_data);
-  MpMessageSummary *summary = gtk_list_item_get_item (item);
-  GtkWidget *widget = gtk_list_item_get_child (item);
-  g_autofree char *text = NULL;
-
-  switch (kind)
-    {
-    case COLUMN_FROM:
-      {
-        const char *name = mp_message_summary_get_from_name (summary);
-        /* No per-cell tooltip: setting one costs more than the rest of the bind,
-         * and the preview shows the full address. */
-        text = g_strdup (name && *name ? name : mp_message_summary_get_from_address (summary));
-      }
-      break;
-    case COLUMN_SUBJECT:
-      {
-        const char *subject = mp_message_summary_get_subject (summary);
-        text = g_strdup (subject && *subject ? subject : _("(no subject)"));
-      }
-      break;
-    case COLUMN_DATE:
-      text = format_date (mp_message_summary_get_date (summary));
-      break;
-    case COLUMN_SIZE:
-      text = g_format_size (mp_message_summary_get_size (summary));
-      break;
-    case COLUMN_ATTACHMENT:
-      gtk_widget_set_visible (widget, mp_message_summary_get_has_attachments (summary));
-      return;
-    default:
-      g_assert_not_reached ();
-    }
-
-  gtk_inscription_set_text (GTK_INSCRIPTION (widget), text ? text : "");
-  update_new_class (widget, summary);
-  g_signal_connect_object (summary, "notify::is-new",
-                           G_CALLBACK (on_summary_is_new), widget, 0);
-}
-
-static void
-cell_unbind (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             gpointer                  user_data)
-{
-  MpMessageSummary *summary = gtk_list_item_get_item (item);
-  GtkWidget *widget = gtk_list_item_get_child (item);
-
-  if (summary && widget)
-    g_signal_handlers_disconnect_by_func (summary, on_summary_is_new, widget);
-}
-
-static int
-compare_text (const char *a,
-              const char *b)
-{
-  g_autofree char *ka = g_utf8_collate_key (a ? a : "", -1);
-  g_autofree char *kb = g_utf8_collate_key (b ? b : "", -1);
-
-  return strcmp (ka, kb);
-}
-
-static int
-sort_func (gconstpointer a_,
-           gconstpointer b_,
-           gpointer      user_data)
-{
-  MpMessageSummary *a = (MpMessageSummary *) a_;
-  MpMessageSummary *b = (MpMessageSummary *) b_;
-  ColumnKind kind = GPOINTER_TO_INT (user_data);
-
-  switch (kind)
-    {
-    case COLUMN_FROM:
-      {
-        const char *na = mp_message_summary_get_from_name (a);
-        const char *nb = mp_message_summary_get_from_name (b);
-        if (!na || !*na)
-          na = mp_message_summary_get_from_address (a);
-        if (!nb || !*nb)
-          nb = mp_message_summary_get_from_address (b);
-        return compare_text (na, nb);
-      }
-    case COLUMN_SUBJECT:
-      return compare_text (mp_message_summary_get_subject (a),
-                           mp_message_summary_get_subject (b));
-    case COLUMN_DATE:
-      {
-        GDateTime *da = mp_message_summary_get_date (a);
-        GDateTime *db = mp_message_summary_get_date (b);
-        if (!da || !db)
-          return (da != NULL) - (db != NULL);
-        return g_date_time_compare (da, db);
-      }
-    case COLUMN_SIZE:
-      {
-        guint64 sa = mp_message_summary_get_size (a);
-        guint64 sb = mp_message_summary_get_size (b);
-        return (sa > sb) - (sa < sb);
-      }
-    case COLUMN_ATTACHMENT:
-      return (int) mp_message_summary_get_has_attachments (a) -
-             (int) mp_message_summary_get_has_attachments (b);
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-add_column (MpWindow   *self,
-            ColumnKind  kind,
-            const char *title,
-            gboolean    expand,
-            int         fixed_width)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  g_autoptr (GtkColumnViewColumn) column = NULL;
-  g_autoptr (GtkSorter) sorter = NULL;
-
-  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), GINT_TO_POINTER (kind));
-  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), GINT_TO_POINTER (kind));
-  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind), GINT_TO_POINTER (kind));
-
-  column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (column, expand);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  if (fixed_width > 0)
-    gtk_column_view_column_set_fixed_width (column, fixed_width);
-  sorter = GTK_SORTER (gtk_custom_sorter_new (sort_func, GINT_TO_POINTER (kind), NULL));
-  gtk_column_view_column_set_sorter (column, sorter);
-  gtk_column_view_append_column (self->column_view, column);
-}
-
-static void
-setup_columns (MpWindow *self)
-{
-  add_column (self, COLUMN_FROM, _("From"), FALSE, 170);
-  add_column (self, COLUMN_SUBJECT, _("Subject"), TRUE, -1);
-  add_column (self, COLUMN_DATE, _("Date"), FALSE, 140);
-  add_column (self, COLUMN_SIZE, _("Size"), FALSE, 85);
-  /* Translators: column header of the attachment mark; keep it very short */
-  add_column (self, COLUMN_ATTACHMENT, _("Att."), FALSE, 44);
-}
-
 /* ---------------------------------------------------------------- filter */
-
-/* Both sides NFKC-normalised and case-folded, so "müller" matches "Müller" whether
- * the ü came composed or decomposed. */
-static char *
-fold_for_search (const char *text)
-{
-  g_autofree char *normalized = g_utf8_normalize (text ? text : "", -1, G_NORMALIZE_ALL_COMPOSE);
-
-  return g_utf8_casefold (normalized ? normalized : "", -1);
-}
-
-static gboolean
-filter_func (gpointer item,
-             gpointer user_data)
-{
-  MpWindow *self = user_data;
-  MpMessageSummary *summary = item;
-  g_autofree char *from = NULL;
-  g_autofree char *from_cf = NULL;
-  g_autofree char *subject_cf = NULL;
-
-  if (!self->filter_casefold || !*self->filter_casefold)
-    return TRUE;
-
-  from = mp_message_summary_dup_from_display (summary);
-  from_cf = fold_for_search (from);
-  if (strstr (from_cf, self->filter_casefold))
-    return TRUE;
-  subject_cf = fold_for_search (mp_message_summary_get_subject (summary));
-  return strstr (subject_cf, self->filter_casefold) != NULL;
-}
 
 static void
 on_search_changed (GtkSearchEntry *entry,
                    MpWindow       *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-  g_autofree char *casefold = fold_for_search (text);
-  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+  GtkFilterChange change;
 
-  if (g_strcmp0 (casefold, self->filter_casefold) == 0)
+  if (!mp_message_filter_set_text (self->filter, text, &change))
     return;
-  if (self->filter_casefold && g_str_has_prefix (casefold, self->filter_casefold))
-    change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (self->filter_casefold && g_str_has_prefix (self->filter_casefold, casefold))
-    change = GTK_FILTER_CHANGE_LESS_STRICT;
-  g_free (self->filter_casefold);
-  self->filter_casefold = g_steal_pointer (&casefold);
   /* No filter text: no filter at all, so rows pass straight through without a
    * per-row filter pass (10,000 rows stream in while nobody filters). */
-  if (!*self->filter_casefold)
+  if (mp_message_filter_is_empty (self->filter))
     gtk_filter_list_model_set_filter (self->filter_model, NULL);
   else if (!gtk_filter_list_model_get_filter (self->filter_model))
     gtk_filter_list_model_set_filter (self->filter_model, GTK_FILTER (self->filter));
@@ -405,77 +80,12 @@ mp_window_set_filter_text (MpWindow   *self,
 
 /* ---------------------------------------------------------------- preview */
 
-static void
-preview_loaded (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+void
+mp_window_load_preview (MpWindow         *self,
+                        MpMessageSummary *summary,
+                        gboolean          whole)
 {
-  g_autoptr (MpWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (MpMessagePreview) preview = NULL;
-  g_autofree char *from = NULL;
-
-  preview = mp_mailbox_view_fetch_preview_finish (MP_MAILBOX_VIEW (source), result, &error);
-  /* The window may be closing, or another row was selected meanwhile. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      gtk_widget_in_destruction (GTK_WIDGET (self)) || !self->previewed)
-    return;
-  self->preview_loading = FALSE;
-  if (!preview)
-    {
-      g_autofree char *msg = g_strdup_printf ("%s\n%s",
-                                              mp_mailbox_view_error_title (error),
-                                              error->message);
-      mp_preview_pane_show_error (self->preview_pane, msg);
-      update_actions (self);
-      return;
-    }
-
-  g_set_object (&self->preview, preview);
-  from = mp_message_summary_dup_from_display (self->previewed);
-  mp_preview_pane_show_body (self->preview_pane,
-                             from,
-                             mp_message_summary_get_to (self->previewed),
-                             mp_message_summary_get_subject (self->previewed),
-                             mp_message_summary_get_date (self->previewed),
-                             mp_message_preview_get_text (preview),
-                             mp_message_preview_get_attachments (preview),
-                             mp_message_preview_get_is_complete (preview),
-                             self->current ? mp_account_get_preview_lines (mp_mailbox_view_get_account (self->current)) : 0);
-  update_actions (self);
-}
-
-static void
-load_preview (MpWindow         *self,
-              MpMessageSummary *summary,
-              gboolean          whole)
-{
-  g_autofree char *from = NULL;
-
-  g_cancellable_cancel (self->preview_cancellable);
-  g_clear_object (&self->preview_cancellable);
-  g_clear_object (&self->preview);
-  g_set_object (&self->previewed, summary);
-  self->previewed_whole = whole;
-  self->preview_loading = FALSE;
-
-  if (!summary || !self->current)
-    {
-      update_actions (self);
-      return;
-    }
-
-  from = mp_message_summary_dup_from_display (summary);
-  mp_preview_pane_show_loading (self->preview_pane, from,
-                                mp_message_summary_get_to (summary),
-                                mp_message_summary_get_subject (summary),
-                                mp_message_summary_get_date (summary));
-  self->preview_cancellable = g_cancellable_new ();
-  self->preview_loading = TRUE;
-  mp_mailbox_view_fetch_preview (self->current, summary, whole,
-                                 self->preview_cancellable,
-                                 preview_loaded, g_object_ref (self));
-  update_actions (self);
+  mp_preview_loader_load (self->preview_loader, self->current, summary, whole);
 }
 
 static void
@@ -492,21 +102,21 @@ on_selection_changed (GtkSelectionModel *model,
     {
       g_autoptr (MpMessageSummary) summary =
         g_list_model_get_item (G_LIST_MODEL (model), gtk_bitset_get_minimum (set));
-      if (summary != self->previewed)
-        load_preview (self, summary, FALSE);
+      if (summary != mp_preview_loader_get_summary (self->preview_loader))
+        mp_window_load_preview (self, summary, FALSE);
     }
   else
     {
       g_autofree char *title = NULL;
 
-      load_preview (self, NULL, FALSE);
+      mp_window_load_preview (self, NULL, FALSE);
       if (n_selected > 1)
         title = g_strdup_printf (ngettext ("%u Message Selected",
                                            "%u Messages Selected", (gulong) n_selected),
                                  (guint) n_selected);
       mp_preview_pane_show_none (self->preview_pane, title);
     }
-  update_actions (self);
+  mp_window_update_actions (self);
 }
 
 /* ---------------------------------------------------------------- status */
@@ -595,7 +205,7 @@ update_placeholder (MpWindow *self)
       gtk_widget_set_visible (GTK_WIDGET (self->list_placeholder), FALSE);
       return;
     }
-  if (self->filter_casefold && *self->filter_casefold &&
+  if (!mp_message_filter_is_empty (self->filter) &&
       self->current && mp_mailbox_view_get_n_messages (self->current) > 0)
     {
       adw_status_page_set_icon_name (self->list_placeholder, "edit-find-symbolic");
@@ -641,24 +251,24 @@ mp_window_get_action_enabled (MpWindow   *self,
   return GPOINTER_TO_INT (g_hash_table_lookup (self->enabled_actions, action));
 }
 
-static void
-update_actions (MpWindow *self)
+void
+mp_window_update_actions (MpWindow *self)
 {
   gboolean checking = self->current &&
     mp_mailbox_view_get_state (self->current) == MP_MAILBOX_STATE_CHECKING;
   GtkBitset *set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
   gboolean any_selected = !gtk_bitset_is_empty (set);
   const GError *error = self->current ? mp_mailbox_view_get_error (self->current) : NULL;
+  MpMessagePreview *preview = mp_preview_loader_get_preview (self->preview_loader);
 
   gtk_bitset_unref (set);
   set_enabled (self, "win.check", self->current && !checking);
-  set_enabled (self, "win.stop", checking || self->preview_loading);
+  set_enabled (self, "win.stop", checking || mp_preview_loader_get_loading (self->preview_loader));
   set_enabled (self, "win.delete", self->current && any_selected);
   set_enabled (self, "win.edit-account", self->current != NULL);
   set_enabled (self, "win.remove-account", self->current != NULL);
-  set_enabled (self, "win.load-whole",
-                                 self->preview && !mp_message_preview_get_is_complete (self->preview));
-  set_enabled (self, "win.view-source", self->preview != NULL);
+  set_enabled (self, "win.load-whole", preview && !mp_message_preview_get_is_complete (preview));
+  set_enabled (self, "win.view-source", preview != NULL);
   set_enabled (self, "win.trust-certificate",
                                  error && g_error_matches (error, MP_ERROR, MP_ERROR_CERTIFICATE) &&
                                  mp_error_get_fingerprint (error));
@@ -670,7 +280,7 @@ on_mailbox_changed (MpWindow *self)
   g_clear_handle_id (&self->status_update_id, g_source_remove);
   update_status (self);
   update_placeholder (self);
-  update_actions (self);
+  mp_window_update_actions (self);
 }
 
 static gboolean
@@ -719,14 +329,14 @@ on_selection_items_changed (GListModel *model,
     on_selection_changed (GTK_SELECTION_MODEL (self->selection), 0, 0, self);
 }
 
-static void
-update_for_current (MpWindow *self)
+void
+mp_window_update_for_current (MpWindow *self)
 {
   GListModel *messages = self->current ? mp_mailbox_view_get_messages (self->current) : NULL;
 
   g_signal_group_set_target (self->current_signals, self->current);
   gtk_filter_list_model_set_model (self->filter_model, messages);
-  load_preview (self, NULL, FALSE);
+  mp_window_load_preview (self, NULL, FALSE);
   mp_preview_pane_show_none (self->preview_pane, NULL);
 
   if (self->current)
@@ -838,7 +448,7 @@ sync_mailboxes (MpWindow *self)
         if (self->current == value)
           {
             self->current = NULL;
-            update_for_current (self);
+            mp_window_update_for_current (self);
           }
         g_hash_table_iter_remove (&iter);
       }
@@ -881,7 +491,7 @@ on_account_row_selected (GtkListBox    *box,
   if (mailbox == self->current)
     return;
   self->current = mailbox;
-  update_for_current (self);
+  mp_window_update_for_current (self);
 }
 
 static void
@@ -921,403 +531,11 @@ mp_window_select_account (MpWindow   *self,
 }
 
 static void
-save_store (MpWindow *self)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (!mp_account_store_save (self->store, &error))
-    {
-      g_autofree char *msg = g_strdup_printf (_("Could not save the accounts: %s"),
-                                              error->message);
-      show_toast (self, msg);
-    }
-}
-
-static void
-on_account_dialog_saved (MpAccountDialog *dialog,
-                         MpAccount       *account,
-                         gboolean         is_new,
-                         MpWindow        *self)
-{
-  MpMailboxView *mailbox;
-
-  if (is_new)
-    {
-      mp_account_store_add (self->store, account);
-      mp_window_select_account (self, mp_account_get_id (account));
-    }
-  save_store (self);
-  mailbox = g_hash_table_lookup (self->mailboxes, mp_account_get_id (account));
-  if (mailbox)
-    {
-      mp_mailbox_view_stop (mailbox);
-      mp_mailbox_view_check (mailbox);
-    }
-  if (mailbox == self->current)
-    update_for_current (self);
-}
-
-static void
-add_account_activated (GtkWidget  *widget,
-                       const char *action,
-                       GVariant   *param)
-{
-  MpWindow *self = MP_WINDOW (widget);
-  MpAccountDialog *dialog = mp_account_dialog_new (GTK_WINDOW (self), NULL);
-
-  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_account_dialog_saved), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-edit_account_activated (GtkWidget  *widget,
-                        const char *action,
-                        GVariant   *param)
-{
-  MpWindow *self = MP_WINDOW (widget);
-  MpAccountDialog *dialog;
-
-  if (!self->current)
-    return;
-  dialog = mp_account_dialog_new (GTK_WINDOW (self),
-                                  mp_mailbox_view_get_account (self->current));
-  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_account_dialog_saved), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-on_remove_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    gpointer          user_data)
-{
-  MpWindow *self = user_data;
-  const char *id = g_object_get_data (G_OBJECT (dialog), "account-id");
-
-  if (g_strcmp0 (response, "remove") != 0 || gtk_widget_in_destruction (GTK_WIDGET (self)))
-    return;
-  /* items-changed → sync_mailboxes() cancels the account's jobs. */
-  if (mp_account_store_remove (self->store, id))
-    {
-      save_store (self);
-      mp_keyring_clear_async (id, NULL, NULL, NULL);
-    }
-}
-
-static void
-remove_account_activated (GtkWidget  *widget,
-                          const char *action,
-                          GVariant   *param)
-{
-  MpWindow *self = MP_WINDOW (widget);
-  MpAccount *account;
-  g_autofree char *name = NULL;
-  GtkWidget *dialog;
-
-  if (!self->current)
-    return;
-  account = mp_mailbox_view_get_account (self->current);
-  name = mp_account_dup_display_name (account);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Account?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("“%s” will be removed from Mailpeek with its stored password. "
-                                    "Messages on the server are not touched."), name);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "remove", _("_Remove"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "account-id",
-                          g_strdup (mp_account_get_id (account)), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* ---------------------------------------------------------------- actions */
-
-static void
-check_activated (GtkWidget  *widget,
-                 const char *action,
-                 GVariant   *param)
-{
-  MpWindow *self = MP_WINDOW (widget);
-
-  if (self->current)
-    mp_mailbox_view_check (self->current);
-}
-
-static void
-stop_activated (GtkWidget  *widget,
-                const char *action,
-                GVariant   *param)
-{
-  MpWindow *self = MP_WINDOW (widget);
-
-  if (self->current)
-    mp_mailbox_view_stop (self->current);
-  /* Stop also ends a preview (or whole message) still loading. */
-  if (self->preview_loading)
-    {
-      g_cancellable_cancel (self->preview_cancellable);
-      self->preview_loading = FALSE;
-      mp_preview_pane_show_error (self->preview_pane, _("Loading was stopped."));
-    }
-  update_actions (self);
-}
-
-static void
-find_activated (GtkWidget  *widget,
-                const char *action,
-                GVariant   *param)
-{
-  MpWindow *self = MP_WINDOW (widget);
-
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-static void
-select_all_activated (GtkWidget  *widget,
-                      const char *action,
-                      GVariant   *param)
-{
-  MpWindow *self = MP_WINDOW (widget);
-
-  /* Ctrl+A in the search entry selects its text instead. */
-  if (gtk_widget_has_focus (GTK_WIDGET (self->search_entry)) ||
-      gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (self)), GTK_WIDGET (self->search_entry)))
-    {
-      gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
-      return;
-    }
-  gtk_selection_model_select_all (GTK_SELECTION_MODEL (self->selection));
-}
-
-typedef struct {
-  MpWindow      *window;   /* owned */
-  MpMailboxView *mailbox;  /* owned */
-  guint          id;
-  gboolean       done;     /* undone or committed */
-} PendingDelete;
-
-static void
-pending_delete_free (gpointer data)
-{
-  PendingDelete *pd = data;
-
-  g_object_unref (pd->window);
-  g_object_unref (pd->mailbox);
-  g_free (pd);
-}
-
-static void
-on_undo_clicked (AdwToast      *toast,
-                 PendingDelete *pd)
-{
-  if (pd->done)
-    return;
-  pd->done = TRUE;
-  mp_mailbox_view_undo_delete (pd->mailbox, pd->id);
-}
-
-static void
-on_undo_toast_dismissed (AdwToast      *toast,
-                         PendingDelete *pd)
-{
-  if (pd->window->undo_toast == toast)
-    pd->window->undo_toast = NULL;
-  if (pd->done)
-    return;
-  pd->done = TRUE;
-  /* The undo period is over: only now is anything sent to the server. */
-  mp_mailbox_view_commit_delete (pd->mailbox, pd->id);
-}
-
-static void
-start_delete (MpWindow  *self,
-              GPtrArray *summaries)
-{
-  PendingDelete *pd;
-  AdwToast *toast;
-  g_autofree char *title = NULL;
-  guint n = summaries->len;
-
-  pd = g_new0 (PendingDelete, 1);
-  pd->window = g_object_ref (self);
-  pd->mailbox = g_object_ref (self->current);
-  pd->id = mp_mailbox_view_delete_later (self->current, summaries);
-
-  title = g_strdup_printf (ngettext ("%u message will be deleted from the server",
-                                     "%u messages will be deleted from the server", n), n);
-  toast = adw_toast_new (title);
-  g_free (self->last_toast_title);
-  self->last_toast_title = g_strdup (title);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_timeout (toast, 5);
-  /* Normal priority, never dismissed from code: libadwaita 1.2 aborts or crashes
-   * when an interrupted or dismissed toast's widget is still hiding.  Should
-   * another toast be showing, this one waits; its undo period starts when shown. */
-  g_signal_connect (toast, "button-clicked", G_CALLBACK (on_undo_clicked), pd);
-  g_signal_connect_data (toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), pd,
-                         (GClosureNotify) (void (*) (void)) pending_delete_free, 0);
-  self->undo_toast = toast;
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-static void
-on_delete_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    gpointer          user_data)
-{
-  MpWindow *self = user_data;
-  GPtrArray *summaries = g_object_get_data (G_OBJECT (dialog), "summaries");
-
-  if (self->delete_dialog == GTK_WIDGET (dialog))
-    self->delete_dialog = NULL;
-  if (g_strcmp0 (response, "delete") != 0 || !self->current ||
-      gtk_widget_in_destruction (GTK_WIDGET (self)))
-    return;
-  start_delete (self, summaries);
-}
-
-static void
-delete_activated (GtkWidget  *widget,
-                  const char *action,
-                  GVariant   *param)
-{
-  MpWindow *self = MP_WINDOW (widget);
-  g_autoptr (GPtrArray) summaries = dup_selected_summaries (self);
-  g_autofree char *heading = NULL;
-  g_autofree char *size_text = NULL;
-  guint64 total = 0;
-  GtkWidget *dialog;
-
-  if (!self->current || summaries->len == 0 || self->delete_dialog)
-    return;
-
-  for (guint i = 0; i < summaries->len; i++)
-    total += mp_message_summary_get_size (g_ptr_array_index (summaries, i));
-  size_text = g_format_size (total);
-
-  heading = g_strdup_printf (ngettext ("Delete %u Message from the Server?",
-                                       "Delete %u Messages from the Server?", summaries->len),
-                             summaries->len);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  ngettext ("%s will be removed from the server for good. "
-                                            "Any mail program that has not downloaded it yet will never see it.",
-                                            "%s in total will be removed from the server for good. "
-                                            "Any mail program that has not downloaded them yet will never see them.",
-                                            summaries->len),
-                                  size_text);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "delete");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "summaries",
-                          g_ptr_array_ref (summaries), (GDestroyNotify) g_ptr_array_unref);
-  /* "response" may come more than once (a response, then the close response). */
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
-  self->delete_dialog = dialog;
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
 on_delete_failed (MpMailboxView *mailbox,
                   const GError  *error,
                   MpWindow      *self)
 {
-  g_autofree char *msg = NULL;
-
-  if (g_error_matches (error, MP_ERROR, MP_ERROR_NOT_DELETED))
-    msg = g_strdup (_("Nothing was deleted: the server did not confirm the deletion"));
-  else
-    /* Translators: %s is the reason in plain words */
-    msg = g_strdup_printf (_("Nothing was deleted: %s"), mp_mailbox_view_error_title (error));
-  show_toast (self, msg);
-}
-
-static void
-load_whole_activated (GtkWidget  *widget,
-                      const char *action,
-                      GVariant   *param)
-{
-  MpWindow *self = MP_WINDOW (widget);
-  g_autoptr (MpMessageSummary) summary = NULL;
-
-  if (!self->previewed)
-    return;
-  summary = g_object_ref (self->previewed);
-  load_preview (self, summary, TRUE);
-}
-
-static void
-view_source_activated (GtkWidget  *widget,
-                       const char *action,
-                       GVariant   *param)
-{
-  MpWindow *self = MP_WINDOW (widget);
-  GtkWidget *window, *box, *header, *scroller, *view;
-  GtkTextBuffer *buffer;
-
-  if (!self->preview)
-    return;
-
-  window = adw_window_new ();
-  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
-  gtk_window_set_title (GTK_WINDOW (window), _("Message Source"));
-  gtk_window_set_default_size (GTK_WINDOW (window), 760, 560);
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
-                                   adw_window_title_new (_("Message Source"),
-                                                         mp_message_summary_get_subject (self->previewed)));
-  gtk_box_append (GTK_BOX (box), header);
-  scroller = gtk_scrolled_window_new ();
-  gtk_widget_set_vexpand (scroller, TRUE);
-  view = gtk_text_view_new ();
-  gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
-  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_CHAR);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 12);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 12);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Raw message headers"), -1);
-  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
-  gtk_text_buffer_set_text (buffer, mp_message_preview_get_raw_headers (self->preview), -1);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
-  gtk_box_append (GTK_BOX (box), scroller);
-  adw_window_set_content (ADW_WINDOW (window), box);
-  gtk_window_present (GTK_WINDOW (window));
-}
-
-static void
-trust_certificate_activated (GtkWidget  *widget,
-                             const char *action,
-                             GVariant   *param)
-{
-  MpWindow *self = MP_WINDOW (widget);
-  const GError *error;
-  const char *fingerprint;
-
-  if (!self->current)
-    return;
-  error = mp_mailbox_view_get_error (self->current);
-  if (!error || !g_error_matches (error, MP_ERROR, MP_ERROR_CERTIFICATE))
-    return;
-  fingerprint = mp_error_get_fingerprint (error);
-  if (!fingerprint)
-    return;
-  mp_mailbox_view_trust_certificate (self->current, fingerprint);
-  save_store (self);
-  mp_mailbox_view_check (self->current);
+  mp_delete_controller_show_failure (self->deleter, error);
 }
 
 /* ---------------------------------------------------------------- lifecycle */
@@ -1386,8 +604,8 @@ mp_window_dispose (GObject *object)
   MpWindow *self = MP_WINDOW (object);
 
   g_clear_handle_id (&self->status_update_id, g_source_remove);
-  if (self->preview_cancellable)
-    g_cancellable_cancel (self->preview_cancellable);
+  if (self->preview_loader)
+    mp_preview_loader_shutdown (self->preview_loader);
   if (self->mailboxes)
     {
       GHashTableIter iter;
@@ -1418,9 +636,8 @@ mp_window_dispose (GObject *object)
   g_clear_object (&self->sort_model);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
-  g_clear_object (&self->previewed);
-  g_clear_object (&self->preview);
-  g_clear_object (&self->preview_cancellable);
+  g_clear_object (&self->preview_loader);
+  g_clear_object (&self->deleter);
   g_clear_pointer (&self->mailboxes, g_hash_table_unref);
   g_clear_object (&self->store);
 
@@ -1432,7 +649,6 @@ mp_window_finalize (GObject *object)
 {
   MpWindow *self = MP_WINDOW (object);
 
-  g_free (self->filter_casefold);
   g_free (self->last_toast_title);
   g_clear_pointer (&self->enabled_actions, g_hash_table_unref);
   G_OBJECT_CLASS (mp_window_parent_class)->finalize (object);
@@ -1474,17 +690,7 @@ mp_window_class_init (MpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MpWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, MpWindow, progress_bar);
 
-  gtk_widget_class_install_action (widget_class, "win.check", NULL, check_activated);
-  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_activated);
-  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_activated);
-  gtk_widget_class_install_action (widget_class, "win.select-all", NULL, select_all_activated);
-  gtk_widget_class_install_action (widget_class, "win.delete", NULL, delete_activated);
-  gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_activated);
-  gtk_widget_class_install_action (widget_class, "win.edit-account", NULL, edit_account_activated);
-  gtk_widget_class_install_action (widget_class, "win.remove-account", NULL, remove_account_activated);
-  gtk_widget_class_install_action (widget_class, "win.load-whole", NULL, load_whole_activated);
-  gtk_widget_class_install_action (widget_class, "win.view-source", NULL, view_source_activated);
-  gtk_widget_class_install_action (widget_class, "win.trust-certificate", NULL, trust_certificate_activated);
+  mp_window_actions_install (widget_class);
 }
 
 static void
@@ -1493,6 +699,10 @@ mp_window_init (MpWindow *self)
   g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->deleter = mp_delete_controller_new (GTK_WINDOW (self), self->toast_overlay);
+  g_signal_connect_swapped (self->deleter, "toast-shown", G_CALLBACK (remember_toast), self);
+  self->preview_loader = mp_preview_loader_new (self->preview_pane);
+  g_signal_connect_swapped (self->preview_loader, "changed", G_CALLBACK (mp_window_update_actions), self);
 
   gtk_css_provider_load_from_resource (css, "/io/github/mailpeek/Mailpeek/style.css");
   gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
@@ -1515,8 +725,8 @@ mp_window_init (MpWindow *self)
   self->scheduler = mp_scheduler_new (NULL, g_random_int (), TRUE);
   g_signal_connect (self->scheduler, "check-due", G_CALLBACK (on_check_due), self);
 
-  setup_columns (self);
-  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  mp_message_columns_add (self->column_view);
+  self->filter = mp_message_filter_new ();
   self->filter_model = gtk_filter_list_model_new (NULL, NULL);
   gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
   self->sort_model = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filter_model)),
@@ -1541,7 +751,7 @@ mp_window_init (MpWindow *self)
   g_signal_connect (self->account_list, "row-activated", G_CALLBACK (on_account_row_activated), self);
 
   mp_preview_pane_show_none (self->preview_pane, NULL);
-  update_actions (self);
+  mp_window_update_actions (self);
 }
 
 static void
@@ -1643,14 +853,14 @@ GtkWidget *
 mp_window_get_delete_dialog (MpWindow *self)
 {
   g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
-  return self->delete_dialog;
+  return mp_delete_controller_get_dialog (self->deleter);
 }
 
 AdwToast *
 mp_window_get_undo_toast (MpWindow *self)
 {
   g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
-  return self->undo_toast;
+  return mp_delete_controller_get_undo_toast (self->deleter);
 }
 
 const char *
