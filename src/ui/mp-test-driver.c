@@ -18,7 +18,7 @@
  *   wait-delete [timeout_s]       until the delete job reported success or failure
  *   filter TEXT                   type TEXT in the filter entry
  *   status                        status line and error banner
- *   heartbeat-start / heartbeat-report   main-loop gap measurement
+ *   heartbeat-start / heartbeat-report   main-loop gap measurement (mp-test-heartbeat.c)
  *   stop-measure [timeout_s]      activate win.stop, time until the check ended
  *   scroll-end                    scroll the list to its last row
  *   dialog-set FIELD VALUE        type into the open account dialog
@@ -37,16 +37,11 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-
-#include <sys/socket.h>
 
 #include "mp-test-driver.h"
 #include "mp-account-dialog.h"
-
-#ifdef GDK_WINDOWING_X11
-#include <gdk/x11/gdkx.h>
-#endif
+#include "mp-test-heartbeat.h"
+#include "mp-test-json.h"
 
 typedef struct _Driver Driver;
 typedef gboolean (*Predicate) (Driver *d);
@@ -76,90 +71,13 @@ struct _Driver
   char          *last_delete_error; /* owned */
   guint          progress_target;
 
-  guint          heartbeat_id;
-  gint64         heartbeat_last;
-  gint64         heartbeat_max;
-  guint64        heartbeat_ticks;
-  guint64        heartbeat_over;
   gint64         stop_started;
-  gint64         heartbeat_start;
-  gint64         heartbeat_cpu_last;
-  gint64         heartbeat_cpu_max;   /* most main-thread CPU time within one gap */
-  guint64        heartbeat_cpu_over;
-  gint64         heartbeat_wait_last;
-  gint64         heartbeat_own_max;   /* largest gap minus the run-queue wait in it */
-  gint64         heartbeat_own_wait;  /* run-queue wait in the gap above */
-  gint64         heartbeat_own_xwait; /* X server's run-queue wait subtracted from it */
-  gint64         heartbeat_xwait_last;
-  char          *x_server_stat;       /* owned; /proc/PID/schedstat of the X server, "" if unknown */
-  gint64         heartbeat_own_wall;  /* wall-clock length of the gap above */
-  gint64         heartbeat_own_cpu;   /* main-thread CPU time in the gap above */
-  guint64        heartbeat_own_over;
-  GString       *heartbeat_log;   /* owned; "at_ms:gap_ms:rows" of each stall */
+  MpTestHeartbeat *heartbeat;     /* owned */
 };
 
 static void run_next (Driver *d);
 
 /* ---------------------------------------------------------------- output */
-
-static void
-json_string (GString    *s,
-             const char *text)
-{
-  g_string_append_c (s, '"');
-  for (const char *p = text ? text : ""; *p; p++)
-    {
-      guchar c = (guchar) *p;
-      switch (c)
-        {
-        case '"': g_string_append (s, "\\\""); break;
-        case '\\': g_string_append (s, "\\\\"); break;
-        case '\n': g_string_append (s, "\\n"); break;
-        case '\r': g_string_append (s, "\\r"); break;
-        case '\t': g_string_append (s, "\\t"); break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (s, "\\u%04x", c);
-          else
-            g_string_append_c (s, (char) c);
-        }
-    }
-  g_string_append_c (s, '"');
-}
-
-static GString *
-begin (Driver     *d,
-       const char *cmd)
-{
-  GString *s = g_string_new ("{\"cmd\":");
-  json_string (s, cmd);
-  return s;
-}
-
-static void
-add_str (GString    *s,
-         const char *key,
-         const char *value)
-{
-  g_string_append_printf (s, ",\"%s\":", key);
-  json_string (s, value);
-}
-
-static void
-add_int (GString    *s,
-         const char *key,
-         gint64      value)
-{
-  g_string_append_printf (s, ",\"%s\":%" G_GINT64_FORMAT, key, value);
-}
-
-static void
-add_bool (GString    *s,
-          const char *key,
-          gboolean    value)
-{
-  g_string_append_printf (s, ",\"%s\":%s", key, value ? "true" : "false");
-}
 
 static void
 emit (Driver  *d,
@@ -176,8 +94,8 @@ emit_error (Driver     *d,
             const char *cmd,
             const char *message)
 {
-  GString *s = begin (d, cmd);
-  add_str (s, "error", message);
+  GString *s = mp_test_json_begin (cmd);
+  mp_test_json_add_str (s, "error", message);
   emit (d, s);
 }
 
@@ -300,16 +218,16 @@ add_mailbox_state (Driver  *d,
       guint done = 0, total = 0;
 
       mp_mailbox_view_get_progress (mailbox, &done, &total);
-      add_str (s, "state", state_name (mailbox));
-      add_int (s, "messages", mp_mailbox_view_get_n_messages (mailbox));
-      add_int (s, "new", mp_mailbox_view_get_n_new (mailbox));
-      add_int (s, "done", done);
-      add_int (s, "total", total);
+      mp_test_json_add_str (s, "state", state_name (mailbox));
+      mp_test_json_add_int (s, "messages", mp_mailbox_view_get_n_messages (mailbox));
+      mp_test_json_add_int (s, "new", mp_mailbox_view_get_n_new (mailbox));
+      mp_test_json_add_int (s, "done", done);
+      mp_test_json_add_int (s, "total", total);
     }
-  add_int (s, "rows", g_list_model_get_n_items (shown));
-  add_str (s, "status", status);
+  mp_test_json_add_int (s, "rows", g_list_model_get_n_items (shown));
+  mp_test_json_add_str (s, "status", status);
   if (error)
-    add_str (s, "banner", error);
+    mp_test_json_add_str (s, "banner", error);
 }
 
 static void
@@ -317,9 +235,9 @@ dump_rows (Driver *d)
 {
   GListModel *model = G_LIST_MODEL (mp_window_get_selection (d->window));
   guint n = g_list_model_get_n_items (model);
-  GString *s = begin (d, "rows");
+  GString *s = mp_test_json_begin ("rows");
 
-  add_int (s, "count", n);
+  mp_test_json_add_int (s, "count", n);
   g_string_append (s, ",\"rows\":[");
   for (guint i = 0; i < n; i++)
     {
@@ -331,15 +249,15 @@ dump_rows (Driver *d)
       if (i > 0)
         g_string_append_c (s, ',');
       g_string_append (s, "{\"uidl\":");
-      json_string (s, mp_message_summary_get_uidl (summary));
-      add_str (s, "from", from);
-      add_str (s, "from_name", mp_message_summary_get_from_name (summary));
-      add_str (s, "from_addr", mp_message_summary_get_from_address (summary));
-      add_str (s, "subject", mp_message_summary_get_subject (summary));
-      add_str (s, "date", iso);
-      add_int (s, "size", (gint64) mp_message_summary_get_size (summary));
-      add_bool (s, "attachments", mp_message_summary_get_has_attachments (summary));
-      add_bool (s, "new", mp_message_summary_get_is_new (summary));
+      mp_test_json_string (s, mp_message_summary_get_uidl (summary));
+      mp_test_json_add_str (s, "from", from);
+      mp_test_json_add_str (s, "from_name", mp_message_summary_get_from_name (summary));
+      mp_test_json_add_str (s, "from_addr", mp_message_summary_get_from_address (summary));
+      mp_test_json_add_str (s, "subject", mp_message_summary_get_subject (summary));
+      mp_test_json_add_str (s, "date", iso);
+      mp_test_json_add_int (s, "size", (gint64) mp_message_summary_get_size (summary));
+      mp_test_json_add_bool (s, "attachments", mp_message_summary_get_has_attachments (summary));
+      mp_test_json_add_bool (s, "new", mp_message_summary_get_is_new (summary));
       g_string_append_c (s, '}');
     }
   g_string_append_c (s, ']');
@@ -361,11 +279,11 @@ static void
 finish_simple (Driver  *d,
                gboolean ok)
 {
-  GString *s = begin (d, d->cmd);
+  GString *s = mp_test_json_begin (d->cmd);
 
   if (!ok)
-    add_str (s, "error", "timeout");
-  add_int (s, "waited_ms", (g_get_monotonic_time () - d->started) / 1000);
+    mp_test_json_add_str (s, "error", "timeout");
+  mp_test_json_add_int (s, "waited_ms", (g_get_monotonic_time () - d->started) / 1000);
   emit (d, s);
 }
 
@@ -395,12 +313,12 @@ finish_test_result (Driver  *d,
                     gboolean ok)
 {
   MpAccountDialog *dialog = find_account_dialog ();
-  GString *s = begin (d, d->cmd);
+  GString *s = mp_test_json_begin (d->cmd);
 
   if (!ok || !dialog)
-    add_str (s, "error", "timeout");
+    mp_test_json_add_str (s, "error", "timeout");
   else
-    add_str (s, "result", mp_account_dialog_get_test_result (dialog));
+    mp_test_json_add_str (s, "result", mp_account_dialog_get_test_result (dialog));
   emit (d, s);
 }
 
@@ -435,11 +353,11 @@ static void
 finish_state (Driver  *d,
               gboolean ok)
 {
-  GString *s = begin (d, d->cmd);
+  GString *s = mp_test_json_begin (d->cmd);
 
   if (!ok)
-    add_str (s, "error", "timeout");
-  add_int (s, "waited_ms", (g_get_monotonic_time () - d->started) / 1000);
+    mp_test_json_add_str (s, "error", "timeout");
+  mp_test_json_add_int (s, "waited_ms", (g_get_monotonic_time () - d->started) / 1000);
   add_mailbox_state (d, s);
   emit (d, s);
 }
@@ -471,13 +389,13 @@ finish_preview (Driver  *d,
 {
   MpPreviewPane *pane = mp_window_get_preview_pane (d->window);
   g_autofree char *text = mp_preview_pane_dup_text (pane);
-  GString *s = begin (d, d->cmd);
+  GString *s = mp_test_json_begin (d->cmd);
 
   if (!ok)
-    add_str (s, "error", "timeout");
-  add_str (s, "state", mp_preview_pane_get_state (pane));
-  add_str (s, "text", text);
-  add_bool (s, "load_whole_enabled",
+    mp_test_json_add_str (s, "error", "timeout");
+  mp_test_json_add_str (s, "state", mp_preview_pane_get_state (pane));
+  mp_test_json_add_str (s, "text", text);
+  mp_test_json_add_bool (s, "load_whole_enabled",
             mp_window_get_action_enabled (d->window, "win.load-whole"));
   emit (d, s);
 }
@@ -494,14 +412,14 @@ finish_dialog (Driver  *d,
                gboolean ok)
 {
   GtkWidget *dialog = mp_window_get_delete_dialog (d->window);
-  GString *s = begin (d, d->cmd);
+  GString *s = mp_test_json_begin (d->cmd);
 
   if (!ok || !dialog)
-    add_str (s, "error", "timeout");
+    mp_test_json_add_str (s, "error", "timeout");
   else
     {
-      add_str (s, "heading", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)));
-      add_str (s, "body", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
+      mp_test_json_add_str (s, "heading", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)));
+      mp_test_json_add_str (s, "body", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
     }
   emit (d, s);
 }
@@ -516,22 +434,22 @@ static void
 finish_delete (Driver  *d,
                gboolean ok)
 {
-  GString *s = begin (d, d->cmd);
+  GString *s = mp_test_json_begin (d->cmd);
 
   if (!ok)
-    add_str (s, "error", "timeout");
+    mp_test_json_add_str (s, "error", "timeout");
   else if (d->last_delete_error)
     {
-      add_str (s, "result", "failed");
-      add_str (s, "message", d->last_delete_error);
+      mp_test_json_add_str (s, "result", "failed");
+      mp_test_json_add_str (s, "message", d->last_delete_error);
     }
   else
     {
-      add_str (s, "result", "deleted");
-      add_int (s, "n", d->last_delete_n);
+      mp_test_json_add_str (s, "result", "deleted");
+      mp_test_json_add_int (s, "n", d->last_delete_n);
     }
-  add_int (s, "waited_ms", (g_get_monotonic_time () - d->started) / 1000);
-  add_str (s, "toast", mp_window_get_last_toast_title (d->window));
+  mp_test_json_add_int (s, "waited_ms", (g_get_monotonic_time () - d->started) / 1000);
+  mp_test_json_add_str (s, "toast", mp_window_get_last_toast_title (d->window));
   add_mailbox_state (d, s);
   emit (d, s);
   d->deletes_at_wait = d->deletes_done;
@@ -547,11 +465,11 @@ static void
 finish_stop (Driver  *d,
              gboolean ok)
 {
-  GString *s = begin (d, d->cmd);
+  GString *s = mp_test_json_begin (d->cmd);
 
   if (!ok)
-    add_str (s, "error", "timeout");
-  add_int (s, "stop_ms", (g_get_monotonic_time () - d->stop_started) / 1000);
+    mp_test_json_add_str (s, "error", "timeout");
+  mp_test_json_add_int (s, "stop_ms", (g_get_monotonic_time () - d->stop_started) / 1000);
   add_mailbox_state (d, s);
   emit (d, s);
 }
@@ -566,135 +484,6 @@ static void
 finish_sleep (Driver  *d,
               gboolean ok)
 {
-}
-
-/* ---------------------------------------------------------------- heartbeat */
-
-/* CPU time used by the calling (main) thread, in µs. */
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec ts;
-
-  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-    return 0;
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
-/* Time a task spent runnable but waiting for a CPU, in µs (the second field of
- * /proc/…/schedstat); -1 when the kernel does not say. */
-static gint64
-runqueue_wait_us (const char *path)
-{
-  char buf[128];
-  FILE *f = fopen (path, "re");
-  size_t n;
-  char **fields;
-  gint64 wait = -1;
-
-  if (!f)
-    return -1;
-  n = fread (buf, 1, sizeof buf - 1, f);
-  fclose (f);
-  buf[n] = '\0';
-  fields = g_strsplit (buf, " ", 3);
-  if (fields[0] && fields[1])
-    wait = g_ascii_strtoll (fields[1], NULL, 10) / 1000;
-  g_strfreev (fields);
-  return wait;
-}
-
-static gint64
-thread_runqueue_wait_us (void)
-{
-  return runqueue_wait_us ("/proc/thread-self/schedstat");
-}
-
-/* The X server's run-queue wait: while the main thread sleeps in an X round trip
- * (GDK asks for the monitor's work area on every relayout), a starved X server
- * stalls it without this thread waiting for a CPU itself.  The server is the
- * peer of the display connection (SO_PEERCRED). */
-static gint64
-x_server_runqueue_wait_us (Driver *d)
-{
-  if (d->x_server_stat == NULL)
-    {
-      GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (d->window));
-      int pid = -1;
-
-#ifdef GDK_WINDOWING_X11
-      if (GDK_IS_X11_DISPLAY (display))
-        {
-          int fd = ConnectionNumber (gdk_x11_display_get_xdisplay (display));
-          struct ucred cred;
-          socklen_t len = sizeof cred;
-
-          if (getsockopt (fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
-            pid = cred.pid;
-        }
-#endif
-      d->x_server_stat = pid > 0 ? g_strdup_printf ("/proc/%d/schedstat", pid) : g_strdup ("");
-    }
-  return *d->x_server_stat ? runqueue_wait_us (d->x_server_stat) : -1;
-}
-
-static gboolean
-heartbeat_cb (gpointer user_data)
-{
-  Driver *d = user_data;
-  gint64 now = g_get_monotonic_time ();
-  gint64 gap = now - d->heartbeat_last;
-  gint64 cpu = thread_cpu_us ();
-  gint64 cpu_gap = cpu - d->heartbeat_cpu_last;
-  gint64 wait = thread_runqueue_wait_us ();
-  gint64 wait_gap = (wait >= 0 && d->heartbeat_wait_last >= 0) ? wait - d->heartbeat_wait_last : 0;
-  gint64 xwait = x_server_runqueue_wait_us (d);
-  gint64 xwait_gap = (xwait >= 0 && d->heartbeat_xwait_last >= 0) ? xwait - d->heartbeat_xwait_last : 0;
-  gint64 slept = MAX (0, gap - wait_gap - cpu_gap);
-  /* The gap without the time this thread waited for a CPU, and without the time
-   * it slept while the X server it waited on waited for a CPU. */
-  gint64 own = gap - wait_gap - MIN (xwait_gap, slept);
-
-  d->heartbeat_wait_last = wait;
-  d->heartbeat_xwait_last = xwait;
-  if (own > d->heartbeat_own_max)
-    {
-      d->heartbeat_own_max = own;
-      d->heartbeat_own_wait = wait_gap;
-      d->heartbeat_own_xwait = MIN (xwait_gap, slept);
-      d->heartbeat_own_wall = gap;
-      d->heartbeat_own_cpu = cpu_gap;
-    }
-  if (own > 16000)
-    d->heartbeat_own_over++;
-
-  /* Wall-clock gaps also count time the thread waited for a CPU (2 shared cores,
-   * worker threads parsing headers); the CPU time within a gap is the work the
-   * main loop itself did without returning. */
-  d->heartbeat_cpu_last = cpu;
-  if (cpu_gap > d->heartbeat_cpu_max)
-    d->heartbeat_cpu_max = cpu_gap;
-  if (cpu_gap > 16000)
-    d->heartbeat_cpu_over++;
-
-  d->heartbeat_ticks++;
-  if (gap > d->heartbeat_max)
-    d->heartbeat_max = gap;
-  /* Every wall-clock gap over 16 ms is logged with its CPU time and run-queue wait. */
-  if (gap > 16000)
-    {
-      MpMailboxView *mailbox = mp_window_get_current_mailbox (d->window);
-
-      d->heartbeat_over++;
-      g_string_append_printf (d->heartbeat_log, "%s%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT
-                              ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%u",
-                              d->heartbeat_log->len ? " " : "",
-                              (d->heartbeat_last - d->heartbeat_start) / 1000, gap / 1000,
-                              cpu_gap / 1000, wait_gap / 1000,
-                              mailbox ? mp_mailbox_view_get_n_messages (mailbox) : 0);
-    }
-  d->heartbeat_last = now;
-  return G_SOURCE_CONTINUE;
 }
 
 /* ---------------------------------------------------------------- commands */
@@ -733,11 +522,11 @@ finish_undo (Driver  *d,
              gboolean ok)
 {
   g_autoptr (GPtrArray) found = g_ptr_array_new ();
-  GString *s = begin (d, d->cmd);
+  GString *s = mp_test_json_begin (d->cmd);
 
   collect_buttons_with_label (GTK_WIDGET (d->window), "_Undo", found);
   if (!ok || found->len != 1)
-    add_str (s, "error", "no single undo button");
+    mp_test_json_add_str (s, "error", "no single undo button");
   else
     /* What a pointer click does (gtk_widget_activate would add a 250 ms delay). */
     g_signal_emit_by_name (g_ptr_array_index (found, 0), "clicked");
@@ -752,10 +541,10 @@ screenshot_done (GObject      *source,
 {
   Driver *d = user_data;
   g_autoptr (GError) error = NULL;
-  GString *s = begin (d, d->cmd);
+  GString *s = mp_test_json_begin (d->cmd);
 
   if (!g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, &error))
-    add_str (s, "error", error->message);
+    mp_test_json_add_str (s, "error", error->message);
   emit (d, s);
   run_next (d);
 }
@@ -821,11 +610,11 @@ run_command (Driver     *d,
   if (g_str_equal (cmd, "sort"))
     {
       g_auto (GStrv) a = g_strsplit (arg, " ", 2);
-      GString *s = begin (d, cmd);
+      GString *s = mp_test_json_begin (cmd);
 
       if (!a[0] || !mp_window_sort_by (d->window, (guint) g_ascii_strtoull (a[0], NULL, 10),
                                        a[1] && g_str_equal (a[1], "desc")))
-        add_str (s, "error", "no such column");
+        mp_test_json_add_str (s, "error", "no such column");
       emit (d, s);
       return TRUE;
     }
@@ -846,9 +635,9 @@ run_command (Driver     *d,
             if (g_strcmp0 (mp_message_summary_get_subject (summary), arg) == 0)
               index = i;
           }
-      s = begin (d, cmd);
+      s = mp_test_json_begin (cmd);
       if (index < 0 || index >= n)
-        add_str (s, "error", "no such row");
+        mp_test_json_add_str (s, "error", "no such row");
       else
         {
           g_autoptr (MpMessageSummary) summary = NULL;
@@ -856,9 +645,9 @@ run_command (Driver     *d,
           gtk_selection_model_select_item (selection, (guint) index,
                                            !g_str_equal (cmd, "select-add-subject"));
           summary = g_list_model_get_item (model, (guint) index);
-          add_int (s, "index", index);
-          add_str (s, "uidl", mp_message_summary_get_uidl (summary));
-          add_str (s, "subject", mp_message_summary_get_subject (summary));
+          mp_test_json_add_int (s, "index", index);
+          mp_test_json_add_str (s, "uidl", mp_message_summary_get_uidl (summary));
+          mp_test_json_add_str (s, "subject", mp_message_summary_get_subject (summary));
         }
       emit (d, s);
       return TRUE;
@@ -877,10 +666,10 @@ run_command (Driver     *d,
     {
       g_autofree char *name = g_strconcat ("win.", arg, NULL);
       gboolean enabled = mp_window_get_action_enabled (d->window, name);
-      GString *s = begin (d, cmd);
+      GString *s = mp_test_json_begin (cmd);
 
-      add_str (s, "name", arg);
-      add_bool (s, "enabled", enabled);
+      mp_test_json_add_str (s, "name", arg);
+      mp_test_json_add_bool (s, "enabled", enabled);
       emit (d, s);
       d->deletes_at_wait = d->deletes_done;
       d->checks_at_wait = d->checks_finished;
@@ -903,14 +692,14 @@ run_command (Driver     *d,
           g_autoptr (GPtrArray) found = g_ptr_array_new ();
           const char *label = adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), arg)
             ? adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), arg) : NULL;
-          GString *s = begin (d, cmd);
+          GString *s = mp_test_json_begin (cmd);
 
-          add_str (s, "response", arg);
+          mp_test_json_add_str (s, "response", arg);
           /* Click the dialog's button for that response, as a user would. */
           if (label)
             collect_buttons_with_label (dialog, label, found);
           if (found->len != 1)
-            add_str (s, "error", "no such button");
+            mp_test_json_add_str (s, "error", "no such button");
           emit (d, s);
           if (found->len == 1)
             g_signal_emit_by_name (g_ptr_array_index (found, 0), "clicked");
@@ -934,53 +723,26 @@ run_command (Driver     *d,
     }
   if (g_str_equal (cmd, "status"))
     {
-      GString *s = begin (d, cmd);
+      GString *s = mp_test_json_begin (cmd);
       add_mailbox_state (d, s);
       emit (d, s);
       return TRUE;
     }
   if (g_str_equal (cmd, "heartbeat-start"))
     {
-      d->heartbeat_last = g_get_monotonic_time ();
-      d->heartbeat_start = d->heartbeat_last;
-      d->heartbeat_cpu_last = thread_cpu_us ();
-      d->heartbeat_cpu_max = 0;
-      d->heartbeat_cpu_over = 0;
-      d->heartbeat_wait_last = thread_runqueue_wait_us ();
-      d->heartbeat_xwait_last = x_server_runqueue_wait_us (d);
-      d->heartbeat_own_xwait = 0;
-      d->heartbeat_own_max = 0;
-      d->heartbeat_own_wait = 0;
-      d->heartbeat_own_wall = 0;
-      d->heartbeat_own_cpu = 0;
-      d->heartbeat_own_over = 0;
-      if (!d->heartbeat_log)
-        d->heartbeat_log = g_string_new (NULL);
-      g_string_truncate (d->heartbeat_log, 0);
-      d->heartbeat_max = 0;
-      d->heartbeat_ticks = 0;
-      d->heartbeat_over = 0;
-      if (!d->heartbeat_id)
-        d->heartbeat_id = g_timeout_add (2, heartbeat_cb, d);
+      if (!d->heartbeat)
+        d->heartbeat = mp_test_heartbeat_new (d->window);
+      mp_test_heartbeat_start (d->heartbeat);
       return TRUE;
     }
   if (g_str_equal (cmd, "heartbeat-report"))
     {
-      GString *s = begin (d, cmd);
-      add_int (s, "max_gap_us", d->heartbeat_max);
-      add_int (s, "ticks", (gint64) d->heartbeat_ticks);
-      add_int (s, "gaps_over_16ms", (gint64) d->heartbeat_over);
-      add_int (s, "max_cpu_gap_us", d->heartbeat_cpu_max);
-      add_int (s, "cpu_gaps_over_16ms", (gint64) d->heartbeat_cpu_over);
-      add_int (s, "max_own_gap_us", d->heartbeat_own_max);
-      add_int (s, "own_gap_wall_us", d->heartbeat_own_wall);
-      add_int (s, "own_gap_wait_us", d->heartbeat_own_wait);
-      add_int (s, "own_gap_x_wait_us", d->heartbeat_own_xwait);
-      add_bool (s, "x_schedstat", d->heartbeat_xwait_last >= 0);
-      add_int (s, "own_gap_cpu_us", d->heartbeat_own_cpu);
-      add_int (s, "own_gaps_over_16ms", (gint64) d->heartbeat_own_over);
-      add_bool (s, "schedstat", d->heartbeat_wait_last >= 0);
-      add_str (s, "stalls", d->heartbeat_log ? d->heartbeat_log->str : "");
+      GString *s = mp_test_json_begin (cmd);
+
+      if (d->heartbeat)
+        mp_test_heartbeat_report (d->heartbeat, s);
+      else
+        mp_test_json_add_str (s, "error", "no heartbeat-start");
       add_mailbox_state (d, s);
       emit (d, s);
       return TRUE;
@@ -1000,7 +762,7 @@ run_command (Driver     *d,
       GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (mp_window_get_preview_pane (d->window)),
                                                  GTK_TYPE_PANED);
       GtkWidget *scroller = view ? gtk_paned_get_start_child (GTK_PANED (view)) : NULL;
-      GString *s = begin (d, cmd);
+      GString *s = mp_test_json_begin (cmd);
 
       /* The list's scrolled window: overlay → scrolled window → column view. */
       if (scroller && GTK_IS_OVERLAY (scroller))
@@ -1009,9 +771,9 @@ run_command (Driver     *d,
         {
           GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
           gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
-          add_int (s, "upper", (gint64) gtk_adjustment_get_upper (adj));
+          mp_test_json_add_int (s, "upper", (gint64) gtk_adjustment_get_upper (adj));
         }
-      add_int (s, "rows", n);
+      mp_test_json_add_int (s, "rows", n);
       emit (d, s);
       return TRUE;
     }
@@ -1019,16 +781,16 @@ run_command (Driver     *d,
     {
       MpAccountDialog *dialog = find_account_dialog ();
       g_auto (GStrv) a = g_strsplit (arg, " ", 2);
-      GString *s = begin (d, cmd);
+      GString *s = mp_test_json_begin (cmd);
       gboolean ok = FALSE;
 
       if (dialog && g_str_equal (cmd, "dialog-set") && a[0] && a[1])
         ok = mp_account_dialog_set_field (dialog, a[0], a[1]);
       else if (dialog && g_str_equal (cmd, "dialog-click") && a[0])
         ok = mp_account_dialog_click (dialog, a[0]);
-      add_str (s, "arg", a[0]);
+      mp_test_json_add_str (s, "arg", a[0]);
       if (!ok)
-        add_str (s, "error", dialog ? "not possible" : "no account dialog");
+        mp_test_json_add_str (s, "error", dialog ? "not possible" : "no account dialog");
       emit (d, s);
       return TRUE;
     }
@@ -1040,7 +802,7 @@ run_command (Driver     *d,
   if (g_str_equal (cmd, "accounts"))
     {
       GListModel *store = G_LIST_MODEL (mp_window_get_store (d->window));
-      GString *s = begin (d, cmd);
+      GString *s = mp_test_json_begin (cmd);
 
       g_string_append (s, ",\"accounts\":[");
       for (guint i = 0; i < g_list_model_get_n_items (store); i++)
@@ -1051,10 +813,10 @@ run_command (Driver     *d,
           if (i > 0)
             g_string_append_c (s, ',');
           g_string_append (s, "{\"id\":");
-          json_string (s, mp_account_get_id (account));
-          add_str (s, "name", name);
-          add_str (s, "host", mp_account_get_host (account));
-          add_int (s, "port", mp_account_get_port (account));
+          mp_test_json_string (s, mp_account_get_id (account));
+          mp_test_json_add_str (s, "name", name);
+          mp_test_json_add_str (s, "host", mp_account_get_host (account));
+          mp_test_json_add_int (s, "port", mp_account_get_port (account));
           g_string_append_c (s, '}');
         }
       g_string_append_c (s, ']');
@@ -1065,7 +827,7 @@ run_command (Driver     *d,
     {
       GListModel *toplevels = gtk_window_get_toplevels ();
       g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
-      GString *s = begin (d, cmd);
+      GString *s = mp_test_json_begin (cmd);
 
       for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
         {
@@ -1079,7 +841,7 @@ run_command (Driver     *d,
           GtkWindow *w = g_ptr_array_index (others, i);
           if (i > 0)
             g_string_append_c (s, ',');
-          json_string (s, G_OBJECT_TYPE_NAME (w));
+          mp_test_json_string (s, G_OBJECT_TYPE_NAME (w));
         }
       g_string_append_c (s, ']');
       emit (d, s);
@@ -1102,7 +864,7 @@ run_command (Driver     *d,
   if (g_str_equal (cmd, "quit"))
     {
       GApplication *app = g_application_get_default ();
-      GString *s = begin (d, cmd);
+      GString *s = mp_test_json_begin (cmd);
       emit (d, s);
       gtk_window_close (GTK_WINDOW (d->window));
       if (MP_IS_APPLICATION (app))
@@ -1113,11 +875,11 @@ run_command (Driver     *d,
     }
   if (g_str_equal (cmd, "close-window"))
     {
-      GString *s = begin (d, cmd);
+      GString *s = mp_test_json_begin (cmd);
 
       /* What the window's close button does; the script ends here (the app exits
        * by itself once nothing holds it). */
-      add_int (s, "at_us", g_get_real_time ());
+      mp_test_json_add_int (s, "at_us", g_get_real_time ());
       emit (d, s);
       gtk_window_close (GTK_WINDOW (d->window));
       return FALSE;

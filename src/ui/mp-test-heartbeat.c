@@ -1,0 +1,225 @@
+/* mp-test-heartbeat.c — see mp-test-heartbeat.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mp-config.h"
+
+#include <stdio.h>
+#include <time.h>
+#include <sys/socket.h>
+
+#include "mp-test-heartbeat.h"
+#include "mp-test-json.h"
+
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
+/* A 2 ms timer: a gap between two ticks is how long the main loop did not come
+ * back to it. */
+#define TICK_MS 2
+
+struct _MpTestHeartbeat
+{
+  MpWindow *window;        /* weak */
+  guint     id;            /* the 2 ms timer */
+  gint64    start;
+  gint64    last;
+  gint64    max;           /* largest wall-clock gap */
+  guint64   ticks;
+  guint64   over;          /* wall-clock gaps over 16 ms */
+  gint64    cpu_last;
+  gint64    cpu_max;       /* most main-thread CPU time within one gap */
+  guint64   cpu_over;
+  gint64    wait_last;     /* this thread's run-queue wait so far; -1 unknown */
+  gint64    xwait_last;    /* the X server's; -1 unknown */
+  gint64    own_max;       /* largest gap less the waiting for a CPU in it */
+  gint64    own_wall;      /* wall-clock length of that gap */
+  gint64    own_wait;      /* this thread's run-queue wait in it */
+  gint64    own_xwait;     /* the X server's run-queue wait subtracted from it */
+  gint64    own_cpu;       /* main-thread CPU time in it */
+  guint64   own_over;      /* corrected gaps over 16 ms */
+  char     *x_server_stat; /* owned; /proc/PID/schedstat of the X server, "" if unknown */
+  GString  *log;           /* owned; "at_ms:wall_ms:cpu_ms:wait_ms:rows" of each stall */
+};
+
+/* CPU time used by the calling (main) thread, in µs. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* Time a task spent runnable but waiting for a CPU, in µs (the second field of
+ * /proc/…/schedstat); -1 when the kernel does not say. */
+static gint64
+runqueue_wait_us (const char *path)
+{
+  char buf[128];
+  FILE *f = fopen (path, "re");
+  size_t n;
+  char **fields;
+  gint64 wait = -1;
+
+  if (!f)
+    return -1;
+  n = fread (buf, 1, sizeof buf - 1, f);
+  fclose (f);
+  buf[n] = '\0';
+  fields = g_strsplit (buf, " ", 3);
+  if (fields[0] && fields[1])
+    wait = g_ascii_strtoll (fields[1], NULL, 10) / 1000;
+  g_strfreev (fields);
+  return wait;
+}
+
+static gint64
+thread_runqueue_wait_us (void)
+{
+  return runqueue_wait_us ("/proc/thread-self/schedstat");
+}
+
+/* The X server's run-queue wait: while the main thread sleeps in an X round trip
+ * (GDK asks for the monitor's work area on every relayout), a starved X server
+ * stalls it without this thread waiting for a CPU itself.  The server is the
+ * peer of the display connection (SO_PEERCRED). */
+static gint64
+x_server_runqueue_wait_us (MpTestHeartbeat *hb)
+{
+  if (hb->x_server_stat == NULL)
+    {
+      GdkDisplay *display = gdk_display_get_default ();
+      int pid = -1;
+
+#ifdef GDK_WINDOWING_X11
+      if (GDK_IS_X11_DISPLAY (display))
+        {
+          int fd = ConnectionNumber (gdk_x11_display_get_xdisplay (display));
+          struct ucred cred;
+          socklen_t len = sizeof cred;
+
+          if (getsockopt (fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+            pid = cred.pid;
+        }
+#endif
+      hb->x_server_stat = pid > 0 ? g_strdup_printf ("/proc/%d/schedstat", pid) : g_strdup ("");
+    }
+  return *hb->x_server_stat ? runqueue_wait_us (hb->x_server_stat) : -1;
+}
+
+static gboolean
+heartbeat_cb (gpointer user_data)
+{
+  MpTestHeartbeat *hb = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 gap = now - hb->last;
+  gint64 cpu = thread_cpu_us ();
+  gint64 cpu_gap = cpu - hb->cpu_last;
+  gint64 wait = thread_runqueue_wait_us ();
+  gint64 wait_gap = (wait >= 0 && hb->wait_last >= 0) ? wait - hb->wait_last : 0;
+  gint64 xwait = x_server_runqueue_wait_us (hb);
+  gint64 xwait_gap = (xwait >= 0 && hb->xwait_last >= 0) ? xwait - hb->xwait_last : 0;
+  gint64 slept = MAX (0, gap - wait_gap - cpu_gap);
+  /* The gap without the time this thread waited for a CPU, and without the time
+   * it slept while the X server it waited on waited for a CPU. */
+  gint64 own = gap - wait_gap - MIN (xwait_gap, slept);
+
+  hb->wait_last = wait;
+  hb->xwait_last = xwait;
+  if (own > hb->own_max)
+    {
+      hb->own_max = own;
+      hb->own_wait = wait_gap;
+      hb->own_xwait = MIN (xwait_gap, slept);
+      hb->own_wall = gap;
+      hb->own_cpu = cpu_gap;
+    }
+  if (own > 16000)
+    hb->own_over++;
+
+  /* Wall-clock gaps also count time the thread waited for a CPU (2 shared cores,
+   * worker threads parsing headers); the CPU time within a gap is the work the
+   * main loop itself did without returning. */
+  hb->cpu_last = cpu;
+  if (cpu_gap > hb->cpu_max)
+    hb->cpu_max = cpu_gap;
+  if (cpu_gap > 16000)
+    hb->cpu_over++;
+
+  hb->ticks++;
+  if (gap > hb->max)
+    hb->max = gap;
+  /* Every wall-clock gap over 16 ms is logged with its CPU time and run-queue wait. */
+  if (gap > 16000)
+    {
+      MpMailboxView *mailbox = hb->window ? mp_window_get_current_mailbox (hb->window) : NULL;
+
+      hb->over++;
+      g_string_append_printf (hb->log, "%s%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT
+                              ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%u",
+                              hb->log->len ? " " : "",
+                              (hb->last - hb->start) / 1000, gap / 1000,
+                              cpu_gap / 1000, wait_gap / 1000,
+                              mailbox ? mp_mailbox_view_get_n_messages (mailbox) : 0);
+    }
+  hb->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+MpTestHeartbeat *
+mp_test_heartbeat_new (MpWindow *window)
+{
+  MpTestHeartbeat *hb = g_new0 (MpTestHeartbeat, 1);
+
+  g_set_weak_pointer (&hb->window, window);
+  hb->log = g_string_new (NULL);
+  return hb;
+}
+
+void
+mp_test_heartbeat_start (MpTestHeartbeat *hb)
+{
+  hb->last = g_get_monotonic_time ();
+  hb->start = hb->last;
+  hb->cpu_last = thread_cpu_us ();
+  hb->cpu_max = 0;
+  hb->cpu_over = 0;
+  hb->wait_last = thread_runqueue_wait_us ();
+  hb->xwait_last = x_server_runqueue_wait_us (hb);
+  hb->own_max = 0;
+  hb->own_wall = 0;
+  hb->own_wait = 0;
+  hb->own_xwait = 0;
+  hb->own_cpu = 0;
+  hb->own_over = 0;
+  g_string_truncate (hb->log, 0);
+  hb->max = 0;
+  hb->ticks = 0;
+  hb->over = 0;
+  if (!hb->id)
+    hb->id = g_timeout_add (TICK_MS, heartbeat_cb, hb);
+}
+
+void
+mp_test_heartbeat_report (MpTestHeartbeat *hb,
+                          GString         *s)
+{
+  mp_test_json_add_int (s, "max_gap_us", hb->max);
+  mp_test_json_add_int (s, "ticks", (gint64) hb->ticks);
+  mp_test_json_add_int (s, "gaps_over_16ms", (gint64) hb->over);
+  mp_test_json_add_int (s, "max_cpu_gap_us", hb->cpu_max);
+  mp_test_json_add_int (s, "cpu_gaps_over_16ms", (gint64) hb->cpu_over);
+  mp_test_json_add_int (s, "max_own_gap_us", hb->own_max);
+  mp_test_json_add_int (s, "own_gap_wall_us", hb->own_wall);
+  mp_test_json_add_int (s, "own_gap_wait_us", hb->own_wait);
+  mp_test_json_add_int (s, "own_gap_x_wait_us", hb->own_xwait);
+  mp_test_json_add_bool (s, "x_schedstat", hb->xwait_last >= 0);
+  mp_test_json_add_int (s, "own_gap_cpu_us", hb->own_cpu);
+  mp_test_json_add_int (s, "own_gaps_over_16ms", (gint64) hb->own_over);
+  mp_test_json_add_bool (s, "schedstat", hb->wait_last >= 0);
+  mp_test_json_add_str (s, "stalls", hb->log->str);
+}
