@@ -27,7 +27,7 @@ typedef struct {
   guint16       port;
   guint16       target_port;
   GThread      *thread;
-  volatile int  stop;
+  gint          stop;   /* set by the test thread, polled by the proxy: atomic */
 } Proxy;
 
 static int
@@ -63,7 +63,7 @@ proxy_thread (gpointer data)
   GQueue queues[2] = { G_QUEUE_INIT, G_QUEUE_INIT };   /* [0]: to server, [1]: to client */
   gboolean open[2] = { TRUE, TRUE };
 
-  while (!p->stop && (open[0] || open[1] || queues[0].length || queues[1].length))
+  while (!g_atomic_int_get (&p->stop) && (open[0] || open[1] || queues[0].length || queues[1].length))
     {
       struct pollfd pfd[2];
       gint64 now = g_get_monotonic_time ();
@@ -150,7 +150,7 @@ proxy_start (Proxy *p, guint16 target_port)
 static void
 proxy_stop (Proxy *p)
 {
-  p->stop = 1;
+  g_atomic_int_set (&p->stop, 1);
   g_thread_join (p->thread);
   close (p->listen_fd);
 }
