@@ -57,6 +57,11 @@ def test_large_list():
     check(len(lines) >= 1000, 'a large mailbox was listed (%d lines)' % len(lines))
     check_eq(len({ln.split('\t')[1] for ln in lines}), len(lines), 'UIDLs unique')
     print('# %d messages in %.1f s, peak RSS %d KB' % (len(lines), elapsed, maxrss_kb))
+    if E.get('MP_SANITIZER'):
+        # ASan's shadow memory and quarantine (or TSan's shadow) alone exceed
+        # the bound; the functional checks above still hold.
+        print('# RSS bound not checked under MP_SANITIZER=%s' % E['MP_SANITIZER'])
+        return
     check(maxrss_kb <= LIMIT_KB, 'peak RSS %d KB <= %d KB' % (maxrss_kb, LIMIT_KB))
 
 
