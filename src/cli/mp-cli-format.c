@@ -131,29 +131,3 @@ mp_cli_append_row_json (GString        *out,
   mp_cli_append_json_string (out, row->subject);
   g_string_append_printf (out, ", \"attachments\": %s}", row->attachments ? "true" : "false");
 }
-
-gboolean
-mp_cli_write_lf (FILE       *stream,
-                 const char *data,
-                 gsize       len)
-{
-  const char *p = data;
-  const char *end = data + len;
-
-  /* Chunk by chunk, without a converted copy: a message may be tens of megabytes. */
-  while (p < end)
-    {
-      const char *cr = memchr (p, '\r', (gsize) (end - p));
-      const char *stop = cr != NULL ? cr : end;
-
-      if (stop > p && fwrite (p, 1, (gsize) (stop - p), stream) != (gsize) (stop - p))
-        return FALSE;
-      if (cr == NULL)
-        break;
-      /* A CR is dropped only when it ends a line. */
-      if (!(cr + 1 < end && cr[1] == '\n') && fputc ('\r', stream) == EOF)
-        return FALSE;
-      p = cr + 1;
-    }
-  return TRUE;
-}

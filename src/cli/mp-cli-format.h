@@ -36,8 +36,4 @@ void   mp_cli_append_row_text    (GString *out, const MpCliRow *row);
 /* {"num":…,"uidl":…,"size":…,"date":…,"from":…,"subject":…,"attachments":…} */
 void   mp_cli_append_row_json    (GString *out, const MpCliRow *row);
 
-/* Writes @data to @stream with each CRLF turned into LF (lone CRs are kept).
- * FALSE on a write error (errno set). */
-gboolean mp_cli_write_lf         (FILE *stream, const char *data, gsize len);
-
 G_END_DECLS

@@ -60,21 +60,6 @@ test_row_formats (void)
 }
 
 static void
-test_write_lf (void)
-{
-  static const char in[] = "a\r\nb\rc\r\n\r\n.\r";
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream (&buf, &len);
-
-  g_assert_true (mp_cli_write_lf (f, in, sizeof in - 1));
-  g_assert_true (mp_cli_write_lf (f, "", 0));
-  fclose (f);
-  g_assert_cmpmem (buf, len, "a\nb\rc\n\n.\r", 9);
-  free (buf);
-}
-
-static void
 test_text_keeps_lines (void)
 {
   g_autoptr(GString) out = g_string_new (NULL);
@@ -136,7 +121,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/format/field-sanitised", test_field_sanitised);
   g_test_add_func ("/cli/format/json-string", test_json_string);
   g_test_add_func ("/cli/format/rows", test_row_formats);
-  g_test_add_func ("/cli/format/write-lf", test_write_lf);
   g_test_add_func ("/cli/format/text-keeps-lines", test_text_keeps_lines);
   g_test_add_func ("/cli/state/round-trip", test_state_round_trip);
   return g_test_run ();
