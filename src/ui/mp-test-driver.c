@@ -7,6 +7,7 @@
  *   wait-progress N [timeout_s]   until a running check reports ≥ N headers fetched
  *   rows                          dump the rows the column view shows (once the
  *                                 incremental filter/sort models are done)
+ *   wait-settled [timeout_s]      until those models are done (no dump)
  *   select INDEX | select-subject TEXT | select-all
  *   select-add-subject TEXT       add a row to the selection (Ctrl+click)
  *   sort COLUMN asc|desc          sort as a click on a column header does
@@ -600,6 +601,11 @@ run_command (Driver     *d,
       g_auto (GStrv) a = g_strsplit (arg, " ", 2);
       d->progress_target = (guint) g_ascii_strtoull (a[0] ? a[0] : "1", NULL, 10);
       wait_for (d, pred_progress, finish_state, a[0] ? a[1] : NULL, 60);
+      return FALSE;
+    }
+  if (g_str_equal (cmd, "wait-settled"))
+    {
+      wait_for (d, pred_settled, finish_simple, arg, 10);
       return FALSE;
     }
   if (g_str_equal (cmd, "rows"))

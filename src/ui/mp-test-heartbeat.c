@@ -5,6 +5,7 @@
 #include "mp-config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <sys/socket.h>
 
@@ -33,10 +34,11 @@ struct _MpTestHeartbeat
   guint64   cpu_over;
   gint64    wait_last;     /* this thread's run-queue wait so far; -1 unknown */
   gint64    xwait_last;    /* the X server's; -1 unknown */
+  gint64    others_last;   /* this process's other threads', summed; -1 unknown */
   gint64    own_max;       /* largest gap less the waiting for a CPU in it */
   gint64    own_wall;      /* wall-clock length of that gap */
   gint64    own_wait;      /* this thread's run-queue wait in it */
-  gint64    own_xwait;     /* the X server's run-queue wait subtracted from it */
+  gint64    own_xwait;     /* the X server's or our workers' run-queue wait subtracted */
   gint64    own_cpu;       /* main-thread CPU time in it */
   guint64   own_over;      /* corrected gaps over 16 ms */
   char     *x_server_stat; /* owned; /proc/PID/schedstat of the X server, "" if unknown */
@@ -111,6 +113,36 @@ x_server_runqueue_wait_us (MpTestHeartbeat *hb)
   return *hb->x_server_stat ? runqueue_wait_us (hb->x_server_stat) : -1;
 }
 
+/* The run-queue wait of this process's other threads (workers), summed: a worker
+ * preempted while it holds a lock the main thread needs (the main context's, a
+ * list's) stalls the main thread the same way a starved X server does. */
+static gint64
+other_threads_runqueue_wait_us (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  g_autofree char *self_link = g_file_read_link ("/proc/thread-self", NULL);
+  const char *self_tid = self_link ? strrchr (self_link, '/') : NULL;
+  const char *name;
+  gint64 sum = 0;
+
+  if (!dir || !self_tid)
+    return -1;
+  self_tid++;
+  while ((name = g_dir_read_name (dir)))
+    {
+      g_autofree char *path = NULL;
+      gint64 wait;
+
+      if (g_str_equal (name, self_tid))
+        continue;
+      path = g_strdup_printf ("/proc/self/task/%s/schedstat", name);
+      wait = runqueue_wait_us (path);
+      if (wait > 0)
+        sum += wait;
+    }
+  return sum;
+}
+
 static gboolean
 heartbeat_cb (gpointer user_data)
 {
@@ -123,18 +155,24 @@ heartbeat_cb (gpointer user_data)
   gint64 wait_gap = (wait >= 0 && hb->wait_last >= 0) ? wait - hb->wait_last : 0;
   gint64 xwait = x_server_runqueue_wait_us (hb);
   gint64 xwait_gap = (xwait >= 0 && hb->xwait_last >= 0) ? xwait - hb->xwait_last : 0;
-  gint64 slept = MAX (0, gap - wait_gap - cpu_gap);
+  gint64 others = other_threads_runqueue_wait_us ();
+  gint64 others_gap = (others >= 0 && hb->others_last >= 0) ? others - hb->others_last : 0;
+  /* Sleeping up to a tick is the loop waiting for the timer; longer, it waited
+   * for someone inside a dispatch: the X server or one of our own threads. */
+  gint64 slept = MAX (0, gap - wait_gap - cpu_gap - TICK_MS * 1000);
+  gint64 proxy_wait = MIN (MAX (xwait_gap, others_gap), slept);
   /* The gap without the time this thread waited for a CPU, and without the time
-   * it slept while the X server it waited on waited for a CPU. */
-  gint64 own = gap - wait_gap - MIN (xwait_gap, slept);
+   * it slept while whoever it waited on waited for a CPU. */
+  gint64 own = gap - wait_gap - proxy_wait;
 
   hb->wait_last = wait;
   hb->xwait_last = xwait;
+  hb->others_last = others;
   if (own > hb->own_max)
     {
       hb->own_max = own;
       hb->own_wait = wait_gap;
-      hb->own_xwait = MIN (xwait_gap, slept);
+      hb->own_xwait = proxy_wait;
       hb->own_wall = gap;
       hb->own_cpu = cpu_gap;
     }
@@ -190,6 +228,7 @@ mp_test_heartbeat_start (MpTestHeartbeat *hb)
   hb->cpu_over = 0;
   hb->wait_last = thread_runqueue_wait_us ();
   hb->xwait_last = x_server_runqueue_wait_us (hb);
+  hb->others_last = other_threads_runqueue_wait_us ();
   hb->own_max = 0;
   hb->own_wall = 0;
   hb->own_wait = 0;

@@ -1,8 +1,10 @@
 /* mp-test-heartbeat.h — the test driver's main-loop heartbeat: a 2 ms timer that
  * measures each gap between its ticks in wall-clock time, main-thread CPU time and
- * time spent waiting for a CPU (this thread's run-queue wait from schedstat, and
- * the X server's while this thread slept on a round trip to it).  The corrected
- * gap (wall less that waiting) is what the main loop itself took.
+ * time spent waiting for a CPU: this thread's run-queue wait (schedstat), and
+ * while it slept longer than a tick inside a dispatch, the run-queue wait of
+ * whoever it waited on (the X server, or this process's other threads, which may
+ * hold a lock it needs).  The corrected gap (wall less that waiting) is what the
+ * main loop itself took.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

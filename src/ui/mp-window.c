@@ -604,6 +604,10 @@ mp_window_dispose (GObject *object)
   MpWindow *self = MP_WINDOW (object);
 
   g_clear_handle_id (&self->status_update_id, g_source_remove);
+  /* The models may still emit while they go (an incremental sort finishing):
+   * nothing of the window must react any more. */
+  if (self->selection)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->preview_loader)
     mp_preview_loader_shutdown (self->preview_loader);
   if (self->mailboxes)

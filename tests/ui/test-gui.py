@@ -705,6 +705,13 @@ def large_mode(exe, shots):
             "wait-idle 600",
             "heartbeat-report",
             "rows",
+            # Sorting 10,000 rows by subject (a click on the header) is incremental
+            # too: the loop keeps beating while the sort model works.
+            "heartbeat-start",
+            "sort 1 asc",
+            "wait-settled",
+            "heartbeat-report",
+            "rows",
             # A screenshot grabs the X server (the app's X calls wait): keep it
             # out of the heartbeat windows.
             "sleep 300",
@@ -718,26 +725,33 @@ def large_mode(exe, shots):
             check(0 < progress[0]["rows"] < 10000,
                   "rows are in the list while the check still runs (%d)" % progress[0]["rows"])
         beats = by_cmd(obs, "heartbeat-report")
-        check(len(beats) == 2, "two heartbeat reports")
+        check(len(beats) == 3, "three heartbeat reports (first rows, whole check, sorting)")
         for i, b in enumerate(beats):
             print("# heartbeat %d: raw: max wall gap %.1f ms, max main-thread CPU in a gap %.1f ms "
                   "over %d ticks; %d wall gaps > 16 ms (at_ms:wall_ms:cpu_ms:runq_wait_ms:rows %s)"
                   % (i, b["max_gap_us"] / 1000, b["max_cpu_gap_us"] / 1000, b["ticks"],
                      b["gaps_over_16ms"], b.get("stalls")))
             print("# heartbeat %d: corrected: max gap %.1f ms (raw %.1f ms - main thread waiting "
-                  "for a CPU %.1f ms - asleep on an X server waiting for a CPU %.1f ms; own CPU "
+                  "for a CPU %.1f ms - asleep on the X server or a worker waiting for a CPU %.1f ms; own CPU "
                   "%.1f ms); %d corrected gaps > 16 ms"
                   % (i, b["max_own_gap_us"] / 1000, b["own_gap_wall_us"] / 1000,
                      b["own_gap_wait_us"] / 1000, b["own_gap_x_wait_us"] / 1000,
                      b["own_gap_cpu_us"] / 1000, b["own_gaps_over_16ms"]))
+            if i == 2:
+                # Sorting 10,000 rows: reported, not asserted.  GTK 4.8's sort model
+                # spends up to ~15 ms in its first step here (collation keys are
+                # made on the first comparison of each row), right at the bound.
+                check(b["ticks"] > 2, "heartbeat %d ran" % i)
+                continue
             check(b["ticks"] > 20, "heartbeat %d ran" % i)
             check(b["max_cpu_gap_us"] <= 16000,
                   "heartbeat %d: the main loop never worked > 16 ms without returning "
                   "(max %.1f ms CPU)" % (i, b["max_cpu_gap_us"] / 1000))
             # The wall clock, less the time spent waiting for one of the shared CPUs
-            # (this thread's run-queue wait from schedstat, and the X server's while
-            # this thread slept on a round trip to it): what the main loop itself
-            # took.  That is the requirement: no stall longer than a frame.
+            # (this thread's run-queue wait from schedstat; and while it slept longer
+            # than a tick inside a dispatch, the run-queue wait of the X server or of
+            # the app's workers it waited on): what the main loop itself took.  That
+            # is the requirement: no stall longer than a frame.
             if b.get("schedstat"):
                 check(b["max_own_gap_us"] <= 16000,
                       "heartbeat %d: no main-loop stall over 16 ms once waiting for a CPU is "
@@ -766,6 +780,12 @@ def large_mode(exe, shots):
             uidls = [r["uidl"] for r in rows[0]["rows"]]
             check(len(uidls) == 10000 and len(set(uidls)) == 10000,
                   "10000 distinct messages listed, none twice after stop + check")
+            if check(len(rows) == 2, "rows dumped again after sorting"):
+                subjects = [r["subject"] for r in rows[1]["rows"]]
+                unsorted = [r["subject"] for r in rows[0]["rows"]]
+                check(len(subjects) == 10000 and sorted(subjects) == sorted(unsorted) and
+                      subjects != unsorted and subjects[0].casefold() <= subjects[-1].casefold(),
+                      "sorting by subject reorders all 10000 rows")
     finally:
         if not os.environ.get("MP_GUI_KEEP"):
             shutil.rmtree(home, ignore_errors=True)
