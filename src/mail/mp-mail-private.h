@@ -44,7 +44,7 @@ gsize         mp_mail_header_block_length (const char    *data,
 
 void          mp_mail_headers_init        (MpMailHeaders *headers,
                                            GMimeMessage  *message);
-void          mp_mail_headers_init_from_block (MpMailHeaders *headers,
+gboolean      mp_mail_headers_init_from_block (MpMailHeaders *headers,
                                                const char    *data,
                                                gsize          len);
 const char   *mp_mail_headers_get_to      (MpMailHeaders *headers);

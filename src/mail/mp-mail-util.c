@@ -648,19 +648,21 @@ attachment_hint_from_fields (HeaderFields *f)
 {
   gboolean hint = FALSE;
 
-  if (f->raw[FIELD_CONTENT_DISPOSITION] != NULL)
+  /* Like GMimeObject, parse the decoded values (not the raw ones). */
+  if (field_value (f, FIELD_CONTENT_DISPOSITION) != NULL)
     {
       GMimeContentDisposition *disp =
-        g_mime_content_disposition_parse (parser_options, f->raw[FIELD_CONTENT_DISPOSITION]);
+        g_mime_content_disposition_parse (parser_options, field_value (f, FIELD_CONTENT_DISPOSITION));
 
       hint = disp != NULL && g_mime_content_disposition_is_attachment (disp);
       g_clear_object (&disp);
       if (hint)
         return TRUE;
     }
-  if (f->raw[FIELD_CONTENT_TYPE] != NULL)
+  if (field_value (f, FIELD_CONTENT_TYPE) != NULL)
     {
-      GMimeContentType *ct = g_mime_content_type_parse (parser_options, f->raw[FIELD_CONTENT_TYPE]);
+      GMimeContentType *ct =
+        g_mime_content_type_parse (parser_options, field_value (f, FIELD_CONTENT_TYPE));
 
       if (ct != NULL)
         hint = g_mime_content_type_is_type (ct, "multipart", "mixed")
@@ -687,18 +689,27 @@ format_to_field (const char *raw)
   InternetAddressList *list = internet_address_list_parse (parser_options, raw);
   char *to;
 
-  if (list != NULL && internet_address_list_length (list) > 0)
+  if (list != NULL)
     {
       g_autofree char *str = internet_address_list_to_string (list, NULL, FALSE);
+
       to = mp_mail_clean_field (str);
+      g_object_unref (list);
     }
   else
     {
-      g_autofree char *unfolded = g_mime_utils_header_unfold (raw);
-      g_autofree char *decoded = g_mime_utils_header_decode_text (parser_options, unfolded);
-      to = mp_mail_clean_field (decoded);
+      /* The public parser gives nothing for a list with an error, where a
+       * message keeps the addresses read before it: ask a message made of
+       * this one header. */
+      g_autofree char *block = g_strconcat ("To:", raw, "\r\n\r\n", NULL);
+      GMimeMessage *message = mp_mail_parse (block, strlen (block), NULL);
+      MpMailHeaders one;
+
+      mp_mail_headers_init (&one, message);
+      to = g_steal_pointer (&one.to);
+      mp_mail_headers_clear (&one);
+      g_clear_object (&message);
     }
-  g_clear_object (&list);
   return to;
 }
 
@@ -714,8 +725,9 @@ mp_mail_headers_get_to (MpMailHeaders *h)
 
 /* mp_mail_headers_init() for a header block, without building a GMimeMessage
  * when the block allows (see collect_simple_fields); the same fields either
- * way. @data is the header block only (mp_mail_header_block_length). */
-void
+ * way. @data is the header block only (mp_mail_header_block_length).
+ * Returns TRUE when the block was read without the full parse. */
+gboolean
 mp_mail_headers_init_from_block (MpMailHeaders *h,
                                  const char    *data,
                                  gsize          len)
@@ -724,20 +736,31 @@ mp_mail_headers_init_from_block (MpMailHeaders *h,
   InternetAddressList *from_list = NULL;   /* GMime 3.2 has no autoptr support */
   InternetAddress *from;
   GDateTime *date = NULL;
+  gboolean data_simple = TRUE;
 
   mp_mail_init ();
-  if (data == NULL || !collect_simple_fields (data, len, &f))
+  if (data != NULL && collect_simple_fields (data, len, &f))
+    {
+      /* As for To above: a From list with an error keeps its first addresses
+       * in a message, which the public parser does not give. */
+      from_list = parse_address_field (&f, FIELD_FROM);
+      if (from_list == NULL && f.raw[FIELD_FROM] != NULL)
+        data_simple = FALSE;
+    }
+  else
+    data_simple = FALSE;
+  if (!data_simple)
     {
       GMimeMessage *message = data != NULL ? mp_mail_parse (data, len, NULL) : NULL;
 
+      g_clear_object (&from_list);
       header_fields_clear (&f);
       mp_mail_headers_init (h, message);
       g_clear_object (&message);
-      return;
+      return FALSE;
     }
 
   memset (h, 0, sizeof *h);
-  from_list = parse_address_field (&f, FIELD_FROM);
   from = first_mailbox (from_list, 0);
   if (from != NULL)
     {
@@ -781,6 +804,7 @@ mp_mail_headers_init_from_block (MpMailHeaders *h,
     h->from_address = g_strdup ("");
   g_clear_object (&from_list);
   header_fields_clear (&f);
+  return TRUE;
 }
 
 void
