@@ -712,6 +712,19 @@ def large_mode(exe, shots):
             "wait-settled",
             "heartbeat-report",
             "rows",
+            # Select all, delete (10,000 rows leave the list at once), undo (they
+            # come back): nothing reaches the server.
+            "select-all",
+            "action delete",
+            "wait-dialog",
+            "heartbeat-start",
+            "respond delete",
+            "wait-settled",
+            "status",
+            "undo",
+            "wait-settled",
+            "heartbeat-report",
+            "status",
             # A screenshot grabs the X server (the app's X calls wait): keep it
             # out of the heartbeat windows.
             "sleep 300",
@@ -725,7 +738,8 @@ def large_mode(exe, shots):
             check(0 < progress[0]["rows"] < 10000,
                   "rows are in the list while the check still runs (%d)" % progress[0]["rows"])
         beats = by_cmd(obs, "heartbeat-report")
-        check(len(beats) == 3, "three heartbeat reports (first rows, whole check, sorting)")
+        check(len(beats) == 4,
+              "four heartbeat reports (first rows, whole check, sorting, delete + undo)")
         for i, b in enumerate(beats):
             print("# heartbeat %d: raw: max wall gap %.1f ms, max main-thread CPU in a gap %.1f ms "
                   "over %d ticks; %d wall gaps > 16 ms (at_ms:wall_ms:cpu_ms:runq_wait_ms:rows %s)"
@@ -737,10 +751,10 @@ def large_mode(exe, shots):
                   % (i, b["max_own_gap_us"] / 1000, b["own_gap_wall_us"] / 1000,
                      b["own_gap_wait_us"] / 1000, b["own_gap_x_wait_us"] / 1000,
                      b["own_gap_cpu_us"] / 1000, b["own_gaps_over_16ms"]))
-            if i == 2:
-                # Sorting 10,000 rows: reported, not asserted.  GTK 4.8's sort model
-                # spends up to ~15 ms in its first step here (collation keys are
-                # made on the first comparison of each row), right at the bound.
+            if i >= 2:
+                # Sorting 10,000 rows, deleting and undoing them all: reported, not
+                # asserted (outside the requirement; GTK 4.8's sort model alone
+                # takes up to ~16 ms in one step when sorting by subject).
                 check(b["ticks"] > 2, "heartbeat %d ran" % i)
                 continue
             check(b["ticks"] > 20, "heartbeat %d ran" % i)
@@ -766,6 +780,11 @@ def large_mode(exe, shots):
                 else:
                     print("# heartbeat %d: no schedstat and load %.2f per CPU: the wall-clock "
                           "bound is not asserted" % (i, load))
+        status = by_cmd(obs, "status")
+        if check(len(status) == 3, "status after stop, after delete-all and after undo"):
+            check(status[1].get("rows") == 0 and status[2].get("rows") == 10000,
+                  "select-all + delete empties the list, undo brings all 10000 rows back: "
+                  "%r / %r" % (status[1].get("rows"), status[2].get("rows")))
         stop = by_cmd(obs, "stop-measure")
         if check(stop and "error" not in stop[0], "stop ended the check: %r" % (stop[:1],)):
             check(stop[0]["stop_ms"] <= 100, "Stop cancels within 100 ms (%d ms)" % stop[0]["stop_ms"])
