@@ -42,7 +42,7 @@ struct _MpTestHeartbeat
   gint64    own_cpu;       /* main-thread CPU time in it */
   guint64   own_over;      /* corrected gaps over 16 ms */
   char     *x_server_stat; /* owned; /proc/PID/schedstat of the X server, "" if unknown */
-  GString  *log;           /* owned; "at_ms:wall_ms:cpu_ms:wait_ms:rows" of each stall */
+  GString  *log;           /* owned; "at:wall:cpu:wait:slept:proxy_wait:rows" (ms) of each stall */
 };
 
 /* CPU time used by the calling (main) thread, in µs. */
@@ -198,10 +198,11 @@ heartbeat_cb (gpointer user_data)
 
       hb->over++;
       g_string_append_printf (hb->log, "%s%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT
-                              ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%u",
+                              ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT
+                              ":%" G_GINT64_FORMAT ":%u",
                               hb->log->len ? " " : "",
                               (hb->last - hb->start) / 1000, gap / 1000,
-                              cpu_gap / 1000, wait_gap / 1000,
+                              cpu_gap / 1000, wait_gap / 1000, slept / 1000, proxy_wait / 1000,
                               mailbox ? mp_mailbox_view_get_n_messages (mailbox) : 0);
     }
   hb->last = now;

@@ -18,6 +18,8 @@ right away and the app waits for it; a second POP3 session shows the message gon
 
 The app is driven by MAILPEEK_TEST_SCRIPT (src/ui/mp-test-driver.c): real UI
 actions; observations come back as JSON lines.  Exit 77 = skipped.
+For investigating: MP_GUI_WRAP runs the app under a tool (e.g. "perf record -g
+-o /tmp/mp.data --"), MP_GUI_LOG=PREFIX keeps each run's output in PREFIX.NAME.
 """
 
 import datetime
@@ -742,7 +744,8 @@ def large_mode(exe, shots):
               "four heartbeat reports (first rows, whole check, sorting, delete + undo)")
         for i, b in enumerate(beats):
             print("# heartbeat %d: raw: max wall gap %.1f ms, max main-thread CPU in a gap %.1f ms "
-                  "over %d ticks; %d wall gaps > 16 ms (at_ms:wall_ms:cpu_ms:runq_wait_ms:rows %s)"
+                  "over %d ticks; %d wall gaps > 16 ms (at:wall:cpu:runq_wait:asleep_beyond_tick:"
+                  "proxy_wait:rows, ms %s)"
                   % (i, b["max_gap_us"] / 1000, b["max_cpu_gap_us"] / 1000, b["ticks"],
                      b["gaps_over_16ms"], b.get("stalls")))
             print("# heartbeat %d: corrected: max gap %.1f ms (raw %.1f ms - main thread waiting "
@@ -757,7 +760,7 @@ def large_mode(exe, shots):
                 # takes up to ~16 ms in one step when sorting by subject).
                 check(b["ticks"] > 2, "heartbeat %d ran" % i)
                 continue
-            check(b["ticks"] > 20, "heartbeat %d ran" % i)
+            check(b["ticks"] > 10, "heartbeat %d ran" % i)
             check(b["max_cpu_gap_us"] <= 16000,
                   "heartbeat %d: the main loop never worked > 16 ms without returning "
                   "(max %.1f ms CPU)" % (i, b["max_cpu_gap_us"] / 1000))
