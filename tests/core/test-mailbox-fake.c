@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "mp-error.h"
-#include "mp-mailbox.h"
+#include "mp-mailbox-private.h"   /* idle_source: whether the idle timer is armed */
 #include "mp-test-util.h"
 
 #define LOGIN \
@@ -76,7 +76,61 @@ on_check (GObject *src, GAsyncResult *res, gpointer data)
   w->done = TRUE;
 }
 
-static gboolean set_flag (gpointer data);
+/* The worker's protocol trace, watched for the QUIT that ends the idle session.
+ * Tests wait for it with the main loop running instead of for a fixed time: the
+ * QUIT is queued from the main loop (worker reports idle → timer → QUIT job), so
+ * a main loop blocked in finish_server () too early would never see it sent. */
+typedef struct {
+  gint   quit_sent;   /* atomic */
+  gint64 quit_time;   /* monotonic µs; written before quit_sent is set */
+} QuitWatch;
+
+static void
+watch_trace (MpPop3TraceDirection dir, const char *line, gpointer data)
+{
+  QuitWatch *q = data;
+
+  if (dir == MP_POP3_TRACE_SENT && g_str_has_prefix (line, "QUIT"))
+    {
+      q->quit_time = g_get_monotonic_time ();
+      g_atomic_int_set (&q->quit_sent, 1);
+    }
+}
+
+/* Main loop runs until the worker sent QUIT; fails after 60 s. */
+static void
+wait_quit_sent (QuitWatch *q)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!g_atomic_int_get (&q->quit_sent))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Main loop runs until the worker reported the session idle (timer armed). */
+static void
+wait_idle_armed (MpMailbox *mb)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (mb->idle_source == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* A time bound, relaxed when sanitized code runs several times slower. */
+static gint64
+scaled_usec (gint64 usec)
+{
+  return g_getenv ("MP_SANITIZER") != NULL ? 3 * usec : usec;
+}
 
 static void
 collect (MpMailbox *mb, GPtrArray *summaries, guint done, guint total, gpointer data)
@@ -225,13 +279,6 @@ test_login_delay (void)
   mp_mailbox_shutdown (mb);
 }
 
-static gboolean
-set_flag (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 static void
 test_idle_quit (void)
 {
@@ -240,7 +287,7 @@ test_idle_quit (void)
   MpTestFakeServer *server;
   guint16 port = 0;
   Wait w = { 0 };
-  gboolean waited = FALSE;
+  QuitWatch *q;
   gint64 t0;
 
   /* A check with everything known: scan only, then the session idles and is QUIT
@@ -254,6 +301,8 @@ test_idle_quit (void)
     }
   mb = make_mailbox (port);
   mp_mailbox_set_idle_timeout (mb, 300);
+  q = g_new0 (QuitWatch, 1);   /* owned by the mailbox from here */
+  mp_mailbox_set_trace_func (mb, watch_trace, q, g_free);
   mp_mailbox_check_async (mb, known, NULL, NULL, NULL, NULL, on_check, &w);
   wait_done (&w);
   t0 = g_get_monotonic_time ();
@@ -262,12 +311,12 @@ test_idle_quit (void)
   g_assert_cmpuint (w.result->n_fetched, ==, 0);
   mp_check_result_free (w.result);
 
-  g_timeout_add (1000, set_flag, &waited);
-  while (!waited)
-    g_main_context_iteration (NULL, TRUE);
-  /* the server saw QUIT and the close within that second */
+  wait_quit_sent (q);
+  /* not before the idle timeout, which starts after the result was delivered */
+  g_assert_cmpint (q->quit_time - t0, >=, 300 * 1000);
+  /* the server saw QUIT and the close */
   finish_server (server);
-  g_assert_cmpint (g_get_monotonic_time () - t0, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, scaled_usec (3 * G_USEC_PER_SEC));
 }
 
 static void
@@ -297,17 +346,13 @@ test_settings_change_quits (void)
   mp_check_result_free (w.result);
 
   /* let the worker report "idle" so the idle timer runs */
-  {
-    gboolean waited = FALSE;
-    g_timeout_add (200, set_flag, &waited);
-    while (!waited)
-      g_main_context_iteration (NULL, TRUE);
-  }
+  wait_idle_armed (mb);
   mp_account_set_name (mp_mailbox_get_account (mb), "Renamed");
+  g_assert_cmpuint (mb->idle_source, !=, 0);   /* display-only: session kept */
   t0 = g_get_monotonic_time ();
   mp_account_set_username (mp_mailbox_get_account (mb), "bob");
   finish_server (server);
-  g_assert_cmpint (g_get_monotonic_time () - t0, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, scaled_usec (3 * G_USEC_PER_SEC));
 }
 
 #define RETR_BOTH \
@@ -335,6 +380,7 @@ check_headers_via (const char *script)
   MpTestFakeServer *server;
   guint16 port = 0;
   Wait w = { 0 };
+  QuitWatch *q;
   GPtrArray *got = g_ptr_array_new_with_free_func (g_object_unref);
 
   server = mp_test_fake_server_start (script, &port);
@@ -346,6 +392,8 @@ check_headers_via (const char *script)
     }
   mb = make_mailbox (port);
   mp_mailbox_set_idle_timeout (mb, 0);
+  q = g_new0 (QuitWatch, 1);   /* owned by the mailbox from here */
+  mp_mailbox_set_trace_func (mb, watch_trace, q, g_free);
   mp_mailbox_check_async (mb, NULL, collect, got, NULL, NULL, on_check, &w);
   wait_done (&w);
   g_assert_no_error (w.error);
@@ -358,12 +406,7 @@ check_headers_via (const char *script)
   g_assert_cmpstr (mp_message_summary_get_subject (got->pdata[1]), ==, "second");
   mp_check_result_free (w.result);
   /* idle timeout 0: the QUIT is queued from the main loop right after the check */
-  {
-    gboolean waited = FALSE;
-    g_timeout_add (500, set_flag, &waited);
-    while (!waited)
-      g_main_context_iteration (NULL, TRUE);
-  }
+  wait_quit_sent (q);
   finish_server (server);
   g_ptr_array_unref (got);
 }
