@@ -916,6 +916,28 @@ start_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* At application shutdown (the test ends by quitting the app). The heartbeat
+ * stays: its timer holds it for the rest of the process. */
+static void
+driver_free (Driver *d)
+{
+  g_clear_handle_id (&d->poll_id, g_source_remove);
+  if (d->window)
+    g_object_remove_weak_pointer (G_OBJECT (d->window), (gpointer *) &d->window);
+  if (d->watched)
+    {
+      g_signal_handlers_disconnect_by_data (d->watched, d);
+      g_object_remove_weak_pointer (G_OBJECT (d->watched), (gpointer *) &d->watched);
+    }
+  if (d->out != stdout)
+    fclose (d->out);
+  g_strfreev (d->lines);
+  g_free (d->out_dir);
+  g_free (d->cmd);
+  g_free (d->last_delete_error);
+  g_free (d);
+}
+
 void
 mp_test_driver_start (MpWindow   *window,
                       const char *script_path,
@@ -931,7 +953,7 @@ mp_test_driver_start (MpWindow   *window,
       return;
     }
 
-  /* Lives as long as the process: the test ends by quitting the app. */
+  /* Lives until the application shuts down: the test ends by quitting the app. */
   d = g_new0 (Driver, 1);
   d->window = window;
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &d->window);
@@ -940,5 +962,6 @@ mp_test_driver_start (MpWindow   *window,
   if (!d->out)
     d->out = stdout;
   d->out_dir = output_path && *output_path ? g_path_get_dirname (output_path) : g_get_current_dir ();
+  g_signal_connect_swapped (g_application_get_default (), "shutdown", G_CALLBACK (driver_free), d);
   g_idle_add (start_idle, d);
 }
