@@ -761,6 +761,12 @@ def large_mode(exe, shots):
                 check(b["ticks"] > 2, "heartbeat %d ran" % i)
                 continue
             check(b["ticks"] > 10, "heartbeat %d ran" % i)
+            if os.environ.get("MP_SANITIZER"):
+                # Instrumented code is several times slower: the 16 ms frame
+                # bounds do not hold there (figures reported above).
+                print("# heartbeat %d: stall bounds not asserted under MP_SANITIZER=%s"
+                      % (i, os.environ["MP_SANITIZER"]))
+                continue
             check(b["max_cpu_gap_us"] <= 16000,
                   "heartbeat %d: the main loop never worked > 16 ms without returning "
                   "(max %.1f ms CPU)" % (i, b["max_cpu_gap_us"] / 1000))
