@@ -26,6 +26,7 @@ struct _MpMailboxView
   MpMailboxState  state;
   GError         *error;            /* owned; set in ERROR state */
   GDateTime      *last_check;       /* owned */
+  guint           login_delay;      /* seconds, from the last successful check */
   gboolean        stopped;          /* the last check was stopped by the user */
   guint           done;
   guint           total;
@@ -414,6 +415,7 @@ check_done (GObject      *source,
   if (check)
     {
       remove_gone (self, check->removed_uidls);
+      self->login_delay = check->login_delay;
       g_clear_pointer (&self->last_check, g_date_time_unref);
       self->last_check = g_date_time_new_now_local ();
       set_error (self, NULL);
@@ -796,6 +798,14 @@ mp_mailbox_view_get_error (MpMailboxView *self)
 {
   g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), NULL);
   return self->state == MP_MAILBOX_STATE_ERROR ? self->error : NULL;
+}
+
+guint
+mp_mailbox_view_get_login_delay (MpMailboxView *self)
+{
+  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), 0);
+
+  return self->login_delay;
 }
 
 GDateTime *

@@ -39,6 +39,8 @@ guint           mp_mailbox_view_get_n_incoming   (MpMailboxView *self);
 const GError   *mp_mailbox_view_get_error        (MpMailboxView *self);
 /* NULL before the first successful check. */
 GDateTime      *mp_mailbox_view_get_last_check   (MpMailboxView *self);
+/* The server's LOGIN-DELAY (seconds) seen by the last successful check, 0 if none. */
+guint           mp_mailbox_view_get_login_delay  (MpMailboxView *self);
 void            mp_mailbox_view_get_progress     (MpMailboxView *self,
                                                   guint         *done,
                                                   guint         *total);

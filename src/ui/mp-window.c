@@ -381,7 +381,12 @@ on_check_finished (MpMailboxView *mailbox,
   if (error)
     mp_scheduler_report_failure (self->scheduler, id, error);
   else
-    mp_scheduler_report_success (self->scheduler, id);
+    {
+      /* Before reporting success: the next due time must respect the server's delay. */
+      mp_scheduler_set_login_delay (self->scheduler, id,
+                                    mp_mailbox_view_get_login_delay (mailbox));
+      mp_scheduler_report_success (self->scheduler, id);
+    }
 }
 
 static void
@@ -674,6 +679,7 @@ mp_window_class_init (MpWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/mailpeek/Mailpeek/ui/mp-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MpWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, MpWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, MpWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, MpWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, MpWindow, account_list);
@@ -851,6 +857,13 @@ mp_window_get_preview_pane (MpWindow *self)
 {
   g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
   return self->preview_pane;
+}
+
+GMenuModel *
+mp_window_get_primary_menu (MpWindow *self)
+{
+  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
+  return self->primary_menu;
 }
 
 GtkWidget *
