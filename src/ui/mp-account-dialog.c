@@ -36,6 +36,7 @@ struct _MpAccountDialog
   AdwComboRow         *auth_row;
   GtkSpinButton       *interval_spin;
   GtkSpinButton       *preview_spin;
+  GtkSwitch           *notify_switch;
   GtkButton           *test_button;
   GtkSpinner          *test_spinner;
   GtkButton           *trust_button;
@@ -134,6 +135,7 @@ apply_fields (MpAccountDialog *self,
                                            gtk_switch_get_active (self->plaintext_switch));
   mp_account_set_check_interval (account, (guint) gtk_spin_button_get_value_as_int (self->interval_spin));
   mp_account_set_preview_lines (account, (guint) gtk_spin_button_get_value_as_int (self->preview_spin));
+  mp_account_set_notify (account, gtk_switch_get_active (self->notify_switch));
   if (self->pinned_sha256)
     mp_account_set_pinned_sha256 (account, self->pinned_sha256);
 }
@@ -334,6 +336,7 @@ mp_account_dialog_class_init (MpAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, auth_row);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, preview_spin);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, notify_switch);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, test_button);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, test_spinner);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, trust_button);
@@ -409,6 +412,7 @@ mp_account_dialog_new (GtkWindow *parent,
       gtk_switch_set_active (self->plaintext_switch, mp_account_get_allow_plaintext_password (account));
       gtk_spin_button_set_value (self->interval_spin, mp_account_get_check_interval (account));
       gtk_spin_button_set_value (self->preview_spin, mp_account_get_preview_lines (account));
+      gtk_switch_set_active (self->notify_switch, mp_account_get_notify (account));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->password_row),
                                      _("Password (leave empty to keep)"));
     }
@@ -443,6 +447,8 @@ mp_account_dialog_set_field (MpAccountDialog *self,
     gtk_spin_button_set_value (self->interval_spin, g_ascii_strtod (value, NULL));
   else if (g_str_equal (field, "preview"))
     gtk_spin_button_set_value (self->preview_spin, g_ascii_strtod (value, NULL));
+  else if (g_str_equal (field, "notify"))
+    gtk_switch_set_active (self->notify_switch, g_str_equal (value, "true"));
   else if (g_str_equal (field, "auth"))
     adw_combo_row_set_selected (self->auth_row, (guint) g_ascii_strtoull (value, NULL, 10));
   else if (g_str_equal (field, "security"))

@@ -21,7 +21,7 @@ MpAccountDialog *mp_account_dialog_new (GtkWindow *parent,
 
 /* For the GUI test driver: type into a field as a user would ("name", "host",
  * "port", "security" (tls|starttls|none), "user", "password", "auth" (combo
- * position), "interval", "preview"), click a button ("test", "trust", "save", "cancel"),
+ * position), "interval", "preview", "notify" (true|false)), click a button ("test", "trust", "save", "cancel"),
  * read the test-connection result.  FALSE for an unknown field/button. */
 gboolean         mp_account_dialog_set_field      (MpAccountDialog *self,
                                                    const char      *field,

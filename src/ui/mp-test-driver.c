@@ -28,6 +28,8 @@
  *   accounts                      the accounts in the sidebar
  *   windows                       titles of the open windows (dialogs)
  *   close-dialogs                 close every window but the main one
+ *   menu                          the main menu's items: label, action, whether the
+ *                                 action exists, and its boolean state if it has one
  *   close-window                  close the main window as its close button does
  *                                 (the script ends; the app exits when nothing holds it)
  *   screenshot PATH | sleep MS | quit
@@ -572,6 +574,57 @@ take_screenshot (Driver     *d,
   g_subprocess_wait_check_async (proc, NULL, screenshot_done, d);
 }
 
+/* Lists the main menu's items (sections flattened) with their app/win action, so a
+ * test sees what a user can pick and whether the action behind it exists. */
+static void
+emit_menu (Driver *d)
+{
+  GMenuModel *menu = mp_window_get_primary_menu (d->window);
+  GString *s = mp_test_json_begin ("menu");
+  gboolean first = TRUE;
+
+  g_string_append (s, ",\"items\":[");
+  for (int i = 0; menu && i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr (GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      for (int j = 0; section && j < g_menu_model_get_n_items (section); j++)
+        {
+          g_autofree char *label = NULL;
+          g_autofree char *action = NULL;
+          GActionGroup *group = NULL;
+          const char *name = NULL;
+
+          g_menu_model_get_item_attribute (section, j, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+          g_menu_model_get_item_attribute (section, j, G_MENU_ATTRIBUTE_ACTION, "s", &action);
+          if (action && g_str_has_prefix (action, "app."))
+            group = G_ACTION_GROUP (g_application_get_default ());
+          else if (action && g_str_has_prefix (action, "win."))
+            group = G_ACTION_GROUP (d->window);
+          if (group)
+            name = action + 4;
+
+          if (!first)
+            g_string_append_c (s, ',');
+          first = FALSE;
+          g_string_append (s, "{\"label\":");
+          mp_test_json_string (s, label);
+          mp_test_json_add_str (s, "action", action);
+          mp_test_json_add_bool (s, "exists", name && g_action_group_has_action (group, name));
+          if (name && g_action_group_has_action (group, name))
+            {
+              g_autoptr (GVariant) state = g_action_group_get_action_state (group, name);
+
+              if (state && g_variant_is_of_type (state, G_VARIANT_TYPE_BOOLEAN))
+                mp_test_json_add_bool (s, "state", g_variant_get_boolean (state));
+            }
+          g_string_append_c (s, '}');
+        }
+    }
+  g_string_append_c (s, ']');
+  emit (d, s);
+}
+
 /* Returns TRUE when the command completed synchronously. */
 static gboolean
 run_command (Driver     *d,
@@ -783,6 +836,11 @@ run_command (Driver     *d,
       emit (d, s);
       return TRUE;
     }
+  if (g_str_equal (cmd, "menu"))
+    {
+      emit_menu (d);
+      return TRUE;
+    }
   if (g_str_equal (cmd, "dialog-set") || g_str_equal (cmd, "dialog-click"))
     {
       MpAccountDialog *dialog = find_account_dialog ();
@@ -823,6 +881,7 @@ run_command (Driver     *d,
           mp_test_json_add_str (s, "name", name);
           mp_test_json_add_str (s, "host", mp_account_get_host (account));
           mp_test_json_add_int (s, "port", mp_account_get_port (account));
+          mp_test_json_add_bool (s, "notify", mp_account_get_notify (account));
           g_string_append_c (s, '}');
         }
       g_string_append_c (s, ']');

@@ -27,6 +27,7 @@ struct _MpWindow
   AdwWindowTitle       *window_title;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
+  GMenuModel           *primary_menu;
   GtkRevealer          *error_revealer;
   GtkLabel             *error_title;
   GtkLabel             *error_details;

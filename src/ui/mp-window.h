@@ -37,6 +37,8 @@ gboolean         mp_window_sort_by              (MpWindow      *self,
 guint            mp_window_get_pending          (MpWindow      *self);
 MpPreviewPane   *mp_window_get_preview_pane     (MpWindow      *self);
 GtkWidget       *mp_window_get_delete_dialog    (MpWindow      *self);
+/* The header bar's main menu (borrowed). */
+GMenuModel      *mp_window_get_primary_menu     (MpWindow      *self);
 AdwToast        *mp_window_get_undo_toast       (MpWindow      *self);
 const char      *mp_window_get_last_toast_title (MpWindow      *self);
 void             mp_window_set_filter_text      (MpWindow      *self,
