@@ -28,6 +28,8 @@
  *   accounts                      the accounts in the sidebar
  *   windows                       titles of the open windows (dialogs)
  *   close-dialogs                 close every window but the main one
+ *   app-action NAME               activate app.NAME as a menu item does (toggles a
+ *                                 boolean stateful action)
  *   menu                          the main menu's items: label, action, whether the
  *                                 action exists, and its boolean state if it has one
  *   close-window                  close the main window as its close button does
@@ -834,6 +836,19 @@ run_command (Driver     *d,
         }
       mp_test_json_add_int (s, "rows", n);
       emit (d, s);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "app-action"))
+    {
+      GActionGroup *app = G_ACTION_GROUP (g_application_get_default ());
+      gboolean exists = g_action_group_has_action (app, arg);
+      GString *s = mp_test_json_begin (cmd);
+
+      mp_test_json_add_str (s, "name", arg);
+      mp_test_json_add_bool (s, "exists", exists);
+      emit (d, s);
+      if (exists)
+        g_action_group_activate_action (app, arg, NULL);
       return TRUE;
     }
   if (g_str_equal (cmd, "menu"))

@@ -56,7 +56,7 @@ def skip(why):
 
 def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=None,
             timeout=300, name="run", autocheck=True, host=None, test_account=True,
-            keyring=False, timing=False):
+            keyring=False, timing=False, schemas=False):
     """Runs mailpeek with @script; returns the list of observations."""
     tmp = os.path.join(home, name)
     os.makedirs(tmp, exist_ok=True)
@@ -94,6 +94,9 @@ def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=N
             env.pop(var, None)
     if not autocheck:
         env["MAILPEEK_TEST_NO_AUTOCHECK"] = "1"
+    if schemas:
+        # The app's schema compiled in the build tree: app-level settings exist.
+        env["GSETTINGS_SCHEMA_DIR"] = os.path.join(os.environ["MP_BUILD_ROOT"], "data")
     if ca_file:
         env["MAILPEEK_TEST_CA_FILE"] = ca_file if isinstance(ca_file, str) else os.environ["MP_TEST_CA_FILE"]
     else:
@@ -497,6 +500,33 @@ def accounts_mode(exe, shots):
         check(idle and idle[0].get("state") == "idle" and idle[0].get("messages") == 25,
               "after a restart the saved account checks with the password from the keyring: %r"
               % (idle[:1],))
+
+        # With the schema installed the four menu items are live check items.
+        # (data/meson.build compiles it into the build tree for tests.)
+        check(os.path.exists(os.path.join(os.environ["MP_BUILD_ROOT"], "data",
+                                          "gschemas.compiled")),
+              "the GSettings schema is compiled in the build tree")
+        obs = run_app(exe, home, [
+            "wait-drawn",
+            "menu",
+            "app-action notifications-enabled",
+            "menu",
+            "quit",
+        ], test_account=False, keyring=True, schemas=True, name="menu-settings")
+        menus = by_cmd(obs, "menu")
+        check(len(menus) == 2, "the menu was reported twice: %r" % menus)
+        if len(menus) == 2:
+            before = {i["action"]: i for i in menus[0]["items"]}
+            after = {i["action"]: i for i in menus[1]["items"]}
+            for action in ("app.run-in-background", "app.start-at-login",
+                           "app.notifications-enabled", "app.show-tray-icon"):
+                item = before.get(action, {})
+                check(item.get("exists") and isinstance(item.get("state"), bool),
+                      "with the schema, %s exists with a boolean state: %r" % (action, item))
+            b = before.get("app.notifications-enabled", {}).get("state")
+            a = after.get("app.notifications-enabled", {}).get("state")
+            check(isinstance(b, bool) and a == (not b),
+                  "activating Show Notifications toggles the setting (%r -> %r)" % (b, a))
     finally:
         if not os.environ.get("MP_GUI_KEEP"):
             shutil.rmtree(home, ignore_errors=True)
