@@ -851,7 +851,11 @@ def large_mode(exe, shots):
                   "%r / %r" % (status[1].get("rows"), status[2].get("rows")))
         stop = by_cmd(obs, "stop-measure")
         if check(stop and "error" not in stop[0], "stop ended the check: %r" % (stop[:1],)):
-            check(stop[0]["stop_ms"] <= 100, "Stop cancels within 100 ms (%d ms)" % stop[0]["stop_ms"])
+            # Under a sanitizer the result reaches a main loop that itself stalls
+            # for > 100 ms (heartbeat 1 above), so the bound is scaled there.
+            stop_bound = 300 if os.environ.get("MP_SANITIZER") else 100
+            check(stop[0]["stop_ms"] <= stop_bound,
+                  "Stop cancels within %d ms (%d ms)" % (stop_bound, stop[0]["stop_ms"]))
             check(stop[0]["state"] == "idle" and stop[0]["messages"] < 10000,
                   "after Stop the list keeps what arrived: %r" % stop[0])
         idle = by_cmd(obs, "wait-idle")
