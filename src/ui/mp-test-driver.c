@@ -28,6 +28,7 @@
  *   accounts                      the accounts in the sidebar
  *   windows                       titles of the open windows (dialogs)
  *   close-dialogs                 close every window but the main one
+ *   next-due                      seconds until the current account's next scheduled check
  *   app-action NAME               activate app.NAME as a menu item does (toggles a
  *                                 boolean stateful action)
  *   menu                          the main menu's items: label, action, whether the
@@ -835,6 +836,20 @@ run_command (Driver     *d,
           mp_test_json_add_int (s, "upper", (gint64) gtk_adjustment_get_upper (adj));
         }
       mp_test_json_add_int (s, "rows", n);
+      emit (d, s);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "next-due"))
+    {
+      MpMailboxView *mailbox = mp_window_get_current_mailbox (d->window);
+      gint64 due = mailbox ? mp_window_get_next_check_due (d->window,
+                               mp_account_get_id (mp_mailbox_view_get_account (mailbox))) : -1;
+      GString *s = mp_test_json_begin (cmd);
+
+      if (due < 0)
+        mp_test_json_add_str (s, "error", "no schedule");
+      else
+        mp_test_json_add_int (s, "seconds", (due - g_get_monotonic_time ()) / G_USEC_PER_SEC);
       emit (d, s);
       return TRUE;
     }

@@ -859,6 +859,14 @@ mp_window_get_preview_pane (MpWindow *self)
   return self->preview_pane;
 }
 
+gint64
+mp_window_get_next_check_due (MpWindow   *self,
+                              const char *account_id)
+{
+  g_return_val_if_fail (MP_IS_WINDOW (self), -1);
+  return self->scheduler ? mp_scheduler_get_next_due (self->scheduler, account_id) : -1;
+}
+
 GMenuModel *
 mp_window_get_primary_menu (MpWindow *self)
 {

@@ -37,6 +37,9 @@ gboolean         mp_window_sort_by              (MpWindow      *self,
 guint            mp_window_get_pending          (MpWindow      *self);
 MpPreviewPane   *mp_window_get_preview_pane     (MpWindow      *self);
 GtkWidget       *mp_window_get_delete_dialog    (MpWindow      *self);
+/* Monotonic µs when the scheduler next checks @account_id, -1 if unknown. */
+gint64           mp_window_get_next_check_due   (MpWindow      *self,
+                                                 const char    *account_id);
 /* The header bar's main menu (borrowed). */
 GMenuModel      *mp_window_get_primary_menu     (MpWindow      *self);
 AdwToast        *mp_window_get_undo_toast       (MpWindow      *self);

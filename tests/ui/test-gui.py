@@ -621,6 +621,8 @@ def fault_mode(exe, shots):
         port = fake.stdout.readline().split()[1]
         obs = run_app(exe, home, [
             "wait-idle 30",
+            "sleep 200",
+            "next-due",
             "rows",
             "select-subject Try to delete me",
             "wait-preview",
@@ -651,6 +653,9 @@ def fault_mode(exe, shots):
                   "the row leaves the list at once")
             check([r["subject"] for r in rows[2]["rows"]] == ["Keep me", "Try to delete me"],
                   "the row comes back in its place when QUIT is refused")
+        due = by_cmd(obs, "next-due")
+        check(due and 0 < due[0].get("seconds", -1) < 890,
+              "without LOGIN-DELAY the next check follows the interval: %r" % (due[:1],))
         preview = by_cmd(obs, "wait-preview")
         check(preview and "stays on the server" in preview[0].get("text", ""), "preview shown")
         result = by_cmd(obs, "wait-delete")
@@ -688,6 +693,37 @@ def fault_mode(exe, shots):
         reported = [l for l in LAST_LOG[0].splitlines() if "could not be deleted" in l]
         check(reported and "could not commit the deletion" in reported[0],
               "with the window gone, the refused deletion is reported on stderr: %r" % reported)
+
+        # A server announcing LOGIN-DELAY 900 after login: the window hands the
+        # delay to the scheduler, so the next check is not due before 900 s.
+        with open(script, "w") as f:
+            # (the capability goes into the second, post-login CAPA list)
+            f.write(FAKE_LOGIN.rsplit("send .\n", 1)[0] + "send LOGIN-DELAY 900\nsend .\n"
+                    + FAKE_SCAN + FAKE_TOPS)
+        fake = subprocess.Popen([sys.executable,
+                                 os.path.join(os.environ["MP_SOURCE_ROOT"], "tests", "harness",
+                                              "fake-pop3.py"),
+                                 "--tls", cert, key, script],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        port = fake.stdout.readline().split()[1]
+        obs = run_app(exe, home, [
+            "wait-idle 30",
+            "sleep 200",
+            "next-due",
+            "quit",
+        ], user="alice", password="secret", host="127.0.0.1", port=port, ca_file=cert,
+            name="fault-login-delay")
+        try:
+            fake.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            fake.kill()
+            fake.communicate()
+        idle = by_cmd(obs, "wait-idle")
+        check(idle and idle[0].get("state") == "idle" and idle[0].get("messages") == 2,
+              "the LOGIN-DELAY server was checked: %r" % (idle[:1],))
+        due = by_cmd(obs, "next-due")
+        check(due and 895 <= due[0].get("seconds", -1) <= 900,
+              "after LOGIN-DELAY 900 the next check is 900 s away: %r" % (due[:1],))
     finally:
         if not os.environ.get("MP_GUI_KEEP"):
             shutil.rmtree(home, ignore_errors=True)
