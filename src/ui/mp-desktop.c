@@ -45,23 +45,6 @@ static void sync_accounts (MpDesktop *self);
 
 /* ---- counts for the tray ---- */
 
-static guint
-count_new (MpMailboxView *view)
-{
-  GListModel *model = mp_mailbox_view_get_messages (view);
-  guint n = g_list_model_get_n_items (model);
-  guint count = 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i);
-
-      if (mp_message_summary_get_is_new (summary))
-        count++;
-    }
-  return count;
-}
-
 static void
 update_tray (MpDesktop *self)
 {
@@ -87,7 +70,7 @@ update_tray (MpDesktop *self)
       /* The strings stay alive: the store holds the accounts during this call. */
       line.id = mp_account_get_id (account);
       line.name = mp_account_get_name (account);
-      line.new_count = count_new (view);
+      line.new_count = mp_mailbox_view_get_n_new (view);
       line.failed = mp_mailbox_view_get_state (view) == MP_MAILBOX_STATE_ERROR;
       total += line.new_count;
       any_failed |= line.failed;
@@ -263,8 +246,9 @@ update_tray_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Rows arrive in batches every ~50 ms during a big check: counting them each time
- * would cost the window frames, so the tray catches up a few times a second. */
+/* Rows arrive in batches every ~50 ms during a big check: the counts are the
+ * views' own (no recount), but each tray update rebuilds and sends the menu over
+ * D-Bus, so the tray catches up a few times a second. */
 static void
 on_view_changed (MpDesktop *self)
 {
@@ -440,19 +424,10 @@ mark_seen (MpDesktop *self, const char *account_id)
   g_hash_table_iter_init (&iter, self->hooked);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      GListModel *model;
-      guint n;
-
       if (account_id && !g_str_equal (key, account_id))
         continue;
-      model = mp_mailbox_view_get_messages (value);
-      n = g_list_model_get_n_items (model);
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i);
-
-          mp_message_summary_set_is_new (summary, FALSE);
-        }
+      /* Through the view, so its n-new (the sidebar badge, the status line) follows. */
+      mp_mailbox_view_mark_all_seen (value);
       mp_notifier_withdraw (self->notifier, key);
     }
   update_tray (self);

@@ -731,6 +731,39 @@ mp_mailbox_view_fetch_preview (MpMailboxView       *self,
                             cancellable, preview_done, g_steal_pointer (&task));
 }
 
+void
+mp_mailbox_view_mark_all_seen (MpMailboxView *self)
+{
+  GListModel *model;
+  GHashTableIter iter;
+  gpointer value;
+  guint n;
+
+  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+
+  model = G_LIST_MODEL (self->messages);
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i);
+
+      mp_message_summary_set_is_new (summary, FALSE);
+    }
+  /* Rows still waiting to be fed in would otherwise arrive as new and count again. */
+  for (guint i = 0; i < self->incoming->len; i++)
+    mp_message_summary_set_is_new (g_ptr_array_index (self->incoming, i), FALSE);
+  /* Likewise rows waiting out their undo period: an undo must not count them again. */
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GPtrArray *items = value;
+
+      for (guint i = 0; i < items->len; i++)
+        mp_message_summary_set_is_new (g_ptr_array_index (items, i), FALSE);
+    }
+  set_n_new (self, 0);
+}
+
 MpMessagePreview *
 mp_mailbox_view_fetch_preview_finish (MpMailboxView  *self,
                                       GAsyncResult   *result,

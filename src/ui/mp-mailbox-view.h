@@ -47,6 +47,11 @@ void            mp_mailbox_view_get_progress     (MpMailboxView *self,
 /* One line for the status bar, in plain words. */
 char           *mp_mailbox_view_dup_status_text  (MpMailboxView *self);
 
+/* Clears is-new on every row (and on received rows not yet in the list) and
+ * sets n-new to 0: the user saw the mail elsewhere (tray, notification).  The
+ * seen store needs nothing: the check that found the rows already recorded them. */
+void            mp_mailbox_view_mark_all_seen    (MpMailboxView *self);
+
 /* Starts a check unless one runs. */
 void            mp_mailbox_view_check            (MpMailboxView *self);
 /* Cancels the running check (the job ends within 100 ms). */

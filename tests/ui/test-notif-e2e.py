@@ -172,7 +172,7 @@ def main():
         # Run 2: exactly one notification, naming sender and subject; the tray menu
         # counts the message, and its "Mark All as Seen" withdraws the notification.
         obs, calls = run_app(exe, services, home,
-                             ["wait-idle 60", "sleep 2000", "quit"], "new-mail",
+                             ["wait-idle 60", "sleep 2000", "status", "rows", "quit"], "new-mail",
                              extra_env={"MP_TEST_TRAY_CLICK": "_Mark All as Seen"})
         sent = notifies(calls)
         idle = [o for o in obs if o["cmd"] == "wait-idle"]
@@ -202,6 +202,15 @@ def main():
             check(bool(later) and any(i["label"].endswith(": no new mail") for i in later[-1])
                   and any(i["label"] == "_Mark All as Seen" and not i["enabled"] for i in later[-1]),
                   "new-mail: afterwards the menu shows no new mail: %r" % (later[-1:],))
+            # The window follows too: its mailbox counts no new mail (sidebar badge,
+            # status line) and the row is no longer new (bold).
+            status = [o for o in obs if o["cmd"] == "status"]
+            check(status and status[-1].get("new") == 0,
+                  "new-mail: afterwards the window counts 0 new: %r" % status[-1:])
+            rows = [o for o in obs if o["cmd"] == "rows"]
+            check(rows and rows[-1]["count"] >= 1
+                  and not any(r["new"] for r in rows[-1]["rows"]),
+                  "new-mail: afterwards no row is shown as new: %r" % rows[-1:])
 
         # Run 3: a restart does not announce the same mail again.
         obs, calls = run_app(exe, services, home, ["wait-idle 60", "sleep 500", "quit"], "restart")
