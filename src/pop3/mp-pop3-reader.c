@@ -178,7 +178,7 @@ mp_pop3_reader_next_line (MpPop3Reader  *reader,
       if (avail > max_len + 1)
         {
           g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
-                       _("The server sent a line longer than the limit of %" G_GSIZE_FORMAT " bytes"),
+                       _("The server sent a line longer than the limit of %zu bytes"),
                        max_len);
           return FALSE;
         }
@@ -194,7 +194,7 @@ mp_pop3_reader_next_line (MpPop3Reader  *reader,
   if (line_len > max_len)
     {
       g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
-                   _("The server sent a line longer than the limit of %" G_GSIZE_FORMAT " bytes"),
+                   _("The server sent a line longer than the limit of %zu bytes"),
                    max_len);
       return FALSE;
     }
@@ -260,7 +260,7 @@ mp_pop3_reply_add_line (MpPop3Reply  *reply,
       if (reply->body->len + payload_len + 2 > max_response)
         {
           g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
-                       _("The server's reply exceeds the limit of %" G_GSIZE_FORMAT " bytes"),
+                       _("The server's reply exceeds the limit of %zu bytes"),
                        max_response);
           return FALSE;
         }
