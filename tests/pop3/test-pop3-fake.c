@@ -41,6 +41,8 @@ fake_options (guint16 port, MpPop3Security security)
 
 typedef MpTestFakeServer MpPop3TestServer;
 
+/* Starts fake-pop3.py on script and connects a session to it. Skips the
+ * test and leaves *server_out NULL when the fake server cannot start. */
 static MpPop3Session *
 start (const char        *script,
        MpPop3Security     security,
@@ -55,7 +57,10 @@ start (const char        *script,
 
   *server_out = mp_test_fake_server_start (script, &port);
   if (*server_out == NULL)
-    return NULL;
+    {
+      g_test_skip ("fake-pop3.py could not be started");
+      return NULL;
+    }
   o = fake_options (port, security);
   if (timeout_ms > 0)
     o->timeout_ms = timeout_ms;
@@ -73,6 +78,28 @@ finish_ok (MpPop3TestServer *server)
     g_error ("transcript mismatch: %s", error->message);
 }
 
+/* The connect must fail with code, then the server must see the whole
+ * transcript. FALSE when the test was skipped. */
+static gboolean
+connect_fails (const char      *script,
+               MpPop3Security   security,
+               MpPop3ErrorCode  code)
+{
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GError) error = NULL;
+  MpPop3TestServer *server = NULL;
+  gboolean connected = TRUE;
+
+  session = start (script, security, 0, &server, &connected, &error);
+  if (server == NULL)
+    return FALSE;
+  g_assert_false (connected);
+  g_assert_error (error, MP_POP3_ERROR, (gint) code);
+  g_clear_object (&session);   /* closes the socket: the server sees EOF */
+  finish_ok (server);
+  return TRUE;
+}
+
 static void
 test_login_codes (void)
 {
@@ -88,21 +115,9 @@ test_login_codes (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *script = g_strdup_printf (LOGIN_SCRIPT "send -ERR %s\nexpect-eof\n", cases[i].code);
-      g_autoptr(MpPop3Session) session = NULL;
-      g_autoptr(GError) error = NULL;
-      MpPop3TestServer *server = NULL;
-      gboolean connected = TRUE;
 
-      session = start (script, MP_POP3_SECURITY_NONE, 0, &server, &connected, &error);
-      if (server == NULL)
-        {
-          g_test_skip ("fake-pop3.py could not be started");
-          return;
-        }
-      g_assert_false (connected);
-      g_assert_error (error, MP_POP3_ERROR, (gint) cases[i].expected);
-      g_clear_object (&session);   /* closes the socket: the server sees EOF */
-      finish_ok (server);
+      if (!connect_fails (script, MP_POP3_SECURITY_NONE, cases[i].expected))
+        return;
     }
 }
 
@@ -116,21 +131,8 @@ test_stls_injection (void)
     "expect STLS\n"
     "send-raw +OK Begin TLS\\r\\n-ERR injected before the handshake\\r\\n\n"
     "expect-eof\n";
-  g_autoptr(MpPop3Session) session = NULL;
-  g_autoptr(GError) error = NULL;
-  MpPop3TestServer *server = NULL;
-  gboolean connected = TRUE;
 
-  session = start (script, MP_POP3_SECURITY_STARTTLS, 0, &server, &connected, &error);
-  if (server == NULL)
-    {
-      g_test_skip ("fake-pop3.py could not be started");
-      return;
-    }
-  g_assert_false (connected);
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
-  g_clear_object (&session);
-  finish_ok (server);
+  connect_fails (script, MP_POP3_SECURITY_STARTTLS, MP_POP3_ERROR_PROTOCOL);
 }
 
 static void
@@ -143,21 +145,8 @@ test_stls_missing (void)
     "expect CAPA\n"
     "send +OK\nsend USER\nsend .\n"
     "expect-eof\n";
-  g_autoptr(MpPop3Session) session = NULL;
-  g_autoptr(GError) error = NULL;
-  MpPop3TestServer *server = NULL;
-  gboolean connected = TRUE;
 
-  session = start (script, MP_POP3_SECURITY_STARTTLS, 0, &server, &connected, &error);
-  if (server == NULL)
-    {
-      g_test_skip ("fake-pop3.py could not be started");
-      return;
-    }
-  g_assert_false (connected);
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_STLS_UNAVAILABLE);
-  g_clear_object (&session);
-  finish_ok (server);
+  connect_fails (script, MP_POP3_SECURITY_STARTTLS, MP_POP3_ERROR_STLS_UNAVAILABLE);
 }
 
 static void
@@ -176,10 +165,7 @@ test_hang_in_body (void)
 
   session = start (script, MP_POP3_SECURITY_NONE, 700, &server, &connected, &error);
   if (server == NULL)
-    {
-      g_test_skip ("fake-pop3.py could not be started");
-      return;
-    }
+    return;
   g_assert_no_error (error);
   g_assert_true (connected);
   body = mp_pop3_session_retr_sync (session, 1, NULL, &error);
@@ -207,10 +193,7 @@ test_reset_in_listing (void)
 
   session = start (script, MP_POP3_SECURITY_NONE, 0, &server, &connected, &error);
   if (server == NULL)
-    {
-      g_test_skip ("fake-pop3.py could not be started");
-      return;
-    }
+    return;
   g_assert_true (connected);
   entries = mp_pop3_session_scan_sync (session, NULL, &error);
   g_assert_null (entries);
@@ -258,10 +241,7 @@ test_pipelined_transcript (void)
 
   session = start (script, MP_POP3_SECURITY_NONE, 3000, &server, &connected, &error);
   if (server == NULL)
-    {
-      g_test_skip ("fake-pop3.py could not be started");
-      return;
-    }
+    return;
   g_assert_no_error (error);
   g_assert_true (mp_pop3_session_is_pipelining (session));
   g_assert_true (mp_pop3_session_top_many_sync (session, numbers, 3, 0, seen_body, &seen, NULL, &error));
@@ -289,10 +269,7 @@ test_quit_not_acknowledged (void)
 
   session = start (script, MP_POP3_SECURITY_NONE, 0, &server, &connected, &error);
   if (server == NULL)
-    {
-      g_test_skip ("fake-pop3.py could not be started");
-      return;
-    }
+    return;
   g_assert_true (connected);
   g_assert_true (mp_pop3_session_dele_sync (session, 1, NULL, &error));
   /* No +OK to QUIT: deletions must not be reported as committed. */
