@@ -89,6 +89,48 @@ collect_body (guint number, GBytes *body, gpointer user_data)
   b->n++;
 }
 
+/* Connecting to server must fail with code; message_part (if not NULL) is
+ * in the error message and written (if not NULL) is all the client sent. */
+static void
+assert_connect_fails (const char      *server,
+                      gboolean         encrypted,
+                      MpPop3Options   *o,
+                      MpPop3ErrorCode  code,
+                      const char      *message_part,
+                      const char      *written)
+{
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server, 0, encrypted, o);
+  g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_error (error, MP_POP3_ERROR, (gint) code);
+  if (message_part != NULL)
+    g_assert_nonnull (strstr (error->message, message_part));
+  if (written != NULL)
+    assert_written (&f, written);
+  fixture_clear (&f);
+}
+
+/* Logs in over TLS as alice/pw, then the scan of server's listing must
+ * fail as a protocol error. Returns that error. */
+static GError *
+scan_error (const char *server)
+{
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  g_autoptr(GPtrArray) entries = NULL;
+  GError *error = NULL;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server, 0, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
+  g_assert_null (entries);
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
+  fixture_clear (&f);
+  return error;
+}
+
 static void
 test_full_session (void)
 {
@@ -176,15 +218,8 @@ test_plaintext_refused (void)
 {
   const char *server = "+OK ready\r\n" CAPA_CLEAR;
   g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_NONE, MP_POP3_AUTH_AUTO, "secret");
-  g_autoptr(GError) error = NULL;
-  Fixture f = { 0, };
 
-  fixture_setup (&f, server, 0, FALSE, o);
-  g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PLAINTEXT_REFUSED);
-  g_assert_nonnull (strstr (error->message, "unencrypted"));
-  assert_written (&f, "CAPA\r\n");
-  fixture_clear (&f);
+  assert_connect_fails (server, FALSE, o, MP_POP3_ERROR_PLAINTEXT_REFUSED, "unencrypted", "CAPA\r\n");
 }
 
 static void
@@ -209,15 +244,9 @@ test_stls_unavailable (void)
 {
   const char *server = "+OK ready\r\n" CAPA_CLEAR;
   g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_STARTTLS, MP_POP3_AUTH_AUTO, "secret");
-  g_autoptr(GError) error = NULL;
-  Fixture f = { 0, };
 
   o->allow_plaintext_password = TRUE;   /* must not matter */
-  fixture_setup (&f, server, 0, FALSE, o);
-  g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_STLS_UNAVAILABLE);
-  assert_written (&f, "CAPA\r\n");
-  fixture_clear (&f);
+  assert_connect_fails (server, FALSE, o, MP_POP3_ERROR_STLS_UNAVAILABLE, NULL, "CAPA\r\n");
 }
 
 static void
@@ -225,16 +254,10 @@ test_stls_refused (void)
 {
   const char *server = "+OK ready\r\n+OK\r\nSTLS\r\nUSER\r\n.\r\n-ERR not now\r\n";
   g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_STARTTLS_IF_AVAILABLE, MP_POP3_AUTH_USER, "secret");
-  g_autoptr(GError) error = NULL;
-  Fixture f = { 0, };
 
   /* STLS offered but refused: no quiet fallback even in IF_AVAILABLE mode. */
   o->allow_plaintext_password = TRUE;
-  fixture_setup (&f, server, 0, FALSE, o);
-  g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_TLS);
-  assert_written (&f, "CAPA\r\nSTLS\r\n");
-  fixture_clear (&f);
+  assert_connect_fails (server, FALSE, o, MP_POP3_ERROR_TLS, NULL, "CAPA\r\nSTLS\r\n");
 }
 
 static void
@@ -242,14 +265,8 @@ test_crlf_credentials (void)
 {
   const char *server = "+OK ready\r\n" CAPA_CLEAR;
   g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "x\r\nDELE 1");
-  g_autoptr(GError) error = NULL;
-  Fixture f = { 0, };
 
-  fixture_setup (&f, server, 0, TRUE, o);
-  g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_AUTH);
-  assert_written (&f, "CAPA\r\n");
-  fixture_clear (&f);
+  assert_connect_fails (server, TRUE, o, MP_POP3_ERROR_AUTH, NULL, "CAPA\r\n");
 }
 
 static void
@@ -257,14 +274,8 @@ test_resp_code_in_use (void)
 {
   const char *server = "+OK ready\r\n" CAPA_CLEAR "+OK\r\n-ERR [IN-USE] Mailbox locked\r\n";
   g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "secret");
-  g_autoptr(GError) error = NULL;
-  Fixture f = { 0, };
 
-  fixture_setup (&f, server, 0, TRUE, o);
-  g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_IN_USE);
-  g_assert_nonnull (strstr (error->message, "Mailbox locked"));
-  fixture_clear (&f);
+  assert_connect_fails (server, TRUE, o, MP_POP3_ERROR_IN_USE, "Mailbox locked", NULL);
 }
 
 static void
@@ -341,21 +352,13 @@ static void
 test_listing_count_cap (void)
 {
   g_autoptr(GString) server = g_string_new ("+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER "+OK\r\n");
-  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  Fixture f = { 0, };
 
   for (guint i = 0; i <= MP_POP3_MAX_MESSAGES; i++)
     g_string_append (server, "1 1\r\n");
   g_string_append (server, ".\r\n");
-  fixture_setup (&f, server->str, 0, TRUE, o);
-  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
-  entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
-  g_assert_null (entries);
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
+  error = scan_error (server->str);
   g_assert_nonnull (strstr (error->message, "1000000 lines"));
-  fixture_clear (&f);
 }
 
 static void
@@ -363,17 +366,8 @@ test_bad_listing (void)
 {
   const char *server = "+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER
                        "+OK\r\n1 12\r\nfoo bar\r\n.\r\n+OK\r\n.\r\n";
-  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  Fixture f = { 0, };
 
-  fixture_setup (&f, server, 0, TRUE, o);
-  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
-  entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
-  g_assert_null (entries);
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
-  fixture_clear (&f);
+  g_error_free (scan_error (server));
 }
 
 static void
@@ -457,18 +451,9 @@ run_bad_scan (const char *list_body,
   g_autofree char *server = g_strconcat ("+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER,
                                          "+OK\r\n", list_body, ".\r\n",
                                          "+OK\r\n", uidl_body, ".\r\n", NULL);
-  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  Fixture f = { 0, };
+  g_autoptr(GError) error = scan_error (server);
 
-  fixture_setup (&f, server, 0, TRUE, o);
-  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
-  entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
-  g_assert_null (entries);
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
   g_assert_cmpstr (error->message, ==, expected_message);
-  fixture_clear (&f);
 }
 
 static void
