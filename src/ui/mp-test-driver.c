@@ -281,16 +281,27 @@ pred_drawn (Driver *d)
          gdk_frame_clock_get_frame_counter (clock) >= 3;
 }
 
-static void
-finish_simple (Driver  *d,
-               gboolean ok)
+/* The start of a reply to a timed wait: "error" when it timed out, then
+ * key with the ms since since. */
+static GString *
+begin_timed (Driver     *d,
+             gboolean    ok,
+             const char *key,
+             gint64      since)
 {
   GString *s = mp_test_json_begin (d->cmd);
 
   if (!ok)
     mp_test_json_add_str (s, "error", "timeout");
-  mp_test_json_add_int (s, "waited_ms", (g_get_monotonic_time () - d->started) / 1000);
-  emit (d, s);
+  mp_test_json_add_int (s, key, (g_get_monotonic_time () - since) / 1000);
+  return s;
+}
+
+static void
+finish_simple (Driver  *d,
+               gboolean ok)
+{
+  emit (d, begin_timed (d, ok, "waited_ms", d->started));
 }
 
 static MpAccountDialog *
@@ -359,11 +370,8 @@ static void
 finish_state (Driver  *d,
               gboolean ok)
 {
-  GString *s = mp_test_json_begin (d->cmd);
+  GString *s = begin_timed (d, ok, "waited_ms", d->started);
 
-  if (!ok)
-    mp_test_json_add_str (s, "error", "timeout");
-  mp_test_json_add_int (s, "waited_ms", (g_get_monotonic_time () - d->started) / 1000);
   add_mailbox_state (d, s);
   emit (d, s);
 }
@@ -471,11 +479,8 @@ static void
 finish_stop (Driver  *d,
              gboolean ok)
 {
-  GString *s = mp_test_json_begin (d->cmd);
+  GString *s = begin_timed (d, ok, "stop_ms", d->stop_started);
 
-  if (!ok)
-    mp_test_json_add_str (s, "error", "timeout");
-  mp_test_json_add_int (s, "stop_ms", (g_get_monotonic_time () - d->stop_started) / 1000);
   add_mailbox_state (d, s);
   emit (d, s);
 }
