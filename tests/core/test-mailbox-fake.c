@@ -60,6 +60,23 @@ make_mailbox (guint16 port)
   return mb;
 }
 
+/* Starts the fake server on script and a mailbox for it; NULL (and the
+ * test skipped) when the server cannot start. */
+static MpMailbox *
+start_mailbox (const char        *script,
+               MpTestFakeServer **server)
+{
+  guint16 port = 0;
+
+  *server = mp_test_fake_server_start (script, &port);
+  if (*server == NULL)
+    {
+      g_test_skip ("fake server could not start");
+      return NULL;
+    }
+  return make_mailbox (port);
+}
+
 static void
 on_delete (GObject *src, GAsyncResult *res, gpointer data)
 {
@@ -171,19 +188,33 @@ run_delete (const char *script, Wait *w)
   const char *uidls[] = { "uid-two", NULL };
   g_autoptr(MpMailbox) mb = NULL;
   MpTestFakeServer *server;
-  guint16 port = 0;
 
-  server = mp_test_fake_server_start (script, &port);
-  if (server == NULL)
-    {
-      g_test_skip ("fake server could not start");
-      return;
-    }
-  mb = make_mailbox (port);
+  mb = start_mailbox (script, &server);
+  if (mb == NULL)
+    return;
   mp_mailbox_delete_async (mb, uidls, NULL, on_delete, w);
   wait_done (w);
   finish_server (server);
   mp_mailbox_shutdown (mb);
+}
+
+/* The delete must fail as not deleted, with nothing reported deleted;
+ * message_part (if not NULL) is in the error message. */
+static void
+assert_not_deleted (const char *script,
+                    const char *message_part)
+{
+  Wait w = { 0 };
+
+  run_delete (script, &w);
+  if (!w.done)
+    return;
+  g_assert_error (w.error, MP_ERROR, MP_ERROR_NOT_DELETED);
+  if (message_part != NULL)
+    g_assert_nonnull (strstr (w.error->message, message_part));
+  g_assert_false (w.ok);
+  g_assert_null (w.deleted);
+  g_clear_error (&w.error);
 }
 
 static void
@@ -204,41 +235,21 @@ test_delete_ok (void)
 static void
 test_delete_quit_refused (void)
 {
-  Wait w = { 0 };
-
-  run_delete (LOGIN SCAN "expect DELE 2\nsend +OK\nexpect QUIT\n"
-              "send -ERR [SYS/TEMP] could not commit\n", &w);
-  if (!w.done)
-    return;
-  g_assert_error (w.error, MP_ERROR, MP_ERROR_NOT_DELETED);
-  g_assert_nonnull (strstr (w.error->message, "could not commit"));
-  g_assert_false (w.ok);
-  g_clear_error (&w.error);
+  assert_not_deleted (LOGIN SCAN "expect DELE 2\nsend +OK\nexpect QUIT\n"
+                      "send -ERR [SYS/TEMP] could not commit\n", "could not commit");
 }
 
 static void
 test_delete_connection_lost (void)
 {
-  Wait w = { 0 };
-
-  run_delete (LOGIN SCAN "expect DELE 2\nsend +OK\nexpect QUIT\nclose\n", &w);
-  if (!w.done)
-    return;
-  g_assert_error (w.error, MP_ERROR, MP_ERROR_NOT_DELETED);
-  g_clear_error (&w.error);
+  assert_not_deleted (LOGIN SCAN "expect DELE 2\nsend +OK\nexpect QUIT\nclose\n", NULL);
 }
 
 static void
 test_delete_dele_refused (void)
 {
-  Wait w = { 0 };
-
   /* DELE refused: no QUIT at all (the connection is dropped, nothing committed) */
-  run_delete (LOGIN SCAN "expect DELE 2\nsend -ERR message locked\nexpect-eof\n", &w);
-  if (!w.done)
-    return;
-  g_assert_error (w.error, MP_ERROR, MP_ERROR_NOT_DELETED);
-  g_clear_error (&w.error);
+  assert_not_deleted (LOGIN SCAN "expect DELE 2\nsend -ERR message locked\nexpect-eof\n", NULL);
 }
 
 static void
@@ -259,16 +270,11 @@ test_login_delay (void)
     "send -ERR [LOGIN-DELAY] too soon\n";
   g_autoptr(MpMailbox) mb = NULL;
   MpTestFakeServer *server;
-  guint16 port = 0;
   Wait w = { 0 };
 
-  server = mp_test_fake_server_start (script, &port);
-  if (server == NULL)
-    {
-      g_test_skip ("fake server could not start");
-      return;
-    }
-  mb = make_mailbox (port);
+  mb = start_mailbox (script, &server);
+  if (mb == NULL)
+    return;
   mp_mailbox_check_async (mb, NULL, NULL, NULL, NULL, NULL, on_check, &w);
   wait_done (&w);
   finish_server (server);
@@ -285,21 +291,15 @@ test_idle_quit (void)
   const char *known[] = { "uid-one", "uid-two", NULL };
   g_autoptr(MpMailbox) mb = NULL;
   MpTestFakeServer *server;
-  guint16 port = 0;
   Wait w = { 0 };
   QuitWatch *q;
   gint64 t0;
 
   /* A check with everything known: scan only, then the session idles and is QUIT
    * after the idle timeout (no TOP, no second connection). */
-  server = mp_test_fake_server_start (LOGIN SCAN "expect QUIT\nsend +OK bye\nexpect-eof\n",
-                                      &port);
-  if (server == NULL)
-    {
-      g_test_skip ("fake server could not start");
-      return;
-    }
-  mb = make_mailbox (port);
+  mb = start_mailbox (LOGIN SCAN "expect QUIT\nsend +OK bye\nexpect-eof\n", &server);
+  if (mb == NULL)
+    return;
   mp_mailbox_set_idle_timeout (mb, 300);
   q = g_new0 (QuitWatch, 1);   /* owned by the mailbox from here */
   mp_mailbox_set_trace_func (mb, watch_trace, q, g_free);
@@ -325,20 +325,14 @@ test_settings_change_quits (void)
   const char *known[] = { "uid-one", "uid-two", NULL };
   g_autoptr(MpMailbox) mb = NULL;
   MpTestFakeServer *server;
-  guint16 port = 0;
   Wait w = { 0 };
   gint64 t0;
 
   /* The idle session (timeout 60 s) is QUIT as soon as a connection setting
    * changes; a display-only change keeps it. */
-  server = mp_test_fake_server_start (LOGIN SCAN "expect QUIT\nsend +OK bye\nexpect-eof\n",
-                                      &port);
-  if (server == NULL)
-    {
-      g_test_skip ("fake server could not start");
-      return;
-    }
-  mb = make_mailbox (port);
+  mb = start_mailbox (LOGIN SCAN "expect QUIT\nsend +OK bye\nexpect-eof\n", &server);
+  if (mb == NULL)
+    return;
   mp_mailbox_set_idle_timeout (mb, 60000);
   mp_mailbox_check_async (mb, known, NULL, NULL, NULL, NULL, on_check, &w);
   wait_done (&w);
@@ -378,19 +372,16 @@ check_headers_via (const char *script)
 {
   g_autoptr(MpMailbox) mb = NULL;
   MpTestFakeServer *server;
-  guint16 port = 0;
   Wait w = { 0 };
   QuitWatch *q;
   GPtrArray *got = g_ptr_array_new_with_free_func (g_object_unref);
 
-  server = mp_test_fake_server_start (script, &port);
-  if (server == NULL)
+  mb = start_mailbox (script, &server);
+  if (mb == NULL)
     {
-      g_test_skip ("fake server could not start");
       g_ptr_array_unref (got);
       return;
     }
-  mb = make_mailbox (port);
   mp_mailbox_set_idle_timeout (mb, 0);
   q = g_new0 (QuitWatch, 1);   /* owned by the mailbox from here */
   mp_mailbox_set_trace_func (mb, watch_trace, q, g_free);
@@ -457,19 +448,10 @@ test_no_capa_top_refused (void)
 static void
 test_delete_duplicate_uidl (void)
 {
-  Wait w = { 0 };
-
-  run_delete (LOGIN
-              "expect LIST\nsend +OK\nsend 1 100\nsend 2 200\nsend .\n"
-              "expect UIDL\nsend +OK\nsend 1 uid-two\nsend 2 uid-two\nsend .\n"
-              "expect-eof\n", &w);
-  if (!w.done)
-    return;
-  g_assert_error (w.error, MP_ERROR, MP_ERROR_NOT_DELETED);
-  g_assert_nonnull (strstr (w.error->message, "same unique id"));
-  g_assert_false (w.ok);
-  g_assert_null (w.deleted);
-  g_clear_error (&w.error);
+  assert_not_deleted (LOGIN
+                      "expect LIST\nsend +OK\nsend 1 100\nsend 2 200\nsend .\n"
+                      "expect UIDL\nsend +OK\nsend 1 uid-two\nsend 2 uid-two\nsend .\n"
+                      "expect-eof\n", "same unique id");
 }
 
 /* A listing naming a message twice or two messages with one UIDL: the check
@@ -483,16 +465,11 @@ check_fails_on_scan (const char *scan,
   g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *script = g_strconcat (LOGIN, scan, "expect QUIT\nsend +OK\n", NULL);
   MpTestFakeServer *server;
-  guint16 port = 0;
   Wait w = { 0 };
 
-  server = mp_test_fake_server_start (script, &port);
-  if (server == NULL)
-    {
-      g_test_skip ("fake server could not start");
-      return;
-    }
-  mb = make_mailbox (port);
+  mb = start_mailbox (script, &server);
+  if (mb == NULL)
+    return;
   mp_mailbox_check_async (mb, NULL, collect, got, NULL, NULL, on_check, &w);
   wait_done (&w);
   g_assert_null (w.result);
