@@ -96,3 +96,20 @@ core_test_heartbeat (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+on_guard (gpointer data)
+{
+  g_error ("test timed out");
+  return G_SOURCE_REMOVE;
+}
+
+void
+core_test_run_until (const gboolean *flag,
+                     guint           timeout_s)
+{
+  guint guard = g_timeout_add_seconds (timeout_s, on_guard, NULL);
+
+  while (!*flag)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (guard);
+}

@@ -35,4 +35,9 @@ typedef struct {
 
 gboolean   core_test_heartbeat     (gpointer    data);
 
+/* Runs the default main context until *flag is set; a test that waits more
+ * than timeout_s seconds aborts (g_error) instead of hanging. */
+void       core_test_run_until     (const gboolean *flag,
+                                    guint           timeout_s);
+
 G_END_DECLS

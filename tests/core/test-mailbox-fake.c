@@ -6,6 +6,7 @@
 #include "mp-error.h"
 #include "mp-mailbox-private.h"   /* idle_source: whether the idle timer is armed */
 #include "mp-test-util.h"
+#include "core-test-helpers.h"
 
 #define LOGIN \
   "send +OK fake ready\n" \
@@ -156,21 +157,10 @@ collect (MpMailbox *mb, GPtrArray *summaries, guint done, guint total, gpointer 
     g_ptr_array_add (data, g_object_ref (summaries->pdata[i]));
 }
 
-static gboolean
-on_guard (gpointer data)
-{
-  g_error ("test timed out");
-  return G_SOURCE_REMOVE;
-}
-
 static void
 wait_done (Wait *w)
 {
-  guint guard = g_timeout_add_seconds (60, on_guard, NULL);
-
-  while (!w->done)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (guard);
+  core_test_run_until (&w->done, 60);
 }
 
 static void

@@ -113,11 +113,7 @@ on_guard (gpointer data)
 static void
 run_until_finished (Fixture *f)
 {
-  guint guard = g_timeout_add_seconds (300, on_guard, NULL);
-
-  while (!f->finished)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (guard);
+  core_test_run_until (&f->finished, 300);
 }
 
 static void
@@ -270,11 +266,7 @@ on_test_login (GObject *src, GAsyncResult *res, gpointer data)
 static void
 wait_done (Wait *w)
 {
-  guint guard = g_timeout_add_seconds (120, on_guard, NULL);
-
-  while (!w->done)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (guard);
+  core_test_run_until (&w->done, 120);
 }
 
 static void
@@ -584,7 +576,10 @@ test_no_main_loop_stall (Fixture *f, gconstpointer data)
                   hb.cpu_in_worst / 1000.0);
   g_assert_cmpuint (f->n_batches, >, 2);
   g_assert_cmpuint (hb.ticks, >, 10);
-  g_assert_cmpint (hb.max_own_gap, <=, 16 * 1000);
+  /* A frame; three under a sanitizer (instrumented main-loop work is several
+   * times slower; 20.7 ms was seen under TSan), which still catches a main
+   * thread that blocks on the network or a lock held across a job. */
+  g_assert_cmpint (hb.max_own_gap, <=, (g_getenv ("MP_SANITIZER") != NULL ? 3 : 1) * 16 * 1000);
 }
 
 int
