@@ -69,6 +69,19 @@ connect_ok (MpPop3Options *o)
   return session;
 }
 
+/* A session on o whose connect must fail with code (into *error). */
+static MpPop3Session *
+connect_fails (MpPop3Options    *o,
+               MpPop3ErrorCode   code,
+               GError          **error)
+{
+  MpPop3Session *session = mp_pop3_session_new (o);
+
+  g_assert_false (mp_pop3_session_connect_sync (session, NULL, error));
+  g_assert_error (*error, MP_POP3_ERROR, (gint) code);
+  return session;
+}
+
 static void
 quit_ok (MpPop3Session *session)
 {
@@ -113,9 +126,7 @@ test_wrong_password (void)
     return;
   o = opts (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_AUTO);
   mp_pop3_options_set_password (o, "wrong");
-  session = mp_pop3_session_new (o);
-  g_assert_false (mp_pop3_session_connect_sync (session, NULL, &error));
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_AUTH);
+  session = connect_fails (o, MP_POP3_ERROR_AUTH, &error);
 }
 
 static void
@@ -130,9 +141,7 @@ test_clear_channel (void)
     return;
   /* security NONE, USER/PASS, plaintext not allowed: refused before PASS */
   o = opts (MP_POP3_SECURITY_NONE, MP_POP3_AUTH_USER);
-  refused = mp_pop3_session_new (o);
-  g_assert_false (mp_pop3_session_connect_sync (refused, NULL, &error));
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PLAINTEXT_REFUSED);
+  refused = connect_fails (o, MP_POP3_ERROR_PLAINTEXT_REFUSED, &error);
   g_clear_error (&error);
 
   /* AUTO in clear picks a mechanism that does not reveal the password */
@@ -213,9 +222,7 @@ test_untrusted_then_pinned (gconstpointer data)
     return;
   o = opts (security, MP_POP3_AUTH_AUTO);
   g_clear_pointer (&o->ca_file, g_free);   /* system store: self-signed is untrusted */
-  refused = mp_pop3_session_new (o);
-  g_assert_false (mp_pop3_session_connect_sync (refused, NULL, &error));
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_CERTIFICATE);
+  refused = connect_fails (o, MP_POP3_ERROR_CERTIFICATE, &error);
   g_assert_nonnull (strstr (error->message, env.cert_sha256));
   fp = mp_pop3_session_dup_peer_fingerprint (refused);
   g_assert_cmpstr (fp, ==, env.cert_sha256);
@@ -245,9 +252,7 @@ test_wrong_pin (void)
   o = opts (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_AUTO);
   g_clear_pointer (&o->ca_file, g_free);
   o->pin_sha256 = g_strdup ("0000000000000000000000000000000000000000000000000000000000000000");
-  session = mp_pop3_session_new (o);
-  g_assert_false (mp_pop3_session_connect_sync (session, NULL, &error));
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_CERTIFICATE);
+  session = connect_fails (o, MP_POP3_ERROR_CERTIFICATE, &error);
 }
 
 static void
@@ -264,9 +269,7 @@ test_host_mismatch (gconstpointer data)
   o = opts (security, MP_POP3_AUTH_AUTO);
   g_free (o->host);
   o->host = g_strdup (env.wrong_host);
-  session = mp_pop3_session_new (o);
-  g_assert_false (mp_pop3_session_connect_sync (session, NULL, &error));
-  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_CERTIFICATE);
+  session = connect_fails (o, MP_POP3_ERROR_CERTIFICATE, &error);
   g_assert_nonnull (strstr (error->message, "mismatch"));
   g_assert_nonnull (strstr (error->message, env.cert_sha256));
   fp = mp_pop3_session_dup_peer_fingerprint (session);
