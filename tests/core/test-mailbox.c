@@ -548,7 +548,8 @@ test_cancel_in_flight (Fixture *f, gconstpointer data)
   g_assert_cmpint (f->cancelled_at, >, 0);
   latency = f->finished_at - f->cancelled_at;
   g_test_message ("cancel → result: %" G_GINT64_FORMAT " µs", latency);
-  g_assert_cmpint (latency, <, 100 * 1000);
+  /* 100 ms; 300 under a sanitizer (101.5 ms seen under ASan in a full run) */
+  g_assert_cmpint (latency, <, (g_getenv ("MP_SANITIZER") != NULL ? 3 : 1) * 100 * 1000);
   g_assert_cmpuint (f->batches_after_cancel, ==, 0);
   g_assert_cmpuint (f->summaries->len, <, f->manifest->len);
 }
