@@ -8,12 +8,16 @@
  */
 #include "mp-config.h"
 
+#include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 
 #include "mp-cli-private.h"
+#include "mp-pop3-stdfds.h"
 
 /* GOptionContext writes into this. */
 static MpCliArgs cli_args = { .timeout = -1 };
@@ -102,7 +106,8 @@ make_context (void)
     "\n"
     "Exit status:\n"
     "  0  success\n"
-    "  1  other error (file, unknown UIDL or message number, output)\n"
+    "  1  other error (file, unknown UIDL or message number, output); standard output\n"
+    "     closed: nothing is done; a pipe closed by its reader: stops without a message\n"
     "  2  usage error (options, URL, no password given)\n"
     "  3  network, TLS or certificate problem, or the connection is not secure enough\n"
     "     (STARTTLS not offered, plaintext password refused)\n"
@@ -158,14 +163,26 @@ main (int argc, char **argv)
   MpCli cli = { .args = &cli_args };
   const Command *command;
   MpCliExit rc;
+  int closed_fds = mp_pop3_ensure_std_fds ();
 
+  if (closed_fds < 0)
+    return MP_CLI_EXIT_OTHER;
+  /* A write into a pipe whose reader left is handled where it fails (EPIPE), not
+   * by a signal killing the session halfway. */
+  signal (SIGPIPE, SIG_IGN);
   init_i18n ();
+  /* Every command reports on stdout; without it, do nothing at all rather than
+   * delete or fetch what nobody can be told about. */
+  if (closed_fds & (1 << STDOUT_FILENO))
+    return mp_cli_output_error (EBADF);
   if ((rc = parse_command_line (&args)) != MP_CLI_EXIT_OK)
     return rc;
   if (cli_args.version)
     {
-      g_print ("mailpeek-cli %s\n", PACKAGE_VERSION);
-      return MP_CLI_EXIT_OK;
+      const char *version = "mailpeek-cli " PACKAGE_VERSION "\n";
+
+      mp_cli_write (version, strlen (version));
+      return mp_cli_finish_output ();
     }
   if (g_strv_length (args) < 3)
     return mp_cli_usage_error (_("A command and a URL are needed. "

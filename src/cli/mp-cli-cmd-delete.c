@@ -46,6 +46,7 @@ mp_cli_cmd_delete (MpCli *cli, char **args)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GString) out = g_string_new (NULL);
   MpCliExit rc;
 
   if (args[0] == NULL)
@@ -66,9 +67,10 @@ mp_cli_cmd_delete (MpCli *cli, char **args)
       return not_deleted (cli, error);
     }
   if (cli->args->json)
-    g_print ("{\"deleted\": %u}\n", numbers->len);
+    g_string_printf (out, "{\"deleted\": %u}\n", numbers->len);
   else
-    g_print (ngettext ("Deleted %u message.\n", "Deleted %u messages.\n", numbers->len),
-             numbers->len);
+    g_string_printf (out, ngettext ("Deleted %u message.\n", "Deleted %u messages.\n",
+                                    numbers->len), numbers->len);
+  mp_cli_emit (out);
   return mp_cli_finish_output ();
 }

@@ -22,8 +22,18 @@ typedef struct {
   gboolean    json;
   gboolean    interactive;  /* stdout is a terminal: each row is written at once */
   guint       printed;
-  gboolean    write_failed;
+  GCancellable *cancellable; /* borrowed; cancelled when the output fails */
 } SummaryPrinter;
+
+/* Writes the rows so far. When that fails (most often the reader left: `list |
+ * head`) nobody reads the rest, so the headers still being fetched are not
+ * awaited: the batch is cancelled and the command ends with the output error. */
+static void
+printer_flush (SummaryPrinter *p)
+{
+  if (!mp_cli_emit (p->out))
+    g_cancellable_cancel (p->cancellable);
+}
 
 static MpPop3Entry *
 printer_find (SummaryPrinter *p, guint number)
@@ -70,8 +80,8 @@ printer_add (SummaryPrinter *p, MpPop3Entry *e, GBytes *headers)
   p->printed++;
   /* A terminal shows each row as it arrives; a pipe or file gets them in
    * blocks (a write per row was 10,000 system calls for a 10,000 list). */
-  if ((p->interactive || p->out->len >= OUT_FLUSH_BYTES) && !mp_cli_emit (p->out))
-    p->write_failed = TRUE;
+  if (p->interactive || p->out->len >= OUT_FLUSH_BYTES)
+    printer_flush (p);
 }
 
 static void
@@ -86,8 +96,7 @@ summary_body_cb (guint number, GBytes *body, gpointer user_data)
    * client deleted it meanwhile); the others are still worth listing. */
   if (body == NULL)
     {
-      if (!mp_cli_emit (p->out))     /* the rows before it come first */
-        p->write_failed = TRUE;
+      printer_flush (p);     /* the rows before it come first */
       mp_cli_print_error (_("The server refused to show message %u; it is left out"), number);
       if (p->skipped != NULL)
         g_hash_table_add (p->skipped, GUINT_TO_POINTER (number));
@@ -148,8 +157,10 @@ print_rest (MpCli *cli, SummaryPrinter *p)
       for (guint i = 0; i < n; i++)
         numbers[i] = ((MpPop3Entry *) entries->pdata[start + i])->number;
       if (!mp_pop3_session_top_many_sync (cli->session, numbers, n, 0,
-                                          summary_body_cb, p, NULL, &error))
+                                          summary_body_cb, p, p->cancellable, &error))
         {
+          if (mp_cli_output_failed ())
+            return mp_cli_write_error ();
           if (p->json && p->printed > 0)
             g_string_append (p->out, "\n]\n");
           mp_cli_emit (p->out);
@@ -165,9 +176,11 @@ static MpCliExit
 print_summaries (MpCli *cli, GPtrArray *entries, GHashTable *skipped)
 {
   g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   SummaryPrinter p = { .entries = entries, .out = out, .skipped = skipped,
                        .json = cli->args->json,
-                       .interactive = isatty (STDOUT_FILENO) };
+                       .interactive = isatty (STDOUT_FILENO),
+                       .cancellable = cancellable };
   MpCliExit rc;
 
   if (entries->len > 0 && (rc = print_first (cli, &p)) != MP_CLI_EXIT_OK)
@@ -176,8 +189,7 @@ print_summaries (MpCli *cli, GPtrArray *entries, GHashTable *skipped)
     return rc;
   if (p.json)
     g_string_append (out, p.printed == 0 ? "[]\n" : "\n]\n");
-  if (!mp_cli_emit (out) || p.write_failed)
-    return mp_cli_write_error ();
+  mp_cli_emit (out);
   return mp_cli_finish_output ();
 }
 

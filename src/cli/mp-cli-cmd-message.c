@@ -4,8 +4,6 @@
  */
 #include "mp-config.h"
 
-#include <stdio.h>
-
 #include <glib/gi18n.h>
 
 #include "mp-cli-format.h"
@@ -200,7 +198,7 @@ mp_cli_cmd_retr (MpCli *cli, char **args)
   /* The message as the server sent it, dot-unstuffed, CRLF kept: its size is
    * the LIST size, and it can go to a tool that expects the wire format. */
   bytes = mp_cli_bytes_get_data (data, &len);
-  if (len > 0 && fwrite (bytes, 1, len, stdout) != len)
+  if (!mp_cli_write (bytes, len))
     return mp_cli_write_error ();
   mp_cli_quit (cli);
   return mp_cli_finish_output ();

@@ -59,6 +59,9 @@ void          mp_cli_print_error      (const char *fmt, ...) G_GNUC_PRINTF (1, 2
 MpCliExit     mp_cli_usage_error      (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 MpCliExit     mp_cli_report           (MpCli *cli, const GError *error);
 MpCliExit     mp_cli_write_error      (void);
+MpCliExit     mp_cli_output_error     (int errnum);
+gboolean      mp_cli_output_failed    (void);
+gboolean      mp_cli_write            (const char *data, gsize len);
 gboolean      mp_cli_emit             (GString *out);
 MpCliExit     mp_cli_finish_output    (void);
 const char   *mp_cli_bytes_get_data   (GBytes *bytes, gsize *len);

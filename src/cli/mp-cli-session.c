@@ -149,18 +149,54 @@ mp_cli_report (MpCli *cli, const GError *error)
 
 /* ------------------------------------------------------------------ output */
 
+/* errno of the first failed write to stdout, 0 while none failed. After it
+ * nothing more is written: the rest of the output would be incomplete anyway. */
+static int output_errno;
+
+/* Exit status of an output error. A reader that went away (EPIPE: `list | head`)
+ * is how a pipe normally ends, so, as other Unix tools, stop without a word. */
 MpCliExit
 mp_cli_write_error (void)
 {
-  mp_cli_print_error (_("Cannot write the output: %s"), g_strerror (errno));
+  if (output_errno != EPIPE)
+    mp_cli_print_error (_("Cannot write the output: %s"),
+                        g_strerror (output_errno != 0 ? output_errno : EIO));
   return MP_CLI_EXIT_OTHER;
 }
 
-/* Writes and flushes: a reader (pipe, terminal) sees each message as it arrives. */
+/* Output that can never be written (stdout was closed at start): fails before the
+ * command does anything. */
+MpCliExit
+mp_cli_output_error (int errnum)
+{
+  output_errno = errnum;
+  return mp_cli_write_error ();
+}
+
+gboolean
+mp_cli_output_failed (void)
+{
+  return output_errno != 0;
+}
+
+/* Writes and flushes: a reader (pipe, terminal) sees each message as it arrives.
+ * FALSE once a write failed (see mp_cli_write_error()). */
+gboolean
+mp_cli_write (const char *data, gsize len)
+{
+  if (output_errno != 0)
+    return FALSE;
+  errno = 0;
+  if ((len == 0 || fwrite (data, 1, len, stdout) == len) && fflush (stdout) == 0)
+    return TRUE;
+  output_errno = errno != 0 ? errno : EIO;
+  return FALSE;
+}
+
 gboolean
 mp_cli_emit (GString *out)
 {
-  gboolean ok = fwrite (out->str, 1, out->len, stdout) == out->len && fflush (stdout) == 0;
+  gboolean ok = mp_cli_write (out->str, out->len);
 
   g_string_truncate (out, 0);
   return ok;
@@ -169,7 +205,7 @@ mp_cli_emit (GString *out)
 MpCliExit
 mp_cli_finish_output (void)
 {
-  if (fflush (stdout) != 0 || ferror (stdout))
+  if (!mp_cli_write (NULL, 0))
     return mp_cli_write_error ();
   return MP_CLI_EXIT_OK;
 }

@@ -9,12 +9,16 @@
 
 #include "mp-application.h"
 #include "mp-background.h"
+#include "mp-pop3-stdfds.h"
 
 int
 main (int argc, char **argv)
 {
   g_autoptr (MpApplication) app = NULL;
 
+  /* Before anything opens a file or socket: none may become stdin/out/err. */
+  if (mp_pop3_ensure_std_fds () < 0)
+    return 1;
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
