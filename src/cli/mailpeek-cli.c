@@ -46,6 +46,9 @@ static const GOptionEntry option_entries[] = {
     N_("Print JSON instead of text"), NULL },
   { "state", 0, 0, G_OPTION_ARG_FILENAME, &cli_args.state,
     N_("check: file remembering the messages already seen"), N_("FILE") },
+  { "number", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli_args.numbers,
+    N_("top, retr, delete: the message numbered N in this session instead of a UIDL "
+       "(delete: may be given more than once)"), N_("N") },
   { "version", 0, 0, G_OPTION_ARG_NONE, &cli_args.version,
     N_("Show the version and exit"), NULL },
   { NULL }
@@ -98,7 +101,8 @@ make_context (void)
     "  delete URL UIDL...         delete messages (committed only when QUIT is confirmed)\n"
     "  check  URL --state FILE    messages that are new since the last check\n"
     "\n"
-    "A message is named by its UIDL, or by its number as #N.\n"
+    "A message is named by its UIDL, whatever it looks like (\"#2\" and \"2\" are UIDLs\n"
+    "too); --number N names message N of this session instead.\n"
     "URLs: pop3s://USER@HOST[:PORT] (TLS), pop3://USER@HOST[:PORT] (STARTTLS),\n"
     "      pop://USER;AUTH=MECH@HOST[:PORT]"));
   g_option_context_set_description (ctx, _(
@@ -193,6 +197,9 @@ main (int argc, char **argv)
                                args[1]);
   if (cli_args.state != NULL && command->run != mp_cli_cmd_check)
     return mp_cli_usage_error (_("--state is only used by check"));
+  if (cli_args.numbers != NULL && command->run != mp_cli_cmd_top
+      && command->run != mp_cli_cmd_retr && command->run != mp_cli_cmd_delete)
+    return mp_cli_usage_error (_("--number is only used by top, retr and delete"));
 
   rc = mp_cli_setup (&cli, args[2]);
   if (rc == MP_CLI_EXIT_OK)

@@ -17,19 +17,20 @@ not_deleted (MpCli *cli, const GError *error)
   return MP_CLI_EXIT_NOT_DELETED;
 }
 
-/* The message numbers named by @names, each once. All names must resolve before
- * the first DELE: a typo deletes nothing. */
+/* The message numbers named by @names (of MpCliName), each once. All names must
+ * resolve before the first DELE: a typo deletes nothing. */
 static MpCliExit
-resolve_all (GPtrArray *entries, char **names, GArray *numbers)
+resolve_all (GPtrArray *entries, GArray *names, GArray *numbers)
 {
   g_autoptr(GHashTable) chosen = g_hash_table_new (g_direct_hash, g_direct_equal);
   MpCliExit rc;
 
-  for (guint i = 0; names[i] != NULL; i++)
+  for (guint i = 0; i < names->len; i++)
     {
       MpPop3Entry *e = NULL;
 
-      if ((rc = mp_cli_resolve (entries, names[i], &e)) != MP_CLI_EXIT_OK)
+      if ((rc = mp_cli_resolve (entries, &g_array_index (names, MpCliName, i), &e))
+          != MP_CLI_EXIT_OK)
         {
           mp_cli_print_error (_("Nothing was deleted."));
           return rc;
@@ -47,12 +48,20 @@ mp_cli_cmd_delete (MpCli *cli, char **args)
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GArray) names = g_array_new (FALSE, FALSE, sizeof (MpCliName));
   MpCliExit rc;
 
-  if (args[0] == NULL)
-    return mp_cli_usage_error (_("Usage: mailpeek-cli delete URL UIDL..."));
+  for (guint i = 0; args[i] != NULL; i++)
+    {
+      MpCliName name = { args[i], 0 };
+      g_array_append_val (names, name);
+    }
+  if ((rc = mp_cli_parse_numbers (cli->args, names)) != MP_CLI_EXIT_OK)
+    return rc;
+  if (names->len == 0)
+    return mp_cli_usage_error (_("Usage: mailpeek-cli delete URL UIDL... [--number N]..."));
   if ((rc = mp_cli_open_mailbox (cli, &entries)) != MP_CLI_EXIT_OK
-      || (rc = resolve_all (entries, args, numbers)) != MP_CLI_EXIT_OK)
+      || (rc = resolve_all (entries, names, numbers)) != MP_CLI_EXIT_OK)
     return rc;
   if (!mp_pop3_session_dele_many_sync (cli->session, (guint *) numbers->data, numbers->len,
                                        NULL, &error))

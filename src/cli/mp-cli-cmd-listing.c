@@ -204,7 +204,7 @@ mp_cli_cmd_list (MpCli *cli, char **args)
     return rc;
   if (!mp_cli_all_have_uidl (entries))
     mp_cli_print_error (_("The server does not support UIDL; the UIDL column is empty. "
-                          "Name messages as #N."));
+                          "Name messages with --number N."));
   if ((rc = print_summaries (cli, entries, NULL)) != MP_CLI_EXIT_OK)
     return rc;
   mp_cli_quit (cli);

@@ -135,12 +135,18 @@ append_preview_json (GString *out, MpPop3Entry *e, MpMessagePreview *preview)
 }
 
 static MpCliExit
-parse_top_args (char **args, guint64 *lines)
+parse_top_args (MpCli *cli, char **args, MpCliName *name, guint64 *lines)
 {
+  const char *usage = _("Usage: mailpeek-cli top URL UIDL [LINES], "
+                        "or mailpeek-cli top URL --number N [LINES]");
+  MpCliExit rc;
+
   *lines = DEFAULT_TOP_LINES;
-  if (args[0] == NULL || (args[1] != NULL && args[2] != NULL))
-    return mp_cli_usage_error (_("Usage: mailpeek-cli top URL UIDL [LINES]"));
-  if (args[1] != NULL && !g_ascii_string_to_unsigned (args[1], 10, 0, 1000000, lines, NULL))
+  if ((rc = mp_cli_parse_one_name (cli->args, &args, name, usage)) != MP_CLI_EXIT_OK)
+    return rc;
+  if (args[0] != NULL && args[1] != NULL)
+    return mp_cli_usage_error ("%s", usage);
+  if (args[0] != NULL && !g_ascii_string_to_unsigned (args[0], 10, 0, 1000000, lines, NULL))
     return mp_cli_usage_error (_("LINES must be a number from 0 to 1000000"));
   return MP_CLI_EXIT_OK;
 }
@@ -154,13 +160,14 @@ mp_cli_cmd_top (MpCli *cli, char **args)
   g_autoptr(MpMessagePreview) preview = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
   MpPop3Entry *e = NULL;
+  MpCliName name;
   guint64 lines;
   gsize len = 0;
   const char *bytes;
   MpCliExit rc;
 
-  if ((rc = parse_top_args (args, &lines)) != MP_CLI_EXIT_OK
-      || (rc = mp_cli_open_message (cli, args[0], &entries, &e)) != MP_CLI_EXIT_OK)
+  if ((rc = parse_top_args (cli, args, &name, &lines)) != MP_CLI_EXIT_OK
+      || (rc = mp_cli_open_message (cli, &name, &entries, &e)) != MP_CLI_EXIT_OK)
     return rc;
   data = mp_pop3_session_top_sync (cli->session, e->number, (guint) lines, NULL, &error);
   if (data == NULL)
@@ -184,13 +191,17 @@ mp_cli_cmd_retr (MpCli *cli, char **args)
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GBytes) data = NULL;
   MpPop3Entry *e = NULL;
+  MpCliName name;
   gsize len = 0;
   const char *bytes;
+  const char *usage = _("Usage: mailpeek-cli retr URL UIDL, or mailpeek-cli retr URL --number N");
   MpCliExit rc;
 
-  if (args[0] == NULL || args[1] != NULL)
-    return mp_cli_usage_error (_("Usage: mailpeek-cli retr URL UIDL"));
-  if ((rc = mp_cli_open_message (cli, args[0], &entries, &e)) != MP_CLI_EXIT_OK)
+  if ((rc = mp_cli_parse_one_name (cli->args, &args, &name, usage)) != MP_CLI_EXIT_OK)
+    return rc;
+  if (args[0] != NULL)
+    return mp_cli_usage_error ("%s", usage);
+  if ((rc = mp_cli_open_message (cli, &name, &entries, &e)) != MP_CLI_EXIT_OK)
     return rc;
   data = mp_pop3_session_retr_sync (cli->session, e->number, NULL, &error);
   if (data == NULL)

@@ -39,8 +39,17 @@ typedef struct {
   gboolean  trace;
   gboolean  json;
   char     *state;
+  char    **numbers;          /* --number, each time given; NULL: not given */
   gboolean  version;
 } MpCliArgs;
+
+/* A message as named on the command line: by its UIDL, or by its number in this
+ * session (--number). Never both from one string: RFC 1939 lets a UIDL be any
+ * printable text, "#2" or "2" included, so a UIDL is never read as a number. */
+typedef struct {
+  const char *uidl;           /* borrowed; NULL when named by number */
+  guint       number;
+} MpCliName;
 
 typedef struct {
   const MpCliArgs *args;      /* borrowed */
@@ -68,12 +77,16 @@ const char   *mp_cli_bytes_get_data   (GBytes *bytes, gsize *len);
 
 /* mp-cli-session.c: the session */
 MpCliExit     mp_cli_expect_no_args   (char **args, const char *command);
+MpCliExit     mp_cli_parse_numbers    (const MpCliArgs *args, GArray *names);
+MpCliExit     mp_cli_parse_one_name   (const MpCliArgs *args, char ***args_inout,
+                                       MpCliName *name, const char *usage);
 MpCliExit     mp_cli_connect          (MpCli *cli);
 MpCliExit     mp_cli_open_mailbox     (MpCli *cli, GPtrArray **entries_out);
-MpCliExit     mp_cli_open_message     (MpCli *cli, const char *name, GPtrArray **entries_out,
-                                       MpPop3Entry **entry_out);
+MpCliExit     mp_cli_open_message     (MpCli *cli, const MpCliName *name,
+                                       GPtrArray **entries_out, MpPop3Entry **entry_out);
 MpPop3Entry  *mp_cli_find_number      (GPtrArray *entries, guint64 number);
-MpCliExit     mp_cli_resolve          (GPtrArray *entries, const char *name, MpPop3Entry **out);
+MpCliExit     mp_cli_resolve          (GPtrArray *entries, const MpCliName *name,
+                                       MpPop3Entry **out);
 gboolean      mp_cli_all_have_uidl    (GPtrArray *entries);
 MpCliExit     mp_cli_no_uidl_error    (void);
 void          mp_cli_quit             (MpCli *cli);

@@ -230,6 +230,50 @@ mp_cli_expect_no_args (char **args, const char *command)
   return MP_CLI_EXIT_OK;
 }
 
+/* Appends the messages named with --number to @names (of MpCliName). */
+MpCliExit
+mp_cli_parse_numbers (const MpCliArgs *args, GArray *names)
+{
+  for (guint i = 0; args->numbers != NULL && args->numbers[i] != NULL; i++)
+    {
+      MpCliName name = { NULL, 0 };
+      guint64 n;
+
+      if (!g_ascii_string_to_unsigned (args->numbers[i], 10, 1, G_MAXUINT, &n, NULL))
+        return mp_cli_usage_error (_("--number needs a message number (1, 2, …), not “%s”"),
+                                   args->numbers[i]);
+      name.number = (guint) n;
+      g_array_append_val (names, name);
+    }
+  return MP_CLI_EXIT_OK;
+}
+
+/* The one message a command (top, retr) works on: --number N, or else the first of
+ * *@args_inout, which is then moved past it. @usage is the command's usage line. */
+MpCliExit
+mp_cli_parse_one_name (const MpCliArgs *args, char ***args_inout, MpCliName *name,
+                       const char *usage)
+{
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (MpCliName));
+  MpCliExit rc;
+
+  if ((rc = mp_cli_parse_numbers (args, numbers)) != MP_CLI_EXIT_OK)
+    return rc;
+  if (numbers->len > 1)
+    return mp_cli_usage_error ("%s", usage);
+  if (numbers->len == 1)
+    {
+      *name = g_array_index (numbers, MpCliName, 0);
+      return MP_CLI_EXIT_OK;
+    }
+  if ((*args_inout)[0] == NULL)
+    return mp_cli_usage_error ("%s", usage);
+  name->uidl = (*args_inout)[0];
+  name->number = 0;
+  (*args_inout)++;
+  return MP_CLI_EXIT_OK;
+}
+
 /* Connects and logs in. */
 MpCliExit
 mp_cli_connect (MpCli *cli)
@@ -277,10 +321,10 @@ mp_cli_open_mailbox (MpCli *cli, GPtrArray **entries_out)
 
 /* mp_cli_open_mailbox(), then finds the message named @name (borrowed from the entries). */
 MpCliExit
-mp_cli_open_message (MpCli        *cli,
-                     const char   *name,
-                     GPtrArray   **entries_out,
-                     MpPop3Entry **entry_out)
+mp_cli_open_message (MpCli            *cli,
+                     const MpCliName  *name,
+                     GPtrArray       **entries_out,
+                     MpPop3Entry     **entry_out)
 {
   MpCliExit rc;
 
@@ -302,7 +346,7 @@ MpCliExit
 mp_cli_no_uidl_error (void)
 {
   mp_cli_print_error (_("The server does not support UIDL, so messages have no stable names. "
-                        "Name a message by its number instead, as #N."));
+                        "Name a message by its number instead, with --number N."));
   return MP_CLI_EXIT_SERVER;
 }
 
@@ -331,34 +375,26 @@ find_uidl (GPtrArray *entries, const char *uidl)
   return NULL;
 }
 
-static MpCliExit
-resolve_number (GPtrArray *entries, const char *name, guint64 n, MpPop3Entry **out)
-{
-  *out = mp_cli_find_number (entries, n);
-  if (*out == NULL)
-    {
-      mp_cli_print_error (_("There is no message number %s on the server"), name + 1);
-      return MP_CLI_EXIT_OTHER;
-    }
-  return MP_CLI_EXIT_OK;
-}
-
-/* Finds the message named @name: "#N" for message number N, else a UIDL. A UIDL
- * may itself start with '#' (RFC 1939 allows any printable character), so "#"
- * followed by anything but a number is looked up as a UIDL. */
+/* Finds the message named @name (by UIDL, or by number with --number). */
 MpCliExit
-mp_cli_resolve (GPtrArray *entries, const char *name, MpPop3Entry **out)
+mp_cli_resolve (GPtrArray *entries, const MpCliName *name, MpPop3Entry **out)
 {
-  guint64 n;
-
-  if (name[0] == '#' && g_ascii_string_to_unsigned (name + 1, 10, 1, G_MAXUINT, &n, NULL))
-    return resolve_number (entries, name, n, out);
+  if (name->uidl == NULL)
+    {
+      *out = mp_cli_find_number (entries, name->number);
+      if (*out == NULL)
+        {
+          mp_cli_print_error (_("There is no message number %u on the server"), name->number);
+          return MP_CLI_EXIT_OTHER;
+        }
+      return MP_CLI_EXIT_OK;
+    }
   if (!mp_cli_all_have_uidl (entries))
     return mp_cli_no_uidl_error ();
-  *out = find_uidl (entries, name);
+  *out = find_uidl (entries, name->uidl);
   if (*out == NULL)
     {
-      mp_cli_print_error (_("There is no message with UIDL “%s” on the server"), name);
+      mp_cli_print_error (_("There is no message with UIDL “%s” on the server"), name->uidl);
       return MP_CLI_EXIT_OTHER;
     }
   return MP_CLI_EXIT_OK;

@@ -168,9 +168,9 @@ def test_top_preview():
     obj = json.loads(r.stdout)
     check_eq(obj['uidl'], m['uidl'], 'top json uidl')
     check_eq(obj['subject'], m['subject'], 'top json subject')
-    r = c.run('top', pop3s(), '#1', '0', *ca())
-    ok(r, 'top #1')
-    check('UIDL: ' + m['uidl'] in r.stdout, '#1 names the first message', r)
+    r = c.run('top', pop3s(), '--number', '1', '0', *ca())
+    ok(r, 'top --number 1')
+    check('UIDL: ' + m['uidl'] in r.stdout, '--number 1 names the first message', r)
 
 
 def test_retr():

@@ -185,7 +185,7 @@ def test_delete_connection_dropped():
 def test_delete_ok():
     lines = greeting_and_login() + scan() + ['expect DELE 1', 'send +OK',
                                              'expect DELE 2', 'send +OK'] + quit_ok()
-    r, rc, err = run(lines, 'delete', 'uid-a', '--', '#2', 'uid-a')
+    r, rc, err = run(lines, 'delete', 'uid-a', '--number', '2', 'uid-a')
     check_eq(r.rc, 0, 'delete acknowledged by QUIT: exit 0', r)
     check('Deleted 2 messages' in r.stdout, 'reports the deletions', r)
     transcript_ok(rc, err, r)
@@ -508,17 +508,16 @@ def test_fast_failure_exit_status():
 
 
 def test_hash_uidl():
-    # "#N" is a message number; "#" followed by anything else is a UIDL (RFC 1939
-    # allows '#' in a UIDL).
+    # A name is always a UIDL (RFC 1939 allows '#' in one); a number needs --number.
     uidls = ['uid-a', '#x9']
     scan_lines = STAT + ['expect LIST', 'send +OK', 'send 1 1200', 'send 2 3400', 'send .',
                          'expect UIDL', 'send +OK'] + \
         ['send %d %s' % (i + 1, u) for i, u in enumerate(uidls)] + ['send .']
     body = ['send +OK', 'send Subject: hash', 'send ', 'send text', 'send .']
-    for name, number in (('#x9', 2), ('#1', 1)):
+    for name, number in ((['#x9'], 2), (['--number', '1'], 1)):
         lines = greeting_and_login() + scan_lines + ['expect RETR %d' % number] + body + \
             quit_ok()
-        r, rc, err = run(lines, 'retr', name)
+        r, rc, err = run(lines, 'retr', *name)
         check_eq(r.rc, 0, 'retr %s exits 0' % name, r)
         check_eq(r.stdout_bytes, b'Subject: hash\r\n\r\ntext\r\n',
                  'retr %s fetched the message' % name, r)
@@ -610,7 +609,7 @@ def main():
         ('STARTTLS response injection', test_starttls_injection),
         ('implicit TLS: untrusted and pinned', test_tls_untrusted),
         ('fast failure: exit status, no crash', test_fast_failure_exit_status),
-        ('#N is a number, #other a UIDL', test_hash_uidl),
+        ('#x9 is a UIDL, --number 1 a number', test_hash_uidl),
         ('--auth contradicting ;AUTH=', test_auth_contradicts_url),
         ('--ca-file missing', test_ca_file_missing),
         ('delete --json', test_delete_json),

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""mailpeek-cli against hostile conditions: closed standard streams, closed output pipes.
+"""mailpeek-cli against hostile conditions: closed standard streams, UIDLs that look
+like message numbers, closed output pipes.
 
     test-cli-safety.py PATH/TO/mailpeek-cli PATH/TO/fake-pop3.py
 
@@ -128,6 +129,72 @@ def test_closed_stdin():
     transcript_ok(rc, err, r)
 
 
+# ------------------------------------------------------------ message names
+
+HASH_UIDLS = ['#2', 'uid-b']
+
+
+def hash_scan():
+    return fake_tests.STAT + ['expect LIST', 'send +OK', 'send 1 1200', 'send 2 3400', 'send .',
+                              'expect UIDL', 'send +OK'] + \
+        ['send %d %s' % (i + 1, u) for i, u in enumerate(HASH_UIDLS)] + ['send .']
+
+
+def test_uidl_like_a_number():
+    # Message 1's UIDL is "#2": naming "#2" must delete message 1, never message 2.
+    lines = greeting_and_login() + hash_scan() + ['expect DELE 1', 'send +OK'] + quit_ok()
+    r, rc, err = run(lines, 'delete', '#2')
+    check_eq(r.rc, 0, 'delete #2 exits 0', r)
+    transcript_ok(rc, err, r)
+    body = ['send +OK', 'send Subject: one', 'send ', 'send text', 'send .']
+    lines = greeting_and_login() + hash_scan() + ['expect RETR 1'] + body + quit_ok()
+    r, rc, err = run(lines, 'retr', '#2')
+    check_eq(r.rc, 0, 'retr #2 exits 0', r)
+    transcript_ok(rc, err, r)
+
+
+def test_hash_number_is_no_number():
+    # "#1" is not a UIDL here; it names nothing (no RETR is sent).
+    lines = greeting_and_login() + hash_scan() + quit_ok()
+    r, rc, err = run(lines, 'retr', '#1')
+    check_eq(r.rc, 1, 'retr #1: no such UIDL, exit 1', r)
+    check('#1' in r.stderr and 'UIDL' in r.stderr, 'says there is no such UIDL', r)
+    transcript_ok(rc, err, r)
+
+
+def test_number_option():
+    lines = greeting_and_login() + hash_scan() + \
+        ['expect DELE 1', 'send +OK', 'expect DELE 2', 'send +OK'] + quit_ok()
+    r, rc, err = run(lines, 'delete', '--number', '2', '#2', '--number', '2')
+    check_eq(r.rc, 0, 'delete --number 2 #2: exit 0', r)
+    check('Deleted 2 messages' in r.stdout, 'two messages, each once', r)
+    transcript_ok(rc, err, r)
+    body = ['send +OK', 'send Subject: two', 'send ', 'send text', 'send .']
+    lines = greeting_and_login() + hash_scan() + ['expect TOP 2 7'] + body + quit_ok()
+    r, rc, err = run(lines, 'top', '--number', '2', '7')
+    check_eq(r.rc, 0, 'top --number 2 7 exits 0', r)
+    check('Subject: two' in r.stdout and 'UIDL: uid-b' in r.stdout, 'shows message 2', r)
+    transcript_ok(rc, err, r)
+    lines = greeting_and_login() + hash_scan() + ['expect RETR 1'] + body + quit_ok()
+    r, rc, err = run(lines, 'retr', '--number', '1')
+    check_eq(r.rc, 0, 'retr --number 1 exits 0', r)
+    transcript_ok(rc, err, r)
+    lines = greeting_and_login() + hash_scan() + quit_ok()
+    r, rc, err = run(lines, 'retr', '--number', '3')
+    check_eq(r.rc, 1, 'retr --number 3: no such message, exit 1', r)
+    transcript_ok(rc, err, r)
+
+
+def test_number_option_usage():
+    server = NoServer()
+    for args in (['list', '--number', '1'], ['retr', '--number', '1', 'uid-a'],
+                 ['retr', '--number', '1', '--number', '2'], ['top', '--number', 'x'],
+                 ['delete', '--number', '0'], ['top', '--number', '1', 'uid-a', '5']):
+        r = run_redirected('', PLAIN + [args[0], server.url()] + args[1:])
+        check_eq(r.rc, 2, '%s: usage error' % ' '.join(args), r)
+    server.assert_untouched(r)
+
+
 # ------------------------------------------------------------ closed output pipe
 
 def many_messages(n):
@@ -213,6 +280,10 @@ def main():
         ('stdout closed: list, delete connect to nothing', test_closed_stdout_list_delete),
         ('stderr closed: --trace does not reach the server', test_closed_stderr_trace),
         ('stdin closed', test_closed_stdin),
+        ('a UIDL that looks like a number', test_uidl_like_a_number),
+        ('#N is no message number', test_hash_number_is_no_number),
+        ('--number N', test_number_option),
+        ('--number: usage errors', test_number_option_usage),
         ('list into a pipe closed after one line', test_list_into_closed_pipe),
         ('every command into a closed pipe', test_closed_pipe_every_command),
     ])
