@@ -467,7 +467,7 @@ test_cli_trace_dovecot (gconstpointer data)
   g_autofree char *url = NULL;
   g_autofree char *auth = NULL;
   g_autofree char *ca = NULL;
-  const char *cmds[][2] = { { "list", NULL }, { "top", "#1" } };
+  const char *cmds[][2] = { { "list", NULL }, { "top", "--number=1" } };
 
   if (host == NULL)
     return;
