@@ -95,15 +95,16 @@ valid_pin (const char *pin)
   return digits == 64;
 }
 
+/* @shown: the URL as messages may quote it (mp_pop3_url_redact()). */
 static MpCliExit
-apply_url (MpPop3Options *o, const char *url)
+apply_url (MpPop3Options *o, const char *url, const char *shown)
 {
   g_autoptr(GError) error = NULL;
 
   if (!mp_pop3_url_parse (url, o, &error))
-    return mp_cli_usage_error (_("Invalid URL “%s”: %s"), url, error->message);
+    return mp_cli_usage_error (_("Invalid URL “%s”: %s"), shown, error->message);
   if (o->username == NULL || *o->username == '\0')
-    return mp_cli_usage_error (_("The URL “%s” names no user (pop3s://USER@HOST)"), url);
+    return mp_cli_usage_error (_("The URL “%s” names no user (pop3s://USER@HOST)"), shown);
   return MP_CLI_EXIT_OK;
 }
 
@@ -141,7 +142,7 @@ url_names_auth (const char *url)
 }
 
 static MpCliExit
-apply_auth (MpPop3Options *o, const char *auth, const char *url)
+apply_auth (MpPop3Options *o, const char *auth, const char *url, const char *shown)
 {
   MpPop3AuthMethod method;
 
@@ -153,7 +154,7 @@ apply_auth (MpPop3Options *o, const char *auth, const char *url)
    * "any", which --auth may narrow. */
   if (url_names_auth (url) && o->auth != MP_POP3_AUTH_AUTO && method != o->auth)
     return mp_cli_usage_error (_("--auth %s contradicts the ;AUTH= of the URL “%s”"),
-                               auth, url);
+                               auth, shown);
   o->auth = method;
   return MP_CLI_EXIT_OK;
 }
@@ -219,13 +220,14 @@ apply_password (MpPop3Options *o, const MpCliArgs *args)
 MpCliExit
 mp_cli_setup (MpCli *cli, const char *url)
 {
+  g_autofree char *shown = mp_pop3_url_redact (url);
   MpPop3Options *o;
   MpCliExit rc;
 
   cli->options = o = mp_pop3_options_new ();
-  if ((rc = apply_url (o, url)) != MP_CLI_EXIT_OK
+  if ((rc = apply_url (o, url, shown)) != MP_CLI_EXIT_OK
       || (rc = apply_starttls (o, cli->args->starttls)) != MP_CLI_EXIT_OK
-      || (rc = apply_auth (o, cli->args->auth, url)) != MP_CLI_EXIT_OK
+      || (rc = apply_auth (o, cli->args->auth, url, shown)) != MP_CLI_EXIT_OK
       || (rc = apply_connection (o, cli->args)) != MP_CLI_EXIT_OK
       || (rc = apply_trust (o, cli->args)) != MP_CLI_EXIT_OK
       || (rc = apply_password (o, cli->args)) != MP_CLI_EXIT_OK)

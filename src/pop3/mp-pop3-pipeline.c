@@ -118,14 +118,41 @@ trace_received (MpPop3Session *self,
                 const char    *line,
                 gsize          len)
 {
+  g_autoptr(GString) cut = NULL;
   g_autofree char *copy = NULL;
   g_autofree char *shown = NULL;
 
   if (self->options->trace_func == NULL)
     return;
-  copy = g_strndup (line, len);
+  /* Message lines too: a trace is for reading, and a message may quote the
+   * password as well as a server. */
+  cut = mp_pop3_redact_secret (line, len, 0, self->options->password);
+  copy = cut != NULL ? g_strdup (cut->str) : g_strndup (line, len);
   shown = mp_pop3_trace_redact_received (copy, self->in_sasl);
   mp_pop3_session_trace (self, MP_POP3_TRACE_RECEIVED, shown);
+}
+
+/* A status line with the password cut out of its text, or NULL when it has none.
+ * Servers echo what they were sent ("-ERR bad password hunter2"), and status text
+ * ends up in error messages, which are shown and logged. The status word is kept,
+ * so the reply means what it meant; continuations are left alone (a SASL challenge
+ * must stay exact and is no text for people), as are body lines (message data). */
+static GString *
+redact_status_line (MpPop3Session *self,
+                    MpPop3Reply   *reply,
+                    const char    *line,
+                    gsize          len)
+{
+  const char *payload;
+  gsize payload_len;
+  MpPop3LineKind kind;
+
+  if (reply->in_body)
+    return NULL;
+  kind = mp_pop3_classify_line (line, len, FALSE, &payload, &payload_len);
+  if (kind == MP_POP3_LINE_CONTINUE)
+    return NULL;
+  return mp_pop3_redact_secret (line, len, (gsize) (payload - line), self->options->password);
 }
 
 /* Parses every complete reply in the read buffer. Returns the number of
@@ -140,6 +167,7 @@ parse_buffered (Batch   *b,
   while (b->completed < b->n)
     {
       MpPop3Command *cmd = &b->commands[b->completed];
+      g_autoptr(GString) redacted = NULL;
       const char *line;
       gsize len;
       gboolean done;
@@ -166,6 +194,12 @@ parse_buffered (Batch   *b,
           return -1;
         }
       lines++;
+      redacted = redact_status_line (self, &b->reply, line, len);
+      if (redacted != NULL)
+        {
+          line = redacted->str;
+          len = redacted->len;
+        }
       trace_received (self, line, len);
       done = mp_pop3_reply_add_line (&b->reply, line, len, cmd->multiline,
                                      MP_POP3_MAX_RESPONSE, max_lines_for (cmd), &local);

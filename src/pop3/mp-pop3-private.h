@@ -131,6 +131,9 @@ gboolean mp_pop3_session_authenticate (MpPop3Session *self,
 char    *mp_pop3_trace_redact_sent (const char *line, gboolean secret);
 /* Same for a received line during a SASL exchange (continuations). */
 char    *mp_pop3_trace_redact_received (const char *line, gboolean in_sasl);
+/* @text (@len bytes) with every @secret found after its first @from bytes replaced
+ * by "<redacted>"; NULL when there is none (or @secret is NULL or empty). */
+GString *mp_pop3_redact_secret (const char *text, gsize len, gsize from, const char *secret);
 
 /* ---- transports (mp-pop3-transport.c, mp-pop3-tls.c) ---- */
 

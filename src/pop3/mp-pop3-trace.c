@@ -1,4 +1,4 @@
-/* mp-pop3-trace.c — redaction of secrets in protocol traces
+/* mp-pop3-trace.c — redaction of secrets in protocol traces and server text
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -54,4 +54,30 @@ mp_pop3_trace_redact_received (const char *line,
       line[1] != '\0')
     return g_strdup ("+ " REDACTED);
   return g_strdup (line);
+}
+
+GString *
+mp_pop3_redact_secret (const char *text,
+                       gsize       len,
+                       gsize       from,
+                       const char *secret)
+{
+  gsize secret_len = secret != NULL ? strlen (secret) : 0;
+  const char *end = text + len;
+  const char *p = text + MIN (from, len);
+  const char *hit;
+  GString *out;
+
+  if (secret_len == 0 || (hit = memmem (p, (gsize) (end - p), secret, secret_len)) == NULL)
+    return NULL;
+  out = g_string_new_len (text, p - text);
+  do
+    {
+      g_string_append_len (out, p, hit - p);
+      g_string_append (out, REDACTED);
+      p = hit + secret_len;
+    }
+  while ((hit = memmem (p, (gsize) (end - p), secret, secret_len)) != NULL);
+  g_string_append_len (out, p, end - p);
+  return out;
 }

@@ -207,3 +207,45 @@ mp_pop3_url_parse (const char     *url,
     }
   return TRUE;
 }
+
+/* The ':' that starts a password in @url, and where that password ends; FALSE when
+ * there is none. The password runs to the last '@' (it may hold '@' or '/' itself);
+ * without an '@', a "port" that is no number may be a password whose host was
+ * forgotten ("pop3s://alice:hunter2"), but an IPv6 literal's colons are no port. */
+static gboolean
+find_password (const char  *url,
+               const char **colon_out,
+               const char **end_out)
+{
+  const char *sep = strstr (url, "://");
+  const char *start = sep != NULL ? sep + 3 : url;
+  const char *at = strrchr (start, '@');
+  const char *end, *colon;
+
+  if (at != NULL)
+    {
+      *colon_out = memchr (start, ':', (gsize) (at - start));
+      *end_out = at;
+      return *colon_out != NULL;
+    }
+  end = start + strcspn (start, "/");
+  colon = g_strrstr_len (start, end - start, ":");
+  if (colon == NULL || memchr (colon, ']', (gsize) (end - colon)) != NULL
+      || strspn (colon + 1, "0123456789") == (gsize) (end - colon - 1))
+    return FALSE;
+  *colon_out = colon;
+  *end_out = end;
+  return TRUE;
+}
+
+char *
+mp_pop3_url_redact (const char *url)
+{
+  const char *colon, *end;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  if (!find_password (url, &colon, &end))
+    return g_strdup (url);
+  return g_strdup_printf ("%.*s:<redacted>%s", (int) (colon - url), url, end);
+}

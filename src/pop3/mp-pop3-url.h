@@ -21,4 +21,9 @@ gboolean mp_pop3_url_parse (const char     *url,
                             MpPop3Options  *options,
                             GError        **error);
 
+/* @url as it may be shown in a message, whether it parses or not: what could be a
+ * password ("user:PASSWORD@host", also a non-numeric port of "user:PASSWORD" when
+ * the host was forgotten) is replaced by "<redacted>". */
+char    *mp_pop3_url_redact (const char *url);
+
 G_END_DECLS

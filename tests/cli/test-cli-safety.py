@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """mailpeek-cli against hostile conditions: closed standard streams, UIDLs that look
-like message numbers, closed output pipes.
+like message numbers, passwords in URLs and server replies, closed output pipes.
 
     test-cli-safety.py PATH/TO/mailpeek-cli PATH/TO/fake-pop3.py
 
@@ -195,6 +195,51 @@ def test_number_option_usage():
     server.assert_untouched(r)
 
 
+# ------------------------------------------------------------ passwords
+
+SECRET = 'hunter2-Zq7'
+
+
+def test_password_in_invalid_url():
+    port = fake_tests.closed_port()
+    for url in ('pop3s://alice:%s@127.0.0.1:%d' % (SECRET, port),
+                'pop3s://alice:%s/x@127.0.0.1:%d' % (SECRET, port),
+                'pop://alice;AUTH=+APOP:%s@127.0.0.1:%d' % (SECRET, port),
+                'pop3s://alice:%s' % SECRET,
+                'imap://alice:%s@127.0.0.1' % SECRET):
+        r = run_redirected('', ['capa', url, '--trace'])
+        check_eq(r.rc, 2, 'a URL with a password is a usage error', url, r)
+        check(SECRET not in r.stderr + r.stdout, 'the password is not printed', url, r)
+        check('alice' in r.stderr or 'imap' in r.stderr, 'the rest of the URL is shown', url, r)
+
+
+def login_echoing(reply, auth='user'):
+    lines = ['send +OK fake POP3 ready', 'expect CAPA', 'send +OK', 'send USER',
+             'send SASL PLAIN', 'send .']
+    if auth == 'user':
+        lines += ['expect USER alice', 'send +OK', 'expect PASS ' + SECRET]
+    else:
+        lines += ['expect AUTH PLAIN *']
+    return lines + ['send ' + reply, 'expect-eof']
+
+
+def test_password_in_server_reply():
+    for auth, reply in (('user', '-ERR [AUTH] wrong password %s for alice' % SECRET),
+                        ('user', '-ERR %s%s' % (SECRET, SECRET)),
+                        ('user', 'garbage %s' % SECRET),
+                        ('plain', '-ERR bad credentials alice/%s' % SECRET)):
+        for trace in ([], ['--trace']):
+            fake = Fake(login_echoing(reply, auth))
+            r = run_redirected('', ['--starttls=never', '--allow-plaintext-password',
+                                    '--auth', auth, '--timeout', '5'] + trace +
+                               ['list', fake.url()], password=SECRET)
+            rc, err = fake.finish()
+            check(r.rc in (4, 5), 'login refused', reply, r)
+            check(SECRET not in r.stderr + r.stdout, 'the password is not printed', reply, r)
+            check('<redacted>' in r.stderr, 'the echo is marked as hidden', reply, r)
+            transcript_ok(rc, err, r)
+
+
 # ------------------------------------------------------------ closed output pipe
 
 def many_messages(n):
@@ -284,6 +329,8 @@ def main():
         ('#N is no message number', test_hash_number_is_no_number),
         ('--number N', test_number_option),
         ('--number: usage errors', test_number_option_usage),
+        ('password in an invalid URL', test_password_in_invalid_url),
+        ('password echoed by the server', test_password_in_server_reply),
         ('list into a pipe closed after one line', test_list_into_closed_pipe),
         ('every command into a closed pipe', test_closed_pipe_every_command),
     ])

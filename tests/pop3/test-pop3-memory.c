@@ -278,6 +278,39 @@ test_resp_code_in_use (void)
   assert_connect_fails (server, TRUE, o, MP_POP3_ERROR_IN_USE, "Mailbox locked", NULL);
 }
 
+/* A server that echoes the password ("-ERR bad password …", or a line that is no
+ * reply at all): the error and the trace show <redacted> instead, even where the
+ * quote is cut short. */
+static void
+test_password_echo (void)
+{
+  const char *servers[] = {
+    "+OK ready\r\n" CAPA_CLEAR "+OK\r\n-ERR [AUTH] no user alice with hunter2-Zq7\r\n",
+    "+OK ready\r\n" CAPA_CLEAR "+OK\r\n-ERR hunter2-Zq7hunter2-Zq7\r\n",
+    "+OK ready\r\n" CAPA_CLEAR "+OK\r\ngarbage 0123456789012345678901234567890123456789"
+    "0123 hunter2-Zq7\r\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
+    {
+      g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER,
+                                                "hunter2-Zq7");
+      g_autoptr(GError) error = NULL;
+      Fixture f = { 0, };
+
+      fixture_setup (&f, servers[i], 0, TRUE, o);
+      g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_null (strstr (error->message, "hunt"));
+      g_assert_nonnull (strstr (error->message, "<re"));
+      for (guint j = 0; j < f.trace->len; j++)
+        g_assert_null (strstr (f.trace->pdata[j], "hunter2"));
+      assert_written (&f, "CAPA\r\nUSER alice\r\nPASS hunter2-Zq7\r\n");
+      fixture_clear (&f);
+    }
+}
+
 static void
 test_cram_md5_clear (void)
 {
@@ -509,6 +542,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/memory/stls-refused", test_stls_refused);
   g_test_add_func ("/pop3/memory/crlf-credentials", test_crlf_credentials);
   g_test_add_func ("/pop3/memory/resp-code-in-use", test_resp_code_in_use);
+  g_test_add_func ("/pop3/memory/password-echo", test_password_echo);
   g_test_add_func ("/pop3/memory/cram-md5-clear", test_cram_md5_clear);
   g_test_add_func ("/pop3/memory/sasl-plain-xoauth2", test_sasl_plain_and_xoauth2);
   g_test_add_func ("/pop3/memory/eof-in-body", test_eof_in_body);

@@ -80,6 +80,31 @@ test_invalid (void)
     }
 }
 
+/* What may be shown of a URL, valid or not: never what could be a password. */
+static void
+test_redact (void)
+{
+  const struct { const char *url, *shown; } cases[] = {
+    { "pop3s://alice@mail.example.org:995", "pop3s://alice@mail.example.org:995" },
+    { "pop3s://alice:hunter2@h", "pop3s://alice:<redacted>@h" },
+    { "pop3s://alice:hun/ter@2@h:1/x", "pop3s://alice:<redacted>@h:1/x" },
+    { "pop://alice;AUTH=+APOP:hunter2@h", "pop://alice;AUTH=+APOP:<redacted>@h" },
+    { "alice:hunter2@h", "alice:<redacted>@h" },
+    { "pop3s://alice:hunter2", "pop3s://alice:<redacted>" },
+    { "pop3s://h:995/", "pop3s://h:995/" },
+    { "pop3s://[::1]", "pop3s://[::1]" },
+    { "pop3s://[::1]:99x", "pop3s://[::1]:<redacted>" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *shown = mp_pop3_url_redact (cases[i].url);
+
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+    }
+}
+
 static void
 test_names (void)
 {
@@ -122,6 +147,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/pop3/url/valid", test_valid);
   g_test_add_func ("/pop3/url/invalid", test_invalid);
+  g_test_add_func ("/pop3/url/redact", test_redact);
   g_test_add_func ("/pop3/options/names", test_names);
   g_test_add_func ("/pop3/options/copy", test_options_copy);
   return g_test_run ();
