@@ -151,6 +151,11 @@ def test_uidl_like_a_number():
     r, rc, err = run(lines, 'retr', '#2')
     check_eq(r.rc, 0, 'retr #2 exits 0', r)
     transcript_ok(rc, err, r)
+    lines = greeting_and_login() + hash_scan() + ['expect TOP 1 3'] + body + quit_ok()
+    r, rc, err = run(lines, 'top', '#2', '3')
+    check_eq(r.rc, 0, 'top #2 3 exits 0', r)
+    check('UIDL: #2' in r.stdout, 'shows message 1, whose UIDL is #2', r)
+    transcript_ok(rc, err, r)
 
 
 def test_hash_number_is_no_number():
