@@ -311,6 +311,9 @@ def test_closed_pipe_every_command():
         (['retr', 'uid-a'], greeting_and_login() + scan() + ['expect RETR 1'] + body +
          quit_ok()),
         (['capa'], greeting_and_login() + quit_ok()),
+        # The report comes after QUIT committed what was asked, and only that.
+        (['delete', 'uid-a'], greeting_and_login() + scan() + ['expect DELE 1', 'send +OK'] +
+         quit_ok()),
     ]
     for args, lines in cases:
         r, rc, err = run_into_closed_pipe(args, lines)
