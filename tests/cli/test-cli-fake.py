@@ -574,6 +574,39 @@ def test_top_attachment_line():
     transcript_ok(rc, err, r)
 
 
+def test_stat_count_over_cap():
+    # RFC 1939 sets no limit; Mailpeek's is 1,000,000 messages, and the error says so
+    # rather than calling a well-formed reply malformed.
+    lines = greeting_and_login() + ['expect STAT', 'send +OK 10000000 123456'] + quit_ok()
+    r, rc, err = run(lines, 'list')
+    check_eq(r.rc, 5, 'too many messages: exit 5', r)
+    check('1000000' in r.stderr and 'STAT' in r.stderr, 'names the cap and the command', r)
+    check('malformed' not in r.stderr, 'not called malformed', r)
+    transcript_ok(rc, err, r)
+
+
+def scan_uidl_missing_2():
+    return STAT + ['expect LIST', 'send +OK'] + \
+        ['send %d %d' % (n, size) for n, _, size, _ in MESSAGES] + ['send .',
+         'expect UIDL', 'send +OK', 'send 1 uid-a', 'send .']
+
+
+def test_uidl_incomplete():
+    # A UIDL listing without message 2 is a broken reply, not a server without UIDL.
+    for args in (['list'], ['delete', 'uid-a'], ['check'], ['retr', 'uid-a'],
+                 ['top', 'uid-a']):
+        extra = [] if args[0] != 'check' else \
+            ['--state', os.path.join(tempfile.mkdtemp(prefix='mp-cli-fake-'), 'state.txt')]
+        lines = greeting_and_login() + scan_uidl_missing_2() + quit_ok()
+        r, rc, err = run(lines, *args, extra=extra)
+        check_eq(r.rc, 5, '%s: incomplete UIDL listing: exit 5' % args[0], r)
+        check('UIDL listing is incomplete' in r.stderr and 'message 2' in r.stderr,
+              '%s: says the listing is incomplete' % args[0], r)
+        check('does not support UIDL' not in r.stderr, '%s: not "no UIDL support"' % args[0], r)
+        check_eq(r.stdout, '', '%s: nothing printed' % args[0], r)
+        transcript_ok(rc, err, r)
+
+
 def main():
     if not BIN or not FAKE:
         print('usage: test-cli-fake.py MAILPEEK-CLI FAKE-POP3.PY', file=sys.stderr)
@@ -615,6 +648,8 @@ def main():
         ('--ca-file missing', test_ca_file_missing),
         ('delete --json', test_delete_json),
         ('top: attachment line', test_top_attachment_line),
+        ('STAT: count over the cap', test_stat_count_over_cap),
+        ('incomplete UIDL listing', test_uidl_incomplete),
     ])
 
 
