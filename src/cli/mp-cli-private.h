@@ -73,7 +73,7 @@ MpPop3Entry  *mp_cli_find_number      (GPtrArray *entries, guint64 number);
 MpCliExit     mp_cli_resolve          (GPtrArray *entries, const char *name, MpPop3Entry **out);
 gboolean      mp_cli_all_have_uidl    (GPtrArray *entries);
 MpCliExit     mp_cli_no_uidl_error    (void);
-void          mp_cli_quit             (MpCli *cli);
+MpCliExit     mp_cli_quit             (MpCli *cli);
 void          mp_cli_clear            (MpCli *cli);
 
 /* One file per command group. */

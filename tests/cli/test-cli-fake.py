@@ -607,6 +607,28 @@ def test_uidl_incomplete():
         transcript_ok(rc, err, r)
 
 
+def test_retr_stops_at_unstuffed_dot():
+    # The server did not dot-stuff a "." line inside the message: the reply ends
+    # there and the rest of the message follows, answering nothing. Already there
+    # with the reply, or arriving only after QUIT was sent: either way retr (and
+    # top) fail and say the message may be truncated.
+    reply = 'send-raw +OK\\r\\nFrom: a@example.org\\r\\n\\r\\nfirst\\r\\n.\\r\\n'
+    rest = 'send-raw rest of the message\\r\\n.\\r\\n'
+    for verb, args in (('RETR 1', ['retr', 'uid-a']), ('TOP 1 5', ['top', 'uid-a', '5'])):
+        for late in (False, True):
+            lines = greeting_and_login() + scan() + ['expect ' + verb]
+            if late:
+                lines += [reply, 'expect QUIT', rest]
+            else:
+                lines += [reply + rest[len('send-raw '):]]
+            r, rc, err = run(lines, *args)
+            what = '%s (%s)' % (args[0], 'late' if late else 'with the reply')
+            check_eq(r.rc, 5, '%s: exit 5' % what, r)
+            check('truncated' in r.stderr, '%s: says the message may be truncated' % what, r)
+            check_eq(r.stdout, '', '%s: the cut message is not printed' % what, r)
+            transcript_ok(rc, err, r)
+
+
 def main():
     if not BIN or not FAKE:
         print('usage: test-cli-fake.py MAILPEEK-CLI FAKE-POP3.PY', file=sys.stderr)
@@ -650,6 +672,7 @@ def main():
         ('top: attachment line', test_top_attachment_line),
         ('STAT: count over the cap', test_stat_count_over_cap),
         ('incomplete UIDL listing', test_uidl_incomplete),
+        ('retr/top: unstuffed dot ends the message early', test_retr_stops_at_unstuffed_dot),
     ])
 
 

@@ -487,6 +487,61 @@ test_check_duplicate_uidl (void)
                        "same unique id");
 }
 
+/* A UIDL listing without message 2 is a broken reply (protocol error,
+ * "incomplete"), not a server without UIDL. */
+#define SCAN_UIDL_MISSING_2 \
+  "expect LIST\nsend +OK\nsend 1 100\nsend 2 200\nsend .\n" \
+  "expect UIDL\nsend +OK\nsend 1 uid-one\nsend .\n"
+
+static void
+test_check_uidl_incomplete (void)
+{
+  check_fails_on_scan (SCAN_UIDL_MISSING_2, "UIDL listing is incomplete");
+}
+
+static void
+test_delete_uidl_incomplete (void)
+{
+  assert_not_deleted (LOGIN SCAN_UIDL_MISSING_2 "expect-eof\n", "UIDL listing is incomplete");
+}
+
+static void
+on_preview (GObject *src, GAsyncResult *res, gpointer data)
+{
+  Wait *w = data;
+  MpMessagePreview *preview = mp_mailbox_preview_finish (MP_MAILBOX (src), res, &w->error);
+
+  w->ok = preview != NULL;
+  g_clear_object (&preview);
+  w->done = TRUE;
+}
+
+/* The server did not dot-stuff a "." line in message 1: its reply to RETR
+ * ends there and the rest follows. The preview fails as a protocol error
+ * saying the message may be truncated; it is not shown as if whole. */
+static void
+test_preview_cut_short (void)
+{
+  g_autoptr(MpMailbox) mb = NULL;
+  MpTestFakeServer *server;
+  Wait w = { 0 };
+
+  mb = start_mailbox (LOGIN SCAN "expect RETR 1\n"
+                      "send-raw +OK\\r\\nSubject: x\\r\\n\\r\\nfirst\\r\\n.\\r\\n"
+                      "rest\\r\\n.\\r\\n\n"
+                      "expect-eof\n", &server);
+  if (mb == NULL)
+    return;
+  mp_mailbox_preview_async (mb, "uid-one", TRUE, NULL, on_preview, &w);
+  wait_done (&w);
+  g_assert_false (w.ok);
+  g_assert_error (w.error, MP_ERROR, MP_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (w.error->message, "truncated"));
+  finish_server (server);
+  mp_mailbox_shutdown (mb);
+  g_clear_error (&w.error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -498,6 +553,9 @@ main (int argc, char **argv)
   g_test_add_func ("/core/mailbox-fake/delete-duplicate-uidl", test_delete_duplicate_uidl);
   g_test_add_func ("/core/mailbox-fake/check-duplicate-number", test_check_duplicate_number);
   g_test_add_func ("/core/mailbox-fake/check-duplicate-uidl", test_check_duplicate_uidl);
+  g_test_add_func ("/core/mailbox-fake/check-uidl-incomplete", test_check_uidl_incomplete);
+  g_test_add_func ("/core/mailbox-fake/delete-uidl-incomplete", test_delete_uidl_incomplete);
+  g_test_add_func ("/core/mailbox-fake/preview-cut-short", test_preview_cut_short);
   g_test_add_func ("/core/mailbox-fake/login-delay", test_login_delay);
   g_test_add_func ("/core/mailbox-fake/idle-quit", test_idle_quit);
   g_test_add_func ("/core/mailbox-fake/no-top-in-capa", test_no_top_in_capa);
