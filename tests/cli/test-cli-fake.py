@@ -629,6 +629,22 @@ def test_retr_stops_at_unstuffed_dot():
             transcript_ok(rc, err, r)
 
 
+def test_list_check_cut_at_quit():
+    # The rest of the last header block comes only as "QUIT's reply": list and check
+    # fail (exit 5) rather than ignore it; check does not remember the messages.
+    lines = greeting_and_login() + scan() + all_tops() + \
+        ['expect QUIT', 'send-raw X-Rest: of the headers\\r\\n.\\r\\n']
+    r, rc, err = run(lines, 'list')
+    check_eq(r.rc, 5, 'list: exit 5', r)
+    check('invalid reply' in r.stderr, 'list: says why', r)
+    transcript_ok(rc, err, r)
+    state = os.path.join(tempfile.mkdtemp(prefix='mp-cli-fake-'), 'state.txt')
+    r, rc, err = run(lines, 'check', extra=['--state', state])
+    check_eq(r.rc, 5, 'check: exit 5', r)
+    check(not os.path.exists(state), 'check: no state written', r)
+    transcript_ok(rc, err, r)
+
+
 def main():
     if not BIN or not FAKE:
         print('usage: test-cli-fake.py MAILPEEK-CLI FAKE-POP3.PY', file=sys.stderr)
@@ -673,6 +689,7 @@ def main():
         ('STAT: count over the cap', test_stat_count_over_cap),
         ('incomplete UIDL listing', test_uidl_incomplete),
         ('retr/top: unstuffed dot ends the message early', test_retr_stops_at_unstuffed_dot),
+        ('list/check: data at QUIT is not ignored', test_list_check_cut_at_quit),
     ])
 
 

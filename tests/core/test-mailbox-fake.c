@@ -242,22 +242,25 @@ test_delete_dele_refused (void)
   assert_not_deleted (LOGIN SCAN "expect DELE 2\nsend -ERR message locked\nexpect-eof\n", NULL);
 }
 
+/* The server advertises LOGIN-DELAY @advertised, then refuses the login with
+ * [LOGIN-DELAY]: the error asks to wait @expected seconds. */
 static void
-test_login_delay (void)
+assert_login_delay (const char *advertised,
+                    guint       expected)
 {
-  static const char script[] =
+  g_autofree char *script = g_strdup_printf (
     "send +OK fake ready\n"
     "expect CAPA\n"
     "send +OK\n"
     "send USER\n"
     "send UIDL\n"
-    "send LOGIN-DELAY 900\n"
+    "send LOGIN-DELAY %s\n"
     "send RESP-CODES\n"
     "send .\n"
     "expect USER alice\n"
     "send +OK\n"
     "expect PASS *\n"
-    "send -ERR [LOGIN-DELAY] too soon\n";
+    "send -ERR [LOGIN-DELAY] too soon\n", advertised);
   g_autoptr(MpMailbox) mb = NULL;
   MpTestFakeServer *server;
   Wait w = { 0 };
@@ -270,9 +273,19 @@ test_login_delay (void)
   finish_server (server);
   g_assert_error (w.error, MP_ERROR, MP_ERROR_SERVER_BUSY);
   g_assert_true (mp_error_is_retryable (w.error));
-  g_assert_cmpuint (mp_error_get_retry_after (w.error), ==, 900);
+  g_assert_cmpuint (mp_error_get_retry_after (w.error), ==, expected);
   g_clear_error (&w.error);
   mp_mailbox_shutdown (mb);
+}
+
+static void
+test_login_delay (void)
+{
+  assert_login_delay ("900", 900);
+  /* Over the 7-day cap: still a long wait (the cap), not the 5 min guess
+   * for a server that names no value. */
+  assert_login_delay ("99999999999999999999999", 7 * 86400);
+  assert_login_delay ("soon", 300);
 }
 
 static void
