@@ -254,11 +254,6 @@ fail (MpPop3Session  *self,
   return FALSE;
 }
 
-/* Before a run sends anything, no byte may be waiting: not left over after
- * the last reply, nor already readable from the transport (a server that
- * sends replies ahead, e.g. all of them with the greeting). One
- * non-blocking read looks; a server that closed is found here as well,
- * before a command is written into a dead connection. */
 /* One non-blocking read into the reader while no command is outstanding. */
 static MpPop3IoStatus
 read_unasked (MpPop3Session  *self,
@@ -273,6 +268,11 @@ read_unasked (MpPop3Session  *self,
   return st;
 }
 
+/* Before a run sends anything, no byte may be waiting: not left over after
+ * the last reply, nor already readable from the transport (a server that
+ * sends replies ahead, e.g. all of them with the greeting). One
+ * non-blocking read looks; a server that closed is found here as well,
+ * before a command is written into a dead connection. */
 static gboolean
 check_nothing_unasked (MpPop3Session  *self,
                        GError        **error)

@@ -477,25 +477,37 @@ test_duplicate_uid (void)
                 "The server gave messages 2 and 3 the same unique id (UIDL)");
 }
 
+/* Logs in over TLS as alice/pw, then the scan (LIST and UIDL replies in
+ * @listings) must succeed; returns its entries. */
+static GPtrArray *
+scan_ok (const char *listings,
+         gsize       chunk)
+{
+  g_autofree char *server = g_strconcat ("+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER,
+                                         listings, NULL);
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server, chunk, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
+  g_assert_no_error (error);
+  fixture_clear (&f);
+  return entries;
+}
+
 static void
 test_distinct_scan_control (void)
 {
   /* Message numbers need not be dense or sorted; distinct is enough. */
-  const char *server = "+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER
-                       "+OK\r\n3 30\r\n1 10\r\n.\r\n+OK\r\n1 x\r\n3 X\r\n.\r\n";
-  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  Fixture f = { 0, };
+  g_autoptr(GPtrArray) entries =
+    scan_ok ("+OK\r\n3 30\r\n1 10\r\n.\r\n+OK\r\n1 x\r\n3 X\r\n.\r\n", 3);
 
-  fixture_setup (&f, server, 3, TRUE, o);
-  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
-  entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
-  g_assert_no_error (error);
   g_assert_cmpuint (entries->len, ==, 2);
   g_assert_cmpstr (((MpPop3Entry *) entries->pdata[0])->uidl, ==, "X");
   g_assert_cmpstr (((MpPop3Entry *) entries->pdata[1])->uidl, ==, "x");
-  fixture_clear (&f);
 }
 
 /* A number over one of the engine's caps is named with the cap; a number
@@ -595,21 +607,12 @@ test_uidl_incomplete (void)
 static void
 test_uidl_refused (void)
 {
-  const char *server = "+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER
-                       "+OK\r\n1 10\r\n2 20\r\n.\r\n-ERR no UIDL here\r\n";
-  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  Fixture f = { 0, };
+  g_autoptr(GPtrArray) entries =
+    scan_ok ("+OK\r\n1 10\r\n2 20\r\n.\r\n-ERR no UIDL here\r\n", 0);
 
-  fixture_setup (&f, server, 0, TRUE, o);
-  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
-  entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
-  g_assert_no_error (error);
   g_assert_cmpuint (entries->len, ==, 2);
   g_assert_null (((MpPop3Entry *) entries->pdata[0])->uidl);
   g_assert_null (((MpPop3Entry *) entries->pdata[1])->uidl);
-  fixture_clear (&f);
 }
 
 int
