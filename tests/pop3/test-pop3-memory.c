@@ -615,6 +615,32 @@ test_uidl_refused (void)
   g_assert_null (((MpPop3Entry *) entries->pdata[1])->uidl);
 }
 
+/* More numbers than any listing holds is the caller's request over the cap,
+ * named as such (not a "malformed reply"), and nothing is sent. */
+static void
+test_batch_over_cap (void)
+{
+  const char *server = "+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER;
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  g_autoptr(GError) error = NULL;
+  g_autofree guint *numbers = g_new0 (guint, MP_POP3_MAX_MESSAGES + 1);
+  Fixture f = { 0, };
+  Bodies b = { 0, };
+
+  fixture_setup (&f, server, 0, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_false (mp_pop3_session_dele_many_sync (f.session, numbers, MP_POP3_MAX_MESSAGES + 1,
+                                                  NULL, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
+  g_assert_cmpstr (error->message, ==, "Too many messages requested at once (limit 1000000)");
+  g_clear_error (&error);
+  g_assert_false (mp_pop3_session_top_many_sync (f.session, numbers, MP_POP3_MAX_MESSAGES + 1,
+                                                 0, collect_body, &b, NULL, &error));
+  g_assert_cmpstr (error->message, ==, "Too many messages requested at once (limit 1000000)");
+  assert_written (&f, "CAPA\r\nUSER alice\r\nPASS pw\r\nCAPA\r\n");
+  fixture_clear (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -641,5 +667,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/memory/number-caps", test_number_caps);
   g_test_add_func ("/pop3/memory/uidl-incomplete", test_uidl_incomplete);
   g_test_add_func ("/pop3/memory/uidl-refused", test_uidl_refused);
+  g_test_add_func ("/pop3/memory/batch-over-cap", test_batch_over_cap);
   return g_test_run ();
 }
