@@ -55,6 +55,7 @@ mp_cli_cmd_capa (MpCli *cli, char **args)
   else
     append_capa_text (out, cli->session);
   mp_cli_emit (out);
-  mp_cli_quit (cli);
+  if ((rc = mp_cli_quit (cli)) != MP_CLI_EXIT_OK)
+    return rc;
   return mp_cli_finish_output ();
 }

@@ -207,8 +207,7 @@ mp_cli_cmd_list (MpCli *cli, char **args)
                           "Name messages with --number N."));
   if ((rc = print_summaries (cli, entries, NULL)) != MP_CLI_EXIT_OK)
     return rc;
-  mp_cli_quit (cli);
-  return MP_CLI_EXIT_OK;
+  return mp_cli_quit (cli);
 }
 
 static GPtrArray *
@@ -276,10 +275,10 @@ mp_cli_cmd_check (MpCli *cli, char **args)
   if (!mp_cli_all_have_uidl (entries))
     return mp_cli_no_uidl_error ();
   fresh = entries_not_in (entries, seen);
-  /* Saved only after every new message was printed: a failed run shows them again. */
+  /* Saved only after every new message was printed and QUIT found nothing
+   * amiss (a summary cut short): a failed run shows them again. */
   if ((rc = print_summaries (cli, fresh, skipped)) != MP_CLI_EXIT_OK
-      || (rc = save_seen (cli, entries, skipped)) != MP_CLI_EXIT_OK)
+      || (rc = mp_cli_quit (cli)) != MP_CLI_EXIT_OK)
     return rc;
-  mp_cli_quit (cli);
-  return MP_CLI_EXIT_OK;
+  return save_seen (cli, entries, skipped);
 }

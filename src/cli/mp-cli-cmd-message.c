@@ -134,6 +134,20 @@ append_preview_json (GString *out, MpPop3Entry *e, MpMessagePreview *preview)
   g_string_append (out, "}\n");
 }
 
+/* QUIT before the message is shown: the rest of a message cut short by a "."
+ * line the server did not dot-stuff comes after the reply's end, and is found
+ * by QUIT at the latest (before it is sent, or as its reply). A message that
+ * may be incomplete is not printed as if whole. */
+static MpCliExit
+quit_before_showing (MpCli *cli)
+{
+  MpCliExit rc = mp_cli_quit (cli);
+
+  if (rc != MP_CLI_EXIT_OK)
+    mp_cli_print_error (_("The message may be truncated, so it is not shown."));
+  return rc;
+}
+
 static MpCliExit
 parse_top_args (MpCli *cli, char **args, MpCliName *name, guint64 *lines)
 {
@@ -172,6 +186,8 @@ mp_cli_cmd_top (MpCli *cli, char **args)
   data = mp_pop3_session_top_sync (cli->session, e->number, (guint) lines, NULL, &error);
   if (data == NULL)
     return mp_cli_report (cli, error);
+  if ((rc = quit_before_showing (cli)) != MP_CLI_EXIT_OK)
+    return rc;
   bytes = mp_cli_bytes_get_data (data, &len);
   preview = mp_message_preview_new_from_bytes (bytes, len,
                                                top_is_complete (bytes, len, (guint) lines));
@@ -180,7 +196,6 @@ mp_cli_cmd_top (MpCli *cli, char **args)
   else
     append_preview_text (out, e, preview);
   mp_cli_emit (out);
-  mp_cli_quit (cli);
   return mp_cli_finish_output ();
 }
 
@@ -206,11 +221,12 @@ mp_cli_cmd_retr (MpCli *cli, char **args)
   data = mp_pop3_session_retr_sync (cli->session, e->number, NULL, &error);
   if (data == NULL)
     return mp_cli_report (cli, error);
+  if ((rc = quit_before_showing (cli)) != MP_CLI_EXIT_OK)
+    return rc;
   /* The message as the server sent it, dot-unstuffed, CRLF kept: its size is
    * the LIST size, and it can go to a tool that expects the wire format. */
   bytes = mp_cli_bytes_get_data (data, &len);
   if (!mp_cli_write (bytes, len))
     return mp_cli_write_error ();
-  mp_cli_quit (cli);
   return mp_cli_finish_output ();
 }

@@ -89,7 +89,7 @@ MpCliExit     mp_cli_resolve          (GPtrArray *entries, const MpCliName *name
                                        MpPop3Entry **out);
 gboolean      mp_cli_all_have_uidl    (GPtrArray *entries);
 MpCliExit     mp_cli_no_uidl_error    (void);
-void          mp_cli_quit             (MpCli *cli);
+MpCliExit     mp_cli_quit             (MpCli *cli);
 void          mp_cli_clear            (MpCli *cli);
 
 /* One file per command group. */

@@ -400,14 +400,21 @@ mp_cli_resolve (GPtrArray *entries, const MpCliName *name, MpPop3Entry **out)
   return MP_CLI_EXIT_OK;
 }
 
-/* Read-only commands end with QUIT; a failed QUIT changes nothing for them. */
-void
+/* Read-only commands end with QUIT; a failed QUIT changes nothing for them,
+ * unless it failed on a protocol error: then the server sent more than the
+ * last reply (e.g. a message cut short by a "." line it did not dot-stuff),
+ * and what was shown may be incomplete. */
+MpCliExit
 mp_cli_quit (MpCli *cli)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!mp_pop3_session_quit_sync (cli->session, NULL, &error))
-    g_debug ("QUIT failed: %s", error->message);
+  if (mp_pop3_session_quit_sync (cli->session, NULL, &error))
+    return MP_CLI_EXIT_OK;
+  if (g_error_matches (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL))
+    return mp_cli_report (cli, error);
+  g_debug ("QUIT failed: %s", error->message);
+  return MP_CLI_EXIT_OK;
 }
 
 void

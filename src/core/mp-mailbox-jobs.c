@@ -38,7 +38,11 @@ mp_mailbox_drop_session (MpMailbox *self,
   g_clear_pointer (&self->scan, g_ptr_array_unref);
 }
 
-/* "LOGIN-DELAY 900" (may be "LOGIN-DELAY 900 USER" per RFC 2449) → 900. */
+#define MAX_LOGIN_DELAY (86400 * 7)
+
+/* "LOGIN-DELAY 900" (may be "LOGIN-DELAY 900 USER" per RFC 2449) → 900. A
+ * value over the cap (7 days) still asks for a long wait: it is clamped,
+ * not dropped (which would mean the 5 min guess for no value). */
 static guint
 session_login_delay (MpPop3Session *session)
 {
@@ -49,10 +53,13 @@ session_login_delay (MpPop3Session *session)
       {
         guint64 v;
         g_auto(GStrv) words = g_strsplit (caps[i] + 12, " ", 2);
+        const char *value = words[0] != NULL ? words[0] : "";
 
-        if (words[0] != NULL && g_ascii_string_to_unsigned (words[0], 10, 0, 86400 * 7,
-                                                            &v, NULL))
-          return (guint) v;
+        if (*value == '\0' || value[strspn (value, "0123456789")] != '\0')
+          continue;
+        if (!g_ascii_string_to_unsigned (value, 10, 0, MAX_LOGIN_DELAY, &v, NULL))
+          v = MAX_LOGIN_DELAY;   /* all digits: over the cap */
+        return (guint) v;
       }
   return 0;
 }

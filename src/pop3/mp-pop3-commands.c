@@ -37,28 +37,81 @@ protocol_error (GError     **error,
   return FALSE;
 }
 
-/* Parses a decimal number at *p (no sign, no overflow), advances past it
- * and following spaces. */
+/* A batch longer than any listing the engine accepts. */
+static gboolean
+too_many_requested (GError **error)
+{
+  g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+               _("Too many messages requested at once (limit %u)"), MP_POP3_MAX_MESSAGES);
+  return FALSE;
+}
+
+/* What a number in a reply counts; each has its own cap, and a number over
+ * it is reported naming the cap: the reply is well formed, only more than
+ * Mailpeek takes. */
+typedef enum {
+  NUMBER_MESSAGES,   /* a message count (STAT) */
+  NUMBER_MESSAGE,    /* a message number */
+  NUMBER_OCTETS,     /* a size */
+} NumberKind;
+
+static gboolean
+number_over_cap (GError     **error,
+                 NumberKind   kind,
+                 const char  *what)
+{
+  switch (kind)
+    {
+    case NUMBER_MESSAGES:
+      g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+                   _("The server's reply to %s counts more messages than the limit of %u"),
+                   what, MP_POP3_MAX_MESSAGES);
+      break;
+    case NUMBER_MESSAGE:
+      g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+                   _("The server's reply to %s names a message number larger than the "
+                     "limit of %u"), what, G_MAXUINT);
+      break;
+    case NUMBER_OCTETS:
+    default:
+      g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+                   _("The server's reply to %s gives a size larger than the limit of %"
+                     G_GUINT64_FORMAT " octets"), what, G_MAXUINT64);
+      break;
+    }
+  return FALSE;
+}
+
+/* Parses a decimal number at *p (no sign), advances past it and following
+ * spaces. Not a number: "malformed"; over the cap of @kind: says so. */
 static gboolean
 take_number (const char **p,
-             guint64      max,
-             guint64     *out)
+             NumberKind   kind,
+             const char  *what,
+             guint64     *out,
+             GError     **error)
 {
+  guint64 max = kind == NUMBER_MESSAGES ? MP_POP3_MAX_MESSAGES
+              : kind == NUMBER_MESSAGE ? G_MAXUINT : G_MAXUINT64;
   const char *s = *p;
   guint64 value = 0;
+  gboolean over = FALSE;
 
   if (!g_ascii_isdigit (*s))
-    return FALSE;
+    return protocol_error (error, what);
   for (; g_ascii_isdigit (*s); s++)
     {
       guint digit = (guint) (*s - '0');
 
-      if (value > (max - digit) / 10)
-        return FALSE;
-      value = value * 10 + digit;
+      if (over || value > (max - digit) / 10)
+        over = TRUE;
+      else
+        value = value * 10 + digit;
     }
   if (*s != ' ' && *s != '\0')
-    return FALSE;
+    return protocol_error (error, what);
+  if (over)
+    return number_over_cap (error, kind, what);
   while (*s == ' ')
     s++;
   *p = s;
@@ -109,8 +162,9 @@ mp_pop3_session_stat_sync (MpPop3Session  *self,
   if (!simple (self, "STAT", MP_POP3_ERROR_SERVER, &text, cancellable, error))
     return FALSE;
   p = text;
-  if (!take_number (&p, MP_POP3_MAX_MESSAGES, &n) || !take_number (&p, G_MAXUINT64, &octets))
-    return protocol_error (error, "STAT");
+  if (!take_number (&p, NUMBER_MESSAGES, "STAT", &n, error) ||
+      !take_number (&p, NUMBER_OCTETS, "STAT", &octets, error))
+    return FALSE;
   if (count != NULL)
     *count = (guint) n;
   if (size != NULL)
@@ -135,8 +189,11 @@ mp_pop3_session_list_one_sync (MpPop3Session  *self,
   if (!simple (self, line, MP_POP3_ERROR_NO_SUCH_MESSAGE, &text, cancellable, error))
     return FALSE;
   p = text;
-  if (!take_number (&p, G_MAXUINT, &n) || n != number || !take_number (&p, G_MAXUINT64, &octets))
-    return protocol_error (error, "LIST");
+  if (!take_number (&p, NUMBER_MESSAGE, line, &n, error) ||
+      !take_number (&p, NUMBER_OCTETS, line, &octets, error))
+    return FALSE;
+  if (n != number)
+    return protocol_error (error, line);
   if (size != NULL)
     *size = octets;
   return TRUE;
@@ -175,9 +232,11 @@ mp_pop3_session_uidl_one_sync (MpPop3Session  *self,
     return NULL;
   p = text;
   g_strchomp (text);
-  if (!take_number (&p, G_MAXUINT, &n) || n != number || !valid_uidl (p))
+  if (!take_number (&p, NUMBER_MESSAGE, line, &n, error))
+    return NULL;
+  if (n != number || !valid_uidl (p))
     {
-      protocol_error (error, "UIDL");
+      protocol_error (error, line);
       return NULL;
     }
   return g_strdup (p);
@@ -250,7 +309,9 @@ parse_listing (GByteArray  *body,
       if (*line == '\0')
         continue;
       q = line;
-      if (!take_number (&q, G_MAXUINT, &n) || n == 0)
+      if (!take_number (&q, NUMBER_MESSAGE, what, &n, error))
+        return FALSE;
+      if (n == 0)
         return protocol_error (error, what);
       if (!each (n, q, data, &local))
         {
@@ -290,7 +351,7 @@ add_list_entry (guint64 n, const char *rest, gpointer data, GError **error)
   guint64 size;
 
   /* RFC 1939 allows further information after the size. */
-  if (!take_number (&rest, G_MAXUINT64, &size))
+  if (!take_number (&rest, NUMBER_OCTETS, "LIST", &size, error))
     return FALSE;
   if (!g_hash_table_add (t->numbers, GUINT_TO_POINTER ((guint) n)))
     return duplicate_number (error, n, "LIST");
@@ -313,6 +374,13 @@ add_uidl_entry (guint64 n, const char *rest, gpointer data, GError **error)
     return FALSE;
   if (g_hash_table_contains (t->uidls, GUINT_TO_POINTER ((guint) n)))
     return duplicate_number (error, n, "UIDL");
+  if (!g_hash_table_contains (t->numbers, GUINT_TO_POINTER ((guint) n)))
+    {
+      g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+                   _("The server's UIDL listing names message %u, which LIST did not list"),
+                   (guint) n);
+      return FALSE;
+    }
   /* RFC 1939 7: a unique-id names one message. Rows, the seen store and
    * deletes all key on it, so two messages sharing one cannot be told
    * apart (deleting "one" of them could delete the other). */
@@ -372,6 +440,15 @@ mp_pop3_session_scan_sync (MpPop3Session  *self,
       MpPop3Entry *entry = g_ptr_array_index (entries, i);
 
       entry->uidl = g_strdup (g_hash_table_lookup (uidls, GUINT_TO_POINTER (entry->number)));
+      /* RFC 1939 7: UIDL lists every message. A listing with gaps is a
+       * broken reply, not a server without UIDL (that one says -ERR). */
+      if (entry->uidl == NULL && data.uidl != NULL)
+        {
+          g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+                       _("The server's UIDL listing is incomplete: message %u has no unique id"),
+                       entry->number);
+          goto out;
+        }
     }
   ok = TRUE;
 
@@ -442,11 +519,7 @@ fetch_many (MpPop3Session  *self,
   if (!check_ready (self, error) || !check_top (self, format, error))
     return FALSE;
   if (n_numbers > MP_POP3_MAX_MESSAGES)
-    {
-      g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
-                   _("Too many messages requested at once (limit %u)"), MP_POP3_MAX_MESSAGES);
-      return FALSE;
-    }
+    return too_many_requested (error);
   commands = g_new0 (MpPop3Command, MAX (n_numbers, 1));
   for (gsize i = 0; i < n_numbers; i++)
     {
@@ -583,7 +656,7 @@ mp_pop3_session_dele_many_sync (MpPop3Session  *self,
   if (!check_ready (self, error))
     return FALSE;
   if (n_numbers > MP_POP3_MAX_MESSAGES)
-    return protocol_error (error, "DELE");
+    return too_many_requested (error);
   commands = g_new0 (MpPop3Command, MAX (n_numbers, 1));
   for (gsize i = 0; i < n_numbers; i++)
     {

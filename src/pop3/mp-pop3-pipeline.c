@@ -105,12 +105,58 @@ account_written (Batch *b)
     }
 }
 
+/* Bytes that answer no command sent. @after: the command whose reply they
+ * follow. After a multi-line reply they are most likely its own rest, cut
+ * short by a "." line the server did not dot-stuff: say so, the reply the
+ * caller got may be truncated. */
 static gboolean
-unsolicited_error (GError **error)
+unsolicited_error (const MpPop3Command  *after,
+                   GError              **error)
 {
-  g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
-                       _("The server answered a command that was not sent"));
+  g_autofree char *shown = NULL;
+
+  if (after == NULL || after->line == NULL)
+    {
+      g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+                           _("The server answered a command that was not sent"));
+      return FALSE;
+    }
+  shown = mp_pop3_trace_redact_sent (after->line, after->secret);
+  if (after->multiline)
+    g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+                 _("The server sent data after the end of its reply to %s, as if answering "
+                   "a command that was not sent; that reply may be truncated"), shown);
+  else
+    g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+                 _("The server sent data after its reply to %s, as if answering a command "
+                   "that was not sent"), shown);
   return FALSE;
+}
+
+/* The command whose reply came last, in this run or an earlier one. */
+static const MpPop3Command *
+last_answered (Batch *b)
+{
+  return b->completed > 0 ? &b->commands[b->completed - 1] : &b->self->last_answered;
+}
+
+/* Kept past the run, so bytes found before the next one can name it. */
+static void
+remember_answered (MpPop3Session       *self,
+                   const MpPop3Command *cmd)
+{
+  g_free (self->last_answered.line);
+  self->last_answered.line = cmd->line != NULL ? mp_pop3_trace_redact_sent (cmd->line, cmd->secret)
+                                               : NULL;
+  self->last_answered.multiline = cmd->multiline;
+}
+
+/* +OK to QUIT commits the session (RFC 1939 6), which then closes: bytes
+ * after it are never read and change nothing. */
+static gboolean
+ends_session (const MpPop3Command *cmd)
+{
+  return cmd->line != NULL && g_ascii_strcasecmp (cmd->line, "QUIT") == 0;
 }
 
 static void
@@ -179,7 +225,7 @@ parse_buffered (Batch   *b,
           /* Nothing outstanding: whatever is here came unasked. */
           if (mp_pop3_reader_buffered (&self->reader) > 0)
             {
-              unsolicited_error (error);
+              unsolicited_error (last_answered (b), error);
               return -1;
             }
           return lines;
@@ -242,6 +288,20 @@ fail (MpPop3Session  *self,
   return FALSE;
 }
 
+/* One non-blocking read into the reader while no command is outstanding. */
+static MpPop3IoStatus
+read_unasked (MpPop3Session  *self,
+              GError        **error)
+{
+  MpPop3Transport *t = self->transport;
+  guint8 *space = mp_pop3_reader_reserve (&self->reader, READ_CHUNK);
+  gsize done = 0;
+  MpPop3IoStatus st = t->vtable->read (t, space, READ_CHUNK, &done, error);
+
+  mp_pop3_reader_commit (&self->reader, READ_CHUNK, st == MP_POP3_IO_OK ? done : 0);
+  return st;
+}
+
 /* Before a run sends anything, no byte may be waiting: not left over after
  * the last reply, nor already readable from the transport (a server that
  * sends replies ahead, e.g. all of them with the greeting). One
@@ -251,20 +311,12 @@ static gboolean
 check_nothing_unasked (MpPop3Session  *self,
                        GError        **error)
 {
-  MpPop3Transport *t = self->transport;
-  guint8 *space;
-  gsize done = 0;
-  MpPop3IoStatus st;
-
   if (mp_pop3_reader_buffered (&self->reader) > 0)
-    return unsolicited_error (error);
-  space = mp_pop3_reader_reserve (&self->reader, READ_CHUNK);
-  st = t->vtable->read (t, space, READ_CHUNK, &done, error);
-  mp_pop3_reader_commit (&self->reader, READ_CHUNK, st == MP_POP3_IO_OK ? done : 0);
-  switch (st)
+    return unsolicited_error (&self->last_answered, error);
+  switch (read_unasked (self, error))
     {
     case MP_POP3_IO_OK:
-      return unsolicited_error (error);
+      return unsolicited_error (&self->last_answered, error);
     case MP_POP3_IO_EOF:
       g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED,
                            _("The server closed the connection"));
@@ -388,6 +440,27 @@ mp_pop3_session_run (MpPop3Session  *self,
       if (!mp_pop3_wait_fd (t->vtable->get_fd (t), events, timeout_ms, cancellable, error))
         return fail (self, &b, error);
     }
+  if (b.n == 0)
+    return TRUE;
+  /* Every command is answered: bytes already here answer none. Found now,
+   * the caller does not take a body they cut short as complete. Its rest
+   * usually comes right behind it, so after a body one non-blocking read
+   * looks too (EOF and transport errors are left to the next run). */
+  remember_answered (self, &commands[b.n - 1]);
+  if (ends_session (&commands[b.n - 1]))
+    return TRUE;
+  if (commands[b.n - 1].multiline && mp_pop3_reader_buffered (&self->reader) == 0)
+    {
+      GError *ignored = NULL;
+
+      read_unasked (self, &ignored);
+      g_clear_error (&ignored);
+    }
+  if (mp_pop3_reader_buffered (&self->reader) > 0)
+    {
+      unsolicited_error (&commands[b.n - 1], error);
+      return fail (self, &b, error);
+    }
   return TRUE;
 }
 
@@ -420,7 +493,11 @@ mp_pop3_session_command (MpPop3Session *self,
   };
 
   memset (reply, 0, sizeof *reply);
-  return mp_pop3_session_run (self, &cmd, 1, 1, store_reply, reply, cancellable, error);
+  if (mp_pop3_session_run (self, &cmd, 1, 1, store_reply, reply, cancellable, error))
+    return TRUE;
+  /* The reply may be complete with bytes after it: no use to the caller. */
+  mp_pop3_reply_clear (reply);
+  return FALSE;
 }
 
 guint

@@ -203,6 +203,9 @@ struct _MpPop3Session
   MpPop3AuthMethod auth_used;
   gboolean         in_sasl;       /* trace redaction of continuations */
   gboolean         preconnected;  /* made with new_for_transport */
+  MpPop3Command    last_answered; /* the last reply's command, line owned and
+                                   * redacted (NULL: none or the greeting), to
+                                   * name it when bytes follow that reply */
 };
 
 void     mp_pop3_session_set_state (MpPop3Session *self, MpPop3State state);

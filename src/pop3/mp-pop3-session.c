@@ -25,6 +25,7 @@ mp_pop3_session_finalize (GObject *object)
   g_free (self->greeting);
   g_strfreev (self->caps);
   g_free (self->fingerprint);
+  g_free (self->last_answered.line);
   G_OBJECT_CLASS (mp_pop3_session_parent_class)->finalize (object);
 }
 

@@ -573,6 +573,77 @@ def test_top_attachment_line():
     transcript_ok(rc, err, r)
 
 
+def test_stat_count_over_cap():
+    # RFC 1939 sets no limit; Mailpeek's is 1,000,000 messages, and the error says so
+    # rather than calling a well-formed reply malformed.
+    lines = greeting_and_login() + ['expect STAT', 'send +OK 10000000 123456'] + quit_ok()
+    r, rc, err = run(lines, 'list')
+    check_eq(r.rc, 5, 'too many messages: exit 5', r)
+    check('1000000' in r.stderr and 'STAT' in r.stderr, 'names the cap and the command', r)
+    check('malformed' not in r.stderr, 'not called malformed', r)
+    transcript_ok(rc, err, r)
+
+
+def scan_uidl_missing_2():
+    return STAT + ['expect LIST', 'send +OK'] + \
+        ['send %d %d' % (n, size) for n, _, size, _ in MESSAGES] + ['send .',
+         'expect UIDL', 'send +OK', 'send 1 uid-a', 'send .']
+
+
+def test_uidl_incomplete():
+    # A UIDL listing without message 2 is a broken reply, not a server without UIDL.
+    for args in (['list'], ['delete', 'uid-a'], ['check'], ['retr', 'uid-a'],
+                 ['top', 'uid-a']):
+        extra = [] if args[0] != 'check' else \
+            ['--state', os.path.join(tempfile.mkdtemp(prefix='mp-cli-fake-'), 'state.txt')]
+        lines = greeting_and_login() + scan_uidl_missing_2() + quit_ok()
+        r, rc, err = run(lines, *args, extra=extra)
+        check_eq(r.rc, 5, '%s: incomplete UIDL listing: exit 5' % args[0], r)
+        check('UIDL listing is incomplete' in r.stderr and 'message 2' in r.stderr,
+              '%s: says the listing is incomplete' % args[0], r)
+        check('does not support UIDL' not in r.stderr, '%s: not "no UIDL support"' % args[0], r)
+        check_eq(r.stdout, '', '%s: nothing printed' % args[0], r)
+        transcript_ok(rc, err, r)
+
+
+def test_retr_stops_at_unstuffed_dot():
+    # The server did not dot-stuff a "." line inside the message: the reply ends
+    # there and the rest of the message follows, answering nothing. Already there
+    # with the reply, or arriving only after QUIT was sent: either way retr (and
+    # top) fail and say the message may be truncated.
+    reply = 'send-raw +OK\\r\\nFrom: a@example.org\\r\\n\\r\\nfirst\\r\\n.\\r\\n'
+    rest = 'send-raw rest of the message\\r\\n.\\r\\n'
+    for verb, args in (('RETR 1', ['retr', 'uid-a']), ('TOP 1 5', ['top', 'uid-a', '5'])):
+        for late in (False, True):
+            lines = greeting_and_login() + scan() + ['expect ' + verb]
+            if late:
+                lines += [reply, 'expect QUIT', rest]
+            else:
+                lines += [reply + rest[len('send-raw '):]]
+            r, rc, err = run(lines, *args)
+            what = '%s (%s)' % (args[0], 'late' if late else 'with the reply')
+            check_eq(r.rc, 5, '%s: exit 5' % what, r)
+            check('truncated' in r.stderr, '%s: says the message may be truncated' % what, r)
+            check_eq(r.stdout, '', '%s: the cut message is not printed' % what, r)
+            transcript_ok(rc, err, r)
+
+
+def test_list_check_cut_at_quit():
+    # The rest of the last header block comes only as "QUIT's reply": list and check
+    # fail (exit 5) rather than ignore it; check does not remember the messages.
+    lines = greeting_and_login() + scan() + all_tops() + \
+        ['expect QUIT', 'send-raw X-Rest: of the headers\\r\\n.\\r\\n']
+    r, rc, err = run(lines, 'list')
+    check_eq(r.rc, 5, 'list: exit 5', r)
+    check('invalid reply' in r.stderr, 'list: says why', r)
+    transcript_ok(rc, err, r)
+    state = os.path.join(tempfile.mkdtemp(prefix='mp-cli-fake-'), 'state.txt')
+    r, rc, err = run(lines, 'check', extra=['--state', state])
+    check_eq(r.rc, 5, 'check: exit 5', r)
+    check(not os.path.exists(state), 'check: no state written', r)
+    transcript_ok(rc, err, r)
+
+
 def main():
     if not BIN or not FAKE:
         print('usage: test-cli-fake.py MAILPEEK-CLI FAKE-POP3.PY', file=sys.stderr)
@@ -614,6 +685,10 @@ def main():
         ('--ca-file missing', test_ca_file_missing),
         ('delete --json', test_delete_json),
         ('top: attachment line', test_top_attachment_line),
+        ('STAT: count over the cap', test_stat_count_over_cap),
+        ('incomplete UIDL listing', test_uidl_incomplete),
+        ('retr/top: unstuffed dot ends the message early', test_retr_stops_at_unstuffed_dot),
+        ('list/check: data at QUIT is not ignored', test_list_check_cut_at_quit),
     ])
 
 

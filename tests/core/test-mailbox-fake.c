@@ -242,22 +242,25 @@ test_delete_dele_refused (void)
   assert_not_deleted (LOGIN SCAN "expect DELE 2\nsend -ERR message locked\nexpect-eof\n", NULL);
 }
 
+/* The server advertises LOGIN-DELAY @advertised, then refuses the login with
+ * [LOGIN-DELAY]: the error asks to wait @expected seconds. */
 static void
-test_login_delay (void)
+assert_login_delay (const char *advertised,
+                    guint       expected)
 {
-  static const char script[] =
+  g_autofree char *script = g_strdup_printf (
     "send +OK fake ready\n"
     "expect CAPA\n"
     "send +OK\n"
     "send USER\n"
     "send UIDL\n"
-    "send LOGIN-DELAY 900\n"
+    "send LOGIN-DELAY %s\n"
     "send RESP-CODES\n"
     "send .\n"
     "expect USER alice\n"
     "send +OK\n"
     "expect PASS *\n"
-    "send -ERR [LOGIN-DELAY] too soon\n";
+    "send -ERR [LOGIN-DELAY] too soon\n", advertised);
   g_autoptr(MpMailbox) mb = NULL;
   MpTestFakeServer *server;
   Wait w = { 0 };
@@ -270,9 +273,19 @@ test_login_delay (void)
   finish_server (server);
   g_assert_error (w.error, MP_ERROR, MP_ERROR_SERVER_BUSY);
   g_assert_true (mp_error_is_retryable (w.error));
-  g_assert_cmpuint (mp_error_get_retry_after (w.error), ==, 900);
+  g_assert_cmpuint (mp_error_get_retry_after (w.error), ==, expected);
   g_clear_error (&w.error);
   mp_mailbox_shutdown (mb);
+}
+
+static void
+test_login_delay (void)
+{
+  assert_login_delay ("900", 900);
+  /* Over the 7-day cap: still a long wait (the cap), not the 5 min guess
+   * for a server that names no value. */
+  assert_login_delay ("99999999999999999999999", 7 * 86400);
+  assert_login_delay ("soon", 300);
 }
 
 static void
@@ -487,6 +500,61 @@ test_check_duplicate_uidl (void)
                        "same unique id");
 }
 
+/* A UIDL listing without message 2 is a broken reply (protocol error,
+ * "incomplete"), not a server without UIDL. */
+#define SCAN_UIDL_MISSING_2 \
+  "expect LIST\nsend +OK\nsend 1 100\nsend 2 200\nsend .\n" \
+  "expect UIDL\nsend +OK\nsend 1 uid-one\nsend .\n"
+
+static void
+test_check_uidl_incomplete (void)
+{
+  check_fails_on_scan (SCAN_UIDL_MISSING_2, "UIDL listing is incomplete");
+}
+
+static void
+test_delete_uidl_incomplete (void)
+{
+  assert_not_deleted (LOGIN SCAN_UIDL_MISSING_2 "expect-eof\n", "UIDL listing is incomplete");
+}
+
+static void
+on_preview (GObject *src, GAsyncResult *res, gpointer data)
+{
+  Wait *w = data;
+  MpMessagePreview *preview = mp_mailbox_preview_finish (MP_MAILBOX (src), res, &w->error);
+
+  w->ok = preview != NULL;
+  g_clear_object (&preview);
+  w->done = TRUE;
+}
+
+/* The server did not dot-stuff a "." line in message 1: its reply to RETR
+ * ends there and the rest follows. The preview fails as a protocol error
+ * saying the message may be truncated; it is not shown as if whole. */
+static void
+test_preview_cut_short (void)
+{
+  g_autoptr(MpMailbox) mb = NULL;
+  MpTestFakeServer *server;
+  Wait w = { 0 };
+
+  mb = start_mailbox (LOGIN SCAN "expect RETR 1\n"
+                      "send-raw +OK\\r\\nSubject: x\\r\\n\\r\\nfirst\\r\\n.\\r\\n"
+                      "rest\\r\\n.\\r\\n\n"
+                      "expect-eof\n", &server);
+  if (mb == NULL)
+    return;
+  mp_mailbox_preview_async (mb, "uid-one", TRUE, NULL, on_preview, &w);
+  wait_done (&w);
+  g_assert_false (w.ok);
+  g_assert_error (w.error, MP_ERROR, MP_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (w.error->message, "truncated"));
+  finish_server (server);
+  mp_mailbox_shutdown (mb);
+  g_clear_error (&w.error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -498,6 +566,9 @@ main (int argc, char **argv)
   g_test_add_func ("/core/mailbox-fake/delete-duplicate-uidl", test_delete_duplicate_uidl);
   g_test_add_func ("/core/mailbox-fake/check-duplicate-number", test_check_duplicate_number);
   g_test_add_func ("/core/mailbox-fake/check-duplicate-uidl", test_check_duplicate_uidl);
+  g_test_add_func ("/core/mailbox-fake/check-uidl-incomplete", test_check_uidl_incomplete);
+  g_test_add_func ("/core/mailbox-fake/delete-uidl-incomplete", test_delete_uidl_incomplete);
+  g_test_add_func ("/core/mailbox-fake/preview-cut-short", test_preview_cut_short);
   g_test_add_func ("/core/mailbox-fake/login-delay", test_login_delay);
   g_test_add_func ("/core/mailbox-fake/idle-quit", test_idle_quit);
   g_test_add_func ("/core/mailbox-fake/no-top-in-capa", test_no_top_in_capa);

@@ -510,24 +510,167 @@ test_duplicate_uid (void)
                 "The server gave messages 2 and 3 the same unique id (UIDL)");
 }
 
+/* Logs in over TLS as alice/pw, then the scan (LIST and UIDL replies in
+ * @listings) must succeed; returns its entries. */
+static GPtrArray *
+scan_ok (const char *listings,
+         gsize       chunk)
+{
+  g_autofree char *server = g_strconcat ("+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER,
+                                         listings, NULL);
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server, chunk, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
+  g_assert_no_error (error);
+  fixture_clear (&f);
+  return entries;
+}
+
 static void
 test_distinct_scan_control (void)
 {
   /* Message numbers need not be dense or sorted; distinct is enough. */
-  const char *server = "+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER
-                       "+OK\r\n3 30\r\n1 10\r\n.\r\n+OK\r\n1 x\r\n3 X\r\n.\r\n";
-  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  Fixture f = { 0, };
+  g_autoptr(GPtrArray) entries =
+    scan_ok ("+OK\r\n3 30\r\n1 10\r\n.\r\n+OK\r\n1 x\r\n3 X\r\n.\r\n", 3);
 
-  fixture_setup (&f, server, 3, TRUE, o);
-  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
-  entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
-  g_assert_no_error (error);
   g_assert_cmpuint (entries->len, ==, 2);
   g_assert_cmpstr (((MpPop3Entry *) entries->pdata[0])->uidl, ==, "X");
   g_assert_cmpstr (((MpPop3Entry *) entries->pdata[1])->uidl, ==, "x");
+}
+
+/* A number over one of the engine's caps is named with the cap; a number
+ * that is not one is "malformed". STAT, LIST n and the LIST listing. */
+static GError *
+reply_error (const char *reply,
+             gboolean  (*call) (MpPop3Session *session, GError **error))
+{
+  g_autofree char *server = g_strconcat ("+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER,
+                                         reply, NULL);
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  GError *error = NULL;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server, 0, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_false (call (f.session, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
+  fixture_clear (&f);
+  return error;
+}
+
+static gboolean
+call_stat (MpPop3Session *session, GError **error)
+{
+  guint count = 0;
+
+  return mp_pop3_session_stat_sync (session, &count, NULL, NULL, error);
+}
+
+static gboolean
+call_list_one (MpPop3Session *session, GError **error)
+{
+  return mp_pop3_session_list_one_sync (session, 1, NULL, NULL, error);
+}
+
+static gboolean
+call_scan (MpPop3Session *session, GError **error)
+{
+  g_autoptr(GPtrArray) entries = mp_pop3_session_scan_sync (session, NULL, error);
+
+  return entries != NULL;
+}
+
+static void
+assert_reply_error (const char *reply,
+                    gboolean  (*call) (MpPop3Session *session, GError **error),
+                    const char *expected_message)
+{
+  g_autoptr(GError) error = reply_error (reply, call);
+
+  g_assert_cmpstr (error->message, ==, expected_message);
+}
+
+static void
+test_number_caps (void)
+{
+  assert_reply_error ("+OK 10000000 5\r\n", call_stat,
+                      "The server's reply to STAT counts more messages than the limit "
+                      "of 1000000");
+  assert_reply_error ("+OK 1000001 5\r\n", call_stat,
+                      "The server's reply to STAT counts more messages than the limit "
+                      "of 1000000");
+  assert_reply_error ("+OK 1 18446744073709551616\r\n", call_stat,
+                      "The server's reply to STAT gives a size larger than the limit "
+                      "of 18446744073709551615 octets");
+  assert_reply_error ("+OK 1x 5\r\n", call_stat, "The server sent a malformed reply to STAT");
+  assert_reply_error ("+OK 1\r\n", call_stat, "The server sent a malformed reply to STAT");
+  assert_reply_error ("+OK 1 99999999999999999999\r\n", call_list_one,
+                      "The server's reply to LIST 1 gives a size larger than the limit "
+                      "of 18446744073709551615 octets");
+  assert_reply_error ("+OK\r\n4294967296 5\r\n.\r\n+OK\r\n.\r\n", call_scan,
+                      "The server's reply to LIST names a message number larger than "
+                      "the limit of 4294967295");
+  assert_reply_error ("+OK\r\n1 18446744073709551616\r\n.\r\n+OK\r\n.\r\n", call_scan,
+                      "The server's reply to LIST gives a size larger than the limit "
+                      "of 18446744073709551615 octets");
+  assert_reply_error ("+OK\r\n1 5\r\n.\r\n+OK\r\n4294967296 a\r\n.\r\n", call_scan,
+                      "The server's reply to UIDL names a message number larger than "
+                      "the limit of 4294967295");
+  assert_reply_error ("+OK\r\n1 -5\r\n.\r\n+OK\r\n.\r\n", call_scan,
+                      "The server sent a malformed reply to LIST");
+}
+
+/* A UIDL listing that leaves out a message LIST named, or names one LIST did
+ * not, is broken (RFC 1939 7: UIDL lists every message), not a server
+ * without UIDL; only -ERR to UIDL is that. */
+static void
+test_uidl_incomplete (void)
+{
+  run_bad_scan ("1 120\r\n2 10\r\n3 5\r\n", "1 a\r\n3 c\r\n",
+                "The server's UIDL listing is incomplete: message 2 has no unique id");
+  run_bad_scan ("1 120\r\n", "1 a\r\n2 b\r\n",
+                "The server's UIDL listing names message 2, which LIST did not list");
+}
+
+static void
+test_uidl_refused (void)
+{
+  g_autoptr(GPtrArray) entries =
+    scan_ok ("+OK\r\n1 10\r\n2 20\r\n.\r\n-ERR no UIDL here\r\n", 0);
+
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_null (((MpPop3Entry *) entries->pdata[0])->uidl);
+  g_assert_null (((MpPop3Entry *) entries->pdata[1])->uidl);
+}
+
+/* More numbers than any listing holds is the caller's request over the cap,
+ * named as such (not a "malformed reply"), and nothing is sent. */
+static void
+test_batch_over_cap (void)
+{
+  const char *server = "+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER;
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  g_autoptr(GError) error = NULL;
+  g_autofree guint *numbers = g_new0 (guint, MP_POP3_MAX_MESSAGES + 1);
+  Fixture f = { 0, };
+  Bodies b = { 0, };
+
+  fixture_setup (&f, server, 0, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_false (mp_pop3_session_dele_many_sync (f.session, numbers, MP_POP3_MAX_MESSAGES + 1,
+                                                  NULL, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
+  g_assert_cmpstr (error->message, ==, "Too many messages requested at once (limit 1000000)");
+  g_clear_error (&error);
+  g_assert_false (mp_pop3_session_top_many_sync (f.session, numbers, MP_POP3_MAX_MESSAGES + 1,
+                                                 0, collect_body, &b, NULL, &error));
+  g_assert_cmpstr (error->message, ==, "Too many messages requested at once (limit 1000000)");
+  assert_written (&f, "CAPA\r\nUSER alice\r\nPASS pw\r\nCAPA\r\n");
   fixture_clear (&f);
 }
 
@@ -555,5 +698,9 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/memory/duplicate-uidl-number", test_duplicate_uidl_number);
   g_test_add_func ("/pop3/memory/duplicate-uid", test_duplicate_uid);
   g_test_add_func ("/pop3/memory/distinct-scan-control", test_distinct_scan_control);
+  g_test_add_func ("/pop3/memory/number-caps", test_number_caps);
+  g_test_add_func ("/pop3/memory/uidl-incomplete", test_uidl_incomplete);
+  g_test_add_func ("/pop3/memory/uidl-refused", test_uidl_refused);
+  g_test_add_func ("/pop3/memory/batch-over-cap", test_batch_over_cap);
   return g_test_run ();
 }

@@ -236,20 +236,104 @@ test_lockstep_control (void)
 static void
 test_extra_after_reply (void)
 {
-  /* In TRANSACTION state: a second reply after NOOP's. The next command is
-   * not sent; the session is closed. */
+  /* In TRANSACTION state: a second reply after NOOP's. Buffered with it
+   * (chunk 0): NOOP fails. Still in the transport (reads of NOOP's 5 bytes):
+   * the next command is not sent, and the error names NOOP. Either way the
+   * session is closed. */
   const char *replies[] = { "+OK ready\r\n", CAPA_PLAIN, "+OK\r\n", "+OK logged in\r\n",
                             CAPA_PLAIN, "+OK\r\n+OK 1 12\r\n", "+OK 1 12\r\n", NULL };
+
+  for (gsize chunk = 0; chunk <= 5; chunk += 5)
+    {
+      g_autoptr(GError) error = NULL;
+      Fixture f = { 0, };
+
+      fixture_setup (&f, replies, chunk, FALSE, MP_POP3_SECURITY_TLS);
+      g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+      if (chunk == 0)
+        g_assert_false (mp_pop3_session_noop_sync (f.session, NULL, &error));
+      else
+        {
+          g_assert_true (mp_pop3_session_noop_sync (f.session, NULL, &error));
+          g_assert_false (mp_pop3_session_stat_sync (f.session, NULL, NULL, NULL, &error));
+        }
+      assert_unsolicited (error);
+      g_assert_cmpstr (error->message, ==, "The server sent data after its reply to NOOP, "
+                       "as if answering a command that was not sent");
+      g_assert_false (mp_pop3_session_is_connected (f.session));
+      assert_written (&f, "CAPA\r\nUSER alice\r\nPASS secret\r\nCAPA\r\nNOOP\r\n");
+      fixture_clear (&f);
+    }
+}
+
+static void
+test_extra_after_body (void)
+{
+  /* A line "." the server did not dot-stuff ends RETR's reply early; the
+   * rest of the message follows. Buffered with the reply (chunk 0), or
+   * still in the transport when the reply is complete (reads of exactly
+   * the reply's 12 bytes): RETR fails, saying its reply may be truncated,
+   * and QUIT is not sent. */
+  const char *replies[] = { "+OK ready\r\n", CAPA_PLAIN, "+OK\r\n", "+OK logged in\r\n",
+                            CAPA_PLAIN, "+OK\r\nab\r\n.\r\nrest\r\n.\r\n", "+OK bye\r\n", NULL };
+
+  for (gsize chunk = 0; chunk <= 12; chunk += 12)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) body = NULL;
+      Fixture f = { 0, };
+
+      fixture_setup (&f, replies, chunk, FALSE, MP_POP3_SECURITY_TLS);
+      g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+      body = mp_pop3_session_retr_sync (f.session, 1, NULL, &error);
+      g_assert_null (body);
+      assert_unsolicited (error);
+      g_assert_cmpstr (error->message, ==,
+                       "The server sent data after the end of its reply to RETR 1, as if "
+                       "answering a command that was not sent; that reply may be truncated");
+      g_assert_false (mp_pop3_session_is_connected (f.session));
+      assert_written (&f, "CAPA\r\nUSER alice\r\nPASS secret\r\nCAPA\r\nRETR 1\r\n");
+      fixture_clear (&f);
+    }
+}
+
+static void
+test_extra_after_body_late (void)
+{
+  /* The rest arrives only after QUIT went out: it is taken as QUIT's
+   * reply, which is then malformed. QUIT fails; a caller that showed the
+   * body only after QUIT (the CLI) does not show a truncated one. */
+  const char *replies[] = { "+OK ready\r\n", CAPA_PLAIN, "+OK\r\n", "+OK logged in\r\n",
+                            CAPA_PLAIN, "+OK\r\nab\r\n.\r\n", "rest\r\n.\r\n+OK bye\r\n",
+                            NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, replies, 0, FALSE, MP_POP3_SECURITY_TLS);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  body = mp_pop3_session_retr_sync (f.session, 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (body), ==, 4);
+  g_assert_false (mp_pop3_session_quit_sync (f.session, NULL, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
+  fixture_clear (&f);
+}
+
+static void
+test_extra_after_quit (void)
+{
+  /* +OK to QUIT has committed the session (RFC 1939 6); what follows it
+   * is never read and changes nothing. */
+  const char *replies[] = { "+OK ready\r\n", CAPA_PLAIN, "+OK\r\n", "+OK logged in\r\n",
+                            CAPA_PLAIN, "+OK bye\r\n+OK more\r\n", NULL };
   g_autoptr(GError) error = NULL;
   Fixture f = { 0, };
 
   fixture_setup (&f, replies, 0, FALSE, MP_POP3_SECURITY_TLS);
   g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
-  g_assert_true (mp_pop3_session_noop_sync (f.session, NULL, &error));
-  g_assert_false (mp_pop3_session_stat_sync (f.session, NULL, NULL, NULL, &error));
-  assert_unsolicited (error);
-  g_assert_false (mp_pop3_session_is_connected (f.session));
-  assert_written (&f, "CAPA\r\nUSER alice\r\nPASS secret\r\nCAPA\r\nNOOP\r\n");
+  g_assert_true (mp_pop3_session_quit_sync (f.session, NULL, &error));
+  g_assert_no_error (error);
   fixture_clear (&f);
 }
 
@@ -349,6 +433,9 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/unsolicited/ahead-of-user", test_ahead_of_user);
   g_test_add_func ("/pop3/unsolicited/lockstep-control", test_lockstep_control);
   g_test_add_func ("/pop3/unsolicited/extra-after-reply", test_extra_after_reply);
+  g_test_add_func ("/pop3/unsolicited/extra-after-body", test_extra_after_body);
+  g_test_add_func ("/pop3/unsolicited/extra-after-body-late", test_extra_after_body_late);
+  g_test_add_func ("/pop3/unsolicited/extra-after-quit", test_extra_after_quit);
   g_test_add_func ("/pop3/unsolicited/stls-injection", test_stls_injection);
   g_test_add_func ("/pop3/unsolicited/pipelined-ahead", test_pipelined_ahead);
   g_test_add_func ("/pop3/unsolicited/pipelined-control", test_pipelined_control);
