@@ -160,7 +160,7 @@ Delivered while Mailpeek ran without a window.
 
 def main():
     if len(sys.argv) != 3:
-        print("usage: test-notif-e2e.py MAILPEEK_EXE SERVICES_EXE", file=sys.stderr)
+        print("usage: test-notif-e2e.py MAILPEEK_TEST_APP SERVICES_EXE", file=sys.stderr)
         return 2
     exe, services = sys.argv[1:3]
     for tool in ("xvfb-run", "dbus-run-session") + mp_gui_session.REQUIRED_TOOLS:
