@@ -22,11 +22,13 @@ REQUIRED_TOOLS = ("gnome-keyring-daemon", "secret-tool")
 _SESSION = r'''
 log=$1; shift
 printf %s "$MP_GUI_KEYRING_PASSWORD" |
-  gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 90
+  gnome-keyring-daemon --unlock --components=secrets >/dev/null ||
+  { echo "mp_gui_session: gnome-keyring-daemon did not start" >&2; exit 90; }
 if [ -n "${MP_GUI_ACCOUNT_PASSWORD+set}" ]; then
   printf %s "$MP_GUI_ACCOUNT_PASSWORD" |
     secret-tool store --label="Mailpeek: $MP_GUI_ACCOUNT_ID" \
-      xdg:schema "$MP_GUI_SCHEMA" account-id "$MP_GUI_ACCOUNT_ID" || exit 91
+      xdg:schema "$MP_GUI_SCHEMA" account-id "$MP_GUI_ACCOUNT_ID" ||
+    { echo "mp_gui_session: secret-tool could not store the password" >&2; exit 91; }
 fi
 unset MP_GUI_ACCOUNT_PASSWORD MP_GUI_KEYRING_PASSWORD
 "$@" >"$log" 2>&1
