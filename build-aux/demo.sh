@@ -60,10 +60,12 @@ SESSION
 cat > "$STATE/run.sh" <<'INNER'
 #!/bin/sh
 set -eu
-export HOME="$DEMO_STATE/home" XDG_CONFIG_HOME="$DEMO_STATE/config" \
-       XDG_DATA_HOME="$DEMO_STATE/data" XDG_STATE_HOME="$DEMO_STATE/state" \
-       XDG_CACHE_HOME="$DEMO_STATE/cache" GSETTINGS_BACKEND=memory
-mkdir -p "$HOME" "$XDG_CONFIG_HOME/mailpeek" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
+# Config, data (the keyring file), state and cache under the temporary directory;
+# HOME stays (X11 finds its ~/.Xauthority there), settings live in memory.
+export XDG_CONFIG_HOME="$DEMO_STATE/config" XDG_DATA_HOME="$DEMO_STATE/data" \
+       XDG_STATE_HOME="$DEMO_STATE/state" XDG_CACHE_HOME="$DEMO_STATE/cache" \
+       GSETTINGS_BACKEND=memory
+mkdir -p "$XDG_CONFIG_HOME/mailpeek" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
 # The demo account, as the account dialog saves one; the server's certificate is
 # trusted through the account's CA file.
 cat > "$XDG_CONFIG_HOME/mailpeek/accounts.conf" <<CONF
