@@ -228,7 +228,6 @@ set_enabled (MpWindow   *self,
              gboolean    enabled)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), action, enabled);
-  g_hash_table_insert (self->enabled_actions, (gpointer) action, GINT_TO_POINTER (enabled));
 }
 
 void
@@ -636,7 +635,6 @@ mp_window_finalize (GObject *object)
   MpWindow *self = MP_WINDOW (object);
 
   g_free (self->last_toast_title);
-  g_clear_pointer (&self->enabled_actions, g_hash_table_unref);
   G_OBJECT_CLASS (mp_window_parent_class)->finalize (object);
 }
 
@@ -697,7 +695,6 @@ mp_window_init (MpWindow *self)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
   self->mailboxes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->enabled_actions = g_hash_table_new (g_str_hash, g_str_equal);
   self->settings = new_settings_if_installed ();
   if (self->settings)
     {

@@ -131,12 +131,30 @@ mp_test_window_dup_error_text (MpWindow *self)
                                gtk_label_get_text (self->error_details));
 }
 
+/* Whether a button bound to @action (a GtkActionable) under @widget is sensitive:
+ * GtkActionHelper makes the widgets of a disabled action insensitive. */
+static gboolean
+actionable_sensitive (GtkWidget  *widget,
+                      const char *action)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_ACTIONABLE (c) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (c)), action) == 0 &&
+          gtk_widget_get_sensitive (c))
+        return TRUE;
+      if (actionable_sensitive (c, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 mp_test_window_get_action_enabled (MpWindow   *self,
                                    const char *action)
 {
   g_return_val_if_fail (MP_IS_WINDOW (self), FALSE);
-  return GPOINTER_TO_INT (g_hash_table_lookup (self->enabled_actions, action));
+  return actionable_sensitive (GTK_WIDGET (self), action);
 }
 
 /* ---- the preview pane and the account dialog, through their template children */

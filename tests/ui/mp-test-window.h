@@ -1,6 +1,6 @@
 /* mp-test-window.h — what the GUI test driver reads and does in the window: MpWindow
  * through its private fields (mp-window-private.h: the models behind the column
- * view, the last toast and dialog, the enabled state of the win.* actions), the
+ * view, the last toast and dialog), the buttons of the win.* actions, the
  * preview pane and the account dialog through their template children.  Test code
  * only; the product has no such accessors.
  *
@@ -32,7 +32,8 @@ const char *mp_test_window_get_last_toast_title (MpWindow *self);
 void mp_test_window_set_filter_text (MpWindow *self, const char *text);
 char *mp_test_window_dup_status_text (MpWindow *self);
 char *mp_test_window_dup_error_text (MpWindow *self);
-/* @action: "win.NAME" */
+/* @action: "win.NAME"; enabled as the user sees it: a button bound to it is
+ * sensitive (every win.* action the tests ask about has one). */
 gboolean mp_test_window_get_action_enabled (MpWindow *self, const char *action);
 
 /* The preview pane: its body text; "none", or the body stack's page. */
