@@ -8,8 +8,6 @@
 
 #include "mp-error.h"
 
-#define TEST_PASSWORD_ENV "MAILPEEK_TEST_PASSWORD"
-
 const SecretSchema *
 mp_keyring_get_schema (void)
 {
@@ -74,14 +72,10 @@ mp_keyring_lookup_sync (const char    *account_id,
                         GCancellable  *cancellable,
                         GError       **error)
 {
-  const char *test_password = g_getenv (TEST_PASSWORD_ENV);
   GError *local_error = NULL;
   char *password;
 
   g_return_val_if_fail (account_id != NULL, NULL);
-
-  if (test_password != NULL)
-    return g_strdup (test_password);  /* secret_password_free () accepts g_malloc memory */
 
   assert_worker ();
   password = secret_password_lookup_sync (mp_keyring_get_schema (), cancellable,

@@ -6,9 +6,6 @@
  * they are not on the thread that owns the default main context).  The _async
  * wrappers run them on a GTask thread and call back on the caller's thread-default
  * main context.
- *
- * Test mode: when the environment variable MAILPEEK_TEST_PASSWORD is set,
- * mp_keyring_lookup*() return its value without touching the Secret Service.
  */
 #pragma once
 

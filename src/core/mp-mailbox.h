@@ -14,8 +14,8 @@
  * a cancelled job delivers no progress and no result other than CANCELLED.
  * Errors are MP_ERROR (see mp-error.h) or G_IO_ERROR_CANCELLED.
  *
- * The password comes from MpKeyring (looked up on the worker; MAILPEEK_TEST_PASSWORD
- * overrides it in tests) unless mp_mailbox_set_password() gave one.  No password →
+ * The password comes from MpKeyring (looked up on the worker) unless
+ * mp_mailbox_set_password() gave one.  No password →
  * MP_ERROR_NEEDS_PASSWORD.
  *
  * The "new" decision uses the account's MpSeenStore: a summary is is-new when its

@@ -1,16 +1,13 @@
 /* mp-application.c — the Mailpeek AdwApplication: single instance, app actions,
- * keyboard accelerators, style sheet, account store and the test-mode account.
+ * keyboard accelerators, style sheet and the account store.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "mp-config.h"
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "mp-application.h"
-#include "mp-pop3-url.h"
-#include "mp-test-driver.h"
 #include "mp-window.h"
 #include "mp-desktop.h"
 
@@ -23,8 +20,6 @@ struct _MpApplication
   gboolean        background;
 
   MpAccountStore *store;        /* owned */
-  char           *test_dir;     /* owned; test mode: private config dir, removed at exit */
-  gboolean        driver_started;
   guint           n_jobs;       /* jobs holding the application */
   gboolean        quit_pending; /* quit once n_jobs drops to 0 */
 };
@@ -34,16 +29,9 @@ G_DEFINE_FINAL_TYPE (MpApplication, mp_application, ADW_TYPE_APPLICATION)
 MpApplication *
 mp_application_new (void)
 {
-  GApplicationFlags flags = G_APPLICATION_DEFAULT_FLAGS;
-
-  /* The demo must not hand its test account to (or be swallowed by) the user's own
-   * running Mailpeek: build-aux/demo.sh asks for a non-unique instance. */
-  if (g_strcmp0 (g_getenv ("MAILPEEK_NON_UNIQUE"), "1") == 0)
-    flags |= G_APPLICATION_NON_UNIQUE;
-
   return g_object_new (MP_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", flags,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", "/io/github/mailpeek/Mailpeek",
                        NULL);
 }
@@ -97,65 +85,12 @@ mp_application_get_account_store (MpApplication *self)
   return self->store;
 }
 
-/* Test mode: MAILPEEK_TEST_ACCOUNT=pop3s://user@host:port gives one temporary
- * account in a private store (never saved next to the user's accounts); its
- * password comes from MAILPEEK_TEST_PASSWORD through MpKeyring, so no keyring is
- * touched.  MAILPEEK_TEST_CA_FILE trusts the test server's certificate. */
-static gboolean
-setup_test_account (MpApplication *self,
-                    const char    *url)
-{
-  g_autoptr (MpPop3Options) options = mp_pop3_options_new ();
-  g_autoptr (MpAccount) account = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *path = NULL;
-  const char *ca_file = g_getenv ("MAILPEEK_TEST_CA_FILE");
-
-  if (!mp_pop3_url_parse (url, options, &error))
-    {
-      g_printerr ("MAILPEEK_TEST_ACCOUNT: %s\n", error->message);
-      return FALSE;
-    }
-
-  self->test_dir = g_dir_make_tmp ("mailpeek-test-XXXXXX", &error);
-  if (!self->test_dir)
-    {
-      g_printerr ("MAILPEEK_TEST_ACCOUNT: %s\n", error->message);
-      return FALSE;
-    }
-  path = g_build_filename (self->test_dir, "accounts.conf", NULL);
-  g_clear_object (&self->store);
-  self->store = mp_account_store_new_for_path (path);
-
-  account = mp_account_new ("test-account");
-  name = g_strdup_printf ("%s@%s", options->username ? options->username : "", options->host);
-  mp_account_set_name (account, name);
-  mp_account_set_host (account, options->host);
-  mp_account_set_port (account, options->port);
-  mp_account_set_security (account, options->security);
-  mp_account_set_username (account, options->username ? options->username : "");
-  mp_account_set_auth (account, options->auth);
-  if (options->security == MP_POP3_SECURITY_NONE)
-    mp_account_set_allow_plaintext_password (account, TRUE);
-  if (ca_file && *ca_file)
-    mp_account_set_ca_file (account, ca_file);
-  mp_account_store_add (self->store, account);
-  return TRUE;
-}
-
 static void
 load_store (MpApplication *self)
 {
-  const char *test_url = g_getenv ("MAILPEEK_TEST_ACCOUNT");
   g_autoptr (GError) error = NULL;
 
   self->store = mp_account_store_new ();
-  if (test_url && *test_url)
-    {
-      if (setup_test_account (self, test_url))
-        return;
-    }
   if (!mp_account_store_load (self->store, &error))
     g_warning ("%s", error->message);
 }
@@ -165,13 +100,6 @@ mp_application_activate (GApplication *app)
 {
   MpApplication *self = MP_APPLICATION (app);
   MpWindow *window = mp_application_ensure_window (self);
-  const char *script = g_getenv ("MAILPEEK_TEST_SCRIPT");
-
-  if (script && *script && !self->driver_started)
-    {
-      self->driver_started = TRUE;
-      mp_test_driver_start (window, script, g_getenv ("MAILPEEK_TEST_OUTPUT"));
-    }
 
   /* The first activation with --background keeps the window hidden; any later
    * activation (launching the app again) shows it. */
@@ -292,27 +220,11 @@ mp_application_startup (GApplication *app)
 }
 
 static void
-mp_application_shutdown (GApplication *app)
-{
-  MpApplication *self = MP_APPLICATION (app);
-
-  G_APPLICATION_CLASS (mp_application_parent_class)->shutdown (app);
-
-  if (self->test_dir)
-    {
-      g_autofree char *path = g_build_filename (self->test_dir, "accounts.conf", NULL);
-      g_unlink (path);
-      g_rmdir (self->test_dir);
-    }
-}
-
-static void
 mp_application_finalize (GObject *object)
 {
   MpApplication *self = MP_APPLICATION (object);
 
   g_clear_object (&self->store);
-  g_free (self->test_dir);
   G_OBJECT_CLASS (mp_application_parent_class)->finalize (object);
 }
 
@@ -323,8 +235,6 @@ mp_application_class_init (MpApplicationClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = mp_application_finalize;
-  app_class->shutdown = mp_application_shutdown;
-
   app_class->activate = mp_application_activate;
   app_class->startup = mp_application_startup;
 }

@@ -6,18 +6,8 @@
 
 #include <glib/gi18n.h>
 
-#include "mp-delete-controller.h"
+#include "mp-delete-controller-private.h"
 #include "mp-error.h"
-
-struct _MpDeleteController
-{
-  GObject          parent_instance;
-
-  GtkWindow       *parent;        /* weak */
-  AdwToastOverlay *overlay;       /* weak */
-  GtkWidget       *dialog;        /* borrowed while shown */
-  AdwToast        *undo_toast;    /* borrowed while shown */
-};
 
 enum {
   SIGNAL_TOAST_SHOWN,
@@ -194,20 +184,6 @@ mp_delete_controller_show_failure (MpDeleteController *self,
   toast = adw_toast_new (msg);
   adw_toast_set_timeout (toast, 5);
   add_toast (self, toast);
-}
-
-GtkWidget *
-mp_delete_controller_get_dialog (MpDeleteController *self)
-{
-  g_return_val_if_fail (MP_IS_DELETE_CONTROLLER (self), NULL);
-  return self->dialog;
-}
-
-AdwToast *
-mp_delete_controller_get_undo_toast (MpDeleteController *self)
-{
-  g_return_val_if_fail (MP_IS_DELETE_CONTROLLER (self), NULL);
-  return self->undo_toast;
 }
 
 static void

@@ -30,9 +30,5 @@ void                mp_delete_controller_confirm      (MpDeleteController *self,
 /* Says in a toast that a deletion failed and nothing was deleted. */
 void                mp_delete_controller_show_failure (MpDeleteController *self,
                                                        const GError       *error);
-/* Borrowed; the confirmation dialog while shown, else NULL. */
-GtkWidget          *mp_delete_controller_get_dialog   (MpDeleteController *self);
-/* Borrowed; the Undo toast while shown, else NULL. */
-AdwToast           *mp_delete_controller_get_undo_toast (MpDeleteController *self);
 
 G_END_DECLS

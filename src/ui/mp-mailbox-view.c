@@ -813,13 +813,6 @@ mp_mailbox_view_get_n_messages (MpMailboxView *self)
 }
 
 guint
-mp_mailbox_view_get_n_incoming (MpMailboxView *self)
-{
-  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), 0);
-  return self->incoming->len;
-}
-
-guint
 mp_mailbox_view_get_n_new (MpMailboxView *self)
 {
   g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), 0);

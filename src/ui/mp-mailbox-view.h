@@ -33,8 +33,6 @@ GListModel     *mp_mailbox_view_get_messages     (MpMailboxView *self);
 MpMailboxState  mp_mailbox_view_get_state        (MpMailboxView *self);
 guint           mp_mailbox_view_get_n_messages   (MpMailboxView *self);
 guint           mp_mailbox_view_get_n_new        (MpMailboxView *self);
-/* Received rows not yet in the list model (they go in a few per frame). */
-guint           mp_mailbox_view_get_n_incoming   (MpMailboxView *self);
 /* NULL unless state is ERROR. */
 const GError   *mp_mailbox_view_get_error        (MpMailboxView *self);
 /* NULL before the first successful check. */

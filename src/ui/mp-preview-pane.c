@@ -222,25 +222,3 @@ mp_preview_pane_show_error (MpPreviewPane *self,
   gtk_stack_set_visible_child_name (self->stack, "message");
 }
 
-char *
-mp_preview_pane_dup_text (MpPreviewPane *self)
-{
-  GtkTextBuffer *buffer;
-  GtkTextIter start, end;
-
-  g_return_val_if_fail (MP_IS_PREVIEW_PANE (self), NULL);
-
-  buffer = gtk_text_view_get_buffer (self->body_view);
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-const char *
-mp_preview_pane_get_state (MpPreviewPane *self)
-{
-  g_return_val_if_fail (MP_IS_PREVIEW_PANE (self), NULL);
-
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "none") == 0)
-    return "none";
-  return gtk_stack_get_visible_child_name (self->body_stack);
-}

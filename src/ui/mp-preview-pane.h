@@ -35,8 +35,5 @@ void        mp_preview_pane_show_body    (MpPreviewPane *self,
                                           guint          preview_lines);
 void        mp_preview_pane_show_error   (MpPreviewPane *self,
                                           const char    *message);
-/* The text currently in the body view (for the test driver). */
-char       *mp_preview_pane_dup_text     (MpPreviewPane *self);
-const char *mp_preview_pane_get_state    (MpPreviewPane *self);
 
 G_END_DECLS

@@ -56,7 +56,6 @@ struct _MpWindow
 
   MpDeleteController   *deleter;          /* owned; confirmation, undo, failures */
   char                 *last_toast_title; /* owned */
-  GHashTable           *enabled_actions;  /* owned; action name → enabled (for tests) */
   guint                 status_update_id; /* throttles status updates during a check */
 };
 

@@ -66,18 +66,6 @@ on_search_changed (GtkSearchEntry *entry,
     gtk_filter_changed (GTK_FILTER (self->filter), change);
 }
 
-void
-mp_window_set_filter_text (MpWindow   *self,
-                           const char *text)
-{
-  g_return_if_fail (MP_IS_WINDOW (self));
-
-  gtk_search_bar_set_search_mode (self->search_bar, text && *text);
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
-  /* GtkSearchEntry delays "search-changed"; apply at once. */
-  on_search_changed (self->search_entry, self);
-}
-
 /* ---------------------------------------------------------------- preview */
 
 void
@@ -240,15 +228,6 @@ set_enabled (MpWindow   *self,
              gboolean    enabled)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), action, enabled);
-  g_hash_table_insert (self->enabled_actions, (gpointer) action, GINT_TO_POINTER (enabled));
-}
-
-gboolean
-mp_window_get_action_enabled (MpWindow   *self,
-                              const char *action)
-{
-  g_return_val_if_fail (MP_IS_WINDOW (self), FALSE);
-  return GPOINTER_TO_INT (g_hash_table_lookup (self->enabled_actions, action));
 }
 
 void
@@ -434,12 +413,9 @@ sync_mailboxes (MpWindow *self)
                                    G_CALLBACK (on_check_finished), self, 0);
           g_signal_connect_object (account, "notify::check-interval",
                                    G_CALLBACK (on_account_interval_changed), self, 0);
-          /* The first check is due at once (the scheduler emits it from an idle);
-           * MAILPEEK_TEST_NO_AUTOCHECK lets a test start it itself. */
+          /* The first check is due at once (the scheduler emits it from an idle). */
           mp_scheduler_add_account (self->scheduler, id,
-                                    mp_account_get_check_interval (account),
-                                    g_getenv ("MAILPEEK_TEST_NO_AUTOCHECK")
-                                      ? (gint64) G_USEC_PER_SEC * 3600 : 0);
+                                    mp_account_get_check_interval (account), 0);
         }
     }
 
@@ -659,7 +635,6 @@ mp_window_finalize (GObject *object)
   MpWindow *self = MP_WINDOW (object);
 
   g_free (self->last_toast_title);
-  g_clear_pointer (&self->enabled_actions, g_hash_table_unref);
   G_OBJECT_CLASS (mp_window_parent_class)->finalize (object);
 }
 
@@ -720,7 +695,6 @@ mp_window_init (MpWindow *self)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
   self->mailboxes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->enabled_actions = g_hash_table_new (g_str_hash, g_str_equal);
   self->settings = new_settings_if_installed ();
   if (self->settings)
     {
@@ -802,13 +776,6 @@ mp_window_get_store (MpWindow *self)
 }
 
 MpMailboxView *
-mp_window_get_current_mailbox (MpWindow *self)
-{
-  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
-  return self->current;
-}
-
-MpMailboxView *
 mp_window_lookup_mailbox (MpWindow   *self,
                           const char *account_id)
 {
@@ -816,98 +783,3 @@ mp_window_lookup_mailbox (MpWindow   *self,
   return g_hash_table_lookup (self->mailboxes, account_id);
 }
 
-gboolean
-mp_window_sort_by (MpWindow   *self,
-                   guint       column,
-                   gboolean    descending)
-{
-  GListModel *columns;
-  g_autoptr (GtkColumnViewColumn) col = NULL;
-
-  g_return_val_if_fail (MP_IS_WINDOW (self), FALSE);
-
-  columns = gtk_column_view_get_columns (self->column_view);
-  if (column >= g_list_model_get_n_items (columns))
-    return FALSE;
-  col = g_list_model_get_item (columns, column);
-  /* What a click on the column header does. */
-  gtk_column_view_sort_by_column (self->column_view, col,
-                                  descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
-  return TRUE;
-}
-
-guint
-mp_window_get_pending (MpWindow *self)
-{
-  g_return_val_if_fail (MP_IS_WINDOW (self), 0);
-  return gtk_filter_list_model_get_pending (self->filter_model) +
-         gtk_sort_list_model_get_pending (self->sort_model) +
-         (self->current ? mp_mailbox_view_get_n_incoming (self->current) : 0);
-}
-
-GtkSelectionModel *
-mp_window_get_selection (MpWindow *self)
-{
-  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
-  return GTK_SELECTION_MODEL (self->selection);
-}
-
-MpPreviewPane *
-mp_window_get_preview_pane (MpWindow *self)
-{
-  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
-  return self->preview_pane;
-}
-
-gint64
-mp_window_get_next_check_due (MpWindow   *self,
-                              const char *account_id)
-{
-  g_return_val_if_fail (MP_IS_WINDOW (self), -1);
-  return self->scheduler ? mp_scheduler_get_next_due (self->scheduler, account_id) : -1;
-}
-
-GMenuModel *
-mp_window_get_primary_menu (MpWindow *self)
-{
-  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
-  return self->primary_menu;
-}
-
-GtkWidget *
-mp_window_get_delete_dialog (MpWindow *self)
-{
-  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
-  return mp_delete_controller_get_dialog (self->deleter);
-}
-
-AdwToast *
-mp_window_get_undo_toast (MpWindow *self)
-{
-  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
-  return mp_delete_controller_get_undo_toast (self->deleter);
-}
-
-const char *
-mp_window_get_last_toast_title (MpWindow *self)
-{
-  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
-  return self->last_toast_title;
-}
-
-char *
-mp_window_dup_status_text (MpWindow *self)
-{
-  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
-  return g_strdup (gtk_label_get_text (self->status_label));
-}
-
-char *
-mp_window_dup_error_text (MpWindow *self)
-{
-  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
-  if (!gtk_revealer_get_reveal_child (self->error_revealer))
-    return NULL;
-  return g_strdup_printf ("%s\n%s", gtk_label_get_text (self->error_title),
-                          gtk_label_get_text (self->error_details));
-}

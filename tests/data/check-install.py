@@ -7,6 +7,25 @@ import subprocess
 import sys
 import tempfile
 
+# Strings only test code has: the test-mode variables, the driver's symbols and
+# some of its script commands.
+TEST_MARKERS = [b'MAILPEEK_TEST', b'mp_test_', b'heartbeat-start', b'select-subject',
+                b'wait-test-result', b'dialog-click']
+
+
+def scan_sources():
+    """`git grep -n MAILPEEK_TEST src/` must print nothing."""
+    src = pathlib.Path(__file__).resolve().parents[2] / 'src'
+    found = 0
+    for path in sorted(src.rglob('*')):
+        if path.is_file() and b'MAILPEEK_TEST' in path.read_bytes():
+            print(f'src/ reads a test variable: {path.relative_to(src.parent)}')
+            found += 1
+    if not found:
+        print('ok       no MAILPEEK_TEST in src/')
+    return found
+
+
 build_root, prefix, datadir, bindir, mandir, localedir, app_id, cli, gui = sys.argv[1:10]
 linguas = sys.argv[10:]
 
@@ -86,4 +105,17 @@ with tempfile.TemporaryDirectory(prefix='mp-install-') as dest:
             print('D-Bus service file does not name the app id and the installed binary:')
             print(text)
             missing += 1
+    # No test code in the product: the installed programs hold no scripted driver
+    # (tests/ui/mp-test-driver.c and its command names), no test hooks, and read no
+    # MAILPEEK_TEST_* variable; the GUI tests link their own executable instead.
+    for base, rel in expected:
+        path = inst(base) / rel
+        if base != bindir or not path.is_file():
+            continue
+        data = path.read_bytes()
+        for marker in TEST_MARKERS:
+            if marker in data:
+                print(f'test code in the installed {rel}: {marker.decode()!r}')
+                missing += 1
+    missing += scan_sources()
     sys.exit(1 if missing else 0)

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """End-to-end: new mail delivered to the real Dovecot shows up as ONE desktop
-notification from the real `mailpeek`, and a restart does not announce it again.
+notification from the Mailpeek application, and a restart does not announce it again.
 
-    with-dovecot.py -- test-notif-e2e.py MAILPEEK_EXE SERVICES_EXE
+    with-dovecot.py -- test-notif-e2e.py MAILPEEK_TEST_APP SERVICES_EXE
 
 SERVICES_EXE (test-notif-services.c) owns org.freedesktop.Notifications and
 org.kde.StatusNotifierWatcher on the private bus and logs every call as JSON; the app
-is driven by MAILPEEK_TEST_SCRIPT (src/ui/mp-test-driver.c). Exit 77 = skipped.
+(tests/ui/mailpeek-test-app.c: the application `mailpeek` is built from, plus the
+driver) is driven by MAILPEEK_TEST_SCRIPT (tests/ui/mp-test-driver.c); its account
+is in accounts.conf, the password in a private keyring (mp_gui_session.py).
+Exit 77 = skipped.
 """
 
 import json
@@ -18,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import mp_gui_session
 
 FAILURES = []
 APP_ID = "io.github.mailpeek.Mailpeek"
@@ -31,12 +36,16 @@ def check(cond, what):
 
 
 def run_app(exe, services, home, script, name, args=(), during=None, extra_env=None,
-            command=None):
+            command=None, password=None):
+    """Runs the app (or @command, which starts it) on a private bus where SERVICES_EXE
+    logs the notification and tray calls; @password is what the keyring holds for
+    the account (the Dovecot's by default)."""
     tmp = os.path.join(home, name)
     os.makedirs(tmp, exist_ok=True)
     script_path = os.path.join(tmp, "script.txt")
     out_path = os.path.join(tmp, "out.jsonl")
     log_path = os.path.join(tmp, "dbus.jsonl")
+    app_log = os.path.join(tmp, "app.log")
     with open(script_path, "w", encoding="utf-8") as f:
         f.write("\n".join(script) + "\n")
     env = dict(os.environ)
@@ -52,20 +61,23 @@ def run_app(exe, services, home, script, name, args=(), during=None, extra_env=N
         "NO_AT_BRIDGE": "1",
         "GSK_RENDERER": "cairo",
         "GDK_BACKEND": "x11",
-        "MAILPEEK_TEST_ACCOUNT": "pop3s://%s@%s:%s" % (
-            os.environ["MP_TEST_USER"], os.environ["MP_TEST_HOST"],
-            os.environ["MP_TEST_POP3S_PORT"]),
-        "MAILPEEK_TEST_PASSWORD": os.environ["MP_TEST_PASSWORD"],
-        "MAILPEEK_TEST_CA_FILE": os.environ["MP_TEST_CA_FILE"],
         "MAILPEEK_TEST_SCRIPT": script_path,
         "MAILPEEK_TEST_OUTPUT": out_path,
+        # An app the bus activates appends its output here too (activation run).
+        "MP_E2E_APP_LOG": app_log,
     })
     env.pop("MALLOC_CHECK_", None)
     env.pop("MP_TEST_TRAY_CLICK", None)
     env.update(extra_env or {})
     os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
-    cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
-           "dbus-run-session", "--", services, log_path, "--"] + (command or [exe] + list(args))
+    mp_gui_session.write_account(env["XDG_CONFIG_HOME"], os.environ["MP_TEST_USER"],
+                                 os.environ["MP_TEST_HOST"], os.environ["MP_TEST_POP3S_PORT"],
+                                 os.environ["MP_TEST_CA_FILE"])
+    app_cmd = command or [exe] + list(args)
+    cmd = (["xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
+            "dbus-run-session", "--", services, log_path, "--"]
+           + mp_gui_session.session_command(app_cmd, app_log, env,
+                                            password or os.environ["MP_TEST_PASSWORD"]))
     with tempfile.TemporaryFile() as output:
         proc = subprocess.Popen(cmd, env=env, stdout=output, stderr=subprocess.STDOUT)
         try:
@@ -77,12 +89,18 @@ def run_app(exe, services, home, script, name, args=(), during=None, extra_env=N
                 proc.kill()
                 proc.wait()
         output.seek(0)
-        log = output.read().decode("utf-8", "replace")
-    for line in log.splitlines():
+        session = output.read().decode("utf-8", "replace")
+    lines = mp_gui_session.app_log_lines(app_log)
+    for line in lines:
         if "CRITICAL" in line or "ERROR" in line or os.environ.get("MP_E2E_VERBOSE"):
             print("# app: %s" % line)
+    for line in session.splitlines():
+        if "CRITICAL" in line or "mp_gui_session" in line or os.environ.get("MP_E2E_VERBOSE"):
+            print("# session (not judged): %s" % line)
     check(proc.returncode == 0, "%s: mailpeek exited cleanly (%d)" % (name, proc.returncode))
-    check(not any("CRITICAL" in l for l in log.splitlines()), "%s: no GLib criticals" % name)
+    # Only the app's own output: a notification daemon the bus activated (dunst)
+    # complains on its own when the test's bus ends.
+    check(not any("CRITICAL" in l for l in lines), "%s: no GLib criticals" % name)
 
     def read(path):
         if not os.path.exists(path):
@@ -142,10 +160,10 @@ Delivered while Mailpeek ran without a window.
 
 def main():
     if len(sys.argv) != 3:
-        print("usage: test-notif-e2e.py MAILPEEK_EXE SERVICES_EXE", file=sys.stderr)
+        print("usage: test-notif-e2e.py MAILPEEK_TEST_APP SERVICES_EXE", file=sys.stderr)
         return 2
     exe, services = sys.argv[1:3]
-    for tool in ("xvfb-run", "dbus-run-session"):
+    for tool in ("xvfb-run", "dbus-run-session") + mp_gui_session.REQUIRED_TOOLS:
         if not shutil.which(tool):
             print("SKIP: %s is not installed" % tool)
             return 77
@@ -237,7 +255,7 @@ def main():
         # Run 5: a wrong password. Two failing checks, one failure notification.
         obs, calls = run_app(exe, services, home,
                              ["wait-idle 60", "action check", "wait-idle 60", "sleep 300", "quit"],
-                             "failure", extra_env={"MAILPEEK_TEST_PASSWORD": "not-the-password"})
+                             "failure", password="not-the-password")
         idle = [o for o in obs if o["cmd"] == "wait-idle"]
         check(len(idle) == 2 and all(o.get("state") == "error" for o in idle),
               "failure: both checks failed: %r" % [o.get("state") for o in idle])
@@ -257,7 +275,13 @@ def main():
             service = f.read()
         check(re.search(r"(?m)^Name=%s$" % re.escape(APP_ID), service) is not None,
               "activation: the service file names the app id")
-        service = re.sub(r"(?m)^Exec=\S+", "Exec=" + exe, service)
+        # The bus starts the app through a wrapper that keeps its output in the run's
+        # log (the bus's own output is not the app's).
+        wrapper = os.path.join(home, "activated-app.sh")
+        with open(wrapper, "w", encoding="utf-8") as f:
+            f.write('#!/bin/sh\nexec "%s" "$@" >>"$MP_E2E_APP_LOG" 2>&1\n' % exe)
+        os.chmod(wrapper, 0o755)
+        service = re.sub(r"(?m)^Exec=\S+", "Exec=" + wrapper, service)
         check("--gapplication-service" in service, "activation: Exec starts GApplication service mode")
         with open(os.path.join(services_dir, APP_ID + ".service"), "w", encoding="utf-8") as f:
             f.write(service)
@@ -267,12 +291,9 @@ def main():
                     "--object-path /org/freedesktop/DBus --method org.freedesktop.DBus.NameHasOwner "
                     "%s | grep -q true; do sleep 0.2; done") % (
                         APP_ID, APP_ID.replace(".", "/"), APP_ID)
-        # (Without MAILPEEK_TEST_ACCOUNT: a test account makes the app non-unique, and
-        # a non-unique app cannot own its name for activation.)
         obs, calls = run_app(exe, services, home, ["sleep 300", "status", "quit"], "activation",
                              command=["sh", "-c", launcher],
-                             extra_env={"MAILPEEK_TEST_ACCOUNT": "",
-                                        "XDG_DATA_DIRS": os.path.join(home, "xdg-data") + ":" +
+                             extra_env={"XDG_DATA_DIRS": os.path.join(home, "xdg-data") + ":" +
                                         os.environ.get("XDG_DATA_DIRS", "/usr/local/share:/usr/share")})
         check(any(o["cmd"] == "status" for o in obs),
               "activation: the bus started the app and Activate reached it")

@@ -48,6 +48,7 @@
 #include "mp-account-dialog.h"
 #include "mp-test-heartbeat.h"
 #include "mp-test-json.h"
+#include "mp-test-window.h"
 
 typedef struct _Driver Driver;
 typedef gboolean (*Predicate) (Driver *d);
@@ -181,7 +182,7 @@ on_delete_failed (MpMailboxView *mailbox,
 static MpMailboxView *
 watch_current (Driver *d)
 {
-  MpMailboxView *mailbox = mp_window_get_current_mailbox (d->window);
+  MpMailboxView *mailbox = mp_test_window_get_current_mailbox (d->window);
 
   if (mailbox && mailbox != d->watched)
     {
@@ -214,10 +215,10 @@ static void
 add_mailbox_state (Driver  *d,
                    GString *s)
 {
-  MpMailboxView *mailbox = mp_window_get_current_mailbox (d->window);
-  GListModel *shown = G_LIST_MODEL (mp_window_get_selection (d->window));
-  g_autofree char *status = mp_window_dup_status_text (d->window);
-  g_autofree char *error = mp_window_dup_error_text (d->window);
+  MpMailboxView *mailbox = mp_test_window_get_current_mailbox (d->window);
+  GListModel *shown = G_LIST_MODEL (mp_test_window_get_selection (d->window));
+  g_autofree char *status = mp_test_window_dup_status_text (d->window);
+  g_autofree char *error = mp_test_window_dup_error_text (d->window);
 
   if (mailbox)
     {
@@ -239,7 +240,7 @@ add_mailbox_state (Driver  *d,
 static void
 dump_rows (Driver *d)
 {
-  GListModel *model = G_LIST_MODEL (mp_window_get_selection (d->window));
+  GListModel *model = G_LIST_MODEL (mp_test_window_get_selection (d->window));
   guint n = g_list_model_get_n_items (model);
   GString *s = mp_test_json_begin ("rows");
 
@@ -322,7 +323,7 @@ static gboolean
 pred_test_result (Driver *d)
 {
   MpAccountDialog *dialog = find_account_dialog ();
-  return dialog && !mp_account_dialog_is_testing (dialog);
+  return dialog && !mp_test_account_dialog_is_testing (dialog);
 }
 
 static void
@@ -335,7 +336,7 @@ finish_test_result (Driver  *d,
   if (!ok || !dialog)
     mp_test_json_add_str (s, "error", "timeout");
   else
-    mp_test_json_add_str (s, "result", mp_account_dialog_get_test_result (dialog));
+    mp_test_json_add_str (s, "result", mp_test_account_dialog_get_test_result (dialog));
   emit (d, s);
 }
 
@@ -343,7 +344,7 @@ finish_test_result (Driver  *d,
 static gboolean
 pred_settled (Driver *d)
 {
-  return mp_window_get_pending (d->window) == 0;
+  return mp_test_window_get_pending (d->window) == 0;
 }
 
 static void
@@ -363,7 +364,7 @@ pred_idle (Driver *d)
   return mailbox &&
          mp_mailbox_view_get_state (mailbox) != MP_MAILBOX_STATE_CHECKING &&
          (mp_mailbox_view_get_last_check (mailbox) || mp_mailbox_view_get_error (mailbox)) &&
-         mp_window_get_pending (d->window) == 0;
+         mp_test_window_get_pending (d->window) == 0;
 }
 
 static void
@@ -392,7 +393,7 @@ pred_progress (Driver *d)
 static gboolean
 pred_preview (Driver *d)
 {
-  const char *state = mp_preview_pane_get_state (mp_window_get_preview_pane (d->window));
+  const char *state = mp_test_preview_get_state (mp_test_window_get_preview_pane (d->window));
 
   return g_strcmp0 (state, "text") == 0 || g_strcmp0 (state, "error") == 0;
 }
@@ -401,23 +402,23 @@ static void
 finish_preview (Driver  *d,
                 gboolean ok)
 {
-  MpPreviewPane *pane = mp_window_get_preview_pane (d->window);
-  g_autofree char *text = mp_preview_pane_dup_text (pane);
+  MpPreviewPane *pane = mp_test_window_get_preview_pane (d->window);
+  g_autofree char *text = mp_test_preview_dup_text (pane);
   GString *s = mp_test_json_begin (d->cmd);
 
   if (!ok)
     mp_test_json_add_str (s, "error", "timeout");
-  mp_test_json_add_str (s, "state", mp_preview_pane_get_state (pane));
+  mp_test_json_add_str (s, "state", mp_test_preview_get_state (pane));
   mp_test_json_add_str (s, "text", text);
   mp_test_json_add_bool (s, "load_whole_enabled",
-            mp_window_get_action_enabled (d->window, "win.load-whole"));
+            mp_test_window_get_action_enabled (d->window, "win.load-whole"));
   emit (d, s);
 }
 
 static gboolean
 pred_dialog (Driver *d)
 {
-  GtkWidget *dialog = mp_window_get_delete_dialog (d->window);
+  GtkWidget *dialog = mp_test_window_get_delete_dialog (d->window);
   return dialog && gtk_widget_get_mapped (dialog);
 }
 
@@ -425,7 +426,7 @@ static void
 finish_dialog (Driver  *d,
                gboolean ok)
 {
-  GtkWidget *dialog = mp_window_get_delete_dialog (d->window);
+  GtkWidget *dialog = mp_test_window_get_delete_dialog (d->window);
   GString *s = mp_test_json_begin (d->cmd);
 
   if (!ok || !dialog)
@@ -463,7 +464,7 @@ finish_delete (Driver  *d,
       mp_test_json_add_int (s, "n", d->last_delete_n);
     }
   mp_test_json_add_int (s, "waited_ms", (g_get_monotonic_time () - d->started) / 1000);
-  mp_test_json_add_str (s, "toast", mp_window_get_last_toast_title (d->window));
+  mp_test_json_add_str (s, "toast", mp_test_window_get_last_toast_title (d->window));
   add_mailbox_state (d, s);
   emit (d, s);
   d->deletes_at_wait = d->deletes_done;
@@ -522,7 +523,7 @@ pred_undo_button (Driver *d)
 {
   g_autoptr (GPtrArray) found = g_ptr_array_new ();
 
-  if (!mp_window_get_undo_toast (d->window))
+  if (!mp_test_window_get_undo_toast (d->window))
     return FALSE;
   collect_buttons_with_label (GTK_WIDGET (d->window), "_Undo", found);
   return found->len == 1;
@@ -587,7 +588,7 @@ take_screenshot (Driver     *d,
 static void
 emit_menu (Driver *d)
 {
-  GMenuModel *menu = mp_window_get_primary_menu (d->window);
+  GMenuModel *menu = mp_test_window_get_primary_menu (d->window);
   GString *s = mp_test_json_begin ("menu");
   gboolean first = TRUE;
 
@@ -641,7 +642,7 @@ run_command (Driver     *d,
   g_auto (GStrv) parts = g_strsplit (line, " ", 2);
   const char *cmd = parts[0];
   const char *arg = parts[1] ? parts[1] : "";
-  GtkSelectionModel *selection = mp_window_get_selection (d->window);
+  GtkSelectionModel *selection = mp_test_window_get_selection (d->window);
 
   g_free (d->cmd);
   d->cmd = g_strdup (cmd);
@@ -679,7 +680,7 @@ run_command (Driver     *d,
       g_auto (GStrv) a = g_strsplit (arg, " ", 2);
       GString *s = mp_test_json_begin (cmd);
 
-      if (!a[0] || !mp_window_sort_by (d->window, (guint) g_ascii_strtoull (a[0], NULL, 10),
+      if (!a[0] || !mp_test_window_sort_by (d->window, (guint) g_ascii_strtoull (a[0], NULL, 10),
                                        a[1] && g_str_equal (a[1], "desc")))
         mp_test_json_add_str (s, "error", "no such column");
       emit (d, s);
@@ -732,7 +733,7 @@ run_command (Driver     *d,
   if (g_str_equal (cmd, "action"))
     {
       g_autofree char *name = g_strconcat ("win.", arg, NULL);
-      gboolean enabled = mp_window_get_action_enabled (d->window, name);
+      gboolean enabled = mp_test_window_get_action_enabled (d->window, name);
       GString *s = mp_test_json_begin (cmd);
 
       mp_test_json_add_str (s, "name", arg);
@@ -750,7 +751,7 @@ run_command (Driver     *d,
     }
   if (g_str_equal (cmd, "respond"))
     {
-      GtkWidget *dialog = mp_window_get_delete_dialog (d->window);
+      GtkWidget *dialog = mp_test_window_get_delete_dialog (d->window);
 
       if (!dialog)
         emit_error (d, cmd, "no dialog");
@@ -785,7 +786,7 @@ run_command (Driver     *d,
     }
   if (g_str_equal (cmd, "filter"))
     {
-      mp_window_set_filter_text (d->window, arg);
+      mp_test_window_set_filter_text (d->window, arg);
       return TRUE;
     }
   if (g_str_equal (cmd, "status"))
@@ -826,7 +827,7 @@ run_command (Driver     *d,
     {
       GListModel *model = G_LIST_MODEL (selection);
       guint n = g_list_model_get_n_items (model);
-      GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (mp_window_get_preview_pane (d->window)),
+      GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (mp_test_window_get_preview_pane (d->window)),
                                                  GTK_TYPE_PANED);
       GtkWidget *scroller = view ? gtk_paned_get_start_child (GTK_PANED (view)) : NULL;
       GString *s = mp_test_json_begin (cmd);
@@ -846,8 +847,8 @@ run_command (Driver     *d,
     }
   if (g_str_equal (cmd, "next-due"))
     {
-      MpMailboxView *mailbox = mp_window_get_current_mailbox (d->window);
-      gint64 due = mailbox ? mp_window_get_next_check_due (d->window,
+      MpMailboxView *mailbox = mp_test_window_get_current_mailbox (d->window);
+      gint64 due = mailbox ? mp_test_window_get_next_check_due (d->window,
                                mp_account_get_id (mp_mailbox_view_get_account (mailbox))) : -1;
       GString *s = mp_test_json_begin (cmd);
 
@@ -884,9 +885,9 @@ run_command (Driver     *d,
       gboolean ok = FALSE;
 
       if (dialog && g_str_equal (cmd, "dialog-set") && a[0] && a[1])
-        ok = mp_account_dialog_set_field (dialog, a[0], a[1]);
+        ok = mp_test_account_dialog_set_field (dialog, a[0], a[1]);
       else if (dialog && g_str_equal (cmd, "dialog-click") && a[0])
-        ok = mp_account_dialog_click (dialog, a[0]);
+        ok = mp_test_account_dialog_click (dialog, a[0]);
       mp_test_json_add_str (s, "arg", a[0]);
       if (!ok)
         mp_test_json_add_str (s, "error", dialog ? "not possible" : "no account dialog");

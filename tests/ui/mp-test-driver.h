@@ -1,4 +1,5 @@
-/* mp-test-driver.h — scripted UI actions for the GUI tests (MAILPEEK_TEST_SCRIPT).
+/* mp-test-driver.h — scripted UI actions for the GUI tests (MAILPEEK_TEST_SCRIPT,
+ * read by mailpeek-test-app.c; none of this is in the installed `mailpeek`).
  *
  * Reads one command per line and performs it through the real UI: GActions of
  * the window, the column view's selection model, the delete dialog's responses,

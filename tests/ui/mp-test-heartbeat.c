@@ -11,6 +11,7 @@
 
 #include "mp-test-heartbeat.h"
 #include "mp-test-json.h"
+#include "mp-test-window.h"
 
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
@@ -194,7 +195,7 @@ heartbeat_cb (gpointer user_data)
   /* Every wall-clock gap over 16 ms is logged with its CPU time and run-queue wait. */
   if (gap > 16000)
     {
-      MpMailboxView *mailbox = hb->window ? mp_window_get_current_mailbox (hb->window) : NULL;
+      MpMailboxView *mailbox = hb->window ? mp_test_window_get_current_mailbox (hb->window) : NULL;
 
       hb->over++;
       g_string_append_printf (hb->log, "%s%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT

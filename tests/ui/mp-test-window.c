@@ -1,0 +1,272 @@
+/* mp-test-window.c — see mp-test-window.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mp-config.h"
+
+#include "mp-test-window.h"
+#include "mp-delete-controller-private.h"
+#include "mp-window-private.h"
+
+/* Received rows not yet in the list model (they go in a few per frame). */
+static guint
+incoming (MpMailboxView *mailbox)
+{
+  return mp_mailbox_view_get_n_messages (mailbox) -
+         g_list_model_get_n_items (mp_mailbox_view_get_messages (mailbox));
+}
+
+MpMailboxView *
+mp_test_window_get_current_mailbox (MpWindow *self)
+{
+  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
+  return self->current;
+}
+
+GtkSelectionModel *
+mp_test_window_get_selection (MpWindow *self)
+{
+  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
+  return GTK_SELECTION_MODEL (self->selection);
+}
+
+gboolean
+mp_test_window_sort_by (MpWindow   *self,
+                        guint       column,
+                        gboolean    descending)
+{
+  GListModel *columns;
+  g_autoptr (GtkColumnViewColumn) col = NULL;
+
+  g_return_val_if_fail (MP_IS_WINDOW (self), FALSE);
+
+  columns = gtk_column_view_get_columns (self->column_view);
+  if (column >= g_list_model_get_n_items (columns))
+    return FALSE;
+  col = g_list_model_get_item (columns, column);
+  /* What a click on the column header does. */
+  gtk_column_view_sort_by_column (self->column_view, col,
+                        descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  return TRUE;
+}
+
+guint
+mp_test_window_get_pending (MpWindow *self)
+{
+  g_return_val_if_fail (MP_IS_WINDOW (self), 0);
+  return gtk_filter_list_model_get_pending (self->filter_model) +
+         gtk_sort_list_model_get_pending (self->sort_model) +
+         (self->current ? incoming (self->current) : 0);
+}
+
+MpPreviewPane *
+mp_test_window_get_preview_pane (MpWindow *self)
+{
+  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
+  return self->preview_pane;
+}
+
+GtkWidget *
+mp_test_window_get_delete_dialog (MpWindow *self)
+{
+  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
+  return self->deleter->dialog;
+}
+
+gint64
+mp_test_window_get_next_check_due (MpWindow   *self,
+                                   const char *account_id)
+{
+  g_return_val_if_fail (MP_IS_WINDOW (self), -1);
+  return self->scheduler ? mp_scheduler_get_next_due (self->scheduler, account_id) : -1;
+}
+
+GMenuModel *
+mp_test_window_get_primary_menu (MpWindow *self)
+{
+  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
+  return self->primary_menu;
+}
+
+AdwToast *
+mp_test_window_get_undo_toast (MpWindow *self)
+{
+  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
+  return self->deleter->undo_toast;
+}
+
+const char *
+mp_test_window_get_last_toast_title (MpWindow *self)
+{
+  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
+  return self->last_toast_title;
+}
+
+void
+mp_test_window_set_filter_text (MpWindow   *self,
+                                const char *text)
+{
+  g_return_if_fail (MP_IS_WINDOW (self));
+
+  gtk_search_bar_set_search_mode (self->search_bar, text && *text);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
+  /* GtkSearchEntry delays "search-changed"; apply at once. */
+  g_signal_emit_by_name (self->search_entry, "search-changed");
+}
+
+char *
+mp_test_window_dup_status_text (MpWindow *self)
+{
+  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
+  return g_strdup (gtk_label_get_text (self->status_label));
+}
+
+char *
+mp_test_window_dup_error_text (MpWindow *self)
+{
+  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
+  if (!gtk_revealer_get_reveal_child (self->error_revealer))
+    return NULL;
+  return g_strdup_printf ("%s\n%s", gtk_label_get_text (self->error_title),
+                               gtk_label_get_text (self->error_details));
+}
+
+/* Whether a button bound to @action (a GtkActionable) under @widget is sensitive:
+ * GtkActionHelper makes the widgets of a disabled action insensitive. */
+static gboolean
+actionable_sensitive (GtkWidget  *widget,
+                      const char *action)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_ACTIONABLE (c) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (c)), action) == 0 &&
+          gtk_widget_get_sensitive (c))
+        return TRUE;
+      if (actionable_sensitive (c, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+mp_test_window_get_action_enabled (MpWindow   *self,
+                                   const char *action)
+{
+  g_return_val_if_fail (MP_IS_WINDOW (self), FALSE);
+  return actionable_sensitive (GTK_WIDGET (self), action);
+}
+
+/* ---- the preview pane and the account dialog, through their template children */
+
+static gpointer
+child (gpointer    widget,
+       GType       type,
+       const char *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+}
+
+char *
+mp_test_preview_dup_text (MpPreviewPane *pane)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (child (pane, MP_TYPE_PREVIEW_PANE, "body_view"));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+const char *
+mp_test_preview_get_state (MpPreviewPane *pane)
+{
+  GtkStack *stack = child (pane, MP_TYPE_PREVIEW_PANE, "stack");
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "none") == 0)
+    return "none";
+  return gtk_stack_get_visible_child_name (child (pane, MP_TYPE_PREVIEW_PANE, "body_stack"));
+}
+
+/* Positions of the security combo (security_values in mp-account-dialog.c). */
+static const char * const security_names[] = { "tls", "starttls", "none" };
+
+static gboolean
+set_security (MpAccountDialog *dialog,
+              const char      *value)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (security_names); i++)
+    if (g_str_equal (value, security_names[i]))
+      {
+        adw_combo_row_set_selected (child (dialog, MP_TYPE_ACCOUNT_DIALOG, "security_row"), i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+mp_test_account_dialog_set_field (MpAccountDialog *dialog,
+                                  const char      *field,
+                                  const char      *value)
+{
+  static const struct { const char *field, *entry, *spin; } fields[] = {
+    { "name", "name_row", NULL },
+    { "host", "host_row", NULL },
+    { "user", "username_row", NULL },
+    { "password", "password_row", NULL },
+    { "port", NULL, "port_spin" },
+    { "interval", NULL, "interval_spin" },
+    { "preview", NULL, "preview_spin" },
+  };
+  GType type = MP_TYPE_ACCOUNT_DIALOG;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      if (!g_str_equal (field, fields[i].field))
+        continue;
+      if (fields[i].entry)
+        gtk_editable_set_text (child (dialog, type, fields[i].entry), value);
+      else
+        gtk_spin_button_set_value (child (dialog, type, fields[i].spin),
+                                   g_ascii_strtod (value, NULL));
+      return TRUE;
+    }
+  if (g_str_equal (field, "notify"))
+    gtk_switch_set_active (child (dialog, type, "notify_switch"), g_str_equal (value, "true"));
+  else if (g_str_equal (field, "auth"))
+    adw_combo_row_set_selected (child (dialog, type, "auth_row"),
+                                (guint) g_ascii_strtoull (value, NULL, 10));
+  else if (g_str_equal (field, "security"))
+    return set_security (dialog, value);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+mp_test_account_dialog_click (MpAccountDialog *dialog,
+                              const char      *button)
+{
+  g_autofree char *name = g_strdup_printf ("%s_button", button);
+  GtkWidget *target;
+
+  if (!g_strv_contains ((const char * const[]) { "test", "save", "cancel", "trust", NULL }, button))
+    return FALSE;
+  target = child (dialog, MP_TYPE_ACCOUNT_DIALOG, name);
+  if (!target || !gtk_widget_is_sensitive (target) || !gtk_widget_get_visible (target))
+    return FALSE;
+  g_signal_emit_by_name (target, "clicked");
+  return TRUE;
+}
+
+/* The spinner turns while "Test connection" waits for the server. */
+gboolean
+mp_test_account_dialog_is_testing (MpAccountDialog *dialog)
+{
+  return gtk_spinner_get_spinning (child (dialog, MP_TYPE_ACCOUNT_DIALOG, "test_spinner"));
+}
+
+const char *
+mp_test_account_dialog_get_test_result (MpAccountDialog *dialog)
+{
+  return gtk_label_get_text (child (dialog, MP_TYPE_ACCOUNT_DIALOG, "test_result"));
+}

@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the GUI tests share: the test account as the product stores it (a key file
+in $XDG_CONFIG_HOME, the password in a private Secret Service), and the command
+that runs the app on the test's private session bus with its own output apart.
+
+The app never reads a password or an account from the environment: the account
+is a normal entry of accounts.conf, its password an item of a gnome-keyring that
+lives in the test's HOME and is unlocked on the test's private bus.
+"""
+
+import os
+
+ACCOUNT_ID = "test-account"
+KEYRING_PASSWORD = "mailpeek-test-keyring"
+SCHEMA = "io.github.mailpeek.Mailpeek.Account"   # src/core/mp-keyring.h
+REQUIRED_TOOLS = ("gnome-keyring-daemon", "secret-tool")
+
+# Inside dbus-run-session: unlock (or create) the keyring of $HOME, store the
+# account's password when one is given, run the app with its output in its own
+# log.  Then it says what a third-party session service (dunst, seen on real
+# desktops) says when the bus goes away: only the app's own log is judged.
+_SESSION = r'''
+log=$1; shift
+printf %s "$MP_GUI_KEYRING_PASSWORD" |
+  gnome-keyring-daemon --unlock --components=secrets >/dev/null ||
+  { echo "mp_gui_session: gnome-keyring-daemon did not start" >&2; exit 90; }
+if [ -n "${MP_GUI_ACCOUNT_PASSWORD+set}" ]; then
+  printf %s "$MP_GUI_ACCOUNT_PASSWORD" |
+    secret-tool store --label="Mailpeek: $MP_GUI_ACCOUNT_ID" \
+      xdg:schema "$MP_GUI_SCHEMA" account-id "$MP_GUI_ACCOUNT_ID" ||
+    { echo "mp_gui_session: secret-tool could not store the password" >&2; exit 91; }
+fi
+unset MP_GUI_ACCOUNT_PASSWORD MP_GUI_KEYRING_PASSWORD
+"$@" >"$log" 2>&1
+rc=$?
+echo "CRITICAL **: (a third-party session service, not Mailpeek) the session bus closed" >&2
+exit $rc
+'''
+
+
+def write_account(config_home, user, host, port, ca_file=None):
+    """Writes accounts.conf with one POP3S account, as the account dialog saves it."""
+    directory = os.path.join(config_home, "mailpeek")
+    os.makedirs(directory, exist_ok=True)
+    lines = ["[%s]" % ACCOUNT_ID, "name=%s@%s" % (user, host), "host=%s" % host,
+             "port=%s" % port, "username=%s" % user, "security=tls"]
+    if ca_file:
+        lines.append("ca-file=%s" % ca_file)
+    with open(os.path.join(directory, "accounts.conf"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def session_command(app_cmd, app_log, env, password=None):
+    """The command to run under dbus-run-session; sets what it needs in @env.
+    @password: stored in the keyring for the test account before the app starts."""
+    env.update({"MP_GUI_KEYRING_PASSWORD": KEYRING_PASSWORD, "MP_GUI_SCHEMA": SCHEMA,
+                "MP_GUI_ACCOUNT_ID": ACCOUNT_ID})
+    env.pop("MP_GUI_ACCOUNT_PASSWORD", None)
+    if password is not None:
+        env["MP_GUI_ACCOUNT_PASSWORD"] = password
+    return ["sh", "-c", _SESSION, "sh", app_log] + list(app_cmd)
+
+
+def app_log_lines(app_log):
+    """The app's own output (stdout + stderr), as lines."""
+    if not os.path.exists(app_log):
+        return []
+    with open(app_log, encoding="utf-8", errors="replace") as f:
+        return f.read().splitlines()
