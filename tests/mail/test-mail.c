@@ -257,6 +257,18 @@ test_summary_encodings (void)
     { "From: \"Doe, John\" <j@example.com>\n", NULL, "Doe, John" },
     /* undeclared 8-bit Latin-1 in a header still becomes valid UTF-8 */
     { "Subject: Stra\xdf" "e\n", "Straße", NULL },
+    /* folded B words with "=" padding (Python's folding): each decoded on its own */
+    { "Subject: =?utf-8?b?0JLRgdGC0YDQtdGH0LAg0LIg0L/Rj9GC0L0=?=\n"
+      " =?utf-8?b?0LjRhtGDLCDQutC+0LzQvdCw0YLQsCA0MjYxOA==?=\n",
+      "Встреча в пятницу, комната 42618", NULL },
+    { "From: =?utf-8?b?0JjQstCw0L0g0J/QtdGC0YDQvtCy0LjRhyA=?=\n"
+      "\t=?UTF-8?B?0KHQuNC00L7RgNC+0LIt0JrRg9C30L3QtdGG0L7Qsg==?= <i@example.org>\n",
+      NULL, "Иван Петрович Сидоров-Кузнецов" },
+    /* a character split between two words; B next to Q; other charsets kept apart */
+    { "Subject: =?utf-8?b?0A==?= =?utf-8?b?kg==?= =?utf-8?q?=D0?=\n =?utf-8?q?=B0_x?=\n", "Ва x", NULL },
+    { "Subject: =?koi8-r?b?8NLJ18XU?= =?utf-8?b?0LzQuNGA?= =?koi8-r?q?!?=\n", "Приветмир!", NULL },
+    /* plain text between words is kept, whitespace between words is not */
+    { "Subject: Re: =?utf-8?q?a?= and =?utf-8?q?b?=  \n =?utf-8?q?c?= [#1]\n", "Re: a and bc [#1]", NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
