@@ -41,6 +41,9 @@ GMimeMessage *mp_mail_parse               (const char    *data,
 
 gsize         mp_mail_header_block_length (const char    *data,
                                            gsize          len);
+gsize         mp_mail_header_cut          (const char    *data,
+                                           gsize          len,
+                                           gsize          max);
 
 void          mp_mail_headers_init        (MpMailHeaders *headers,
                                            GMimeMessage  *message);
