@@ -39,6 +39,8 @@ GMimeMessage *mp_mail_parse               (const char    *data,
                                            gsize          len,
                                            gboolean      *cut_out);
 
+void          mp_mail_object_merge_encoded_words (GMimeObject *object);
+
 gsize         mp_mail_header_block_length (const char    *data,
                                            gsize          len);
 gsize         mp_mail_header_cut          (const char    *data,

@@ -266,6 +266,30 @@ strndup_merged (const char *data,
   return merged != NULL ? g_string_free (merged, FALSE) : g_strndup (data, len);
 }
 
+/* merge_encoded_words() for the headers of a part inside a message (attachment
+ * names, a forwarded message's subject): GMime read those from the message
+ * stream, where only the message's own header block was merged. The changed
+ * raw value makes GMime parse the header again. */
+void
+mp_mail_object_merge_encoded_words (GMimeObject *object)
+{
+  GMimeHeaderList *list = g_mime_object_get_header_list (object);
+  int n = list != NULL ? g_mime_header_list_get_count (list) : 0;
+
+  for (int i = 0; i < n; i++)
+    {
+      GMimeHeader *header = g_mime_header_list_get_header_at (list, i);
+      const char *raw = g_mime_header_get_raw_value (header);
+      GString *merged = raw != NULL ? merge_encoded_words (raw, strlen (raw)) : NULL;
+
+      if (merged != NULL)
+        {
+          g_mime_header_set_raw_value (header, merged->str);
+          g_string_free (merged, TRUE);
+        }
+    }
+}
+
 /* GMime keeps header values as C strings, so a NUL would silently cut a header short
  * ("Subject: before\0 after" → "before") or cost the sender's address. NULs in the
  * header block become spaces (as in body text, see mp_mail_convert_to_utf8); the body

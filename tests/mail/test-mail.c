@@ -556,6 +556,32 @@ test_preview_huge_header (void)
   g_assert_false (mp_message_preview_get_is_complete (p));
 }
 
+/* Folded encoded-words in a part's headers (attachment names, as Outlook writes
+ * them) and in a forwarded message's subject: decoded whole, like the message's. */
+static void
+test_preview_encoded_word_names (void)
+{
+  static const char msg[] =
+    "From: a@example.org\r\nSubject: names\r\nMIME-Version: 1.0\r\n"
+    "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+    "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+    "--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+    "Content-Disposition: attachment;\r\n"
+    " filename=\"=?UTF-8?B?0J7RgtGH0ZHRgiDQviDQv9GA0L4=?=\r\n"
+    " =?UTF-8?B?0LTQsNC20LDRhSDQt9CwINGC0YA=?=\r\n =?UTF-8?B?LnBkZg==?=\"\r\n\r\n"
+    "JVBERi0xLjQ=\r\n"
+    "--b\r\nContent-Type: message/rfc822\r\n\r\n"
+    "From: x@example.org\r\nSubject: =?UTF-8?B?0J7RgtGH0ZHRgiDQviDQv9GA0L4=?=\r\n"
+    " =?UTF-8?B?0LTQsNC20LDRhSDQt9CwINGC0YA=?=\r\n\r\ninner\r\n"
+    "--b--\r\n";
+  g_autoptr(MpMessagePreview) p = mp_message_preview_new_from_bytes (msg, strlen (msg), TRUE);
+  GPtrArray *atts = mp_message_preview_get_attachments (p);
+
+  g_assert_cmpuint (atts->len, ==, 2);
+  g_assert_cmpstr (((MpAttachmentInfo *) atts->pdata[0])->filename, ==, "Отчёт о продажах за тр.pdf");
+  g_assert_cmpstr (((MpAttachmentInfo *) atts->pdata[1])->filename, ==, "Отчёт о продажах за тр");
+}
+
 /* A NUL is a C string terminator inside GMime: it must not cut a header short. */
 static void
 test_summary_nul_bytes (void)
@@ -1122,6 +1148,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mail/preview/truncated", test_preview_truncated);
   g_test_add_func ("/mail/preview/nul-bytes", test_preview_nul_bytes);
   g_test_add_func ("/mail/preview/huge-header", test_preview_huge_header);
+  g_test_add_func ("/mail/preview/encoded-word-names", test_preview_encoded_word_names);
   g_test_add_func ("/mail/preview/html-only", test_preview_html_only);
   g_test_add_func ("/mail/preview/alternative", test_preview_alternative_prefers_plain);
   g_test_add_func ("/mail/preview/dots", test_preview_dots);
