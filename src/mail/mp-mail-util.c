@@ -135,8 +135,8 @@ parse_encoded_word (const char  *data,
   return w->charset_len > 0;
 }
 
-/* Offset of the next encoded-word when only blanks and folds separate it from
- * data[i]; 0 otherwise. */
+/* Offset of the next encoded-word when only blanks and folds (or nothing)
+ * separate it from data[i] (i > 0); 0 otherwise. */
 static gsize
 adjacent_word_start (const char *data,
                      gsize       len,
@@ -150,7 +150,8 @@ adjacent_word_start (const char *data,
                      || (data[j] == '\n' && j + 1 < len
                          && (data[j + 1] == ' ' || data[j + 1] == '\t'))))
     j++;
-  return j > i && j + 1 < len && data[j] == '=' && data[j + 1] == '?' ? j : 0;
+  /* (no blank at all is not RFC 2047, but mailers write it and readers join it) */
+  return j + 1 < len && data[j] == '=' && data[j + 1] == '?' ? j : 0;
 }
 
 static void

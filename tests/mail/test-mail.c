@@ -267,6 +267,7 @@ test_summary_encodings (void)
     /* a character split between two words; B next to Q; other charsets kept apart */
     { "Subject: =?utf-8?b?0A==?= =?utf-8?b?kg==?= =?utf-8?q?=D0?=\n =?utf-8?q?=B0_x?=\n", "Ва x", NULL },
     { "Subject: =?koi8-r?b?8NLJ18XU?= =?utf-8?b?0LzQuNGA?= =?koi8-r?q?!?=\n", "Приветмир!", NULL },
+    { "Subject: =?utf-8?b?0JLRgQ==?==?utf-8?b?0YI=?= x\n", "Вст x", NULL },
     /* plain text between words is kept, whitespace between words is not */
     { "Subject: Re: =?utf-8?q?a?= and =?utf-8?q?b?=  \n =?utf-8?q?c?= [#1]\n", "Re: a and bc [#1]", NULL },
   };
