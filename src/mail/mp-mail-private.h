@@ -46,6 +46,9 @@ gsize         mp_mail_header_block_length (const char    *data,
 gsize         mp_mail_header_cut          (const char    *data,
                                            gsize          len,
                                            gsize          max);
+GString      *mp_mail_header_block_shrink (const char    *data,
+                                           gsize          len,
+                                           gsize          max);
 
 void          mp_mail_headers_init        (MpMailHeaders *headers,
                                            GMimeMessage  *message);

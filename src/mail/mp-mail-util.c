@@ -781,6 +781,72 @@ static const char *const field_names[N_FIELDS] = {
   "From", "To", "Subject", "Date", "Message-Id", "Content-Type", "Content-Disposition",
 };
 
+static gboolean
+is_field_name_char (guchar c)
+{
+  return c > 0x20 && c < 0x7f && c != ':';
+}
+
+/* Which of field_names the field name data[0..len) is, or -1. */
+static int
+summary_field (const char *name,
+               gsize       len)
+{
+  for (guint k = 0; k < N_FIELDS; k++)
+    if (strlen (field_names[k]) == len && g_ascii_strncasecmp (name, field_names[k], len) == 0)
+      return (int) k;
+  return -1;
+}
+
+/* The end of the field that starts at data[pos]: the start of the next line
+ * that is not a fold, or len. */
+static gsize
+field_end (const char *data,
+           gsize       len,
+           gsize       pos)
+{
+  const char *nl;
+
+  while ((nl = memchr (data + pos, '\n', len - pos)) != NULL)
+    {
+      pos = nl - data + 1;
+      if (pos == len || (data[pos] != ' ' && data[pos] != '\t'))
+        return pos;
+    }
+  return len;
+}
+
+/* A header block over max bytes cut down for a summary: the fields a summary
+ * reads (field_names), whole and in their order, as long as they fit under max;
+ * every other field goes. So padding the header, with other fields or with one
+ * huge field, cannot push From, Subject or Date out of reach, and the cost
+ * stays bounded by max. */
+GString *
+mp_mail_header_block_shrink (const char *data,
+                             gsize       len,
+                             gsize       max)
+{
+  GString *out = g_string_sized_new (MIN (len, max));
+  gsize pos = 0;
+
+  while (pos < len)
+    {
+      gsize end = field_end (data, len, pos);
+      gsize name = pos;
+      gsize colon;
+
+      while (name < end && is_field_name_char (data[name]))
+        name++;
+      for (colon = name; colon < end && (data[colon] == ' ' || data[colon] == '\t'); colon++)
+        ;
+      if (name > pos && colon < end && data[colon] == ':'
+          && summary_field (data + pos, name - pos) >= 0 && out->len + (end - pos) <= max)
+        g_string_append_len (out, data + pos, end - pos);
+      pos = end;
+    }
+  return out;
+}
+
 typedef struct {
   char *raw[N_FIELDS];     /* owned; text after the colon, folds kept, or NULL */
   char *value[N_FIELDS];   /* owned; unfolded and RFC 2047-decoded, made on demand */
@@ -794,12 +860,6 @@ header_fields_clear (HeaderFields *f)
       g_free (f->raw[i]);
       g_free (f->value[i]);
     }
-}
-
-static gboolean
-is_field_name_char (guchar c)
-{
-  return c > 0x20 && c < 0x7f && c != ':';
 }
 
 /* Collects the summary's fields from a header block that is plainly
@@ -852,16 +912,9 @@ collect_simple_fields (const char   *data,
             ;
           if (i == pos || i == end || data[i] != ':')
             return FALSE;
-          current = -1;
-          for (guint k = 0; k < N_FIELDS; k++)
-            if (strlen (field_names[k]) == i - pos
-                && g_ascii_strncasecmp (data + pos, field_names[k], i - pos) == 0)
-              {
-                if (f->raw[k] != NULL)
-                  return FALSE;                  /* repeated: GMime's merge rules apply */
-                current = (int) k;
-                break;
-              }
+          current = summary_field (data + pos, i - pos);
+          if (current >= 0 && f->raw[current] != NULL)
+            return FALSE;                        /* repeated: GMime's merge rules apply */
           in_header = TRUE;
           value_start = i + 1;
           value_end = end;

@@ -122,6 +122,7 @@ mp_message_summary_new_from_headers (const char *data,
                                      guint64     size)
 {
   MpMessageSummary *self;
+  g_autoptr(GString) shrunk = NULL;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
@@ -129,13 +130,15 @@ mp_message_summary_new_from_headers (const char *data,
   self->uidl = mp_mail_clean_field (uidl);
   self->size = size;
   if (data != NULL)
+    len = mp_mail_header_block_length (data, len);
+  if (len > MP_MAIL_MAX_HEADER_BYTES)
     {
-      gsize block = mp_mail_header_block_length (data, len);
-
       /* Padding the header past the cap must not hide who a message is from:
-       * read the whole fields under it, and say so. */
-      len = mp_mail_header_cut (data, block, MP_MAIL_MAX_HEADER_BYTES);
-      self->headers_truncated = len < block;
+       * read the summary's own fields from all of it, and say it was cut. */
+      shrunk = mp_mail_header_block_shrink (data, len, MP_MAIL_MAX_HEADER_BYTES);
+      data = shrunk->str;
+      len = shrunk->len;
+      self->headers_truncated = TRUE;
     }
   mp_mail_headers_init_from_block (&self->headers, data, len);
   return self;
@@ -212,8 +215,8 @@ mp_message_summary_get_has_attachments (MpMessageSummary *self)
   return self->headers.has_attachments;
 }
 
-/* TRUE when the header block was longer than a summary reads: the fields come
- * from its first part, and any that follow it are missing. */
+/* TRUE when the header block was longer than a summary reads: its other fields
+ * were dropped, and of the summary's own fields those that did not fit. */
 gboolean
 mp_message_summary_get_headers_truncated (MpMessageSummary *self)
 {

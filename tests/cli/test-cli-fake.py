@@ -176,26 +176,28 @@ def test_list_json():
 
 def test_list_huge_header():
     # A sender pads the header block past the 256 KiB a summary reads to hide who
-    # the message is from. The padding line across the cap is cut in its name.
+    # the message is from: padding after the fields (the line across the cap cut
+    # in its name), or before them.
     head = ['From: Mallory <m@evil.example>', 'Subject: Hidden sender',
             'Date: Mon, 01 Apr 2024 10:00:00 +0000']
     pad = ['X-Pad-%05d: %s' % (i, 'a' * 61) for i in range(4000)]
-    size = sum(len(h) + 2 for h in head + pad) + 2
-    cap = 256 * 1024
-    check_eq(sum(len(h) + 2 for h in head + pad[:3448]) + 1, cap, 'cap falls after "X"')
-    lines = greeting_and_login() + \
-        ['expect STAT', 'send +OK 1 %d' % size, 'expect LIST', 'send +OK', 'send 1 %d' % size,
-         'send .', 'expect UIDL', 'send +OK', 'send 1 uid-big', 'send .'] + top(1, head + pad)
-    r, rc, err = run(lines + quit_ok(), 'list')
-    check_eq(r.stdout, '1\tuid-big\t%d\t2024-04-01T10:00:00Z\tMallory <m@evil.example>\t'
-             'Hidden sender\n' % size, 'list shows the sender', r)
-    transcript_ok(rc, err, r)
-    r, rc, err = run(lines + quit_ok(), 'list', '--json')
-    obj = json.loads(r.stdout)[0]
-    check_eq((obj['from'], obj['subject'], obj['date'], obj['headers_truncated']),
-             ('Mallory <m@evil.example>', 'Hidden sender', '2024-04-01T10:00:00Z', True),
-             'list --json: the fields under the cap, marked truncated', r)
-    transcript_ok(rc, err, r)
+    check_eq(sum(len(h) + 2 for h in head + pad[:3448]) + 1, 256 * 1024, 'cap falls after "X"')
+    for headers in (head + pad, pad + head):
+        size = sum(len(h) + 2 for h in headers) + 2
+        lines = greeting_and_login() + \
+            ['expect STAT', 'send +OK 1 %d' % size, 'expect LIST', 'send +OK',
+             'send 1 %d' % size, 'send .', 'expect UIDL', 'send +OK', 'send 1 uid-big',
+             'send .'] + top(1, headers)
+        r, rc, err = run(lines + quit_ok(), 'list')
+        check_eq(r.stdout, '1\tuid-big\t%d\t2024-04-01T10:00:00Z\tMallory <m@evil.example>\t'
+                 'Hidden sender\n' % size, 'list shows the sender', r)
+        transcript_ok(rc, err, r)
+        r, rc, err = run(lines + quit_ok(), 'list', '--json')
+        obj = json.loads(r.stdout)[0]
+        check_eq((obj['from'], obj['subject'], obj['date'], obj['headers_truncated']),
+                 ('Mallory <m@evil.example>', 'Hidden sender', '2024-04-01T10:00:00Z', True),
+                 'list --json: the fields, marked truncated', r)
+        transcript_ok(rc, err, r)
 
 
 def test_delete_connection_dropped():
