@@ -43,9 +43,6 @@ void          mp_mail_object_merge_encoded_words (GMimeObject *object);
 
 gsize         mp_mail_header_block_length (const char    *data,
                                            gsize          len);
-gsize         mp_mail_header_cut          (const char    *data,
-                                           gsize          len,
-                                           gsize          max);
 GString      *mp_mail_header_block_shrink (const char    *data,
                                            gsize          len,
                                            gsize          max);

@@ -322,6 +322,23 @@ header_safe_copy (const char *data,
   return copy;
 }
 
+/* The length of the header block data[0..len) cut to at most max bytes at the
+ * start of a field. A field across the limit is dropped whole: its value would be
+ * cut short, and a last line cut inside its name (no colon) makes GMime read no
+ * header at all. */
+static gsize
+header_cut (const char *data,
+            gsize       len,
+            gsize       max)
+{
+  if (len <= max)
+    return len;
+  for (gsize p = max; p > 0; p--)
+    if (data[p - 1] == '\n' && data[p] != ' ' && data[p] != '\t')
+      return p;
+  return 0;
+}
+
 /* Returns NULL when GMime finds no message at all. *cut_out is set when the input
  * was shortened to stay within the limits. */
 GMimeMessage *
@@ -344,7 +361,7 @@ mp_mail_parse (const char *data,
       gsize block = mp_mail_header_block_length (data, len);
 
       if (use < block)
-        use = mp_mail_header_cut (data, block, use);
+        use = header_cut (data, block, use);
     }
   use = nesting_limit_cut (data, use);
   if (cut_out)
@@ -381,23 +398,6 @@ mp_mail_header_block_length (const char *data,
         return i + 3;
     }
   return len;
-}
-
-/* The length of the header block data[0..len) cut to at most max bytes at the
- * start of a field. A field across the limit is dropped whole: its value would be
- * cut short, and a last line cut inside its name (no colon) makes GMime read no
- * header at all. */
-gsize
-mp_mail_header_cut (const char *data,
-                    gsize       len,
-                    gsize       max)
-{
-  if (len <= max)
-    return len;
-  for (gsize p = max; p > 0; p--)
-    if (data[p - 1] == '\n' && data[p] != ' ' && data[p] != '\t')
-      return p;
-  return 0;
 }
 
 /* ---------------------------------------------------------------- text */
