@@ -18,7 +18,7 @@ typedef struct {
   const char  *from;       /* "Name <addr>" */
   const char  *subject;
   gboolean     attachments;
-  gboolean     headers_truncated;   /* fields read from the first 256 KiB only */
+  gboolean     headers_truncated;   /* header block over 256 KiB: not all of it read */
 } MpCliRow;
 
 /* Appends @text with control characters (tab, CR, LF, ESC, C1, …) replaced by spaces

@@ -24,6 +24,7 @@ Only the Python standard library is used.
 import argparse
 import base64
 import datetime
+import email.header
 import io
 import json
 import os
@@ -630,7 +631,6 @@ def ew_render(chunks, charset, enc):
 
 def ew_folds(text, charset, enc, rng):
     """Ways of writing text as adjacent encoded-words, as (label, header value)."""
-    import email.header
     raw = text.encode(charset)
     out = []
     # Python's own folding (character boundaries, base64 padding on most words)
@@ -652,7 +652,7 @@ def ew_folds(text, charset, enc, rng):
     return out
 
 
-def ew_mixed(rng):
+def ew_mixed():
     """Encoded-words next to other charsets and next to plain text."""
     ru = "Привет".encode("KOI8-R")
     return [
@@ -681,7 +681,7 @@ def write_encoded_words(out, seed):
             for k, (label, subj_hdr) in enumerate(subjects):
                 cases.append(("%s-%s-%s" % (charset, enc, label), subj_hdr, subject,
                               names[k % len(names)][1], name))
-    for label, hdr in ew_mixed(rng):
+    for label, hdr in ew_mixed():
         cases.append((label, hdr, None, "Plain Name", "Plain Name"))
     manifest = []
     start = datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc)
