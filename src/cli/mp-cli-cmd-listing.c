@@ -69,6 +69,7 @@ printer_add (SummaryPrinter *p, MpPop3Entry *e, GBytes *headers)
       row.subject = mp_message_summary_get_subject (summary);
       row.date = mp_message_summary_get_date (summary);
       row.attachments = mp_message_summary_get_has_attachments (summary);
+      row.headers_truncated = mp_message_summary_get_headers_truncated (summary);
     }
   if (p->json)
     {

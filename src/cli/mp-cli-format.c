@@ -129,5 +129,7 @@ mp_cli_append_row_json (GString        *out,
   mp_cli_append_json_string (out, row->from);
   g_string_append (out, ", \"subject\": ");
   mp_cli_append_json_string (out, row->subject);
-  g_string_append_printf (out, ", \"attachments\": %s}", row->attachments ? "true" : "false");
+  g_string_append_printf (out, ", \"attachments\": %s, \"headers_truncated\": %s}",
+                          row->attachments ? "true" : "false",
+                          row->headers_truncated ? "true" : "false");
 }

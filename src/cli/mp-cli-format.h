@@ -18,6 +18,7 @@ typedef struct {
   const char  *from;       /* "Name <addr>" */
   const char  *subject;
   gboolean     attachments;
+  gboolean     headers_truncated;   /* header block over 256 KiB: not all of it read */
 } MpCliRow;
 
 /* Appends @text with control characters (tab, CR, LF, ESC, C1, …) replaced by spaces
@@ -33,7 +34,8 @@ char  *mp_cli_format_date        (GDateTime *date);
 
 /* NUM\tUIDL\tSIZE\tDATE\tFROM\tSUBJECT\n */
 void   mp_cli_append_row_text    (GString *out, const MpCliRow *row);
-/* {"num":…,"uidl":…,"size":…,"date":…,"from":…,"subject":…,"attachments":…} */
+/* {"num":…,"uidl":…,"size":…,"date":…,"from":…,"subject":…,"attachments":…,
+ *  "headers_truncated":…} */
 void   mp_cli_append_row_json    (GString *out, const MpCliRow *row);
 
 G_END_DECLS

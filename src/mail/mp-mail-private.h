@@ -39,8 +39,13 @@ GMimeMessage *mp_mail_parse               (const char    *data,
                                            gsize          len,
                                            gboolean      *cut_out);
 
+void          mp_mail_object_merge_encoded_words (GMimeObject *object);
+
 gsize         mp_mail_header_block_length (const char    *data,
                                            gsize          len);
+GString      *mp_mail_header_block_shrink (const char    *data,
+                                           gsize          len,
+                                           gsize          max);
 
 void          mp_mail_headers_init        (MpMailHeaders *headers,
                                            GMimeMessage  *message);

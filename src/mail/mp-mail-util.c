@@ -81,16 +81,228 @@ nesting_limit_cut (const char *data, gsize len)
   return len;
 }
 
+/* ---------------------------------------------------------------- encoded-words */
+
+typedef struct {
+  gsize       start;         /* offset of "=?" */
+  gsize       end;           /* offset after "?=" */
+  const char *charset;       /* without an RFC 2231 "*language" */
+  gsize       charset_len;
+  char        encoding;      /* 'B' or 'Q' */
+  const char *text;
+  gsize       text_len;
+} EncodedWord;
+
+static gboolean
+is_word_char (char c)
+{
+  return c > 0x20 && c < 0x7f && c != '?';
+}
+
+/* An RFC 2047 encoded-word "=?charset?B|Q?text?=" at data[i]. */
+static gboolean
+parse_encoded_word (const char  *data,
+                    gsize        len,
+                    gsize        i,
+                    EncodedWord *w)
+{
+  gsize p = i + 2;
+  const char *star;
+
+  if (i + 2 > len || data[i] != '=' || data[i + 1] != '?')
+    return FALSE;
+  w->start = i;
+  w->charset = data + p;
+  while (p < len && is_word_char (data[p]))
+    p++;
+  w->charset_len = data + p - w->charset;
+  if (w->charset_len == 0 || p + 3 > len || data[p] != '?' || data[p + 2] != '?')
+    return FALSE;
+  w->encoding = g_ascii_toupper (data[p + 1]);
+  if (w->encoding != 'B' && w->encoding != 'Q')
+    return FALSE;
+  p += 3;
+  w->text = data + p;
+  while (p < len && is_word_char (data[p]))
+    p++;
+  if (p + 2 > len || data[p] != '?' || data[p + 1] != '=')
+    return FALSE;
+  w->text_len = data + p - w->text;
+  w->end = p + 2;
+  star = memchr (w->charset, '*', w->charset_len);
+  if (star != NULL)
+    w->charset_len = star - w->charset;
+  return w->charset_len > 0;
+}
+
+/* Offset of the next encoded-word when only blanks and folds (or nothing)
+ * separate it from data[i] (i > 0); 0 otherwise. */
+static gsize
+adjacent_word_start (const char *data,
+                     gsize       len,
+                     gsize       i)
+{
+  gsize j = i;
+
+  /* a line break only as part of a fold, never the end of the header */
+  while (j < len && (data[j] == ' ' || data[j] == '\t'
+                     || (data[j] == '\r' && j + 1 < len && data[j + 1] == '\n')
+                     || (data[j] == '\n' && j + 1 < len
+                         && (data[j + 1] == ' ' || data[j + 1] == '\t'))))
+    j++;
+  /* (no blank at all is not RFC 2047, but mailers write it and readers join it) */
+  return j + 1 < len && data[j] == '=' && data[j + 1] == '?' ? j : 0;
+}
+
+static void
+append_word_bytes (GByteArray        *out,
+                   const EncodedWord *w)
+{
+  if (w->encoding == 'B')
+    {
+      gsize start = out->len;
+      int state = 0;
+      guint save = 0;
+
+      /* Each word decoded on its own: "=" padding ends only its own word. */
+      g_byte_array_set_size (out, start + w->text_len * 3 / 4 + 3);
+      start += g_base64_decode_step (w->text, w->text_len, out->data + start, &state, &save);
+      g_byte_array_set_size (out, start);
+      return;
+    }
+  for (gsize k = 0; k < w->text_len; k++)
+    {
+      guint8 b = w->text[k];
+      int hi, lo;
+
+      if (b == '_')
+        b = ' ';
+      else if (b == '=' && k + 2 < w->text_len
+               && (hi = g_ascii_xdigit_value (w->text[k + 1])) >= 0
+               && (lo = g_ascii_xdigit_value (w->text[k + 2])) >= 0)
+        {
+          b = hi * 16 + lo;
+          k += 2;
+        }
+      g_byte_array_append (out, &b, 1);
+    }
+}
+
+static gboolean
+same_charset (const EncodedWord *a,
+              const EncodedWord *b)
+{
+  return a->charset_len == b->charset_len
+         && g_ascii_strncasecmp (a->charset, b->charset, a->charset_len) == 0;
+}
+
+/* GMime 3.2 decodes adjacent encoded-words in one charset by feeding their texts
+ * to one base64 decoder: a word ending in "=" padding (most of them, as Python's
+ * email package and many mailers fold long subjects and names) ends the
+ * decoding, and the rest of the header is lost. Joining the words' *bytes* is
+ * right though: mailers split a multibyte character (or an ISO-2022-JP escape)
+ * between two words, and readers such as Python's email join them before
+ * converting. So each run of adjacent words in one charset (only blanks and folds
+ * between them; RFC 2047 drops that whitespace) becomes one B word of the joined
+ * bytes, which GMime then decodes in one piece. Returns NULL when there is no
+ * such run, else the rewritten copy of data[0..len). */
+static GString *
+merge_encoded_words (const char *data,
+                     gsize       len)
+{
+  GString *out = NULL;
+  gsize copied = 0;
+  const char *p = data;
+
+  while ((p = memchr (p, '=', len - (p - data))) != NULL)
+    {
+      EncodedWord first, next;
+      g_autoptr(GByteArray) bytes = NULL;
+      g_autofree char *b64 = NULL;
+      gsize i = p - data, end, j;
+
+      if (!parse_encoded_word (data, len, i, &first))
+        {
+          p++;
+          continue;
+        }
+      end = first.end;
+      while ((j = adjacent_word_start (data, len, end)) != 0
+             && parse_encoded_word (data, len, j, &next) && same_charset (&first, &next))
+        {
+          if (bytes == NULL)
+            {
+              bytes = g_byte_array_new ();
+              append_word_bytes (bytes, &first);
+            }
+          append_word_bytes (bytes, &next);
+          end = next.end;
+        }
+      p = data + end;
+      if (bytes == NULL)
+        continue;
+      if (out == NULL)
+        out = g_string_sized_new (len);
+      g_string_append_len (out, data + copied, first.start - copied);
+      b64 = g_base64_encode (bytes->data, bytes->len);
+      g_string_append (out, "=?");
+      g_string_append_len (out, first.charset, first.charset_len);
+      g_string_append (out, "?B?");
+      g_string_append (out, b64);
+      g_string_append (out, "?=");
+      copied = end;
+    }
+  if (out != NULL)
+    g_string_append_len (out, data + copied, len - copied);
+  return out;
+}
+
+/* g_strndup (data, len) with merge_encoded_words() applied. */
+static char *
+strndup_merged (const char *data,
+                gsize       len)
+{
+  GString *merged = merge_encoded_words (data, len);
+
+  return merged != NULL ? g_string_free (merged, FALSE) : g_strndup (data, len);
+}
+
+/* merge_encoded_words() for the headers of a part inside a message (attachment
+ * names, a forwarded message's subject): GMime read those from the message
+ * stream, where only the message's own header block was merged. The changed
+ * raw value makes GMime parse the header again. */
+void
+mp_mail_object_merge_encoded_words (GMimeObject *object)
+{
+  GMimeHeaderList *list = g_mime_object_get_header_list (object);
+  int n = list != NULL ? g_mime_header_list_get_count (list) : 0;
+
+  for (int i = 0; i < n; i++)
+    {
+      GMimeHeader *header = g_mime_header_list_get_header_at (list, i);
+      const char *raw = g_mime_header_get_raw_value (header);
+      GString *merged = raw != NULL ? merge_encoded_words (raw, strlen (raw)) : NULL;
+
+      if (merged != NULL)
+        {
+          g_mime_header_set_raw_value (header, merged->str);
+          g_string_free (merged, TRUE);
+        }
+    }
+}
+
 /* GMime keeps header values as C strings, so a NUL would silently cut a header short
  * ("Subject: before\0 after" → "before") or cost the sender's address. NULs in the
  * header block become spaces (as in body text, see mp_mail_convert_to_utf8); the body
- * is left as sent. The copy is the one GMime's memory stream would make anyway. */
+ * is left as sent. The copy is the one GMime's memory stream would make anyway.
+ * Runs of encoded-words in the header block are merged (merge_encoded_words). */
 static GByteArray *
 header_safe_copy (const char *data,
                   gsize       len)
 {
   GByteArray *copy = g_byte_array_sized_new (len);
   gsize hlen;
+  GString *merged;
 
   if (len == 0)
     return copy;
@@ -99,7 +311,32 @@ header_safe_copy (const char *data,
   for (gsize i = 0; i < hlen; i++)
     if (copy->data[i] == '\0')
       copy->data[i] = ' ';
+  /* Encoded-words in the message's own header block, see merge_encoded_words(). */
+  merged = merge_encoded_words ((const char *) copy->data, hlen);
+  if (merged != NULL)
+    {
+      g_byte_array_remove_range (copy, 0, hlen);
+      g_byte_array_prepend (copy, (const guint8 *) merged->str, merged->len);
+      g_string_free (merged, TRUE);
+    }
   return copy;
+}
+
+/* The length of the header block data[0..len) cut to at most max bytes at the
+ * start of a field. A field across the limit is dropped whole: its value would be
+ * cut short, and a last line cut inside its name (no colon) makes GMime read no
+ * header at all. */
+static gsize
+header_cut (const char *data,
+            gsize       len,
+            gsize       max)
+{
+  if (len <= max)
+    return len;
+  for (gsize p = max; p > 0; p--)
+    if (data[p - 1] == '\n' && data[p] != ' ' && data[p] != '\t')
+      return p;
+  return 0;
 }
 
 /* Returns NULL when GMime finds no message at all. *cut_out is set when the input
@@ -119,6 +356,13 @@ mp_mail_parse (const char *data,
   if (data == NULL)
     len = 0;
   use = MIN (len, (gsize) MP_MAIL_MAX_INPUT_BYTES);
+  if (use < len)
+    {
+      gsize block = mp_mail_header_block_length (data, len);
+
+      if (use < block)
+        use = header_cut (data, block, use);
+    }
   use = nesting_limit_cut (data, use);
   if (cut_out)
     *cut_out = use < len;
@@ -537,6 +781,72 @@ static const char *const field_names[N_FIELDS] = {
   "From", "To", "Subject", "Date", "Message-Id", "Content-Type", "Content-Disposition",
 };
 
+static gboolean
+is_field_name_char (guchar c)
+{
+  return c > 0x20 && c < 0x7f && c != ':';
+}
+
+/* Which of field_names the field name data[0..len) is, or -1. */
+static int
+summary_field (const char *name,
+               gsize       len)
+{
+  for (guint k = 0; k < N_FIELDS; k++)
+    if (strlen (field_names[k]) == len && g_ascii_strncasecmp (name, field_names[k], len) == 0)
+      return (int) k;
+  return -1;
+}
+
+/* The end of the field that starts at data[pos]: the start of the next line
+ * that is not a fold, or len. */
+static gsize
+field_end (const char *data,
+           gsize       len,
+           gsize       pos)
+{
+  const char *nl;
+
+  while ((nl = memchr (data + pos, '\n', len - pos)) != NULL)
+    {
+      pos = nl - data + 1;
+      if (pos == len || (data[pos] != ' ' && data[pos] != '\t'))
+        return pos;
+    }
+  return len;
+}
+
+/* A header block over max bytes cut down for a summary: the fields a summary
+ * reads (field_names), whole and in their order, as long as they fit under max;
+ * every other field goes. So padding the header, with other fields or with one
+ * huge field, cannot push From, Subject or Date out of reach, and the cost
+ * stays bounded by max. */
+GString *
+mp_mail_header_block_shrink (const char *data,
+                             gsize       len,
+                             gsize       max)
+{
+  GString *out = g_string_sized_new (MIN (len, max));
+  gsize pos = 0;
+
+  while (pos < len)
+    {
+      gsize end = field_end (data, len, pos);
+      gsize name = pos;
+      gsize colon;
+
+      while (name < end && is_field_name_char (data[name]))
+        name++;
+      for (colon = name; colon < end && (data[colon] == ' ' || data[colon] == '\t'); colon++)
+        ;
+      if (name > pos && colon < end && data[colon] == ':'
+          && summary_field (data + pos, name - pos) >= 0 && out->len + (end - pos) <= max)
+        g_string_append_len (out, data + pos, end - pos);
+      pos = end;
+    }
+  return out;
+}
+
 typedef struct {
   char *raw[N_FIELDS];     /* owned; text after the colon, folds kept, or NULL */
   char *value[N_FIELDS];   /* owned; unfolded and RFC 2047-decoded, made on demand */
@@ -550,12 +860,6 @@ header_fields_clear (HeaderFields *f)
       g_free (f->raw[i]);
       g_free (f->value[i]);
     }
-}
-
-static gboolean
-is_field_name_char (guchar c)
-{
-  return c > 0x20 && c < 0x7f && c != ':';
 }
 
 /* Collects the summary's fields from a header block that is plainly
@@ -603,21 +907,14 @@ collect_simple_fields (const char   *data,
       else
         {
           if (current >= 0)
-            f->raw[current] = g_strndup (data + value_start, value_end - value_start);
+            f->raw[current] = strndup_merged (data + value_start, value_end - value_start);
           for (i = pos; i < end && is_field_name_char (data[i]); i++)
             ;
           if (i == pos || i == end || data[i] != ':')
             return FALSE;
-          current = -1;
-          for (guint k = 0; k < N_FIELDS; k++)
-            if (strlen (field_names[k]) == i - pos
-                && g_ascii_strncasecmp (data + pos, field_names[k], i - pos) == 0)
-              {
-                if (f->raw[k] != NULL)
-                  return FALSE;                  /* repeated: GMime's merge rules apply */
-                current = (int) k;
-                break;
-              }
+          current = summary_field (data + pos, i - pos);
+          if (current >= 0 && f->raw[current] != NULL)
+            return FALSE;                        /* repeated: GMime's merge rules apply */
           in_header = TRUE;
           value_start = i + 1;
           value_end = end;
@@ -625,7 +922,7 @@ collect_simple_fields (const char   *data,
       pos = nl ? eol + 1 : len;
     }
   if (current >= 0)
-    f->raw[current] = g_strndup (data + value_start, value_end - value_start);
+    f->raw[current] = strndup_merged (data + value_start, value_end - value_start);
   return TRUE;
 }
 

@@ -176,6 +176,8 @@ walk (Walk        *w,
 
   if (obj == NULL || depth > MP_MAIL_MAX_NESTING || ++w->parts > MP_MAIL_MAX_PARTS)
     return;
+  if (parent != NULL)
+    mp_mail_object_merge_encoded_words (obj);
 
   if (GMIME_IS_MULTIPART (obj))
     {
@@ -194,6 +196,8 @@ walk (Walk        *w,
       GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
       const char *name = g_mime_object_get_content_disposition_parameter (obj, "filename");
 
+      if (inner != NULL)
+        mp_mail_object_merge_encoded_words (GMIME_OBJECT (inner));
       if (name == NULL && inner != NULL)
         name = g_mime_message_get_subject (inner);
       if (w->attachments->len < MP_MAIL_MAX_ATTACHMENTS)

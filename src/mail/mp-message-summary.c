@@ -14,6 +14,7 @@ struct _MpMessageSummary
   char         *uidl;      /* owned */
   guint64       size;
   MpMailHeaders headers;   /* owned */
+  gboolean      headers_truncated;
   gboolean      is_new;
 };
 
@@ -28,6 +29,7 @@ enum {
   PROP_SUBJECT,
   PROP_DATE,
   PROP_HAS_ATTACHMENTS,
+  PROP_HEADERS_TRUNCATED,
   PROP_IS_NEW,
   N_PROPS
 };
@@ -61,6 +63,7 @@ mp_message_summary_get_property (GObject    *object,
     case PROP_SUBJECT: g_value_set_string (value, self->headers.subject); break;
     case PROP_DATE: g_value_set_boxed (value, self->headers.date); break;
     case PROP_HAS_ATTACHMENTS: g_value_set_boolean (value, self->headers.has_attachments); break;
+    case PROP_HEADERS_TRUNCATED: g_value_set_boolean (value, self->headers_truncated); break;
     case PROP_IS_NEW: g_value_set_boolean (value, self->is_new); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -99,6 +102,8 @@ mp_message_summary_class_init (MpMessageSummaryClass *klass)
   properties[PROP_DATE] = g_param_spec_boxed ("date", NULL, NULL, G_TYPE_DATE_TIME, ro);
   properties[PROP_HAS_ATTACHMENTS] =
     g_param_spec_boolean ("has-attachments", NULL, NULL, FALSE, ro);
+  properties[PROP_HEADERS_TRUNCATED] =
+    g_param_spec_boolean ("headers-truncated", NULL, NULL, FALSE, ro);
   properties[PROP_IS_NEW] =
     g_param_spec_boolean ("is-new", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -117,6 +122,7 @@ mp_message_summary_new_from_headers (const char *data,
                                      guint64     size)
 {
   MpMessageSummary *self;
+  g_autoptr(GString) shrunk = NULL;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
@@ -124,9 +130,15 @@ mp_message_summary_new_from_headers (const char *data,
   self->uidl = mp_mail_clean_field (uidl);
   self->size = size;
   if (data != NULL)
+    len = mp_mail_header_block_length (data, len);
+  if (len > MP_MAIL_MAX_HEADER_BYTES)
     {
-      len = mp_mail_header_block_length (data, len);
-      len = MIN (len, (gsize) MP_MAIL_MAX_HEADER_BYTES);
+      /* Padding the header past the cap must not hide who a message is from:
+       * read the summary's own fields from all of it, and say it was cut. */
+      shrunk = mp_mail_header_block_shrink (data, len, MP_MAIL_MAX_HEADER_BYTES);
+      data = shrunk->str;
+      len = shrunk->len;
+      self->headers_truncated = TRUE;
     }
   mp_mail_headers_init_from_block (&self->headers, data, len);
   return self;
@@ -201,6 +213,15 @@ mp_message_summary_get_has_attachments (MpMessageSummary *self)
 {
   g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), FALSE);
   return self->headers.has_attachments;
+}
+
+/* TRUE when the header block was longer than a summary reads: its other fields
+ * were dropped, and of the summary's own fields those that did not fit. */
+gboolean
+mp_message_summary_get_headers_truncated (MpMessageSummary *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), FALSE);
+  return self->headers_truncated;
 }
 
 gboolean

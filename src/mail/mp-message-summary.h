@@ -29,6 +29,9 @@ const char *mp_message_summary_get_subject         (MpMessageSummary *self);
 GDateTime  *mp_message_summary_get_date            (MpMessageSummary *self);   /* UTC or NULL */
 const char *mp_message_summary_get_message_id      (MpMessageSummary *self);   /* without <> */
 gboolean    mp_message_summary_get_has_attachments (MpMessageSummary *self);
+/* The header block was over the size a summary reads (256 KiB): the fields
+ * above come from the summary's own fields in it, as many as fit in that size. */
+gboolean    mp_message_summary_get_headers_truncated (MpMessageSummary *self);
 gboolean    mp_message_summary_get_is_new          (MpMessageSummary *self);
 void        mp_message_summary_set_is_new          (MpMessageSummary *self,
                                                     gboolean          is_new);

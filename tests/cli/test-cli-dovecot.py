@@ -19,7 +19,7 @@ from clitest import Cli, Skip, check, check_eq, run_tests  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else None
 E = os.environ
-ROW_KEYS = {'num', 'uidl', 'size', 'date', 'from', 'subject', 'attachments'}
+ROW_KEYS = {'num', 'uidl', 'size', 'date', 'from', 'subject', 'attachments', 'headers_truncated'}
 
 
 def need_env():

@@ -170,7 +170,34 @@ def test_list_json():
     check_eq([o['subject'] for o in arr], ['tab here', 'café "quoted"'], 'json subjects (the mail layer folds the tab)')
     check_eq([o['attachments'] for o in arr], [False, True], 'attachment hints')
     check_eq(arr[1]['date'], '2024-03-02T13:30:00Z', 'json date')
+    check_eq([o['headers_truncated'] for o in arr], [False, False], 'headers not truncated')
     transcript_ok(rc, err, r)
+
+
+def test_list_huge_header():
+    # A sender pads the header block past the 256 KiB a summary reads to hide who
+    # the message is from: padding after the fields (the line across the cap cut
+    # in its name), or before them.
+    head = ['From: Mallory <m@evil.example>', 'Subject: Hidden sender',
+            'Date: Mon, 01 Apr 2024 10:00:00 +0000']
+    pad = ['X-Pad-%05d: %s' % (i, 'a' * 61) for i in range(4000)]
+    check_eq(sum(len(h) + 2 for h in head + pad[:3448]) + 1, 256 * 1024, 'cap falls after "X"')
+    for headers in (head + pad, pad + head):
+        size = sum(len(h) + 2 for h in headers) + 2
+        lines = greeting_and_login() + \
+            ['expect STAT', 'send +OK 1 %d' % size, 'expect LIST', 'send +OK',
+             'send 1 %d' % size, 'send .', 'expect UIDL', 'send +OK', 'send 1 uid-big',
+             'send .'] + top(1, headers)
+        r, rc, err = run(lines + quit_ok(), 'list')
+        check_eq(r.stdout, '1\tuid-big\t%d\t2024-04-01T10:00:00Z\tMallory <m@evil.example>\t'
+                 'Hidden sender\n' % size, 'list shows the sender', r)
+        transcript_ok(rc, err, r)
+        r, rc, err = run(lines + quit_ok(), 'list', '--json')
+        obj = json.loads(r.stdout)[0]
+        check_eq((obj['from'], obj['subject'], obj['date'], obj['headers_truncated']),
+                 ('Mallory <m@evil.example>', 'Hidden sender', '2024-04-01T10:00:00Z', True),
+                 'list --json: the fields, marked truncated', r)
+        transcript_ok(rc, err, r)
 
 
 def test_delete_connection_dropped():
@@ -651,6 +678,7 @@ def main():
     return run_tests([
         ('list', test_list),
         ('list --json', test_list_json),
+        ('list: header block over the cap', test_list_huge_header),
         ('delete: dropped before QUIT reply', test_delete_connection_dropped),
         ('delete: acknowledged', test_delete_ok),
         ('delete: DELE refused', test_delete_refused),

@@ -50,7 +50,8 @@ test_row_formats (void)
   g_assert_cmpstr (out->str, ==,
                    "{\"num\": 7, \"uidl\": \"uid-7\", \"size\": 1234, "
                    "\"date\": \"2024-03-01T10:00:00Z\", \"from\": \"Jörg <j@example.org>\", "
-                   "\"subject\": \"Hi\\tthere\", \"attachments\": true}");
+                   "\"subject\": \"Hi\\tthere\", \"attachments\": true, "
+                   "\"headers_truncated\": false}");
   g_string_truncate (out, 0);
   row.date = NULL;
   row.uidl = NULL;

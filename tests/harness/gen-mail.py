@@ -4,6 +4,8 @@
 
     gen-mail.py --out DIR [--seed S]            alice's ~25 realistic messages
     gen-mail.py --out DIR --count N [--seed S]  N small messages (the "big" mailbox)
+    gen-mail.py --out DIR --encoded-words       header-only messages whose From and
+                                                Subject are folded RFC 2047 encoded-words
 
 Writes DIR/messages/<name> (LF line endings, as a maildir stores them),
 DIR/manifest.json (a list in delivery order) and, for the samples, the same data as
@@ -22,6 +24,7 @@ Only the Python standard library is used.
 import argparse
 import base64
 import datetime
+import email.header
 import io
 import json
 import os
@@ -600,6 +603,106 @@ def write_bulk(out, seed, count):
     return manifest
 
 
+# ---------------------------------------------------------------- folded encoded-words
+
+# Long non-ASCII subjects and names as mailers fold them: one encoded-word per line.
+# Python's email package splits at character boundaries; other mailers split the
+# encoded bytes anywhere, so a word may end inside a multibyte character (or an
+# ISO-2022-JP escape sequence) and base64 words end in "=" padding mid-header.
+EW_TEXTS = [
+    ("UTF-8", "Встреча в пятницу, комната 42618", "Иван Петрович Сидоров-Кузнецов"),
+    ("UTF-8", "会议纪要：下周三下午三点在大会议室开会，请准时参加", "Zoë Ångström-Ødegård"),
+    ("GB2312", "请查收附件中的季度报告，谢谢你的帮助，项目进展很顺利", "王芳 市场部经理"),
+    ("GBK", "朱镕基与王喆的会面纪要（第七版）已经更新", "王喆 技术支持中心"),
+    ("ISO-2022-JP", "会議の議事録をお送りします、ご確認ください 2024", "山田太郎 営業部"),
+    ("KOI8-R", "Отчёт о продажах за третий квартал, версия 7", "Ольга Николаевна Смирнова"),
+]
+
+
+def ew_split_bytes(raw, size):
+    return [raw[k:k + size] for k in range(0, len(raw), size)] or [b""]
+
+
+def ew_render(chunks, charset, enc):
+    if enc == "B":
+        return ["=?%s?B?%s?=" % (charset, base64.b64encode(c).decode("ascii")) for c in chunks]
+    return ["=?%s?Q?%s?=" % (charset, qp_word_bytes(c)) for c in chunks]
+
+
+def ew_folds(text, charset, enc, rng):
+    """Ways of writing text as adjacent encoded-words, as (label, header value)."""
+    raw = text.encode(charset)
+    out = []
+    # Python's own folding (character boundaries, base64 padding on most words)
+    if enc == "B":
+        h = email.header.Header(text, charset, maxlinelen=60, header_name="Subject")
+        # (Python labels GB2312 "eucgb2312_cn", a name no mailer writes)
+        out.append(("python", h.encode(linesep="\n").replace("eucgb2312_cn", charset)))
+    # byte boundaries: inside multibyte characters, padding on every word but the last
+    for size in (4, 7, 10, 11):
+        out.append(("bytes%d" % size, "\n ".join(ew_render(ew_split_bytes(raw, size), charset, enc))))
+    # random cuts, words separated by one to three blanks or a fold
+    cuts = sorted(rng.sample(range(1, len(raw)), min(5, len(raw) - 1)))
+    chunks = [raw[a:b] for a, b in zip([0] + cuts, cuts + [len(raw)])]
+    words = ew_render(chunks, charset, enc)
+    value = words[0]
+    for w in words[1:]:
+        value += rng.choice([" ", "  ", "\t", "\n ", "\n\t", " \n  "]) + w
+    out.append(("random", value))
+    return out
+
+
+def ew_mixed():
+    """Encoded-words next to other charsets and next to plain text."""
+    ru = "Привет".encode("KOI8-R")
+    return [
+        ("mixed-charsets", "=?KOI8-R?B?%s?=\n =?UTF-8?Q?%s?=\n =?UTF-8?B?%s?="
+         % (base64.b64encode(ru).decode(), qp_word_bytes("мир ".encode()),
+            base64.b64encode("и всем".encode()).decode())),
+        ("b-then-q", "=?UTF-8?B?%s?=\n =?UTF-8?Q?%s?="
+         % (base64.b64encode("Грü".encode()[:-1]).decode(), qp_word_bytes("Грü ße".encode()[5:]))),
+        ("plain-between", "Re: =?UTF-8?B?%s?= and =?UTF-8?B?%s?= [#42]"
+         % (base64.b64encode("Встре".encode()).decode(), base64.b64encode("ча".encode()).decode())),
+        ("q-underscores", "=?ISO-8859-1?Q?Caf=E9_cr=E8me_?=\n =?ISO-8859-1?Q?_br=FBl=E9e?= x"),
+        ("lowercase-mix", "=?utf-8?b?%s?= =?UTF-8?b?%s?="
+         % (base64.b64encode("комн".encode()).decode(), base64.b64encode("ата".encode()).decode())),
+    ]
+
+
+def write_encoded_words(out, seed):
+    rng = random.Random(seed)
+    msgdir = os.path.join(out, "messages")
+    os.makedirs(msgdir, exist_ok=True)
+    cases = []
+    for charset, subject, name in EW_TEXTS:
+        for enc in ("B", "Q"):
+            subjects = ew_folds(subject, charset, enc, rng)
+            names = ew_folds(name, charset, enc, rng)
+            for k, (label, subj_hdr) in enumerate(subjects):
+                cases.append(("%s-%s-%s" % (charset, enc, label), subj_hdr, subject,
+                              names[k % len(names)][1], name))
+    for label, hdr in ew_mixed():
+        cases.append((label, hdr, None, "Plain Name", "Plain Name"))
+    manifest = []
+    start = datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc)
+    for idx, (label, subj_hdr, subject, from_hdr, name) in enumerate(cases):
+        addr = "sender%d@example.org" % idx
+        date = start + datetime.timedelta(minutes=idx * 7)
+        data = ("From: %s <%s>\nTo: %s\nSubject: %s\nDate: %s\nMessage-ID: <ew-%d@mailpeek.test>\n"
+                "MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n%s\n"
+                % (from_hdr, addr, TO, subj_hdr, date.strftime("%a, %d %b %Y %H:%M:%S +0000"),
+                   idx, label)).encode("ascii")
+        fname = maildir_name(idx, seed)
+        with open(os.path.join(msgdir, fname), "wb") as f:
+            f.write(data)
+        # subject / from_name: what the generator meant (None: only the decoder knows)
+        manifest.append({"file": fname, "uidl": fname, "label": label,
+                         "path": os.path.join(os.path.abspath(msgdir), fname),
+                         "subject": subject, "from_name": name, "from_addr": addr,
+                         "size": crlf_size(data)})
+    return manifest
+
+
 def keyfile_escape(value):
     """A GKeyFile string value (so C tests can read the manifest with GLib alone)."""
     out = str(value).replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
@@ -632,15 +735,19 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=20240301)
     ap.add_argument("--count", type=int, default=0,
                     help="generate COUNT small messages instead of the samples")
+    ap.add_argument("--encoded-words", action="store_true",
+                    help="generate folded encoded-word From/Subject headers instead")
     args = ap.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
-    if args.count > 0:
+    if args.encoded_words:
+        manifest = write_encoded_words(args.out, args.seed)
+    elif args.count > 0:
         manifest = write_bulk(args.out, args.seed, args.count)
     else:
         manifest = write_samples(args.out, args.seed)
     with open(os.path.join(args.out, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, ensure_ascii=False, indent=1)
-    if args.count <= 0:
+    if args.count <= 0 and not args.encoded_words:
         write_keyfile(os.path.join(args.out, "manifest.ini"), manifest)
     return 0
 

@@ -257,6 +257,19 @@ test_summary_encodings (void)
     { "From: \"Doe, John\" <j@example.com>\n", NULL, "Doe, John" },
     /* undeclared 8-bit Latin-1 in a header still becomes valid UTF-8 */
     { "Subject: Stra\xdf" "e\n", "Straße", NULL },
+    /* folded B words with "=" padding (Python's folding): each decoded on its own */
+    { "Subject: =?utf-8?b?0JLRgdGC0YDQtdGH0LAg0LIg0L/Rj9GC0L0=?=\n"
+      " =?utf-8?b?0LjRhtGDLCDQutC+0LzQvdCw0YLQsCA0MjYxOA==?=\n",
+      "Встреча в пятницу, комната 42618", NULL },
+    { "From: =?utf-8?b?0JjQstCw0L0g0J/QtdGC0YDQvtCy0LjRhyA=?=\n"
+      "\t=?UTF-8?B?0KHQuNC00L7RgNC+0LIt0JrRg9C30L3QtdGG0L7Qsg==?= <i@example.org>\n",
+      NULL, "Иван Петрович Сидоров-Кузнецов" },
+    /* a character split between two words; B next to Q; other charsets kept apart */
+    { "Subject: =?utf-8?b?0A==?= =?utf-8?b?kg==?= =?utf-8?q?=D0?=\n =?utf-8?q?=B0_x?=\n", "Ва x", NULL },
+    { "Subject: =?koi8-r?b?8NLJ18XU?= =?utf-8?b?0LzQuNGA?= =?koi8-r?q?!?=\n", "Приветмир!", NULL },
+    { "Subject: =?utf-8?b?0JLRgQ==?==?utf-8?b?0YI=?= x\n", "Вст x", NULL },
+    /* plain text between words is kept, whitespace between words is not */
+    { "Subject: Re: =?utf-8?q?a?= and =?utf-8?q?b?=  \n =?utf-8?q?c?= [#1]\n", "Re: a and bc [#1]", NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -414,6 +427,176 @@ test_summary_from_fallback (void)
       g_assert_cmpstr (mp_message_summary_get_subject (s), ==,
                        strstr (cases[i].header, "Subject: hi") ? "hi" : "");
     }
+}
+
+#define HEADER_CAP (256 * 1024)   /* MP_MAIL_MAX_HEADER_BYTES */
+
+static MpMessageSummary *
+summary_of (GString *block)
+{
+  return mp_message_summary_new_from_headers (block->str, block->len, "u", block->len);
+}
+
+/* @head, then padding lines of @width bytes (folds of one Received field when
+ * @folded) up to @total bytes, then the empty line. */
+static GString *
+padded_block (const char *head, guint width, gboolean folded, const char *eol, gsize total)
+{
+  GString *block = g_string_new (head);
+  gsize head_len = block->len;
+  g_autofree char *pad = g_strnfill (width, 'a');
+
+  while (block->len < total)
+    {
+      if (!folded)
+        g_string_append_printf (block, "X-Pad-%07u: %s%s", (guint) block->len, pad, eol);
+      else
+        g_string_append_printf (block, "%s%s%s", block->len == head_len ? "Received: " : "\t",
+                                pad, eol);
+    }
+  g_string_append (block, eol);
+  return block;
+}
+
+/* A sender pads the header block past the size a summary reads to hide who the
+ * message is from: the fields under the cap are still read, wherever the cap
+ * falls in a line (in a field name, a value, a fold, between CR and LF), and the
+ * summary says the block was cut. */
+static void
+test_summary_huge_header (void)
+{
+  static const char *const eols[] = { "\r\n", "\n" };
+
+  for (guint e = 0; e < G_N_ELEMENTS (eols); e++)
+    for (guint width = 60; width < 100; width++)
+      for (guint folded = 0; folded < 2; folded++)
+        {
+          g_autofree char *head =
+            g_strdup_printf ("From: Mallory <m@evil.example>%sSubject: Hidden sender%s"
+                             "Date: Mon, 01 Apr 2024 10:00:00 +0000%s", eols[e], eols[e], eols[e]);
+          g_autoptr(GString) block = padded_block (head, width, folded, eols[e], 300 * 1024);
+          g_autoptr(MpMessageSummary) s = summary_of (block);
+          g_autofree char *date = iso_date (mp_message_summary_get_date (s));
+
+          g_test_message ("eol %u, width %u, folded %u", e, width, folded);
+          g_assert_cmpstr (mp_message_summary_get_from_name (s), ==, "Mallory");
+          g_assert_cmpstr (mp_message_summary_get_from_address (s), ==, "m@evil.example");
+          g_assert_cmpstr (mp_message_summary_get_subject (s), ==, "Hidden sender");
+          g_assert_cmpstr (date, ==, "2024-04-01T10:00:00Z");
+          g_assert_true (mp_message_summary_get_headers_truncated (s));
+        }
+}
+
+/* The summary's own fields are read wherever they are in a block over the cap:
+ * across it, after the padding; one of them too big for the cap is dropped
+ * whole (not shown cut) without hiding the others. A block of exactly the cap
+ * is whole. */
+static void
+test_summary_huge_header_edges (void)
+{
+  g_autoptr(GString) across = padded_block ("From: m@evil.example\r\n", 70, FALSE, "\r\n",
+                                            HEADER_CAP - 100);
+  g_autoptr(GString) after = padded_block ("Subject: padded\r\n", 70, TRUE, "\r\n",
+                                           300 * 1024);
+  g_autoptr(GString) huge = g_string_new ("Subject: huge");
+  g_autoptr(MpMessageSummary) s = NULL;
+
+  g_string_truncate (across, across->len - 2);
+  g_string_append (across, "Subject: across");
+  while (across->len < HEADER_CAP + 100)
+    g_string_append (across, "\r\n the cap");
+  g_string_append (across, "\r\n\r\n");
+  s = summary_of (across);
+  g_assert_cmpstr (mp_message_summary_get_from_address (s), ==, "m@evil.example");
+  g_assert_true (g_str_has_prefix (mp_message_summary_get_subject (s), "across the cap the cap"));
+  g_assert_true (g_str_has_suffix (mp_message_summary_get_subject (s), "the cap"));
+  g_assert_true (mp_message_summary_get_headers_truncated (s));
+  g_clear_object (&s);
+
+  g_string_truncate (after, after->len - 2);
+  g_string_append (after, "From: Mallory <m@evil.example>\r\nDate: Mon, 01 Apr 2024 10:00:00 +0000\r\n\r\n");
+  s = summary_of (after);
+  g_assert_cmpstr (mp_message_summary_get_from_address (s), ==, "m@evil.example");
+  g_assert_cmpstr (mp_message_summary_get_subject (s), ==, "padded");
+  g_assert_nonnull (mp_message_summary_get_date (s));
+  g_assert_true (mp_message_summary_get_headers_truncated (s));
+  g_clear_object (&s);
+
+  while (huge->len < HEADER_CAP + 100)
+    g_string_append (huge, "\r\n and more");
+  g_string_append (huge, "\r\nFrom: m@evil.example\r\n\r\n");
+  s = summary_of (huge);
+  g_assert_cmpstr (mp_message_summary_get_from_address (s), ==, "m@evil.example");
+  g_assert_cmpstr (mp_message_summary_get_subject (s), ==, "");
+  g_assert_true (mp_message_summary_get_headers_truncated (s));
+  g_clear_object (&s);
+
+  /* whole fields and the empty line exactly the cap: nothing cut; a byte more: cut */
+  for (guint extra = 0; extra < 2; extra++)
+    {
+      g_autoptr(GString) exact = g_string_new ("From: m@evil.example\r\nX-Pad: ");
+
+      while (exact->len < HEADER_CAP - strlen ("\r\nX-Z: z\r\n\r\n") + extra)
+        g_string_append_c (exact, 'a');
+      g_string_append (exact, "\r\nX-Z: z\r\n\r\nbody\r\n");
+      s = summary_of (exact);
+      g_assert_cmpstr (mp_message_summary_get_from_address (s), ==, "m@evil.example");
+      g_assert_cmpint (mp_message_summary_get_headers_truncated (s), ==, extra == 1);
+      g_clear_object (&s);
+    }
+}
+
+/* Past the most a preview reads (64 MiB) inside the header block, the cut falls
+ * at the start of a field too: a last line "X-P" made GMime read no header. */
+static void
+test_preview_huge_header (void)
+{
+  const gsize cap = 64 * 1024 * 1024;   /* MP_MAIL_MAX_INPUT_BYTES */
+  const char *fold = "\r\n aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  gsize fold_len = strlen (fold);
+  g_autoptr(GString) msg = g_string_sized_new (cap + 1024);
+  g_autoptr(MpMessagePreview) p = NULL;
+
+  /* one folded field up to 3 bytes before the cap (one field, not a million:
+   * GMime's header objects would cost gigabytes), then "X-Pad: …" across it */
+  g_string_append (msg, "From: Mallory <m@evil.example>\r\nSubject: Hidden sender\r\nX-Fold: a");
+  while (msg->len + fold_len + 2 < cap - 3)
+    g_string_append (msg, fold);
+  while (msg->len + 2 < cap - 3)
+    g_string_append_c (msg, 'a');
+  g_string_append (msg, "\r\nX-Pad: aaaa\r\n\r\nbody\r\n");
+  g_assert_cmpmem (msg->str + cap - 3, 3, "X-P", 3);
+
+  p = mp_message_preview_new_from_bytes (msg->str, msg->len, TRUE);
+  g_assert_cmpstr (mp_message_preview_get_from_address (p), ==, "m@evil.example");
+  g_assert_cmpstr (mp_message_preview_get_subject (p), ==, "Hidden sender");
+  g_assert_false (mp_message_preview_get_is_complete (p));
+}
+
+/* Folded encoded-words in a part's headers (attachment names, as Outlook writes
+ * them) and in a forwarded message's subject: decoded whole, like the message's. */
+static void
+test_preview_encoded_word_names (void)
+{
+  static const char msg[] =
+    "From: a@example.org\r\nSubject: names\r\nMIME-Version: 1.0\r\n"
+    "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+    "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+    "--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+    "Content-Disposition: attachment;\r\n"
+    " filename=\"=?UTF-8?B?0J7RgtGH0ZHRgiDQviDQv9GA0L4=?=\r\n"
+    " =?UTF-8?B?0LTQsNC20LDRhSDQt9CwINGC0YA=?=\r\n =?UTF-8?B?LnBkZg==?=\"\r\n\r\n"
+    "JVBERi0xLjQ=\r\n"
+    "--b\r\nContent-Type: message/rfc822\r\n\r\n"
+    "From: x@example.org\r\nSubject: =?UTF-8?B?0J7RgtGH0ZHRgiDQviDQv9GA0L4=?=\r\n"
+    " =?UTF-8?B?0LTQsNC20LDRhSDQt9CwINGC0YA=?=\r\n\r\ninner\r\n"
+    "--b--\r\n";
+  g_autoptr(MpMessagePreview) p = mp_message_preview_new_from_bytes (msg, strlen (msg), TRUE);
+  GPtrArray *atts = mp_message_preview_get_attachments (p);
+
+  g_assert_cmpuint (atts->len, ==, 2);
+  g_assert_cmpstr (((MpAttachmentInfo *) atts->pdata[0])->filename, ==, "Отчёт о продажах за тр.pdf");
+  g_assert_cmpstr (((MpAttachmentInfo *) atts->pdata[1])->filename, ==, "Отчёт о продажах за тр");
 }
 
 /* A NUL is a C string terminator inside GMime: it must not cut a header short. */
@@ -976,9 +1159,13 @@ main (int argc, char **argv)
   g_test_add_func ("/mail/summary/garbage", test_summary_garbage);
   g_test_add_func ("/mail/summary/from-fallback", test_summary_from_fallback);
   g_test_add_func ("/mail/summary/nul-bytes", test_summary_nul_bytes);
+  g_test_add_func ("/mail/summary/huge-header", test_summary_huge_header);
+  g_test_add_func ("/mail/summary/huge-header-edges", test_summary_huge_header_edges);
   g_test_add_func ("/mail/preview/samples", test_preview_samples);
   g_test_add_func ("/mail/preview/truncated", test_preview_truncated);
   g_test_add_func ("/mail/preview/nul-bytes", test_preview_nul_bytes);
+  g_test_add_func ("/mail/preview/huge-header", test_preview_huge_header);
+  g_test_add_func ("/mail/preview/encoded-word-names", test_preview_encoded_word_names);
   g_test_add_func ("/mail/preview/html-only", test_preview_html_only);
   g_test_add_func ("/mail/preview/alternative", test_preview_alternative_prefers_plain);
   g_test_add_func ("/mail/preview/dots", test_preview_dots);
