@@ -17,10 +17,12 @@ mp_pop3_entry_free (MpPop3Entry *entry)
   g_free (entry);
 }
 
+/* Every public call passes here once, first: it starts the operation. */
 static gboolean
 check_ready (MpPop3Session  *self,
              GError        **error)
 {
+  mp_pop3_session_begin_operation (self);
   if (self->state == MP_POP3_STATE_TRANSACTION && self->transport != NULL)
     return TRUE;
   g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED,

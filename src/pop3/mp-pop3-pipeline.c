@@ -23,7 +23,6 @@
 
 #include "mp-pop3-private.h"
 
-#define READ_CHUNK (64 * 1024)
 #define OUT_HIGH_WATER (64 * 1024)
 
 typedef struct {
@@ -217,16 +216,11 @@ static gboolean
 check_nothing_unasked (MpPop3Session  *self,
                        GError        **error)
 {
-  MpPop3Transport *t = self->transport;
-  guint8 *space;
-  gsize done = 0;
   MpPop3IoStatus st;
 
   if (mp_pop3_reader_buffered (&self->reader) > 0)
     return unsolicited_error (error);
-  space = mp_pop3_reader_reserve (&self->reader, READ_CHUNK);
-  st = t->vtable->read (t, space, READ_CHUNK, &done, error);
-  mp_pop3_reader_commit (&self->reader, READ_CHUNK, st == MP_POP3_IO_OK ? done : 0);
+  st = mp_pop3_session_read (self, error);
   switch (st)
     {
     case MP_POP3_IO_OK:
@@ -324,12 +318,7 @@ mp_pop3_session_run (MpPop3Session  *self,
             return fail (self, &b, error);
         }
 
-      {
-        guint8 *space = mp_pop3_reader_reserve (&self->reader, READ_CHUNK);
-
-        st = t->vtable->read (t, space, READ_CHUNK, &done, error);
-        mp_pop3_reader_commit (&self->reader, READ_CHUNK, st == MP_POP3_IO_OK ? done : 0);
-      }
+      st = mp_pop3_session_read (self, error);
       if (st == MP_POP3_IO_OK)
         continue;
       if (st == MP_POP3_IO_EOF)
@@ -351,7 +340,8 @@ mp_pop3_session_run (MpPop3Session  *self,
                                _("The transport cannot make progress"));
           return fail (self, &b, error);
         }
-      if (!mp_pop3_wait_fd (t->vtable->get_fd (t), events, timeout_ms, cancellable, error))
+      if (!mp_pop3_wait_fd (t->vtable->get_fd (t), events, timeout_ms, &self->pace,
+                            cancellable, error))
         return fail (self, &b, error);
     }
   return TRUE;
