@@ -417,6 +417,7 @@ body_reply (MpPop3Session *self,
   BodyData *data = user_data;
   g_autoptr(GBytes) bytes = NULL;
 
+  mp_pop3_pace_next_message (&self->pace);
   if (reply->kind == MP_POP3_LINE_OK)
     bytes = g_byte_array_free_to_bytes (g_steal_pointer (&reply->body));
   else if (reply->kind != MP_POP3_LINE_ERR)
@@ -558,6 +559,7 @@ dele_reply (MpPop3Session *self,
 {
   DeleData *data = user_data;
 
+  mp_pop3_pace_next_message (&self->pace);
   if (reply->kind == MP_POP3_LINE_OK)
     return TRUE;
   if (reply->kind != MP_POP3_LINE_ERR)

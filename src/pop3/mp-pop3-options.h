@@ -85,10 +85,11 @@ typedef struct {
   char             *verify_host;     /* owned; name checked in the cert, NULL = host */
   guint             timeout_ms;      /* idle timeout per I/O wait; 0 = default 30 s */
   /* An operation is one _sync call of MpPop3Session (connect_sync from the
-   * TCP connect through TLS, greeting and login; scan_sync; one retr_sync;
-   * a whole top_many_sync batch …). Each ends with MP_POP3_ERROR_TIMEOUT
-   * when it lasts longer than max_time_ms, or when the server sent fewer
-   * than speed_limit bytes per second over any speed_time_ms. 0 = default. */
+   * TCP connect through TLS, greeting and login; scan_sync; retr_sync …;
+   * each message of a top_many_sync / dele_many_sync batch). Each ends with
+   * MP_POP3_ERROR_TIMEOUT when it lasts longer than max_time_ms, or when
+   * the server sent fewer than speed_limit bytes per second over any
+   * speed_time_ms. 0 = default. */
   guint             max_time_ms;     /* default 1 hour */
   guint             speed_limit;     /* bytes per second; default 10 */
   guint             speed_time_ms;   /* default 60 s */

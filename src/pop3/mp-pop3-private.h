@@ -149,6 +149,9 @@ typedef struct {
 
 /* A new operation starts now, with @options' limits (0 = default). */
 void     mp_pop3_pace_begin    (MpPop3Pace *pace, const MpPop3Options *options);
+/* In a batch (top_many, dele_many) each message has the whole max_time:
+ * the deadline starts again, the low-speed window goes on. */
+void     mp_pop3_pace_next_message (MpPop3Pace *pace);
 void     mp_pop3_pace_received (MpPop3Pace *pace, gsize n_bytes);
 /* FALSE with MP_POP3_ERROR_TIMEOUT once the deadline passed or a low-speed
  * window closed with too few bytes. */

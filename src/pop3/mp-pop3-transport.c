@@ -49,6 +49,13 @@ mp_pop3_pace_begin (MpPop3Pace          *pace,
 }
 
 void
+mp_pop3_pace_next_message (MpPop3Pace *pace)
+{
+  if (pace->deadline != 0)
+    pace->deadline = g_get_monotonic_time () + (gint64) pace->max_time_ms * 1000;
+}
+
+void
 mp_pop3_pace_received (MpPop3Pace *pace,
                        gsize       n_bytes)
 {

@@ -370,20 +370,26 @@ test_max_time_handshake (void)
 }
 
 /* Each _sync call is one operation: two NOOPs of 1.2 s each pass a 2 s
- * limit although together they take longer. */
+ * limit although together they take longer; in a batch each message has
+ * the whole limit. */
 static void
 test_max_time_per_operation (void)
 {
   const char *script = LOGGED_IN
     "expect NOOP\nsleep 1.2\nsend +OK\n"
     "expect NOOP\nsleep 1.2\nsend +OK\n"
+    "expect TOP 1 0\nexpect TOP 2 0\n"
+    "sleep 1.2\nsend +OK\nsend Subject: one\nsend .\n"
+    "sleep 1.2\nsend +OK\nsend Subject: two\nsend .\n"
     "expect QUIT\nsend +OK bye\n"
     "expect-eof\n";
   const Limits limits = { .max_time_ms = 2000 };
+  const guint numbers[] = { 1, 2 };
   g_autoptr(MpPop3Session) session = NULL;
   g_autoptr(GError) error = NULL;
   MpPop3TestServer *server = NULL;
   gboolean connected = FALSE;
+  Seen seen = { 0, NULL };
 
   session = start_limited (script, MP_POP3_SECURITY_NONE, 5000, &limits,
                            &server, &connected, &error);
@@ -395,6 +401,11 @@ test_max_time_per_operation (void)
   g_assert_no_error (error);
   g_assert_true (mp_pop3_session_noop_sync (session, NULL, &error));
   g_assert_no_error (error);
+  g_assert_true (mp_pop3_session_top_many_sync (session, numbers, 2, 0, seen_body, &seen,
+                                                NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen.n, ==, 2);
+  g_free (seen.last);
   g_assert_true (mp_pop3_session_quit_sync (session, NULL, &error));
   g_assert_no_error (error);
   finish_ok (server);
