@@ -241,7 +241,8 @@ def test_speed_limit_dripped_greeting():
 
 
 def test_max_time_dripped_listing():
-    # 4 bytes a second passes the default low-speed check; --max-time still ends it.
+    # 4 bytes a second: never silent for --timeout, and the low-speed window (60 s by
+    # default) does not close before --max-time ends the listing.
     lines = greeting_and_login() + STAT + [
         'expect LIST', 'send +OK 5 messages',
         'drip 0.25 1 1200\\r\\n2 3400\\r\\n3 5600\\r\\n4 7800\\r\\n5 9000',
