@@ -411,40 +411,78 @@ test_max_time_per_operation (void)
   finish_ok (server);
 }
 
+/* RETR 1 of a logged-in session with @limits, the body sent by @drip (a
+ * fake-pop3.py drip step), cancelled from another thread after
+ * @cancel_after_ms unless 0; the call must fail and close the session.
+ * *@took: from the RETR (or the cancel) until it returned. FALSE when the
+ * test was skipped. */
+static gboolean
+retr_dripped (const char    *drip,
+              const Limits  *limits,
+              guint          cancel_after_ms,
+              gint64        *took,
+              GError       **error)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  MpTestCanceller *canceller = NULL;
+  gint64 start;
+  g_autofree char *script = g_strdup_printf (LOGGED_IN "expect RETR 1\nsend +OK\n%s\n"
+                                             "expect-eof\n", drip);
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GBytes) body = NULL;
+  MpPop3TestServer *server = NULL;
+  gboolean connected = FALSE;
+
+  session = start_limited (script, MP_POP3_SECURITY_NONE, 5000, limits,
+                           &server, &connected, error);
+  if (server == NULL)
+    return FALSE;
+  g_assert_no_error (*error);
+  g_assert_true (connected);
+  start = g_get_monotonic_time ();
+  if (cancel_after_ms > 0)
+    canceller = mp_test_cancel_later (cancellable, cancel_after_ms);
+  body = mp_pop3_session_retr_sync (session, 1, cancellable, error);
+  *took = g_get_monotonic_time ();
+  *took -= canceller != NULL ? mp_test_cancel_later_join (canceller) : start;
+  g_assert_null (body);
+  g_assert_false (mp_pop3_session_is_connected (session));
+  g_clear_object (&session);
+  finish_ok (server);
+  return TRUE;
+}
+
 /* A body dripped at 5 bytes/s, below a limit of 100 bytes/s over 1 s. */
 static void
 test_low_speed_body (void)
 {
-  const char *script = LOGGED_IN
-    "expect RETR 1\n"
-    "send +OK\n"
-    "drip 0.2 Subject: a body that trickles in far below the speed limit\n"
-    "expect-eof\n";
   const Limits limits = { .speed_limit = 100, .speed_time_ms = 1000 };
-  g_autoptr(MpPop3Session) session = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  MpPop3TestServer *server = NULL;
-  gboolean connected = FALSE;
-  gint64 start_us, elapsed;
+  gint64 took;
 
-  session = start_limited (script, MP_POP3_SECURITY_NONE, 5000, &limits,
-                           &server, &connected, &error);
-  if (server == NULL)
+  if (!retr_dripped ("drip 0.2 Subject: a body that trickles in far below the speed limit",
+                     &limits, 0, &took, &error))
     return;
-  g_assert_no_error (error);
-  g_assert_true (connected);
-  start_us = g_get_monotonic_time ();
-  body = mp_pop3_session_retr_sync (session, 1, NULL, &error);
-  elapsed = g_get_monotonic_time () - start_us;
-  g_assert_null (body);
   g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_TIMEOUT);
   g_assert_nonnull (strstr (error->message, "bytes in the last 1 second"));
-  g_assert_cmpint (elapsed, >=, 900 * 1000);
-  g_assert_cmpint (elapsed, <, slow_bound_us (3 * G_USEC_PER_SEC));
-  g_assert_false (mp_pop3_session_is_connected (session));
-  g_clear_object (&session);
-  finish_ok (server);
+  g_assert_cmpint (took, >=, 900 * 1000);
+  g_assert_cmpint (took, <, slow_bound_us (3 * G_USEC_PER_SEC));
+}
+
+/* The limits' checks (each drip byte, each low-speed window of 0.5 s) do
+ * not delay a cancel from another thread: still within 100 ms. */
+static void
+test_cancel_while_dripping (void)
+{
+  const Limits limits = { .speed_limit = 1, .speed_time_ms = 500 };
+  g_autoptr(GError) error = NULL;
+  gint64 took;
+
+  if (!retr_dripped ("drip 0.1 Subject: a body that trickles in while the caller gives up",
+                     &limits, 700, &took, &error))
+    return;
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (took, <, slow_bound_us (100 * 1000));
 }
 
 /* ---- STLS with a scripted TLS server ---- */
@@ -568,6 +606,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/fake/max-time/handshake", test_max_time_handshake);
   g_test_add_func ("/pop3/fake/max-time/per-operation", test_max_time_per_operation);
   g_test_add_func ("/pop3/fake/low-speed/body", test_low_speed_body);
+  g_test_add_func ("/pop3/fake/low-speed/cancel", test_cancel_while_dripping);
   g_test_add_data_func ("/pop3/fake/stls-transcript/trusted", GINT_TO_POINTER (TRUE), test_stls_transcript);
   g_test_add_data_func ("/pop3/fake/stls-transcript/untrusted", GINT_TO_POINTER (FALSE), test_stls_transcript);
   {
