@@ -98,7 +98,7 @@ mp_pop3_pace_check (MpPop3Pace  *pace,
                    g_dngettext (GETTEXT_PACKAGE,
                                 "The server is too slow: it sent only %u bytes in the last %u second",
                                 "The server is too slow: it sent only %u bytes in the last %u seconds", s),
-                   (guint) pace->window_bytes, s);
+                   (guint) MIN (pace->window_bytes, G_MAXUINT), s);
       return FALSE;
     }
   pace->window_start = now;
