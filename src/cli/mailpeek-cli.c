@@ -20,7 +20,9 @@
 #include "mp-pop3-stdfds.h"
 
 /* GOptionContext writes into this. */
-static MpCliArgs cli_args = { .timeout = -1 };
+static MpCliArgs cli_args = {
+  .timeout = -1, .max_time = -1, .speed_limit = -1, .speed_time = -1,
+};
 
 static const GOptionEntry option_entries[] = {
   { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli_args.password_file,
@@ -38,6 +40,14 @@ static const GOptionEntry option_entries[] = {
     N_("Trust the server certificate with this SHA-256 fingerprint"), N_("HEX") },
   { "timeout", 0, 0, G_OPTION_ARG_INT, &cli_args.timeout,
     N_("Give up when the server is silent this long (default 30)"), N_("SECONDS") },
+  { "max-time", 0, 0, G_OPTION_ARG_INT, &cli_args.max_time,
+    N_("Give up when one step (log-in, listing, one message) takes longer "
+       "than this (default 3600)"), N_("SECONDS") },
+  { "speed-limit", 0, 0, G_OPTION_ARG_INT, &cli_args.speed_limit,
+    N_("Give up when the server sends fewer bytes per second than this for --speed-time "
+       "(default 10)"), N_("BYTES") },
+  { "speed-time", 0, 0, G_OPTION_ARG_INT, &cli_args.speed_time,
+    N_("The time over which --speed-limit is measured (default 60)"), N_("SECONDS") },
   { "pipeline", 0, 0, G_OPTION_ARG_STRING, &cli_args.pipeline,
     N_("Command pipelining: auto (default), off, or a window size N"), N_("MODE") },
   { "trace", 0, 0, G_OPTION_ARG_NONE, &cli_args.trace,
@@ -117,7 +127,8 @@ make_context (void)
     "     (STARTTLS not offered, plaintext password refused)\n"
     "  4  authentication failed (wrong password, mechanism not offered)\n"
     "  5  server or protocol error (-ERR, IN-USE, LOGIN-DELAY, no UIDL or TOP, garbage)\n"
-    "  6  timeout: the server stopped answering\n"
+    "  6  timeout: the server stopped answering, sent too slowly (--speed-limit)\n"
+    "     or took longer than --max-time\n"
     "  7  delete: nothing was deleted (QUIT was not confirmed)"));
   g_option_context_add_main_entries (ctx, option_entries, GETTEXT_PACKAGE);
   return ctx;

@@ -34,7 +34,10 @@ typedef struct {
   gboolean  allow_plaintext;
   char     *ca_file;
   char     *pin_sha256;
-  int       timeout;          /* -1: not given */
+  int       timeout;          /* -1: not given (also the three below) */
+  int       max_time;
+  int       speed_limit;
+  int       speed_time;
   char     *pipeline;
   gboolean  trace;
   gboolean  json;

@@ -159,17 +159,41 @@ apply_auth (MpPop3Options *o, const char *auth, const char *url, const char *sho
   return MP_CLI_EXIT_OK;
 }
 
+/* An optional number option (-1: not given) into *@out times @scale. */
+static gboolean
+apply_number (int value, int max, guint scale, guint *out)
+{
+  if (value == -1)
+    return TRUE;
+  if (value < 1 || value > max)
+    return FALSE;
+  *out = (guint) value * scale;
+  return TRUE;
+}
+
+static MpCliExit
+apply_limits (MpPop3Options *o, const MpCliArgs *args)
+{
+  if (!apply_number (args->timeout, 3600, 1000, &o->timeout_ms))
+    return mp_cli_usage_error (_("--timeout must be between 1 and 3600 seconds"));
+  if (!apply_number (args->max_time, 86400, 1000, &o->max_time_ms))
+    return mp_cli_usage_error (_("--max-time must be between 1 and 86400 seconds"));
+  if (!apply_number (args->speed_limit, G_MAXINT, 1, &o->speed_limit))
+    return mp_cli_usage_error (_("--speed-limit must be at least 1 byte per second"));
+  if (!apply_number (args->speed_time, 3600, 1000, &o->speed_time_ms))
+    return mp_cli_usage_error (_("--speed-time must be between 1 and 3600 seconds"));
+  return MP_CLI_EXIT_OK;
+}
+
 static MpCliExit
 apply_connection (MpPop3Options *o, const MpCliArgs *args)
 {
+  MpCliExit rc;
+
   if (!parse_pipeline (args->pipeline, &o->pipeline))
     return mp_cli_usage_error (_("--pipeline must be auto, off or a number from 1 to 1000"));
-  if (args->timeout != -1)
-    {
-      if (args->timeout < 1 || args->timeout > 3600)
-        return mp_cli_usage_error (_("--timeout must be between 1 and 3600 seconds"));
-      o->timeout_ms = (guint) args->timeout * 1000;
-    }
+  if ((rc = apply_limits (o, args)) != MP_CLI_EXIT_OK)
+    return rc;
   o->allow_plaintext_password = args->allow_plaintext;
   if (args->trace)
     o->trace_func = trace_cb;

@@ -17,10 +17,12 @@ mp_pop3_entry_free (MpPop3Entry *entry)
   g_free (entry);
 }
 
+/* Every public call passes here once, first: it starts the operation. */
 static gboolean
 check_ready (MpPop3Session  *self,
              GError        **error)
 {
+  mp_pop3_session_begin_operation (self);
   if (self->state == MP_POP3_STATE_TRANSACTION && self->transport != NULL)
     return TRUE;
   g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED,
@@ -492,6 +494,7 @@ body_reply (MpPop3Session *self,
   BodyData *data = user_data;
   g_autoptr(GBytes) bytes = NULL;
 
+  mp_pop3_pace_next_message (&self->pace);
   if (reply->kind == MP_POP3_LINE_OK)
     bytes = g_byte_array_free_to_bytes (g_steal_pointer (&reply->body));
   else if (reply->kind != MP_POP3_LINE_ERR)
@@ -629,6 +632,7 @@ dele_reply (MpPop3Session *self,
 {
   DeleData *data = user_data;
 
+  mp_pop3_pace_next_message (&self->pace);
   if (reply->kind == MP_POP3_LINE_OK)
     return TRUE;
   if (reply->kind != MP_POP3_LINE_ERR)

@@ -13,7 +13,9 @@ G_BEGIN_DECLS
 /**
  * MpPop3ErrorCode:
  * @MP_POP3_ERROR_CONNECT: name resolution or TCP connect failed
- * @MP_POP3_ERROR_TIMEOUT: no progress within options->timeout_ms
+ * @MP_POP3_ERROR_TIMEOUT: no progress within options->timeout_ms, an
+ *   operation longer than options->max_time_ms, or a server slower than
+ *   options->speed_limit over options->speed_time_ms
  * @MP_POP3_ERROR_TLS: TLS handshake or record layer failure
  * @MP_POP3_ERROR_CERTIFICATE: peer certificate not trusted / wrong host; the
  *   message contains the reason and the SHA-256 fingerprint, which is also

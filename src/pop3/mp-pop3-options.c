@@ -17,6 +17,9 @@ mp_pop3_options_new (void)
   options->security = MP_POP3_SECURITY_TLS;
   options->auth = MP_POP3_AUTH_AUTO;
   options->timeout_ms = MP_POP3_DEFAULT_TIMEOUT_MS;
+  options->max_time_ms = MP_POP3_DEFAULT_MAX_TIME_MS;
+  options->speed_limit = MP_POP3_DEFAULT_SPEED_LIMIT;
+  options->speed_time_ms = MP_POP3_DEFAULT_SPEED_TIME_MS;
   options->pipeline = -1;
   return options;
 }

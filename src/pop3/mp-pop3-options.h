@@ -58,6 +58,13 @@ typedef void (*MpPop3TraceFunc) (MpPop3TraceDirection direction,
                                  gpointer             user_data);
 
 #define MP_POP3_DEFAULT_TIMEOUT_MS 30000
+/* One operation (see max_time_ms) may take an hour: a 64 MiB RETR (the
+ * reply cap) at 150 kbit/s. */
+#define MP_POP3_DEFAULT_MAX_TIME_MS (60 * 60 * 1000)
+/* Too slow: fewer than 10 bytes/s, i.e. fewer than 600 bytes in a minute;
+ * a dripping server, not a slow link (README.md "Deadlines"). */
+#define MP_POP3_DEFAULT_SPEED_LIMIT 10
+#define MP_POP3_DEFAULT_SPEED_TIME_MS 60000
 
 /**
  * MpPop3Options: (boxed)
@@ -77,6 +84,15 @@ typedef struct {
   char             *pin_sha256;      /* owned; hex SHA-256 of the DER cert (colons ok) */
   char             *verify_host;     /* owned; name checked in the cert, NULL = host */
   guint             timeout_ms;      /* idle timeout per I/O wait; 0 = default 30 s */
+  /* An operation is one _sync call of MpPop3Session (connect_sync from the
+   * TCP connect through TLS, greeting and login; scan_sync; retr_sync …;
+   * each message of a top_many_sync / dele_many_sync batch). Each ends with
+   * MP_POP3_ERROR_TIMEOUT when it lasts longer than max_time_ms, or when
+   * the server sent fewer than speed_limit bytes per second over any
+   * speed_time_ms. 0 = default. */
+  guint             max_time_ms;     /* default 1 hour */
+  guint             speed_limit;     /* bytes per second; default 10 */
+  guint             speed_time_ms;   /* default 60 s */
   int               pipeline;        /* -1 auto, 0 off, N > 0 = max window */
   MpPop3TraceFunc   trace_func;      /* optional */
   gpointer          trace_user_data;

@@ -23,7 +23,6 @@
 
 #include "mp-pop3-private.h"
 
-#define READ_CHUNK (64 * 1024)
 #define OUT_HIGH_WATER (64 * 1024)
 
 typedef struct {
@@ -288,20 +287,6 @@ fail (MpPop3Session  *self,
   return FALSE;
 }
 
-/* One non-blocking read into the reader while no command is outstanding. */
-static MpPop3IoStatus
-read_unasked (MpPop3Session  *self,
-              GError        **error)
-{
-  MpPop3Transport *t = self->transport;
-  guint8 *space = mp_pop3_reader_reserve (&self->reader, READ_CHUNK);
-  gsize done = 0;
-  MpPop3IoStatus st = t->vtable->read (t, space, READ_CHUNK, &done, error);
-
-  mp_pop3_reader_commit (&self->reader, READ_CHUNK, st == MP_POP3_IO_OK ? done : 0);
-  return st;
-}
-
 /* Before a run sends anything, no byte may be waiting: not left over after
  * the last reply, nor already readable from the transport (a server that
  * sends replies ahead, e.g. all of them with the greeting). One
@@ -313,7 +298,7 @@ check_nothing_unasked (MpPop3Session  *self,
 {
   if (mp_pop3_reader_buffered (&self->reader) > 0)
     return unsolicited_error (&self->last_answered, error);
-  switch (read_unasked (self, error))
+  switch (mp_pop3_session_read (self, error))
     {
     case MP_POP3_IO_OK:
       return unsolicited_error (&self->last_answered, error);
@@ -410,12 +395,7 @@ mp_pop3_session_run (MpPop3Session  *self,
             return fail (self, &b, error);
         }
 
-      {
-        guint8 *space = mp_pop3_reader_reserve (&self->reader, READ_CHUNK);
-
-        st = t->vtable->read (t, space, READ_CHUNK, &done, error);
-        mp_pop3_reader_commit (&self->reader, READ_CHUNK, st == MP_POP3_IO_OK ? done : 0);
-      }
+      st = mp_pop3_session_read (self, error);
       if (st == MP_POP3_IO_OK)
         continue;
       if (st == MP_POP3_IO_EOF)
@@ -437,7 +417,8 @@ mp_pop3_session_run (MpPop3Session  *self,
                                _("The transport cannot make progress"));
           return fail (self, &b, error);
         }
-      if (!mp_pop3_wait_fd (t->vtable->get_fd (t), events, timeout_ms, cancellable, error))
+      if (!mp_pop3_wait_fd (t->vtable->get_fd (t), events, timeout_ms, &self->pace,
+                            cancellable, error))
         return fail (self, &b, error);
     }
   if (b.n == 0)
@@ -453,7 +434,7 @@ mp_pop3_session_run (MpPop3Session  *self,
     {
       GError *ignored = NULL;
 
-      read_unasked (self, &ignored);
+      mp_pop3_session_read (self, &ignored);
       g_clear_error (&ignored);
     }
   if (mp_pop3_reader_buffered (&self->reader) > 0)

@@ -23,6 +23,7 @@ G_BEGIN_DECLS
 #define MP_POP3_PIPELINE_START    64
 #define MP_POP3_PIPELINE_MAX      4096
 #define MP_POP3_PIPELINE_MAX_BYTES (256 * 1024)        /* command bytes in flight */
+#define MP_POP3_READ_CHUNK        (64 * 1024)         /* bytes asked of one read */
 
 /* ---- reader (mp-pop3-reader.c) ---- */
 
@@ -135,24 +136,52 @@ char    *mp_pop3_trace_redact_received (const char *line, gboolean in_sasl);
  * by "<redacted>"; NULL when there is none (or @secret is NULL or empty). */
 GString *mp_pop3_redact_secret (const char *text, gsize len, gsize from, const char *secret);
 
+/* ---- pace of an operation (mp-pop3-transport.c) ---- */
+
+/* The limits of the operation under way: its deadline (max_time_ms) and the
+ * low-speed window (fewer than speed_limit × speed_time bytes received in
+ * speed_time → TIMEOUT). Every wait and every read of a session checks it. */
+typedef struct {
+  gint64  deadline;       /* monotonic µs; 0 = no operation under way */
+  gint64  window_start;   /* monotonic µs the current low-speed window began */
+  guint64 window_bytes;   /* bytes received since window_start */
+  guint   max_time_ms;
+  guint   speed_limit;    /* bytes per second */
+  guint   speed_time_ms;
+} MpPop3Pace;
+
+/* A new operation starts now, with @options' limits (0 = default). */
+void     mp_pop3_pace_begin    (MpPop3Pace *pace, const MpPop3Options *options);
+/* In a batch (top_many, dele_many) each message has the whole max_time:
+ * the deadline starts again, the low-speed window goes on. */
+void     mp_pop3_pace_next_message (MpPop3Pace *pace);
+void     mp_pop3_pace_received (MpPop3Pace *pace, gsize n_bytes);
+/* FALSE with MP_POP3_ERROR_TIMEOUT once the deadline passed or a low-speed
+ * window closed with too few bytes. */
+gboolean mp_pop3_pace_check    (MpPop3Pace *pace, GError **error);
+
 /* ---- transports (mp-pop3-transport.c, mp-pop3-tls.c) ---- */
 
 /* Wait until @fd is ready for @events (POLLIN/POLLOUT), @cancellable is
- * cancelled (G_IO_ERROR_CANCELLED) or @timeout_ms passed (TIMEOUT). */
+ * cancelled (G_IO_ERROR_CANCELLED), @timeout_ms passed or @pace (may be
+ * NULL) runs out (TIMEOUT). */
 gboolean mp_pop3_wait_fd (int            fd,
                           short          events,
                           guint          timeout_ms,
+                          MpPop3Pace    *pace,
                           GCancellable  *cancellable,
                           GError       **error);
 MpPop3Transport *mp_pop3_tcp_connect (const char    *host,
                                       guint16        port,
                                       guint          timeout_ms,
+                                      MpPop3Pace    *pace,
                                       GCancellable  *cancellable,
                                       GError       **error);
 /* Handshake over @inner (ownership taken, also on failure). *fingerprint_out
  * receives the peer's SHA-256 hex when a certificate was seen. */
 MpPop3Transport *mp_pop3_tls_wrap (MpPop3Transport     *inner,
                                    const MpPop3Options *options,
+                                   MpPop3Pace          *pace,
                                    char               **fingerprint_out,
                                    GCancellable        *cancellable,
                                    GError             **error);
@@ -206,9 +235,15 @@ struct _MpPop3Session
   MpPop3Command    last_answered; /* the last reply's command, line owned and
                                    * redacted (NULL: none or the greeting), to
                                    * name it when bytes follow that reply */
+  MpPop3Pace       pace;          /* the operation under way */
 };
 
 void     mp_pop3_session_set_state (MpPop3Session *self, MpPop3State state);
+/* Starts an operation (the deadline and low-speed limits): called once at
+ * the top of each public _sync call. */
+void     mp_pop3_session_begin_operation (MpPop3Session *self);
+/* Reads what the transport has into the reader (counted for the pace). */
+MpPop3IoStatus mp_pop3_session_read (MpPop3Session *self, GError **error);
 void     mp_pop3_session_trace     (MpPop3Session *self, MpPop3TraceDirection dir,
                                     const char *line);
 /* Sends @commands, pipelined up to @window_max in flight (1 = lock-step),

@@ -80,6 +80,30 @@ mp_pop3_session_set_state (MpPop3Session *self,
 }
 
 void
+mp_pop3_session_begin_operation (MpPop3Session *self)
+{
+  mp_pop3_pace_begin (&self->pace, self->options);
+}
+
+MpPop3IoStatus
+mp_pop3_session_read (MpPop3Session  *self,
+                      GError        **error)
+{
+  MpPop3Transport *t = self->transport;
+  guint8 *space = mp_pop3_reader_reserve (&self->reader, MP_POP3_READ_CHUNK);
+  gsize done = 0;
+  MpPop3IoStatus st = t->vtable->read (t, space, MP_POP3_READ_CHUNK, &done, error);
+
+  mp_pop3_reader_commit (&self->reader, MP_POP3_READ_CHUNK, st == MP_POP3_IO_OK ? done : 0);
+  if (st != MP_POP3_IO_OK)
+    return st;
+  /* A server sending fast never makes the engine wait: the deadline is
+   * checked here as well as in the wait. */
+  mp_pop3_pace_received (&self->pace, done);
+  return mp_pop3_pace_check (&self->pace, error) ? MP_POP3_IO_OK : MP_POP3_IO_ERROR;
+}
+
+void
 mp_pop3_session_trace (MpPop3Session        *self,
                        MpPop3TraceDirection  dir,
                        const char           *line)
@@ -204,7 +228,7 @@ start_tls (MpPop3Session  *self,
         }
     }
 
-  tls = mp_pop3_tls_wrap (g_steal_pointer (&self->transport), self->options,
+  tls = mp_pop3_tls_wrap (g_steal_pointer (&self->transport), self->options, &self->pace,
                           &fingerprint, cancellable, error);
   g_free (self->fingerprint);
   self->fingerprint = g_steal_pointer (&fingerprint);
@@ -236,7 +260,8 @@ open_transport (MpPop3Session  *self,
   /* Overlap loading the CA store with name resolution and connect. */
   if (o->security != MP_POP3_SECURITY_NONE && o->ca_file == NULL)
     mp_pop3_tls_preload ();
-  self->transport = mp_pop3_tcp_connect (o->host, port, o->timeout_ms, cancellable, error);
+  self->transport = mp_pop3_tcp_connect (o->host, port, o->timeout_ms, &self->pace,
+                                         cancellable, error);
   if (self->transport == NULL)
     return FALSE;
   mp_pop3_session_set_state (self, MP_POP3_STATE_GREETING);
@@ -305,6 +330,8 @@ mp_pop3_session_connect_sync (MpPop3Session  *self,
                            _("This session was already used; create a new one"));
       return FALSE;
     }
+  /* One operation, from the TCP connect to the CAPA after login. */
+  mp_pop3_session_begin_operation (self);
   if (!self->preconnected && !open_transport (self, cancellable, error))
     goto failed;
   if (!read_greeting (self, cancellable, error) ||

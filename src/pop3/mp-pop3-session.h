@@ -35,7 +35,10 @@ G_DECLARE_FINAL_TYPE (MpPop3Session, mp_pop3_session, MP, POP3_SESSION, GObject)
  * session. Cancelling @cancellable from any thread makes the pending call
  * return G_IO_ERROR_CANCELLED within 100 ms; the session is then closed.
  * After any transport/protocol error the session is closed too (the calls
- * then fail with MP_POP3_ERROR_CLOSED). A -ERR reply leaves it usable. */
+ * then fail with MP_POP3_ERROR_CLOSED). A -ERR reply leaves it usable.
+ * Each call is one operation, bounded by the options' max_time_ms and
+ * speed_limit / speed_time_ms besides the idle timeout_ms (all
+ * MP_POP3_ERROR_TIMEOUT; see mp-pop3-options.h). */
 
 MpPop3Session       *mp_pop3_session_new              (const MpPop3Options *options);
 

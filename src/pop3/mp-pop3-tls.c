@@ -207,6 +207,7 @@ mp_pop3_tls_system_store_ready (void)
 
 static X509_STORE *
 wait_system_store (guint          timeout_ms,
+                   MpPop3Pace    *pace,
                    GCancellable  *cancellable,
                    GError       **error)
 {
@@ -221,7 +222,7 @@ wait_system_store (guint          timeout_ms,
     }
   while (!g_atomic_int_get (&system_store_ready))
     {
-      if (!mp_pop3_wait_fd (system_store_fd, POLLIN, timeout_ms, cancellable, error))
+      if (!mp_pop3_wait_fd (system_store_fd, POLLIN, timeout_ms, pace, cancellable, error))
         return NULL;
     }
   store = g_atomic_pointer_get (&system_store);
@@ -391,6 +392,7 @@ static gboolean
 setup (TlsTransport         *tls,
        const MpPop3Options  *options,
        guint                 timeout_ms,
+       MpPop3Pace           *pace,
        GCancellable         *cancellable,
        GError              **error)
 {
@@ -425,7 +427,7 @@ setup (TlsTransport         *tls,
     }
   else
     {
-      X509_STORE *store = wait_system_store (timeout_ms, cancellable, error);
+      X509_STORE *store = wait_system_store (timeout_ms, pace, cancellable, error);
 
       if (store == NULL)
         return FALSE;
@@ -458,6 +460,7 @@ setup (TlsTransport         *tls,
 static gboolean
 handshake (TlsTransport  *tls,
            guint          timeout_ms,
+           MpPop3Pace    *pace,
            GCancellable  *cancellable,
            GError       **error)
 {
@@ -475,7 +478,7 @@ handshake (TlsTransport  *tls,
         {
           if (!mp_pop3_wait_fd (tls_get_fd (&tls->parent),
                                 err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT,
-                                timeout_ms, cancellable, error))
+                                timeout_ms, pace, cancellable, error))
             return FALSE;
           continue;
         }
@@ -540,6 +543,7 @@ judge_certificate (TlsTransport         *tls,
 MpPop3Transport *
 mp_pop3_tls_wrap (MpPop3Transport      *inner,
                   const MpPop3Options  *options,
+                  MpPop3Pace           *pace,
                   char                **fingerprint_out,
                   GCancellable         *cancellable,
                   GError              **error)
@@ -560,8 +564,8 @@ mp_pop3_tls_wrap (MpPop3Transport      *inner,
   tls->parent.encrypted = TRUE;
   tls->inner = inner;
 
-  if (!setup (tls, options, timeout_ms, cancellable, error) ||
-      !handshake (tls, timeout_ms, cancellable, error) ||
+  if (!setup (tls, options, timeout_ms, pace, cancellable, error) ||
+      !handshake (tls, timeout_ms, pace, cancellable, error) ||
       !judge_certificate (tls, options, fingerprint_out, error))
     {
       tls_free (&tls->parent);

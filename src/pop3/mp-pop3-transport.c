@@ -22,10 +22,110 @@ mp_pop3_transport_free (MpPop3Transport *t)
     t->vtable->free (t);
 }
 
+/* ---- pace: deadline and low-speed limit of one operation ----
+ * The idle timeout alone only measures silence: a server sending one byte
+ * every few seconds would hold a session (and an account's job queue)
+ * forever. */
+
+static guint
+limit_or (guint value,
+          guint fallback)
+{
+  return value > 0 ? value : fallback;
+}
+
+void
+mp_pop3_pace_begin (MpPop3Pace          *pace,
+                    const MpPop3Options *options)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  pace->max_time_ms = limit_or (options->max_time_ms, MP_POP3_DEFAULT_MAX_TIME_MS);
+  pace->speed_limit = limit_or (options->speed_limit, MP_POP3_DEFAULT_SPEED_LIMIT);
+  pace->speed_time_ms = limit_or (options->speed_time_ms, MP_POP3_DEFAULT_SPEED_TIME_MS);
+  pace->deadline = now + (gint64) pace->max_time_ms * 1000;
+  pace->window_start = now;
+  pace->window_bytes = 0;
+}
+
+void
+mp_pop3_pace_next_message (MpPop3Pace *pace)
+{
+  if (pace->deadline != 0)
+    pace->deadline = g_get_monotonic_time () + (gint64) pace->max_time_ms * 1000;
+}
+
+void
+mp_pop3_pace_received (MpPop3Pace *pace,
+                       gsize       n_bytes)
+{
+  pace->window_bytes += n_bytes;
+}
+
+static guint
+ms_to_seconds (guint ms)
+{
+  return (ms + 999) / 1000;
+}
+
+gboolean
+mp_pop3_pace_check (MpPop3Pace  *pace,
+                    GError     **error)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint64 needed;
+
+  if (pace->deadline == 0)
+    return TRUE;
+  if (now >= pace->deadline)
+    {
+      guint s = ms_to_seconds (pace->max_time_ms);
+
+      g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_TIMEOUT,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The operation took longer than %u second",
+                                "The operation took longer than %u seconds", s), s);
+      return FALSE;
+    }
+  if (now - pace->window_start < (gint64) pace->speed_time_ms * 1000)
+    return TRUE;
+  needed = (guint64) pace->speed_limit * pace->speed_time_ms / 1000;
+  if (pace->window_bytes < needed)
+    {
+      guint s = ms_to_seconds (pace->speed_time_ms);
+
+      g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_TIMEOUT,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The server is too slow: it sent only %u bytes in the last %u second",
+                                "The server is too slow: it sent only %u bytes in the last %u seconds", s),
+                   (guint) MIN (pace->window_bytes, G_MAXUINT), s);
+      return FALSE;
+    }
+  pace->window_start = now;
+  pace->window_bytes = 0;
+  return TRUE;
+}
+
+/* Milliseconds until @pace must be checked again (deadline or end of the
+ * low-speed window), at most @limit_ms. */
+static gint64
+pace_next_ms (const MpPop3Pace *pace,
+              gint64            limit_ms)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 next;
+
+  if (pace == NULL || pace->deadline == 0)
+    return limit_ms;
+  next = MIN (pace->deadline, pace->window_start + (gint64) pace->speed_time_ms * 1000);
+  return CLAMP ((next - now + 999) / 1000, 1, limit_ms);
+}
+
 gboolean
 mp_pop3_wait_fd (int            fd,
                  short          events,
                  guint          timeout_ms,
+                 MpPop3Pace    *pace,
                  GCancellable  *cancellable,
                  GError       **error)
 {
@@ -53,13 +153,17 @@ mp_pop3_wait_fd (int            fd,
                        (timeout_ms + 999) / 1000);
           break;
         }
+      /* Bytes trickling in keep the idle timeout from firing: the
+       * operation's own limits are checked on every turn. */
+      if (pace != NULL && !mp_pop3_pace_check (pace, error))
+        break;
       fds[0] = (struct pollfd) { .fd = fd, .events = events };
       if (have_cancel)
         {
           fds[1] = (struct pollfd) { .fd = cancel_fd.fd, .events = POLLIN };
           n = 2;
         }
-      r = poll (fds, n, (int) MIN (left_ms, G_MAXINT));
+      r = poll (fds, n, (int) pace_next_ms (pace, MIN (left_ms, G_MAXINT)));
       if (r < 0 && errno == EINTR)
         continue;
       if (r < 0)
@@ -177,6 +281,7 @@ static int
 connect_one (GInetAddress  *address,
              guint16        port,
              guint          timeout_ms,
+             MpPop3Pace    *pace,
              GCancellable  *cancellable,
              GError       **error)
 {
@@ -203,7 +308,7 @@ connect_one (GInetAddress  *address,
       err = errno;
       goto fail;
     }
-  if (!mp_pop3_wait_fd (fd, POLLOUT, timeout_ms, cancellable, error))
+  if (!mp_pop3_wait_fd (fd, POLLOUT, timeout_ms, pace, cancellable, error))
     {
       close (fd);
       return -1;
@@ -228,6 +333,7 @@ MpPop3Transport *
 mp_pop3_tcp_connect (const char    *host,
                      guint16        port,
                      guint          timeout_ms,
+                     MpPop3Pace    *pace,
                      GCancellable  *cancellable,
                      GError       **error)
 {
@@ -266,7 +372,7 @@ mp_pop3_tcp_connect (const char    *host,
       guint attempt_ms = left > 1 ? MIN (timeout_ms, MAX (timeout_ms / left, 2000)) : timeout_ms;
 
       g_clear_error (&last_error);
-      fd = connect_one (l->data, port, attempt_ms, cancellable, &last_error);
+      fd = connect_one (l->data, port, attempt_ms, pace, cancellable, &last_error);
       if (fd < 0 && g_error_matches (last_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         break;
     }

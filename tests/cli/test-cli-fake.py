@@ -251,6 +251,63 @@ def test_hang_mid_listing():
     transcript_ok(rc, err, r)
 
 
+def slow_bound(seconds):
+    """Upper time bound: sanitizer builds (MP_SANITIZER) run about 3x slower."""
+    return seconds * 3 if os.environ.get('MP_SANITIZER') else seconds
+
+
+def test_speed_limit_dripped_greeting():
+    # One byte every 0.5 s is never silent for --timeout, but far below 10 bytes/s.
+    lines = ['drip 0.5 +OK this greeting takes twenty seconds to arrive', 'expect-eof']
+    r, rc, err = run(lines, 'list', extra=['--speed-limit', '10', '--speed-time', '2'])
+    check_eq(r.rc, 6, 'dripping server below --speed-limit: exit 6', r)
+    check(1.5 < r.elapsed < slow_bound(2 + 5),
+          'gave up after about --speed-time (%.1fs)' % r.elapsed, r)
+    check('bytes in the last 2 seconds' in r.stderr, 'says how little came in how long', r)
+    transcript_ok(rc, err, r)
+
+
+def test_max_time_dripped_listing():
+    # 4 bytes a second: never silent for --timeout, and the low-speed window (60 s by
+    # default) does not close before --max-time ends the listing.
+    lines = greeting_and_login() + STAT + [
+        'expect LIST', 'send +OK 5 messages',
+        'drip 0.25 1 1200\\r\\n2 3400\\r\\n3 5600\\r\\n4 7800\\r\\n5 9000',
+        'expect-eof']
+    r, rc, err = run(lines, 'list', extra=['--max-time', '3'])
+    check_eq(r.rc, 6, 'LIST dripped past --max-time: exit 6', r)
+    check(2.5 < r.elapsed < slow_bound(3 + 5), 'gave up after about --max-time (%.1fs)' % r.elapsed, r)
+    check('longer than 3 seconds' in r.stderr, 'names the limit', r)
+    transcript_ok(rc, err, r)
+
+
+def test_healthy_transfer_not_cut():
+    # ~2 s of bursts at ~200 KB/s with pauses: far above --speed-limit, longer than
+    # --speed-time, so every low-speed window is checked and passes.
+    body = ['send +OK']
+    for burst in range(5):
+        body += ['repeat 2000 burst %d line {i}: padding padding padding padding' % burst,
+                 'sleep 0.4']
+    body += ['send .']
+    lines = greeting_and_login() + scan() + ['expect RETR 1'] + body + quit_ok()
+    r, rc, err = run(lines, 'retr', 'uid-a',
+                     extra=['--speed-limit', '1000', '--speed-time', '1', '--max-time', '60'])
+    check_eq(r.rc, 0, 'healthy transfer: exit 0', r)
+    check_eq(len(r.stdout_bytes.splitlines()), 10000, 'the whole message arrived', r)
+    transcript_ok(rc, err, r)
+
+
+def test_deadline_options_validated():
+    c = Cli(BIN, PASSWORD)
+    try:
+        for args in (['--max-time', '0'], ['--speed-limit', '0'], ['--speed-time', '0'],
+                     ['--max-time', 'soon']):
+            r = c.run(*args, 'capa', 'pop3s://alice@127.0.0.1:1')
+            check_eq(r.rc, 2, '%s: usage error' % ' '.join(args), r)
+    finally:
+        c.cleanup()
+
+
 def test_in_use():
     lines = greeting_and_login(pass_reply='-ERR [IN-USE] Mailbox is locked\\x1b[2J by another')
     r, rc, err = run(lines + ['expect-eof'], 'list', extra=['--trace'])
@@ -685,6 +742,10 @@ def main():
         ('delete: unknown UIDL sends no DELE', test_delete_unknown_uidl_sends_no_dele),
         ('timeout: hang at greeting', test_hang_at_greeting),
         ('timeout: hang mid-listing', test_hang_mid_listing),
+        ('low speed: dripped greeting', test_speed_limit_dripped_greeting),
+        ('max time: dripped listing', test_max_time_dripped_listing),
+        ('max time, low speed: healthy transfer not cut', test_healthy_transfer_not_cut),
+        ('max time, low speed: options validated', test_deadline_options_validated),
         ('IN-USE', test_in_use),
         ('LOGIN-DELAY', test_login_delay),
         ('authentication failed', test_auth_failed),

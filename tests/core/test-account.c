@@ -69,6 +69,12 @@ test_to_options (void)
   g_assert_true (o->allow_plaintext_password);
   g_assert_cmpstr (o->ca_file, ==, "/tmp/ca.pem");
   g_assert_cmpstr (o->pin_sha256, ==, "abcd");
+  /* An account's jobs are bounded like mailpeek-cli's: a server dripping
+   * bytes cannot hold the account's job queue forever. */
+  g_assert_cmpuint (o->timeout_ms, ==, MP_POP3_DEFAULT_TIMEOUT_MS);
+  g_assert_cmpuint (o->max_time_ms, ==, MP_POP3_DEFAULT_MAX_TIME_MS);
+  g_assert_cmpuint (o->speed_limit, ==, MP_POP3_DEFAULT_SPEED_LIMIT);
+  g_assert_cmpuint (o->speed_time_ms, ==, MP_POP3_DEFAULT_SPEED_TIME_MS);
 }
 
 static MpAccount *

@@ -278,6 +278,40 @@ assert_login_delay (const char *advertised,
   mp_mailbox_shutdown (mb);
 }
 
+/* An account's check with the engine's default limits (no option set: the
+ * account's own options) against a server dripping its greeting, one byte a
+ * second: never silent for the 30 s idle timeout, so only the low-speed
+ * limit (10 bytes/s over 60 s) frees the account's job queue. Takes a
+ * minute by design; the defaults are the point. */
+static void
+test_dripping_server_bounded (void)
+{
+  static const char script[] =
+    "drip 1 +OK a greeting of about a hundred bytes, one byte a second: never silent, "
+    "never finished in time\n"
+    "expect-eof\n";
+  g_autoptr(MpMailbox) mb = NULL;
+  MpTestFakeServer *server;
+  Wait w = { 0 };
+  gint64 start, elapsed;
+
+  mb = start_mailbox (script, &server);
+  if (mb == NULL)
+    return;
+  start = g_get_monotonic_time ();
+  mp_mailbox_check_async (mb, NULL, NULL, NULL, NULL, NULL, on_check, &w);
+  core_test_run_until (&w.done, 180);
+  elapsed = g_get_monotonic_time () - start;
+  finish_server (server);
+  g_assert_null (w.result);
+  g_assert_error (w.error, MP_ERROR, MP_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (w.error->message, "in the last 60 seconds"));
+  g_assert_cmpint (elapsed, >=, 59 * G_USEC_PER_SEC);
+  g_assert_cmpint (elapsed, <, 60 * G_USEC_PER_SEC + scaled_usec (10 * G_USEC_PER_SEC));
+  g_clear_error (&w.error);
+  mp_mailbox_shutdown (mb);
+}
+
 static void
 test_login_delay (void)
 {
@@ -570,6 +604,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/mailbox-fake/delete-uidl-incomplete", test_delete_uidl_incomplete);
   g_test_add_func ("/core/mailbox-fake/preview-cut-short", test_preview_cut_short);
   g_test_add_func ("/core/mailbox-fake/login-delay", test_login_delay);
+  g_test_add_func ("/core/mailbox-fake/dripping-server-bounded", test_dripping_server_bounded);
   g_test_add_func ("/core/mailbox-fake/idle-quit", test_idle_quit);
   g_test_add_func ("/core/mailbox-fake/no-top-in-capa", test_no_top_in_capa);
   g_test_add_func ("/core/mailbox-fake/no-capa-top-refused", test_no_capa_top_refused);

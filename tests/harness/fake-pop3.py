@@ -27,6 +27,10 @@ SCRIPT, one step per line (blank lines and lines starting with '#' are ignored):
                      (or --tls);
                      bytes the client sent before the handshake are a mismatch
   repeat <n> <text>  send text + CRLF n times; "{i}" in text becomes 1..n
+  drip <seconds> <text>
+                     send text + CRLF one byte at a time, pausing <seconds> before each
+                     byte (a server too slow to be healthy, never silent long enough for
+                     an idle timeout); stops early once the client has gone
 When the script ends the connection is closed.  Every read is bounded (--io-timeout,
 default 30 s) and waiting for the connection is bounded to 60 s, so the server never
 outlives a test by much.
@@ -92,12 +96,20 @@ class Conn:
 
     def send(self, data):
         if self.closed:
-            return
+            return False
         try:
             self.sock.sendall(data)
         except OSError as e:
             # The client may legitimately have hung up; a later `expect` reports it.
             log('send failed: %s' % e)
+            return False
+        return True
+
+    def drip(self, interval, data):
+        for i in range(len(data)):
+            time.sleep(interval)
+            if not self.send(data[i:i + 1]):
+                return
 
     def readline(self):
         deadline = time.monotonic() + self.io_timeout
@@ -187,6 +199,9 @@ def parse_script(text):
         elif cmd == 'repeat':
             n, _, t = arg.partition(' ')
             steps.append((lineno, cmd, (int(n), unescape(t))))
+        elif cmd == 'drip':
+            n, _, t = arg.partition(' ')
+            steps.append((lineno, cmd, (float(n), unescape(t))))
         else:
             raise ValueError('line %d: unknown step %r' % (lineno, cmd))
     return steps
@@ -207,6 +222,8 @@ def run(conn, steps, tls_ctx):
                     conn.send(b''.join(chunk))
                     chunk = []
             conn.send(b''.join(chunk))
+        elif cmd == 'drip':
+            conn.drip(arg[0], arg[1] + b'\r\n')
         elif cmd in ('expect', 'expect-any'):
             got = conn.readline()
             if got is None:

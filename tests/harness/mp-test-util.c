@@ -354,3 +354,45 @@ mp_test_getenv_or_skip (const char *name)
     }
   return value;
 }
+
+struct _MpTestCanceller {
+  GCancellable *cancellable;
+  guint         delay_ms;
+  gint64        cancelled_at;
+  GThread      *thread;
+};
+
+static gpointer
+cancel_later_thread (gpointer data)
+{
+  MpTestCanceller *c = data;
+
+  g_usleep ((gulong) c->delay_ms * 1000);
+  c->cancelled_at = g_get_monotonic_time ();
+  g_cancellable_cancel (c->cancellable);
+  return NULL;
+}
+
+MpTestCanceller *
+mp_test_cancel_later (GCancellable *cancellable,
+                      guint         delay_ms)
+{
+  MpTestCanceller *c = g_new0 (MpTestCanceller, 1);
+
+  c->cancellable = g_object_ref (cancellable);
+  c->delay_ms = delay_ms;
+  c->thread = g_thread_new ("mp-test-canceller", cancel_later_thread, c);
+  return c;
+}
+
+gint64
+mp_test_cancel_later_join (MpTestCanceller *c)
+{
+  gint64 at;
+
+  g_thread_join (c->thread);
+  at = c->cancelled_at;
+  g_object_unref (c->cancellable);
+  g_free (c);
+  return at;
+}

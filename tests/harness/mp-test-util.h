@@ -58,6 +58,13 @@ void              mp_test_rm_rf                 (const char *path);
  * unset or empty.  */
 const char       *mp_test_getenv_or_skip        (const char *name);
 
+/* Cancels @cancellable from another thread after @delay_ms (cancel-latency tests). */
+typedef struct _MpTestCanceller MpTestCanceller;
+MpTestCanceller  *mp_test_cancel_later          (GCancellable *cancellable,
+                                                 guint         delay_ms);
+/* Waits for the thread, frees @canceller; returns the monotonic time of the cancel. */
+gint64            mp_test_cancel_later_join     (MpTestCanceller *canceller);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpTestFakeServer, mp_test_fake_server_free)
 
 G_END_DECLS

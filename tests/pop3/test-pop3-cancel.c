@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "mp-pop3-session.h"
+#include "mp-test-util.h"
 
 typedef struct {
   int     listen_fd;
@@ -64,40 +65,22 @@ test_timeout (Silent *s, gconstpointer data)
   g_assert_cmpint (elapsed, <, 5 * G_USEC_PER_SEC);
 }
 
-typedef struct {
-  GCancellable *cancellable;
-  gint64        cancelled_at;
-} Canceller;
-
-static gpointer
-cancel_later (gpointer data)
-{
-  Canceller *c = data;
-
-  g_usleep (300 * 1000);
-  c->cancelled_at = g_get_monotonic_time ();
-  g_cancellable_cancel (c->cancellable);
-  return NULL;
-}
-
 static void
 run_cancel (Silent *s, MpPop3Security security)
 {
   g_autoptr(MpPop3Session) session = make_session (s, security, 30000);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  Canceller c = { cancellable, 0 };
-  GThread *thread;
-  gint64 returned_at;
+  MpTestCanceller *canceller = mp_test_cancel_later (cancellable, 300);
+  gint64 returned_at, cancelled_at;
 
-  thread = g_thread_new ("canceller", cancel_later, &c);
   g_assert_false (mp_pop3_session_connect_sync (session, cancellable, &error));
   returned_at = g_get_monotonic_time ();
-  g_thread_join (thread);
+  cancelled_at = mp_test_cancel_later_join (canceller);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpint (c.cancelled_at, >, 0);
+  g_assert_cmpint (cancelled_at, >, 0);
   /* Correctness bound from the design: a blocked call returns within 100 ms. */
-  g_assert_cmpint (returned_at - c.cancelled_at, <, 100 * 1000);
+  g_assert_cmpint (returned_at - cancelled_at, <, 100 * 1000);
   g_assert_false (mp_pop3_session_is_connected (session));
 }
 

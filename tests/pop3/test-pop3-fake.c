@@ -41,15 +41,24 @@ fake_options (guint16 port, MpPop3Security security)
 
 typedef MpTestFakeServer MpPop3TestServer;
 
-/* Starts fake-pop3.py on script and connects a session to it. Skips the
- * test and leaves *server_out NULL when the fake server cannot start. */
+/* Limits of one operation; zero fields keep the engine's defaults. */
+typedef struct {
+  guint max_time_ms;
+  guint speed_limit;
+  guint speed_time_ms;
+} Limits;
+
+/* Starts fake-pop3.py on script and connects a session to it (with
+ * @limits unless NULL). Skips the test and leaves *server_out NULL when the
+ * fake server cannot start. */
 static MpPop3Session *
-start (const char        *script,
-       MpPop3Security     security,
-       guint              timeout_ms,
-       MpPop3TestServer **server_out,
-       gboolean          *connected,
-       GError           **error)
+start_limited (const char        *script,
+               MpPop3Security     security,
+               guint              timeout_ms,
+               const Limits      *limits,
+               MpPop3TestServer **server_out,
+               gboolean          *connected,
+               GError           **error)
 {
   g_autoptr(MpPop3Options) o = NULL;
   MpPop3Session *session;
@@ -64,9 +73,26 @@ start (const char        *script,
   o = fake_options (port, security);
   if (timeout_ms > 0)
     o->timeout_ms = timeout_ms;
+  if (limits != NULL)
+    {
+      o->max_time_ms = limits->max_time_ms;
+      o->speed_limit = limits->speed_limit;
+      o->speed_time_ms = limits->speed_time_ms;
+    }
   session = mp_pop3_session_new (o);
   *connected = mp_pop3_session_connect_sync (session, NULL, error);
   return session;
+}
+
+static MpPop3Session *
+start (const char        *script,
+       MpPop3Security     security,
+       guint              timeout_ms,
+       MpPop3TestServer **server_out,
+       gboolean          *connected,
+       GError           **error)
+{
+  return start_limited (script, security, timeout_ms, NULL, server_out, connected, error);
 }
 
 static void
@@ -278,6 +304,187 @@ test_quit_not_acknowledged (void)
   finish_ok (server);
 }
 
+/* ---- deadline per operation, low-speed abort ---- */
+
+/* Upper bounds of elapsed time; sanitizer builds run about 3x slower. */
+static gint64
+slow_bound_us (gint64 usec)
+{
+  return g_getenv ("MP_SANITIZER") != NULL ? 3 * usec : usec;
+}
+
+/* A greeting dripped one byte every 0.2 s is never silent for the 5 s idle
+ * timeout; connect_sync is one operation and ends at max_time. */
+static void
+test_max_time_greeting (void)
+{
+  const char *script =
+    "drip 0.2 +OK this greeting would take about fifteen seconds to arrive in full\n"
+    "expect-eof\n";
+  const Limits limits = { .max_time_ms = 1500 };
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GError) error = NULL;
+  MpPop3TestServer *server = NULL;
+  gboolean connected = TRUE;
+  gint64 start_us = g_get_monotonic_time (), elapsed;
+
+  session = start_limited (script, MP_POP3_SECURITY_NONE, 5000, &limits,
+                           &server, &connected, &error);
+  if (server == NULL)
+    return;
+  elapsed = g_get_monotonic_time () - start_us;
+  g_assert_false (connected);
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "longer than 2 seconds"));
+  g_assert_cmpint (elapsed, >=, 1400 * 1000);
+  g_assert_cmpint (elapsed, <, slow_bound_us (4 * G_USEC_PER_SEC));
+  g_clear_object (&session);
+  finish_ok (server);
+}
+
+/* The TLS handshake is bounded too: a "server" dripping the header of a
+ * 16 KiB record and then its body. */
+static void
+test_max_time_handshake (void)
+{
+  const char *script =
+    "drip 0.2 \\x16\\x03\\x03\\x40\\x00 record body that never ends in time\n"
+    "hang\n";   /* reads (and ignores) the ClientHello until the client closes */
+  const Limits limits = { .max_time_ms = 1000 };
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GError) error = NULL;
+  MpPop3TestServer *server = NULL;
+  gboolean connected = TRUE;
+  gint64 start_us = g_get_monotonic_time (), elapsed;
+
+  session = start_limited (script, MP_POP3_SECURITY_TLS, 5000, &limits,
+                           &server, &connected, &error);
+  if (server == NULL)
+    return;
+  elapsed = g_get_monotonic_time () - start_us;
+  g_assert_false (connected);
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_TIMEOUT);
+  g_assert_cmpint (elapsed, <, slow_bound_us (4 * G_USEC_PER_SEC));
+  g_clear_object (&session);
+  finish_ok (server);
+}
+
+/* Each _sync call is one operation: two NOOPs of 1.2 s each pass a 2 s
+ * limit although together they take longer; in a batch each message has
+ * the whole limit. */
+static void
+test_max_time_per_operation (void)
+{
+  const char *script = LOGGED_IN
+    "expect NOOP\nsleep 1.2\nsend +OK\n"
+    "expect NOOP\nsleep 1.2\nsend +OK\n"
+    "expect TOP 1 0\nexpect TOP 2 0\n"
+    "sleep 1.2\nsend +OK\nsend Subject: one\nsend .\n"
+    "sleep 1.2\nsend +OK\nsend Subject: two\nsend .\n"
+    "expect QUIT\nsend +OK bye\n"
+    "expect-eof\n";
+  const Limits limits = { .max_time_ms = 2000 };
+  const guint numbers[] = { 1, 2 };
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GError) error = NULL;
+  MpPop3TestServer *server = NULL;
+  gboolean connected = FALSE;
+  Seen seen = { 0, NULL };
+
+  session = start_limited (script, MP_POP3_SECURITY_NONE, 5000, &limits,
+                           &server, &connected, &error);
+  if (server == NULL)
+    return;
+  g_assert_no_error (error);
+  g_assert_true (connected);
+  g_assert_true (mp_pop3_session_noop_sync (session, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (mp_pop3_session_noop_sync (session, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (mp_pop3_session_top_many_sync (session, numbers, 2, 0, seen_body, &seen,
+                                                NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen.n, ==, 2);
+  g_free (seen.last);
+  g_assert_true (mp_pop3_session_quit_sync (session, NULL, &error));
+  g_assert_no_error (error);
+  finish_ok (server);
+}
+
+/* RETR 1 of a logged-in session with @limits, the body sent by @drip (a
+ * fake-pop3.py drip step), cancelled from another thread after
+ * @cancel_after_ms unless 0; the call must fail and close the session.
+ * *@took: from the RETR (or the cancel) until it returned. FALSE when the
+ * test was skipped. */
+static gboolean
+retr_dripped (const char    *drip,
+              const Limits  *limits,
+              guint          cancel_after_ms,
+              gint64        *took,
+              GError       **error)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  MpTestCanceller *canceller = NULL;
+  gint64 start;
+  g_autofree char *script = g_strdup_printf (LOGGED_IN "expect RETR 1\nsend +OK\n%s\n"
+                                             "expect-eof\n", drip);
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GBytes) body = NULL;
+  MpPop3TestServer *server = NULL;
+  gboolean connected = FALSE;
+
+  session = start_limited (script, MP_POP3_SECURITY_NONE, 5000, limits,
+                           &server, &connected, error);
+  if (server == NULL)
+    return FALSE;
+  g_assert_no_error (*error);
+  g_assert_true (connected);
+  start = g_get_monotonic_time ();
+  if (cancel_after_ms > 0)
+    canceller = mp_test_cancel_later (cancellable, cancel_after_ms);
+  body = mp_pop3_session_retr_sync (session, 1, cancellable, error);
+  *took = g_get_monotonic_time ();
+  *took -= canceller != NULL ? mp_test_cancel_later_join (canceller) : start;
+  g_assert_null (body);
+  g_assert_false (mp_pop3_session_is_connected (session));
+  g_clear_object (&session);
+  finish_ok (server);
+  return TRUE;
+}
+
+/* A body dripped at 5 bytes/s, below a limit of 100 bytes/s over 1 s. */
+static void
+test_low_speed_body (void)
+{
+  const Limits limits = { .speed_limit = 100, .speed_time_ms = 1000 };
+  g_autoptr(GError) error = NULL;
+  gint64 took;
+
+  if (!retr_dripped ("drip 0.2 Subject: a body that trickles in far below the speed limit",
+                     &limits, 0, &took, &error))
+    return;
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "bytes in the last 1 second"));
+  g_assert_cmpint (took, >=, 900 * 1000);
+  g_assert_cmpint (took, <, slow_bound_us (3 * G_USEC_PER_SEC));
+}
+
+/* The limits' checks (each drip byte, each low-speed window of 0.5 s) do
+ * not delay a cancel from another thread: still within 100 ms. */
+static void
+test_cancel_while_dripping (void)
+{
+  const Limits limits = { .speed_limit = 1, .speed_time_ms = 500 };
+  g_autoptr(GError) error = NULL;
+  gint64 took;
+
+  if (!retr_dripped ("drip 0.1 Subject: a body that trickles in while the caller gives up",
+                     &limits, 700, &took, &error))
+    return;
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (took, <, slow_bound_us (100 * 1000));
+}
+
 /* ---- STLS with a scripted TLS server ---- */
 
 static char *tls_dir;   /* owned; holds cert.pem and key.pem */
@@ -395,6 +602,11 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/fake/reset-in-listing", test_reset_in_listing);
   g_test_add_func ("/pop3/fake/pipelined-transcript", test_pipelined_transcript);
   g_test_add_func ("/pop3/fake/quit-not-acknowledged", test_quit_not_acknowledged);
+  g_test_add_func ("/pop3/fake/max-time/greeting", test_max_time_greeting);
+  g_test_add_func ("/pop3/fake/max-time/handshake", test_max_time_handshake);
+  g_test_add_func ("/pop3/fake/max-time/per-operation", test_max_time_per_operation);
+  g_test_add_func ("/pop3/fake/low-speed/body", test_low_speed_body);
+  g_test_add_func ("/pop3/fake/low-speed/cancel", test_cancel_while_dripping);
   g_test_add_data_func ("/pop3/fake/stls-transcript/trusted", GINT_TO_POINTER (TRUE), test_stls_transcript);
   g_test_add_data_func ("/pop3/fake/stls-transcript/untrusted", GINT_TO_POINTER (FALSE), test_stls_transcript);
   {
