@@ -428,6 +428,10 @@ part_text (GMimePart *part,
     const char *format = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "format");
     const char *delsp = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "delsp");
 
+    /* Fixed text (no format=flowed) is kept line for line: only the sender knows
+     * which breaks are soft, and guessing (joining lines under ~78 columns) mangles
+     * code, lists, tables, addresses and poems. A front end wraps only lines
+     * longer than its width. */
     if (format != NULL && g_ascii_strcasecmp (format, "flowed") == 0)
       text = unflow (text, delsp != NULL && g_ascii_strcasecmp (delsp, "yes") == 0);
   }
