@@ -26,10 +26,10 @@ static MpCliArgs cli_args = {
 
 static const GOptionEntry option_entries[] = {
   { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli_args.password_file,
-    N_("Read the password (or XOAUTH2 token) from FILE; otherwise $MAILPEEK_PASSWORD is used"),
+    N_("Read the password (or OAuth2 access token) from FILE; otherwise $MAILPEEK_PASSWORD is used"),
     N_("FILE") },
   { "auth", 0, 0, G_OPTION_ARG_STRING, &cli_args.auth,
-    N_("Authentication: auto, user, apop, plain, login, cram-md5 or xoauth2"), N_("MECH") },
+    N_("Authentication: auto, user, apop, plain, login, cram-md5, xoauth2 or oauthbearer"), N_("MECH") },
   { "starttls", 0, 0, G_OPTION_ARG_STRING, &cli_args.starttls,
     N_("For pop3:// URLs: required (default), if-available or never"), N_("WHEN") },
   { "allow-plaintext-password", 0, 0, G_OPTION_ARG_NONE, &cli_args.allow_plaintext,

@@ -120,6 +120,10 @@ hint_for (MpCli *cli, const GError *error)
       return g_strdup (_("The server does not offer STARTTLS. Try pop3s:// (port 995); "
                          "--starttls=never sends everything unencrypted."));
     case MP_POP3_ERROR_AUTH:
+      if (cli->options != NULL && (cli->options->auth == MP_POP3_AUTH_XOAUTH2 ||
+                                   cli->options->auth == MP_POP3_AUTH_OAUTHBEARER))
+        return g_strdup (_("The server rejected the access token. Get a fresh one "
+                           "and run again."));
       return g_strdup (_("The server rejected the user name or password."));
     case MP_POP3_ERROR_AUTH_UNSUPPORTED:
       return g_strdup (_("Try another --auth method, or --auth auto."));

@@ -77,6 +77,7 @@ mp_account_auth_get_type (void)
     { MP_POP3_AUTH_LOGIN, "MP_POP3_AUTH_LOGIN", "login" },
     { MP_POP3_AUTH_CRAM_MD5, "MP_POP3_AUTH_CRAM_MD5", "cram-md5" },
     { MP_POP3_AUTH_XOAUTH2, "MP_POP3_AUTH_XOAUTH2", "xoauth2" },
+    { MP_POP3_AUTH_OAUTHBEARER, "MP_POP3_AUTH_OAUTHBEARER", "oauthbearer" },
     { 0, NULL, NULL }
   };
 
@@ -351,7 +352,7 @@ mp_account_set_auth (MpAccount        *self,
                      MpPop3AuthMethod  auth)
 {
   g_return_if_fail (MP_IS_ACCOUNT (self));
-  g_return_if_fail (auth <= MP_POP3_AUTH_XOAUTH2);
+  g_return_if_fail (auth <= MP_POP3_AUTH_OAUTHBEARER);
   set_uint (self, (guint *) &self->auth, auth, PROP_AUTH);
 }
 

@@ -311,55 +311,83 @@ sniff_html_charset (const guint8 *data,
   return NULL;
 }
 
-static guint
-quote_depth (const char *line)
-{
-  guint depth = 0;
+/* One line of a format=flowed body (RFC 3676 4.1–4.5). */
+typedef struct {
+  guint       depth;     /* quote depth: the number of leading '>' */
+  const char *content;   /* after the quote marks and the stuffed space */
+  gsize       len;
+  gboolean    flowed;    /* ends in a space: a soft line break */
+  gboolean    sig_sep;   /* "-- ": always fixed, and never joined to the line before */
+} FlowedLine;
 
-  while (line[depth] == '>')
+static void
+flowed_line_parse (const char *line,
+                   gsize       len,
+                   FlowedLine *fl)
+{
+  gsize depth = 0;
+
+  while (depth < len && line[depth] == '>')
     depth++;
-  return depth;
+  fl->depth = (guint) MIN (depth, G_MAXUINT);
+  fl->content = line + depth;
+  fl->len = len - depth;
+  /* Stuffing is removed after the quote marks are counted (4.4, 4.5). */
+  if (fl->len > 0 && fl->content[0] == ' ')
+    {
+      fl->content++;
+      fl->len--;
+    }
+  fl->sig_sep = fl->len == 3 && memcmp (fl->content, "-- ", 3) == 0;
+  fl->flowed = fl->len > 0 && fl->content[fl->len - 1] == ' ' && !fl->sig_sep;
 }
 
-/* RFC 3676 format=flowed: a line ending in a space continues on the next line
- * (same quote depth); a leading space is stuffing. The signature separator
- * "-- " never flows. */
+/* Decodes a format=flowed body: flowed lines of one quote depth join into one
+ * line (a paragraph the front end wraps to its width), shown with a canonical
+ * "> " quote prefix. A flowed line followed by another quote depth, by the
+ * signature separator or by the end of the text is taken as fixed (4.5). */
 static char *
 unflow (char    *text,
         gboolean delsp)
 {
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
   GString *out = g_string_sized_new (strlen (text));
+  const char *p = text;
   gboolean joining = FALSE;
-  guint joined_depth = 0;
+  guint depth = 0;
 
-  for (guint i = 0; lines[i] != NULL; i++)
+  while (*p != '\0')
     {
-      char *line = lines[i];
-      guint depth = quote_depth (line);
-      char *content = line + depth;
-      gsize len;
-      gboolean flowed;
+      const char *nl = strchr (p, '\n');
+      gsize len = nl != NULL ? (gsize) (nl - p) : strlen (p);
+      FlowedLine fl;
 
-      if (*content == ' ')
-        content++;   /* stuffing (or the space after a quote marker) */
-      len = strlen (content);
-      flowed = len > 0 && content[len - 1] == ' ' && strcmp (content, "-- ") != 0;
-
-      if (!(joining && depth == joined_depth))
+      flowed_line_parse (p, len, &fl);
+      if (joining && (fl.depth != depth || fl.sig_sep))
         {
-          if (i > 0)
-            g_string_append_c (out, '\n');
-          if (depth > 0)
-            {
-              g_string_append_len (out, line, depth);
-              g_string_append_c (out, ' ');
-            }
+          g_string_append_c (out, '\n');   /* improperly flowed: the paragraph ends */
+          joining = FALSE;
         }
-      g_string_append_len (out, content, (flowed && delsp) ? len - 1 : len);
-      joining = flowed;
-      joined_depth = depth;
+      if (!joining)
+        {
+          for (guint i = 0; i < fl.depth; i++)
+            g_string_append_c (out, '>');
+          if (fl.depth > 0 && fl.len > 0)
+            g_string_append_c (out, ' ');
+        }
+      g_string_append_len (out, fl.content, (fl.flowed && delsp) ? fl.len - 1 : fl.len);
+      joining = fl.flowed;
+      depth = fl.depth;
+      if (nl == NULL)
+        {
+          joining = FALSE;   /* the text ends without a line break: add none */
+          break;
+        }
+      if (!joining)
+        g_string_append_c (out, '\n');
+      p = nl + 1;
     }
+  if (joining)
+    g_string_append_c (out, '\n');
   g_free (text);
   return g_string_free (out, FALSE);
 }
@@ -400,6 +428,10 @@ part_text (GMimePart *part,
     const char *format = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "format");
     const char *delsp = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "delsp");
 
+    /* Fixed text (no format=flowed) is kept line for line: only the sender knows
+     * which breaks are soft, and guessing (joining lines under ~78 columns) mangles
+     * code, lists, tables, addresses and poems. A front end wraps only lines
+     * longer than its width. */
     if (format != NULL && g_ascii_strcasecmp (format, "flowed") == 0)
       text = unflow (text, delsp != NULL && g_ascii_strcasecmp (delsp, "yes") == 0);
   }

@@ -1,14 +1,16 @@
 /* mp-pop3-auth.c — login: USER/PASS, APOP and SASL (RFC 5034) PLAIN, LOGIN,
- * CRAM-MD5 and XOAUTH2.
+ * CRAM-MD5, XOAUTH2 and OAUTHBEARER (RFC 7628).
  *
  * Policy for MP_POP3_AUTH_AUTO (documented in mp-pop3-options.h):
  * - over TLS: SASL PLAIN, USER/PASS, LOGIN, CRAM-MD5, APOP — PLAIN first
  *   because it works with every password backend and TLS already protects it;
  * - in clear: only mechanisms that never reveal the password (CRAM-MD5, then
- *   APOP); a reusable password (PLAIN, USER, LOGIN, an XOAUTH2 bearer token)
+ *   APOP); a reusable password (PLAIN, USER, LOGIN, a bearer token)
  *   goes in clear only when allow_plaintext_password is set, otherwise the
  *   login fails with MP_POP3_ERROR_PLAINTEXT_REFUSED before anything secret
- *   is sent.
+ *   is sent;
+ * - never XOAUTH2 or OAUTHBEARER: the password field holds a token for them,
+ *   not a password, so they are used only when chosen.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -60,7 +62,8 @@ static gboolean
 is_reusable_secret (MpPop3AuthMethod method)
 {
   return method == MP_POP3_AUTH_USER || method == MP_POP3_AUTH_PLAIN ||
-         method == MP_POP3_AUTH_LOGIN || method == MP_POP3_AUTH_XOAUTH2;
+         method == MP_POP3_AUTH_LOGIN || method == MP_POP3_AUTH_XOAUTH2 ||
+         method == MP_POP3_AUTH_OAUTHBEARER;
 }
 
 static const char *
@@ -72,6 +75,7 @@ sasl_name (MpPop3AuthMethod method)
     case MP_POP3_AUTH_LOGIN: return "LOGIN";
     case MP_POP3_AUTH_CRAM_MD5: return "CRAM-MD5";
     case MP_POP3_AUTH_XOAUTH2: return "XOAUTH2";
+    case MP_POP3_AUTH_OAUTHBEARER: return "OAUTHBEARER";
     default: return NULL;
     }
 }
@@ -223,6 +227,248 @@ sasl_with_initial (MpPop3Session  *self,
   return mp_pop3_session_command (self, ir, TRUE, reply, cancellable, error);
 }
 
+/* ---- OAuth 2.0 bearer tokens: XOAUTH2 and OAUTHBEARER (RFC 7628) ---- */
+
+/* A saslname of the gs2 header (RFC 5801 5.1): "," and "=" are escaped. */
+static void
+append_saslname (GString    *out,
+                 const char *name)
+{
+  for (const char *p = name; *p; p++)
+    {
+      if (*p == ',')
+        g_string_append (out, "=2C");
+      else if (*p == '=')
+        g_string_append (out, "=3D");
+      else
+        g_string_append_c (out, *p);
+    }
+}
+
+/* The initial client response, before base64. The caller wipes it. */
+static GString *
+oauth_initial_response (MpPop3Session    *self,
+                        MpPop3AuthMethod  method)
+{
+  const MpPop3Options *o = self->options;
+  GString *raw = g_string_new (NULL);
+
+  if (method == MP_POP3_AUTH_XOAUTH2)
+    {
+      g_string_append_printf (raw, "user=%s\001auth=Bearer %s\001\001", o->username, o->password);
+      return raw;
+    }
+  /* RFC 7628 3.1: gs2 header, then host and port (of the server as named by the
+   * user: what the token's audience is checked against), then the token */
+  g_string_append (raw, "n,a=");
+  append_saslname (raw, o->username);
+  g_string_append_printf (raw, ",\001host=%s\001port=%u\001auth=Bearer %s\001\001",
+                          o->host != NULL ? o->host : "",
+                          mp_pop3_options_get_effective_port (o), o->password);
+  return raw;
+}
+
+/* Skips a JSON string at *p (on its opening quote). With @out, the string is
+ * decoded into it; escapes that stand for control characters or other code points
+ * become '?' (the text only names a status). FALSE when unterminated. */
+static gboolean
+json_skip_string (const char **p,
+                  GString     *out)
+{
+  const char *s = *p + 1;
+
+  for (; *s != '\0' && *s != '"'; s++)
+    {
+      char c = *s;
+
+      if (c == '\\')
+        {
+          s++;
+          if (*s == '\0')
+            return FALSE;
+          c = (*s == '"' || *s == '\\' || *s == '/') ? *s : (*s == 't' ? ' ' : '?');
+          if (*s == 'u')
+            for (int i = 0; i < 4 && g_ascii_isxdigit (s[1]); i++)
+              s++;
+        }
+      if (out != NULL)
+        g_string_append_c (out, c);
+    }
+  if (*s != '"')
+    return FALSE;
+  *p = s + 1;
+  return TRUE;
+}
+
+/* Skips any JSON value at *p; nested objects and arrays by counting brackets
+ * outside strings, so depth costs no stack. A number or literal is copied to
+ * @out when given. */
+static gboolean
+json_skip_value (const char **p,
+                 GString     *out)
+{
+  const char *s = *p;
+  guint depth = 0;
+
+  if (*s == '"')
+    return json_skip_string (p, out);
+  if (*s != '{' && *s != '[')
+    {
+      while (*s != '\0' && strchr (",}] \t\r\n", *s) == NULL)
+        {
+          if (out != NULL)
+            g_string_append_c (out, *s);
+          s++;
+        }
+      if (s == *p)
+        return FALSE;   /* no value */
+      *p = s;
+      return TRUE;
+    }
+  do
+    {
+      if (*s == '"')
+        {
+          if (!json_skip_string (&s, NULL))
+            return FALSE;
+          continue;
+        }
+      if (*s == '{' || *s == '[')
+        depth++;
+      else if (*s == '}' || *s == ']')
+        depth--;
+      else if (*s == '\0')
+        return FALSE;
+      s++;
+    }
+  while (depth > 0);
+  *p = s;
+  return TRUE;
+}
+
+static void
+json_skip_space (const char **p)
+{
+  while (**p == ' ' || **p == '\t' || **p == '\r' || **p == '\n')
+    (*p)++;
+}
+
+/* The top-level "status" member of the error document a server sends with a
+ * refused token (RFC 7628 3.2.2; Google's XOAUTH2 sends HTTP codes there).
+ * Only this one string is needed, so a small scanner reads it instead of a JSON
+ * library in the engine. NULL when the document is not a JSON object with one. */
+static char *
+oauth_error_status (const char *doc)
+{
+  g_autoptr(GString) key = g_string_new (NULL);
+  g_autoptr(GString) value = g_string_new (NULL);
+  const char *p = doc;
+
+  json_skip_space (&p);
+  if (*p++ != '{')
+    return NULL;
+  for (;;)
+    {
+      gboolean is_status;
+
+      json_skip_space (&p);
+      g_string_truncate (key, 0);
+      g_string_truncate (value, 0);
+      if (*p != '"' || !json_skip_string (&p, key))
+        return NULL;
+      json_skip_space (&p);
+      if (*p++ != ':')
+        return NULL;
+      json_skip_space (&p);
+      is_status = strcmp (key->str, "status") == 0;
+      if (!json_skip_value (&p, is_status ? value : NULL))
+        return NULL;
+      json_skip_space (&p);
+      if (is_status)
+        return (*p == ',' || *p == '}') ? mp_pop3_sanitize_text (value->str) : NULL;
+      if (*p++ != ',')
+        return NULL;
+    }
+}
+
+/* The error document in words, for the message the user sees. */
+static char *
+oauth_status_words (const char *continuation)
+{
+  static const struct { const char *status; const char *words; } known[] = {
+    { "invalid_token", N_("the token has expired or was revoked") },
+    { "401", N_("the token has expired or was revoked") },
+    { "insufficient_scope", N_("the token does not grant access to mail") },
+    { "403", N_("the token does not grant access to mail") },
+    { "invalid_request", N_("the server could not use the login request") },
+    { "400", N_("the server could not use the login request") },
+  };
+  g_autofree guchar *doc = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *status = NULL;
+  gsize len = 0;
+
+  if (continuation != NULL && *continuation != '\0')
+    doc = g_base64_decode (continuation, &len);
+  if (doc != NULL)
+    text = g_strndup ((const char *) doc, len);
+  if (text != NULL)
+    status = oauth_error_status (text);
+  if (status == NULL || *status == '\0')
+    return g_strdup (_("the server gave no reason"));
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (strcmp (status, known[i].status) == 0)
+      return g_strdup (_(known[i].words));
+  return g_strdup_printf (_("the server answered “%s”"), status);
+}
+
+/* After a refused token the server sends its error document as a continuation
+ * and waits for the client to end the exchange: OAUTHBEARER with a single ^A
+ * (RFC 7628 3.2.3), XOAUTH2 with an empty line (Google's documentation). Then
+ * comes the -ERR, reported with the document's status in words. */
+static gboolean
+oauth_finish_refused (MpPop3Session     *self,
+                      MpPop3AuthMethod   method,
+                      MpPop3Reply       *reply,
+                      GCancellable      *cancellable,
+                      GError           **error)
+{
+  g_autofree char *words = oauth_status_words (reply->text);
+  const char *dummy = method == MP_POP3_AUTH_OAUTHBEARER ? "AQ==" : "";
+
+  mp_pop3_reply_clear (reply);
+  /* Traced as <redacted> like every client line inside a SASL exchange. */
+  if (!mp_pop3_session_command (self, dummy, TRUE, reply, cancellable, error))
+    return FALSE;
+  if (reply->kind != MP_POP3_LINE_ERR)
+    return TRUE;   /* the caller judges anything but -ERR */
+  g_set_error (error, MP_POP3_ERROR,
+               mp_pop3_resp_code_to_error (reply->text, MP_POP3_ERROR_AUTH),
+               _("The server refused the access token: %s"), words);
+  return FALSE;
+}
+
+static gboolean
+run_oauth (MpPop3Session    *self,
+           MpPop3AuthMethod  method,
+           MpPop3Reply      *reply,
+           GCancellable     *cancellable,
+           GError          **error)
+{
+  g_autoptr(GString) raw = oauth_initial_response (self, method);
+  g_autofree char *enc = b64 (raw->str, raw->len);
+  gboolean sent;
+
+  explicit_bzero (raw->str, raw->len);
+  sent = sasl_with_initial (self, sasl_name (method), enc, reply, cancellable, error);
+  explicit_bzero (enc, strlen (enc));
+  if (!sent)
+    return FALSE;
+  if (reply->kind != MP_POP3_LINE_CONTINUE)
+    return TRUE;
+  return oauth_finish_refused (self, method, reply, cancellable, error);
+}
+
 static gboolean
 run_method (MpPop3Session    *self,
             MpPop3AuthMethod  method,
@@ -268,20 +514,8 @@ run_method (MpPop3Session    *self,
       }
 
     case MP_POP3_AUTH_XOAUTH2:
-      {
-        g_autofree char *raw = g_strdup_printf ("user=%s\001auth=Bearer %s\001\001", user, pass);
-
-        enc = b64 (raw, strlen (raw));
-        explicit_bzero (raw, strlen (raw));
-        if (!sasl_with_initial (self, "XOAUTH2", enc, reply, cancellable, error))
-          return FALSE;
-        /* On failure the server sends a JSON error as a continuation and
-         * expects an empty line before its -ERR. */
-        if (reply->kind != MP_POP3_LINE_CONTINUE)
-          return TRUE;
-        mp_pop3_reply_clear (reply);
-        return mp_pop3_session_command (self, "", TRUE, reply, cancellable, error);
-      }
+    case MP_POP3_AUTH_OAUTHBEARER:
+      return run_oauth (self, method, reply, cancellable, error);
 
     case MP_POP3_AUTH_LOGIN:
       if (!step (self, "AUTH LOGIN", FALSE, MP_POP3_LINE_CONTINUE, "AUTH LOGIN", reply, cancellable, error))

@@ -99,6 +99,7 @@ static const char * const auth_names[] = {
   [MP_POP3_AUTH_LOGIN] = "login",
   [MP_POP3_AUTH_CRAM_MD5] = "cram-md5",
   [MP_POP3_AUTH_XOAUTH2] = "xoauth2",
+  [MP_POP3_AUTH_OAUTHBEARER] = "oauthbearer",
 };
 
 static gboolean

@@ -33,6 +33,9 @@ typedef enum {
  *   PLAIN/USER/LOGIN only if allow_plaintext_password, else
  *   MP_POP3_ERROR_PLAINTEXT_REFUSED.
  * @MP_POP3_AUTH_XOAUTH2: SASL XOAUTH2; options->password holds the access token
+ * @MP_POP3_AUTH_OAUTHBEARER: SASL OAUTHBEARER (RFC 7628); options->password holds
+ *   the access token. AUTO never picks either token mechanism: a token is not a
+ *   password, so they are used only when chosen.
  */
 typedef enum {
   MP_POP3_AUTH_AUTO,
@@ -42,6 +45,7 @@ typedef enum {
   MP_POP3_AUTH_LOGIN,
   MP_POP3_AUTH_CRAM_MD5,
   MP_POP3_AUTH_XOAUTH2,
+  MP_POP3_AUTH_OAUTHBEARER,
 } MpPop3AuthMethod;
 
 typedef enum {
@@ -77,7 +81,7 @@ typedef struct {
   guint16           port;            /* 0 = default for @security (995 / 110) */
   MpPop3Security    security;        /* default MP_POP3_SECURITY_TLS */
   char             *username;        /* owned */
-  char             *password;        /* owned, wiped on free; XOAUTH2: access token */
+  char             *password;        /* owned, wiped on free; XOAUTH2, OAUTHBEARER: access token */
   MpPop3AuthMethod  auth;            /* default MP_POP3_AUTH_AUTO */
   gboolean          allow_plaintext_password;
   char             *ca_file;         /* owned; PEM bundle, NULL = system store */
@@ -111,7 +115,7 @@ guint16        mp_pop3_options_get_effective_port (const MpPop3Options *options)
 
 /* Stable lower-case names for config files and the CLI:
  * "tls" "starttls" "starttls-if-available" "none";
- * "auto" "user" "apop" "plain" "login" "cram-md5" "xoauth2". */
+ * "auto" "user" "apop" "plain" "login" "cram-md5" "xoauth2" "oauthbearer". */
 const char    *mp_pop3_security_to_string   (MpPop3Security   security);
 gboolean       mp_pop3_security_from_string (const char      *str,
                                              MpPop3Security  *out);

@@ -38,7 +38,8 @@ mp_pop3_trace_redact_sent (const char *line,
    * there is no reason to log it. */
   if (g_ascii_strncasecmp (line, "APOP ", 5) == 0)
     return keep_words (line, 2);
-  /* AUTH MECH initial-response (PLAIN carries the password, XOAUTH2 the token) */
+  /* AUTH MECH initial-response (PLAIN carries the password, XOAUTH2 and
+   * OAUTHBEARER the token) */
   if (g_ascii_strncasecmp (line, "AUTH ", 5) == 0)
     return keep_words (line, 2);
   return g_strdup (line);
@@ -48,8 +49,9 @@ char *
 mp_pop3_trace_redact_received (const char *line,
                                gboolean    in_sasl)
 {
-  /* Continuations carry challenges (CRAM-MD5) or, for XOAUTH2, an error
-   * document naming the account; neither belongs in a log. */
+  /* Continuations carry challenges (CRAM-MD5) or, for XOAUTH2 and OAUTHBEARER,
+   * an error document naming the account and scope; neither belongs in a log
+   * (the login error says the document's status in words). */
   if (in_sasl && line[0] == '+' && (line[1] == ' ' || line[1] == '\0') &&
       line[1] != '\0')
     return g_strdup ("+ " REDACTED);

@@ -37,6 +37,8 @@ parse_auth (const char       *mech,
     *out = MP_POP3_AUTH_CRAM_MD5;
   else if (g_ascii_strcasecmp (mech, "XOAUTH2") == 0)
     *out = MP_POP3_AUTH_XOAUTH2;
+  else if (g_ascii_strcasecmp (mech, "OAUTHBEARER") == 0)
+    *out = MP_POP3_AUTH_OAUTHBEARER;
   else
     return FALSE;
   return TRUE;

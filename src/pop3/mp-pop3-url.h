@@ -12,7 +12,7 @@ G_BEGIN_DECLS
  *   pop3s://user@host[:port]           implicit TLS, default port 995
  *   pop3://user@host[:port]            STARTTLS required, default port 110
  *   pop://user[;AUTH=mech]@host[:port] RFC 2384: STARTTLS required,
- *        AUTH=+APOP → apop, AUTH=* → auto, AUTH=PLAIN/LOGIN/CRAM-MD5/XOAUTH2,
+ *        AUTH=+APOP → apop, AUTH=* → auto, AUTH=PLAIN/LOGIN/CRAM-MD5/XOAUTH2/OAUTHBEARER,
  *        no AUTH → user (RFC 2384 says USER/PASS)
  * On success sets host, port, security, username (when present) and auth in
  * @options; other fields are left untouched. A password in the URL

@@ -498,6 +498,27 @@ def test_top_and_retr_unstuffed():
     transcript_ok(rc, err, r)
 
 
+def test_top_flowed():
+    """format=flowed (RFC 3676) reaches `top` decoded: soft breaks joined, quotes kept
+    apart by depth, the signature separator on its own line."""
+    body = ['send +OK', 'send From: a@example.org', 'send Subject: flowed',
+            'send Content-Type: text/plain; charset=utf-8; format=flowed', 'send ',
+            'send A paragraph the sender wrapped at 72 ', 'send columns flows again.',
+            'send > quoted and ', 'send > joined', 'send >> deeper', 'send  From stuffed',
+            'send Bye ', 'send -- ', 'send Alice', 'send .']
+    text = ('A paragraph the sender wrapped at 72 columns flows again.\n'
+            '> quoted and joined\n>> deeper\nFrom stuffed\nBye \n-- \nAlice\n')
+    lines = greeting_and_login() + scan() + ['expect TOP 1 50'] + body + quit_ok()
+    r, rc, err = run(lines, 'top', 'uid-a')
+    check_eq(r.rc, 0, 'top exits 0', r)
+    check(r.stdout.endswith('\n\n' + text), 'top shows the text unflowed', r)
+    transcript_ok(rc, err, r)
+    r, rc, err = run(lines, 'top', 'uid-a', '--json')
+    check_eq(r.rc, 0, 'top --json exits 0', r)
+    check_eq(json.loads(r.stdout)['text'], text, 'top --json text unflowed', r)
+    transcript_ok(rc, err, r)
+
+
 def test_password_not_in_trace():
     lines = greeting_and_login() + scan() + all_tops() + quit_ok()
     r, rc, err = run(lines, 'list', extra=['--trace'])
@@ -763,6 +784,7 @@ def main():
         ('TOP refused for one message', test_top_refused_for_one_message),
         ('connection closed mid-session', test_closed_mid_session),
         ('retr/top unstuffed', test_top_and_retr_unstuffed),
+        ('top decodes format=flowed', test_top_flowed),
         ('trace hides the password', test_password_not_in_trace),
         ('STARTTLS', test_starttls),
         ('STARTTLS missing', test_starttls_missing),

@@ -108,6 +108,7 @@ test_store_round_trip (void)
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
 
+  mp_account_set_auth (b, MP_POP3_AUTH_OAUTHBEARER);
   g_assert_true (mp_account_store_add (store, a));
   g_assert_true (mp_account_store_add (store, b));
   g_assert_false (mp_account_store_add (store, a));
@@ -136,6 +137,8 @@ test_store_round_trip (void)
   g_assert_nonnull (mp_account_store_lookup (again, "two"));
   g_assert_cmpuint (mp_account_get_check_interval (mp_account_store_lookup (again, "two")),
                     ==, 5);
+  g_assert_cmpint (mp_account_get_auth (mp_account_store_lookup (again, "two")),
+                   ==, MP_POP3_AUTH_OAUTHBEARER);
   g_assert_true (mp_account_store_remove (again, "one"));
   g_assert_false (mp_account_store_remove (again, "one"));
   g_assert_null (mp_account_store_lookup (again, "one"));

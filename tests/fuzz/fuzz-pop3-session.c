@@ -7,7 +7,7 @@
  * continues as long as the session is connected.
  *
  * Configuration byte (keeps seeds readable when it is a letter):
- *   bits 0-2  auth method (value % 7: auto, user, apop, plain, login, cram, xoauth2)
+ *   bits 0-2  auth method (auto, user, apop, plain, login, cram, xoauth2, oauthbearer)
  *   bit  3    pipelining off (else auto)
  *   bits 4-6  read chunk size: 0 (all at once), 1, 2, 3, 7, 16, 64, 512 bytes
  *   bit  7    transport claims to be encrypted
@@ -190,7 +190,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   options->allow_plaintext_password = TRUE;
   options->username = g_strdup ("user");
   mp_pop3_options_set_password (options, "secret");
-  options->auth = (MpPop3AuthMethod) (config & 0x7) % 7;
+  options->auth = (MpPop3AuthMethod) (config & 0x7);
   options->pipeline = (config & 0x8) ? 0 : -1;
   options->timeout_ms = 1000;
 

@@ -926,6 +926,79 @@ typedef struct {
 } HtmlCase;
 
 static void
+assert_preview_text (const char *message,
+                     const char *expected)
+{
+  g_autoptr(MpMessagePreview) p = preview_of (message, TRUE);
+
+  g_assert_cmpstr (mp_message_preview_get_text (p), ==, expected);
+}
+
+/* RFC 3676 format=flowed, decoded for every front end (pane, `top`, notifications). */
+static void
+test_preview_flowed (void)
+{
+  /* 4.1: a series of flowed lines and one fixed line is a paragraph; the trailing
+   * space stays (DelSp=no); a paragraph ends at the fixed line */
+  assert_preview_text ("Content-Type: text/plain; format=flowed\n\n"
+                       "This is \nflowed.\nFixed line.\nNext \npara\n",
+                       "This is flowed.\nFixed line.\nNext para\n");
+  /* 4.2 DelSp=yes: the space before the soft break is deleted */
+  assert_preview_text ("Content-Type: text/plain; format=flowed; delsp=yes\n\n"
+                       "Wrapped in the midd \nle of a word, and  \nspaced.\n",
+                       "Wrapped in the middle of a word, and spaced.\n");
+  /* 4.3: the signature separator is fixed even though it ends in a space, and a
+   * flowed line before it does not swallow it; quoted, it is fixed too */
+  assert_preview_text ("Content-Type: text/plain; format=flowed\n\n"
+                       "Regards \n-- \nJane \nDoe\n> -- \n> quoted sig\n",
+                       "Regards \n-- \nJane Doe\n> -- \n> quoted sig\n");
+  /* 4.4: space-stuffing is removed (after the quote marks are counted) */
+  assert_preview_text ("Content-Type: text/plain; format=flowed\n\n"
+                       " From here\n >not a quote\n  two spaces\n>  stuffed in a quote\n",
+                       "From here\n>not a quote\n two spaces\n>  stuffed in a quote\n");
+  /* 4.5: quote depth; lines of different depth never join (a flowed line followed
+   * by another depth is improperly flowed and ends its paragraph) */
+  assert_preview_text ("Content-Type: text/plain; format=flowed\n\n"
+                       ">> deep \n>> flowed\n> one \n>> two \nzero \n>back\n",
+                       ">> deep flowed\n> one \n>> two \nzero \n> back\n");
+  /* 4.5 with DelSp: quoted paragraphs lose the soft-break space */
+  assert_preview_text ("Content-Type: text/plain; format=flowed; delsp=yes\n\n"
+                       "> a \n> b\n",
+                       "> ab\n");
+  /* a flowed last line keeps the text's final line break; an empty fixed line ends
+   * the paragraph it follows (RFC 3676 4.1: it is that paragraph's fixed line) */
+  assert_preview_text ("Content-Type: text/plain; format=flowed\n\n"
+                       "one \n\ntwo\n\nthree \n",
+                       "one \ntwo\n\nthree \n");
+  assert_preview_text ("Content-Type: text/plain; format=flowed\n\nno \nend ",
+                       "no end ");
+  /* CRLF line ends (as a whole message arrives from POP3) */
+  assert_preview_text ("Content-Type: text/plain; format=flowed\r\n\r\n"
+                       "Soft \r\nbreak.\r\n-- \r\nsig\r\n",
+                       "Soft break.\n-- \nsig\n");
+  /* base64 and quoted-printable transfer encodings are undone first */
+  {
+    const char *body = "Encoded \r\nflowed \r\ntext.\r\n";
+    g_autofree char *enc = g_base64_encode ((const guchar *) body, strlen (body));
+    g_autofree char *msg = g_strdup_printf (
+      "Content-Type: text/plain; charset=us-ascii; format=flowed\r\n"
+      "Content-Transfer-Encoding: base64\r\n\r\n%s\r\n", enc);
+
+    assert_preview_text (msg, "Encoded flowed text.\n");
+  }
+  assert_preview_text ("Content-Type: text/plain; charset=utf-8; format=flowed; delsp=yes\n"
+                       "Content-Transfer-Encoding: quoted-printable\n\n"
+                       "Gr=C3=BC=C3=9Fe aus =\nM=C3=BCnchen,=20\nbis bald=20\n",
+                       "Grüße aus München,bis bald\n");
+  /* another charset: converted before unflowing */
+  assert_preview_text ("Content-Type: text/plain; charset=iso-8859-1; format=flowed\n\n"
+                       "Gr\xfc\xdf" "e \naus M\xfcnchen\n",
+                       "Grüße aus München\n");
+  /* not flowed: fixed lines are kept as the sender wrote them */
+  assert_preview_text ("Content-Type: text/plain\n\nNot \nflowed\n", "Not \nflowed\n");
+}
+
+static void
 test_html_to_text (void)
 {
   static const HtmlCase cases[] = {
@@ -1170,6 +1243,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mail/preview/alternative", test_preview_alternative_prefers_plain);
   g_test_add_func ("/mail/preview/dots", test_preview_dots);
   g_test_add_func ("/mail/preview/structures", test_preview_structures);
+  g_test_add_func ("/mail/preview/flowed", test_preview_flowed);
   g_test_add_func ("/mail/html/to-text", test_html_to_text);
   g_test_add_func ("/mail/hostile/structures", test_hostile_structures);
   g_test_add_func ("/mail/hostile/mutations", test_mutations);

@@ -129,6 +129,44 @@ test_wrong_password (void)
   session = connect_fails (o, MP_POP3_ERROR_AUTH, &error);
 }
 
+/* XOAUTH2 / OAUTHBEARER: Dovecot asks a local introspection server about each token
+ * (with-dovecot.py --oauth2). A good token logs in; an expired one is refused with
+ * the error document's status in words, at once (the continuation was answered). */
+static void
+test_oauth2 (gconstpointer data)
+{
+  MpPop3AuthMethod method = GPOINTER_TO_INT (data);
+  g_autoptr(MpPop3Options) o = NULL;
+  g_autoptr(GError) error = NULL;
+  guint count = 0;
+
+  if (!need_env ())
+    return;
+  if (g_getenv ("MP_TEST_OAUTH2_TOKEN") == NULL)
+    {
+      g_test_skip ("MP_TEST_OAUTH2_TOKEN unset: run under with-dovecot.py --oauth2");
+      return;
+    }
+  o = opts (MP_POP3_SECURITY_TLS, method);
+  mp_pop3_options_set_password (o, g_getenv ("MP_TEST_OAUTH2_TOKEN"));
+  {
+    g_autoptr(MpPop3Session) s = connect_ok (o);
+
+    g_assert_cmpint (mp_pop3_session_get_auth_method (s), ==, method);
+    g_assert_true (mp_pop3_session_stat_sync (s, &count, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (count, >, 0);
+    quit_ok (s);
+  }
+  mp_pop3_options_set_password (o, g_getenv ("MP_TEST_OAUTH2_EXPIRED_TOKEN"));
+  {
+    g_autoptr(MpPop3Session) s = connect_fails (o, MP_POP3_ERROR_AUTH, &error);
+
+    g_assert_cmpstr (error->message, ==,
+                     "The server refused the access token: the token has expired or was revoked");
+  }
+}
+
 static void
 test_clear_channel (void)
 {
@@ -522,6 +560,8 @@ main (int argc, char **argv)
   g_test_add_data_func ("/pop3/dovecot/auth/login", GINT_TO_POINTER (MP_POP3_AUTH_LOGIN), test_auth);
   g_test_add_data_func ("/pop3/dovecot/auth/cram-md5", GINT_TO_POINTER (MP_POP3_AUTH_CRAM_MD5), test_auth);
   g_test_add_func ("/pop3/dovecot/auth/wrong-password", test_wrong_password);
+  g_test_add_data_func ("/pop3/dovecot/oauth2/xoauth2", GINT_TO_POINTER (MP_POP3_AUTH_XOAUTH2), test_oauth2);
+  g_test_add_data_func ("/pop3/dovecot/oauth2/oauthbearer", GINT_TO_POINTER (MP_POP3_AUTH_OAUTHBEARER), test_oauth2);
   g_test_add_data_func ("/pop3/dovecot/trace/user", GINT_TO_POINTER (MP_POP3_AUTH_USER), test_trace_redacted);
   g_test_add_data_func ("/pop3/dovecot/trace/plain", GINT_TO_POINTER (MP_POP3_AUTH_PLAIN), test_trace_redacted);
   g_test_add_data_func ("/pop3/dovecot/trace/login", GINT_TO_POINTER (MP_POP3_AUTH_LOGIN), test_trace_redacted);

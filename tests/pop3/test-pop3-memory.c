@@ -360,6 +360,126 @@ test_sasl_plain_and_xoauth2 (void)
   fixture_clear (&f);
 }
 
+/* OAUTHBEARER (RFC 7628): the exact initial response; AUTO never picks a token
+ * mechanism; a token goes in clear only when allowed. */
+static void
+test_sasl_oauthbearer (void)
+{
+  const char *server = "+OK ready\r\n+OK\r\nSASL PLAIN XOAUTH2 OAUTHBEARER\r\n.\r\n+OK\r\n" CAPA_AFTER;
+  const char *only_tokens = "+OK ready\r\n+OK\r\nSASL OAUTHBEARER XOAUTH2\r\n.\r\n+OK\r\n+OK\r\n" CAPA_AFTER;
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_OAUTHBEARER, "pw");
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server, 0, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (mp_pop3_session_get_auth_method (f.session), ==, MP_POP3_AUTH_OAUTHBEARER);
+  /* base64("n,a=alice,^Ahost=mem^Aport=995^Aauth=Bearer pw^A^A") */
+  assert_written (&f, "CAPA\r\nAUTH OAUTHBEARER "
+                  "bixhPWFsaWNlLAFob3N0PW1lbQFwb3J0PTk5NQFhdXRoPUJlYXJlciBwdwEB\r\nCAPA\r\n");
+  g_assert_true (g_ptr_array_find_with_equal_func (f.trace, "> AUTH OAUTHBEARER <redacted>",
+                                                   g_str_equal, NULL));
+  fixture_clear (&f);
+
+  /* "," and "=" in the user name are escaped in the gs2 header (RFC 5801 5.1) */
+  g_free (o->username);
+  o->username = g_strdup ("a=b,c");
+  fixture_setup (&f, server, 0, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  assert_written (&f, "CAPA\r\nAUTH OAUTHBEARER "
+                  "bixhPWE9M0RiPTJDYywBaG9zdD1tZW0BcG9ydD05OTUBYXV0aD1CZWFyZXIgcHcBAQ==\r\nCAPA\r\n");
+  fixture_clear (&f);
+
+  /* AUTO: a token is not a password; only USER/PASS is left to try */
+  o->auth = MP_POP3_AUTH_AUTO;
+  fixture_setup (&f, only_tokens, 0, TRUE, o);
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (mp_pop3_session_get_auth_method (f.session), ==, MP_POP3_AUTH_USER);
+  fixture_clear (&f);
+
+  o->auth = MP_POP3_AUTH_OAUTHBEARER;
+  o->security = MP_POP3_SECURITY_NONE;
+  assert_connect_fails (server, FALSE, o, MP_POP3_ERROR_PLAINTEXT_REFUSED, NULL, "CAPA\r\n");
+}
+
+typedef struct {
+  MpPop3AuthMethod method;
+  const char      *json;       /* the error continuation, before base64 */
+  const char      *words;      /* in the error message */
+} OAuthRefusal;
+
+static const OAuthRefusal oauth_refusals[] = {
+  { MP_POP3_AUTH_OAUTHBEARER, "{\"status\":\"invalid_token\",\"scope\":\"mail\"}",
+    "the token has expired or was revoked" },
+  { MP_POP3_AUTH_OAUTHBEARER, "{\"status\":\"insufficient_scope\"}",
+    "the token does not grant access to mail" },
+  { MP_POP3_AUTH_OAUTHBEARER, "{\"status\":\"invalid_request\"}",
+    "the server could not use the login request" },
+  { MP_POP3_AUTH_XOAUTH2, "{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"mail\"}",
+    "the token has expired or was revoked" },
+  { MP_POP3_AUTH_XOAUTH2, "{\"status\":\"400\"}", "the server could not use the login request" },
+  { MP_POP3_AUTH_XOAUTH2, "{\"status\":403}", "the token does not grant access to mail" },
+  /* only the top-level "status" counts */
+  { MP_POP3_AUTH_OAUTHBEARER,
+    "{\"inner\":{\"status\":\"400\"},\"list\":[\"status\",{\"a\":\"}\"}],\"status\" : \"invalid_token\"}",
+    "the token has expired or was revoked" },
+  /* an unknown status is quoted, with control characters removed */
+  { MP_POP3_AUTH_OAUTHBEARER, "{\"status\":\"odd\\u0007\\t\\\"thing\\\"\"}",
+    "the server answered “odd? \"thing\"”" },
+  { MP_POP3_AUTH_OAUTHBEARER, "not json", "the server gave no reason" },
+  { MP_POP3_AUTH_XOAUTH2, "{\"scope\":\"mail\"}", "the server gave no reason" },
+  { MP_POP3_AUTH_XOAUTH2, "{\"status\":\"401\"", "the server gave no reason" },
+};
+
+/* A refused token: the error continuation is answered as each mechanism wants
+ * (OAUTHBEARER: "AQ==", a single ^A, RFC 7628 3.2.3; XOAUTH2: an empty line), the
+ * -ERR is read, and the JSON status is said in words. Nothing of the token or the
+ * error document reaches the trace. */
+static void
+test_sasl_oauth_refused (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (oauth_refusals); i++)
+    {
+      const OAuthRefusal *r = &oauth_refusals[i];
+      gboolean bearer = r->method == MP_POP3_AUTH_OAUTHBEARER;
+      g_autofree char *doc = g_base64_encode ((const guchar *) r->json, strlen (r->json));
+      g_autofree char *server = g_strdup_printf (
+        "+OK ready\r\n+OK\r\nSASL XOAUTH2 OAUTHBEARER\r\n.\r\n+ %s\r\n"
+        "-ERR [AUTH] Authentication failed.\r\n", doc);
+      g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, r->method, "tok-SECRET");
+      g_autoptr(GError) error = NULL;
+      g_autofree char *written = NULL;
+      g_auto(GStrv) lines = NULL;
+      Fixture f = { 0, };
+
+      g_test_message ("%s", r->json);
+      fixture_setup (&f, server, 0, TRUE, o);
+      g_assert_false (mp_pop3_session_connect_sync (f.session, NULL, &error));
+      g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_AUTH);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, r->words));
+      written = g_strndup ((const char *) f.written->data, f.written->len);
+      /* CAPA, AUTH with the initial response, the dummy answer; nothing after */
+      lines = g_strsplit (written, "\r\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), ==, 4);
+      g_assert_true (g_str_has_prefix (lines[1], bearer ? "AUTH OAUTHBEARER " : "AUTH XOAUTH2 "));
+      g_assert_cmpstr (lines[2], ==, bearer ? "AQ==" : "");
+      g_assert_cmpstr (lines[3], ==, "");
+      for (guint j = 0; j < f.trace->len; j++)
+        {
+          const char *line = g_ptr_array_index (f.trace, j);
+
+          g_assert_null (strstr (line, "SECRET"));
+          g_assert_null (strstr (line, doc));
+        }
+      g_assert_true (g_ptr_array_find_with_equal_func (f.trace, "< + <redacted>", g_str_equal, NULL));
+      g_assert_true (g_ptr_array_find_with_equal_func (f.trace, "> <redacted>", g_str_equal, NULL));
+      fixture_clear (&f);
+    }
+}
+
 static void
 test_eof_in_body (void)
 {
@@ -688,6 +808,8 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/memory/password-echo", test_password_echo);
   g_test_add_func ("/pop3/memory/cram-md5-clear", test_cram_md5_clear);
   g_test_add_func ("/pop3/memory/sasl-plain-xoauth2", test_sasl_plain_and_xoauth2);
+  g_test_add_func ("/pop3/memory/sasl-oauthbearer", test_sasl_oauthbearer);
+  g_test_add_func ("/pop3/memory/sasl-oauth-refused", test_sasl_oauth_refused);
   g_test_add_func ("/pop3/memory/eof-in-body", test_eof_in_body);
   g_test_add_func ("/pop3/memory/listing-count-cap", test_listing_count_cap);
   g_test_add_func ("/pop3/memory/bad-listing", test_bad_listing);
