@@ -180,7 +180,7 @@ test_slow_link (void)
 {
   g_autoptr(MpPop3Options) o = mp_pop3_options_new ();
   g_autoptr(MpPop3Session) session = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(MpPop3Listing) entries = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree guint *numbers = NULL;
   const char *big = g_getenv ("MP_TEST_BIG_USER");
@@ -210,7 +210,7 @@ test_slow_link (void)
   g_assert_cmpuint (entries->len, >=, 1000);
   numbers = g_new (guint, entries->len);
   for (guint i = 0; i < entries->len; i++)
-    numbers[i] = ((MpPop3Entry *) entries->pdata[i])->number;
+    numbers[i] = entries->entries[i].number;
 
   t.numbers = numbers;
   t.in_order = TRUE;
@@ -289,7 +289,7 @@ test_cancel_pipelined (void)
   g_autoptr(MpPop3Options) o = mp_pop3_options_new ();
   g_autoptr(MpPop3Session) session = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(MpPop3Listing) entries = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree guint *numbers = NULL;
   const char *big = g_getenv ("MP_TEST_BIG_USER");
@@ -315,7 +315,7 @@ test_cancel_pipelined (void)
   g_assert_no_error (error);
   numbers = g_new (guint, entries->len);
   for (guint i = 0; i < entries->len; i++)
-    numbers[i] = ((MpPop3Entry *) entries->pdata[i])->number;
+    numbers[i] = entries->entries[i].number;
 
   /* full bodies, so the transfer lasts long enough to be interrupted */
   thread = g_thread_new ("canceller", cancel_soon, &c);
