@@ -1,7 +1,7 @@
 /* Pipelining over a slow link: 10,000 "TOP n 0" through a proxy that adds
  * 10 ms each way (20 ms RTT) in front of Dovecot (with-dovecot.py --large).
- * Lock-step would need >= 200 s; a window that grows to fill the link
- * finishes in about a second.
+ * Lock-step would need >= 200 s; every command in flight at once (bounded
+ * by bytes) finishes in well under a second.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -223,7 +223,7 @@ test_slow_link (void)
   g_assert_cmpuint (t.with_header, ==, entries->len);
   g_assert_true (t.in_order);
   /* Lock-step: entries->len * 20 ms (200 s for 10,000); a fixed window of
-   * 64 about 3 s. The growing window must do much better than both; the
+   * 64 about 3 s. The full window must do much better than both; the
    * bound leaves room for a loaded 2-core machine. */
   g_assert_cmpint (elapsed, <, (gint64) entries->len * 20 * 1000 / 10);
   if (entries->len >= 10000)
