@@ -107,7 +107,8 @@ summary_body_cb (guint number, GBytes *body, gpointer user_data)
 }
 
 /* The first TOP alone: when the server has no CAPA its -ERR is the only way to
- * learn that TOP is missing, and it should be reported as such. */
+ * learn that TOP is missing, and it should be reported as such. A server that
+ * lists TOP gets it with the others (alone it cost a round trip). */
 static MpCliExit
 print_first (MpCli *cli, SummaryPrinter *p)
 {
@@ -124,6 +125,8 @@ print_first (MpCli *cli, SummaryPrinter *p)
                             "Use “retr” to fetch whole messages."));
       return MP_CLI_EXIT_SERVER;
     }
+  if (have_caps)
+    return MP_CLI_EXIT_OK;
   first = mp_pop3_session_top_sync (cli->session, e->number, 0, NULL, &error);
   if (first == NULL)
     {
@@ -151,7 +154,7 @@ print_rest (MpCli *cli, SummaryPrinter *p)
   GPtrArray *entries = p->entries;
   g_autofree guint *numbers = g_new (guint, MIN (TOP_BATCH, MAX (entries->len, 1)));
 
-  for (guint start = 1; start < entries->len; start += TOP_BATCH)
+  for (guint start = p->cursor; start < entries->len; start += TOP_BATCH)
     {
       guint n = MIN (TOP_BATCH, entries->len - start);
 

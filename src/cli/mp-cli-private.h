@@ -58,6 +58,7 @@ typedef struct {
   const MpCliArgs *args;      /* borrowed */
   MpPop3Options   *options;   /* owned */
   MpPop3Session   *session;   /* owned; NULL before connect */
+  MpPop3Listing   *listing;   /* owned; what the entries of open_mailbox point into */
   char            *account;   /* owned; "user@host", names the state file's mailbox */
 } MpCli;
 

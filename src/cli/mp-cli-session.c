@@ -294,6 +294,7 @@ static MpCliExit
 scan (MpCli *cli, GPtrArray **entries_out)
 {
   g_autoptr(GError) error = NULL;
+  MpPop3Listing *listing;
   GPtrArray *entries;
   guint count = 0;
 
@@ -302,12 +303,18 @@ scan (MpCli *cli, GPtrArray **entries_out)
     return mp_cli_report (cli, error);
   if (count == 0)
     {
-      *entries_out = g_ptr_array_new_with_free_func ((GDestroyNotify) mp_pop3_entry_free);
+      *entries_out = g_ptr_array_new ();
       return MP_CLI_EXIT_OK;
     }
-  entries = mp_pop3_session_scan_sync (cli->session, NULL, &error);
-  if (entries == NULL)
+  listing = mp_pop3_session_scan_sync (cli->session, NULL, &error);
+  if (listing == NULL)
     return mp_cli_report (cli, error);
+  /* Borrowed pointers (8 bytes a message); the entries stay with the listing. */
+  entries = g_ptr_array_sized_new (listing->len);
+  for (guint i = 0; i < listing->len; i++)
+    g_ptr_array_add (entries, &listing->entries[i]);
+  g_clear_pointer (&cli->listing, mp_pop3_listing_free);
+  cli->listing = listing;
   *entries_out = entries;
   return MP_CLI_EXIT_OK;
 }
@@ -432,6 +439,7 @@ mp_cli_clear (MpCli *cli)
   if (cli->session != NULL)
     mp_pop3_session_close (cli->session);
   g_clear_object (&cli->session);
+  g_clear_pointer (&cli->listing, mp_pop3_listing_free);
   g_clear_pointer (&cli->options, mp_pop3_options_free);
   g_clear_pointer (&cli->account, g_free);
 }

@@ -35,7 +35,7 @@ mp_mailbox_drop_session (MpMailbox *self,
     }
   g_clear_object (&self->session);
   g_clear_pointer (&self->uidl_to_entry, g_hash_table_unref);
-  g_clear_pointer (&self->scan, g_ptr_array_unref);
+  g_clear_pointer (&self->scan, mp_pop3_listing_free);
 }
 
 #define MAX_LOGIN_DELAY (86400 * 7)
@@ -182,7 +182,7 @@ rescan (MpMailbox  *self,
         Job        *job,
         GError    **error)
 {
-  g_autoptr(GPtrArray) scan = NULL;
+  g_autoptr(MpPop3Listing) scan = NULL;
   g_autoptr(GHashTable) index = NULL;
   g_autoptr(GHashTable) numbers = NULL;
 
@@ -193,7 +193,7 @@ rescan (MpMailbox  *self,
   numbers = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < scan->len; i++)
     {
-      MpPop3Entry *e = scan->pdata[i];
+      MpPop3Entry *e = &scan->entries[i];
       if (e->uidl == NULL)
         {
           g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_UNSUPPORTED,
@@ -210,7 +210,7 @@ rescan (MpMailbox  *self,
         }
     }
   g_clear_pointer (&self->uidl_to_entry, g_hash_table_unref);
-  g_clear_pointer (&self->scan, g_ptr_array_unref);
+  g_clear_pointer (&self->scan, mp_pop3_listing_free);
   self->scan = g_steal_pointer (&scan);
   self->uidl_to_entry = g_steal_pointer (&index);
   return TRUE;
@@ -368,7 +368,7 @@ run_check (MpMailbox *self,
   result->n_messages = self->scan->len;
   for (guint i = 0; i < self->scan->len; i++)
     {
-      MpPop3Entry *e = self->scan->pdata[i];
+      MpPop3Entry *e = &self->scan->entries[i];
 
       result->total_size += e->size;
       g_ptr_array_add (current, e->uidl);

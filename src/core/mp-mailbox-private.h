@@ -79,7 +79,7 @@ struct _MpMailbox
    * one mailbox never overlap, so no lock is needed). */
   MpPop3Session   *session;          /* owned, nullable */
   GHashTable      *uidl_to_entry;    /* owned: uidl → MpPop3Entry* (in scan) */
-  GPtrArray       *scan;             /* owned: last scan of this session */
+  MpPop3Listing   *scan;             /* owned: last scan of this session */
   MpSeenStore     *seen;             /* owned, loaded on first check */
 };
 

@@ -401,7 +401,7 @@ mp_mailbox_finalize (GObject *object)
     mp_pop3_session_close (self->session);
   g_clear_object (&self->session);
   g_clear_pointer (&self->uidl_to_entry, g_hash_table_unref);
-  g_clear_pointer (&self->scan, g_ptr_array_unref);
+  g_clear_pointer (&self->scan, mp_pop3_listing_free);
   g_clear_object (&self->seen);
   g_clear_object (&self->account);
   g_clear_pointer (&self->password, secret_password_free);

@@ -8,15 +8,6 @@
 
 #include "mp-pop3-private.h"
 
-void
-mp_pop3_entry_free (MpPop3Entry *entry)
-{
-  if (entry == NULL)
-    return;
-  g_free (entry->uidl);
-  g_free (entry);
-}
-
 /* Every public call passes here once, first: it starts the operation. */
 static gboolean
 check_ready (MpPop3Session  *self,
@@ -246,92 +237,34 @@ mp_pop3_session_uidl_one_sync (MpPop3Session  *self,
 
 /* ---- scan: LIST + UIDL ---- */
 
+/* The scan keeps per message only its entry (24 bytes) and its UIDL (in a
+ * string chunk); the listings are parsed line by line as they arrive. The
+ * checks that need more — a number named twice, a UIDL given to two
+ * messages — use an index sorted by number (only when LIST was not in
+ * ascending order) and an open-addressing set of entry indices (4 bytes a
+ * slot) that are freed when the scan ends. */
 typedef struct {
-  GByteArray *list;   /* owned; NULL after -ERR */
-  GByteArray *uidl;   /* owned; NULL after -ERR */
-  MpPop3Reply list_err;
-} ScanData;
-
-static gboolean
-scan_reply (MpPop3Session *self,
-            guint          index,
-            MpPop3Reply   *reply,
-            gpointer       user_data,
-            GError       **error)
-{
-  ScanData *data = user_data;
-
-  if (reply->kind == MP_POP3_LINE_OK)
-    {
-      if (index == 0)
-        data->list = g_steal_pointer (&reply->body);
-      else
-        data->uidl = g_steal_pointer (&reply->body);
-    }
-  else if (index == 0)
-    {
-      data->list_err = *reply;
-      memset (reply, 0, sizeof *reply);
-    }
-  return TRUE;
-}
-
-/* Walks a listing body line by line ("n rest") and calls back with n and
- * rest; a callback that fails without an error of its own gets the generic
- * "malformed" one. memchr-based: linear even for a million lines
- * (strstr-based splitting is quadratic under sanitizers' interceptors). */
-static gboolean
-parse_listing (GByteArray  *body,
-               const char  *what,
-               gboolean   (*each) (guint64 n, const char *rest, gpointer data, GError **error),
-               gpointer     data,
-               GError     **error)
-{
-  const char *p = (const char *) body->data;
-  const char *end;
-
-  if (body->len == 0)
-    return TRUE;   /* data may be NULL */
-  end = p + body->len;
-  if (memchr (p, '\0', body->len) != NULL)
-    return protocol_error (error, what);
-  while (p < end)
-    {
-      const char *eol = memchr (p, '\n', (gsize) (end - p));
-      const char *line_end = eol != NULL ? eol : end;
-      g_autofree char *line = NULL;
-      const char *q;
-      guint64 n;
-      GError *local = NULL;
-
-      if (line_end > p && line_end[-1] == '\r')
-        line_end--;
-      line = g_strndup (p, (gsize) (line_end - p));
-      p = eol != NULL ? eol + 1 : end;
-      if (*line == '\0')
-        continue;
-      q = line;
-      if (!take_number (&q, NUMBER_MESSAGE, what, &n, error))
-        return FALSE;
-      if (n == 0)
-        return protocol_error (error, what);
-      if (!each (n, q, data, &local))
-        {
-          if (local == NULL)
-            return protocol_error (error, what);
-          g_propagate_error (error, local);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
+  guint number;
+  guint index;
+} NumberIndex;
 
 typedef struct {
-  GPtrArray  *entries;   /* MpPop3Entry*, in LIST order */
-  GHashTable *numbers;   /* set: message numbers LIST named */
-  GHashTable *uidls;     /* number → owned uid */
-  GHashTable *owners;    /* uid (borrowed from uidls) → number */
-} ScanTables;
+  GArray       *entries;     /* MpPop3Entry, in LIST order */
+  GStringChunk *uidls;
+  gboolean      ascending;   /* LIST numbers strictly increasing */
+  NumberIndex  *by_number;   /* sorted by number; NULL if LIST was ascending */
+  guint        *uid_set;     /* entry index + 1 by hash of its UIDL; 0 = empty */
+  gsize         uid_mask;
+  gboolean      have_list;   /* LIST answered +OK */
+  gboolean      have_uidl;   /* UIDL answered +OK: every entry needs a UIDL */
+  MpPop3Reply   list_err;
+  GError       *failed;      /* owned; the first malformed line */
+} Scan;
+
+#define UIDL_CHUNK (64 * 1024)
+#define LINE_COPY  128
+
+#define ENTRY(s, i) (&g_array_index ((s)->entries, MpPop3Entry, (i)))
 
 /* A message number named twice would be fetched twice, or make one number
  * mean two messages. */
@@ -345,120 +278,298 @@ duplicate_number (GError     **error,
   return FALSE;
 }
 
+/* Calls @each with the line's number and the rest, NUL-terminated (copied:
+ * the line lies in the read buffer). Empty lines are skipped. */
 static gboolean
-add_list_entry (guint64 n, const char *rest, gpointer data, GError **error)
+take_listing_line (const char  *line,
+                   gsize        len,
+                   const char  *what,
+                   Scan        *scan,
+                   gboolean   (*each) (Scan *scan, guint64 n, char *rest, GError **error),
+                   GError     **error)
 {
-  ScanTables *t = data;
-  MpPop3Entry *entry;
-  guint64 size;
+  char small[LINE_COPY];
+  g_autofree char *big = NULL;
+  char *copy = small;
+  const char *q;
+  guint64 n;
+  GError *local = NULL;
 
-  /* RFC 1939 allows further information after the size. */
-  if (!take_number (&rest, NUMBER_OCTETS, "LIST", &size, error))
+  if (len == 0)
+    return TRUE;
+  if (memchr (line, '\0', len) != NULL)
+    return protocol_error (error, what);
+  if (len >= sizeof small)
+    copy = big = g_malloc (len + 1);
+  memcpy (copy, line, len);
+  copy[len] = '\0';
+  q = copy;
+  if (!take_number (&q, NUMBER_MESSAGE, what, &n, error))
     return FALSE;
-  if (!g_hash_table_add (t->numbers, GUINT_TO_POINTER ((guint) n)))
-    return duplicate_number (error, n, "LIST");
-  entry = g_new0 (MpPop3Entry, 1);
-  entry->number = (guint) n;
-  entry->size = size;
-  g_ptr_array_add (t->entries, entry);
+  if (n == 0)
+    return protocol_error (error, what);
+  if (!each (scan, n, (char *) q, &local))
+    {
+      if (local == NULL)
+        return protocol_error (error, what);
+      g_propagate_error (error, local);
+      return FALSE;
+    }
   return TRUE;
 }
 
 static gboolean
-add_uidl_entry (guint64 n, const char *rest, gpointer data, GError **error)
+add_list_entry (Scan *scan, guint64 n, char *rest, GError **error)
 {
-  ScanTables *t = data;
-  g_autofree char *uid = g_strdup (rest);
-  gpointer other;
+  MpPop3Entry entry = { (guint) n, 0, NULL };
+  const char *p = rest;
+
+  /* RFC 1939 allows further information after the size. */
+  if (!take_number (&p, NUMBER_OCTETS, "LIST", &entry.size, error))
+    return FALSE;
+  if (scan->entries->len > 0 && ENTRY (scan, scan->entries->len - 1)->number >= n)
+    scan->ascending = FALSE;
+  g_array_append_val (scan->entries, entry);
+  return TRUE;
+}
+
+/* A malformed listing is reported when the run is over: the replies are
+ * still read to their end, so the session stays usable, as after -ERR. */
+static gboolean
+list_line (const char *line, gsize len, gpointer user_data, GError **error)
+{
+  Scan *scan = user_data;
+
+  if (scan->failed == NULL)
+    take_listing_line (line, len, "LIST", scan, add_list_entry, &scan->failed);
+  return TRUE;
+}
+
+static int
+compare_numbers (const void *a, const void *b)
+{
+  guint x = ((const NumberIndex *) a)->number;
+  guint y = ((const NumberIndex *) b)->number;
+
+  return x < y ? -1 : x > y;
+}
+
+/* LIST done: out of order, it gets an index by number, which also finds a
+ * number named twice. In order, neither is needed. */
+static gboolean
+index_numbers (Scan *scan, GError **error)
+{
+  guint len = scan->entries->len;
+
+  if (scan->ascending)
+    return TRUE;
+  scan->by_number = g_new (NumberIndex, len);
+  for (guint i = 0; i < len; i++)
+    scan->by_number[i] = (NumberIndex) { ENTRY (scan, i)->number, i };
+  qsort (scan->by_number, len, sizeof (NumberIndex), compare_numbers);
+  for (guint i = 1; i < len; i++)
+    {
+      if (scan->by_number[i].number == scan->by_number[i - 1].number)
+        return duplicate_number (error, scan->by_number[i].number, "LIST");
+    }
+  return TRUE;
+}
+
+/* Index of the entry of message @n, or -1. */
+static gssize
+find_number (Scan *scan, guint n)
+{
+  gsize lo = 0, hi = scan->entries->len;
+
+  /* The usual listing: 1..N in order. */
+  if (scan->ascending && n - 1 < hi && ENTRY (scan, n - 1)->number == n)
+    return n - 1;
+  while (lo < hi)
+    {
+      gsize mid = lo + (hi - lo) / 2;
+      gsize i = scan->by_number != NULL ? scan->by_number[mid].index : mid;
+      guint m = ENTRY (scan, i)->number;
+
+      if (m == n)
+        return (gssize) i;
+      if (m < n)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return -1;
+}
+
+/* RFC 1939 7: a unique-id names one message. Rows, the seen store and
+ * deletes all key on it, so two messages sharing one cannot be told apart
+ * (deleting "one" of them could delete the other). Finds the slot of @uid
+ * in the set: empty, or holding the entry that has it. */
+static guint *
+uid_slot (Scan *scan, const char *uid)
+{
+  gsize i;
+
+  if (scan->uid_set == NULL)
+    {
+      gsize slots = 16;
+
+      /* At most half full: one UIDL per LIST entry. */
+      while (slots < 2 * (gsize) scan->entries->len)
+        slots *= 2;
+      scan->uid_set = g_new0 (guint, slots);
+      scan->uid_mask = slots - 1;
+    }
+  for (i = g_str_hash (uid) & scan->uid_mask; ; i = (i + 1) & scan->uid_mask)
+    {
+      guint *slot = &scan->uid_set[i];
+
+      if (*slot == 0 || strcmp (ENTRY (scan, *slot - 1)->uidl, uid) == 0)
+        return slot;
+    }
+}
+
+static gboolean
+add_uidl_entry (Scan *scan, guint64 n, char *uid, GError **error)
+{
+  gssize i;
+  MpPop3Entry *entry;
+  guint *slot;
 
   g_strchomp (uid);
   if (!valid_uidl (uid))
     return FALSE;
-  if (g_hash_table_contains (t->uidls, GUINT_TO_POINTER ((guint) n)))
-    return duplicate_number (error, n, "UIDL");
-  if (!g_hash_table_contains (t->numbers, GUINT_TO_POINTER ((guint) n)))
+  i = find_number (scan, (guint) n);
+  if (i < 0)
     {
       g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
                    _("The server's UIDL listing names message %u, which LIST did not list"),
                    (guint) n);
       return FALSE;
     }
-  /* RFC 1939 7: a unique-id names one message. Rows, the seen store and
-   * deletes all key on it, so two messages sharing one cannot be told
-   * apart (deleting "one" of them could delete the other). */
-  if (g_hash_table_lookup_extended (t->owners, uid, NULL, &other))
+  entry = ENTRY (scan, i);
+  if (entry->uidl != NULL)
+    return duplicate_number (error, n, "UIDL");
+  slot = uid_slot (scan, uid);
+  if (*slot != 0)
     {
       g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
                    _("The server gave messages %u and %u the same unique id (UIDL)"),
-                   GPOINTER_TO_UINT (other), (guint) n);
+                   ENTRY (scan, *slot - 1)->number, (guint) n);
       return FALSE;
     }
-  g_hash_table_insert (t->owners, uid, GUINT_TO_POINTER ((guint) n));
-  g_hash_table_insert (t->uidls, GUINT_TO_POINTER ((guint) n), g_steal_pointer (&uid));
+  entry->uidl = g_string_chunk_insert (scan->uidls, uid);
+  *slot = (guint) i + 1;
   return TRUE;
 }
 
-GPtrArray *
+static gboolean
+uidl_line (const char *line, gsize len, gpointer user_data, GError **error)
+{
+  Scan *scan = user_data;
+
+  if (scan->failed == NULL)
+    take_listing_line (line, len, "UIDL", scan, add_uidl_entry, &scan->failed);
+  return TRUE;
+}
+
+static gboolean
+scan_reply (MpPop3Session *self,
+            guint          index,
+            MpPop3Reply   *reply,
+            gpointer       user_data,
+            GError       **error)
+{
+  Scan *scan = user_data;
+
+  if (index > 0)
+    {
+      /* UIDL: -ERR means no UIDL, entries keep uidl NULL. */
+      scan->have_uidl = reply->kind == MP_POP3_LINE_OK;
+      return TRUE;
+    }
+  if (reply->kind == MP_POP3_LINE_OK)
+    {
+      scan->have_list = TRUE;
+      if (scan->failed == NULL)
+        index_numbers (scan, &scan->failed);
+      return TRUE;
+    }
+  scan->list_err = *reply;
+  memset (reply, 0, sizeof *reply);
+  return TRUE;
+}
+
+void
+mp_pop3_listing_free (MpPop3Listing *listing)
+{
+  if (listing == NULL)
+    return;
+  g_free (listing->entries);
+  if (listing->uidls != NULL)
+    g_string_chunk_free (listing->uidls);
+  g_free (listing);
+}
+
+MpPop3Listing *
 mp_pop3_session_scan_sync (MpPop3Session  *self,
                            GCancellable   *cancellable,
                            GError        **error)
 {
   MpPop3Command commands[] = {
-    { (char *) "LIST", TRUE, FALSE, 0 },
-    { (char *) "UIDL", TRUE, FALSE, 0 },
+    { (char *) "LIST", TRUE, FALSE, 0, list_line },
+    { (char *) "UIDL", TRUE, FALSE, 0, uidl_line },
   };
-  ScanData data = { 0, };
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GHashTable) numbers = NULL;
-  g_autoptr(GHashTable) uidls = NULL;
-  g_autoptr(GHashTable) owners = NULL;
-  ScanTables tables;
-  gboolean ok = FALSE;
+  Scan scan = { 0, };
+  MpPop3Listing *listing = NULL;
 
   g_return_val_if_fail (MP_IS_POP3_SESSION (self), NULL);
 
+  scan.entries = g_array_new (FALSE, FALSE, sizeof (MpPop3Entry));
+  scan.uidls = g_string_chunk_new (UIDL_CHUNK);
+  scan.ascending = TRUE;
   if (!check_ready (self, error) ||
       !mp_pop3_session_run (self, commands, 2, mp_pop3_session_window (self),
-                            scan_reply, &data, cancellable, error))
+                            scan_reply, &scan, cancellable, error))
     goto out;
-  if (data.list == NULL)
+  if (!scan.have_list)
     {
-      mp_pop3_set_reply_error (error, &data.list_err, MP_POP3_ERROR_SERVER, "LIST");
+      mp_pop3_set_reply_error (error, &scan.list_err, MP_POP3_ERROR_SERVER, "LIST");
       goto out;
     }
-  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mp_pop3_entry_free);
-  numbers = g_hash_table_new (NULL, NULL);
-  uidls = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  owners = g_hash_table_new (g_str_hash, g_str_equal);
-  tables = (ScanTables) { entries, numbers, uidls, owners };
-  if (!parse_listing (data.list, "LIST", add_list_entry, &tables, error))
-    goto out;
-  /* A server without UIDL gives entries without uidl. */
-  if (data.uidl != NULL &&
-      !parse_listing (data.uidl, "UIDL", add_uidl_entry, &tables, error))
-    goto out;
-  for (guint i = 0; i < entries->len; i++)
+  if (scan.failed != NULL)
     {
-      MpPop3Entry *entry = g_ptr_array_index (entries, i);
-
-      entry->uidl = g_strdup (g_hash_table_lookup (uidls, GUINT_TO_POINTER (entry->number)));
-      /* RFC 1939 7: UIDL lists every message. A listing with gaps is a
-       * broken reply, not a server without UIDL (that one says -ERR). */
-      if (entry->uidl == NULL && data.uidl != NULL)
+      g_propagate_error (error, g_steal_pointer (&scan.failed));
+      goto out;
+    }
+  /* RFC 1939 7: UIDL lists every message. A listing with gaps is a broken
+   * reply, not a server without UIDL (that one says -ERR). */
+  for (guint i = 0; scan.have_uidl && i < scan.entries->len; i++)
+    {
+      if (ENTRY (&scan, i)->uidl == NULL)
         {
           g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
                        _("The server's UIDL listing is incomplete: message %u has no unique id"),
-                       entry->number);
+                       ENTRY (&scan, i)->number);
           goto out;
         }
     }
-  ok = TRUE;
+  listing = g_new0 (MpPop3Listing, 1);
+  listing->len = scan.entries->len;
+  /* Exactly as long as needed (the array grew by doubling). */
+  listing->entries = g_renew (MpPop3Entry, g_array_free (g_steal_pointer (&scan.entries), FALSE),
+                              MAX (listing->len, 1));
+  listing->uidls = g_steal_pointer (&scan.uidls);
 
 out:
-  g_clear_pointer (&data.list, g_byte_array_unref);
-  g_clear_pointer (&data.uidl, g_byte_array_unref);
-  mp_pop3_reply_clear (&data.list_err);
-  return ok ? g_steal_pointer (&entries) : NULL;
+  if (scan.entries != NULL)
+    g_array_unref (scan.entries);
+  if (scan.uidls != NULL)
+    g_string_chunk_free (scan.uidls);
+  g_free (scan.by_number);
+  g_free (scan.uid_set);
+  g_clear_error (&scan.failed);
+  mp_pop3_reply_clear (&scan.list_err);
+  return listing;
 }
 
 /* ---- bodies: TOP / RETR ---- */

@@ -20,8 +20,8 @@ G_BEGIN_DECLS
 #define MP_POP3_MAX_RESPONSE      (64 * 1024 * 1024)   /* RETR/TOP/listings */
 #define MP_POP3_MAX_MESSAGES      1000000              /* lines of a listing */
 #define MP_POP3_MAX_CAPA_LINES    1000
-#define MP_POP3_PIPELINE_START    64
-#define MP_POP3_PIPELINE_MAX      4096
+/* Pipelining: the bytes bound the window (see mp-pop3-pipeline.c). */
+#define MP_POP3_PIPELINE_MAX      MP_POP3_MAX_MESSAGES
 #define MP_POP3_PIPELINE_MAX_BYTES (256 * 1024)        /* command bytes in flight */
 #define MP_POP3_READ_CHUNK        (64 * 1024)         /* bytes asked of one read */
 
@@ -67,13 +67,24 @@ gboolean mp_pop3_reader_next_line (MpPop3Reader  *reader,
                                    gsize         *len,
                                    GError       **error);
 
+/* Takes one body line (dot-unstuffed, no line end, not NUL-terminated) of
+ * a reply as it arrives; FALSE with @error set stops the run. */
+typedef gboolean (*MpPop3LineFunc) (const char  *line,
+                                    gsize        len,
+                                    gpointer     user_data,
+                                    GError     **error);
+
 /* One reply being assembled. */
 typedef struct {
   MpPop3LineKind kind;      /* OK, ERR or CONTINUE when complete */
   char          *text;      /* owned; status text after the status word */
-  GByteArray    *body;      /* owned; unstuffed, CRLF line ends; NULL if single-line */
+  GByteArray    *body;      /* owned; unstuffed, CRLF line ends; NULL if single-line
+                             * or the lines went to line_func */
+  gsize          size;      /* body bytes so far (CRLF line ends) */
   guint          lines;     /* body lines so far */
   gboolean       in_body;
+  MpPop3LineFunc line_func; /* set: body lines go here instead of into body */
+  gpointer       line_data;
 } MpPop3Reply;
 
 void     mp_pop3_reply_clear (MpPop3Reply *reply);
@@ -204,10 +215,12 @@ typedef enum {
 } MpPop3State;
 
 typedef struct {
-  char    *line;       /* owned; without CRLF; NULL = send nothing (greeting) */
-  gboolean multiline;  /* a +OK reply carries a body */
-  gboolean secret;     /* SASL payload: trace as <redacted> */
-  guint    number;     /* message number, for the callback */
+  char          *line;       /* without CRLF; NULL = send nothing (greeting) */
+  gboolean       multiline;  /* a +OK reply carries a body */
+  gboolean       secret;     /* SASL payload: trace as <redacted> */
+  guint          number;     /* message number, for the callback */
+  MpPop3LineFunc body_line;  /* set: each body line goes here as it arrives
+                              * (with the run's user_data), none is kept */
 } MpPop3Command;
 
 /* Called in command order for each complete reply; FALSE + error stops. */

@@ -247,7 +247,8 @@ mp_pop3_reply_add_line (MpPop3Reply  *reply,
       if (kind == MP_POP3_LINE_OK && multiline)
         {
           reply->in_body = TRUE;
-          reply->body = g_byte_array_new ();
+          if (reply->line_func == NULL)
+            reply->body = g_byte_array_new ();
           return FALSE;
         }
       return TRUE;
@@ -257,7 +258,7 @@ mp_pop3_reply_add_line (MpPop3Reply  *reply,
       return TRUE;
 
     case MP_POP3_LINE_BODY:
-      if (reply->body->len + payload_len + 2 > max_response)
+      if (reply->size + payload_len + 2 > max_response)
         {
           g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
                        _("The server's reply exceeds the limit of %zu bytes"),
@@ -271,9 +272,15 @@ mp_pop3_reply_add_line (MpPop3Reply  *reply,
                        max_lines);
           return FALSE;
         }
+      reply->size += payload_len + 2;
+      reply->lines++;
+      if (reply->line_func != NULL)
+        {
+          reply->line_func (payload, payload_len, reply->line_data, error);
+          return FALSE;
+        }
       g_byte_array_append (reply->body, (const guint8 *) payload, payload_len);
       g_byte_array_append (reply->body, (const guint8 *) "\r\n", 2);
-      reply->lines++;
       return FALSE;
 
     case MP_POP3_LINE_INVALID:

@@ -13,13 +13,25 @@ G_BEGIN_DECLS
 
 /* One message of a scan: LIST and UIDL merged by number. */
 typedef struct {
-  guint    number;   /* valid only within this session */
-  guint64  size;     /* octets as the server counts them (LIST) */
-  char    *uidl;     /* owned; NULL if the server has no UIDL */
+  guint        number;   /* valid only within this session */
+  guint64      size;     /* octets as the server counts them (LIST) */
+  char        *uidl;     /* owned by the listing (never free it); NULL if the
+                          * server has no UIDL */
 } MpPop3Entry;
 
-void mp_pop3_entry_free (MpPop3Entry *entry);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpPop3Entry, mp_pop3_entry_free)
+/* What a scan found: @len entries in LIST order, in one array, their UIDLs
+ * packed in a few large blocks (no allocation per message: a million
+ * messages with 40-character UIDLs take about 65 MB). Entry pointers stay
+ * valid until the listing is freed. */
+typedef struct {
+  MpPop3Entry  *entries;
+  guint         len;
+  /*< private >*/
+  GStringChunk *uidls;
+} MpPop3Listing;
+
+void mp_pop3_listing_free (MpPop3Listing *listing);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpPop3Listing, mp_pop3_listing_free)
 
 /* Receives one TOP/RETR body (dot-unstuffed, CRLF line ends as on the wire).
  * @body is NULL when the server answered -ERR for that message (e.g. it was
@@ -69,8 +81,9 @@ gboolean             mp_pop3_session_stat_sync        (MpPop3Session  *self,
                                                        guint64        *size,
                                                        GCancellable   *cancellable,
                                                        GError        **error);
-/* LIST and UIDL merged → GPtrArray of MpPop3Entry (element free func set). */
-GPtrArray           *mp_pop3_session_scan_sync        (MpPop3Session  *self,
+/* LIST and UIDL merged, both pipelined when allowed; each line is taken as
+ * it arrives (the raw listings are never held). */
+MpPop3Listing       *mp_pop3_session_scan_sync        (MpPop3Session  *self,
                                                        GCancellable   *cancellable,
                                                        GError        **error);
 /* LIST n / UIDL n */

@@ -403,6 +403,8 @@ typedef struct {
   gboolean        eager;
   GByteArray     *written;   /* owned */
   gsize           scanned;   /* bytes of written already split into lines */
+  gsize           in_limit;  /* 0, or unanswered command bytes it accepts */
+  gsize           out_limit; /* 0, or unread reply bytes before it stops answering */
 } MemoryTransport;
 
 /* Offset after the LF ending the line at @from, or @size. */
@@ -465,6 +467,26 @@ mem_release_reply (MemoryTransport *mem,
   mem->released = end;
 }
 
+/* Answers each complete command line written so far, while the client has
+ * read enough of the replies (out_limit). */
+static void
+mem_serve (MemoryTransport *mem)
+{
+  while (!mem->eager && mem->scanned < mem->written->len &&
+         (mem->out_limit == 0 || mem->released - mem->offset < mem->out_limit))
+    {
+      const guint8 *w = mem->written->data;
+      gsize end = mem_line_end (w, mem->written->len, mem->scanned);
+      g_autofree char *line = NULL;
+
+      if (w[end - 1] != '\n')
+        break;   /* the rest of the line comes with the next write */
+      line = g_strndup ((const char *) w + mem->scanned, mem_line_len (w, mem->scanned, end));
+      mem->scanned = end;
+      mem_release_reply (mem, line);
+    }
+}
+
 static MpPop3IoStatus
 mem_read (MpPop3Transport *t, guint8 *buf, gsize len, gsize *done, GError **error)
 {
@@ -480,6 +502,7 @@ mem_read (MpPop3Transport *t, guint8 *buf, gsize len, gsize *done, GError **erro
   memcpy (buf, data + mem->offset, n);
   mem->offset += n;
   *done = n;
+  mem_serve (mem);   /* room for more replies */
   return MP_POP3_IO_OK;
 }
 
@@ -487,22 +510,18 @@ static MpPop3IoStatus
 mem_write (MpPop3Transport *t, const guint8 *buf, gsize len, gsize *done, GError **error)
 {
   MemoryTransport *mem = (MemoryTransport *) t;
+  gsize unanswered = mem->written->len - mem->scanned;
 
+  /* A full input buffer takes nothing (a socket would say EAGAIN). */
+  if (mem->in_limit > 0)
+    {
+      if (unanswered >= mem->in_limit)
+        return MP_POP3_IO_WANT_WRITE;
+      len = MIN (len, mem->in_limit - unanswered);
+    }
   g_byte_array_append (mem->written, buf, len);
   *done = len;
-  /* Each complete command line gets its reply. */
-  while (!mem->eager && mem->scanned < mem->written->len)
-    {
-      const guint8 *w = mem->written->data;
-      gsize end = mem_line_end (w, mem->written->len, mem->scanned);
-      g_autofree char *line = NULL;
-
-      if (w[end - 1] != '\n')
-        break;   /* the rest of the line comes with the next write */
-      line = g_strndup ((const char *) w + mem->scanned, mem_line_len (w, mem->scanned, end));
-      mem->scanned = end;
-      mem_release_reply (mem, line);
-    }
+  mem_serve (mem);
   return MP_POP3_IO_OK;
 }
 
@@ -559,6 +578,18 @@ mp_pop3_memory_transport_set_eager (MpPop3Transport *t,
   mem->eager = eager;
   if (eager)
     mem->released = g_bytes_get_size (mem->input);
+}
+
+void
+mp_pop3_memory_transport_set_buffers (MpPop3Transport *t,
+                                      gsize            in_limit,
+                                      gsize            out_limit)
+{
+  MemoryTransport *mem = (MemoryTransport *) t;
+
+  g_return_if_fail (t != NULL && t->vtable == &memory_vtable);
+  mem->in_limit = in_limit;
+  mem->out_limit = out_limit;
 }
 
 void

@@ -62,6 +62,15 @@ MpPop3Transport *mp_pop3_memory_transport_new (const guint8 *data,
  * replies). */
 void             mp_pop3_memory_transport_set_eager (MpPop3Transport *t,
                                                      gboolean         eager);
+/* Bounded buffers, like a server that reads commands only while its
+ * output is drained: it accepts at most @in_limit bytes of command lines it
+ * has not answered yet (writes beyond are MP_POP3_IO_WANT_WRITE; at least
+ * one command line long) and answers no further command while @out_limit
+ * bytes of replies are unread. 0 = unbounded (the default). A client that
+ * wrote everything before reading would never get its last commands in. */
+void             mp_pop3_memory_transport_set_buffers (MpPop3Transport *t,
+                                                       gsize            in_limit,
+                                                       gsize            out_limit);
 /* Pretend the channel is encrypted (so password policy allows PASS). */
 void             mp_pop3_memory_transport_set_encrypted (MpPop3Transport *t,
                                                          gboolean         encrypted);

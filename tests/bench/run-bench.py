@@ -1,28 +1,39 @@
 #!/usr/bin/env python3
-"""Mailpeek benchmark: `mailpeek-cli list` against a Python poplib loop.
+"""Mailpeek benchmark: `mailpeek-cli list` against two Python clients.
 
-Both clients read the same Dovecot mailbox (user `big`, --messages generated
-messages, default 10,000) twice: directly over loopback, and through a proxy
-that delays every chunk by --delay-ms in each direction (default 10 ms, so a
-20 ms round trip). The proxy is a pipe with latency: each chunk is stamped
-when it is read and written out when its stamp + delay has passed, while the
-proxy keeps reading (up to 4 MiB held per direction, then it pushes back like
-a real link's buffers), so the delay does not cap throughput.
+All clients read the same Dovecot mailbox (user `big`, --messages generated
+messages, default 10,000), over plaintext POP3 and over implicit TLS, directly
+(loopback) and through a proxy that delays every chunk by half of each round
+trip time in --rtts (default 2, 20 and 100 ms). The proxy is a pipe with
+latency: each chunk is stamped when it is read and written out when its stamp
++ delay has passed, while the proxy keeps reading (up to 4 MiB held per
+direction, then it pushes back like a real link's buffers), so the delay does
+not cap throughput.
 
-The poplib loop is the textbook one: login, STAT, then `top(n, 0)` for every
-message, then QUIT — one round trip per message. At 20 ms RTT that is ~200 s
-for 10,000 messages, so by default only the first --poplib-sample messages
-are timed over the delayed link and the loop time is extrapolated linearly
-(the output says so); --full-poplib times all of them. The direct poplib run
-always covers every message.
+The clients:
+- mailpeek-cli list (CAPA, login, STAT, LIST+UIDL, TOP n 0 for each, QUIT);
+- all-in-flight: mailpeek-cli's dialogue exchange for exchange, except that
+  every `TOP n 0` is written at once (as fast as the socket takes them,
+  reading all the while), no window at all: the lower bound of what
+  mailpeek-cli's pipelining can do (timed in this process, so without a
+  program start: Python's imports alone take longer than mailpeek-cli's);
+- poplib: the textbook loop, login, STAT, `top(n, 0)` for every message,
+  QUIT: one round trip per message. Over a delayed link only the first
+  messages (as many as fit in --poplib-budget seconds) are timed and the loop
+  is extrapolated linearly (marked *); --full-poplib times all of them.
 
-Peak RSS of mailpeek-cli is measured by GNU time (/usr/bin/time -f %M), or
-else by wait4()'s rusage (which overstates it by this script's own memory).
+Peak RSS of mailpeek-cli is measured by GNU time (/usr/bin/time), or else by
+wait4()'s rusage (which overstates it by this script's own memory). The cap
+run (--cap-messages, default 1,000,000; 0 skips it) lists a built-in fake
+server with that many messages (40-character UIDLs, tiny headers) and reports
+`/usr/bin/time -v`'s "Maximum resident set size".
 
-Targets (from the issue): direct ≥ 4× faster than poplib, ≥ 200× at 20 ms RTT,
-peak RSS ≤ 16 MB. Missed targets are printed as MISSED; with --strict they
-make the exit status 2. A CLI run that fails, lists the wrong number of
-messages or exceeds --timeout (e.g. a pipelining deadlock) exits 1.
+Targets (from the issues): over TLS, direct ≥ 4× faster than poplib, ≥ 200×
+at 20 ms RTT; at every RTT at least as fast as all-in-flight (ratio ≥ 1.0); peak RSS
+≤ 16 MB for the mailbox, ≤ 100 MB at the cap. Missed targets are printed as
+MISSED; with --strict they make the exit status 2. A CLI run that fails,
+lists the wrong number of messages or exceeds --timeout (e.g. a pipelining
+deadlock) exits 1.
 
 Without the MP_TEST_* environment of tests/harness/with-dovecot.py the script
 re-runs itself under `with-dovecot.py --large N`.
@@ -30,9 +41,13 @@ re-runs itself under `with-dovecot.py --large N`.
 
 import argparse
 import asyncio
+import base64
 import os
 import poplib
+import selectors
 import shutil
+import socketserver
+import threading
 import signal
 import socket
 import ssl
@@ -49,6 +64,8 @@ TIME = "/usr/bin/time"
 TARGET_DIRECT = 4.0
 TARGET_DELAYED = 200.0
 TARGET_RSS_MB = 16.0
+TARGET_CAP_RSS_MB = 100.0
+TARGET_VS_ALL_IN_FLIGHT = 1.0
 
 
 # ---------------------------------------------------------------- proxy ----
@@ -132,31 +149,20 @@ async def _serve_proxy(upstream_port, delay):
         await server.serve_forever()
 
 
-def start_proxy(upstream_port, delay_ms):
-    """Runs the proxy in its own process so its timing is not disturbed by
-    the poplib loop (GIL) and vice versa. Returns (process, port)."""
-    proc = subprocess.Popen(
-        [sys.executable, os.path.abspath(__file__), "--serve-proxy",
-         str(upstream_port), str(delay_ms)],
-        stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    if not line.startswith("PORT "):
-        proc.kill()
-        raise RuntimeError("proxy did not start")
-    return proc, int(line.split()[1])
-
 
 # --------------------------------------------------------------- poplib ----
 
+def connect(host, port, use_tls, ca_file):
+    if use_tls:
+        ctx = ssl.create_default_context(cafile=ca_file)
+        return poplib.POP3_SSL(host, port, context=ctx, timeout=60)
+    return poplib.POP3(host, port, timeout=60)
+
+
 def poplib_run(env, port, limit, use_tls):
     """Textbook poplib loop. Returns (count, timed, setup_s, loop_s, quit_s)."""
-    host = env["MP_TEST_HOST"]
     t0 = time.perf_counter()
-    if use_tls:
-        ctx = ssl.create_default_context(cafile=env["MP_TEST_CA_FILE"])
-        m = poplib.POP3_SSL(host, port, context=ctx, timeout=60)
-    else:
-        m = poplib.POP3(host, port, timeout=60)
+    m = connect(env["MP_TEST_HOST"], port, use_tls, env["MP_TEST_CA_FILE"])
     m.user(env["MP_TEST_BIG_USER"])
     m.pass_(env["MP_TEST_PASSWORD"])
     count, _ = m.stat()
@@ -179,7 +185,121 @@ def poplib_time(env, port, limit, use_tls):
             "extrapolated": n < count, "measured": setup + loop + quit_s}
 
 
+# -------------------------------------------------------- all in flight ----
+
+class _Replies:
+    """Counts complete POP3 replies in a byte stream; `multi` says which of
+    the expected replies carry a body after +OK."""
+
+    def __init__(self, multi):
+        self.multi = multi
+        self.buf = b""
+        self.done = 0
+        self.errors = 0
+
+    def feed(self, data):
+        buf = self.buf + data
+        pos = 0
+        while self.done < len(self.multi):
+            eol = buf.find(b"\r\n", pos)
+            if eol < 0:
+                break
+            ok = buf.startswith(b"+OK", pos)
+            if ok and self.multi[self.done]:
+                # The body ends with a line "." alone (a body line "." is
+                # sent as ".."), right after the status line if it is empty.
+                end = buf.find(b"\r\n.\r\n", eol)
+                if end < 0:
+                    break
+                pos = end + 5
+            else:
+                pos = eol + 2
+                self.errors += not ok
+            self.done += 1
+        self.buf = buf[pos:]
+
+
+def pipelined(sock, out, multi):
+    """Writes @out (as fast as the socket takes it) while reading the replies
+    (@multi: which carry a body); returns the number of -ERR replies."""
+    replies = _Replies(multi)
+    sock.setblocking(False)
+    sel = selectors.DefaultSelector()
+    sel.register(sock, selectors.EVENT_READ)
+    view = memoryview(out)
+    sent = 0
+    while replies.done < len(multi):
+        progress = False
+        if sent < len(out):
+            try:
+                n = sock.send(view[sent:sent + 64 * 1024])
+                sent += n
+                progress = n > 0
+            except (BlockingIOError, ssl.SSLWantWriteError, ssl.SSLWantReadError):
+                pass
+        try:
+            data = sock.recv(256 * 1024)
+            if not data:
+                raise RuntimeError("all-in-flight: the server closed the connection")
+            replies.feed(data)
+            continue
+        except (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
+            pass
+        if progress:
+            continue
+        events = selectors.EVENT_READ | (selectors.EVENT_WRITE if sent < len(out) else 0)
+        sel.modify(sock, events)
+        if not sel.select(60):
+            raise RuntimeError("all-in-flight: no progress for 60 s")
+    sel.close()
+    sock.setblocking(True)
+    if replies.buf:
+        raise RuntimeError("all-in-flight: bytes after the last reply")
+    return replies.errors
+
+
+def all_in_flight_run(env, port, use_tls):
+    """The dialogue of mailpeek-cli list, exchange for exchange (CAPA, AUTH
+    PLAIN or USER/PASS, CAPA, STAT, LIST+UIDL pipelined, the TOPs, QUIT),
+    except that every `TOP n 0` is written at once, with no window: what
+    mailpeek-cli's pipelining is measured against. Returns (seconds, count)."""
+    t0 = time.perf_counter()
+    m = connect(env["MP_TEST_HOST"], port, use_tls, env["MP_TEST_CA_FILE"])
+    user, password = env["MP_TEST_BIG_USER"], env["MP_TEST_PASSWORD"]
+    caps = m.capa()
+    if "PLAIN" in caps.get("SASL", []):
+        token = base64.b64encode(f"\0{user}\0{password}".encode()).decode()
+        m._shortcmd("AUTH PLAIN " + token)
+    else:
+        m.user(user)
+        m.pass_(password)
+    m.capa()
+    count, _ = m.stat()
+    # poplib has read nothing beyond STAT's reply: none was sent.
+    if pipelined(m.sock, b"LIST\r\nUIDL\r\n", [True, True]):
+        raise RuntimeError("all-in-flight: LIST or UIDL refused")
+    tops = b"".join(b"TOP %d 0\r\n" % i for i in range(1, count + 1))
+    if pipelined(m.sock, tops, [True] * count):
+        raise RuntimeError("all-in-flight: TOP refused")
+    m.quit()
+    return time.perf_counter() - t0, count
+
+
 # ---------------------------------------------------------- mailpeek-cli ----
+
+def cli_env():
+    home = tempfile.mkdtemp(prefix="mp-bench-home-")
+    child_env = dict(os.environ)
+    child_env.update({
+        "HOME": home,
+        "XDG_CONFIG_HOME": os.path.join(home, "config"),
+        "XDG_STATE_HOME": os.path.join(home, "state"),
+        "XDG_CACHE_HOME": os.path.join(home, "cache"),
+        "XDG_DATA_HOME": os.path.join(home, "data"),
+        "GSETTINGS_BACKEND": "memory",
+    })
+    return home, child_env
+
 
 def cli_run(args, env, port, use_tls, timeout):
     """One `mailpeek-cli list`. Returns (seconds, peak_rss_kb, listed_lines)."""
@@ -193,17 +313,8 @@ def cli_run(args, env, port, use_tls, timeout):
         cmd += ["--starttls=never", "--allow-plaintext-password", "list",
                 f"pop3://{user}@{host}:{port}"]
 
-    home = tempfile.mkdtemp(prefix="mp-bench-home-")
-    child_env = dict(os.environ)
-    child_env.update({
-        "MAILPEEK_PASSWORD": env["MP_TEST_PASSWORD"],
-        "HOME": home,
-        "XDG_CONFIG_HOME": os.path.join(home, "config"),
-        "XDG_STATE_HOME": os.path.join(home, "state"),
-        "XDG_CACHE_HOME": os.path.join(home, "cache"),
-        "XDG_DATA_HOME": os.path.join(home, "data"),
-        "GSETTINGS_BACKEND": "memory",
-    })
+    home, child_env = cli_env()
+    child_env["MAILPEEK_PASSWORD"] = env["MP_TEST_PASSWORD"]
     out = tempfile.TemporaryFile()
     err = tempfile.TemporaryFile()
     rss_file = os.path.join(home, "maxrss")
@@ -253,18 +364,144 @@ def cli_run(args, env, port, use_tls, timeout):
     return seconds, maxrss_kb, len(lines)
 
 
-def cli_time(args, env, port, use_tls, expected):
-    times, rss = [], []
+def cli_once(args, env, port, use_tls, expected):
+    seconds, maxrss_kb, listed = cli_run(args, env, port, use_tls, args.timeout)
+    # The listing may carry a header or footer line; it must not be short.
+    if listed < expected:
+        raise RuntimeError(f"mailpeek-cli listed {listed} lines, "
+                           f"the mailbox has {expected} messages")
+    return seconds, maxrss_kb
+
+
+def paired_time(args, env, port, use_tls, expected):
+    """mailpeek-cli and all-in-flight in turns (so a change of load on a
+    shared machine hits both alike); medians, and the median of the ratios
+    of each pair."""
+    cli, aif, rss, ratios = [], [], [], []
     for _ in range(args.repeat):
-        seconds, maxrss_kb, listed = cli_run(args, env, port, use_tls, args.timeout)
-        # The listing may carry a header or footer line; it must not be short.
-        if listed < expected:
-            raise RuntimeError(f"mailpeek-cli listed {listed} lines, "
-                               f"the mailbox has {expected} messages")
-        times.append(seconds)
+        seconds, maxrss_kb = cli_once(args, env, port, use_tls, expected)
+        reference = all_in_flight_run(env, port, use_tls)[0]
+        cli.append(seconds)
         rss.append(maxrss_kb)
-    return {"seconds": statistics.median(times), "runs": times,
-            "rss_mb": max(rss) / 1024.0}
+        aif.append(reference)
+        ratios.append(reference / seconds)
+    return ({"seconds": statistics.median(cli), "runs": cli, "rss_mb": max(rss) / 1024.0},
+            {"seconds": statistics.median(aif), "runs": aif},
+            statistics.median(ratios))
+
+
+# ------------------------------------------------------------ cap server ----
+
+CAP_TOP = b"+OK\r\nFrom: Bench <bench@example.org>\r\nSubject: m\r\n\r\n.\r\n"
+
+
+def cap_uidl(n):
+    """40 characters, distinct for every n (like a SHA-1 hex digest)."""
+    return b"%040x" % ((n * 0x9E3779B97F4A7C15F39CC0605CEDC834) % (1 << 160))
+
+
+class _CapHandler(socketserver.BaseRequestHandler):
+    """Just enough POP3 for `mailpeek-cli list`: CAPA (PIPELINING), USER/PASS,
+    STAT, LIST, UIDL, TOP n 0, QUIT. Pipelined commands are answered a read
+    at a time, so the client's window is what limits the speed."""
+
+    def handle(self):
+        srv = self.server
+        sock = self.request
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.sendall(b"+OK bench\r\n")
+        buf = b""
+        while True:
+            data = sock.recv(256 * 1024)
+            if not data:
+                return
+            buf += data
+            lines = buf.split(b"\r\n")
+            buf = lines.pop()
+            out = []
+            for line in lines:
+                verb = line[:4].upper()
+                if verb == b"TOP ":
+                    out.append(CAP_TOP)
+                elif verb == b"CAPA":
+                    out.append(b"+OK\r\nPIPELINING\r\nTOP\r\nUIDL\r\nUSER\r\n.\r\n")
+                elif verb in (b"USER", b"PASS", b"NOOP"):
+                    out.append(b"+OK\r\n")
+                elif verb == b"STAT":
+                    out.append(b"+OK %d %d\r\n" % (srv.count, srv.count * 1000))
+                elif verb == b"LIST":
+                    out.append(srv.list_body)
+                elif verb == b"UIDL":
+                    out.append(srv.uidl_body)
+                elif verb == b"QUIT":
+                    sock.sendall(b"".join(out) + b"+OK bye\r\n")
+                    return
+                else:
+                    out.append(b"-ERR unknown\r\n")
+            sock.sendall(b"".join(out))
+
+
+def serve_cap(count):
+    socketserver.TCPServer.allow_reuse_address = True
+    with socketserver.TCPServer(("127.0.0.1", 0), _CapHandler) as srv:
+        srv.count = count
+        srv.list_body = (b"+OK\r\n" + b"".join(b"%d 1000\r\n" % i for i in range(1, count + 1))
+                         + b".\r\n")
+        srv.uidl_body = (b"+OK\r\n" + b"".join(b"%d %s\r\n" % (i, cap_uidl(i))
+                                               for i in range(1, count + 1)) + b".\r\n")
+        print(f"PORT {srv.server_address[1]}", flush=True)
+        srv.serve_forever()
+
+
+def start_helper(argv):
+    """Runs this script with @argv in its own process (so its timing is not
+    disturbed by the measuring loop, GIL, and vice versa). Returns
+    (process, port)."""
+    proc = subprocess.Popen([sys.executable, os.path.abspath(__file__)] + argv,
+                            stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    if not line.startswith("PORT "):
+        proc.kill()
+        raise RuntimeError(f"{argv[0]} did not start")
+    return proc, int(line.split()[1])
+
+
+def cap_run(args):
+    """`/usr/bin/time -v mailpeek-cli list` of --cap-messages messages.
+    Returns (seconds, peak_rss_kb, listed_lines)."""
+    if not os.access(TIME, os.X_OK):
+        raise RuntimeError(f"{TIME} (GNU time) is needed for the cap run")
+    server, port = start_helper(["--serve-cap", str(args.cap_messages)])
+    home, child_env = cli_env()
+    child_env["MAILPEEK_PASSWORD"] = "bench"
+    rss_file = os.path.join(home, "time-v")
+    try:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [TIME, "-v", "-o", rss_file, args.cli, "--pipeline", args.pipeline,
+             "--starttls=never", "--allow-plaintext-password", "list",
+             f"pop3://bench@127.0.0.1:{port}"],
+            env=child_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL)
+        listed = 0
+        for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):
+            listed += chunk.count(b"\n")
+        stderr = proc.stderr.read().decode("utf-8", "replace")
+        rc = proc.wait(timeout=args.timeout)
+        seconds = time.perf_counter() - t0
+        with open(rss_file, encoding="utf-8") as f:
+            report = f.read()
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(home, ignore_errors=True)
+    if rc != 0:
+        raise RuntimeError(f"mailpeek-cli list (cap run) exited {rc}:\n{stderr[-2000:]}")
+    kb = [int(l.split(":")[1]) for l in report.splitlines()
+          if "Maximum resident set size" in l]
+    if not kb:
+        raise RuntimeError("no 'Maximum resident set size' in time -v output")
+    return seconds, kb[0], listed
 
 
 # ----------------------------------------------------------------- main ----
@@ -273,58 +510,87 @@ def verdict(ok):
     return "ok" if ok else "MISSED"
 
 
+def measure(args, env, use_tls, rtt_ms):
+    """Mailpeek, all-in-flight and poplib at one RTT (0 = direct)."""
+    port = int(env["MP_TEST_POP3S_PORT"] if use_tls else env["MP_TEST_POP3_PORT"])
+    proxy = None
+    if rtt_ms > 0:
+        proxy, port = start_helper(["--serve-proxy", str(port), str(rtt_ms / 2.0)])
+    try:
+        limit = None
+        if rtt_ms > 0 and not args.full_poplib:
+            limit = max(20, int(args.poplib_budget * 1000.0 / rtt_ms))
+        pop = poplib_time(env, port, limit, use_tls)
+        cli, aif, ratio = paired_time(args, env, port, use_tls, pop["count"])
+    finally:
+        if proxy is not None:
+            proxy.terminate()
+            proxy.wait()
+    return {"rtt": rtt_ms, "tls": use_tls, "count": pop["count"],
+            "cli": cli, "aif": aif, "ratio": ratio, "pop": pop}
+
+
 def bench(args):
     env = os.environ
-    use_tls = not args.plain
-    port = int(env["MP_TEST_POP3S_PORT"] if use_tls else env["MP_TEST_POP3_PORT"])
-    scheme = "pop3s (implicit TLS)" if use_tls else "pop3 (plaintext)"
+    rtts = [0.0] + [float(r) for r in args.rtts.split(",") if r.strip()]
+    modes = {"plain": [False], "tls": [True], "both": [False, True]}[args.modes]
 
-    print(f"Mailpeek benchmark: {scheme}, mailpeek-cli --pipeline {args.pipeline}, "
-          f"{args.repeat} CLI run(s) each (median)", flush=True)
-
-    direct_pop = poplib_time(env, port, None, use_tls)
-    count = direct_pop["count"]
-    if count != args.messages:
-        print(f"note: mailbox has {count} messages (asked for {args.messages})")
-    direct_cli = cli_time(args, env, port, use_tls, count)
-
-    proxy, proxy_port = start_proxy(port, args.delay_ms)
-    try:
-        delayed_cli = cli_time(args, env, proxy_port, use_tls, count)
-        limit = None if args.full_poplib else args.poplib_sample
-        delayed_pop = poplib_time(env, proxy_port, limit, use_tls)
-    finally:
-        proxy.terminate()
-        proxy.wait()
-
-    rtt = 2 * args.delay_ms
-    r_direct = direct_pop["seconds"] / direct_cli["seconds"]
-    r_delayed = delayed_pop["seconds"] / delayed_cli["seconds"]
-    rss = max(direct_cli["rss_mb"], delayed_cli["rss_mb"])
-
+    print(f"Mailpeek benchmark: mailpeek-cli --pipeline {args.pipeline}; "
+          f"medians of {args.repeat} runs of mailpeek-cli and all-in-flight in turns "
+          "(vs all-in-flight: median of the pairs' ratios)", flush=True)
     print()
-    print(f"{count} messages                 mailpeek-cli list    poplib top(n,0) loop   ratio")
-    print(f"direct (loopback)           {direct_cli['seconds']:10.3f} s      "
-          f"{direct_pop['seconds']:10.3f} s      {r_direct:8.1f}x  "
-          f"(target >= {TARGET_DIRECT:.0f}x: {verdict(r_direct >= TARGET_DIRECT)})")
-    note = ""
-    if delayed_pop["extrapolated"]:
-        note = "*"
-    print(f"{rtt} ms RTT proxy            {delayed_cli['seconds']:10.3f} s      "
-          f"{delayed_pop['seconds']:10.3f} s{note:1}     {r_delayed:8.1f}x  "
-          f"(target >= {TARGET_DELAYED:.0f}x: {verdict(r_delayed >= TARGET_DELAYED)})")
-    print(f"peak RSS of mailpeek-cli    {rss:10.1f} MB     "
+    print(f"{'link':<8} {'RTT':>6}  {'mailpeek-cli':>12}  {'all-in-flight':>13}  "
+          f"{'poplib loop':>12}   {'vs all-in-flight':>16}  {'vs poplib':>9}")
+    results = []
+    missed = False
+    for use_tls in modes:
+        for rtt in rtts:
+            r = measure(args, env, use_tls, rtt)
+            results.append(r)
+            if r["count"] != args.messages:
+                print(f"note: mailbox has {r['count']} messages (asked for {args.messages})")
+            cli_s = r["cli"]["seconds"]
+            vs_aif = r["ratio"]   # median of the paired runs' ratios
+            vs_pop = r["pop"]["seconds"] / cli_s
+            ok = vs_aif >= TARGET_VS_ALL_IN_FLIGHT
+            # The poplib targets were set over TLS (plaintext poplib is faster).
+            if use_tls and rtt == 0:
+                ok = ok and vs_pop >= TARGET_DIRECT
+            elif use_tls and rtt == 20:
+                ok = ok and vs_pop >= TARGET_DELAYED
+            missed |= not ok
+            star = "*" if r["pop"]["extrapolated"] else " "
+            print(f"{'tls' if use_tls else 'plain':<8} "
+                  f"{('%g ms' % rtt) if rtt else 'direct':>6}  "
+                  f"{cli_s:10.3f} s  {r['aif']['seconds']:11.3f} s  "
+                  f"{r['pop']['seconds']:10.3f} s{star}  {vs_aif:15.2f}x  {vs_pop:8.1f}x"
+                  f"  {verdict(ok)}", flush=True)
+    rss = max(r["cli"]["rss_mb"] for r in results)
+    print()
+    print(f"peak RSS of mailpeek-cli list ({results[0]['count']} messages): {rss:.1f} MB "
           f"(target <= {TARGET_RSS_MB:.0f} MB: {verdict(rss <= TARGET_RSS_MB)})")
-    if delayed_pop["extrapolated"]:
-        print(f"* poplib over the {rtt} ms link timed on the first {delayed_pop['timed']} "
-              f"of {count} messages ({delayed_pop['measured']:.2f} s measured) and "
-              f"extrapolated linearly; use --full-poplib for a full run.")
-    print("CLI runs (s): direct " + ", ".join(f"{t:.3f}" for t in direct_cli["runs"]) +
-          f"; {rtt} ms RTT " + ", ".join(f"{t:.3f}" for t in delayed_cli["runs"]))
+    missed |= rss > TARGET_RSS_MB
+    print("targets: >= 1.0x all-in-flight everywhere; over TLS >= "
+          f"{TARGET_DIRECT:.0f}x poplib direct, >= {TARGET_DELAYED:.0f}x at 20 ms")
+    print("* poplib over a delayed link: the first messages timed (--poplib-budget "
+          f"{args.poplib_budget:g} s), the loop extrapolated linearly")
+    for r in results:
+        print(f"runs {'tls' if r['tls'] else 'plain'} {r['rtt']:g} ms: mailpeek-cli "
+              + ", ".join(f"{t:.3f}" for t in r["cli"]["runs"]) + "; all-in-flight "
+              + ", ".join(f"{t:.3f}" for t in r["aif"]["runs"]))
     sys.stdout.flush()
 
-    missed = not (r_direct >= TARGET_DIRECT and r_delayed >= TARGET_DELAYED
-                  and rss <= TARGET_RSS_MB)
+    if args.cap_messages > 0:
+        seconds, kb, listed = cap_run(args)
+        cap_mb = kb / 1024.0
+        print()
+        print(f"cap run: mailpeek-cli list of {args.cap_messages} messages (40-character "
+              f"UIDLs, built-in server): {listed} lines in {seconds:.1f} s, "
+              f"maximum resident set size {cap_mb:.1f} MB (time -v) "
+              f"(target <= {TARGET_CAP_RSS_MB:.0f} MB: {verdict(cap_mb <= TARGET_CAP_RSS_MB)})")
+        if listed < args.cap_messages:
+            raise RuntimeError(f"cap run listed {listed} lines, expected {args.cap_messages}")
+        missed |= cap_mb > TARGET_CAP_RSS_MB
     return 2 if (missed and args.strict) else 0
 
 
@@ -339,27 +605,38 @@ def main():
                    help="size of the generated mailbox (with-dovecot.py --large)")
     p.add_argument("--cli", default=default_cli(), help="path of mailpeek-cli")
     p.add_argument("--pipeline", default="auto", help="mailpeek-cli --pipeline value")
-    p.add_argument("--delay-ms", type=float, default=10.0,
-                   help="proxy delay per direction (RTT is twice this)")
-    p.add_argument("--poplib-sample", type=int, default=500,
-                   help="poplib over the delayed link: time this many messages "
-                        "and extrapolate")
+    p.add_argument("--rtts", default="2,20,100",
+                   help="round trip times in ms through the delaying proxy, comma-"
+                        "separated (a direct run always comes first)")
+    p.add_argument("--modes", choices=("plain", "tls", "both"), default="both",
+                   help="plaintext POP3, implicit TLS or both")
+    p.add_argument("--poplib-budget", type=float, default=10.0,
+                   help="poplib over a delayed link: time as many messages as fit in "
+                        "this many seconds and extrapolate")
     p.add_argument("--full-poplib", action="store_true",
-                   help="time poplib on every message over the delayed link too")
-    p.add_argument("--repeat", type=int, default=3, help="mailpeek-cli runs per setting")
+                   help="time poplib on every message over the delayed links too")
+    p.add_argument("--repeat", type=int, default=5,
+                   help="mailpeek-cli and all-in-flight runs per setting (median)")
+    p.add_argument("--cap-messages", type=int, default=1000000,
+                   help="messages of the cap run's built-in server (0 = no cap run)")
     p.add_argument("--timeout", type=float, default=300.0,
                    help="seconds before a mailpeek-cli run counts as hung")
-    p.add_argument("--plain", action="store_true",
-                   help="use the plaintext port instead of implicit TLS")
     p.add_argument("--strict", action="store_true", help="exit 2 when a target is missed")
     p.add_argument("--serve-proxy", nargs=2, metavar=("UPSTREAM_PORT", "DELAY_MS"),
                    help=argparse.SUPPRESS)
+    p.add_argument("--serve-cap", type=int, help=argparse.SUPPRESS)
     args = p.parse_args()
 
     if args.serve_proxy:
         try:
             asyncio.run(_serve_proxy(int(args.serve_proxy[0]),
                                      float(args.serve_proxy[1]) / 1000.0))
+        except KeyboardInterrupt:
+            pass
+        return 0
+    if args.serve_cap:
+        try:
+            serve_cap(args.serve_cap)
         except KeyboardInterrupt:
             pass
         return 0

@@ -528,6 +528,20 @@ def test_password_not_in_trace():
     transcript_ok(rc, err, r)
 
 
+def test_tops_pipelined_from_the_first():
+    # A server that lists TOP and PIPELINING gets every TOP at once: the first
+    # one alone (needed only to learn that a server without CAPA lacks TOP)
+    # would cost a round trip.
+    lines = greeting_and_login(caps=CAPS + ['PIPELINING']) + scan() + all_tops() + quit_ok()
+    r, rc, err = run(lines, 'list', extra=['--trace'])
+    check_eq(r.rc, 0, 'list --trace', r)
+    check_eq(r.stdout.splitlines(), EXPECTED_ROWS, 'both messages listed', r)
+    trace = r.stderr.splitlines()
+    first = trace.index('C: TOP 1 0')
+    check('C: TOP 2 0' in trace[first:first + 2], 'TOP 2 sent before TOP 1 was answered', r)
+    transcript_ok(rc, err, r)
+
+
 def run_secure(lines, args, tls_from_start=False):
     cert, key, _ = test_cert()
     fake = Fake(lines, tls=(cert, key), implicit=tls_from_start)
@@ -786,6 +800,7 @@ def main():
         ('retr/top unstuffed', test_top_and_retr_unstuffed),
         ('top decodes format=flowed', test_top_flowed),
         ('trace hides the password', test_password_not_in_trace),
+        ('TOPs pipelined from the first', test_tops_pipelined_from_the_first),
         ('STARTTLS', test_starttls),
         ('STARTTLS missing', test_starttls_missing),
         ('STARTTLS response injection', test_starttls_injection),

@@ -99,7 +99,7 @@ run_session (MpPop3Session *session)
   if (!mp_pop3_session_stat_sync (session, &count, &total, NULL, &error))
     g_clear_error (&error);
 
-  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(MpPop3Listing) entries = NULL;
   if (mp_pop3_session_is_connected (session))
     entries = mp_pop3_session_scan_sync (session, NULL, &error);
   g_clear_error (&error);
@@ -108,7 +108,7 @@ run_session (MpPop3Session *session)
   gsize n_numbers = 0;
   for (guint i = 0; entries != NULL && i < entries->len; i++)
     {
-      MpPop3Entry *e = entries->pdata[i];
+      MpPop3Entry *e = &entries->entries[i];
       FUZZ_CHECK (e != NULL && e->number > 0);
       if (e->uidl != NULL)
         FUZZ_CHECK (strlen (e->uidl) > 0);

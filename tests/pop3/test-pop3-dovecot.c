@@ -321,7 +321,7 @@ test_commands (void)
 {
   g_autoptr(MpPop3Options) o = NULL;
   g_autoptr(MpPop3Session) session = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(MpPop3Listing) entries = NULL;
   g_autoptr(GError) error = NULL;
   guint count = 0;
   guint64 total = 0, sum = 0;
@@ -339,7 +339,7 @@ test_commands (void)
 
   for (guint i = 0; i < entries->len; i++)
     {
-      MpPop3Entry *e = entries->pdata[i];
+      MpPop3Entry *e = &entries->entries[i];
       g_autoptr(GBytes) retr = NULL;
       g_autoptr(GBytes) top = NULL;
       g_autofree char *uid = NULL;
@@ -399,7 +399,7 @@ collect (guint number, GBytes *body, gpointer user_data)
 }
 
 static void
-scan_and_top (int pipeline, GPtrArray **entries_out, Collected *c)
+scan_and_top (int pipeline, MpPop3Listing **entries_out, Collected *c)
 {
   g_autoptr(MpPop3Options) o = opts (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_AUTO);
   g_autoptr(MpPop3Session) session = NULL;
@@ -412,10 +412,10 @@ scan_and_top (int pipeline, GPtrArray **entries_out, Collected *c)
   *entries_out = mp_pop3_session_scan_sync (session, NULL, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < (*entries_out)->len; i++)
-    g_array_append_val (numbers, ((MpPop3Entry *) (*entries_out)->pdata[i])->number);
+    g_array_append_val (numbers, (*entries_out)->entries[i].number);
   /* ask twice over to make the batch longer than a few replies */
   for (guint i = 0; i < (*entries_out)->len; i++)
-    g_array_append_val (numbers, ((MpPop3Entry *) (*entries_out)->pdata[i])->number);
+    g_array_append_val (numbers, (*entries_out)->entries[i].number);
   c->bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   c->numbers = g_array_new (FALSE, FALSE, sizeof (guint));
   g_assert_true (mp_pop3_session_top_many_sync (session, (guint *) numbers->data, numbers->len, 5,
@@ -427,8 +427,8 @@ scan_and_top (int pipeline, GPtrArray **entries_out, Collected *c)
 static void
 test_pipelined_identical (void)
 {
-  g_autoptr(GPtrArray) a = NULL;
-  g_autoptr(GPtrArray) b = NULL;
+  g_autoptr(MpPop3Listing) a = NULL;
+  g_autoptr(MpPop3Listing) b = NULL;
   Collected ca = { 0, }, cb = { 0, };
 
   if (!need_env ())
@@ -438,7 +438,7 @@ test_pipelined_identical (void)
   g_assert_cmpuint (a->len, ==, b->len);
   for (guint i = 0; i < a->len; i++)
     {
-      MpPop3Entry *x = a->pdata[i], *y = b->pdata[i];
+      MpPop3Entry *x = &a->entries[i], *y = &b->entries[i];
 
       g_assert_cmpuint (x->number, ==, y->number);
       g_assert_cmpuint (x->size, ==, y->size);
@@ -489,12 +489,12 @@ static guint
 find_uidl (MpPop3Session *session, const char *uidl)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = mp_pop3_session_scan_sync (session, NULL, &error);
+  g_autoptr(MpPop3Listing) entries = mp_pop3_session_scan_sync (session, NULL, &error);
 
   g_assert_no_error (error);
   for (guint i = 0; i < entries->len; i++)
     {
-      MpPop3Entry *e = entries->pdata[i];
+      MpPop3Entry *e = &entries->entries[i];
       if (g_strcmp0 (e->uidl, uidl) == 0)
         return e->number;
     }

@@ -213,7 +213,7 @@ test_reset_in_listing (void)
     "reset\n";
   g_autoptr(MpPop3Session) session = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(MpPop3Listing) entries = NULL;
   MpPop3TestServer *server = NULL;
   gboolean connected = FALSE;
 

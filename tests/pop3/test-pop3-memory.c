@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <malloc.h>
 #include <string.h>
 
 #include "mp-pop3-private.h"
@@ -118,7 +119,7 @@ static GError *
 scan_error (const char *server)
 {
   g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
-  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(MpPop3Listing) entries = NULL;
   GError *error = NULL;
   Fixture f = { 0, };
 
@@ -146,7 +147,7 @@ test_full_session (void)
     "+OK bye\r\n";
   g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_AUTO, "secret");
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(MpPop3Listing) entries = NULL;
   g_autoptr(GBytes) retr = NULL;
   g_autofree char *uid = NULL;
   const guint numbers[] = { 1, 3, 2 };
@@ -172,9 +173,9 @@ test_full_session (void)
   entries = mp_pop3_session_scan_sync (f.session, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (entries->len, ==, 2);
-  g_assert_cmpuint (((MpPop3Entry *) entries->pdata[1])->number, ==, 2);
-  g_assert_cmpuint (((MpPop3Entry *) entries->pdata[1])->size, ==, 200);
-  g_assert_cmpstr (((MpPop3Entry *) entries->pdata[1])->uidl, ==, "uid-two");
+  g_assert_cmpuint (entries->entries[1].number, ==, 2);
+  g_assert_cmpuint (entries->entries[1].size, ==, 200);
+  g_assert_cmpstr (entries->entries[1].uidl, ==, "uid-two");
 
   g_assert_true (mp_pop3_session_top_many_sync (f.session, numbers, 3, 0, collect_body, &b, NULL, &error));
   g_assert_no_error (error);
@@ -577,7 +578,7 @@ test_empty_capa (void)
                        "+OK\r\n.\r\n+OK\r\n.\r\n";
   g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_AUTO, "pw");
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(MpPop3Listing) entries = NULL;
   Fixture f = { 0, };
 
   fixture_setup (&f, server, 0, TRUE, o);
@@ -632,7 +633,7 @@ test_duplicate_uid (void)
 
 /* Logs in over TLS as alice/pw, then the scan (LIST and UIDL replies in
  * @listings) must succeed; returns its entries. */
-static GPtrArray *
+static MpPop3Listing *
 scan_ok (const char *listings,
          gsize       chunk)
 {
@@ -640,7 +641,7 @@ scan_ok (const char *listings,
                                          listings, NULL);
   g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
   g_autoptr(GError) error = NULL;
-  GPtrArray *entries;
+  MpPop3Listing *entries;
   Fixture f = { 0, };
 
   fixture_setup (&f, server, chunk, TRUE, o);
@@ -655,12 +656,12 @@ static void
 test_distinct_scan_control (void)
 {
   /* Message numbers need not be dense or sorted; distinct is enough. */
-  g_autoptr(GPtrArray) entries =
+  g_autoptr(MpPop3Listing) entries =
     scan_ok ("+OK\r\n3 30\r\n1 10\r\n.\r\n+OK\r\n1 x\r\n3 X\r\n.\r\n", 3);
 
   g_assert_cmpuint (entries->len, ==, 2);
-  g_assert_cmpstr (((MpPop3Entry *) entries->pdata[0])->uidl, ==, "X");
-  g_assert_cmpstr (((MpPop3Entry *) entries->pdata[1])->uidl, ==, "x");
+  g_assert_cmpstr (entries->entries[0].uidl, ==, "X");
+  g_assert_cmpstr (entries->entries[1].uidl, ==, "x");
 }
 
 /* A number over one of the engine's caps is named with the cap; a number
@@ -700,7 +701,7 @@ call_list_one (MpPop3Session *session, GError **error)
 static gboolean
 call_scan (MpPop3Session *session, GError **error)
 {
-  g_autoptr(GPtrArray) entries = mp_pop3_session_scan_sync (session, NULL, error);
+  g_autoptr(MpPop3Listing) entries = mp_pop3_session_scan_sync (session, NULL, error);
 
   return entries != NULL;
 }
@@ -760,12 +761,12 @@ test_uidl_incomplete (void)
 static void
 test_uidl_refused (void)
 {
-  g_autoptr(GPtrArray) entries =
+  g_autoptr(MpPop3Listing) entries =
     scan_ok ("+OK\r\n1 10\r\n2 20\r\n.\r\n-ERR no UIDL here\r\n", 0);
 
   g_assert_cmpuint (entries->len, ==, 2);
-  g_assert_null (((MpPop3Entry *) entries->pdata[0])->uidl);
-  g_assert_null (((MpPop3Entry *) entries->pdata[1])->uidl);
+  g_assert_null (entries->entries[0].uidl);
+  g_assert_null (entries->entries[1].uidl);
 }
 
 /* More numbers than any listing holds is the caller's request over the cap,
@@ -792,6 +793,201 @@ test_batch_over_cap (void)
   g_assert_cmpstr (error->message, ==, "Too many messages requested at once (limit 1000000)");
   assert_written (&f, "CAPA\r\nUSER alice\r\nPASS pw\r\nCAPA\r\n");
   fixture_clear (&f);
+}
+
+/* ---- pipelining and listings at scale ---- */
+
+#define LOGIN_PIPELINING "+OK ready\r\n" CAPA_CLEAR "+OK\r\n+OK\r\n" CAPA_AFTER
+
+static void
+count_body (guint number, GBytes *body, gpointer user_data)
+{
+  guint *next = user_data;
+
+  /* In order, each with its own body. */
+  g_assert_cmpuint (number, ==, *next + 1);
+  g_assert_nonnull (body);
+  g_assert_cmpuint (g_bytes_get_size (body), ==, strlen ("Subject: 12345\r\n\r\n"));
+  (*next)++;
+}
+
+/* Logs in, then TOP n 0 for 1..n (each answered "Subject: <5 digits>"). */
+static gboolean
+top_all (Fixture *f, const guint *numbers, guint n, guint *got, GError **error)
+{
+  g_assert_true (mp_pop3_session_connect_sync (f->session, NULL, error));
+  return mp_pop3_session_top_many_sync (f->session, numbers, n, 0, count_body, got, NULL, error);
+}
+
+static GString *
+top_server (guint n, guint **numbers)
+{
+  GString *server = g_string_new (LOGIN_PIPELINING);
+
+  *numbers = g_new (guint, n);
+  for (guint i = 0; i < n; i++)
+    {
+      (*numbers)[i] = i + 1;
+      g_string_append_printf (server, "+OK\r\nSubject: %05u\r\n\r\n.\r\n", i + 1);
+    }
+  return server;
+}
+
+/* With PIPELINING the window is full from the first command: every TOP of a
+ * batch (well within the bytes bound) is written before the first reply is
+ * read. A window that starts small and grows costs a round trip per step. */
+static void
+test_window_full_at_once (void)
+{
+  const guint n = 2000;
+  g_autofree guint *numbers = NULL;
+  g_autoptr(GString) server = top_server (n, &numbers);
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  g_autoptr(GError) error = NULL;
+  Fixture f = { 0, };
+  guint got = 0, sent_before_reply = 0;
+  gboolean topping = FALSE;
+
+  fixture_setup (&f, server->str, 0, TRUE, o);
+  g_assert_true (top_all (&f, numbers, n, &got, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (got, ==, n);
+  for (guint i = 0; i < f.trace->len; i++)
+    {
+      const char *line = f.trace->pdata[i];
+
+      if (g_str_has_prefix (line, "> TOP "))
+        {
+          topping = TRUE;
+          sent_before_reply++;
+        }
+      else if (topping && line[0] == '<')
+        break;
+    }
+  g_assert_cmpuint (sent_before_reply, ==, n);
+  fixture_clear (&f);
+}
+
+/* A server that answers only while its replies are read, and takes only a
+ * little of the commands meanwhile: with every command in flight the client
+ * must keep reading while it writes, or both sides wait for ever (over the
+ * memory transport: "cannot make progress"). */
+static void
+test_all_in_flight_bounded_server (void)
+{
+  const guint n = 20000;
+  g_autofree guint *numbers = NULL;
+  g_autoptr(GString) server = top_server (n, &numbers);
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  g_autoptr(GError) error = NULL;
+  MpPop3Transport *t;
+  guint got = 0;
+  Fixture f = { 0, };
+
+  t = mp_pop3_memory_transport_new ((const guint8 *) server->str, server->len, 0);
+  mp_pop3_memory_transport_set_encrypted (t, TRUE);
+  mp_pop3_memory_transport_set_buffers (t, 100, 1000);
+  f.written = mp_pop3_memory_transport_ref_written (t);
+  f.session = mp_pop3_session_new_for_transport (o, t);
+  g_assert_true (top_all (&f, numbers, n, &got, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (got, ==, n);
+  fixture_clear (&f);
+}
+
+static gsize
+heap_in_use (void)
+{
+  struct mallinfo2 mi = mallinfo2 ();
+
+  return mi.uordblks + mi.hblkhd;
+}
+
+/* n messages, 40-character UIDLs; LIST descending when @reversed, and
+ * messages @dup_a and @dup_b (0 = none) given one UIDL. */
+static GString *
+listing_server (guint n, gboolean reversed, guint dup_a, guint dup_b)
+{
+  GString *server = g_string_new (LOGIN_PIPELINING "+OK\r\n");
+
+  for (guint i = 1; i <= n; i++)
+    g_string_append_printf (server, "%u %u\r\n", reversed ? n + 1 - i : i, 1000 + i);
+  g_string_append (server, ".\r\n+OK\r\n");
+  for (guint i = 1; i <= n; i++)
+    g_string_append_printf (server, "%u %08x%032u\r\n", i, i == dup_b ? dup_a : i, 7u);
+  g_string_append (server, ".\r\n");
+  return server;
+}
+
+static MpPop3Listing *
+scan_server (GString *server, GError **error)
+{
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  MpPop3Listing *listing;
+  Fixture f = { 0, };
+
+  fixture_setup (&f, server->str, 0, TRUE, o);
+  f.session->options->trace_func = NULL;   /* the trace would hold every line */
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, error));
+  listing = mp_pop3_session_scan_sync (f.session, NULL, error);
+  fixture_clear (&f);
+  return listing;
+}
+
+/* A scan keeps per message its entry and its UIDL, nothing else (at the
+ * 1,000,000-message cap a few hundred bytes each would be hundreds of MB). */
+static void
+test_scan_at_scale (void)
+{
+  const guint n = 200000;
+  g_autoptr(GString) server = listing_server (n, FALSE, 0, 0);
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_USER, "pw");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MpPop3Listing) listing = NULL;
+  Fixture f = { 0, };
+  gsize before, per_message;
+
+  fixture_setup (&f, server->str, 0, TRUE, o);
+  f.session->options->trace_func = NULL;   /* the trace would hold every line */
+  g_assert_true (mp_pop3_session_connect_sync (f.session, NULL, &error));
+  before = heap_in_use ();
+  listing = mp_pop3_session_scan_sync (f.session, NULL, &error);
+  g_assert_no_error (error);
+  per_message = (heap_in_use () - before) / n;
+  g_assert_cmpuint (listing->len, ==, n);
+  g_assert_cmpuint (listing->entries[n - 1].number, ==, n);
+  g_assert_cmpuint (listing->entries[n - 1].size, ==, 1000 + n);
+  g_assert_cmpstr (listing->entries[41].uidl, ==, "0000002a00000000000000000000000000000007");
+  g_test_message ("scan of %u messages: %zu bytes each", n, per_message);
+  /* 24 bytes of entry + 41 of UIDL; separate allocations were 88 and more. */
+  if (g_getenv ("MP_SANITIZER") == NULL)
+    g_assert_cmpuint (per_message, <=, 72);
+  fixture_clear (&f);
+}
+
+/* The same UIDL for two messages far apart in a large listing, and a LIST
+ * in descending order (the UIDL lines find their entry by number). */
+static void
+test_scan_at_scale_duplicate_uid (void)
+{
+  const guint n = 200000;
+  g_autoptr(GString) dup = listing_server (n, TRUE, 7, n - 1);
+  g_autoptr(GString) fine = listing_server (n, TRUE, 0, 0);
+  g_autoptr(MpPop3Listing) listing = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = g_strdup_printf (
+    "The server gave messages 7 and %u the same unique id (UIDL)", n - 1);
+
+  g_assert_null (scan_server (dup, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+
+  listing = scan_server (fine, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listing->len, ==, n);
+  g_assert_cmpuint (listing->entries[0].number, ==, n);   /* LIST order kept */
+  g_assert_cmpstr (listing->entries[0].uidl, ==, "00030d4000000000000000000000000000000007");
 }
 
 int
@@ -824,5 +1020,9 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/memory/uidl-incomplete", test_uidl_incomplete);
   g_test_add_func ("/pop3/memory/uidl-refused", test_uidl_refused);
   g_test_add_func ("/pop3/memory/batch-over-cap", test_batch_over_cap);
+  g_test_add_func ("/pop3/memory/window-full-at-once", test_window_full_at_once);
+  g_test_add_func ("/pop3/memory/all-in-flight-bounded-server", test_all_in_flight_bounded_server);
+  g_test_add_func ("/pop3/memory/scan-at-scale", test_scan_at_scale);
+  g_test_add_func ("/pop3/memory/scan-at-scale-duplicate-uid", test_scan_at_scale_duplicate_uid);
   return g_test_run ();
 }

@@ -113,7 +113,7 @@ run_one (GByteArray *server)
   g_autoptr(MpPop3Session) session = NULL;
   GError *error = NULL;
   const guint numbers[] = { 1, 2, 3 };
-  GPtrArray *entries;
+  MpPop3Listing *entries;
   GBytes *body;
   guint count;
   guint64 size;
@@ -129,7 +129,7 @@ run_one (GByteArray *server)
   check (mp_pop3_session_stat_sync (session, &count, &size, NULL, &error), &error);
   entries = mp_pop3_session_scan_sync (session, NULL, &error);
   check (entries != NULL, &error);
-  g_clear_pointer (&entries, g_ptr_array_unref);
+  g_clear_pointer (&entries, mp_pop3_listing_free);
   check (mp_pop3_session_top_many_sync (session, numbers, 3, 0, ignore_body, NULL, NULL, &error), &error);
   body = mp_pop3_session_retr_sync (session, 2, NULL, &error);
   check (body != NULL, &error);

@@ -237,7 +237,7 @@ test_engine_trace_dovecot (gconstpointer data)
   const char *port, *user, *password, *ca;
   g_autoptr(MpPop3Options) o = mp_pop3_options_new ();
   g_autoptr(MpPop3Session) s = NULL;
-  g_autoptr(GPtrArray) scan = NULL;
+  g_autoptr(MpPop3Listing) scan = NULL;
   g_autoptr(GBytes) msg = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -397,7 +397,7 @@ test_engine_trace_xoauth2 (gconstpointer data)
       guint n = 0, count;
       guint64 size;
       guint one = 1;
-      g_autoptr(GPtrArray) scan = NULL;
+      g_autoptr(MpPop3Listing) scan = NULL;
 
       g_assert_no_error (error);
       g_assert_true (mp_pop3_session_stat_sync (s, &count, &size, NULL, &error));
