@@ -52,7 +52,8 @@ read_password_file (const char *path, GError **error)
 }
 
 /* The command's standard error is the user's terminal: its helper explains there
- * why it failed (we never read it, so it cannot reach our messages). */
+ * why it failed (we never read it, so it cannot reach our messages).  Ctrl-C
+ * while it runs ends it as well as us. */
 static char *
 run_password_command (const MpCliArgs *args, GError **error)
 {
@@ -60,7 +61,8 @@ run_password_command (const MpCliArgs *args, GError **error)
                      ? (guint) args->password_command_timeout * 1000 : 0;
 
   return mp_password_command_run_sync (args->password_command, timeout_ms,
-                                       MP_PASSWORD_COMMAND_INHERIT_STDERR, NULL, error);
+                                       MP_PASSWORD_COMMAND_INHERIT_STDERR
+                                       | MP_PASSWORD_COMMAND_FOREGROUND, NULL, error);
 }
 
 static char *

@@ -9,6 +9,7 @@
 #include "mp-password-command.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib-unix.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@ typedef struct {
   gboolean      exited;
   gboolean      timed_out;
   gboolean      cancelled;
+  int           signum;       /* FOREGROUND: the signal that ended the run, or 0 */
   GError       *read_error;   /* owned, nullable */
 } Run;
 
@@ -129,10 +131,63 @@ on_cancelled (GCancellable *cancellable,
   return G_SOURCE_REMOVE;
 }
 
+/* FOREGROUND: the signals to pass on, and the sources watching them. */
+static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+typedef struct {
+  Run *run;
+  int  signum;
+} SignalWatch;
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  SignalWatch *watch = user_data;
+
+  watch->run->signum = watch->signum;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_signals (Run          *run,
+               GMainContext *context,
+               GPtrArray    *sources)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (forwarded_signals); i++)
+    {
+      struct sigaction old;
+      SignalWatch *watch;
+      GSource *source;
+
+      if (sigaction (forwarded_signals[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
+        continue;
+      watch = g_new0 (SignalWatch, 1);
+      watch->run = run;
+      watch->signum = forwarded_signals[i];
+      source = g_unix_signal_source_new (forwarded_signals[i]);
+      g_source_set_callback (source, on_signal, watch, g_free);
+      g_source_attach (source, context);
+      g_ptr_array_add (sources, source);
+    }
+}
+
+/* Destroying the last watch of a signal gives it back its default action (GLib);
+ * then the signal that ended the run acts as if it had never been caught. */
+static void
+unwatch_signals (Run       *run,
+                 GPtrArray *sources)
+{
+  for (guint i = 0; i < sources->len; i++)
+    g_source_destroy (sources->pdata[i]);
+  g_ptr_array_set_size (sources, 0);
+  if (run->signum != 0)
+    raise (run->signum);
+}
+
 static gboolean
 run_is_over (const Run *run)
 {
-  if (run->timed_out || run->cancelled || run->too_long)
+  if (run->timed_out || run->cancelled || run->too_long || run->signum != 0)
     return TRUE;
   /* Exited and said all it had: the whole output, or at least a whole first line
    * (something left in the background may hold the pipe open). */
@@ -168,7 +223,7 @@ finish (Run      *run,
 {
   GSubprocess *proc = run->proc;
 
-  if (run->cancelled)
+  if (run->cancelled || run->signum != 0)
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
   else if (run->timed_out)
     g_set_error (error, MP_ERROR, MP_ERROR_CREDENTIALS,
@@ -239,6 +294,7 @@ mp_password_command_run_sync (const char              *command,
   g_autoptr(GMainContext) context = NULL;
   g_autoptr(GSource) timeout = NULL;
   g_autoptr(GSource) cancel_source = NULL;
+  g_autoptr(GPtrArray) signal_sources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
   Run run = { 0 };
   char *secret = NULL;
 
@@ -270,6 +326,8 @@ mp_password_command_run_sync (const char              *command,
       g_source_set_callback (cancel_source, G_SOURCE_FUNC (on_cancelled), &run, NULL);
       g_source_attach (cancel_source, context);
     }
+  if (flags & MP_PASSWORD_COMMAND_FOREGROUND)
+    watch_signals (&run, context, signal_sources);
   run.pending++;
   g_subprocess_wait_async (run.proc, run.io_cancel, on_exited, &run);
   read_next (&run);
@@ -277,7 +335,7 @@ mp_password_command_run_sync (const char              *command,
   while (!run_is_over (&run))
     g_main_context_iteration (context, TRUE);
 
-  if (run.timed_out || run.cancelled || run.too_long)
+  if (run.timed_out || run.cancelled || run.too_long || run.signum != 0)
     stop (&run);
   /* Our callbacks point into this frame: let every one of them run first. */
   g_cancellable_cancel (run.io_cancel);
@@ -286,6 +344,7 @@ mp_password_command_run_sync (const char              *command,
   g_source_destroy (timeout);
   if (cancel_source != NULL)
     g_source_destroy (cancel_source);
+  unwatch_signals (&run, signal_sources);
 
   secret = finish (&run, timeout_ms, error);
 

@@ -32,6 +32,11 @@ typedef enum {
    * command's standard error goes to /dev/null: a GUI's standard error ends in the
    * session journal, and a command might print the secret there. */
   MP_PASSWORD_COMMAND_INHERIT_STDERR = 1 << 0,
+  /* For a command-line program: SIGINT, SIGTERM and SIGHUP (Ctrl-C at the terminal
+   * reaches only our process group, not the command's) kill the command's group
+   * while it runs, then take their default effect on this process.  Signals this
+   * process ignores stay ignored. */
+  MP_PASSWORD_COMMAND_FOREGROUND     = 1 << 1,
 } MpPasswordCommandFlags;
 
 /* Returns the secret (owned; wipe it: secret_password_free () or

@@ -10,7 +10,11 @@ Prints TAP.
 """
 
 import os
+import signal
+import subprocess
 import sys
+import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from clitest import Cli, Skip, check, check_eq, run_tests  # noqa: E402
@@ -88,6 +92,50 @@ def test_hanging_command():
     check(r.elapsed < 10, 'and it did not wait for the command', r)
 
 
+def gone(pid):
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            return f.read().rsplit(')', 1)[1].split()[0] in ('Z', 'X')
+    except FileNotFoundError:
+        return True
+
+
+def test_interrupted():
+    """Ctrl-C (SIGINT to mailpeek-cli's process group, which the command is not in:
+    it runs in its own) ends the command and everything it started, then
+    mailpeek-cli dies of the signal as if nothing had caught it."""
+    need_env()
+    with tempfile.TemporaryDirectory() as tmp:
+        pids = os.path.join(tmp, 'pids')
+        command = "sleep 60 & echo $! > '%s'; echo $$ >> '%s'; wait" % (pids, pids)
+        proc = subprocess.Popen([BIN, '--password-command', command, 'list', url()],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True,
+                                # As at a terminal (a background job starts with it ignored).
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if os.path.exists(pids) and len(open(pids).read().split()) == 2:
+                break
+            time.sleep(0.02)
+        group = [int(p) for p in open(pids).read().split()]
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise
+        check_eq(proc.returncode, -signal.SIGINT, 'mailpeek-cli ends by SIGINT')
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline and not all(gone(p) for p in group):
+            time.sleep(0.02)
+        leftover = [p for p in group if not gone(p)]
+        for p in leftover:
+            os.kill(p, signal.SIGKILL)
+        check_eq(leftover, [], 'the command and its child are gone')
+
+
 def test_usage():
     r = run('--password-command', 'true', '--password-file', '/dev/null', 'list', url())
     check_eq(r.rc, 2, 'a file and a command exclude each other', r)
@@ -107,6 +155,7 @@ def main():
         ('a wrong token', test_wrong_token),
         ('a failing or silent command', test_failing_command),
         ('a hanging command', test_hanging_command),
+        ('Ctrl-C ends the command too', test_interrupted),
         ('usage errors', test_usage),
     ])
 
