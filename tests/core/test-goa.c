@@ -208,6 +208,37 @@ test_expired_token_renewed (Fixture       *f,
   g_clear_pointer (&f->result, mp_check_result_free);
 }
 
+static void
+on_tested (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Fixture *f = user_data;
+  g_auto(GStrv) caps = mp_mailbox_test_login_finish (MP_MAILBOX (source), result, &f->error);
+
+  g_assert_true ((caps != NULL) == (f->error == NULL));
+  f->done = TRUE;
+}
+
+/* The account dialog's "Test Connection" logs in the same way, renewal included. */
+static void
+test_login_renewed (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *log = NULL;
+
+  if (!under_oauth2_dovecot ())
+    return;
+  accept_token (FRESH);
+  start_goa (f, EXPIRED "," FRESH);
+  mp_mailbox_test_login_async (f->mailbox, NULL, NULL, on_tested, f);
+  core_test_run_until (&f->done, 60);
+  g_assert_no_error (f->error);
+  log = stop_goa (f);
+  g_assert_cmpstr (log, ==, "GetAccessToken " EXPIRED "\nEnsureCredentials\n"
+                            "GetAccessToken " FRESH "\n");
+}
+
 /* Refused again after renewing: one retry only, then the server's refusal. */
 static void
 test_refused_twice (Fixture       *f,
@@ -330,6 +361,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/goa/expired-token-renewed", Fixture, NULL, fixture_setup,
               test_expired_token_renewed, fixture_teardown);
+  g_test_add ("/goa/test-login-renewed", Fixture, NULL, fixture_setup, test_login_renewed,
+              fixture_teardown);
   g_test_add ("/goa/refused-twice", Fixture, NULL, fixture_setup, test_refused_twice,
               fixture_teardown);
   g_test_add ("/goa/unknown-account", Fixture, NULL, fixture_setup, test_unknown_account,
