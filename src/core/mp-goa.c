@@ -110,11 +110,15 @@ usable_account (GoaObject *object)
 {
   g_autoptr(GoaAccount) account = goa_object_get_account (object);
   g_autoptr(GoaOAuth2Based) oauth2 = goa_object_get_oauth2_based (object);
+  g_autoptr(GoaMail) mail = goa_object_get_mail (object);
   MpGoaAccount *result;
   const char *host;
   guint port;
 
-  if (account == NULL || oauth2 == NULL || goa_account_get_mail_disabled (account)
+  /* GOA exports the Mail interface only for an account whose token serves mail
+   * (and only while Mail is on): a Microsoft 365 account of GOA ≤ 3.52 has Graph
+   * scopes for files, which the POP3 server would refuse. */
+  if (account == NULL || oauth2 == NULL || mail == NULL || goa_account_get_mail_disabled (account)
       || !mp_goa_pop3_server_for_provider (goa_account_get_provider_type (account),
                                            &host, &port))
     return NULL;
@@ -185,6 +189,7 @@ get_token (GoaObject     *object,
 {
   g_autoptr(GoaAccount) account = goa_object_get_account (object);
   g_autoptr(GoaOAuth2Based) oauth2 = goa_object_get_oauth2_based (object);
+  g_autoptr(GoaMail) mail = goa_object_get_mail (object);
   GError *local_error = NULL;
   char *token = NULL;
 
@@ -194,10 +199,11 @@ get_token (GoaObject     *object,
                            _("This Online Accounts account does not use OAuth2"));
       return NULL;
     }
-  if (goa_account_get_mail_disabled (account))
+  if (mail == NULL || goa_account_get_mail_disabled (account))
     {
       g_set_error (error, MP_ERROR, MP_ERROR_CREDENTIALS,
-                   _("Mail is turned off for %s in Settings → Online Accounts"),
+                   _("Mail is turned off for %s in Settings → Online Accounts, or its "
+                     "provider’s sign-in does not give access to mail"),
                    goa_account_get_presentation_identity (account));
       return NULL;
     }

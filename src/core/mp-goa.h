@@ -13,8 +13,9 @@
 
 G_BEGIN_DECLS
 
-/* An Online Accounts account Mailpeek can use: OAuth2-based, mail not turned off,
- * from a provider with a known POP3 server. */
+/* An Online Accounts account Mailpeek can use: OAuth2-based, offering mail (GOA's
+ * Mail interface: present only while Mail is on, and only for providers whose
+ * token has mail scopes), from a provider with a known POP3 server. */
 typedef struct {
   char  *id;                      /* GOA account id (for goa-account-id) */
   char  *provider_type;           /* "google", "ms_graph", … */

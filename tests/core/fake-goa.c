@@ -5,8 +5,9 @@
  * Owns org.gnome.OnlineAccounts on the session bus (run it on a private one) and
  * exports, with libgoa's own generated skeletons (so the D-Bus interfaces are the
  * real ones), an ObjectManager at /org/gnome/OnlineAccounts with one account at
- * /org/gnome/OnlineAccounts/Accounts/ID: org.gnome.OnlineAccounts.Account and
- * org.gnome.OnlineAccounts.OAuth2Based.  GetAccessToken hands out the tokens in
+ * /org/gnome/OnlineAccounts/Accounts/ID: org.gnome.OnlineAccounts.Account,
+ * org.gnome.OnlineAccounts.OAuth2Based and (unless --mail-disabled, as GOA does)
+ * org.gnome.OnlineAccounts.Mail.  GetAccessToken hands out the tokens in
  * order (the last one again when they run out); EnsureCredentials succeeds.
  *
  * Standard output: "READY" once the name is owned, then one line per call:
@@ -96,6 +97,7 @@ main (int argc, char **argv)
   g_autoptr(GoaObjectSkeleton) object = NULL;
   g_autoptr(GoaAccount) account = NULL;
   g_autoptr(GoaOAuth2Based) oauth2 = NULL;
+  g_autoptr(GoaMail) mail = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autofree char *path = NULL;
   guint owner;
@@ -127,6 +129,12 @@ main (int argc, char **argv)
   g_signal_connect (oauth2, "handle-get-access-token", G_CALLBACK (on_get_access_token), NULL);
   goa_object_skeleton_set_account (object, account);
   goa_object_skeleton_set_oauth2_based (object, oauth2);
+  if (!mail_disabled)
+    {
+      mail = goa_mail_skeleton_new ();
+      g_object_set (mail, "email-address", identity, NULL);
+      goa_object_skeleton_set_mail (object, mail);
+    }
 
   manager = g_dbus_object_manager_server_new ("/org/gnome/OnlineAccounts");
   g_dbus_object_manager_server_export (manager, G_DBUS_OBJECT_SKELETON (object));

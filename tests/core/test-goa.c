@@ -62,8 +62,9 @@ read_line (Fixture *f)
 }
 
 static void
-start_goa (Fixture    *f,
-           const char *tokens)
+start_goa_full (Fixture    *f,
+                const char *tokens,
+                gboolean    mail_disabled)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *ready = NULL;
@@ -71,11 +72,19 @@ start_goa (Fixture    *f,
 
   f->goa = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, fake, "--id", GOA_ID,
                              "--provider", "google", "--identity", g_getenv ("MP_TEST_USER"),
-                             "--tokens", tokens, NULL);
+                             "--tokens", tokens, mail_disabled ? "--mail-disabled" : NULL,
+                             NULL);
   g_assert_no_error (error);
   f->goa_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->goa));
   ready = read_line (f);
   g_assert_cmpstr (ready, ==, "READY");
+}
+
+static void
+start_goa (Fixture    *f,
+           const char *tokens)
+{
+  start_goa_full (f, tokens, FALSE);
 }
 
 /* Stops the fake and returns what it was asked, one call per line. */
@@ -277,6 +286,29 @@ test_unknown_account (Fixture       *f,
   g_clear_error (&f->error);
 }
 
+/* Mail turned off in Settings: not offered, and no token is asked for. */
+static void
+test_mail_disabled (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+
+  if (!under_oauth2_dovecot ())
+    return;
+  start_goa_full (f, FRESH, TRUE);
+  accounts = mp_goa_list_accounts_sync (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (accounts->len, ==, 0);
+  check (f);
+  g_assert_error (f->error, MP_ERROR, MP_ERROR_CREDENTIALS);
+  g_assert_nonnull (strstr (f->error->message, "Mail is turned off"));
+  log = stop_goa (f);
+  g_assert_cmpstr (log, ==, "");
+  g_clear_error (&f->error);
+}
+
 /* The account dialog's list: the fake's Google account with its POP3 server. */
 static void
 test_list_accounts (Fixture       *f,
@@ -358,6 +390,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/goa/provider-servers", test_provider_servers);
   g_test_add ("/goa/list-accounts", Fixture, NULL, fixture_setup, test_list_accounts,
+              fixture_teardown);
+  g_test_add ("/goa/mail-disabled", Fixture, NULL, fixture_setup, test_mail_disabled,
               fixture_teardown);
   g_test_add ("/goa/expired-token-renewed", Fixture, NULL, fixture_setup,
               test_expired_token_renewed, fixture_teardown);
