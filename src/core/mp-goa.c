@@ -116,7 +116,7 @@ usable_account (GoaObject *object)
   guint port;
 
   /* GOA exports the Mail interface only for an account whose token serves mail
-   * (and only while Mail is on): a Microsoft 365 account of GOA ≤ 3.52 has Graph
+   * (and only while Mail is on): GOA's Microsoft 365 accounts have Microsoft Graph
    * scopes for files, which the POP3 server would refuse. */
   if (account == NULL || oauth2 == NULL || mail == NULL || goa_account_get_mail_disabled (account)
       || !mp_goa_pop3_server_for_provider (goa_account_get_provider_type (account),
