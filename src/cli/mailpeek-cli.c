@@ -22,12 +22,18 @@
 /* GOptionContext writes into this. */
 static MpCliArgs cli_args = {
   .timeout = -1, .max_time = -1, .speed_limit = -1, .speed_time = -1,
+  .password_command_timeout = -1,
 };
 
 static const GOptionEntry option_entries[] = {
   { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli_args.password_file,
     N_("Read the password (or OAuth2 access token) from FILE; otherwise $MAILPEEK_PASSWORD is used"),
     N_("FILE") },
+  { "password-command", 0, 0, G_OPTION_ARG_STRING, &cli_args.password_command,
+    N_("Run CMD with /bin/sh -c; the first line it prints is the password or token"),
+    N_("CMD") },
+  { "password-command-timeout", 0, 0, G_OPTION_ARG_INT, &cli_args.password_command_timeout,
+    N_("Give up on the password command after this long (default 30)"), N_("SECONDS") },
   { "auth", 0, 0, G_OPTION_ARG_STRING, &cli_args.auth,
     N_("Authentication: auto, user, apop, plain, login, cram-md5, xoauth2 or oauthbearer"), N_("MECH") },
   { "starttls", 0, 0, G_OPTION_ARG_STRING, &cli_args.starttls,
@@ -116,7 +122,8 @@ make_context (void)
     "URLs: pop3s://USER@HOST[:PORT] (TLS), pop3://USER@HOST[:PORT] (STARTTLS),\n"
     "      pop://USER;AUTH=MECH@HOST[:PORT]"));
   g_option_context_set_description (ctx, _(
-    "The password is read from --password-file or the MAILPEEK_PASSWORD variable.\n"
+    "The password is read from --password-file, printed by --password-command or taken\n"
+    "from the MAILPEEK_PASSWORD variable.\n"
     "\n"
     "Exit status:\n"
     "  0  success\n"
@@ -125,7 +132,8 @@ make_context (void)
     "  2  usage error (options, URL, no password given)\n"
     "  3  network, TLS or certificate problem, or the connection is not secure enough\n"
     "     (STARTTLS not offered, plaintext password refused)\n"
-    "  4  authentication failed (wrong password, mechanism not offered)\n"
+    "  4  authentication failed (wrong password, mechanism not offered), or the\n"
+    "     password command failed, printed nothing or did not finish in time\n"
     "  5  server or protocol error (-ERR, IN-USE, LOGIN-DELAY, no UIDL or TOP, garbage)\n"
     "  6  timeout: the server stopped answering, sent too slowly (--speed-limit)\n"
     "     or took longer than --max-time\n"

@@ -29,6 +29,8 @@ typedef enum {
 /* The command-line options as GOptionContext leaves them (strings owned by it). */
 typedef struct {
   char     *password_file;
+  char     *password_command;
+  int       password_command_timeout;   /* -1: not given */
   char     *auth;
   char     *starttls;
   gboolean  allow_plaintext;

@@ -13,6 +13,8 @@
 
 #include "mp-cli-format.h"
 #include "mp-cli-private.h"
+#include "mp-error.h"
+#include "mp-password-command.h"
 #include "mp-pop3-url.h"
 
 static void
@@ -49,6 +51,20 @@ read_password_file (const char *path, GError **error)
   return g_steal_pointer (&contents);
 }
 
+/* The command's standard error is the user's terminal: its helper explains there
+ * why it failed (we never read it, so it cannot reach our messages).  Ctrl-C
+ * while it runs ends it as well as us. */
+static char *
+run_password_command (const MpCliArgs *args, GError **error)
+{
+  guint timeout_ms = args->password_command_timeout > 0
+                     ? (guint) args->password_command_timeout * 1000 : 0;
+
+  return mp_password_command_run_sync (args->password_command, timeout_ms,
+                                       MP_PASSWORD_COMMAND_INHERIT_STDERR
+                                       | MP_PASSWORD_COMMAND_FOREGROUND, NULL, error);
+}
+
 static char *
 read_password (const MpCliArgs *args, GError **error)
 {
@@ -56,11 +72,14 @@ read_password (const MpCliArgs *args, GError **error)
 
   if (args->password_file != NULL)
     return read_password_file (args->password_file, error);
+  if (args->password_command != NULL)
+    return run_password_command (args, error);
   env = g_getenv ("MAILPEEK_PASSWORD");
   if (env != NULL && *env != '\0')
     return g_strdup (env);
   g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("No password: use --password-file FILE or set MAILPEEK_PASSWORD"));
+                       _("No password: use --password-file FILE, --password-command CMD "
+                         "or set MAILPEEK_PASSWORD"));
   return NULL;
 }
 
@@ -223,14 +242,35 @@ apply_trust (MpPop3Options *o, const MpCliArgs *args)
 }
 
 static MpCliExit
+check_password_options (const MpCliArgs *args)
+{
+  if (args->password_file != NULL && args->password_command != NULL)
+    return mp_cli_usage_error (_("--password-file and --password-command exclude each other"));
+  if (args->password_command_timeout != -1 && args->password_command == NULL)
+    return mp_cli_usage_error (_("--password-command-timeout needs --password-command"));
+  if (args->password_command_timeout != -1
+      && (args->password_command_timeout < 1 || args->password_command_timeout > 3600))
+    return mp_cli_usage_error (_("--password-command-timeout must be between 1 and "
+                                 "3600 seconds"));
+  return MP_CLI_EXIT_OK;
+}
+
+static MpCliExit
 apply_password (MpPop3Options *o, const MpCliArgs *args)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *password = read_password (args, &error);
+  g_autofree char *password = NULL;
+  MpCliExit rc = check_password_options (args);
 
+  if (rc != MP_CLI_EXIT_OK)
+    return rc;
+  password = read_password (args, &error);
   if (password == NULL)
     {
       mp_cli_print_error ("%s", error->message);
+      /* A failed command gave no credentials: the same remedy as refused ones. */
+      if (g_error_matches (error, MP_ERROR, MP_ERROR_CREDENTIALS))
+        return MP_CLI_EXIT_AUTH;
       return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
              ? MP_CLI_EXIT_USAGE : MP_CLI_EXIT_OTHER;
     }

@@ -162,7 +162,8 @@ mp_account_store_remove (MpAccountStore *self,
 /* Keys with a string value, written/read generically through the properties;
  * the enums go through their nicks so the file stays readable. */
 static const char * const string_keys[] = { "name", "host", "username",
-                                            "pinned-sha256", "ca-file" };
+                                            "pinned-sha256", "ca-file",
+                                            "password-command", "goa-account-id" };
 static const char * const uint_keys[] = { "port", "check-interval", "preview-lines" };
 static const char * const bool_keys[] = { "notify", "allow-plaintext-password" };
 
@@ -209,8 +210,9 @@ mp_account_store_save (MpAccountStore  *self,
   g_return_val_if_fail (MP_IS_ACCOUNT_STORE (self), FALSE);
 
   g_key_file_set_comment (kf, NULL, NULL,
-                          " Mailpeek accounts. Passwords are kept in the keyring, "
-                          "never here.", NULL);
+                          " Mailpeek accounts. Passwords are kept in the keyring (or "
+                          "printed by password-command, or given by GNOME Online "
+                          "Accounts), never here.", NULL);
   for (guint i = 0; i < self->accounts->len; i++)
     write_account (kf, g_ptr_array_index (self->accounts, i));
   data = g_key_file_to_data (kf, &len, NULL);

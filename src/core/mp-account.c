@@ -23,6 +23,8 @@ struct _MpAccount
   char             *pinned_sha256;  /* owned, nullable */
   gboolean          allow_plaintext_password;
   char             *ca_file;        /* owned, nullable */
+  char             *password_command;  /* owned, nullable */
+  char             *goa_account_id;    /* owned, nullable */
 };
 
 G_DEFINE_FINAL_TYPE (MpAccount, mp_account, G_TYPE_OBJECT)
@@ -42,6 +44,8 @@ enum {
   PROP_PINNED_SHA256,
   PROP_ALLOW_PLAINTEXT_PASSWORD,
   PROP_CA_FILE,
+  PROP_PASSWORD_COMMAND,
+  PROP_GOA_ACCOUNT_ID,
   N_PROPS
 };
 
@@ -134,6 +138,8 @@ mp_account_finalize (GObject *object)
   g_free (self->username);
   g_free (self->pinned_sha256);
   g_free (self->ca_file);
+  g_free (self->password_command);
+  g_free (self->goa_account_id);
 
   G_OBJECT_CLASS (mp_account_parent_class)->finalize (object);
 }
@@ -173,6 +179,8 @@ mp_account_get_property (GObject    *object,
       g_value_set_boolean (value, self->allow_plaintext_password);
       break;
     case PROP_CA_FILE: g_value_set_string (value, self->ca_file); break;
+    case PROP_PASSWORD_COMMAND: g_value_set_string (value, self->password_command); break;
+    case PROP_GOA_ACCOUNT_ID: g_value_set_string (value, self->goa_account_id); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -216,6 +224,12 @@ mp_account_set_property (GObject      *object,
       mp_account_set_allow_plaintext_password (self, g_value_get_boolean (value));
       break;
     case PROP_CA_FILE: mp_account_set_ca_file (self, g_value_get_string (value)); break;
+    case PROP_PASSWORD_COMMAND:
+      mp_account_set_password_command (self, g_value_get_string (value));
+      break;
+    case PROP_GOA_ACCOUNT_ID:
+      mp_account_set_goa_account_id (self, g_value_get_string (value));
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -255,6 +269,9 @@ mp_account_class_init (MpAccountClass *klass)
   properties[PROP_ALLOW_PLAINTEXT_PASSWORD] =
     g_param_spec_boolean ("allow-plaintext-password", NULL, NULL, FALSE, rw);
   properties[PROP_CA_FILE] = g_param_spec_string ("ca-file", NULL, NULL, NULL, rw);
+  properties[PROP_PASSWORD_COMMAND] =
+    g_param_spec_string ("password-command", NULL, NULL, NULL, rw);
+  properties[PROP_GOA_ACCOUNT_ID] = g_param_spec_string ("goa-account-id", NULL, NULL, NULL, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -300,6 +317,8 @@ STRING_ACCESSORS (host, PROP_HOST, FALSE)
 STRING_ACCESSORS (username, PROP_USERNAME, FALSE)
 STRING_ACCESSORS (pinned_sha256, PROP_PINNED_SHA256, TRUE)
 STRING_ACCESSORS (ca_file, PROP_CA_FILE, TRUE)
+STRING_ACCESSORS (password_command, PROP_PASSWORD_COMMAND, TRUE)
+STRING_ACCESSORS (goa_account_id, PROP_GOA_ACCOUNT_ID, TRUE)
 
 const char *
 mp_account_get_id (MpAccount *self)

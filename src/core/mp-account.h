@@ -15,6 +15,12 @@
  *   pinned-sha256             string or NULL: accept exactly this certificate (hex SHA-256)
  *   allow-plaintext-password  boolean, default FALSE
  *   ca-file                   string or NULL: PEM bundle to trust instead of the system store
+ *   password-command          string or NULL: where the secret comes from instead of the
+ *                             keyring: a shell command printing it (mp-password-command.h),
+ *                             run on the worker at each login
+ *   goa-account-id            string or NULL: a GNOME Online Accounts account id; its
+ *                             OAuth2 access token is the secret (mp-goa.h); wins over
+ *                             password-command
  *
  * Main thread only (a worker gets an MpPop3Options snapshot via
  * mp_account_to_pop3_options()).
@@ -68,6 +74,11 @@ gboolean        mp_account_get_allow_plaintext_password (MpAccount *self);
 void            mp_account_set_allow_plaintext_password (MpAccount *self, gboolean allow);
 const char     *mp_account_get_ca_file         (MpAccount *self);
 void            mp_account_set_ca_file         (MpAccount *self, const char *path);
+
+const char     *mp_account_get_password_command (MpAccount *self);
+void            mp_account_set_password_command (MpAccount *self, const char *command);
+const char     *mp_account_get_goa_account_id  (MpAccount *self);
+void            mp_account_set_goa_account_id  (MpAccount *self, const char *goa_id);
 
 /* Label for lists: name, else "username@host". Owned. */
 char           *mp_account_dup_display_name    (MpAccount *self);

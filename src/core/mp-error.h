@@ -17,6 +17,10 @@
  *   MP_ERROR_INSECURE        plaintext password refused / STLS missing: change settings
  *   MP_ERROR_CONFIG          account settings or config file invalid
  *   MP_ERROR_GONE            preview/delete: the message is no longer on the server
+ *   MP_ERROR_CREDENTIALS     the account's password command or GNOME Online Accounts
+ *                            gave no secret (failed, hung, printed nothing, account
+ *                            gone): show the message, change settings; asking for a
+ *                            password does not help
  *
  * MT-safe: all functions may be called from any thread.
  */
@@ -40,6 +44,7 @@ typedef enum {
   MP_ERROR_INSECURE,
   MP_ERROR_CONFIG,
   MP_ERROR_GONE,
+  MP_ERROR_CREDENTIALS,
 } MpErrorCode;
 
 GQuark      mp_error_quark            (void);

@@ -8,12 +8,10 @@
 #include "mp-mailbox-private.h"
 
 #include <glib/gi18n-lib.h>
-#include <libsecret/secret.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mp-error.h"
-#include "mp-keyring.h"
 
 #define BATCH_INTERVAL_US (50 * 1000)
 #define QUIT_TIMEOUT_MS 3000
@@ -89,47 +87,21 @@ convert_error (MpPop3Session  *session,
     }
 }
 
-static char *
-get_password (Job      *job,
-              GError  **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  char *password;
-
-  if (job->password != NULL)
-    return g_strdup (job->password);
-
-  password = mp_keyring_lookup_sync (job->account_id, job->cancellable, &local_error);
-  if (password != NULL)
-    return password;
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (local_error != NULL)
-    g_set_error (error, MP_ERROR, MP_ERROR_NEEDS_PASSWORD,
-                 _("No password available: %s"), local_error->message);
-  else
-    g_set_error_literal (error, MP_ERROR, MP_ERROR_NEEDS_PASSWORD,
-                         _("No password is stored for this account"));
-  return NULL;
-}
-
-/* Opens a new, logged-in session for @job (not stored anywhere). */
+/* A new, logged-in session with the secret from @renew's attempt (not stored
+ * anywhere). */
 static MpPop3Session *
-open_session (Job      *job,
-              GError  **error)
+login (Job       *job,
+       gboolean   renew,
+       GError   **error)
 {
   g_autoptr(MpPop3Options) opts = mp_pop3_options_copy (job->options);
   g_autoptr(MpPop3Session) session = NULL;
-  char *password;
 
-  password = get_password (job, error);
-  if (password == NULL)
+  if (job->password != NULL)
+    mp_pop3_options_set_password (opts, job->password);
+  else if (!mp_credential_source_fill_sync (job->credentials, opts, renew, job->cancellable,
+                                            error))
     return NULL;
-  mp_pop3_options_set_password (opts, password);
-  secret_password_free (password);
 
   session = mp_pop3_session_new (opts);
   if (!mp_pop3_session_connect_sync (session, job->cancellable, error))
@@ -138,6 +110,28 @@ open_session (Job      *job,
       return NULL;
     }
   return g_steal_pointer (&session);
+}
+
+/* Opens a new, logged-in session for @job.  A refused token from a source that
+ * can renew it (GNOME Online Accounts: it may have expired before GOA thought)
+ * gets exactly one more try with a renewed one. */
+static MpPop3Session *
+open_session (Job      *job,
+              GError  **error)
+{
+  GError *local_error = NULL;
+  MpPop3Session *session = login (job, FALSE, &local_error);
+
+  if (session == NULL && job->password == NULL
+      && mp_credential_source_can_renew (job->credentials)
+      && g_error_matches (local_error, MP_ERROR, MP_ERROR_AUTH))
+    {
+      g_clear_error (&local_error);
+      session = login (job, TRUE, &local_error);
+    }
+  if (session == NULL)
+    g_propagate_error (error, local_error);
+  return session;
 }
 
 /* Reuses the open session unless @fresh.  *@reused tells whether it did (then a

@@ -3,6 +3,7 @@
  */
 #pragma once
 
+#include "mp-credential-source.h"
 #include "mp-mailbox.h"
 #include "mp-pop3-session.h"
 #include "mp-seen-store.h"
@@ -38,6 +39,7 @@ struct _Job
 
   MpPop3Options       *options;          /* owned snapshot, password filled on the worker */
   char                *password;         /* owned override (wiped), nullable */
+  MpCredentialSource  *credentials;      /* owned: where the secret comes from otherwise */
   char                *account_id;       /* owned */
   guint                preview_lines;
 

@@ -76,6 +76,7 @@ job_free (Job *job)
   g_clear_pointer (&job->context, g_main_context_unref);
   g_clear_pointer (&job->options, mp_pop3_options_free);
   g_clear_pointer (&job->password, secret_password_free);
+  g_clear_pointer (&job->credentials, mp_credential_source_free);
   g_free (job->account_id);
   g_clear_pointer (&job->known, g_hash_table_unref);
   if (job->progress_destroy != NULL)
@@ -277,6 +278,7 @@ job_new (MpMailbox    *self,
   job->options->trace_func = self->trace_func;
   job->options->trace_user_data = self->trace_data;
   job->password = g_strdup (self->password);
+  job->credentials = mp_credential_source_new_for_account (self->account);
   job->preview_lines = mp_account_get_preview_lines (self->account);
   return job;
 }

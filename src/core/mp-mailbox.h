@@ -14,9 +14,12 @@
  * a cancelled job delivers no progress and no result other than CANCELLED.
  * Errors are MP_ERROR (see mp-error.h) or G_IO_ERROR_CANCELLED.
  *
- * The password comes from MpKeyring (looked up on the worker) unless
- * mp_mailbox_set_password() gave one.  No password →
- * MP_ERROR_NEEDS_PASSWORD.
+ * The secret comes from the account's credential source (mp-credential-source.h:
+ * the keyring, a password command or GNOME Online Accounts), fetched on the worker
+ * at each login, unless mp_mailbox_set_password() gave one.  No password in the
+ * keyring → MP_ERROR_NEEDS_PASSWORD; a failed command or GOA →
+ * MP_ERROR_CREDENTIALS.  A GOA token the server refuses is renewed once
+ * (EnsureCredentials) and the login tried again.
  *
  * The "new" decision uses the account's MpSeenStore: a summary is is-new when its
  * UIDL was never seen; after the check all current UIDLs are seen (store pruned to

@@ -109,6 +109,9 @@ test_store_round_trip (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
 
   mp_account_set_auth (b, MP_POP3_AUTH_OAUTHBEARER);
+  /* Where the secret comes from is a setting like any other (the secret is not). */
+  g_object_set (a, "password-command", "pass show 'mail/one' | head -1", NULL);
+  mp_account_set_goa_account_id (b, "account_1712345678_0");
   g_assert_true (mp_account_store_add (store, a));
   g_assert_true (mp_account_store_add (store, b));
   g_assert_false (mp_account_store_add (store, a));
@@ -133,6 +136,11 @@ test_store_round_trip (void)
   g_assert_cmpstr (mp_account_get_pinned_sha256 (got), ==, "00ff");
   g_assert_true (mp_account_get_allow_plaintext_password (got));
   g_assert_null (mp_account_get_ca_file (got));
+  g_assert_cmpstr (mp_account_get_password_command (got), ==, "pass show 'mail/one' | head -1");
+  g_assert_null (mp_account_get_goa_account_id (got));
+  g_assert_cmpstr (mp_account_get_goa_account_id (mp_account_store_lookup (again, "two")), ==,
+                   "account_1712345678_0");
+  g_assert_null (mp_account_get_password_command (mp_account_store_lookup (again, "two")));
 
   g_assert_nonnull (mp_account_store_lookup (again, "two"));
   g_assert_cmpuint (mp_account_get_check_interval (mp_account_store_lookup (again, "two")),
