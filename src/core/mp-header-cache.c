@@ -1,0 +1,807 @@
+/* mp-header-cache.c — see mp-header-cache.h for the file format and its rules
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mp-header-cache.h"
+#include "mp-error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAGIC         "MPHCACHE"
+#define MAGIC_LEN     8
+#define HEADER_LEN    (MAGIC_LEN + 4 + 4 + 8)   /* magic, version, count, as-of */
+#define CRC_LEN       4
+#define DATE_NONE     G_MININT64
+#define N_ROW_STRINGS 6
+/* size, date, flags and six empty strings: no row is shorter */
+#define MIN_ROW_LEN   (8 + 8 + 1 + N_ROW_STRINGS * 5)
+/* how many rows between two looks at the cancellable */
+#define CANCEL_EVERY  4096
+
+enum {
+  FLAG_ATTACHMENTS = 1 << 0,
+  FLAG_HEADERS_TRUNCATED = 1 << 1,
+  FLAGS_KNOWN = FLAG_ATTACHMENTS | FLAG_HEADERS_TRUNCATED,
+};
+
+struct _MpHeaderCache
+{
+  GObject  parent_instance;
+
+  char    *dir;   /* owned; never changes, so every function is MT-safe */
+};
+
+G_DEFINE_FINAL_TYPE (MpHeaderCache, mp_header_cache, G_TYPE_OBJECT)
+
+static void
+mp_header_cache_finalize (GObject *object)
+{
+  MpHeaderCache *self = MP_HEADER_CACHE (object);
+
+  g_free (self->dir);
+  G_OBJECT_CLASS (mp_header_cache_parent_class)->finalize (object);
+}
+
+static void
+mp_header_cache_class_init (MpHeaderCacheClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = mp_header_cache_finalize;
+}
+
+static void
+mp_header_cache_init (MpHeaderCache *self)
+{
+}
+
+MpHeaderCache *
+mp_header_cache_new (const char *dir)
+{
+  MpHeaderCache *self = g_object_new (MP_TYPE_HEADER_CACHE, NULL);
+
+  self->dir = dir ? g_strdup (dir)
+                  : g_build_filename (g_get_user_cache_dir (), "mailpeek", "headers", NULL);
+  return self;
+}
+
+const char *
+mp_header_cache_get_dir (MpHeaderCache *self)
+{
+  g_return_val_if_fail (MP_IS_HEADER_CACHE (self), NULL);
+  return self->dir;
+}
+
+/* A hash, not an escape: ids may hold any byte and be of any length, and a
+ * file name may not; the id stored in the file rules out a collision. */
+char *
+mp_header_cache_dup_path (MpHeaderCache *self,
+                          const char    *account_id)
+{
+  g_autofree char *hash = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (MP_IS_HEADER_CACHE (self), NULL);
+  g_return_val_if_fail (account_id != NULL, NULL);
+
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, account_id, -1);
+  name = g_strconcat (hash, ".cache", NULL);
+  return g_build_filename (self->dir, name, NULL);
+}
+
+/* ---- CRC-32 (IEEE 802.3, as zlib): catches a torn or damaged file ---- */
+
+static guint32 crc_table[256];
+
+static void
+crc_table_init (void)
+{
+  static gsize done = 0;
+
+  if (!g_once_init_enter (&done))
+    return;
+  for (guint32 i = 0; i < 256; i++)
+    {
+      guint32 c = i;
+
+      for (int k = 0; k < 8; k++)
+        c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
+      crc_table[i] = c;
+    }
+  g_once_init_leave (&done, 1);
+}
+
+static guint32
+crc32_of (const guchar *data,
+          gsize         len)
+{
+  guint32 c = 0xffffffffu;
+
+  crc_table_init ();
+  for (gsize i = 0; i < len; i++)
+    c = crc_table[(c ^ data[i]) & 0xff] ^ (c >> 8);
+  return c ^ 0xffffffffu;
+}
+
+/* ---- writing ---- */
+
+static void
+put_u32 (GByteArray *out,
+         guint32     v)
+{
+  v = GUINT32_TO_LE (v);
+  g_byte_array_append (out, (const guint8 *) &v, sizeof v);
+}
+
+static void
+put_u64 (GByteArray *out,
+         guint64     v)
+{
+  v = GUINT64_TO_LE (v);
+  g_byte_array_append (out, (const guint8 *) &v, sizeof v);
+}
+
+static void
+put_str (GByteArray *out,
+         const char *s)
+{
+  gsize len = s ? strlen (s) : 0;
+
+  put_u32 (out, len);
+  g_byte_array_append (out, (const guint8 *) (s ? s : ""), len + 1);
+}
+
+static gint64
+date_to_unix (GDateTime *date)
+{
+  return date ? g_date_time_to_unix (date) : DATE_NONE;
+}
+
+/* The strings of a row, in file order. */
+static void
+row_strings (MpMessageSummary *row,
+             const char       *out[N_ROW_STRINGS])
+{
+  out[0] = mp_message_summary_get_uidl (row);
+  out[1] = mp_message_summary_get_from_name (row);
+  out[2] = mp_message_summary_get_from_address (row);
+  out[3] = mp_message_summary_get_to (row);
+  out[4] = mp_message_summary_get_subject (row);
+  out[5] = mp_message_summary_get_message_id (row);
+}
+
+/* Bytes @row takes in the file, or 0 when a field is over the bound. */
+static gsize
+row_length (MpMessageSummary *row)
+{
+  const char *strings[N_ROW_STRINGS];
+  gsize len = 8 + 8 + 1;
+
+  row_strings (row, strings);
+  for (guint i = 0; i < N_ROW_STRINGS; i++)
+    {
+      gsize n = strlen (strings[i]);
+
+      if (n > MP_HEADER_CACHE_MAX_FIELD_BYTES)
+        return 0;
+      len += 4 + n + 1;
+    }
+  return len;
+}
+
+static void
+put_row (GByteArray       *out,
+         MpMessageSummary *row)
+{
+  const char *strings[N_ROW_STRINGS];
+  guint8 flags = 0;
+
+  if (mp_message_summary_get_has_attachments (row))
+    flags |= FLAG_ATTACHMENTS;
+  if (mp_message_summary_get_headers_truncated (row))
+    flags |= FLAG_HEADERS_TRUNCATED;
+  put_u64 (out, mp_message_summary_get_size (row));
+  put_u64 (out, (guint64) date_to_unix (mp_message_summary_get_date (row)));
+  g_byte_array_append (out, &flags, 1);
+  row_strings (row, strings);
+  for (guint i = 0; i < N_ROW_STRINGS; i++)
+    put_str (out, strings[i]);
+}
+
+/* Marks in @lengths the rows that go into the file — the newest (last) ones
+ * that fit the bounds; the others get 0 — and returns the bytes they take. */
+static gsize
+choose_rows (GPtrArray *rows,
+             gsize      fixed,
+             gsize     *lengths)
+{
+  gsize total = fixed;
+  guint n_kept = 0;
+
+  for (guint i = rows->len; i > 0; i--)
+    {
+      gsize len = row_length (g_ptr_array_index (rows, i - 1));
+
+      if (n_kept == MP_HEADER_CACHE_MAX_ROWS || total + len > MP_HEADER_CACHE_MAX_BYTES)
+        len = 0;
+      lengths[i - 1] = len;
+      if (len > 0)
+        {
+          total += len;
+          n_kept++;
+        }
+    }
+  return total;
+}
+
+static GByteArray *
+encode (const char   *account_id,
+        GPtrArray    *rows,
+        GDateTime    *as_of,
+        GCancellable *cancellable,
+        GError      **error)
+{
+  gsize fixed = HEADER_LEN + 4 + strlen (account_id) + 1 + CRC_LEN;
+  g_autofree gsize *lengths = g_new (gsize, MAX (rows->len, 1));
+  gsize total = choose_rows (rows, fixed, lengths);
+  g_autoptr(GByteArray) out = NULL;
+  guint32 n_kept = 0;
+
+  if (fixed > MP_HEADER_CACHE_MAX_BYTES)
+    {
+      g_set_error (error, MP_ERROR, MP_ERROR_CONFIG, "Account id too long for the header cache");
+      return NULL;
+    }
+  for (guint i = 0; i < rows->len; i++)
+    n_kept += lengths[i] > 0;
+
+  out = g_byte_array_sized_new (total);
+  g_byte_array_append (out, (const guint8 *) MAGIC, MAGIC_LEN);
+  put_u32 (out, MP_HEADER_CACHE_VERSION);
+  put_u32 (out, n_kept);
+  put_u64 (out, (guint64) g_date_time_to_unix (as_of));
+  put_str (out, account_id);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      if (i % CANCEL_EVERY == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      if (lengths[i] > 0)
+        put_row (out, g_ptr_array_index (rows, i));
+    }
+  put_u32 (out, crc32_of (out->data, out->len));
+  g_warn_if_fail (out->len == total);
+  return g_steal_pointer (&out);
+}
+
+gboolean
+mp_header_cache_save_sync (MpHeaderCache *self,
+                           const char    *account_id,
+                           GPtrArray     *rows,
+                           GDateTime     *as_of,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GByteArray) data = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (MP_IS_HEADER_CACHE (self), FALSE);
+  g_return_val_if_fail (account_id != NULL, FALSE);
+  g_return_val_if_fail (rows != NULL, FALSE);
+
+  if (as_of == NULL)
+    as_of = now = g_date_time_new_now_utc ();
+  data = encode (account_id, rows, as_of, cancellable, error);
+  /* a cancelled save leaves the old file, however far it got */
+  if (data == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  path = mp_header_cache_dup_path (self, account_id);
+  if (g_mkdir_with_parents (self->dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, MP_ERROR, MP_ERROR_CONFIG, "Could not create %s: %s",
+                   self->dir, g_strerror (saved));
+      return FALSE;
+    }
+  if (!g_file_set_contents_full (path, (const char *) data->data, data->len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
+    {
+      g_set_error (error, MP_ERROR, MP_ERROR_CONFIG, "Could not write the header cache: %s",
+                   local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- reading: every length is checked against what is left ---- */
+
+typedef struct {
+  const guchar *p;     /* next unread byte */
+  const guchar *end;
+  const char   *why;   /* the first problem found, or NULL */
+} Reader;
+
+static gboolean
+reader_fail (Reader     *r,
+             const char *why)
+{
+  if (r->why == NULL)
+    r->why = why;
+  r->p = r->end;
+  return FALSE;
+}
+
+static gboolean
+get_bytes (Reader        *r,
+           gsize          n,
+           const guchar **out)
+{
+  if (r->why != NULL || (gsize) (r->end - r->p) < n)
+    return reader_fail (r, "cut short");
+  *out = r->p;
+  r->p += n;
+  return TRUE;
+}
+
+static guint32
+get_u32 (Reader *r)
+{
+  const guchar *b;
+  guint32 v = 0;
+
+  if (get_bytes (r, 4, &b))
+    memcpy (&v, b, 4);
+  return GUINT32_FROM_LE (v);
+}
+
+static guint64
+get_u64 (Reader *r)
+{
+  const guchar *b;
+  guint64 v = 0;
+
+  if (get_bytes (r, 8, &b))
+    memcpy (&v, b, 8);
+  return GUINT64_FROM_LE (v);
+}
+
+/* A pointer into the buffer: the stored NUL ends it.  NULL on any problem.
+ * Row fields must be UTF-8 (a summary's promise); an account id is any bytes. */
+static const char *
+get_str (Reader   *r,
+         gboolean  utf8)
+{
+  guint32 len = get_u32 (r);
+  const guchar *b;
+
+  if (len > MP_HEADER_CACHE_MAX_FIELD_BYTES)
+    return reader_fail (r, "field too long"), NULL;
+  if (!get_bytes (r, (gsize) len + 1, &b))
+    return NULL;
+  if (b[len] != '\0' || memchr (b, '\0', len) != NULL)
+    return reader_fail (r, "NUL inside a field"), NULL;
+  if (utf8 && !g_utf8_validate ((const char *) b, len, NULL))
+    return reader_fail (r, "field not UTF-8"), NULL;
+  return (const char *) b;
+}
+
+static MpMessageSummary *
+get_row (Reader *r)
+{
+  MpMessageSummaryFields f = { 0 };
+  g_autoptr(GDateTime) date = NULL;
+  const char *strings[N_ROW_STRINGS];
+  gint64 when;
+  const guchar *flags;
+
+  f.size = get_u64 (r);
+  when = (gint64) get_u64 (r);
+  if (!get_bytes (r, 1, &flags))
+    return NULL;
+  if ((*flags & ~FLAGS_KNOWN) != 0)
+    return reader_fail (r, "unknown flags"), NULL;
+  for (guint i = 0; i < N_ROW_STRINGS; i++)
+    if ((strings[i] = get_str (r, TRUE)) == NULL)
+      return NULL;
+  if (when != DATE_NONE && (date = g_date_time_new_from_unix_utc (when)) == NULL)
+    return reader_fail (r, "date out of range"), NULL;
+
+  f.uidl = strings[0];
+  f.from_name = strings[1];
+  f.from_address = strings[2];
+  f.to = strings[3];
+  f.subject = strings[4];
+  f.message_id = strings[5];
+  f.date = date;
+  f.has_attachments = (*flags & FLAG_ATTACHMENTS) != 0;
+  f.headers_truncated = (*flags & FLAG_HEADERS_TRUNCATED) != 0;
+  return mp_message_summary_new_from_fields (&f);
+}
+
+/* The head of the file up to the rows; sets r->why when it is not ours. */
+static guint32
+get_head (Reader      *r,
+          const char  *account_id,
+          GDateTime  **as_of)
+{
+  const guchar *magic;
+  const char *id;
+  guint32 version, n_rows;
+  gint64 when;
+
+  if (!get_bytes (r, MAGIC_LEN, &magic) || memcmp (magic, MAGIC, MAGIC_LEN) != 0)
+    return reader_fail (r, "not a header cache"), 0;
+  version = get_u32 (r);
+  if (r->why == NULL && version != MP_HEADER_CACHE_VERSION)
+    return reader_fail (r, "another version"), 0;
+  /* the checksum covers all but itself: from here on every byte is as written */
+  if (r->why == NULL && (gsize) (r->end - r->p) >= CRC_LEN)
+    {
+      const guchar *start = r->p - MAGIC_LEN - 4;
+      guint32 stored;
+
+      r->end -= CRC_LEN;
+      memcpy (&stored, r->end, CRC_LEN);
+      if (crc32_of (start, r->end - start) != GUINT32_FROM_LE (stored))
+        return reader_fail (r, "checksum mismatch"), 0;
+    }
+  n_rows = get_u32 (r);
+  when = (gint64) get_u64 (r);
+  id = get_str (r, FALSE);
+  if (r->why != NULL)
+    return 0;
+  if (strcmp (id, account_id) != 0)
+    return reader_fail (r, "another account's"), 0;
+  if (n_rows > MP_HEADER_CACHE_MAX_ROWS || n_rows > (gsize) (r->end - r->p) / MIN_ROW_LEN)
+    return reader_fail (r, "row count out of bounds"), 0;
+  if ((*as_of = g_date_time_new_from_unix_utc (when)) == NULL)
+    return reader_fail (r, "date out of range"), 0;
+  return n_rows;
+}
+
+/* The rows of a whole file, or NULL with r->why set (or @error: cancelled). */
+static GPtrArray *
+decode (Reader        *r,
+        const char    *account_id,
+        GDateTime    **as_of,
+        GCancellable  *cancellable,
+        GError       **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  guint32 n_rows = get_head (r, account_id, as_of);
+
+  if (r->why != NULL)
+    return NULL;
+  rows = g_ptr_array_new_full (n_rows, g_object_unref);
+  for (guint32 i = 0; i < n_rows; i++)
+    {
+      MpMessageSummary *row;
+
+      if (i % CANCEL_EVERY == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      if ((row = get_row (r)) == NULL)
+        return NULL;
+      g_ptr_array_add (rows, row);
+    }
+  if (r->p != r->end)
+    return reader_fail (r, "bytes after the last row"), NULL;
+  return g_steal_pointer (&rows);
+}
+
+/* The whole file, or NULL: *@missing when there is none, else @error.  A file
+ * over the bound is not read (*@why says so). */
+static GBytes *
+read_file (const char  *path,
+           gboolean    *missing,
+           const char **why,
+           GError     **error)
+{
+  g_autofree guchar *data = NULL;
+  struct stat st;
+  gsize done = 0;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  int saved;
+
+  *missing = fd < 0 && errno == ENOENT;
+  if (fd < 0)
+    goto fail;
+  if (fstat (fd, &st) != 0)
+    goto fail;
+  if (!S_ISREG (st.st_mode) || st.st_size > MP_HEADER_CACHE_MAX_BYTES)
+    {
+      *why = "not a file of a cache's size";
+      close (fd);
+      return NULL;
+    }
+  data = g_malloc (MAX (st.st_size, 1));
+  while (done < (gsize) st.st_size)
+    {
+      gssize n = read (fd, data + done, st.st_size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        goto fail;
+      if (n == 0)
+        break;
+      done += n;
+    }
+  close (fd);
+  return g_bytes_new_take (g_steal_pointer (&data), done);
+
+fail:
+  saved = errno;
+  if (fd >= 0)
+    close (fd);
+  if (!*missing)
+    g_set_error (error, MP_ERROR, MP_ERROR_CONFIG, "Could not read the header cache %s: %s",
+                 path, g_strerror (saved));
+  return NULL;
+}
+
+/* A file that is not a good cache of this account goes, with one line in the log. */
+static void
+drop_file (const char *path,
+           const char *why)
+{
+  g_message ("Header cache %s dropped: %s", path, why);
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    g_message ("Could not delete %s: %s", path, g_strerror (errno));
+}
+
+GPtrArray *
+mp_header_cache_load_sync (MpHeaderCache  *self,
+                           const char     *account_id,
+                           GDateTime     **as_of,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GDateTime) when = NULL;
+  GPtrArray *rows = NULL;
+  const char *why = NULL;
+  gboolean missing = FALSE;
+  Reader r = { 0 };
+  gsize len;
+
+  g_return_val_if_fail (MP_IS_HEADER_CACHE (self), NULL);
+  g_return_val_if_fail (account_id != NULL, NULL);
+
+  if (as_of != NULL)
+    *as_of = NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  path = mp_header_cache_dup_path (self, account_id);
+  bytes = read_file (path, &missing, &why, error);
+  if (bytes == NULL && why == NULL && !missing)
+    return NULL;
+  if (bytes != NULL)
+    {
+      r.p = g_bytes_get_data (bytes, &len);
+      r.end = r.p + len;
+      rows = decode (&r, account_id, &when, cancellable, error);
+      why = r.why;
+      if (rows == NULL && why == NULL)
+        return NULL;   /* cancelled: the file is fine */
+    }
+  if (why != NULL)
+    drop_file (path, why);
+  if (rows == NULL)
+    return g_ptr_array_new_with_free_func (g_object_unref);
+  if (as_of != NULL)
+    *as_of = g_steal_pointer (&when);
+  return rows;
+}
+
+gboolean
+mp_header_cache_remove (MpHeaderCache *self,
+                        const char    *account_id,
+                        GError       **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (MP_IS_HEADER_CACHE (self), FALSE);
+  g_return_val_if_fail (account_id != NULL, FALSE);
+
+  path = mp_header_cache_dup_path (self, account_id);
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    {
+      int saved = errno;
+
+      g_set_error (error, MP_ERROR, MP_ERROR_CONFIG, "Could not delete %s: %s",
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- async wrappers ---- */
+
+typedef struct {
+  char      *account_id;  /* owned */
+  GPtrArray *rows;        /* owned reference: save's input, load's output */
+  GDateTime *as_of;       /* owned or NULL */
+} CacheJob;
+
+static void
+cache_job_free (gpointer data)
+{
+  CacheJob *job = data;
+
+  g_free (job->account_id);
+  g_clear_pointer (&job->rows, g_ptr_array_unref);
+  g_clear_pointer (&job->as_of, g_date_time_unref);
+  g_free (job);
+}
+
+static GTask *
+cache_task_new (MpHeaderCache       *self,
+                const char          *account_id,
+                gpointer             tag,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  CacheJob *job = g_new0 (CacheJob, 1);
+
+  job->account_id = g_strdup (account_id);
+  g_task_set_source_tag (task, tag);
+  g_task_set_task_data (task, job, cache_job_free);
+  return task;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  CacheJob *job = task_data;
+  GError *error = NULL;
+
+  job->rows = mp_header_cache_load_sync (source, job->account_id, &job->as_of,
+                                         cancellable, &error);
+  if (job->rows == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+mp_header_cache_load_async (MpHeaderCache       *self,
+                            const char          *account_id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MP_IS_HEADER_CACHE (self));
+  g_return_if_fail (account_id != NULL);
+
+  task = cache_task_new (self, account_id, mp_header_cache_load_async,
+                         cancellable, callback, user_data);
+  g_task_run_in_thread (task, load_thread);
+}
+
+GPtrArray *
+mp_header_cache_load_finish (MpHeaderCache  *self,
+                             GAsyncResult   *result,
+                             GDateTime     **as_of,
+                             GError        **error)
+{
+  CacheJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (as_of != NULL)
+    *as_of = NULL;
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  job = g_task_get_task_data (G_TASK (result));
+  if (as_of != NULL)
+    *as_of = g_steal_pointer (&job->as_of);
+  return g_steal_pointer (&job->rows);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  CacheJob *job = task_data;
+  GError *error = NULL;
+
+  if (mp_header_cache_save_sync (source, job->account_id, job->rows, job->as_of,
+                                 cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+mp_header_cache_save_async (MpHeaderCache       *self,
+                            const char          *account_id,
+                            GPtrArray           *rows,
+                            GDateTime           *as_of,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CacheJob *job;
+
+  g_return_if_fail (MP_IS_HEADER_CACHE (self));
+  g_return_if_fail (account_id != NULL);
+  g_return_if_fail (rows != NULL);
+
+  task = cache_task_new (self, account_id, mp_header_cache_save_async,
+                         cancellable, callback, user_data);
+  job = g_task_get_task_data (task);
+  job->rows = g_ptr_array_ref (rows);
+  job->as_of = as_of ? g_date_time_ref (as_of) : g_date_time_new_now_utc ();
+  g_task_run_in_thread (task, save_thread);
+}
+
+gboolean
+mp_header_cache_save_finish (MpHeaderCache *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- reconcile ---- */
+
+guint
+mp_header_cache_reconcile (GPtrArray           *cached,
+                           const char * const  *server_uidls,
+                           gsize                n_server,
+                           GPtrArray          **kept,
+                           char              ***unknown)
+{
+  g_autoptr(GHashTable) by_uidl = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) fetch = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (cached != NULL, 0);
+  g_return_val_if_fail (server_uidls != NULL || n_server == 0, 0);
+  g_return_val_if_fail (kept != NULL && unknown != NULL, 0);
+
+  for (guint i = 0; i < cached->len; i++)
+    {
+      MpMessageSummary *row = g_ptr_array_index (cached, i);
+      const char *uidl = mp_message_summary_get_uidl (row);
+
+      if (!g_hash_table_contains (by_uidl, uidl))
+        g_hash_table_insert (by_uidl, (gpointer) uidl, row);
+    }
+  for (gsize i = 0; i < n_server; i++)
+    {
+      const char *uidl = server_uidls[i];
+      MpMessageSummary *row;
+
+      if (uidl == NULL || !g_hash_table_add (listed, (gpointer) uidl))
+        continue;
+      row = g_hash_table_lookup (by_uidl, uidl);
+      if (row != NULL)
+        g_ptr_array_add (keep, g_object_ref (row));
+      else
+        g_ptr_array_add (fetch, g_strdup (uidl));
+    }
+  g_ptr_array_add (fetch, NULL);
+  *kept = g_steal_pointer (&keep);
+  *unknown = (char **) g_ptr_array_free (g_steal_pointer (&fetch), FALSE);
+  return cached->len - (*kept)->len;
+}
