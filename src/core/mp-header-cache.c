@@ -92,9 +92,11 @@ mp_header_cache_dup_path (MpHeaderCache *self,
   return g_build_filename (self->dir, name, NULL);
 }
 
-/* ---- CRC-32 (IEEE 802.3, as zlib): catches a torn or damaged file ---- */
+/* ---- CRC-32 (IEEE 802.3, as zlib): catches a torn or damaged file ----
+ * Slicing by 8 (eight tables, eight bytes a step): a byte at a time took a
+ * quarter of a 10,000-row load. */
 
-static guint32 crc_table[256];
+static guint32 crc_table[8][256];
 
 static void
 crc_table_init (void)
@@ -109,8 +111,11 @@ crc_table_init (void)
 
       for (int k = 0; k < 8; k++)
         c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
-      crc_table[i] = c;
+      crc_table[0][i] = c;
     }
+  for (guint32 i = 0; i < 256; i++)
+    for (int t = 1; t < 8; t++)
+      crc_table[t][i] = crc_table[0][crc_table[t - 1][i] & 0xff] ^ (crc_table[t - 1][i] >> 8);
   g_once_init_leave (&done, 1);
 }
 
@@ -121,8 +126,20 @@ crc32_of (const guchar *data,
   guint32 c = 0xffffffffu;
 
   crc_table_init ();
-  for (gsize i = 0; i < len; i++)
-    c = crc_table[(c ^ data[i]) & 0xff] ^ (c >> 8);
+  for (; len >= 8; data += 8, len -= 8)
+    {
+      guint32 lo = c ^ ((guint32) data[0] | (guint32) data[1] << 8 |
+                        (guint32) data[2] << 16 | (guint32) data[3] << 24);
+      guint32 hi = (guint32) data[4] | (guint32) data[5] << 8 |
+                   (guint32) data[6] << 16 | (guint32) data[7] << 24;
+
+      c = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+          crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
+          crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
+          crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
+    }
+  for (; len > 0; data++, len--)
+    c = crc_table[0][(c ^ *data) & 0xff] ^ (c >> 8);
   return c ^ 0xffffffffu;
 }
 
