@@ -129,7 +129,8 @@ read_file (const char  *path,
   g_autofree guchar *data = NULL;
   struct stat st;
   gsize done = 0;
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  /* O_NONBLOCK: a FIFO put in the file's place must not hang the load */
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   int saved;
 
   *missing = fd < 0 && errno == ENOENT;

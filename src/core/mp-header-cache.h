@@ -6,7 +6,7 @@
  * distinct name; the id itself is stored in the file and checked on load.
  *
  * Format (version 1, little-endian): magic "MPHCACHE", u32 version, u32 row count,
- * i64 as-of (unix µs, UTC), the account id, the rows, then a CRC-32 of everything
+ * i64 as-of (unix s, UTC), the account id, the rows, then a CRC-32 of everything
  * before it.  A string is u32 length + bytes + NUL; a row is u64 size, i64 date
  * (unix s, UTC; G_MININT64 = none), u8 flags (attachments, headers-truncated),
  * then UIDL, from name, from address, To, subject, Message-ID.  Every length is

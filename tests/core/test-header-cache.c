@@ -194,7 +194,11 @@ test_round_trip (void)
   mp_message_summary_set_is_new (g_ptr_array_index (rows, 2), TRUE);
 
   save (cache, "acc", rows, as_of);
-  back = load (cache, "acc", &got_as_of);
+  {
+    /* as after a restart: another instance, the same folder */
+    g_autoptr(MpHeaderCache) fresh = mp_header_cache_new (NULL);
+    back = load (fresh, "acc", &got_as_of);
+  }
   assert_same_rows (rows, back);
   g_assert_cmpstr (mp_message_summary_get_to (g_ptr_array_index (back, 0)), ==, "");
   g_assert_null (mp_message_summary_get_date (g_ptr_array_index (back, 0)));
@@ -510,6 +514,23 @@ test_not_a_file (void)
 }
 
 static void
+test_fifo (void)
+{
+  g_autoptr(MpHeaderCache) cache = mp_header_cache_new (NULL);
+  g_autofree char *path = mp_header_cache_dup_path (cache, "acc");
+  g_autoptr(GPtrArray) rows = NULL;
+
+  /* opened without O_NONBLOCK, a FIFO waits for a writer forever */
+  g_assert_cmpint (g_mkdir_with_parents (mp_header_cache_get_dir (cache), 0700), ==, 0);
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  g_test_expect_message ("mp-core", G_LOG_LEVEL_MESSAGE, DROPPED);
+  rows = load (cache, "acc", NULL);
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (rows->len, ==, 0);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
 test_row_bound (void)
 {
   g_autoptr(MpHeaderCache) cache = mp_header_cache_new (NULL);
@@ -687,6 +708,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/header-cache/garbage", test_garbage);
   g_test_add_func ("/core/header-cache/bounds", test_bounds);
   g_test_add_func ("/core/header-cache/not-a-file", test_not_a_file);
+  g_test_add_func ("/core/header-cache/fifo", test_fifo);
   g_test_add_func ("/core/header-cache/row-bound", test_row_bound);
   g_test_add_func ("/core/header-cache/byte-bound", test_byte_bound);
   g_test_add_func ("/core/header-cache/cancel", test_cancel);
