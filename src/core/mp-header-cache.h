@@ -11,7 +11,8 @@
  * (unix s, UTC; G_MININT64 = none), u8 flags (attachments, headers-truncated),
  * then UIDL, from name, from address, To, subject, Message-ID.  Every length is
  * checked against what is left before it is used; strings must be valid UTF-8
- * without NUL; the count must match the rows exactly.
+ * without NUL (the account id: any bytes without NUL); the count must match the
+ * rows exactly.  The format's code is mp-header-cache-format.c.
  *
  * A file that fails any of these checks — torn, corrupt, another version, another
  * account, garbage — is deleted with one g_message() line and loads as an empty
@@ -23,10 +24,12 @@
  * array: POP3 lists oldest first) that fit both, and drops the older ones (the
  * next check fetches them again if they are still there).  A row with a field
  * over MP_HEADER_CACHE_MAX_FIELD_BYTES is left out the same way.  Load refuses a
- * file over either bound before reading it.
+ * file over the byte bound before reading it, and a row count over the row bound
+ * before reading the rows.
  *
- * Saves are atomic (g_file_set_contents_full, G_FILE_SET_CONTENTS_CONSISTENT):
- * a crash leaves the old file or the new one, never a mix or a temporary file.
+ * Saves are atomic (g_file_set_contents_full, G_FILE_SET_CONTENTS_CONSISTENT:
+ * temporary file, fsync, rename): a crash leaves the old file or the new one, whole
+ * (at worst a stray temporary file beside it), never a torn cache.
  *
  * Cached rows come back not new (is-new is the UI's state, not the server's; the
  * seen store already records what was announced).
