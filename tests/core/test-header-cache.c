@@ -183,15 +183,24 @@ test_round_trip (void)
     .to = "", .subject = "Grüße — 日本語 — emoji 📨", .message_id = "",
     .has_attachments = TRUE, .headers_truncated = TRUE,
   };
+  const char *block =
+    "From: =?UTF-8?Q?Bj=C3=B6rn?= <bjorn@example.org>\r\n"
+    "To: =?ISO-8859-1?Q?Andr=E9?= <andre@example.org>, c@example.org\r\n"
+    "Subject: =?UTF-8?B?w5xiZXIgZGVuIFdvbGtlbg==?=\r\n"
+    "Date: Thu, 05 Dec 2024 10:00:00 +0100\r\n"
+    "Message-ID: <m1@example.org>\r\n"
+    "Content-Type: multipart/mixed; boundary=b\r\n\r\n";
   GStatBuf st;
 
   zoned = g_date_time_new (tz, 9999, 12, 31, 23, 59, 59);
   edges.date = zoned;
   g_ptr_array_add (rows, mp_message_summary_new_from_fields (&nulls));
   g_ptr_array_add (rows, mp_message_summary_new_from_fields (&edges));
+  /* as a check makes them: To is formatted on first use (here: by the save) */
+  g_ptr_array_add (rows, mp_message_summary_new_from_headers (block, strlen (block), "parsed", 77));
   g_ptr_array_add (rows, make_row ("x", 3, "plain", 1));
   g_ptr_array_add (rows, make_row ("x", 3, "same UIDL twice: kept as saved", -86400));
-  mp_message_summary_set_is_new (g_ptr_array_index (rows, 2), TRUE);
+  mp_message_summary_set_is_new (g_ptr_array_index (rows, 3), TRUE);
 
   save (cache, "acc", rows, as_of);
   {
@@ -202,6 +211,9 @@ test_round_trip (void)
   assert_same_rows (rows, back);
   g_assert_cmpstr (mp_message_summary_get_to (g_ptr_array_index (back, 0)), ==, "");
   g_assert_null (mp_message_summary_get_date (g_ptr_array_index (back, 0)));
+  g_assert_cmpstr (mp_message_summary_get_subject (g_ptr_array_index (back, 2)), ==,
+                   "Über den Wolken");
+  g_assert_nonnull (strstr (mp_message_summary_get_to (g_ptr_array_index (back, 2)), "André"));
   g_assert_nonnull (got_as_of);
   g_assert_true (g_date_time_equal (got_as_of, as_of));
 
