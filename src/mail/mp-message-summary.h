@@ -18,6 +18,24 @@ MpMessageSummary *mp_message_summary_new_from_headers (const char *data,
                                                        const char *uidl,
                                                        guint64     size);
 
+/* The fields of a summary made earlier (MpHeaderCache keeps them across a
+ * restart).  Strings are copied and must be valid UTF-8 (NULL = empty); @date is
+ * kept as UTC, NULL = none.  The summary is not new.  Thread-safe. */
+typedef struct {
+  const char *uidl;
+  guint64     size;
+  const char *from_name;
+  const char *from_address;
+  const char *to;
+  const char *subject;
+  const char *message_id;
+  GDateTime  *date;
+  gboolean    has_attachments;
+  gboolean    headers_truncated;
+} MpMessageSummaryFields;
+
+MpMessageSummary *mp_message_summary_new_from_fields (const MpMessageSummaryFields *fields);
+
 /* All strings are valid UTF-8 and never NULL (empty when absent). */
 const char *mp_message_summary_get_uidl            (MpMessageSummary *self);
 guint64     mp_message_summary_get_size            (MpMessageSummary *self);

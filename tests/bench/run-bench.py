@@ -35,6 +35,10 @@ MISSED; with --strict they make the exit status 2. A CLI run that fails,
 lists the wrong number of messages or exceeds --timeout (e.g. a pipelining
 deadlock) exits 1.
 
+Then, unless --no-header-cache, the header cache's own benchmark
+(bench-header-cache: save/load of 10,000 and 100,000 cached rows, memory) runs
+and its lines are added to the report; its missed targets count as well.
+
 Without the MP_TEST_* environment of tests/harness/with-dovecot.py the script
 re-runs itself under `with-dovecot.py --large N`.
 """
@@ -591,12 +595,33 @@ def bench(args):
         if listed < args.cap_messages:
             raise RuntimeError(f"cap run listed {listed} lines, expected {args.cap_messages}")
         missed |= cap_mb > TARGET_CAP_RSS_MB
+    if not header_cache_report(args):
+        missed = True
     return 2 if (missed and args.strict) else 0
+
+
+def header_cache_report(args):
+    """Runs bench-header-cache and prints its lines; False when it missed a target."""
+    if args.no_header_cache:
+        return True
+    if not os.access(args.header_cache, os.X_OK):
+        print(f"\nbench-header-cache not found at {args.header_cache}: skipped")
+        return True
+    print(flush=True)
+    rc = subprocess.call([args.header_cache, "--strict"])
+    if rc not in (0, 2):
+        raise RuntimeError(f"bench-header-cache failed (exit {rc})")
+    return rc == 0
 
 
 def default_cli():
     build = os.environ.get("MP_BUILD_ROOT", os.path.join(SOURCE_ROOT, "_build"))
     return os.path.join(build, "src", "cli", "mailpeek-cli")
+
+
+def default_header_cache():
+    build = os.environ.get("MP_BUILD_ROOT", os.path.join(SOURCE_ROOT, "_build"))
+    return os.path.join(build, "tests", "bench", "bench-header-cache")
 
 
 def main():
@@ -622,6 +647,10 @@ def main():
     p.add_argument("--timeout", type=float, default=300.0,
                    help="seconds before a mailpeek-cli run counts as hung")
     p.add_argument("--strict", action="store_true", help="exit 2 when a target is missed")
+    p.add_argument("--header-cache", default=default_header_cache(),
+                   help="path of bench-header-cache")
+    p.add_argument("--no-header-cache", action="store_true",
+                   help="leave out the header cache's benchmark")
     p.add_argument("--serve-proxy", nargs=2, metavar=("UPSTREAM_PORT", "DELAY_MS"),
                    help=argparse.SUPPRESS)
     p.add_argument("--serve-cap", type=int, help=argparse.SUPPRESS)
