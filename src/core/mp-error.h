@@ -17,6 +17,8 @@
  *   MP_ERROR_INSECURE        plaintext password refused / STLS missing: change settings
  *   MP_ERROR_CONFIG          account settings or config file invalid
  *   MP_ERROR_GONE            preview/delete: the message is no longer on the server
+ *   MP_ERROR_TOO_LARGE       delete: larger than the recycle bin keeps; ask before
+ *                            deleting it without a copy
  *
  * MT-safe: all functions may be called from any thread.
  */
@@ -40,6 +42,7 @@ typedef enum {
   MP_ERROR_INSECURE,
   MP_ERROR_CONFIG,
   MP_ERROR_GONE,
+  MP_ERROR_TOO_LARGE,
 } MpErrorCode;
 
 GQuark      mp_error_quark            (void);
