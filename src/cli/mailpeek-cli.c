@@ -49,6 +49,12 @@ static const GOptionEntry option_entries[] = {
   { "number", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli_args.numbers,
     N_("top, retr, delete: the message numbered N in this session instead of a UIDL "
        "(delete: may be given more than once)"), N_("N") },
+  { "rules", 0, 0, G_OPTION_ARG_FILENAME, &cli_args.rules,
+    N_("rules: the rules file (format: mailpeek-rules(5))"), N_("FILE") },
+  { "recycle-dir", 0, 0, G_OPTION_ARG_FILENAME, &cli_args.recycle_dir,
+    N_("rules apply: keep a copy of each deleted message in this Maildir"), N_("DIR") },
+  { "yes-all", 0, 0, G_OPTION_ARG_NONE, &cli_args.yes_all,
+    N_("rules apply: go ahead even when the rules delete every message"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, &cli_args.version,
     N_("Show the version and exit"), NULL },
   { NULL }
@@ -66,6 +72,7 @@ static const Command commands[] = {
   { "retr", mp_cli_cmd_retr },
   { "delete", mp_cli_cmd_delete },
   { "check", mp_cli_cmd_check },
+  { "rules", mp_cli_cmd_rules },
 };
 
 /* GOption leaves a "--" in place when arguments follow it ("delete URL -- -odd-uidl");
@@ -100,6 +107,9 @@ make_context (void)
     "  retr   URL UIDL            the whole message, raw (CRLF line ends, dot-unstuffed)\n"
     "  delete URL UIDL...         delete messages (committed only when QUIT is confirmed)\n"
     "  check  URL --state FILE    messages that are new since the last check\n"
+    "  rules test URL --rules FILE   dry run: each message a rule acts on, and why\n"
+    "  rules apply URL --rules FILE  delete what delete rules match, each first kept\n"
+    "                             in the recycle bin (junk, no-notify: shown only)\n"
     "\n"
     "A message is named by its UIDL, whatever it looks like (\"#2\" and \"2\" are UIDLs\n"
     "too); --number N names message N of this session instead.\n"
@@ -118,7 +128,7 @@ make_context (void)
     "  4  authentication failed (wrong password, mechanism not offered)\n"
     "  5  server or protocol error (-ERR, IN-USE, LOGIN-DELAY, no UIDL or TOP, garbage)\n"
     "  6  timeout: the server stopped answering\n"
-    "  7  delete: nothing was deleted (QUIT was not confirmed)"));
+    "  7  delete, rules apply: nothing was deleted (QUIT was not confirmed)"));
   g_option_context_add_main_entries (ctx, option_entries, GETTEXT_PACKAGE);
   return ctx;
 }
@@ -195,6 +205,16 @@ main (int argc, char **argv)
   if (command == NULL)
     return mp_cli_usage_error (_("Unknown command “%s”. Run “mailpeek-cli --help” for usage."),
                                args[1]);
+  /* "rules test URL": the URL goes where every command has it, test after it. */
+  if (command->run == mp_cli_cmd_rules && args[3] != NULL)
+    {
+      char *sub = args[2];
+      args[2] = args[3];
+      args[3] = sub;
+    }
+  if ((cli_args.rules != NULL || cli_args.recycle_dir != NULL || cli_args.yes_all)
+      && command->run != mp_cli_cmd_rules)
+    return mp_cli_usage_error (_("--rules, --recycle-dir and --yes-all are only used by rules"));
   if (cli_args.state != NULL && command->run != mp_cli_cmd_check)
     return mp_cli_usage_error (_("--state is only used by check"));
   if (cli_args.numbers != NULL && command->run != mp_cli_cmd_top

@@ -556,9 +556,17 @@ mp_rule_set_allows (const MpRuleSet  *set,
   return FALSE;
 }
 
+/* A delete rule acts only after its dry run was seen (issue 12). */
+gboolean
+mp_rule_is_active (const MpRule *rule)
+{
+  return rule->enabled && (rule->action != MP_RULE_ACTION_DELETE || rule->previewed);
+}
+
 const MpRule *
 mp_rule_set_evaluate (const MpRuleSet   *set,
                       const MpRuleInput *input,
+                      gboolean           dry_run,
                       char             **reason)
 {
   g_return_val_if_fail (set != NULL && input != NULL, NULL);
@@ -569,7 +577,8 @@ mp_rule_set_evaluate (const MpRuleSet   *set,
     {
       const MpRule *rule = g_ptr_array_index (set->rules, i);
 
-      if (rule->enabled && mp_rule_matches (rule, input, reason))
+      if ((mp_rule_is_active (rule) || (dry_run && rule->enabled))
+          && mp_rule_matches (rule, input, reason))
         return rule;
     }
   return NULL;
@@ -652,9 +661,6 @@ load_rule (GKeyFile   *kf,
       if (!mp_rule_add_condition (rule, keys[i], value, error))
         return NULL;
     }
-  /* A delete rule acts only after its dry run was seen (issue 12). */
-  if (rule->action == MP_RULE_ACTION_DELETE && !rule->previewed)
-    rule->enabled = FALSE;
   return g_steal_pointer (&rule);
 }
 

@@ -111,10 +111,16 @@ gboolean     mp_rule_matches          (const MpRule      *rule,
 gboolean     mp_rule_set_allows       (const MpRuleSet  *set,
                                        MpMessageSummary *summary);
 
-/* The first enabled rule that matches, unless the sender is allowed; NULL if
- * none.  @reason as for mp_rule_matches. */
+/* Enabled, and for a delete rule also previewed (its dry run was seen: until
+ * then it acts on nothing). */
+gboolean     mp_rule_is_active        (const MpRule     *rule);
+
+/* The first active rule that matches, unless the sender is allowed; NULL if
+ * none.  @dry_run: enabled delete rules not yet previewed count too (what the
+ * dry run shows is what they would do).  @reason as for mp_rule_matches. */
 const MpRule *mp_rule_set_evaluate    (const MpRuleSet   *set,
                                        const MpRuleInput *input,
+                                       gboolean           dry_run,
                                        char             **reason);
 
 /* Loading refuses (MP_ERROR_CONFIG, the file left as it is) a corrupt file, a

@@ -154,16 +154,16 @@ test_all_any_first_match_allow (void)
   const MpRule *r;
 
   g_assert_cmpuint (set->rules->len, ==, 4);
-  r = mp_rule_set_evaluate (set, &in, &why);
+  r = mp_rule_set_evaluate (set, &in, FALSE, &why);
   g_assert_nonnull (r);
   g_assert_cmpstr (r->name, ==, "any of two");          /* rule 1 needs both */
   g_assert_cmpstr (why, ==, "spam score 9.1 ≥ 5");
   in.summary = ham;
-  g_assert_null (mp_rule_set_evaluate (set, &in, NULL)); /* allowed sender */
+  g_assert_null (mp_rule_set_evaluate (set, &in, FALSE, NULL)); /* allowed sender */
   in.summary = sub;
-  g_assert_null (mp_rule_set_evaluate (set, &in, NULL)); /* allowed subdomain */
+  g_assert_null (mp_rule_set_evaluate (set, &in, FALSE, NULL)); /* allowed subdomain */
   in.summary = near;
-  r = mp_rule_set_evaluate (set, &in, NULL);
+  r = mp_rule_set_evaluate (set, &in, FALSE, NULL);
   g_assert_nonnull (r);
   g_assert_cmpstr (r->name, ==, "everything");
 }
@@ -176,8 +176,14 @@ test_delete_needs_preview (void)
     "[rule 1]\nname=d\nenabled=true\naction=delete\nsize-over=1\n"
     "[rule 2]\nname=p\nenabled=true\npreviewed=true\naction=delete\nsize-over=1\n");
 
-  g_assert_false (((MpRule *) set->rules->pdata[0])->enabled);
-  g_assert_true (((MpRule *) set->rules->pdata[1])->enabled);
+  g_autoptr(MpMessageSummary) s = summary (HAM_MSG, 500);
+  MpRuleInput in = { .summary = s };
+
+  g_assert_false (mp_rule_is_active (set->rules->pdata[0]));
+  g_assert_true (mp_rule_is_active (set->rules->pdata[1]));
+  /* acting: the previewed one; dry run: the first as written */
+  g_assert_true (mp_rule_set_evaluate (set, &in, FALSE, NULL) == set->rules->pdata[1]);
+  g_assert_true (mp_rule_set_evaluate (set, &in, TRUE, NULL) == set->rules->pdata[0]);
 }
 
 static void
