@@ -42,6 +42,7 @@ typedef struct {
   GPtrArray *entries;          /* borrowed */
   GPtrArray *hits;             /* borrowed, of Hit */
   GDateTime *now;              /* borrowed */
+  gboolean   dry_run;
 } Evaluation;
 
 static void
@@ -70,7 +71,7 @@ evaluate_cb (guint number, GBytes *headers, gpointer user_data)
   in.summary = summary;
   in.headers = data;
   in.headers_len = len;
-  rule = mp_rule_set_evaluate (ev->set, &in, TRUE, &reason);
+  rule = mp_rule_set_evaluate (ev->set, &in, ev->dry_run, &reason);
   if (rule == NULL)
     return;
   hit = g_new0 (Hit, 1);
@@ -105,15 +106,17 @@ load_rules (const MpCliArgs *args, MpRuleSet **out)
   return MP_CLI_EXIT_OK;
 }
 
-/* Connects, reads every header block and evaluates: @hits_out in server order. */
+/* Connects, reads every header block and evaluates: @hits_out in server order.
+ * @dry_run: as mp_rule_set_evaluate(). */
 static MpCliExit
-find_hits (MpCli *cli, MpRuleSet *set, GPtrArray **entries_out, GPtrArray **hits_out)
+find_hits (MpCli *cli, MpRuleSet *set, gboolean dry_run,
+           GPtrArray **entries_out, GPtrArray **hits_out)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree guint *numbers = NULL;
   g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func (hit_free);
-  Evaluation ev = { .set = set, .hits = hits, .now = now };
+  Evaluation ev = { .set = set, .hits = hits, .now = now, .dry_run = dry_run };
   MpCliExit rc;
 
   if ((rc = mp_cli_open_mailbox (cli, entries_out)) != MP_CLI_EXIT_OK)
@@ -176,18 +179,16 @@ append_hit_json (GString *out, const Hit *h)
 
 /* Delete rules that are enabled but not yet previewed=true act on nothing yet. */
 static void
-warn_unpreviewed (GPtrArray *hits)
+warn_unpreviewed (MpRuleSet *set)
 {
-  g_autoptr(GHashTable) told = g_hash_table_new (NULL, NULL);
-
-  for (guint i = 0; i < hits->len; i++)
+  for (guint i = 0; i < set->rules->len; i++)
     {
-      const Hit *h = g_ptr_array_index (hits, i);
+      const MpRule *rule = g_ptr_array_index (set->rules, i);
 
-      if (!mp_rule_is_active (h->rule) && g_hash_table_add (told, (gpointer) h->rule))
+      if (rule->enabled && !mp_rule_is_active (rule))
         mp_cli_print_error (_("Rule “%s” deletes only once its dry run was seen: "
                               "set previewed=true in its group to let “rules apply” act."),
-                            h->rule->name);
+                            rule->name);
     }
 }
 
@@ -201,7 +202,7 @@ rules_test (MpCli *cli)
   MpCliExit rc;
 
   if ((rc = load_rules (cli->args, &set)) != MP_CLI_EXIT_OK
-      || (rc = find_hits (cli, set, &entries, &hits)) != MP_CLI_EXIT_OK)
+      || (rc = find_hits (cli, set, TRUE, &entries, &hits)) != MP_CLI_EXIT_OK)
     return rc;
   if ((rc = mp_cli_quit (cli)) != MP_CLI_EXIT_OK)
     return rc;
@@ -219,7 +220,7 @@ rules_test (MpCli *cli)
     }
   if (cli->args->json)
     g_string_append (out, hits->len > 0 ? "\n]\n" : "]\n");
-  warn_unpreviewed (hits);
+  warn_unpreviewed (set);
   mp_cli_emit (out);
   return mp_cli_finish_output ();
 }
@@ -318,9 +319,9 @@ rules_apply (MpCli *cli)
   MpCliExit rc;
 
   if ((rc = load_rules (cli->args, &set)) != MP_CLI_EXIT_OK
-      || (rc = find_hits (cli, set, &entries, &hits)) != MP_CLI_EXIT_OK)
+      || (rc = find_hits (cli, set, FALSE, &entries, &hits)) != MP_CLI_EXIT_OK)
     return rc;
-  warn_unpreviewed (hits);
+  warn_unpreviewed (set);
   del = deletions (hits);
   if (del->len > 0 && del->len == entries->len && !cli->args->yes_all)
     {
