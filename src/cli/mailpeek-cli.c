@@ -95,8 +95,11 @@ static GOptionContext *
 make_context (void)
 {
   GOptionContext *ctx = g_option_context_new (_("COMMAND URL [ARGUMENTS…]"));
+  g_autofree char *summary = NULL;
 
-  g_option_context_set_summary (ctx, _(
+  /* Two messages, so that the rules commands do not make the translations of
+   * the rest stale. */
+  summary = g_strconcat (_(
     "Look at a POP3 mailbox without downloading it.\n"
     "\n"
     "Commands:\n"
@@ -107,14 +110,17 @@ make_context (void)
     "  retr   URL UIDL            the whole message, raw (CRLF line ends, dot-unstuffed)\n"
     "  delete URL UIDL...         delete messages (committed only when QUIT is confirmed)\n"
     "  check  URL --state FILE    messages that are new since the last check\n"
-    "  rules test URL --rules FILE   dry run: each message a rule acts on, and why\n"
-    "  rules apply URL --rules FILE  delete what delete rules match, each first kept\n"
-    "                             in the recycle bin (junk, no-notify: shown only)\n"
     "\n"
     "A message is named by its UIDL, whatever it looks like (\"#2\" and \"2\" are UIDLs\n"
     "too); --number N names message N of this session instead.\n"
     "URLs: pop3s://USER@HOST[:PORT] (TLS), pop3://USER@HOST[:PORT] (STARTTLS),\n"
-    "      pop://USER;AUTH=MECH@HOST[:PORT]"));
+    "      pop://USER;AUTH=MECH@HOST[:PORT]"), "\n\n", _(
+    "Rules (file format: mailpeek-rules(5)):\n"
+    "  rules test  URL --rules FILE   dry run: each message a rule acts on, and why\n"
+    "  rules apply URL --rules FILE   delete what delete rules match, each message first\n"
+    "                                 kept in the recycle bin (junk and no-notify are\n"
+    "                                 only shown)"), NULL);
+  g_option_context_set_summary (ctx, summary);
   g_option_context_set_description (ctx, _(
     "The password is read from --password-file or the MAILPEEK_PASSWORD variable.\n"
     "\n"
