@@ -14,6 +14,7 @@
 
 #include "mp-error.h"
 #include "mp-keyring.h"
+#include "mp-recycle-bin.h"
 
 #define BATCH_INTERVAL_US (50 * 1000)
 #define QUIT_TIMEOUT_MS 3000
@@ -498,6 +499,29 @@ run_preview (MpMailbox *self,
 
 /* ---- delete ---- */
 
+/* The copies in the recycle bin, before any DELE: FALSE (and no DELE) if one
+ * could not be made. */
+static gboolean
+keep_copies (Job        *job,
+             MpPop3Session *session,
+             GArray     *numbers,
+             GArray     *sizes,
+             GPtrArray  *deleted,
+             GPtrArray  *rules,
+             GError    **error)
+{
+  g_autoptr(MpRecycleBin) bin = NULL;
+
+  if (job->recycle_dir == NULL || numbers->len == 0)
+    return TRUE;
+  bin = mp_recycle_bin_new (job->recycle_dir, job->account_id);
+  return mp_recycle_bin_keep_sync (bin, session, (guint *) numbers->data,
+                                   (guint64 *) sizes->data,
+                                   (const char * const *) deleted->pdata,
+                                   (const char * const *) rules->pdata, numbers->len,
+                                   job->force_large, job->cancellable, error);
+}
+
 static gboolean
 do_delete (MpMailbox  *self,
            Job        *job,
@@ -505,6 +529,8 @@ do_delete (MpMailbox  *self,
            GError    **error)
 {
   g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GPtrArray) rules = g_ptr_array_new ();
 
   /* Numbers from a fresh scan in this very session: they are only valid here. */
   if (!rescan (self, job, error))
@@ -515,11 +541,15 @@ do_delete (MpMailbox  *self,
       if (e != NULL)
         {
           g_array_append_val (numbers, e->number);
+          g_array_append_val (sizes, e->size);
           g_ptr_array_add (deleted, g_strdup (e->uidl));
+          g_ptr_array_add (rules, job->rules != NULL ? job->rules[i] : NULL);
         }
     }
   if (numbers->len == 0)
     return TRUE;
+  if (!keep_copies (job, self->session, numbers, sizes, deleted, rules, error))
+    return FALSE;
   return mp_pop3_session_dele_many_sync (self->session, (guint *) numbers->data, numbers->len,
                                          job->cancellable, error);
 }
@@ -575,7 +605,9 @@ run_delete (MpMailbox *self,
                                   (GDestroyNotify) g_strfreev, NULL);
       return;
     }
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Too large for the recycle bin: the UI asks, then deletes with force_large. */
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && !g_error_matches (error, MP_ERROR, MP_ERROR_TOO_LARGE))
     {
       GError *not_deleted = g_error_new (MP_ERROR, MP_ERROR_NOT_DELETED,
                                          _("Nothing was deleted: %s"), error->message);

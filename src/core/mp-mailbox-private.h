@@ -56,6 +56,9 @@ struct _Job
 
   /* delete */
   char               **uidls;            /* owned */
+  char               **rules;            /* owned, parallel to uidls, nullable: "manual" */
+  char                *recycle_dir;      /* owned snapshot, nullable: no recycle bin */
+  gboolean             force_large;
 };
 
 struct _MpMailbox
@@ -64,6 +67,7 @@ struct _MpMailbox
 
   MpAccount       *account;          /* owned; main thread only */
   char            *password;         /* owned override, wiped; main thread only */
+  char            *recycle_dir;      /* owned, nullable; main thread only */
   guint            idle_timeout_ms;
   guint            idle_source;      /* main thread only */
   MpPop3TraceFunc  trace_func;

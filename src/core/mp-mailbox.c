@@ -83,6 +83,8 @@ job_free (Job *job)
   g_clear_pointer (&job->pending, g_ptr_array_unref);
   g_free (job->uidl);
   g_strfreev (job->uidls);
+  g_strfreev (job->rules);
+  g_free (job->recycle_dir);
   g_free (job);
 }
 
@@ -405,6 +407,7 @@ mp_mailbox_finalize (GObject *object)
   g_clear_object (&self->seen);
   g_clear_object (&self->account);
   g_clear_pointer (&self->password, secret_password_free);
+  g_free (self->recycle_dir);
   if (self->trace_destroy != NULL)
     self->trace_destroy (self->trace_data);
   g_mutex_clear (&self->lock);
@@ -582,20 +585,46 @@ mp_mailbox_preview_finish (MpMailbox     *self,
 }
 
 void
+mp_mailbox_set_recycle_dir (MpMailbox  *self,
+                            const char *dir)
+{
+  g_return_if_fail (MP_IS_MAILBOX (self));
+
+  g_free (self->recycle_dir);
+  self->recycle_dir = g_strdup (dir);
+}
+
+void
 mp_mailbox_delete_async (MpMailbox           *self,
                          const char * const  *uidls,
                          GCancellable        *cancellable,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
+  mp_mailbox_delete_full_async (self, uidls, NULL, FALSE, cancellable, callback, user_data);
+}
+
+void
+mp_mailbox_delete_full_async (MpMailbox           *self,
+                              const char * const  *uidls,
+                              const char * const  *rules,
+                              gboolean             force_large,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
   Job *job;
   GTask *task;
 
   g_return_if_fail (MP_IS_MAILBOX (self));
   g_return_if_fail (uidls != NULL);
+  g_return_if_fail (rules == NULL || g_strv_length ((char **) rules) == g_strv_length ((char **) uidls));
 
   job = job_new (self, JOB_DELETE, cancellable);
   job->uidls = g_strdupv ((char **) uidls);
+  job->rules = g_strdupv ((char **) rules);
+  job->recycle_dir = g_strdup (self->recycle_dir);
+  job->force_large = force_large;
   task = job_task (self, job, mp_mailbox_delete_async, callback, user_data);
   /* Once QUIT was acknowledged the deletion happened: report that truthfully even
    * if the caller cancelled a moment too late. */

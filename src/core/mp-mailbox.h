@@ -112,6 +112,15 @@ MpMessagePreview *mp_mailbox_preview_finish (MpMailbox     *self,
                                              GAsyncResult  *result,
                                              GError       **error);
 
+/* With a recycle bin (a directory, see mp-recycle-bin.h; NULL: none), every
+ * delete queued afterwards first RETRs each message into it; nothing is deleted
+ * unless every copy was written (MP_ERROR_NOT_DELETED), and a message over the
+ * bin's limit (50 MB) makes the delete fail with MP_ERROR_TOO_LARGE, no DELE
+ * sent, unless @force_large (mp_mailbox_delete_full_async) after the user
+ * agreed. */
+void           mp_mailbox_set_recycle_dir   (MpMailbox   *self,
+                                             const char  *dir);
+
 /* Maps the UIDLs to current numbers with a fresh scan in the session, DELE each,
  * QUIT.  Success only on QUIT's +OK; otherwise MP_ERROR_NOT_DELETED ("nothing was
  * deleted") — or the connect error when the session never opened.  UIDLs already
@@ -121,6 +130,16 @@ MpMessagePreview *mp_mailbox_preview_finish (MpMailbox     *self,
  * still reported truthfully (this job does not turn success into CANCELLED). */
 void           mp_mailbox_delete_async      (MpMailbox            *self,
                                              const char * const   *uidls,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+/* The same, naming for the recycle bin the rule that deletes each message
+ * (@rules parallel to @uidls; NULL: "manual"); finish with
+ * mp_mailbox_delete_finish(). */
+void           mp_mailbox_delete_full_async (MpMailbox            *self,
+                                             const char * const   *uidls,
+                                             const char * const   *rules,
+                                             gboolean              force_large,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,
                                              gpointer              user_data);
