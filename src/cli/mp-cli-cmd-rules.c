@@ -106,21 +106,23 @@ load_rules (const MpCliArgs *args, MpRuleSet **out)
   return MP_CLI_EXIT_OK;
 }
 
-/* Connects, reads every header block and evaluates: @hits_out in server order.
- * @dry_run: as mp_rule_set_evaluate(). */
+/* Loads the rules, connects, reads every header block and evaluates: @hits_out
+ * in server order.  @dry_run: as mp_rule_set_evaluate(). */
 static MpCliExit
-find_hits (MpCli *cli, MpRuleSet *set, gboolean dry_run,
+find_hits (MpCli *cli, gboolean dry_run, MpRuleSet **set_out,
            GPtrArray **entries_out, GPtrArray **hits_out)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree guint *numbers = NULL;
   g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func (hit_free);
-  Evaluation ev = { .set = set, .hits = hits, .now = now, .dry_run = dry_run };
+  Evaluation ev = { .hits = hits, .now = now, .dry_run = dry_run };
   MpCliExit rc;
 
-  if ((rc = mp_cli_open_mailbox (cli, entries_out)) != MP_CLI_EXIT_OK)
+  if ((rc = load_rules (cli->args, set_out)) != MP_CLI_EXIT_OK
+      || (rc = mp_cli_open_mailbox (cli, entries_out)) != MP_CLI_EXIT_OK)
     return rc;
+  ev.set = *set_out;
   if (!mp_cli_all_have_uidl (*entries_out))
     return mp_cli_no_uidl_error ();
   ev.entries = *entries_out;
@@ -201,10 +203,8 @@ rules_test (MpCli *cli)
   g_autoptr(GString) out = g_string_new (NULL);
   MpCliExit rc;
 
-  if ((rc = load_rules (cli->args, &set)) != MP_CLI_EXIT_OK
-      || (rc = find_hits (cli, set, TRUE, &entries, &hits)) != MP_CLI_EXIT_OK)
-    return rc;
-  if ((rc = mp_cli_quit (cli)) != MP_CLI_EXIT_OK)
+  if ((rc = find_hits (cli, TRUE, &set, &entries, &hits)) != MP_CLI_EXIT_OK
+      || (rc = mp_cli_quit (cli)) != MP_CLI_EXIT_OK)
     return rc;
   if (cli->args->json)
     g_string_append (out, "[");
@@ -318,8 +318,7 @@ rules_apply (MpCli *cli)
   g_autoptr(GString) out = g_string_new (NULL);
   MpCliExit rc;
 
-  if ((rc = load_rules (cli->args, &set)) != MP_CLI_EXIT_OK
-      || (rc = find_hits (cli, set, FALSE, &entries, &hits)) != MP_CLI_EXIT_OK)
+  if ((rc = find_hits (cli, FALSE, &set, &entries, &hits)) != MP_CLI_EXIT_OK)
     return rc;
   warn_unpreviewed (set);
   del = deletions (hits);

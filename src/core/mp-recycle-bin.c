@@ -320,20 +320,13 @@ newest_first (gconstpointer a,
   return c != 0 ? c : g_strcmp0 (eb->id, ea->id);
 }
 
-/* The Maildir name of a message in cur/ or new/ without its ":2,…" flags. */
-static char *
-id_of (const char *file_name)
+/* The messages in cur/ and new/: their paths and their ids (the Maildir
+ * name without its ":2,…" flags), in two parallel arrays. */
+static void
+list_message_files (MpRecycleBin *bin,
+                    GPtrArray    *paths,
+                    GPtrArray    *ids)
 {
-  const char *colon = strchr (file_name, ':');
-
-  return colon != NULL ? g_strndup (file_name, colon - file_name) : g_strdup (file_name);
-}
-
-GPtrArray *
-mp_recycle_bin_list (MpRecycleBin *bin,
-                     GError      **error)
-{
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) mp_recycle_entry_free);
   static const char *const subdirs[] = { "cur", "new" };
 
   for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
@@ -344,12 +337,29 @@ mp_recycle_bin_list (MpRecycleBin *bin,
 
       while (dir != NULL && (file = g_dir_read_name (dir)) != NULL)
         {
-          g_autofree char *id = id_of (file);
-          MpRecycleEntry *e = load_entry (bin, id);
+          const char *colon = strchr (file, ':');
 
-          if (e != NULL)
-            g_ptr_array_add (out, e);
+          g_ptr_array_add (paths, g_build_filename (d, file, NULL));
+          g_ptr_array_add (ids, colon != NULL ? g_strndup (file, colon - file) : g_strdup (file));
         }
+    }
+}
+
+GPtrArray *
+mp_recycle_bin_list (MpRecycleBin *bin,
+                     GError      **error)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) mp_recycle_entry_free);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  list_message_files (bin, paths, ids);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      MpRecycleEntry *e = load_entry (bin, ids->pdata[i]);
+
+      if (e != NULL)
+        g_ptr_array_add (out, e);
     }
   g_ptr_array_sort (out, newest_first);
   return out;
@@ -360,22 +370,13 @@ static char *
 message_path (MpRecycleBin *bin,
               const char   *id)
 {
-  static const char *const subdirs[] = { "cur", "new" };
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
 
-  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
-    {
-      g_autofree char *d = g_build_filename (bin->dir, subdirs[i], NULL);
-      g_autoptr(GDir) dir = g_dir_open (d, 0, NULL);
-      const char *file;
-
-      while (dir != NULL && (file = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *fid = id_of (file);
-
-          if (strcmp (fid, id) == 0)
-            return g_build_filename (d, file, NULL);
-        }
-    }
+  list_message_files (bin, paths, ids);
+  for (guint i = 0; i < ids->len; i++)
+    if (strcmp (ids->pdata[i], id) == 0)
+      return g_strdup (paths->pdata[i]);
   return NULL;
 }
 

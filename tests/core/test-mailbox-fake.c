@@ -173,8 +173,9 @@ finish_server (MpTestFakeServer *server)
     g_error ("fake server transcript mismatch: %s", error ? error->message : "?");
 }
 
+/* Deletes uid-two; with @dir, through a recycle bin there (issue 12). */
 static void
-run_delete (const char *script, Wait *w)
+run_recycled_delete (const char *script, const char *dir, gboolean force_large, Wait *w)
 {
   const char *uidls[] = { "uid-two", NULL };
   g_autoptr(MpMailbox) mb = NULL;
@@ -183,10 +184,22 @@ run_delete (const char *script, Wait *w)
   mb = start_mailbox (script, &server);
   if (mb == NULL)
     return;
-  mp_mailbox_delete_async (mb, uidls, NULL, on_delete, w);
+  if (dir == NULL)
+    mp_mailbox_delete_async (mb, uidls, NULL, on_delete, w);
+  else
+    {
+      mp_mailbox_set_recycle_dir (mb, dir);
+      mp_mailbox_delete_full_async (mb, uidls, NULL, force_large, NULL, on_delete, w);
+    }
   wait_done (w);
   finish_server (server);
   mp_mailbox_shutdown (mb);
+}
+
+static void
+run_delete (const char *script, Wait *w)
+{
+  run_recycled_delete (script, NULL, FALSE, w);
 }
 
 /* The delete must fail as not deleted, with nothing reported deleted;
@@ -206,24 +219,6 @@ assert_not_deleted (const char *script,
   g_assert_false (w.ok);
   g_assert_null (w.deleted);
   g_clear_error (&w.error);
-}
-
-/* A delete with a recycle bin: RETR into the bin, then DELE (issue 12). */
-static void
-run_recycled_delete (const char *script, const char *dir, gboolean force_large, Wait *w)
-{
-  const char *uidls[] = { "uid-two", NULL };
-  g_autoptr(MpMailbox) mb = NULL;
-  MpTestFakeServer *server;
-
-  mb = start_mailbox (script, &server);
-  if (mb == NULL)
-    return;
-  mp_mailbox_set_recycle_dir (mb, dir);
-  mp_mailbox_delete_full_async (mb, uidls, NULL, force_large, NULL, on_delete, w);
-  wait_done (w);
-  finish_server (server);
-  mp_mailbox_shutdown (mb);
 }
 
 #define RETR_TWO \
