@@ -227,6 +227,7 @@ typedef struct {
   guint        n_new;
   guint        n_fetched;
   guint        n_refused;     /* -ERR to TOP/RETR */
+  GPtrArray   *rule_hits;     /* owned, of MpRuleHit */
 } CheckCtx;
 
 static void
@@ -242,6 +243,33 @@ flush_batch (Job      *job,
   mp_mailbox_job_post_batch (job, g_steal_pointer (&job->pending), job->done, job->total);
   job->pending = g_ptr_array_new_with_free_func (g_object_unref);
   job->last_flush = now;
+}
+
+/* Here the whole header block is at hand, so "any header" conditions see
+ * every field, not only those a summary keeps. */
+static void
+evaluate_rules (CheckCtx         *ctx,
+                MpMessageSummary *summary,
+                const char       *headers,
+                gsize             len)
+{
+  MpRuleInput in = { .summary = summary, .headers = headers, .headers_len = len };
+  g_autofree char *reason = NULL;
+  const MpRule *rule;
+  MpRuleHit *hit;
+
+  if (ctx->job->rule_set == NULL)
+    return;
+  rule = mp_rule_set_evaluate (ctx->job->rule_set, &in, FALSE, &reason);
+  if (rule == NULL)
+    return;
+  hit = g_new0 (MpRuleHit, 1);
+  hit->uidl = g_strdup (mp_message_summary_get_uidl (summary));
+  hit->rule = g_strdup (rule->name);
+  hit->action = rule->action;
+  hit->reason = g_steal_pointer (&reason);
+  hit->is_new = mp_message_summary_get_is_new (summary);
+  g_ptr_array_add (ctx->rule_hits, hit);
 }
 
 static void
@@ -265,6 +293,7 @@ on_header (guint    number,
       gboolean is_new = ctx->announce && !mp_seen_store_contains (ctx->self->seen, e->uidl);
 
       mp_message_summary_set_is_new (summary, is_new);
+      evaluate_rules (ctx, summary, data, len);
       ctx->n_new += is_new;
       ctx->n_fetched++;
       g_ptr_array_add (ctx->job->pending, summary);
@@ -352,9 +381,11 @@ run_check (MpMailbox *self,
   g_autoptr(GPtrArray) current = g_ptr_array_new ();
   g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) save_error = NULL;
+  g_autoptr(GPtrArray) rule_hits =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) mp_rule_hit_free);
   GError *error = NULL;
   MpCheckResult *result;
-  CheckCtx ctx = { self, job, by_number, FALSE, 0, 0, 0 };
+  CheckCtx ctx = { self, job, by_number, FALSE, 0, 0, 0, rule_hits };
   gboolean reused;
   GHashTableIter iter;
   gpointer key;
@@ -410,6 +441,7 @@ run_check (MpMailbox *self,
   result->first_check = !ctx.announce;
   result->removed_uidls = (char **) g_ptr_array_free (g_steal_pointer (&removed), FALSE);
   result->login_delay = session_login_delay (self->session);
+  result->rule_hits = g_steal_pointer (&rule_hits);
   mp_mailbox_job_post_result (job, result, (GDestroyNotify) mp_check_result_free, NULL);
   return;
 

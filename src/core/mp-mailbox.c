@@ -21,6 +21,9 @@ mp_check_result_copy (const MpCheckResult *result)
   MpCheckResult *copy = g_memdup2 (result, sizeof *result);
 
   copy->removed_uidls = g_strdupv (result->removed_uidls);
+  copy->rule_hits = g_ptr_array_new_with_free_func ((GDestroyNotify) mp_rule_hit_free);
+  for (guint i = 0; result->rule_hits != NULL && i < result->rule_hits->len; i++)
+    g_ptr_array_add (copy->rule_hits, mp_rule_hit_copy (result->rule_hits->pdata[i]));
   return copy;
 }
 
@@ -30,6 +33,7 @@ mp_check_result_free (MpCheckResult *result)
   if (result == NULL)
     return;
   g_strfreev (result->removed_uidls);
+  g_clear_pointer (&result->rule_hits, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -84,6 +88,7 @@ job_free (Job *job)
   g_free (job->uidl);
   g_strfreev (job->uidls);
   g_strfreev (job->rules);
+  g_clear_pointer (&job->rule_set, mp_rule_set_unref);
   g_free (job->recycle_dir);
   g_free (job);
 }
@@ -408,6 +413,7 @@ mp_mailbox_finalize (GObject *object)
   g_clear_object (&self->account);
   g_clear_pointer (&self->password, secret_password_free);
   g_free (self->recycle_dir);
+  g_clear_pointer (&self->rule_set, mp_rule_set_unref);
   if (self->trace_destroy != NULL)
     self->trace_destroy (self->trace_data);
   g_mutex_clear (&self->lock);
@@ -543,6 +549,8 @@ mp_mailbox_check_async (MpMailbox           *self,
   job->progress = progress;
   job->progress_data = progress_data;
   job->progress_destroy = progress_destroy;
+  if (self->rule_set != NULL)
+    job->rule_set = mp_rule_set_ref (self->rule_set);
   task = job_task (self, job, mp_mailbox_check_async, callback, user_data);
   enqueue (self, task, job);
 }
@@ -582,6 +590,18 @@ mp_mailbox_preview_finish (MpMailbox     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+mp_mailbox_set_rules (MpMailbox *self,
+                      MpRuleSet *rules)
+{
+  g_return_if_fail (MP_IS_MAILBOX (self));
+
+  if (rules != NULL)
+    mp_rule_set_ref (rules);
+  g_clear_pointer (&self->rule_set, mp_rule_set_unref);
+  self->rule_set = rules;
 }
 
 void

@@ -33,6 +33,7 @@
 #include "mp-message-summary.h"
 #include "mp-message-preview.h"
 #include "mp-pop3-options.h"
+#include "mp-rules.h"
 
 G_BEGIN_DECLS
 
@@ -48,6 +49,8 @@ typedef struct {
   char    **removed_uidls;  /* owned, NULL-terminated: known UIDLs gone from the server */
   gboolean  first_check;    /* seen store was new: nothing was announced */
   guint     login_delay;    /* server's LOGIN-DELAY capability in seconds, 0 if none */
+  GPtrArray *rule_hits;     /* owned, of MpRuleHit: the fetched messages an active rule
+                             * acts on (mp_mailbox_set_rules), in server order */
 } MpCheckResult;
 
 #define MP_TYPE_CHECK_RESULT (mp_check_result_get_type ())
@@ -83,6 +86,12 @@ void           mp_mailbox_set_trace_func    (MpMailbox      *self,
                                              MpPop3TraceFunc func,
                                              gpointer        user_data,
                                              GDestroyNotify  destroy);
+/* The rules each check evaluates on the worker, for every message it fetches,
+ * with its whole header block (a ref is kept; NULL: none).  The hits come in
+ * MpCheckResult's rule_hits; acting on them (junk, no notification, delete
+ * with mp_mailbox_delete_full_async) is the caller's. */
+void           mp_mailbox_set_rules         (MpMailbox   *self,
+                                             MpRuleSet   *rules);
 /* Cancels queued and running jobs, QUITs an idle session (in the background). */
 void           mp_mailbox_shutdown          (MpMailbox   *self);
 

@@ -61,21 +61,52 @@ mp_rule_set_new (void)
 {
   MpRuleSet *set = g_new0 (MpRuleSet, 1);
 
+  g_atomic_ref_count_init (&set->ref_count);
   set->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) mp_rule_free);
   set->allow_senders = g_new0 (char *, 1);
   set->allow_domains = g_new0 (char *, 1);
   return set;
 }
 
-void
-mp_rule_set_free (MpRuleSet *set)
+MpRuleSet *
+mp_rule_set_ref (MpRuleSet *set)
 {
-  if (set == NULL)
+  g_return_val_if_fail (set != NULL, NULL);
+  g_atomic_ref_count_inc (&set->ref_count);
+  return set;
+}
+
+void
+mp_rule_set_unref (MpRuleSet *set)
+{
+  if (set == NULL || !g_atomic_ref_count_dec (&set->ref_count))
     return;
   g_ptr_array_unref (set->rules);
   g_strfreev (set->allow_senders);
   g_strfreev (set->allow_domains);
   g_free (set);
+}
+
+MpRuleHit *
+mp_rule_hit_copy (const MpRuleHit *hit)
+{
+  MpRuleHit *copy = g_memdup2 (hit, sizeof *hit);
+
+  copy->uidl = g_strdup (hit->uidl);
+  copy->rule = g_strdup (hit->rule);
+  copy->reason = g_strdup (hit->reason);
+  return copy;
+}
+
+void
+mp_rule_hit_free (MpRuleHit *hit)
+{
+  if (hit == NULL)
+    return;
+  g_free (hit->uidl);
+  g_free (hit->rule);
+  g_free (hit->reason);
+  g_free (hit);
 }
 
 static const char *const action_names[] = { "no-notify", "junk", "delete" };

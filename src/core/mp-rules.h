@@ -67,7 +67,10 @@ typedef struct {
   GPtrArray    *conditions;    /* owned, of MpRuleCondition */
 } MpRule;
 
+/* Reference-counted: a mailbox keeps one for its checks (mp_mailbox_set_rules);
+ * do not change a set once it was handed on, make a new one. */
 typedef struct {
+  gatomicrefcount ref_count;
   GPtrArray *rules;            /* owned, of MpRule, in order */
   char     **allow_senders;    /* owned, lower-cased addresses */
   char     **allow_domains;    /* owned, lower-cased domains */
@@ -85,8 +88,21 @@ typedef struct {
 } MpRuleInput;
 
 MpRuleSet   *mp_rule_set_new          (void);
-void         mp_rule_set_free         (MpRuleSet *set);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpRuleSet, mp_rule_set_free)
+MpRuleSet   *mp_rule_set_ref          (MpRuleSet *set);
+void         mp_rule_set_unref        (MpRuleSet *set);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpRuleSet, mp_rule_set_unref)
+
+/* What a check found a rule acts on (MpCheckResult's rule_hits). */
+typedef struct {
+  char         *uidl;          /* owned */
+  char         *rule;          /* owned: the rule's name */
+  MpRuleAction  action;
+  char         *reason;        /* owned */
+  gboolean      is_new;        /* the message was announced as new by this check */
+} MpRuleHit;
+
+MpRuleHit   *mp_rule_hit_copy         (const MpRuleHit *hit);
+void         mp_rule_hit_free         (MpRuleHit *hit);
 
 MpRule      *mp_rule_new              (const char *name, MpRuleAction action);
 void         mp_rule_free             (MpRule *rule);

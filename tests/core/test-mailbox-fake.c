@@ -5,6 +5,7 @@
 
 #include "mp-error.h"
 #include "mp-recycle-bin.h"
+#include "mp-rules.h"
 #include "mp-mailbox-private.h"   /* idle_source: whether the idle timer is armed */
 #include "mp-test-util.h"
 #include "core-test-helpers.h"
@@ -296,6 +297,53 @@ test_delete_too_large (void)
   g_assert_no_error (w2.error);
   g_assert_cmpstr (w2.deleted[0], ==, "uid-two");
   g_strfreev (w2.deleted);
+}
+
+/* A check with rules evaluates each fetched message on the worker, with its
+ * whole header block ("any header" sees List-Id), first match wins. */
+static void
+test_check_rules (void)
+{
+  const char *rules_conf =
+    "[rules]\nversion=1\n"
+    "[rule 1]\nname=Spam\nenabled=true\npreviewed=true\naction=delete\nspam-flag=true\n"
+    "[rule 2]\nname=Lists\nenabled=true\naction=junk\nheader-contains=List-Id: news\n";
+  g_autoptr(MpRuleSet) rules = mp_rule_set_from_data (rules_conf, strlen (rules_conf), NULL);
+  g_autoptr(MpMailbox) mb = NULL;
+  MpTestFakeServer *server;
+  MpRuleHit *hit;
+  Wait w = { 0 };
+
+  mb = start_mailbox (LOGIN SCAN
+                      "expect TOP 1 0\nsend +OK\nsend From: a@spam.test\nsend X-Spam-Flag: YES\n"
+                      "send List-Id: <news.spam.test>\nsend \nsend .\n"
+                      "expect TOP 2 0\nsend +OK\nsend From: b@ok.test\n"
+                      "send List-Id: <news.ok.test>\nsend \nsend .\n"
+                      "expect QUIT\nsend +OK\n", &server);
+  if (mb == NULL)
+    return;
+  mp_mailbox_set_rules (mb, rules);
+  mp_mailbox_check_async (mb, NULL, NULL, NULL, NULL, NULL, on_check, &w);
+  wait_done (&w);
+  mp_mailbox_shutdown (mb);   /* QUITs the idle session on the worker */
+  finish_server (server);
+  g_assert_no_error (w.error);
+  g_assert_cmpuint (w.result->rule_hits->len, ==, 2);
+  hit = w.result->rule_hits->pdata[0];
+  g_assert_cmpstr (hit->uidl, ==, "uid-one");
+  g_assert_cmpstr (hit->rule, ==, "Spam");
+  g_assert_cmpint (hit->action, ==, MP_RULE_ACTION_DELETE);
+  g_assert_cmpstr (hit->reason, ==, "the server marked it as spam (X-Spam-Flag)");
+  hit = w.result->rule_hits->pdata[1];
+  g_assert_cmpstr (hit->uidl, ==, "uid-two");
+  g_assert_cmpstr (hit->rule, ==, "Lists");
+  g_assert_cmpint (hit->action, ==, MP_RULE_ACTION_JUNK);
+  {
+    g_autoptr(MpCheckResult) copy = mp_check_result_copy (w.result);
+    g_assert_cmpstr (((MpRuleHit *) copy->rule_hits->pdata[1])->reason, ==,
+                     "List-Id contains “news”");
+  }
+  mp_check_result_free (w.result);
 }
 
 static void
@@ -651,6 +699,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/core/mailbox-fake/delete-ok", test_delete_ok);
+  g_test_add_func ("/core/mailbox-fake/check-rules", test_check_rules);
   g_test_add_func ("/core/mailbox-fake/delete-recycled", test_delete_recycled);
   g_test_add_func ("/core/mailbox-fake/delete-bin-unwritable", test_delete_bin_unwritable);
   g_test_add_func ("/core/mailbox-fake/delete-too-large", test_delete_too_large);
