@@ -30,7 +30,7 @@ GDateTime  *mp_message_summary_get_date            (MpMessageSummary *self);   /
 const char *mp_message_summary_get_message_id      (MpMessageSummary *self);   /* without <> */
 gboolean    mp_message_summary_get_has_attachments (MpMessageSummary *self);
 /* What rules read besides the list's columns: the Cc text (empty when absent);
- * the decoded value of a field the summary keeps — From, To, Cc, Subject,
+ * the decoded value of a field the summary keeps — From (its address), To, Cc, Subject,
  * Message-Id, X-Spam-Flag, X-Spam-Status, X-Spam-Score (case-insensitive) —
  * or NULL when absent or not kept; and the addresses of From, To or Cc,
  * lower-cased, groups opened (owned, never NULL). */

@@ -42,6 +42,7 @@ test_store_list_read_purge (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *id1 = NULL;
   g_autofree char *id2 = NULL;
+  g_autoptr(GDateTime) now = NULL;
   g_autoptr(GDateTime) later = NULL;
   MpRecycleEntry *e;
 
@@ -73,7 +74,8 @@ test_store_list_read_purge (void)
 
   /* nothing is 30 days old yet; 31 days later both go */
   g_assert_cmpuint (mp_recycle_bin_purge (bin, NULL, NULL), ==, 0);
-  later = g_date_time_add_days (g_date_time_new_now_utc (), 31);
+  now = g_date_time_new_now_utc ();
+  later = g_date_time_add_days (now, 31);
   mp_recycle_bin_set_retention_days (bin, 30);
   g_assert_cmpuint (mp_recycle_bin_purge (bin, later, NULL), ==, 2);
   g_clear_pointer (&list, g_ptr_array_unref);
@@ -107,7 +109,9 @@ test_read_only_dir (void)
   g_autoptr(MpRecycleBin) blocked = mp_recycle_bin_new (under_file, "a");
 
   /* A bin whose place is taken by a file: fails for root too. */
-  g_assert_cmpint (g_mkdir_with_parents (g_path_get_dirname (file), 0700), ==, 0);
+  g_autofree char *parent = g_path_get_dirname (file);
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
   g_assert_true (g_file_set_contents (file, "", 0, NULL));
   g_assert_false (mp_recycle_bin_store (blocked, msg, "u", NULL, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);

@@ -232,7 +232,9 @@ test_file_kept (void)
                            "[rules\ngarbage\n" };
 
   g_assert_true (g_str_has_suffix (path, "/mailpeek/rules.conf"));
-  g_assert_true (g_mkdir_with_parents (g_path_get_dirname (path), 0700) == 0);
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_true (g_mkdir_with_parents (dir, 0700) == 0);
   for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
     {
       g_autofree char *after = NULL;
