@@ -212,8 +212,10 @@ main (int argc, char **argv)
     return mp_cli_usage_error (_("Unknown command “%s”. Run “mailpeek-cli --help” for usage."),
                                args[1]);
   /* "rules test URL": the URL goes where every command has it, test after it. */
-  if (command->run == mp_cli_cmd_rules && args[3] != NULL)
+  if (command->run == mp_cli_cmd_rules)
     {
+      if (args[3] == NULL)
+        return mp_cli_usage_error (_("Usage: mailpeek-cli rules test|apply URL --rules FILE"));
       char *sub = args[2];
       args[2] = args[3];
       args[3] = sub;

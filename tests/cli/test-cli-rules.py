@@ -439,6 +439,11 @@ def test_bad_rules_file():
             check(f.read() == before, 'the file is left as it is')
     r = c.run('rules', 'test', 'pop3s://alice@127.0.0.1:9')
     check_eq(r.rc, 2, 'no --rules: usage error', r)
+    r = c.run('rules', 'pop3s://alice@127.0.0.1:9', '--rules', bad)
+    check_eq(r.rc, 2, 'no test/apply: usage error', r)
+    check('rules test|apply' in r.stderr, 'says how', r)
+    r = c.run('rules', 'delete', 'pop3s://alice@127.0.0.1:9', '--rules', bad)
+    check_eq(r.rc, 2, 'unknown rules subcommand: usage error', r)
     r = c.run('list', 'pop3s://alice@127.0.0.1:9', '--rules', bad)
     check_eq(r.rc, 2, '--rules with list: usage error', r)
 
