@@ -65,6 +65,12 @@ static const GOptionEntry option_entries[] = {
   { "number", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli_args.numbers,
     N_("top, retr, delete: the message numbered N in this session instead of a UIDL "
        "(delete: may be given more than once)"), N_("N") },
+  { "rules", 0, 0, G_OPTION_ARG_FILENAME, &cli_args.rules,
+    N_("rules: the rules file (format: mailpeek-rules(5))"), N_("FILE") },
+  { "recycle-dir", 0, 0, G_OPTION_ARG_FILENAME, &cli_args.recycle_dir,
+    N_("rules apply: keep a copy of each deleted message in this Maildir"), N_("DIR") },
+  { "yes-all", 0, 0, G_OPTION_ARG_NONE, &cli_args.yes_all,
+    N_("rules apply: go ahead even when the rules delete every message"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, &cli_args.version,
     N_("Show the version and exit"), NULL },
   { NULL }
@@ -82,6 +88,7 @@ static const Command commands[] = {
   { "retr", mp_cli_cmd_retr },
   { "delete", mp_cli_cmd_delete },
   { "check", mp_cli_cmd_check },
+  { "rules", mp_cli_cmd_rules },
 };
 
 /* GOption leaves a "--" in place when arguments follow it ("delete URL -- -odd-uidl");
@@ -104,8 +111,11 @@ static GOptionContext *
 make_context (void)
 {
   GOptionContext *ctx = g_option_context_new (_("COMMAND URL [ARGUMENTS…]"));
+  g_autofree char *summary = NULL;
 
-  g_option_context_set_summary (ctx, _(
+  /* Two messages, so that the rules commands do not make the translations of
+   * the rest stale. */
+  summary = g_strconcat (_(
     "Look at a POP3 mailbox without downloading it.\n"
     "\n"
     "Commands:\n"
@@ -120,7 +130,13 @@ make_context (void)
     "A message is named by its UIDL, whatever it looks like (\"#2\" and \"2\" are UIDLs\n"
     "too); --number N names message N of this session instead.\n"
     "URLs: pop3s://USER@HOST[:PORT] (TLS), pop3://USER@HOST[:PORT] (STARTTLS),\n"
-    "      pop://USER;AUTH=MECH@HOST[:PORT]"));
+    "      pop://USER;AUTH=MECH@HOST[:PORT]"), "\n\n", _(
+    "Rules (file format: mailpeek-rules(5)):\n"
+    "  rules test  URL --rules FILE   dry run: each message a rule acts on, and why\n"
+    "  rules apply URL --rules FILE   delete what delete rules match, each message first\n"
+    "                                 kept in the recycle bin (junk and no-notify are\n"
+    "                                 only shown)"), NULL);
+  g_option_context_set_summary (ctx, summary);
   g_option_context_set_description (ctx, _(
     "The password is read from --password-file, printed by --password-command or taken\n"
     "from the MAILPEEK_PASSWORD variable.\n"
@@ -137,7 +153,7 @@ make_context (void)
     "  5  server or protocol error (-ERR, IN-USE, LOGIN-DELAY, no UIDL or TOP, garbage)\n"
     "  6  timeout: the server stopped answering, sent too slowly (--speed-limit)\n"
     "     or took longer than --max-time\n"
-    "  7  delete: nothing was deleted (QUIT was not confirmed)"));
+    "  7  delete, rules apply: nothing was deleted (QUIT was not confirmed)"));
   g_option_context_add_main_entries (ctx, option_entries, GETTEXT_PACKAGE);
   return ctx;
 }
@@ -214,6 +230,18 @@ main (int argc, char **argv)
   if (command == NULL)
     return mp_cli_usage_error (_("Unknown command “%s”. Run “mailpeek-cli --help” for usage."),
                                args[1]);
+  /* "rules test URL": the URL goes where every command has it, test after it. */
+  if (command->run == mp_cli_cmd_rules)
+    {
+      if (args[3] == NULL)
+        return mp_cli_usage_error (_("Usage: mailpeek-cli rules test|apply URL --rules FILE"));
+      char *sub = args[2];
+      args[2] = args[3];
+      args[3] = sub;
+    }
+  if ((cli_args.rules != NULL || cli_args.recycle_dir != NULL || cli_args.yes_all)
+      && command->run != mp_cli_cmd_rules)
+    return mp_cli_usage_error (_("--rules, --recycle-dir and --yes-all are only used by rules"));
   if (cli_args.state != NULL && command->run != mp_cli_cmd_check)
     return mp_cli_usage_error (_("--state is only used by check"));
   if (cli_args.numbers != NULL && command->run != mp_cli_cmd_top

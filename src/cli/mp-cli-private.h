@@ -45,6 +45,9 @@ typedef struct {
   gboolean  json;
   char     *state;
   char    **numbers;          /* --number, each time given; NULL: not given */
+  char     *rules;            /* rules: the rules file */
+  char     *recycle_dir;      /* rules apply: the recycle bin; NULL: the default */
+  gboolean  yes_all;          /* rules apply: may delete every message */
   gboolean  version;
 } MpCliArgs;
 
@@ -105,5 +108,6 @@ MpCliExit     mp_cli_cmd_check        (MpCli *cli, char **args);
 MpCliExit     mp_cli_cmd_top          (MpCli *cli, char **args);
 MpCliExit     mp_cli_cmd_retr         (MpCli *cli, char **args);
 MpCliExit     mp_cli_cmd_delete       (MpCli *cli, char **args);
+MpCliExit     mp_cli_cmd_rules        (MpCli *cli, char **args);
 
 G_END_DECLS

@@ -21,6 +21,8 @@
  *                            gave no secret (failed, hung, printed nothing, account
  *                            gone): show the message, change settings; asking for a
  *                            password does not help
+ *   MP_ERROR_TOO_LARGE       delete: larger than the recycle bin keeps; ask before
+ *                            deleting it without a copy
  *
  * MT-safe: all functions may be called from any thread.
  */
@@ -45,6 +47,7 @@ typedef enum {
   MP_ERROR_CONFIG,
   MP_ERROR_GONE,
   MP_ERROR_CREDENTIALS,
+  MP_ERROR_TOO_LARGE,
 } MpErrorCode;
 
 GQuark      mp_error_quark            (void);

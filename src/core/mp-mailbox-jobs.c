@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mp-error.h"
+#include "mp-recycle-bin.h"
 
 #define BATCH_INTERVAL_US (50 * 1000)
 #define QUIT_TIMEOUT_MS 3000
@@ -220,6 +221,7 @@ typedef struct {
   guint        n_new;
   guint        n_fetched;
   guint        n_refused;     /* -ERR to TOP/RETR */
+  GPtrArray   *rule_hits;     /* owned, of MpRuleHit */
 } CheckCtx;
 
 static void
@@ -235,6 +237,33 @@ flush_batch (Job      *job,
   mp_mailbox_job_post_batch (job, g_steal_pointer (&job->pending), job->done, job->total);
   job->pending = g_ptr_array_new_with_free_func (g_object_unref);
   job->last_flush = now;
+}
+
+/* Here the whole header block is at hand, so "any header" conditions see
+ * every field, not only those a summary keeps. */
+static void
+evaluate_rules (CheckCtx         *ctx,
+                MpMessageSummary *summary,
+                const char       *headers,
+                gsize             len)
+{
+  MpRuleInput in = { .summary = summary, .headers = headers, .headers_len = len };
+  g_autofree char *reason = NULL;
+  const MpRule *rule;
+  MpRuleHit *hit;
+
+  if (ctx->job->rule_set == NULL)
+    return;
+  rule = mp_rule_set_evaluate (ctx->job->rule_set, &in, FALSE, &reason);
+  if (rule == NULL)
+    return;
+  hit = g_new0 (MpRuleHit, 1);
+  hit->uidl = g_strdup (mp_message_summary_get_uidl (summary));
+  hit->rule = g_strdup (rule->name);
+  hit->action = rule->action;
+  hit->reason = g_steal_pointer (&reason);
+  hit->is_new = mp_message_summary_get_is_new (summary);
+  g_ptr_array_add (ctx->rule_hits, hit);
 }
 
 static void
@@ -258,6 +287,7 @@ on_header (guint    number,
       gboolean is_new = ctx->announce && !mp_seen_store_contains (ctx->self->seen, e->uidl);
 
       mp_message_summary_set_is_new (summary, is_new);
+      evaluate_rules (ctx, summary, data, len);
       ctx->n_new += is_new;
       ctx->n_fetched++;
       g_ptr_array_add (ctx->job->pending, summary);
@@ -345,9 +375,11 @@ run_check (MpMailbox *self,
   g_autoptr(GPtrArray) current = g_ptr_array_new ();
   g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) save_error = NULL;
+  g_autoptr(GPtrArray) rule_hits =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) mp_rule_hit_free);
   GError *error = NULL;
   MpCheckResult *result;
-  CheckCtx ctx = { self, job, by_number, FALSE, 0, 0, 0 };
+  CheckCtx ctx = { self, job, by_number, FALSE, 0, 0, 0, rule_hits };
   gboolean reused;
   GHashTableIter iter;
   gpointer key;
@@ -403,6 +435,7 @@ run_check (MpMailbox *self,
   result->first_check = !ctx.announce;
   result->removed_uidls = (char **) g_ptr_array_free (g_steal_pointer (&removed), FALSE);
   result->login_delay = session_login_delay (self->session);
+  result->rule_hits = g_steal_pointer (&rule_hits);
   mp_mailbox_job_post_result (job, result, (GDestroyNotify) mp_check_result_free, NULL);
   return;
 
@@ -492,6 +525,29 @@ run_preview (MpMailbox *self,
 
 /* ---- delete ---- */
 
+/* The copies in the recycle bin, before any DELE: FALSE (and no DELE) if one
+ * could not be made. */
+static gboolean
+keep_copies (Job        *job,
+             MpPop3Session *session,
+             GArray     *numbers,
+             GArray     *sizes,
+             GPtrArray  *deleted,
+             GPtrArray  *rules,
+             GError    **error)
+{
+  g_autoptr(MpRecycleBin) bin = NULL;
+
+  if (job->recycle_dir == NULL || numbers->len == 0)
+    return TRUE;
+  bin = mp_recycle_bin_new (job->recycle_dir, job->account_id);
+  return mp_recycle_bin_keep_sync (bin, session, (guint *) numbers->data,
+                                   (guint64 *) sizes->data,
+                                   (const char * const *) deleted->pdata,
+                                   (const char * const *) rules->pdata, numbers->len,
+                                   job->force_large, job->cancellable, error);
+}
+
 static gboolean
 do_delete (MpMailbox  *self,
            Job        *job,
@@ -499,6 +555,8 @@ do_delete (MpMailbox  *self,
            GError    **error)
 {
   g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GPtrArray) rules = g_ptr_array_new ();
 
   /* Numbers from a fresh scan in this very session: they are only valid here. */
   if (!rescan (self, job, error))
@@ -509,11 +567,15 @@ do_delete (MpMailbox  *self,
       if (e != NULL)
         {
           g_array_append_val (numbers, e->number);
+          g_array_append_val (sizes, e->size);
           g_ptr_array_add (deleted, g_strdup (e->uidl));
+          g_ptr_array_add (rules, job->rules != NULL ? job->rules[i] : NULL);
         }
     }
   if (numbers->len == 0)
     return TRUE;
+  if (!keep_copies (job, self->session, numbers, sizes, deleted, rules, error))
+    return FALSE;
   return mp_pop3_session_dele_many_sync (self->session, (guint *) numbers->data, numbers->len,
                                          job->cancellable, error);
 }
@@ -569,7 +631,9 @@ run_delete (MpMailbox *self,
                                   (GDestroyNotify) g_strfreev, NULL);
       return;
     }
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Too large for the recycle bin: the UI asks, then deletes with force_large. */
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && !g_error_matches (error, MP_ERROR, MP_ERROR_TOO_LARGE))
     {
       GError *not_deleted = g_error_new (MP_ERROR, MP_ERROR_NOT_DELETED,
                                          _("Nothing was deleted: %s"), error->message);

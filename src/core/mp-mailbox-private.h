@@ -58,6 +58,10 @@ struct _Job
 
   /* delete */
   char               **uidls;            /* owned */
+  char               **rules;            /* owned, parallel to uidls, nullable: "manual" */
+  char                *recycle_dir;      /* owned snapshot, nullable: no recycle bin */
+  MpRuleSet           *rule_set;         /* check: owned ref, nullable */
+  gboolean             force_large;
 };
 
 struct _MpMailbox
@@ -66,6 +70,8 @@ struct _MpMailbox
 
   MpAccount       *account;          /* owned; main thread only */
   char            *password;         /* owned override, wiped; main thread only */
+  char            *recycle_dir;      /* owned, nullable; main thread only */
+  MpRuleSet       *rule_set;         /* owned ref, nullable; main thread only */
   guint            idle_timeout_ms;
   guint            idle_source;      /* main thread only */
   MpPop3TraceFunc  trace_func;

@@ -21,6 +21,9 @@ mp_check_result_copy (const MpCheckResult *result)
   MpCheckResult *copy = g_memdup2 (result, sizeof *result);
 
   copy->removed_uidls = g_strdupv (result->removed_uidls);
+  copy->rule_hits = g_ptr_array_new_with_free_func ((GDestroyNotify) mp_rule_hit_free);
+  for (guint i = 0; result->rule_hits != NULL && i < result->rule_hits->len; i++)
+    g_ptr_array_add (copy->rule_hits, mp_rule_hit_copy (result->rule_hits->pdata[i]));
   return copy;
 }
 
@@ -30,6 +33,7 @@ mp_check_result_free (MpCheckResult *result)
   if (result == NULL)
     return;
   g_strfreev (result->removed_uidls);
+  g_clear_pointer (&result->rule_hits, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -84,6 +88,9 @@ job_free (Job *job)
   g_clear_pointer (&job->pending, g_ptr_array_unref);
   g_free (job->uidl);
   g_strfreev (job->uidls);
+  g_strfreev (job->rules);
+  g_clear_pointer (&job->rule_set, mp_rule_set_unref);
+  g_free (job->recycle_dir);
   g_free (job);
 }
 
@@ -407,6 +414,8 @@ mp_mailbox_finalize (GObject *object)
   g_clear_object (&self->seen);
   g_clear_object (&self->account);
   g_clear_pointer (&self->password, secret_password_free);
+  g_free (self->recycle_dir);
+  g_clear_pointer (&self->rule_set, mp_rule_set_unref);
   if (self->trace_destroy != NULL)
     self->trace_destroy (self->trace_data);
   g_mutex_clear (&self->lock);
@@ -542,6 +551,8 @@ mp_mailbox_check_async (MpMailbox           *self,
   job->progress = progress;
   job->progress_data = progress_data;
   job->progress_destroy = progress_destroy;
+  if (self->rule_set != NULL)
+    job->rule_set = mp_rule_set_ref (self->rule_set);
   task = job_task (self, job, mp_mailbox_check_async, callback, user_data);
   enqueue (self, task, job);
 }
@@ -584,20 +595,58 @@ mp_mailbox_preview_finish (MpMailbox     *self,
 }
 
 void
+mp_mailbox_set_rules (MpMailbox *self,
+                      MpRuleSet *rules)
+{
+  g_return_if_fail (MP_IS_MAILBOX (self));
+
+  if (rules != NULL)
+    mp_rule_set_ref (rules);
+  g_clear_pointer (&self->rule_set, mp_rule_set_unref);
+  self->rule_set = rules;
+}
+
+void
+mp_mailbox_set_recycle_dir (MpMailbox  *self,
+                            const char *dir)
+{
+  g_return_if_fail (MP_IS_MAILBOX (self));
+
+  g_free (self->recycle_dir);
+  self->recycle_dir = g_strdup (dir);
+}
+
+void
 mp_mailbox_delete_async (MpMailbox           *self,
                          const char * const  *uidls,
                          GCancellable        *cancellable,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
+  mp_mailbox_delete_full_async (self, uidls, NULL, FALSE, cancellable, callback, user_data);
+}
+
+void
+mp_mailbox_delete_full_async (MpMailbox           *self,
+                              const char * const  *uidls,
+                              const char * const  *rules,
+                              gboolean             force_large,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
   Job *job;
   GTask *task;
 
   g_return_if_fail (MP_IS_MAILBOX (self));
   g_return_if_fail (uidls != NULL);
+  g_return_if_fail (rules == NULL || g_strv_length ((char **) rules) == g_strv_length ((char **) uidls));
 
   job = job_new (self, JOB_DELETE, cancellable);
   job->uidls = g_strdupv ((char **) uidls);
+  job->rules = g_strdupv ((char **) rules);
+  job->recycle_dir = g_strdup (self->recycle_dir);
+  job->force_large = force_large;
   task = job_task (self, job, mp_mailbox_delete_async, callback, user_data);
   /* Once QUIT was acknowledged the deletion happened: report that truthfully even
    * if the caller cancelled a moment too late. */

@@ -36,6 +36,7 @@
 #include "mp-message-summary.h"
 #include "mp-message-preview.h"
 #include "mp-pop3-options.h"
+#include "mp-rules.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +52,8 @@ typedef struct {
   char    **removed_uidls;  /* owned, NULL-terminated: known UIDLs gone from the server */
   gboolean  first_check;    /* seen store was new: nothing was announced */
   guint     login_delay;    /* server's LOGIN-DELAY capability in seconds, 0 if none */
+  GPtrArray *rule_hits;     /* owned, of MpRuleHit: the fetched messages an active rule
+                             * acts on (mp_mailbox_set_rules), in server order */
 } MpCheckResult;
 
 #define MP_TYPE_CHECK_RESULT (mp_check_result_get_type ())
@@ -86,6 +89,12 @@ void           mp_mailbox_set_trace_func    (MpMailbox      *self,
                                              MpPop3TraceFunc func,
                                              gpointer        user_data,
                                              GDestroyNotify  destroy);
+/* The rules each check evaluates on the worker, for every message it fetches,
+ * with its whole header block (a ref is kept; NULL: none).  The hits come in
+ * MpCheckResult's rule_hits; acting on them (junk, no notification, delete
+ * with mp_mailbox_delete_full_async) is the caller's. */
+void           mp_mailbox_set_rules         (MpMailbox   *self,
+                                             MpRuleSet   *rules);
 /* Cancels queued and running jobs, QUITs an idle session (in the background). */
 void           mp_mailbox_shutdown          (MpMailbox   *self);
 
@@ -115,6 +124,15 @@ MpMessagePreview *mp_mailbox_preview_finish (MpMailbox     *self,
                                              GAsyncResult  *result,
                                              GError       **error);
 
+/* With a recycle bin (a directory, see mp-recycle-bin.h; NULL: none), every
+ * delete queued afterwards first RETRs each message into it; nothing is deleted
+ * unless every copy was written (MP_ERROR_NOT_DELETED), and a message over the
+ * bin's limit (50 MB) makes the delete fail with MP_ERROR_TOO_LARGE, no DELE
+ * sent, unless @force_large (mp_mailbox_delete_full_async) after the user
+ * agreed. */
+void           mp_mailbox_set_recycle_dir   (MpMailbox   *self,
+                                             const char  *dir);
+
 /* Maps the UIDLs to current numbers with a fresh scan in the session, DELE each,
  * QUIT.  Success only on QUIT's +OK; otherwise MP_ERROR_NOT_DELETED ("nothing was
  * deleted") — or the connect error when the session never opened.  UIDLs already
@@ -124,6 +142,16 @@ MpMessagePreview *mp_mailbox_preview_finish (MpMailbox     *self,
  * still reported truthfully (this job does not turn success into CANCELLED). */
 void           mp_mailbox_delete_async      (MpMailbox            *self,
                                              const char * const   *uidls,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+/* The same, naming for the recycle bin the rule that deletes each message
+ * (@rules parallel to @uidls; NULL: "manual"); finish with
+ * mp_mailbox_delete_finish(). */
+void           mp_mailbox_delete_full_async (MpMailbox            *self,
+                                             const char * const   *uidls,
+                                             const char * const   *rules,
+                                             gboolean              force_large,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,
                                              gpointer              user_data);

@@ -31,6 +31,11 @@ typedef struct {
   char      *message_id;
   GDateTime *date;
   gboolean   has_attachments;
+  /* Read for rules (mp-rules in src/core), decoded text or NULL when absent. */
+  char      *cc;
+  char      *spam_flag;      /* X-Spam-Flag */
+  char      *spam_status;    /* X-Spam-Status */
+  char      *spam_score;     /* X-Spam-Score */
 } MpMailHeaders;
 
 void          mp_mail_init                (void);
@@ -59,6 +64,7 @@ char         *mp_mail_convert_to_utf8     (const char    *data,
                                            gsize          len,
                                            const char    *charset);
 char         *mp_mail_clean_field         (const char    *text);
+char        **mp_mail_list_addresses      (const char    *text);
 char         *mp_mail_format_from         (const char    *name,
                                            const char    *address);
 

@@ -715,6 +715,26 @@ fallback_from (const char  *value,
     }
 }
 
+/* The fields rules read (Cc, the spam verdict) as g_mime_object_get_header()
+ * gives them: unfolded and decoded; NULL when absent. */
+static char *
+clean_or_null (const char *value)
+{
+  return value != NULL ? mp_mail_clean_field (value) : NULL;
+}
+
+static void
+rule_fields_from_message (MpMailHeaders *h,
+                          GMimeMessage  *message)
+{
+  GMimeObject *object = GMIME_OBJECT (message);
+
+  h->cc = clean_or_null (g_mime_object_get_header (object, "Cc"));
+  h->spam_flag = clean_or_null (g_mime_object_get_header (object, "X-Spam-Flag"));
+  h->spam_status = clean_or_null (g_mime_object_get_header (object, "X-Spam-Status"));
+  h->spam_score = clean_or_null (g_mime_object_get_header (object, "X-Spam-Score"));
+}
+
 void
 mp_mail_headers_init (MpMailHeaders *h,
                       GMimeMessage  *message)
@@ -749,6 +769,7 @@ mp_mail_headers_init (MpMailHeaders *h,
       else
         h->date = parse_odd_date (g_mime_object_get_header (GMIME_OBJECT (message), "Date"));
       h->has_attachments = attachment_hint (message);
+      rule_fields_from_message (h, message);
     }
 
   if (h->from_name == NULL)
@@ -774,11 +795,16 @@ enum {
   FIELD_MESSAGE_ID,
   FIELD_CONTENT_TYPE,
   FIELD_CONTENT_DISPOSITION,
+  FIELD_CC,
+  FIELD_SPAM_FLAG,
+  FIELD_SPAM_STATUS,
+  FIELD_SPAM_SCORE,
   N_FIELDS
 };
 
 static const char *const field_names[N_FIELDS] = {
   "From", "To", "Subject", "Date", "Message-Id", "Content-Type", "Content-Disposition",
+  "Cc", "X-Spam-Flag", "X-Spam-Status", "X-Spam-Score",
 };
 
 static gboolean
@@ -1094,6 +1120,10 @@ mp_mail_headers_init_from_block (MpMailHeaders *h,
   else
     h->date = parse_odd_date (field_value (&f, FIELD_DATE));
   h->has_attachments = attachment_hint_from_fields (&f);
+  h->cc = clean_or_null (field_value (&f, FIELD_CC));
+  h->spam_flag = clean_or_null (field_value (&f, FIELD_SPAM_FLAG));
+  h->spam_status = clean_or_null (field_value (&f, FIELD_SPAM_STATUS));
+  h->spam_score = clean_or_null (field_value (&f, FIELD_SPAM_SCORE));
 
   if (h->from_name == NULL)
     h->from_name = g_strdup ("");
@@ -1114,4 +1144,52 @@ mp_mail_headers_clear (MpMailHeaders *h)
   g_clear_pointer (&h->subject, g_free);
   g_clear_pointer (&h->message_id, g_free);
   g_clear_pointer (&h->date, g_date_time_unref);
+  g_clear_pointer (&h->cc, g_free);
+  g_clear_pointer (&h->spam_flag, g_free);
+  g_clear_pointer (&h->spam_status, g_free);
+  g_clear_pointer (&h->spam_score, g_free);
+}
+
+static void
+collect_addresses (InternetAddressList *list,
+                   guint                depth,
+                   GPtrArray           *out)
+{
+  int n;
+
+  if (list == NULL || depth > 4)
+    return;
+  n = internet_address_list_length (list);
+  for (int i = 0; i < n && out->len < 1024; i++)
+    {
+      InternetAddress *ia = internet_address_list_get_address (list, i);
+
+      if (INTERNET_ADDRESS_IS_MAILBOX (ia))
+        {
+          const char *addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+          g_autofree char *clean = mp_mail_clean_field (addr);
+
+          if (*clean != '\0')
+            g_ptr_array_add (out, g_utf8_strdown (clean, -1));
+        }
+      else if (INTERNET_ADDRESS_IS_GROUP (ia))
+        collect_addresses (internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)),
+                           depth + 1, out);
+    }
+}
+
+/* The addr-specs of an address list field's decoded text, lower-cased, groups
+ * opened, in order (a rule compares addresses case-insensitively). */
+char **
+mp_mail_list_addresses (const char *text)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  InternetAddressList *list;
+
+  mp_mail_init ();
+  list = text != NULL && *text != '\0' ? internet_address_list_parse (parser_options, text) : NULL;
+  collect_addresses (list, 0, out);
+  g_clear_object (&list);
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
 }

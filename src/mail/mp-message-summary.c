@@ -237,6 +237,57 @@ mp_message_summary_get_has_attachments (MpMessageSummary *self)
   return self->headers.has_attachments;
 }
 
+const char *
+mp_message_summary_get_cc (MpMessageSummary *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), NULL);
+  return self->headers.cc != NULL ? self->headers.cc : "";
+}
+
+const char *
+mp_message_summary_get_header (MpMessageSummary *self,
+                               const char       *name)
+{
+  MpMailHeaders *h;
+  struct { const char *name; const char *value; } kept[8];
+
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  h = &self->headers;
+  kept[0].name = "From"; kept[0].value = *h->from_address != '\0' ? h->from_address : NULL;
+  kept[1].name = "To"; kept[1].value = mp_mail_headers_get_to (h);
+  kept[2].name = "Cc"; kept[2].value = h->cc;
+  kept[3].name = "Subject"; kept[3].value = h->subject;
+  kept[4].name = "Message-Id"; kept[4].value = h->message_id;
+  kept[5].name = "X-Spam-Flag"; kept[5].value = h->spam_flag;
+  kept[6].name = "X-Spam-Status"; kept[6].value = h->spam_status;
+  kept[7].name = "X-Spam-Score"; kept[7].value = h->spam_score;
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    if (g_ascii_strcasecmp (name, kept[i].name) == 0)
+      return kept[i].value != NULL && *kept[i].value != '\0' ? kept[i].value : NULL;
+  return NULL;
+}
+
+char **
+mp_message_summary_dup_addresses (MpMessageSummary *self,
+                                  MpAddressField    field)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), NULL);
+
+  switch (field)
+    {
+    case MP_ADDRESS_FIELD_FROM:
+      return mp_mail_list_addresses (self->headers.from_address);
+    case MP_ADDRESS_FIELD_TO:
+      return mp_mail_list_addresses (mp_mail_headers_get_to (&self->headers));
+    case MP_ADDRESS_FIELD_CC:
+      return mp_mail_list_addresses (self->headers.cc);
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
 /* TRUE when the header block was longer than a summary reads: its other fields
  * were dropped, and of the summary's own fields those that did not fit. */
 gboolean

@@ -47,6 +47,21 @@ const char *mp_message_summary_get_subject         (MpMessageSummary *self);
 GDateTime  *mp_message_summary_get_date            (MpMessageSummary *self);   /* UTC or NULL */
 const char *mp_message_summary_get_message_id      (MpMessageSummary *self);   /* without <> */
 gboolean    mp_message_summary_get_has_attachments (MpMessageSummary *self);
+/* What rules read besides the list's columns: the Cc text (empty when absent);
+ * the decoded value of a field the summary keeps — From (its address), To, Cc, Subject,
+ * Message-Id, X-Spam-Flag, X-Spam-Status, X-Spam-Score (case-insensitive) —
+ * or NULL when absent or not kept; and the addresses of From, To or Cc,
+ * lower-cased, groups opened (owned, never NULL). */
+typedef enum {
+  MP_ADDRESS_FIELD_FROM,
+  MP_ADDRESS_FIELD_TO,
+  MP_ADDRESS_FIELD_CC,
+} MpAddressField;
+const char *mp_message_summary_get_cc              (MpMessageSummary *self);
+const char *mp_message_summary_get_header          (MpMessageSummary *self,
+                                                    const char       *name);
+char      **mp_message_summary_dup_addresses       (MpMessageSummary *self,
+                                                    MpAddressField    field);
 /* The header block was over the size a summary reads (256 KiB): the fields
  * above come from the summary's own fields in it, as many as fit in that size. */
 gboolean    mp_message_summary_get_headers_truncated (MpMessageSummary *self);

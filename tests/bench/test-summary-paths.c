@@ -40,11 +40,17 @@ static const char *const base_blocks[] = {
   "Content-Type: image/png\r\nContent-Disposition: inline\r\n\r\n",
   "Subject: a\nSubject: b\nFrom: a@b\nFrom: c@d\nDate: 1 Jan 2024 10:00 +0100\n\n",
   "From: <<<>>>\r\nSubject:\r\nTo:\r\nDate:\r\nMessage-ID:\r\nContent-Type:\r\n\r\n",
+  /* the fields rules read */
+  "From: s@spam.example\r\nCc: =?UTF-8?Q?J=C3=B6rg?= <j@x.test>,\r\n list@lists.test\r\n"
+  "X-Spam-Flag: YES\r\nX-Spam-Status: Yes, score=7.1\r\n required=5.0\r\n"
+  "X-Spam-Score: 7.1\r\nSubject: win\r\n\r\n",
+  "Cc:\r\nX-Spam-Flag:\r\nX-SPAM-STATUS: No\r\nx-spam-score: -0.5\r\nCC: a@b\r\n\r\n",
 };
 
 static const char *const splices[] = {
   "=?utf-8?q?", "?=", "\n", "\r\n", "(", "<", ">", "\"", ":", "=?", " ", "\n ",
   "@", ",", ";", "\xc3", "\r", "\0", "From: ", "Subject: ", "=?iso-8859-1?q?=E9?=",
+  "Cc: ", "X-Spam-Flag: ",
 };
 
 static GString *
@@ -89,7 +95,11 @@ assert_same (const MpMailHeaders *full, MpMailHeaders *quick, const char *what)
       || g_strcmp0 (quick->subject, full->subject) != 0
       || g_strcmp0 (quick->message_id, full->message_id) != 0
       || g_strcmp0 (quick_date, full_date) != 0
-      || quick->has_attachments != full->has_attachments)
+      || quick->has_attachments != full->has_attachments
+      || g_strcmp0 (quick->cc, full->cc) != 0
+      || g_strcmp0 (quick->spam_flag, full->spam_flag) != 0
+      || g_strcmp0 (quick->spam_status, full->spam_status) != 0
+      || g_strcmp0 (quick->spam_score, full->spam_score) != 0)
     g_test_message ("differs for: %s", what);
   g_assert_cmpstr (quick->from_name, ==, full->from_name);
   g_assert_cmpstr (quick->from_address, ==, full->from_address);
@@ -98,6 +108,10 @@ assert_same (const MpMailHeaders *full, MpMailHeaders *quick, const char *what)
   g_assert_cmpstr (quick->message_id, ==, full->message_id);
   g_assert_cmpstr (quick_date, ==, full_date);
   g_assert_cmpint (quick->has_attachments, ==, full->has_attachments);
+  g_assert_cmpstr (quick->cc, ==, full->cc);
+  g_assert_cmpstr (quick->spam_flag, ==, full->spam_flag);
+  g_assert_cmpstr (quick->spam_status, ==, full->spam_status);
+  g_assert_cmpstr (quick->spam_score, ==, full->spam_score);
 }
 
 /* Returns TRUE when the quick path was taken. */

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "mp-error.h"
+#include "mp-recycle-bin.h"
+#include "mp-rules.h"
 #include "mp-mailbox-private.h"   /* idle_source: whether the idle timer is armed */
 #include "mp-test-util.h"
 #include "core-test-helpers.h"
@@ -172,8 +174,9 @@ finish_server (MpTestFakeServer *server)
     g_error ("fake server transcript mismatch: %s", error ? error->message : "?");
 }
 
+/* Deletes uid-two; with @dir, through a recycle bin there (issue 12). */
 static void
-run_delete (const char *script, Wait *w)
+run_recycled_delete (const char *script, const char *dir, gboolean force_large, Wait *w)
 {
   const char *uidls[] = { "uid-two", NULL };
   g_autoptr(MpMailbox) mb = NULL;
@@ -182,10 +185,22 @@ run_delete (const char *script, Wait *w)
   mb = start_mailbox (script, &server);
   if (mb == NULL)
     return;
-  mp_mailbox_delete_async (mb, uidls, NULL, on_delete, w);
+  if (dir == NULL)
+    mp_mailbox_delete_async (mb, uidls, NULL, on_delete, w);
+  else
+    {
+      mp_mailbox_set_recycle_dir (mb, dir);
+      mp_mailbox_delete_full_async (mb, uidls, NULL, force_large, NULL, on_delete, w);
+    }
   wait_done (w);
   finish_server (server);
   mp_mailbox_shutdown (mb);
+}
+
+static void
+run_delete (const char *script, Wait *w)
+{
+  run_recycled_delete (script, NULL, FALSE, w);
 }
 
 /* The delete must fail as not deleted, with nothing reported deleted;
@@ -205,6 +220,130 @@ assert_not_deleted (const char *script,
   g_assert_false (w.ok);
   g_assert_null (w.deleted);
   g_clear_error (&w.error);
+}
+
+#define RETR_TWO \
+  "expect RETR 2\nsend +OK\nsend Subject: two\nsend \nsend ..body\nsend .\n"
+
+static void
+test_delete_recycled (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "bin", NULL);
+  g_autoptr(MpRecycleBin) bin = mp_recycle_bin_new (dir, NULL);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  MpRecycleEntry *e;
+  Wait w = { 0 };
+
+  run_recycled_delete (LOGIN SCAN RETR_TWO "expect DELE 2\nsend +OK\nexpect QUIT\nsend +OK bye\n",
+                       dir, FALSE, &w);
+  if (!w.done)
+    return;
+  g_assert_no_error (w.error);
+  g_assert_cmpstr (w.deleted[0], ==, "uid-two");
+  g_strfreev (w.deleted);
+  list = mp_recycle_bin_list (bin, NULL);
+  g_assert_cmpuint (list->len, ==, 1);
+  e = list->pdata[0];
+  g_assert_cmpstr (e->uidl, ==, "uid-two");
+  g_assert_cmpstr (e->rule, ==, "manual");
+  g_assert_cmpstr (e->subject, ==, "two");
+  bytes = mp_recycle_bin_read (bin, e->id, NULL);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                   "Subject: two\r\n\r\n.body\r\n", 23);
+}
+
+/* The copy cannot be written (the bin's place is a file): no DELE at all. */
+static void
+test_delete_bin_unwritable (void)
+{
+  g_autofree char *file = g_build_filename (g_get_user_data_dir (), "a-file", NULL);
+  g_autofree char *dir = g_build_filename (file, "bin", NULL);
+  Wait w = { 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  g_assert_true (g_file_set_contents (file, "", 0, NULL));
+  run_recycled_delete (LOGIN SCAN RETR_TWO "expect-eof\n", dir, FALSE, &w);
+  if (!w.done)
+    return;
+  g_assert_error (w.error, MP_ERROR, MP_ERROR_NOT_DELETED);
+  g_assert_nonnull (strstr (w.error->message, "recycle bin"));
+  g_assert_null (w.deleted);
+  g_clear_error (&w.error);
+}
+
+/* Over the bin's limit: no RETR, no DELE, MP_ERROR_TOO_LARGE (the UI asks);
+ * forced, it is kept and deleted. */
+static void
+test_delete_too_large (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "bin-large", NULL);
+  const char *big_scan =
+    "expect LIST\nsend +OK\nsend 1 100\nsend 2 60000000\nsend .\n"
+    "expect UIDL\nsend +OK\nsend 1 uid-one\nsend 2 uid-two\nsend .\n";
+  g_autofree char *refused = g_strconcat (LOGIN, big_scan, "expect-eof\n", NULL);
+  g_autofree char *forced = g_strconcat (LOGIN, big_scan, RETR_TWO,
+                                         "expect DELE 2\nsend +OK\nexpect QUIT\nsend +OK\n", NULL);
+  Wait w = { 0 };
+  Wait w2 = { 0 };
+
+  run_recycled_delete (refused, dir, FALSE, &w);
+  if (!w.done)
+    return;
+  g_assert_error (w.error, MP_ERROR, MP_ERROR_TOO_LARGE);
+  g_assert_null (w.deleted);
+  g_clear_error (&w.error);
+  run_recycled_delete (forced, dir, TRUE, &w2);
+  g_assert_no_error (w2.error);
+  g_assert_cmpstr (w2.deleted[0], ==, "uid-two");
+  g_strfreev (w2.deleted);
+}
+
+/* A check with rules evaluates each fetched message on the worker, with its
+ * whole header block ("any header" sees List-Id), first match wins. */
+static void
+test_check_rules (void)
+{
+  const char *rules_conf =
+    "[rules]\nversion=1\n"
+    "[rule 1]\nname=Spam\nenabled=true\npreviewed=true\naction=delete\nspam-flag=true\n"
+    "[rule 2]\nname=Lists\nenabled=true\naction=junk\nheader-contains=List-Id: news\n";
+  g_autoptr(MpRuleSet) rules = mp_rule_set_from_data (rules_conf, strlen (rules_conf), NULL);
+  g_autoptr(MpMailbox) mb = NULL;
+  MpTestFakeServer *server;
+  MpRuleHit *hit;
+  Wait w = { 0 };
+
+  mb = start_mailbox (LOGIN SCAN
+                      "expect TOP 1 0\nsend +OK\nsend From: a@spam.test\nsend X-Spam-Flag: YES\n"
+                      "send List-Id: <news.spam.test>\nsend \nsend .\n"
+                      "expect TOP 2 0\nsend +OK\nsend From: b@ok.test\n"
+                      "send List-Id: <news.ok.test>\nsend \nsend .\n"
+                      "expect QUIT\nsend +OK\n", &server);
+  if (mb == NULL)
+    return;
+  mp_mailbox_set_rules (mb, rules);
+  mp_mailbox_check_async (mb, NULL, NULL, NULL, NULL, NULL, on_check, &w);
+  wait_done (&w);
+  mp_mailbox_shutdown (mb);   /* QUITs the idle session on the worker */
+  finish_server (server);
+  g_assert_no_error (w.error);
+  g_assert_cmpuint (w.result->rule_hits->len, ==, 2);
+  hit = w.result->rule_hits->pdata[0];
+  g_assert_cmpstr (hit->uidl, ==, "uid-one");
+  g_assert_cmpstr (hit->rule, ==, "Spam");
+  g_assert_cmpint (hit->action, ==, MP_RULE_ACTION_DELETE);
+  g_assert_cmpstr (hit->reason, ==, "the server marked it as spam (X-Spam-Flag)");
+  hit = w.result->rule_hits->pdata[1];
+  g_assert_cmpstr (hit->uidl, ==, "uid-two");
+  g_assert_cmpstr (hit->rule, ==, "Lists");
+  g_assert_cmpint (hit->action, ==, MP_RULE_ACTION_JUNK);
+  {
+    g_autoptr(MpCheckResult) copy = mp_check_result_copy (w.result);
+    g_assert_cmpstr (((MpRuleHit *) copy->rule_hits->pdata[1])->reason, ==,
+                     "List-Id contains “news”");
+  }
+  mp_check_result_free (w.result);
 }
 
 static void
@@ -594,6 +733,10 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/core/mailbox-fake/delete-ok", test_delete_ok);
+  g_test_add_func ("/core/mailbox-fake/check-rules", test_check_rules);
+  g_test_add_func ("/core/mailbox-fake/delete-recycled", test_delete_recycled);
+  g_test_add_func ("/core/mailbox-fake/delete-bin-unwritable", test_delete_bin_unwritable);
+  g_test_add_func ("/core/mailbox-fake/delete-too-large", test_delete_too_large);
   g_test_add_func ("/core/mailbox-fake/delete-quit-refused", test_delete_quit_refused);
   g_test_add_func ("/core/mailbox-fake/delete-connection-lost", test_delete_connection_lost);
   g_test_add_func ("/core/mailbox-fake/delete-dele-refused", test_delete_dele_refused);

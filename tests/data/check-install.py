@@ -54,6 +54,7 @@ with tempfile.TemporaryDirectory(prefix='mp-install-') as dest:
         (datadir, f'icons/hicolor/symbolic/apps/{app_id}-new-symbolic.svg'),
         (datadir, f'mailpeek/{app_id}-autostart.desktop'),
         (mandir, 'man1/mailpeek-cli.1'),
+        (mandir, 'man5/mailpeek-rules.5'),
     ]
     if cli == 'true':
         expected.append((bindir, 'mailpeek-cli'))

@@ -6,6 +6,9 @@
     gen-mail.py --out DIR --count N [--seed S]  N small messages (the "big" mailbox)
     gen-mail.py --out DIR --encoded-words       header-only messages whose From and
                                                 Subject are folded RFC 2047 encoded-words
+    gen-mail.py --out DIR --rules-mail          messages for the rules tests: flagged as
+                                                spam by the server, huge, with attachments,
+                                                old, bulk-mailed, and an allow-listed one
 
 Writes DIR/messages/<name> (LF line endings, as a maildir stores them),
 DIR/manifest.json (a list in delivery order) and, for the samples, the same data as
@@ -703,6 +706,64 @@ def write_encoded_words(out, seed):
     return manifest
 
 
+# ---------------------------------------------------------------- rules
+def write_rules_mail(out, seed):
+    """What rules act on: the server's spam verdict (X-Spam-Flag / -Status / -Score), a
+    huge message, attachments, an old date, bulk-mail headers, Cc to a list, and spam
+    from a sender the tests put on the allow-list."""
+    rng = random.Random(seed)
+    msgdir = os.path.join(out, "messages")
+    os.makedirs(msgdir, exist_ok=True)
+    pdf = b64_body(fake_pdf(rng, 6000))
+    big = "".join(wrap(" ".join(rng.choice(WORDS) for _ in range(60))) + "\n\n"
+                  for _ in range(4200))                      # ~1.5 MB of text
+    mixed = ('MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="rb"\n\n'
+             '--rb\nContent-Type: text/plain; charset=us-ascii\n\nSee the file.\n'
+             '--rb\nContent-Type: application/pdf; name="r.pdf"\n'
+             'Content-Disposition: attachment; filename="r.pdf"\n'
+             'Content-Transfer-Encoding: base64\n\n%s--rb--\n' % pdf)
+    plain = "MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n"
+    cases = [
+        # label, From, extra header lines, date, subject, MIME part (headers + body)
+        ("spam-flag", "Deals <promo@deals.spam.example>",
+         ["X-Spam-Flag: YES", "X-Spam-Status: Yes, score=12.3 required=5.0",
+          "X-Spam-Score: 12.3"], "2025-06-01", "Cheap watches", plain + "Buy now.\n"),
+        ("spam-status", "news@mail.spam.example",
+         ["X-Spam-Status: Yes, score=6.0 required=5.0", "X-Spam-Score: 6.0"],
+         "2025-06-02", "You have won the lottery", plain + "Claim it.\n"),
+        ("ham-scored", "Carol <carol@friends.example>",
+         ["X-Spam-Flag: NO", "X-Spam-Status: No, score=1.2 required=5.0",
+          "X-Spam-Score: 1.2"], "2025-06-03", "Dinner on Friday?", plain + "At eight.\n"),
+        ("huge", "Backup <backup@files.example>", [], "2025-06-04", "Nightly log",
+         plain + big),
+        ("attachment", "Dave <dave@work.example>", ["Cc: team@work.example"],
+         "2025-06-05", "Report", mixed),
+        ("old", "Archive <old@archive.example>", [], "2015-03-01", "From long ago",
+         plain + "Old news.\n"),
+        ("bulk", "Letters <letters@news.example>",
+         ["X-Mailer: BulkMailer 4.2", "Cc: subscribers@lists.example",
+          "List-Id: <letters.news.example>"], "2025-06-06", "Weekly letter",
+         plain + "This week.\n"),
+        ("allowed-spam", "Boss <boss@trusted.example>",
+         ["X-Spam-Flag: YES", "X-Spam-Status: Yes, score=7.0", "X-Spam-Score: 7.0"],
+         "2025-06-07", "Quarterly numbers (not spam)", plain + "Numbers.\n"),
+    ]
+    manifest = []
+    for idx, (label, sender, extra, day, subject, body) in enumerate(cases):
+        date = datetime.datetime.strptime(day, "%Y-%m-%d").replace(
+            hour=9, tzinfo=datetime.timezone.utc)
+        data = ("From: %s\nTo: %s\n%sSubject: %s\nDate: %s\nMessage-ID: <rules-%d@mailpeek.test>\n%s"
+                % (sender, TO, "".join(h + "\n" for h in extra), subject,
+                   date.strftime("%a, %d %b %Y %H:%M:%S +0000"), idx, body)).encode("ascii")
+        fname = "%d.M%dP%d.mailpeek-rules" % (BASE_TIME + 5000 + idx, idx, 4000 + seed % 1000)
+        with open(os.path.join(msgdir, fname), "wb") as f:
+            f.write(data)
+        manifest.append({"file": fname, "label": label,
+                         "path": os.path.join(os.path.abspath(msgdir), fname),
+                         "size": crlf_size(data)})
+    return manifest
+
+
 def keyfile_escape(value):
     """A GKeyFile string value (so C tests can read the manifest with GLib alone)."""
     out = str(value).replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
@@ -737,9 +798,13 @@ def main(argv=None):
                     help="generate COUNT small messages instead of the samples")
     ap.add_argument("--encoded-words", action="store_true",
                     help="generate folded encoded-word From/Subject headers instead")
+    ap.add_argument("--rules-mail", action="store_true",
+                    help="generate the messages of the rules tests instead")
     args = ap.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
-    if args.encoded_words:
+    if args.rules_mail:
+        manifest = write_rules_mail(args.out, args.seed)
+    elif args.encoded_words:
         manifest = write_encoded_words(args.out, args.seed)
     elif args.count > 0:
         manifest = write_bulk(args.out, args.seed, args.count)
@@ -747,7 +812,7 @@ def main(argv=None):
         manifest = write_samples(args.out, args.seed)
     with open(os.path.join(args.out, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, ensure_ascii=False, indent=1)
-    if args.count <= 0 and not args.encoded_words:
+    if args.count <= 0 and not args.encoded_words and not args.rules_mail:
         write_keyfile(os.path.join(args.out, "manifest.ini"), manifest)
     return 0
 

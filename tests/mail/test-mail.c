@@ -1214,6 +1214,53 @@ test_threads (void)
     }
 }
 
+
+/* The fields rules read besides the list's: Cc, the spam verdict headers, and
+ * the addresses of From/To/Cc (lower-cased, groups opened), both through the
+ * quick header path and through the full parse (a repeated field forces it). */
+static void
+test_summary_rule_fields (void)
+{
+  static const char *const blocks[] = {
+    "From: A <A@Example.ORG>\r\nTo: b@x.test, Grp: c@y.test, D <d@z.test>;\r\n"
+    "Cc: =?UTF-8?Q?J=C3=B6rg?= <jo@cc.test>,\r\n e@cc.test\r\nX-Spam-Flag: YES\r\n"
+    "X-Spam-Status: Yes, score=7.5\r\nX-Spam-Score: 7.5\r\nSubject: s\r\n\r\n",
+    "From: A <A@Example.ORG>\r\nTo: b@x.test, Grp: c@y.test, D <d@z.test>;\r\n"
+    "Cc: =?UTF-8?Q?J=C3=B6rg?= <jo@cc.test>,\r\n e@cc.test\r\nX-Spam-Flag: YES\r\n"
+    "X-Spam-Status: Yes, score=7.5\r\nX-Spam-Score: 7.5\r\nSubject: s\r\nSubject: t\r\n\r\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (blocks); i++)
+    {
+      g_autoptr(MpMessageSummary) s =
+        mp_message_summary_new_from_headers (blocks[i], strlen (blocks[i]), "u", 1);
+      g_auto(GStrv) from = mp_message_summary_dup_addresses (s, MP_ADDRESS_FIELD_FROM);
+      g_auto(GStrv) to = mp_message_summary_dup_addresses (s, MP_ADDRESS_FIELD_TO);
+      g_auto(GStrv) cc = mp_message_summary_dup_addresses (s, MP_ADDRESS_FIELD_CC);
+      const char *const want_to[] = { "b@x.test", "c@y.test", "d@z.test", NULL };
+      const char *const want_cc[] = { "jo@cc.test", "e@cc.test", NULL };
+      const char *const want_from[] = { "a@example.org", NULL };
+
+      g_assert_cmpstrv (from, want_from);
+      g_assert_cmpstrv (to, want_to);
+      g_assert_cmpstrv (cc, want_cc);
+      g_assert_cmpstr (mp_message_summary_get_cc (s), ==, "Jörg <jo@cc.test>, e@cc.test");
+      g_assert_cmpstr (mp_message_summary_get_header (s, "x-spam-flag"), ==, "YES");
+      g_assert_cmpstr (mp_message_summary_get_header (s, "X-Spam-Status"), ==, "Yes, score=7.5");
+      g_assert_cmpstr (mp_message_summary_get_header (s, "X-Spam-Score"), ==, "7.5");
+      g_assert_null (mp_message_summary_get_header (s, "X-Mailer"));
+    }
+  {
+    const char *plain = "From: a@b.test\r\n\r\n";
+    g_autoptr(MpMessageSummary) s = mp_message_summary_new_from_headers (plain, strlen (plain), "u", 1);
+    g_auto(GStrv) cc = mp_message_summary_dup_addresses (s, MP_ADDRESS_FIELD_CC);
+
+    g_assert_cmpstr (mp_message_summary_get_cc (s), ==, "");
+    g_assert_null (mp_message_summary_get_header (s, "X-Spam-Flag"));
+    g_assert_cmpuint (g_strv_length (cc), ==, 0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1234,6 +1281,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mail/summary/nul-bytes", test_summary_nul_bytes);
   g_test_add_func ("/mail/summary/huge-header", test_summary_huge_header);
   g_test_add_func ("/mail/summary/huge-header-edges", test_summary_huge_header_edges);
+  g_test_add_func ("/mail/summary/rule-fields", test_summary_rule_fields);
   g_test_add_func ("/mail/preview/samples", test_preview_samples);
   g_test_add_func ("/mail/preview/truncated", test_preview_truncated);
   g_test_add_func ("/mail/preview/nul-bytes", test_preview_nul_bytes);
