@@ -716,8 +716,9 @@ check_version (GKeyFile  *kf,
   if (version > MP_RULES_FILE_VERSION)
     {
       g_set_error (error, MP_ERROR, MP_ERROR_CONFIG,
-                   _("The file is from a newer Mailpeek (version %" G_GINT64_FORMAT
-                     "; this one reads version %d)"), version, MP_RULES_FILE_VERSION);
+                   /* %lld, not G_GINT64_FORMAT: xgettext must see the whole msgid. */
+                   _("The file is from a newer Mailpeek (version %lld; this one reads "
+                     "version %d)"), (long long) version, MP_RULES_FILE_VERSION);
       return FALSE;
     }
   return TRUE;

@@ -68,8 +68,9 @@ number_over_cap (GError     **error,
     case NUMBER_OCTETS:
     default:
       g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
-                   _("The server's reply to %s gives a size larger than the limit of %"
-                     G_GUINT64_FORMAT " octets"), what, G_MAXUINT64);
+                   /* %llu, not G_GUINT64_FORMAT: xgettext must see the whole msgid. */
+                   _("The server's reply to %s gives a size larger than the limit of %llu "
+                     "octets"), what, (unsigned long long) G_MAXUINT64);
       break;
     }
   return FALSE;
