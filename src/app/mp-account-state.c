@@ -79,7 +79,7 @@ summary_seq (MpMessageSummary *summary)
 
 static void
 set_n_new (MpAccountState *self,
-           guint          n_new)
+           guint           n_new)
 {
   if (self->n_new == n_new)
     return;
@@ -91,7 +91,7 @@ set_n_new (MpAccountState *self,
  * the list is in server order). */
 static guint
 lower_bound (MpAccountState *self,
-             guint64        seq)
+             guint64         seq)
 {
   guint lo = 0, hi = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
 
@@ -110,8 +110,8 @@ lower_bound (MpAccountState *self,
 
 static gboolean
 find_position (MpAccountState    *self,
-               MpMessageSummary *summary,
-               guint            *position)
+               MpMessageSummary  *summary,
+               guint             *position)
 {
   guint pos = lower_bound (self, summary_seq (summary));
   g_autoptr (MpMessageSummary) found = g_list_model_get_item (G_LIST_MODEL (self->messages), pos);
@@ -139,7 +139,7 @@ compare_guint (gconstpointer a,
  * would handle on their own). */
 static void
 remove_positions (MpAccountState *self,
-                  GArray        *positions)
+                  GArray         *positions)
 {
   guint n_new = 0;
   guint i;
@@ -184,7 +184,7 @@ compare_seq (gconstpointer a,
  * place go in with one splice, from the end. */
 static void
 insert_in_order (MpAccountState *self,
-                 GPtrArray     *items)
+                 GPtrArray      *items)
 {
   g_autoptr (GPtrArray) sorted = g_ptr_array_copy (items, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
   g_autoptr (GArray) places = g_array_sized_new (FALSE, FALSE, sizeof (guint), items->len);
@@ -216,7 +216,7 @@ insert_in_order (MpAccountState *self,
 
 static void
 set_state (MpAccountState  *self,
-           MpMailboxState  state)
+           MpMailboxState   state)
 {
   if (self->state == state)
     return;
@@ -226,7 +226,7 @@ set_state (MpAccountState  *self,
 
 static void
 set_error (MpAccountState *self,
-           const GError  *error)
+           const GError   *error)
 {
   g_clear_error (&self->error);
   if (error)
@@ -258,7 +258,7 @@ static gboolean feed_tick (gpointer user_data);
  * one splice, one items-changed. */
 static void
 splice_incoming (MpAccountState *self,
-                 guint          take)
+                 guint           take)
 {
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
   guint n_new = 0;
@@ -274,7 +274,7 @@ splice_incoming (MpAccountState *self,
 
 static void
 schedule_feed (MpAccountState *self,
-               guint          interval_ms)
+               guint           interval_ms)
 {
   if (self->incoming->len > 0 && !self->feed_id)
     self->feed_id = g_timeout_add (interval_ms, feed_tick, self);
@@ -568,7 +568,7 @@ mp_account_state_delete_later (MpAccountState *self,
 
 static void
 restore_rows (MpAccountState *self,
-              GPtrArray     *items)
+              GPtrArray      *items)
 {
   insert_in_order (self, items);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);

@@ -98,8 +98,8 @@ update_due (gpointer user_data)
 
 static void
 on_mailbox_notify (MpAccountState *mailbox,
-                   GParamSpec    *pspec,
-                   MpAccountRow  *self)
+                   GParamSpec     *pspec,
+                   MpAccountRow   *self)
 {
   const char *name = g_param_spec_get_name (pspec);
 

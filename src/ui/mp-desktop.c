@@ -210,8 +210,8 @@ on_rows_changed (MpAccountState *view)
 
 static void
 on_check_finished (MpAccountState *view,
-                   const GError  *error,
-                   MpDesktop     *self)
+                   const GError   *error,
+                   MpDesktop      *self)
 {
   MpAccount *account = mp_account_state_get_account (view);
   const char *id = mp_account_get_id (account);

@@ -283,8 +283,8 @@ status_update_due (gpointer user_data)
 
 static void
 on_mailbox_notify (MpAccountState *mailbox,
-                   GParamSpec    *pspec,
-                   MpWindow      *self)
+                   GParamSpec     *pspec,
+                   MpWindow       *self)
 {
   const char *name = g_param_spec_get_name (pspec);
 
@@ -436,8 +436,8 @@ mp_window_select_account (MpWindow   *self,
 
 static void
 on_delete_failed (MpAccountState *mailbox,
-                  const GError  *error,
-                  MpWindow      *self)
+                  const GError   *error,
+                  MpWindow       *self)
 {
   mp_delete_controller_show_failure (self->deleter, error);
 }

@@ -166,16 +166,16 @@ wait_for (Driver     *d,
 
 static void
 on_check_finished (MpAccountState *mailbox,
-                   const GError  *error,
-                   Driver        *d)
+                   const GError   *error,
+                   Driver         *d)
 {
   d->checks_finished++;
 }
 
 static void
 on_deleted (MpAccountState *mailbox,
-            guint          n,
-            Driver        *d)
+            guint           n,
+            Driver         *d)
 {
   d->deletes_done++;
   d->last_delete_n = n;
@@ -184,8 +184,8 @@ on_deleted (MpAccountState *mailbox,
 
 static void
 on_delete_failed (MpAccountState *mailbox,
-                  const GError  *error,
-                  Driver        *d)
+                  const GError   *error,
+                  Driver         *d)
 {
   d->deletes_done++;
   g_free (d->last_delete_error);
