@@ -680,11 +680,35 @@ mp_mailbox_test_login_async (MpMailbox           *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
+  g_return_if_fail (MP_IS_MAILBOX (self));
+
+  mp_mailbox_test_settings_async (self, self->account, password, cancellable,
+                                  callback, user_data);
+}
+
+void
+mp_mailbox_test_settings_async (MpMailbox           *self,
+                                MpAccount           *settings,
+                                const char          *password,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
   Job *job;
 
   g_return_if_fail (MP_IS_MAILBOX (self));
+  g_return_if_fail (MP_IS_ACCOUNT (settings));
 
   job = job_new (self, JOB_TEST_LOGIN, cancellable);
+  /* The settings as edited, in this account's queue: the job waits for the
+   * account's other jobs instead of opening a second session beside them. */
+  if (settings != self->account)
+    {
+      mp_pop3_options_free (job->options);
+      job->options = mp_account_to_pop3_options (settings, NULL);
+      job->options->trace_func = self->trace_func;
+      job->options->trace_user_data = self->trace_data;
+    }
   if (password != NULL)
     {
       secret_password_free (job->password);

@@ -167,6 +167,14 @@ void           mp_mailbox_test_login_async  (MpMailbox            *self,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,
                                              gpointer              user_data);
+/* The same with @settings (the account as edited, maybe not saved) instead of the
+ * mailbox's account, in this mailbox's queue; finish with _test_login_finish(). */
+void           mp_mailbox_test_settings_async (MpMailbox          *self,
+                                             MpAccount            *settings,
+                                             const char           *password,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
 char         **mp_mailbox_test_login_finish (MpMailbox     *self,
                                              GAsyncResult  *result,
                                              GError       **error);

@@ -1,8 +1,10 @@
 /* mp-account-dialog.c — account settings.
  *
  * The password goes to the keyring (MpKeyring, on a worker thread), never to the
- * account file.  "Test connection" runs core's test-login job on a worker with the
- * settings as typed and shows the server's capabilities.
+ * account file.  "Test connection" runs a test-login job with the settings as typed
+ * — through the session, so an existing account's test waits in that account's
+ * one job queue instead of opening a second session beside a check — and shows the
+ * server's capabilities.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,8 +16,7 @@
 #include "mp-account-dialog.h"
 #include "mp-error.h"
 #include "mp-keyring.h"
-#include "mp-mailbox.h"
-#include "mp-mailbox-view.h"
+#include "mp-session.h"
 
 struct _MpAccountDialog
 {
@@ -43,7 +44,8 @@ struct _MpAccountDialog
   GtkLabel            *test_result;
 
   MpAccount           *account;        /* owned; NULL when adding */
-  MpMailbox           *test_mailbox;   /* owned while a test runs */
+  MpSession           *session;        /* owned */
+  gboolean             testing;        /* a test runs */
   GCancellable        *cancellable;    /* owned; cancelled when the dialog goes */
   char                *pinned_sha256;  /* owned; certificate trusted in this dialog */
   char                *offered_sha256; /* owned; fingerprint of the last test's cert error */
@@ -91,7 +93,7 @@ update_sensitivity (MpAccountDialog *self)
   gboolean ok = host && *host && user && *user;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), ok);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), ok && !self->test_mailbox);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), ok && !self->testing);
 }
 
 static void
@@ -215,12 +217,12 @@ test_done (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) caps = NULL;
 
-  caps = mp_mailbox_test_login_finish (MP_MAILBOX (source), result, &error);
+  caps = mp_session_test_login_finish (MP_SESSION (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   gtk_spinner_stop (self->test_spinner);
-  g_clear_object (&self->test_mailbox);
+  self->testing = FALSE;
   update_sensitivity (self);
 
   if (caps)
@@ -237,10 +239,10 @@ test_done (GObject      *source,
       const char *fingerprint = mp_error_get_fingerprint (error);
 
       if (fingerprint && !strstr (error->message, fingerprint))
-        msg = g_strdup_printf ("%s\n%s\n%s %s", mp_mailbox_view_error_title (error),
+        msg = g_strdup_printf ("%s\n%s\n%s %s", mp_error_title (error),
                                error->message, _("SHA-256 fingerprint:"), fingerprint);
       else
-        msg = g_strdup_printf ("%s\n%s", mp_mailbox_view_error_title (error), error->message);
+        msg = g_strdup_printf ("%s\n%s", mp_error_title (error), error->message);
       gtk_label_set_text (self->test_result, msg);
       gtk_widget_remove_css_class (GTK_WIDGET (self->test_result), "success");
       gtk_widget_add_css_class (GTK_WIDGET (self->test_result), "error");
@@ -277,15 +279,16 @@ on_test_clicked (MpAccountDialog *self)
     }
   apply_fields (self, probe);
 
-  self->test_mailbox = mp_mailbox_new (probe);
-  mp_mailbox_set_idle_timeout (self->test_mailbox, 0);
+  self->testing = TRUE;
   gtk_label_set_text (self->test_result, _("Connecting…"));
   gtk_widget_remove_css_class (GTK_WIDGET (self->test_result), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->test_result), "success");
   gtk_spinner_start (self->test_spinner);
   gtk_widget_set_visible (GTK_WIDGET (self->trust_button), FALSE);
   update_sensitivity (self);
-  mp_mailbox_test_login_async (self->test_mailbox, password && *password ? password : NULL,
+  mp_session_test_login_async (self->session,
+                               self->account ? mp_account_get_id (self->account) : NULL,
+                               probe, password && *password ? password : NULL,
                                self->cancellable, test_done, g_object_ref (self));
 }
 
@@ -296,9 +299,7 @@ mp_account_dialog_dispose (GObject *object)
 
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
-  if (self->test_mailbox)
-    mp_mailbox_shutdown (self->test_mailbox);
-  g_clear_object (&self->test_mailbox);
+  g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->account);
   g_clear_pointer (&self->pinned_sha256, g_free);
@@ -385,10 +386,13 @@ index_of_auth (MpPop3AuthMethod auth)
 
 MpAccountDialog *
 mp_account_dialog_new (GtkWindow *parent,
+                       MpSession *session,
                        MpAccount *account)
 {
   MpAccountDialog *self = g_object_new (MP_TYPE_ACCOUNT_DIALOG,
                                         "transient-for", parent, NULL);
+
+  self->session = g_object_ref (session);
 
   if (account)
     {

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "mp-account.h"
+#include "mp-session.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,7 @@ G_DECLARE_FINAL_TYPE (MpAccountDialog, mp_account_dialog, MP, ACCOUNT_DIALOG, Ad
  * gboolean is_new) is emitted once the settings are applied and the password (if
  * one was typed) is in the keyring; the dialog then closes. */
 MpAccountDialog *mp_account_dialog_new (GtkWindow *parent,
+                                        MpSession *session,
                                         MpAccount *account);
 
 G_END_DECLS

@@ -20,7 +20,7 @@ struct _MpAccountRow
   GtkSpinner     *spinner;
   GtkImage       *error_image;
 
-  MpMailboxView  *mailbox;   /* owned */
+  MpAccountState  *mailbox;   /* owned */
   guint           update_id; /* throttles count updates during a check */
 };
 
@@ -29,21 +29,21 @@ G_DEFINE_FINAL_TYPE (MpAccountRow, mp_account_row, GTK_TYPE_LIST_BOX_ROW)
 static void
 update (MpAccountRow *self)
 {
-  MpAccount *account = mp_mailbox_view_get_account (self->mailbox);
+  MpAccount *account = mp_account_state_get_account (self->mailbox);
   g_autofree char *name = mp_account_dup_display_name (account);
   g_autofree char *counts = NULL;
   g_autofree char *badge = NULL;
   g_autofree char *accessible = NULL;
-  guint n = mp_mailbox_view_get_n_messages (self->mailbox);
-  guint n_new = mp_mailbox_view_get_n_new (self->mailbox);
-  MpMailboxState state = mp_mailbox_view_get_state (self->mailbox);
-  const GError *error = mp_mailbox_view_get_error (self->mailbox);
+  guint n = mp_account_state_get_n_messages (self->mailbox);
+  guint n_new = mp_account_state_get_n_new (self->mailbox);
+  MpMailboxState state = mp_account_state_get_state (self->mailbox);
+  const GError *error = mp_account_state_get_error (self->mailbox);
 
   gtk_label_set_text (self->name_label, name);
 
   if (state == MP_MAILBOX_STATE_ERROR && error)
-    counts = g_strdup (mp_mailbox_view_error_title (error));
-  else if (!mp_mailbox_view_get_last_check (self->mailbox) && n == 0)
+    counts = g_strdup (mp_error_title (error));
+  else if (!mp_account_state_get_last_check (self->mailbox) && n == 0)
     counts = g_strdup (state == MP_MAILBOX_STATE_CHECKING ? _("Checking…") : _("Not checked yet"));
   else
     counts = g_strdup_printf (ngettext ("%u message", "%u messages", n), n);
@@ -97,9 +97,9 @@ update_due (gpointer user_data)
 #define UPDATE_INTERVAL_MS 250
 
 static void
-on_mailbox_notify (MpMailboxView *mailbox,
-                   GParamSpec    *pspec,
-                   MpAccountRow  *self)
+on_mailbox_notify (MpAccountState *mailbox,
+                   GParamSpec     *pspec,
+                   MpAccountRow   *self)
 {
   const char *name = g_param_spec_get_name (pspec);
 
@@ -123,7 +123,7 @@ mp_account_row_dispose (GObject *object)
   if (self->mailbox)
     {
       g_signal_handlers_disconnect_by_data (self->mailbox, self);
-      g_signal_handlers_disconnect_by_data (mp_mailbox_view_get_account (self->mailbox), self);
+      g_signal_handlers_disconnect_by_data (mp_account_state_get_account (self->mailbox), self);
     }
   g_clear_object (&self->mailbox);
   gtk_widget_dispose_template (GTK_WIDGET (object), MP_TYPE_ACCOUNT_ROW);
@@ -155,22 +155,22 @@ mp_account_row_init (MpAccountRow *self)
 }
 
 GtkWidget *
-mp_account_row_new (MpMailboxView *mailbox)
+mp_account_row_new (MpAccountState *mailbox)
 {
   MpAccountRow *self;
 
-  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (mailbox), NULL);
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (mailbox), NULL);
 
   self = g_object_new (MP_TYPE_ACCOUNT_ROW, NULL);
   self->mailbox = g_object_ref (mailbox);
   g_signal_connect (mailbox, "notify", G_CALLBACK (on_mailbox_notify), self);
-  g_signal_connect_swapped (mp_mailbox_view_get_account (mailbox), "notify",
+  g_signal_connect_swapped (mp_account_state_get_account (mailbox), "notify",
                             G_CALLBACK (update), self);
   update (self);
   return GTK_WIDGET (self);
 }
 
-MpMailboxView *
+MpAccountState *
 mp_account_row_get_mailbox (MpAccountRow *self)
 {
   g_return_val_if_fail (MP_IS_ACCOUNT_ROW (self), NULL);

@@ -1,5 +1,6 @@
 /* mp-application.c — the Mailpeek AdwApplication: single instance, app actions,
- * keyboard accelerators, style sheet and the account store.
+ * keyboard accelerators, and the MpSession (the accounts, their mailboxes and the
+ * scheduler) that lives from startup to shutdown, with or without a window.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,6 +11,7 @@
 #include "mp-application.h"
 #include "mp-window.h"
 #include "mp-desktop.h"
+#include "mp-session.h"
 
 struct _MpApplication
 {
@@ -19,9 +21,9 @@ struct _MpApplication
    * window is not presented on activate: checks run without a window. */
   gboolean        background;
 
-  MpAccountStore *store;        /* owned */
-  guint           n_jobs;       /* jobs holding the application */
-  gboolean        quit_pending; /* quit once n_jobs drops to 0 */
+  MpSession      *session;      /* owned, from startup on */
+  gboolean        held;         /* held while the session is busy */
+  gboolean        quit_pending; /* quit once the session is no longer busy */
 };
 
 G_DEFINE_FINAL_TYPE (MpApplication, mp_application, ADW_TYPE_APPLICATION)
@@ -78,58 +80,71 @@ mp_application_ensure_window (MpApplication *self)
   return window;
 }
 
-MpAccountStore *
-mp_application_get_account_store (MpApplication *self)
+MpSession *
+mp_application_get_session (MpApplication *self)
 {
   g_return_val_if_fail (MP_IS_APPLICATION (self), NULL);
-  return self->store;
+  return self->session;
+}
+
+/* Deletions being sent keep the process alive, window or not. */
+static void
+on_session_busy (MpApplication *self)
+{
+  gboolean busy = mp_session_get_busy (self->session);
+
+  if (busy && !self->held)
+    g_application_hold (G_APPLICATION (self));
+  else if (!busy && self->held)
+    g_application_release (G_APPLICATION (self));
+  self->held = busy;
+  if (!busy && self->quit_pending)
+    g_application_quit (G_APPLICATION (self));
+}
+
+/* A window shows a failed deletion itself; with none left (closed right after
+ * confirming), the user who confirmed it must still not believe it happened. */
+static void
+on_delete_failed (MpApplication  *self,
+                  MpAccountState *state,
+                  const GError   *error)
+{
+  if (mp_application_get_main_window (self))
+    return;
+  /* Translators: %s are the account name and the reason */
+  g_printerr (_("Mailpeek: the messages could not be deleted from “%s”: %s\n"),
+              mp_account_get_name (mp_account_state_get_account (state)), error->message);
 }
 
 static void
-load_store (MpApplication *self)
+create_session (MpApplication *self)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (MpAccountStore) store = mp_account_store_new ();
+  g_autoptr (MpScheduler) scheduler = mp_scheduler_new (NULL, g_random_int (), TRUE);
 
-  self->store = mp_account_store_new ();
-  if (!mp_account_store_load (self->store, &error))
+  if (!mp_account_store_load (store, &error))
     g_warning ("%s", error->message);
+  self->session = mp_session_new (store, scheduler);
+  g_signal_connect_object (self->session, "notify::busy", G_CALLBACK (on_session_busy), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "delete-failed", G_CALLBACK (on_delete_failed), self,
+                           G_CONNECT_SWAPPED);
 }
 
 static void
 mp_application_activate (GApplication *app)
 {
   MpApplication *self = MP_APPLICATION (app);
-  MpWindow *window = mp_application_ensure_window (self);
 
-  /* The first activation with --background keeps the window hidden; any later
-   * activation (launching the app again) shows it. */
+  /* The first activation with --background opens no window (the session checks
+   * without one); any later activation (launching the app again) opens it. */
   if (self->background)
     {
       self->background = FALSE;
       return;
     }
-  gtk_window_present (GTK_WINDOW (window));
-}
-
-void
-mp_application_hold_job (MpApplication *self)
-{
-  g_return_if_fail (MP_IS_APPLICATION (self));
-
-  self->n_jobs++;
-  g_application_hold (G_APPLICATION (self));
-}
-
-void
-mp_application_release_job (MpApplication *self)
-{
-  g_return_if_fail (MP_IS_APPLICATION (self));
-  g_return_if_fail (self->n_jobs > 0);
-
-  self->n_jobs--;
-  g_application_release (G_APPLICATION (self));
-  if (self->n_jobs == 0 && self->quit_pending)
-    g_application_quit (G_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (mp_application_ensure_window (self)));
 }
 
 void
@@ -139,14 +154,16 @@ mp_application_quit (MpApplication *self)
 
   g_return_if_fail (MP_IS_APPLICATION (self));
 
-  /* Destroying the windows cancels their jobs before the main loop ends; deletions
-   * the user confirmed are sent first, and the quit waits for them (a quit ends
-   * the main loop whatever holds the application). */
+  /* The session cancels every job before the main loop ends; deletions the user
+   * confirmed are sent first, and the quit waits for them (a quit ends the main
+   * loop whatever holds the application). */
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
   for (GList *l = windows; l; l = l->next)
     gtk_window_destroy (l->data);
   g_list_free (windows);
-  if (self->n_jobs > 0)
+  if (self->session)
+    mp_session_shutdown (self->session);
+  if (self->session && mp_session_get_busy (self->session))
     self->quit_pending = TRUE;
   else
     g_application_quit (G_APPLICATION (self));
@@ -204,10 +221,9 @@ mp_application_startup (GApplication *app)
   };
 
   G_APPLICATION_CLASS (mp_application_parent_class)->startup (app);
+  create_session (self);
   /* Tray icon, notifications, background mode (desktop engineer). */
   mp_desktop_attach (self);
-
-  load_store (self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -220,11 +236,22 @@ mp_application_startup (GApplication *app)
 }
 
 static void
+mp_application_shutdown (GApplication *app)
+{
+  MpApplication *self = MP_APPLICATION (app);
+
+  /* The main loop ended (last window closed, nothing holding): no job outlives it. */
+  if (self->session)
+    mp_session_shutdown (self->session);
+  G_APPLICATION_CLASS (mp_application_parent_class)->shutdown (app);
+}
+
+static void
 mp_application_finalize (GObject *object)
 {
   MpApplication *self = MP_APPLICATION (object);
 
-  g_clear_object (&self->store);
+  g_clear_object (&self->session);
   G_OBJECT_CLASS (mp_application_parent_class)->finalize (object);
 }
 
@@ -237,6 +264,7 @@ mp_application_class_init (MpApplicationClass *klass)
   object_class->finalize = mp_application_finalize;
   app_class->activate = mp_application_activate;
   app_class->startup = mp_application_startup;
+  app_class->shutdown = mp_application_shutdown;
 }
 
 static void

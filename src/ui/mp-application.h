@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "mp-account-store.h"
+#include "mp-session.h"
 
 G_BEGIN_DECLS
 
@@ -22,15 +22,14 @@ gboolean       mp_application_get_background  (MpApplication *self);
 void           mp_application_set_background  (MpApplication *self,
                                                gboolean       background);
 /* Borrowed; the accounts (loaded at startup). */
-MpAccountStore *mp_application_get_account_store (MpApplication *self);
+/* The process's accounts and their state, from startup to shutdown. */
+MpSession     *mp_application_get_session     (MpApplication *self);
 /* Borrowed; NULL when no window exists. */
 MpWindow      *mp_application_get_main_window (MpApplication *self);
 /* Borrowed; creates the (hidden) main window when needed. */
 MpWindow      *mp_application_ensure_window   (MpApplication *self);
 /* A job that must finish even when the last window closes (a confirmed deletion
  * being sent) holds the application; quitting waits for it. */
-void           mp_application_hold_job        (MpApplication *self);
-void           mp_application_release_job     (MpApplication *self);
 /* Closes every window (their pending deletions are sent now) and quits once no
  * job holds the application any more. */
 void           mp_application_quit            (MpApplication *self);

@@ -31,7 +31,7 @@ add_toast (MpDeleteController *self,
 
 typedef struct {
   MpDeleteController *controller;  /* owned */
-  MpMailboxView      *mailbox;     /* owned */
+  MpAccountState      *mailbox;     /* owned */
   guint               id;
   gboolean            done;        /* undone or committed */
 } PendingDelete;
@@ -53,7 +53,7 @@ on_undo_clicked (AdwToast      *toast,
   if (pd->done)
     return;
   pd->done = TRUE;
-  mp_mailbox_view_undo_delete (pd->mailbox, pd->id);
+  mp_account_state_undo_delete (pd->mailbox, pd->id);
 }
 
 static void
@@ -67,12 +67,12 @@ on_undo_toast_dismissed (AdwToast      *toast,
   pd->done = TRUE;
   /* The undo period is over: only now is anything sent to the server (unless
    * the window closed first: then it was sent at once). */
-  mp_mailbox_view_commit_delete (pd->mailbox, pd->id);
+  mp_account_state_commit_delete (pd->mailbox, pd->id);
 }
 
 static void
 start_delete (MpDeleteController *self,
-              MpMailboxView      *mailbox,
+              MpAccountState      *mailbox,
               GPtrArray          *summaries)
 {
   PendingDelete *pd;
@@ -83,7 +83,7 @@ start_delete (MpDeleteController *self,
   pd = g_new0 (PendingDelete, 1);
   pd->controller = g_object_ref (self);
   pd->mailbox = g_object_ref (mailbox);
-  pd->id = mp_mailbox_view_delete_later (mailbox, summaries);
+  pd->id = mp_account_state_delete_later (mailbox, summaries);
 
   title = g_strdup_printf (ngettext ("%u message will be deleted from the server",
                                      "%u messages will be deleted from the server", n), n);
@@ -106,7 +106,7 @@ on_delete_response (AdwMessageDialog   *dialog,
                     MpDeleteController *self)
 {
   GPtrArray *summaries = g_object_get_data (G_OBJECT (dialog), "summaries");
-  MpMailboxView *mailbox = g_object_get_data (G_OBJECT (dialog), "mailbox");
+  MpAccountState *mailbox = g_object_get_data (G_OBJECT (dialog), "mailbox");
 
   if (self->dialog == GTK_WIDGET (dialog))
     self->dialog = NULL;
@@ -118,7 +118,7 @@ on_delete_response (AdwMessageDialog   *dialog,
 
 void
 mp_delete_controller_confirm (MpDeleteController *self,
-                              MpMailboxView      *mailbox,
+                              MpAccountState      *mailbox,
                               GPtrArray          *summaries)
 {
   g_autofree char *heading = NULL;
@@ -127,7 +127,7 @@ mp_delete_controller_confirm (MpDeleteController *self,
   GtkWidget *dialog;
 
   g_return_if_fail (MP_IS_DELETE_CONTROLLER (self));
-  g_return_if_fail (MP_IS_MAILBOX_VIEW (mailbox));
+  g_return_if_fail (MP_IS_ACCOUNT_STATE (mailbox));
   g_return_if_fail (summaries != NULL);
 
   if (summaries->len == 0 || self->dialog || !self->parent)
@@ -180,7 +180,7 @@ mp_delete_controller_show_failure (MpDeleteController *self,
     msg = g_strdup (_("Nothing was deleted: the server did not confirm the deletion"));
   else
     /* Translators: %s is the reason in plain words */
-    msg = g_strdup_printf (_("Nothing was deleted: %s"), mp_mailbox_view_error_title (error));
+    msg = g_strdup_printf (_("Nothing was deleted: %s"), mp_error_title (error));
   toast = adw_toast_new (msg);
   adw_toast_set_timeout (toast, 5);
   add_toast (self, toast);

@@ -12,7 +12,7 @@
 
 #include <adwaita.h>
 
-#include "mp-mailbox-view.h"
+#include "mp-account-state.h"
 
 G_BEGIN_DECLS
 
@@ -25,7 +25,7 @@ MpDeleteController *mp_delete_controller_new          (GtkWindow          *paren
 /* Asks whether to delete @summaries (MpMessageSummary) of @mailbox; nothing
  * happens while a confirmation is already shown. */
 void                mp_delete_controller_confirm      (MpDeleteController *self,
-                                                       MpMailboxView      *mailbox,
+                                                       MpAccountState      *mailbox,
                                                        GPtrArray          *summaries);
 /* Says in a toast that a deletion failed and nothing was deleted. */
 void                mp_delete_controller_show_failure (MpDeleteController *self,

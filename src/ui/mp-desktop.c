@@ -1,10 +1,9 @@
 /* mp-desktop.c — ties the tray icon, notifications and background mode to the
- * application and its window.
+ * application and its session.
  *
- * The window owns the accounts' mailboxes and the scheduler; closing it for real
- * cancels every job. Running in the background therefore hides the window instead
- * of closing it (the close request is answered here, before the window's own
- * handler), so checks and notifications go on.
+ * The tray and the notifier bind to the application's MpSession, never to a
+ * window: in background mode closing the window destroys it, and checks, the tray
+ * and notifications go on without one.
  *
  * A new-mail notification is sent once per check, for the rows that turned up as
  * new in that check; the seen store (core) makes sure a restart does not announce
@@ -33,15 +32,12 @@ struct _MpDesktop
   MpTray        *tray;        /* owned, NULL without a session bus */
   MpNotifier    *notifier;    /* owned */
   MpBackground  *background;  /* owned, NULL without settings */
-  MpWindow      *window;      /* weak */
-  GHashTable    *hooked;      /* owned; account id → MpMailboxView (unowned) */
+  MpSession     *session;     /* owned */
   GHashTable    *announced;   /* owned; account id → GHashTable set of UIDLs */
   guint          tray_update_id;
 };
 
 G_DEFINE_FINAL_TYPE (MpDesktop, mp_desktop, G_TYPE_OBJECT)
-
-static void sync_accounts (MpDesktop *self);
 
 /* ---- counts for the tray ---- */
 
@@ -53,16 +49,16 @@ update_tray (MpDesktop *self)
   guint n, total = 0;
   gboolean any_failed = FALSE;
 
-  if (self->tray == NULL || self->window == NULL || mp_window_get_store (self->window) == NULL)
+  if (self->tray == NULL)
     return;
 
-  store = G_LIST_MODEL (mp_window_get_store (self->window));
+  store = G_LIST_MODEL (mp_session_get_store (self->session));
   n = g_list_model_get_n_items (store);
   lines = g_array_sized_new (FALSE, TRUE, sizeof (MpTrayAccount), n);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (MpAccount) account = g_list_model_get_item (store, i);
-      MpMailboxView *view = mp_window_lookup_mailbox (self->window, mp_account_get_id (account));
+      MpAccountState *view = mp_session_lookup (self->session, mp_account_get_id (account));
       MpTrayAccount line = { 0, };
 
       if (view == NULL)
@@ -70,8 +66,8 @@ update_tray (MpDesktop *self)
       /* The strings stay alive: the store holds the accounts during this call. */
       line.id = mp_account_get_id (account);
       line.name = mp_account_get_name (account);
-      line.new_count = mp_mailbox_view_get_n_new (view);
-      line.failed = mp_mailbox_view_get_state (view) == MP_MAILBOX_STATE_ERROR;
+      line.new_count = mp_account_state_get_n_new (view);
+      line.failed = mp_account_state_get_state (view) == MP_MAILBOX_STATE_ERROR;
       total += line.new_count;
       any_failed |= line.failed;
       g_array_append_val (lines, line);
@@ -97,12 +93,12 @@ announced_for (MpDesktop *self, const char *account_id)
 }
 
 static void
-notify_new_mail (MpDesktop *self, MpMailboxView *view)
+notify_new_mail (MpDesktop *self, MpAccountState *view)
 {
-  MpAccount *account = mp_mailbox_view_get_account (view);
+  MpAccount *account = mp_account_state_get_account (view);
   const char *id = mp_account_get_id (account);
   GHashTable *announced = announced_for (self, id);
-  GListModel *model = mp_mailbox_view_get_messages (view);
+  GListModel *model = mp_account_state_get_messages (view);
   guint n = g_list_model_get_n_items (model);
   g_autoptr (GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GArray) lines = g_array_new (FALSE, TRUE, sizeof (MpNotifierMessage));
@@ -138,8 +134,8 @@ notify_new_mail (MpDesktop *self, MpMailboxView *view)
                         (MpNotifierMessage *) lines->data, lines->len);
 }
 
-/* The window may still be moving the last rows of a check into its list (it feeds
- * them in a few per frame) when the check reports success. So the notification
+/* The account state may still be moving the last rows of a check into its list
+ * (it feeds them in a few per frame) when the check reports success. So the notification
  * waits until the list has been quiet for a moment: one notification per check,
  * with every new row of it. */
 #define SETTLE_QUIET_MS 150
@@ -149,7 +145,7 @@ notify_new_mail (MpDesktop *self, MpMailboxView *view)
 typedef struct
 {
   MpDesktop     *desktop;   /* weak */
-  MpMailboxView *view;      /* unowned: the settle is data of the view */
+  MpAccountState *view;      /* unowned: the settle is data of the view */
   guint          timer_id;
   gint64         deadline;  /* monotonic µs; 0 when not waiting */
 } Settle;
@@ -190,7 +186,7 @@ settle_arm (Settle *settle)
 }
 
 static void
-settle_then_notify (MpDesktop *self, MpMailboxView *view)
+settle_then_notify (MpDesktop *self, MpAccountState *view)
 {
   Settle *settle = g_object_get_data (G_OBJECT (view), SETTLE_KEY);
 
@@ -204,7 +200,7 @@ settle_then_notify (MpDesktop *self, MpMailboxView *view)
 }
 
 static void
-on_rows_changed (MpMailboxView *view)
+on_rows_changed (MpAccountState *view)
 {
   Settle *settle = g_object_get_data (G_OBJECT (view), SETTLE_KEY);
 
@@ -213,11 +209,11 @@ on_rows_changed (MpMailboxView *view)
 }
 
 static void
-on_check_finished (MpMailboxView *view,
-                   const GError  *error,
-                   MpDesktop     *self)
+on_check_finished (MpAccountState *view,
+                   const GError   *error,
+                   MpDesktop      *self)
 {
-  MpAccount *account = mp_mailbox_view_get_account (view);
+  MpAccount *account = mp_account_state_get_account (view);
   const char *id = mp_account_get_id (account);
 
   if (error == NULL)
@@ -227,7 +223,7 @@ on_check_finished (MpMailboxView *view,
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_autofree char *message = g_strdup_printf ("%s\n%s", mp_mailbox_view_error_title (error),
+      g_autofree char *message = g_strdup_printf ("%s\n%s", mp_error_title (error),
                                                   error->message);
 
       mp_notifier_set_account_notify (self->notifier, id, mp_account_get_notify (account));
@@ -258,126 +254,71 @@ on_view_changed (MpDesktop *self)
                                              g_object_ref (self), g_object_unref);
 }
 
-/* ---- following the window's accounts ---- */
+/* ---- following the session's accounts ---- */
+
+/* The settle is data of the state: it also marks the state as hooked (one
+ * desktop per process, one state per account for the session's lifetime). */
+static void
+attach_settle (MpDesktop *self, MpAccountState *view)
+{
+  Settle *settle = g_new0 (Settle, 1);
+
+  g_set_weak_pointer (&settle->desktop, self);
+  settle->view = view;
+  g_object_set_data_full (G_OBJECT (view), SETTLE_KEY, settle, settle_free);
+  g_signal_connect_object (mp_account_state_get_messages (view), "items-changed",
+                           G_CALLBACK (on_rows_changed), view, G_CONNECT_SWAPPED);
+}
 
 static void
-hook_view (MpDesktop *self, const char *id, MpMailboxView *view)
+hook_view (MpDesktop *self, MpAccountState *view)
 {
-  if (g_hash_table_lookup (self->hooked, id) == view)
+  if (g_object_get_data (G_OBJECT (view), SETTLE_KEY) != NULL)
     return;
-  g_hash_table_insert (self->hooked, g_strdup (id), view);
   g_signal_connect_object (view, "check-finished", G_CALLBACK (on_check_finished), self, 0);
   g_signal_connect_object (view, "notify::n-new", G_CALLBACK (on_view_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (view, "notify::state", G_CALLBACK (on_view_changed), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (mp_mailbox_view_get_messages (view), "items-changed",
+  g_signal_connect_object (mp_account_state_get_messages (view), "items-changed",
                            G_CALLBACK (on_view_changed), self, G_CONNECT_SWAPPED);
-  if (g_object_get_data (G_OBJECT (view), SETTLE_KEY) == NULL)
-    {
-      Settle *settle = g_new0 (Settle, 1);
-
-      g_set_weak_pointer (&settle->desktop, self);
-      settle->view = view;
-      g_object_set_data_full (G_OBJECT (view), SETTLE_KEY, settle, settle_free);
-      g_signal_connect_object (mp_mailbox_view_get_messages (view), "items-changed",
-                               G_CALLBACK (on_rows_changed), view, G_CONNECT_SWAPPED);
-    }
+  attach_settle (self, view);
   /* A check that finished before we could listen still gets its notification. */
-  if (mp_mailbox_view_get_last_check (view) != NULL &&
-      mp_mailbox_view_get_state (view) == MP_MAILBOX_STATE_IDLE)
+  if (mp_account_state_get_last_check (view) != NULL &&
+      mp_account_state_get_state (view) == MP_MAILBOX_STATE_IDLE)
     settle_then_notify (self, view);
 }
 
 static void
-sync_accounts (MpDesktop *self)
+on_state_added (MpDesktop *self, MpAccountState *view)
 {
-  GListModel *store;
-  guint n;
-
-  if (self->window == NULL || mp_window_get_store (self->window) == NULL)
-    return;
-  store = G_LIST_MODEL (mp_window_get_store (self->window));
-  n = g_list_model_get_n_items (store);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (MpAccount) account = g_list_model_get_item (store, i);
-      const char *id = mp_account_get_id (account);
-      MpMailboxView *view = mp_window_lookup_mailbox (self->window, id);
-
-      if (view)
-        hook_view (self, id, view);
-    }
+  hook_view (self, view);
   update_tray (self);
 }
 
 static void
-on_store_changed (MpDesktop *self)
+follow_session (MpDesktop *self)
 {
-  /* The window's own handler (connected first) has created the mailboxes. */
-  sync_accounts (self);
-}
+  GListModel *store = G_LIST_MODEL (mp_session_get_store (self->session));
+  guint n = g_list_model_get_n_items (store);
 
-static gboolean
-on_close_request (GtkWindow *window,
-                  MpDesktop *self)
-{
-  /* Keep the window (and with it the mailboxes and the scheduler) alive, hidden. */
-  if (self->background && mp_background_is_holding (self->background))
+  for (guint i = 0; i < n; i++)
     {
-      gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
-      return TRUE;
+      g_autoptr (MpAccount) account = g_list_model_get_item (store, i);
+      MpAccountState *view = mp_session_lookup (self->session, mp_account_get_id (account));
+
+      if (view)
+        hook_view (self, view);
     }
-  return FALSE;
-}
-
-static gboolean
-follow_window (MpDesktop *self)
-{
-  MpAccountStore *store;
-
-  if (self->window == NULL || (store = mp_window_get_store (self->window)) == NULL)
-    return FALSE;
-  g_signal_connect_object (store, "items-changed", G_CALLBACK (on_store_changed), self,
+  g_signal_connect_object (self->session, "state-added", G_CALLBACK (on_state_added), self,
                            G_CONNECT_SWAPPED);
-  sync_accounts (self);
-  return TRUE;
-}
-
-static gboolean
-follow_window_idle (gpointer data)
-{
-  follow_window (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_window_added (GtkApplication *app,
-                 GtkWindow      *window,
-                 MpDesktop      *self)
-{
-  if (!MP_IS_WINDOW (window) || self->window != NULL)
-    return;
-  g_set_weak_pointer (&self->window, MP_WINDOW (window));
-  g_hash_table_remove_all (self->hooked);
-  g_signal_connect_object (window, "close-request", G_CALLBACK (on_close_request), self, 0);
-  /* MpWindow attaches its store before joining the application, so this normally
-   * succeeds at once — before the first check, which the scheduler starts from an
-   * idle. A window without a store yet is followed from an idle instead. */
-  if (!follow_window (self))
-    g_idle_add_full (G_PRIORITY_DEFAULT, follow_window_idle, g_object_ref (self), g_object_unref);
-}
-
-static void
-on_window_removed (GtkApplication *app,
-                   GtkWindow      *window,
-                   MpDesktop      *self)
-{
-  if ((GtkWindow *) self->window == window)
-    {
-      g_clear_weak_pointer (&self->window);
-      g_hash_table_remove_all (self->hooked);
-    }
+  /* Removed accounts leave the tray menu. */
+  g_signal_connect_object (store, "items-changed", G_CALLBACK (on_view_changed), self,
+                           G_CONNECT_SWAPPED);
+  /* Through the throttle like every later change: not synchronously inside the
+   * application's startup (the GUI test saw a libadwaita toast crash later when
+   * the first menu update ran there; not understood). */
+  on_view_changed (self);
 }
 
 /* ---- tray and notification actions ---- */
@@ -407,28 +348,26 @@ on_open_account (MpDesktop *self, const char *account_id)
 static void
 on_check_now (MpDesktop *self)
 {
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, self->hooked);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    mp_mailbox_view_check (value);
+  mp_session_check_all (self->session);
 }
 
 static void
 mark_seen (MpDesktop *self, const char *account_id)
 {
-  GHashTableIter iter;
-  gpointer key, value;
+  GListModel *store = G_LIST_MODEL (mp_session_get_store (self->session));
+  guint n = g_list_model_get_n_items (store);
 
-  g_hash_table_iter_init (&iter, self->hooked);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  for (guint i = 0; i < n; i++)
     {
-      if (account_id && !g_str_equal (key, account_id))
+      g_autoptr (MpAccount) account = g_list_model_get_item (store, i);
+      const char *id = mp_account_get_id (account);
+      MpAccountState *view = mp_session_lookup (self->session, id);
+
+      if (view == NULL || (account_id && !g_str_equal (id, account_id)))
         continue;
-      /* Through the view, so its n-new (the sidebar badge, the status line) follows. */
-      mp_mailbox_view_mark_all_seen (value);
-      mp_notifier_withdraw (self->notifier, key);
+      /* Through the state, so its n-new (the sidebar badge, the status line) follows. */
+      mp_account_state_mark_all_seen (view);
+      mp_notifier_withdraw (self->notifier, id);
     }
   update_tray (self);
 }
@@ -491,7 +430,7 @@ update_tray_presence (MpDesktop *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tray, "notify::registered", G_CALLBACK (on_tray_registered),
                            self, G_CONNECT_SWAPPED);
-  update_tray (self);
+  on_view_changed (self);
 }
 
 /* ---- GObject ---- */
@@ -501,7 +440,6 @@ mp_desktop_dispose (GObject *object)
 {
   MpDesktop *self = MP_DESKTOP (object);
 
-  g_clear_weak_pointer (&self->window);
   g_clear_handle_id (&self->tray_update_id, g_source_remove);
   if (self->tray)
     mp_tray_unexport (self->tray);
@@ -509,6 +447,7 @@ mp_desktop_dispose (GObject *object)
   g_clear_object (&self->notifier);
   g_clear_object (&self->background);
   g_clear_object (&self->settings);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (mp_desktop_parent_class)->dispose (object);
 }
@@ -518,7 +457,6 @@ mp_desktop_finalize (GObject *object)
 {
   MpDesktop *self = MP_DESKTOP (object);
 
-  g_hash_table_unref (self->hooked);
   g_hash_table_unref (self->announced);
 
   G_OBJECT_CLASS (mp_desktop_parent_class)->finalize (object);
@@ -536,7 +474,6 @@ mp_desktop_class_init (MpDesktopClass *klass)
 static void
 mp_desktop_init (MpDesktop *self)
 {
-  self->hooked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->announced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) g_hash_table_unref);
 }
@@ -569,6 +506,7 @@ mp_desktop_attach (MpApplication *app)
 
   self = g_object_new (MP_TYPE_DESKTOP, NULL);
   self->app = app;
+  self->session = g_object_ref (mp_application_get_session (app));
   g_object_set_data_full (G_OBJECT (app), DESKTOP_KEY, self, g_object_unref);
 
   self->settings = new_settings_if_installed ();
@@ -600,8 +538,7 @@ mp_desktop_attach (MpApplication *app)
     g_signal_connect_object (self->settings, "changed::show-tray-icon",
                              G_CALLBACK (update_tray_presence), self, G_CONNECT_SWAPPED);
 
-  g_signal_connect_object (app, "window-added", G_CALLBACK (on_window_added), self, 0);
-  g_signal_connect_object (app, "window-removed", G_CALLBACK (on_window_removed), self, 0);
+  follow_session (self);
   return self;
 }
 

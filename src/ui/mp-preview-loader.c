@@ -14,7 +14,7 @@ struct _MpPreviewLoader
   GObject           parent_instance;
 
   MpPreviewPane    *pane;         /* owned */
-  MpMailboxView    *mailbox;      /* owned; where the summary comes from */
+  MpAccountState    *mailbox;      /* owned; where the summary comes from */
   MpMessageSummary *summary;      /* owned; what the pane shows */
   MpMessagePreview *preview;      /* owned; the last loaded preview */
   GCancellable     *cancellable;  /* owned; of the load running or last run */
@@ -46,7 +46,7 @@ preview_loaded (GObject      *source,
   g_autoptr (MpMessagePreview) preview = NULL;
   g_autofree char *from = NULL;
 
-  preview = mp_mailbox_view_fetch_preview_finish (MP_MAILBOX_VIEW (source), result, &error);
+  preview = mp_account_state_fetch_preview_finish (MP_ACCOUNT_STATE (source), result, &error);
   /* The window may be closing, or another row was selected meanwhile. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->summary || !self->pane)
     return;
@@ -54,7 +54,7 @@ preview_loaded (GObject      *source,
   if (!preview)
     {
       g_autofree char *msg = g_strdup_printf ("%s\n%s",
-                                              mp_mailbox_view_error_title (error),
+                                              mp_error_title (error),
                                               error->message);
       mp_preview_pane_show_error (self->pane, msg);
       changed (self);
@@ -71,13 +71,13 @@ preview_loaded (GObject      *source,
                              mp_message_preview_get_text (preview),
                              mp_message_preview_get_attachments (preview),
                              mp_message_preview_get_is_complete (preview),
-                             mp_account_get_preview_lines (mp_mailbox_view_get_account (self->mailbox)));
+                             mp_account_get_preview_lines (mp_account_state_get_account (self->mailbox)));
   changed (self);
 }
 
 void
 mp_preview_loader_load (MpPreviewLoader  *self,
-                        MpMailboxView    *mailbox,
+                        MpAccountState    *mailbox,
                         MpMessageSummary *summary,
                         gboolean          whole)
 {
@@ -105,7 +105,7 @@ mp_preview_loader_load (MpPreviewLoader  *self,
                                 mp_message_summary_get_date (summary));
   self->cancellable = g_cancellable_new ();
   self->loading = TRUE;
-  mp_mailbox_view_fetch_preview (mailbox, summary, whole, self->cancellable,
+  mp_account_state_fetch_preview (mailbox, summary, whole, self->cancellable,
                                  preview_loaded, g_object_ref (self));
   changed (self);
 }

@@ -12,7 +12,7 @@
 
 #include <gtk/gtk.h>
 
-#include "mp-mailbox-view.h"
+#include "mp-account-state.h"
 #include "mp-preview-pane.h"
 
 G_BEGIN_DECLS
@@ -24,7 +24,7 @@ MpPreviewLoader  *mp_preview_loader_new         (MpPreviewPane    *pane);
 /* Shows @summary of @mailbox in the pane (whole message when @whole); NULL for
  * either only forgets the current one (the caller shows what the pane says then). */
 void              mp_preview_loader_load        (MpPreviewLoader  *self,
-                                                 MpMailboxView    *mailbox,
+                                                 MpAccountState    *mailbox,
                                                  MpMessageSummary *summary,
                                                  gboolean          whole);
 /* Stops a load still running (the pane says so); FALSE when none ran. */

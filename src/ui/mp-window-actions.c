@@ -53,7 +53,7 @@ on_account_dialog_saved (MpAccountDialog *dialog,
                          gboolean         is_new,
                          MpWindow        *self)
 {
-  MpMailboxView *mailbox;
+  MpAccountState *mailbox;
 
   if (is_new)
     {
@@ -61,11 +61,11 @@ on_account_dialog_saved (MpAccountDialog *dialog,
       mp_window_select_account (self, mp_account_get_id (account));
     }
   save_store (self);
-  mailbox = g_hash_table_lookup (self->mailboxes, mp_account_get_id (account));
+  mailbox = mp_session_lookup (self->session, mp_account_get_id (account));
   if (mailbox)
     {
-      mp_mailbox_view_stop (mailbox);
-      mp_mailbox_view_check (mailbox);
+      mp_account_state_stop (mailbox);
+      mp_account_state_check (mailbox);
     }
   if (mailbox == self->current)
     mp_window_update_for_current (self);
@@ -77,7 +77,7 @@ add_account_activated (GtkWidget  *widget,
                        GVariant   *param)
 {
   MpWindow *self = MP_WINDOW (widget);
-  MpAccountDialog *dialog = mp_account_dialog_new (GTK_WINDOW (self), NULL);
+  MpAccountDialog *dialog = mp_account_dialog_new (GTK_WINDOW (self), self->session, NULL);
 
   g_signal_connect_object (dialog, "saved", G_CALLBACK (on_account_dialog_saved), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -93,8 +93,8 @@ edit_account_activated (GtkWidget  *widget,
 
   if (!self->current)
     return;
-  dialog = mp_account_dialog_new (GTK_WINDOW (self),
-                                  mp_mailbox_view_get_account (self->current));
+  dialog = mp_account_dialog_new (GTK_WINDOW (self), self->session,
+                                  mp_account_state_get_account (self->current));
   g_signal_connect_object (dialog, "saved", G_CALLBACK (on_account_dialog_saved), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -109,7 +109,7 @@ on_remove_response (AdwMessageDialog *dialog,
 
   if (g_strcmp0 (response, "remove") != 0 || gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
-  /* items-changed → sync_mailboxes() cancels the account's jobs. */
+  /* items-changed → the session cancels the account's jobs. */
   if (mp_account_store_remove (self->store, id))
     {
       save_store (self);
@@ -129,7 +129,7 @@ remove_account_activated (GtkWidget  *widget,
 
   if (!self->current)
     return;
-  account = mp_mailbox_view_get_account (self->current);
+  account = mp_account_state_get_account (self->current);
   name = mp_account_dup_display_name (account);
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Account?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
@@ -159,7 +159,7 @@ check_activated (GtkWidget  *widget,
   MpWindow *self = MP_WINDOW (widget);
 
   if (self->current)
-    mp_mailbox_view_check (self->current);
+    mp_account_state_check (self->current);
 }
 
 static void
@@ -170,7 +170,7 @@ stop_activated (GtkWidget  *widget,
   MpWindow *self = MP_WINDOW (widget);
 
   if (self->current)
-    mp_mailbox_view_stop (self->current);
+    mp_account_state_stop (self->current);
   /* Stop also ends a preview (or whole message) still loading. */
   mp_preview_loader_stop (self->preview_loader);
   mp_window_update_actions (self);
@@ -253,15 +253,15 @@ trust_certificate_activated (GtkWidget  *widget,
 
   if (!self->current)
     return;
-  error = mp_mailbox_view_get_error (self->current);
+  error = mp_account_state_get_error (self->current);
   if (!error || !g_error_matches (error, MP_ERROR, MP_ERROR_CERTIFICATE))
     return;
   fingerprint = mp_error_get_fingerprint (error);
   if (!fingerprint)
     return;
-  mp_mailbox_view_trust_certificate (self->current, fingerprint);
+  mp_account_state_trust_certificate (self->current, fingerprint);
   save_store (self);
-  mp_mailbox_view_check (self->current);
+  mp_account_state_check (self->current);
 }
 
 void

@@ -9,7 +9,7 @@
 #include "mp-delete-controller.h"
 #include "mp-message-filter.h"
 #include "mp-preview-loader.h"
-#include "mp-scheduler.h"
+#include "mp-session.h"
 
 G_BEGIN_DECLS
 
@@ -40,11 +40,10 @@ struct _MpWindow
   GtkLabel             *status_label;
   GtkProgressBar       *progress_bar;
 
-  MpAccountStore       *store;            /* owned */
-  MpScheduler          *scheduler;        /* owned; periodic checks */
+  MpSession            *session;          /* owned; the app's accounts and their state */
+  MpAccountStore       *store;            /* borrowed from session */
   GSettings            *settings;         /* owned; NULL when the schema is not installed */
-  GHashTable           *mailboxes;        /* account id → MpMailboxView (owned) */
-  MpMailboxView        *current;          /* borrowed from mailboxes, or NULL */
+  MpAccountState       *current;          /* borrowed from session, or NULL */
   GSignalGroup         *current_signals;  /* owned; follows current */
 
   MpMessageFilter      *filter;           /* owned */

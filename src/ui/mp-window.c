@@ -4,7 +4,10 @@
  * mp-message-filter.c, previews in mp-preview-loader.c, deleting in
  * mp-delete-controller.c.
  *
- * Models: the selected account's MpMailboxView list → GtkFilterListModel (sender /
+ * The window only shows the application's MpSession (src/app): the accounts, their
+ * states, mailboxes and the scheduler are the session's and outlive the window.
+ *
+ * Models: the selected account's MpAccountState list → GtkFilterListModel (sender /
  * subject filter) → GtkSortListModel (the column view's sorter) → GtkMultiSelection
  * → GtkColumnView.  Filter and sort are incremental so a 10,000-row mailbox arriving
  * in batches never blocks the main loop.
@@ -124,11 +127,11 @@ update_status (MpWindow *self)
       return;
     }
 
-  text = mp_mailbox_view_dup_status_text (self->current);
+  text = mp_account_state_dup_status_text (self->current);
   gtk_label_set_text (self->status_label, text);
 
-  mp_mailbox_view_get_progress (self->current, &done, &total);
-  if (mp_mailbox_view_get_state (self->current) == MP_MAILBOX_STATE_CHECKING)
+  mp_account_state_get_progress (self->current, &done, &total);
+  if (mp_account_state_get_state (self->current) == MP_MAILBOX_STATE_CHECKING)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
       /* No pulsing while connecting: activity mode animates by reallocating the
@@ -139,7 +142,7 @@ update_status (MpWindow *self)
   else
     gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
 
-  error = mp_mailbox_view_get_error (self->current);
+  error = mp_account_state_get_error (self->current);
   if (error)
     {
       const char *fingerprint = NULL;
@@ -158,7 +161,7 @@ update_status (MpWindow *self)
       else
         details = g_strdup (error->message);
 
-      gtk_label_set_text (self->error_title, mp_mailbox_view_error_title (error));
+      gtk_label_set_text (self->error_title, mp_error_title (error));
       gtk_label_set_text (self->error_details, details);
       gtk_widget_set_visible (GTK_WIDGET (self->trust_button), fingerprint != NULL);
       if (password_problem)
@@ -183,7 +186,7 @@ static void
 update_placeholder (MpWindow *self)
 {
   guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
-  MpMailboxState state = self->current ? mp_mailbox_view_get_state (self->current)
+  MpMailboxState state = self->current ? mp_account_state_get_state (self->current)
                                        : MP_MAILBOX_STATE_IDLE;
 
   /* The placeholder lies over the (empty) list, so the column view is on screen
@@ -194,7 +197,7 @@ update_placeholder (MpWindow *self)
       return;
     }
   if (!mp_message_filter_is_empty (self->filter) &&
-      self->current && mp_mailbox_view_get_n_messages (self->current) > 0)
+      self->current && mp_account_state_get_n_messages (self->current) > 0)
     {
       adw_status_page_set_icon_name (self->list_placeholder, "edit-find-symbolic");
       adw_status_page_set_title (self->list_placeholder, _("No Matching Messages"));
@@ -209,7 +212,7 @@ update_placeholder (MpWindow *self)
       adw_status_page_set_icon_name (self->list_placeholder, "network-error-symbolic");
       adw_status_page_set_title (self->list_placeholder, _("Could Not Check the Mailbox"));
     }
-  else if (!self->current || !mp_mailbox_view_get_last_check (self->current))
+  else if (!self->current || !mp_account_state_get_last_check (self->current))
     {
       adw_status_page_set_icon_name (self->list_placeholder, "mail-unread-symbolic");
       adw_status_page_set_title (self->list_placeholder, _("Not Checked Yet"));
@@ -234,10 +237,10 @@ void
 mp_window_update_actions (MpWindow *self)
 {
   gboolean checking = self->current &&
-    mp_mailbox_view_get_state (self->current) == MP_MAILBOX_STATE_CHECKING;
+    mp_account_state_get_state (self->current) == MP_MAILBOX_STATE_CHECKING;
   GtkBitset *set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
   gboolean any_selected = !gtk_bitset_is_empty (set);
-  const GError *error = self->current ? mp_mailbox_view_get_error (self->current) : NULL;
+  const GError *error = self->current ? mp_account_state_get_error (self->current) : NULL;
   MpMessagePreview *preview = mp_preview_loader_get_preview (self->preview_loader);
 
   gtk_bitset_unref (set);
@@ -279,9 +282,9 @@ status_update_due (gpointer user_data)
 #define STATUS_INTERVAL_MS 250
 
 static void
-on_mailbox_notify (MpMailboxView *mailbox,
-                   GParamSpec    *pspec,
-                   MpWindow      *self)
+on_mailbox_notify (MpAccountState *mailbox,
+                   GParamSpec     *pspec,
+                   MpWindow       *self)
 {
   const char *name = g_param_spec_get_name (pspec);
 
@@ -311,7 +314,7 @@ on_selection_items_changed (GListModel *model,
 void
 mp_window_update_for_current (MpWindow *self)
 {
-  GListModel *messages = self->current ? mp_mailbox_view_get_messages (self->current) : NULL;
+  GListModel *messages = self->current ? mp_account_state_get_messages (self->current) : NULL;
 
   g_signal_group_set_target (self->current_signals, self->current);
   gtk_filter_list_model_set_model (self->filter_model, messages);
@@ -321,10 +324,10 @@ mp_window_update_for_current (MpWindow *self)
   if (self->current)
     {
       g_autofree char *name =
-        mp_account_dup_display_name (mp_mailbox_view_get_account (self->current));
+        mp_account_dup_display_name (mp_account_state_get_account (self->current));
       adw_window_title_set_title (self->window_title, name);
       adw_window_title_set_subtitle (self->window_title,
-                                     mp_account_get_host (mp_mailbox_view_get_account (self->current)));
+                                     mp_account_get_host (mp_account_state_get_account (self->current)));
     }
   else
     {
@@ -342,97 +345,10 @@ create_account_row (gpointer item,
 {
   MpWindow *self = user_data;
   MpAccount *account = item;
-  MpMailboxView *mailbox = g_hash_table_lookup (self->mailboxes, mp_account_get_id (account));
+  MpAccountState *mailbox = mp_session_lookup (self->session, mp_account_get_id (account));
 
   g_assert (mailbox != NULL);
   return mp_account_row_new (mailbox);
-}
-
-static void
-on_check_finished (MpMailboxView *mailbox,
-                   const GError  *error,
-                   MpWindow      *self)
-{
-  const char *id = mp_account_get_id (mp_mailbox_view_get_account (mailbox));
-
-  if (!self->scheduler)
-    return;
-  if (error)
-    mp_scheduler_report_failure (self->scheduler, id, error);
-  else
-    {
-      /* Before reporting success: the next due time must respect the server's delay. */
-      mp_scheduler_set_login_delay (self->scheduler, id,
-                                    mp_mailbox_view_get_login_delay (mailbox));
-      mp_scheduler_report_success (self->scheduler, id);
-    }
-}
-
-static void
-on_check_due (MpScheduler *scheduler,
-              const char  *account_id,
-              MpWindow    *self)
-{
-  MpMailboxView *mailbox = g_hash_table_lookup (self->mailboxes, account_id);
-
-  if (mailbox)
-    mp_mailbox_view_check (mailbox);
-}
-
-static void
-on_account_interval_changed (MpAccount  *account,
-                             GParamSpec *pspec,
-                             MpWindow   *self)
-{
-  if (self->scheduler)
-    mp_scheduler_set_interval (self->scheduler, mp_account_get_id (account),
-                               mp_account_get_check_interval (account));
-}
-
-static void
-sync_mailboxes (MpWindow *self)
-{
-  GListModel *model = G_LIST_MODEL (self->store);
-  guint n = g_list_model_get_n_items (model);
-  g_autoptr (GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  gpointer key, value;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (MpAccount) account = g_list_model_get_item (model, i);
-      const char *id = mp_account_get_id (account);
-
-      g_hash_table_add (present, (gpointer) id);
-      if (!g_hash_table_contains (self->mailboxes, id))
-        {
-          MpMailboxView *mailbox = mp_mailbox_view_new (account);
-
-          g_hash_table_insert (self->mailboxes, g_strdup (id), mailbox);
-          g_signal_connect_object (mailbox, "check-finished",
-                                   G_CALLBACK (on_check_finished), self, 0);
-          g_signal_connect_object (account, "notify::check-interval",
-                                   G_CALLBACK (on_account_interval_changed), self, 0);
-          /* The first check is due at once (the scheduler emits it from an idle). */
-          mp_scheduler_add_account (self->scheduler, id,
-                                    mp_account_get_check_interval (account), 0);
-        }
-    }
-
-  g_hash_table_iter_init (&iter, self->mailboxes);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (!g_hash_table_contains (present, key))
-      {
-        /* Removing an account cancels its jobs. */
-        mp_scheduler_remove_account (self->scheduler, key);
-        mp_mailbox_view_shutdown (value);
-        if (self->current == value)
-          {
-            self->current = NULL;
-            mp_window_update_for_current (self);
-          }
-        g_hash_table_iter_remove (&iter);
-      }
 }
 
 static void
@@ -442,8 +358,15 @@ on_store_items_changed (GListModel *model,
                         guint       added,
                         MpWindow   *self)
 {
-  /* Runs before the list box (connected first) so rows find their mailbox. */
-  sync_mailboxes (self);
+  /* The session (connected before any window) has already dropped the state of
+   * a removed account. */
+  if (self->current &&
+      mp_session_lookup (self->session,
+                         mp_account_get_id (mp_account_state_get_account (self->current))) != self->current)
+    {
+      self->current = NULL;
+      mp_window_update_for_current (self);
+    }
 }
 
 static void
@@ -467,7 +390,7 @@ on_account_row_selected (GtkListBox    *box,
                          GtkListBoxRow *row,
                          MpWindow      *self)
 {
-  MpMailboxView *mailbox = row ? mp_account_row_get_mailbox (MP_ACCOUNT_ROW (row)) : NULL;
+  MpAccountState *mailbox = row ? mp_account_row_get_mailbox (MP_ACCOUNT_ROW (row)) : NULL;
 
   if (mailbox == self->current)
     return;
@@ -512,9 +435,9 @@ mp_window_select_account (MpWindow   *self,
 }
 
 static void
-on_delete_failed (MpMailboxView *mailbox,
-                  const GError  *error,
-                  MpWindow      *self)
+on_delete_failed (MpAccountState *mailbox,
+                  const GError   *error,
+                  MpWindow       *self)
 {
   mp_delete_controller_show_failure (self->deleter, error);
 }
@@ -553,7 +476,7 @@ save_window_state (MpWindow *self)
       g_settings_set_int (self->settings, "window-height", height);
     }
   g_settings_set_string (self->settings, "selected-account",
-                         self->current ? mp_account_get_id (mp_mailbox_view_get_account (self->current))
+                         self->current ? mp_account_get_id (mp_account_state_get_account (self->current))
                                        : "");
 }
 
@@ -561,20 +484,14 @@ static gboolean
 mp_window_close_request (GtkWindow *window)
 {
   MpWindow *self = MP_WINDOW (window);
-  GHashTableIter iter;
-  gpointer value;
 
   save_window_state (self);
 
-  /* Closing the window cancels its jobs.  Deletions the user confirmed are sent
-   * now, without waiting for the undo toast; they hold the application until the
-   * server answered. */
-  g_hash_table_iter_init (&iter, self->mailboxes);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      mp_mailbox_view_send_pending_deletes (value);
-      mp_mailbox_view_shutdown (value);
-    }
+  /* The window goes; the session and its jobs stay (the application ends them
+   * when it quits).  Deletions the user confirmed are sent now, as their undo
+   * toasts go with the window; they hold the application until the server
+   * answered. */
+  mp_session_send_pending_deletes (self->session);
 
   return GTK_WINDOW_CLASS (mp_window_parent_class)->close_request (window);
 }
@@ -591,24 +508,11 @@ mp_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->preview_loader)
     mp_preview_loader_shutdown (self->preview_loader);
-  if (self->mailboxes)
-    {
-      GHashTableIter iter;
-      gpointer value;
-
-      /* Destroyed without a close request (the app quits): the same as closing. */
-      g_hash_table_iter_init (&iter, self->mailboxes);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        {
-          mp_mailbox_view_send_pending_deletes (value);
-          mp_mailbox_view_shutdown (value);
-        }
-    }
+  /* Destroyed without a close request (the app quits): the same as closing. */
+  if (self->session)
+    mp_session_send_pending_deletes (self->session);
   if (self->store)
     g_signal_handlers_disconnect_by_data (self->store, self);
-  if (self->scheduler)
-    g_signal_handlers_disconnect_by_data (self->scheduler, self);
-  g_clear_object (&self->scheduler);
   g_clear_object (&self->settings);
   if (self->current_signals)
     g_signal_group_set_target (self->current_signals, NULL);
@@ -623,8 +527,8 @@ mp_window_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->preview_loader);
   g_clear_object (&self->deleter);
-  g_clear_pointer (&self->mailboxes, g_hash_table_unref);
-  g_clear_object (&self->store);
+  self->store = NULL;
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (mp_window_parent_class)->dispose (object);
 }
@@ -694,7 +598,6 @@ mp_window_init (MpWindow *self)
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
-  self->mailboxes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->settings = new_settings_if_installed ();
   if (self->settings)
     {
@@ -706,8 +609,6 @@ mp_window_init (MpWindow *self)
       if (g_settings_get_boolean (self->settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
     }
-  self->scheduler = mp_scheduler_new (NULL, g_random_int (), TRUE);
-  g_signal_connect (self->scheduler, "check-due", G_CALLBACK (on_check_due), self);
 
   mp_message_columns_add (self->column_view);
   self->filter = mp_message_filter_new ();
@@ -723,7 +624,7 @@ mp_window_init (MpWindow *self)
   g_signal_connect (self->selection, "items-changed",
                     G_CALLBACK (on_selection_items_changed), self);
 
-  self->current_signals = g_signal_group_new (MP_TYPE_MAILBOX_VIEW);
+  self->current_signals = g_signal_group_new (MP_TYPE_ACCOUNT_STATE);
   g_signal_group_connect (self->current_signals, "notify", G_CALLBACK (on_mailbox_notify), self);
   g_signal_group_connect (self->current_signals, "delete-failed", G_CALLBACK (on_delete_failed), self);
 
@@ -739,12 +640,14 @@ mp_window_init (MpWindow *self)
 }
 
 static void
-attach_store (MpWindow       *self,
-              MpAccountStore *store)
+attach_session (MpWindow  *self,
+                MpSession *session)
 {
-  self->store = g_object_ref (store);
+  MpAccountStore *store = mp_session_get_store (session);
+
+  self->session = g_object_ref (session);
+  self->store = store;
   g_signal_connect (store, "items-changed", G_CALLBACK (on_store_items_changed), self);
-  sync_mailboxes (self);
   gtk_list_box_bind_model (self->account_list, G_LIST_MODEL (store),
                            create_account_row, self, NULL);
   g_signal_connect_after (store, "items-changed", G_CALLBACK (on_store_items_changed_after), self);
@@ -762,24 +665,17 @@ mp_window_new (MpApplication *application)
 {
   MpWindow *self = g_object_new (MP_TYPE_WINDOW, NULL);
 
-  /* Store first, application second: "window-added" listeners see a complete window. */
-  attach_store (self, mp_application_get_account_store (application));
+  /* Session first, application second: "window-added" listeners see a complete
+   * window.  The window only shows the session: everything it lists is there
+   * already, so a new window shows the rows of earlier checks at once. */
+  attach_session (self, mp_application_get_session (application));
   gtk_window_set_application (GTK_WINDOW (self), GTK_APPLICATION (application));
   return self;
 }
 
-MpAccountStore *
-mp_window_get_store (MpWindow *self)
+MpSession *
+mp_window_get_session (MpWindow *self)
 {
   g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
-  return self->store;
+  return self->session;
 }
-
-MpMailboxView *
-mp_window_lookup_mailbox (MpWindow   *self,
-                          const char *account_id)
-{
-  g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
-  return g_hash_table_lookup (self->mailboxes, account_id);
-}
-

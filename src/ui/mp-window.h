@@ -7,8 +7,7 @@
 #include <adwaita.h>
 
 #include "mp-application.h"
-#include "mp-account-store.h"
-#include "mp-mailbox-view.h"
+#include "mp-account-state.h"
 #include "mp-preview-pane.h"
 
 G_BEGIN_DECLS
@@ -17,10 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MpWindow, mp_window, MP, WINDOW, AdwApplicationWindow)
 
 MpWindow        *mp_window_new                  (MpApplication *application);
-MpAccountStore  *mp_window_get_store            (MpWindow      *self);
-/* The mailbox of @account_id, or NULL. */
-MpMailboxView   *mp_window_lookup_mailbox       (MpWindow      *self,
-                                                 const char    *account_id);
+MpSession       *mp_window_get_session          (MpWindow      *self);
 void             mp_window_select_account       (MpWindow      *self,
                                                  const char    *account_id);
 

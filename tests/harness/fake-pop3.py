@@ -31,6 +31,12 @@ SCRIPT, one step per line (blank lines and lines starting with '#' are ignored):
                      send text + CRLF one byte at a time, pausing <seconds> before each
                      byte (a server too slow to be healthy, never silent long enough for
                      an idle timeout); stops early once the client has gone
+  next-session       end this connection (close it) and serve the steps that follow
+                     on the next one.  A script with next-session keeps listening
+                     and locks the mailbox like RFC 1939 servers do: a connection
+                     that arrives while a session is open (after a 1 s grace for a
+                     session that is just ending) is answered "-ERR [IN-USE] ..." and
+                     closed, and the run fails (exit 1: two sessions overlapped).
 When the script ends the connection is closed.  Every read is bounded (--io-timeout,
 default 30 s) and waiting for the connection is bounded to 60 s, so the server never
 outlives a test by much.
@@ -42,6 +48,7 @@ import socket
 import ssl
 import struct
 import sys
+import threading
 import time
 
 MAX_LINE = 64 * 1024
@@ -192,7 +199,8 @@ def parse_script(text):
         cmd, _, arg = line.partition(' ')
         if cmd in ('send', 'send-raw', 'expect'):
             steps.append((lineno, cmd, unescape(arg)))
-        elif cmd in ('expect-any', 'expect-eof', 'hang', 'close', 'reset', 'starttls'):
+        elif cmd in ('expect-any', 'expect-eof', 'hang', 'close', 'reset', 'starttls',
+                     'next-session'):
             steps.append((lineno, cmd, None))
         elif cmd == 'sleep':
             steps.append((lineno, cmd, float(arg)))
@@ -258,6 +266,96 @@ def run(conn, steps, tls_ctx):
                 raise Mismatch('script line %d: TLS handshake failed: %s' % (lineno, e))
 
 
+def split_sessions(steps):
+    sessions = [[]]
+    for step in steps:
+        if step[1] == 'next-session':
+            sessions.append([])
+        else:
+            sessions[-1].append(step)
+    return sessions
+
+
+class Locker:
+    """Accepts connections on @lsock in a thread: hands them out one at a time and
+    refuses (with [IN-USE]) one that arrives while a session is open."""
+    GRACE = 1.0
+
+    def __init__(self, lsock):
+        self.lsock = lsock
+        self.cond = threading.Condition()
+        self.waiting = []
+        self.active = False
+        self.overlaps = 0
+        self.stopped = False
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
+
+    def loop(self):
+        self.lsock.settimeout(0.2)
+        while not self.stopped:
+            try:
+                sock, _ = self.lsock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            with self.cond:
+                self.cond.wait_for(lambda: not self.active, timeout=self.GRACE)
+                if self.active:
+                    self.overlaps += 1
+                    log('MISMATCH: a second session opened while one was open')
+                    try:
+                        sock.sendall(b'-ERR [IN-USE] mailbox locked by another session\r\n')
+                    except OSError:
+                        pass
+                    sock.close()
+                    continue
+                self.waiting.append(sock)
+                self.cond.notify_all()
+
+    def next(self, timeout):
+        with self.cond:
+            if not self.cond.wait_for(lambda: self.waiting, timeout=timeout):
+                return None
+            self.active = True
+            return self.waiting.pop(0)
+
+    def done(self):
+        with self.cond:
+            self.active = False
+            self.cond.notify_all()
+
+    def stop(self):
+        self.stopped = True
+        self.thread.join()
+        self.lsock.close()
+
+
+def serve_sessions(lsock, sessions, args, tls_ctx):
+    locker = Locker(lsock)
+    status = 0
+    try:
+        for i, steps in enumerate(sessions):
+            sock = locker.next(ACCEPT_SECONDS)
+            if sock is None:
+                log('session %d: no client connected within %d s' % (i + 1, ACCEPT_SECONDS))
+                return 1
+            conn = Conn(sock, args.io_timeout)
+            try:
+                run(conn, steps, tls_ctx)
+            except Mismatch as e:
+                log('MISMATCH: session %d: %s' % (i + 1, e))
+                status = 1
+            conn.close()
+            locker.done()
+            if status:
+                return status
+    finally:
+        locker.stop()
+    return 1 if locker.overlaps else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description='Scripted fake POP3 server')
     ap.add_argument('--tls', nargs=2, metavar=('CERT', 'KEY'), help='implicit TLS')
@@ -293,6 +391,13 @@ def main():
     lsock.listen(1)
     sys.stdout.write('PORT %d\n' % lsock.getsockname()[1])
     sys.stdout.flush()
+
+    sessions = split_sessions(steps)
+    if len(sessions) > 1:
+        if tls_ctx is not None:
+            log('next-session works in clear only')
+            return 2
+        return serve_sessions(lsock, sessions, args, tls_ctx)
 
     lsock.settimeout(ACCEPT_SECONDS)
     try:

@@ -20,47 +20,42 @@
 #include "mp-application.h"
 #include "mp-background.h"
 #include "mp-test-driver.h"
-#include "mp-window-private.h"
 
-/* Called from "window-added", before the scheduler's idle makes the first checks
- * due: re-adding an account reschedules its first check. */
+/* Called at startup, before the scheduler's idle makes the first checks due:
+ * re-adding an account reschedules its first check. */
 static void
-defer_first_checks (MpWindow *window)
+defer_first_checks (MpApplication *app)
 {
-  GListModel *accounts = G_LIST_MODEL (mp_window_get_store (window));
+  MpSession *session = mp_application_get_session (app);
+  GListModel *accounts = G_LIST_MODEL (mp_session_get_store (session));
 
   for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
     {
       g_autoptr (MpAccount) account = g_list_model_get_item (accounts, i);
 
-      mp_scheduler_add_account (window->scheduler, mp_account_get_id (account),
+      mp_scheduler_add_account (mp_session_get_scheduler (session), mp_account_get_id (account),
                                 mp_account_get_check_interval (account),
                                 (gint64) G_USEC_PER_SEC * 3600);
     }
 }
 
+/* After MpApplication's own startup (the session exists; no window may ever). */
 static void
-on_window_added (GtkApplication *app,
-                 GtkWindow      *window,
-                 gpointer        user_data)
+on_startup (GApplication *app,
+            gpointer      user_data)
 {
-  gboolean *started = user_data;
   const char *script = g_getenv ("MAILPEEK_TEST_SCRIPT");
 
-  if (!MP_IS_WINDOW (window) || *started)
-    return;
-  *started = TRUE;
   if (g_getenv ("MAILPEEK_TEST_NO_AUTOCHECK"))
-    defer_first_checks (MP_WINDOW (window));
+    defer_first_checks (MP_APPLICATION (app));
   if (script && *script)
-    mp_test_driver_start (MP_WINDOW (window), script, g_getenv ("MAILPEEK_TEST_OUTPUT"));
+    mp_test_driver_start (MP_APPLICATION (app), script, g_getenv ("MAILPEEK_TEST_OUTPUT"));
 }
 
 int
 main (int argc, char **argv)
 {
   g_autoptr (MpApplication) app = NULL;
-  gboolean started = FALSE;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
@@ -69,6 +64,6 @@ main (int argc, char **argv)
 
   app = mp_application_new ();
   mp_background_add_options (G_APPLICATION (app));
-  g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), &started);
+  g_signal_connect (app, "startup", G_CALLBACK (on_startup), NULL);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

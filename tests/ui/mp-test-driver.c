@@ -34,7 +34,17 @@
  *   menu                          the main menu's items: label, action, whether the
  *                                 action exists, and its boolean state if it has one
  *   close-window                  close the main window as its close button does
- *                                 (the script ends; the app exits when nothing holds it)
+ *                                 (the script goes on while the app runs)
+ *
+ * Commands that need no window (the application's MpSession; the others report
+ * "no window" while none is open, and use the new one once it is):
+ *   session-wait-idle [timeout_s] until no account is checking and each has checked
+ *                                 (or failed) at least once; the first account's state
+ *   session-check                 check every account (as the tray's Check Now)
+ *   scheduled-check               make every account's scheduled check due now
+ *   wait-window-gone [timeout_s]  until the closed main window is finalized
+ *   open-window                   open the main window (as the tray's Open does);
+ *                                 its current account's state and rows at once
  *   screenshot PATH | sleep MS | quit
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -56,7 +66,9 @@ typedef void (*Finish) (Driver *d, gboolean ok);
 
 struct _Driver
 {
+  MpApplication *app;             /* unowned: the driver lives until its shutdown */
   MpWindow      *window;          /* weak */
+  gboolean       needs_window;    /* the wait ends when the window goes */
   char         **lines;           /* owned */
   guint          pc;
   FILE          *out;
@@ -69,7 +81,7 @@ struct _Driver
   char          *cmd;             /* owned; command being waited for */
   gint64         started;
 
-  MpMailboxView *watched;         /* weak; mailbox whose signals we count */
+  MpAccountState *watched;         /* weak; mailbox whose signals we count */
   guint          checks_finished;
   guint          checks_at_wait;
   guint          deletes_done;
@@ -113,7 +125,7 @@ poll_cb (gpointer user_data)
 {
   Driver *d = user_data;
 
-  if (!d->window)
+  if (d->needs_window && !d->window)
     return G_SOURCE_REMOVE;
   if (d->predicate (d))
     {
@@ -143,6 +155,7 @@ wait_for (Driver     *d,
 
   d->predicate = predicate;
   d->finish = finish;
+  d->needs_window = TRUE;
   d->started = g_get_monotonic_time ();
   d->deadline = d->started + (gint64) (timeout * G_USEC_PER_SEC);
   /* 5 ms polling: cheap, and fine-grained enough for the stop-latency check. */
@@ -152,17 +165,17 @@ wait_for (Driver     *d,
 /* ---------------------------------------------------------------- signals */
 
 static void
-on_check_finished (MpMailboxView *mailbox,
-                   const GError  *error,
-                   Driver        *d)
+on_check_finished (MpAccountState *mailbox,
+                   const GError   *error,
+                   Driver         *d)
 {
   d->checks_finished++;
 }
 
 static void
-on_deleted (MpMailboxView *mailbox,
-            guint          n,
-            Driver        *d)
+on_deleted (MpAccountState *mailbox,
+            guint           n,
+            Driver         *d)
 {
   d->deletes_done++;
   d->last_delete_n = n;
@@ -170,19 +183,19 @@ on_deleted (MpMailboxView *mailbox,
 }
 
 static void
-on_delete_failed (MpMailboxView *mailbox,
-                  const GError  *error,
-                  Driver        *d)
+on_delete_failed (MpAccountState *mailbox,
+                  const GError   *error,
+                  Driver         *d)
 {
   d->deletes_done++;
   g_free (d->last_delete_error);
   d->last_delete_error = g_strdup (error ? error->message : "?");
 }
 
-static MpMailboxView *
+static MpAccountState *
 watch_current (Driver *d)
 {
-  MpMailboxView *mailbox = mp_test_window_get_current_mailbox (d->window);
+  MpAccountState *mailbox = mp_test_window_get_current_mailbox (d->window);
 
   if (mailbox && mailbox != d->watched)
     {
@@ -200,9 +213,9 @@ watch_current (Driver *d)
 /* ---------------------------------------------------------------- observations */
 
 static const char *
-state_name (MpMailboxView *mailbox)
+state_name (MpAccountState *mailbox)
 {
-  switch (mp_mailbox_view_get_state (mailbox))
+  switch (mp_account_state_get_state (mailbox))
     {
     case MP_MAILBOX_STATE_CHECKING: return "checking";
     case MP_MAILBOX_STATE_ERROR: return "error";
@@ -215,7 +228,7 @@ static void
 add_mailbox_state (Driver  *d,
                    GString *s)
 {
-  MpMailboxView *mailbox = mp_test_window_get_current_mailbox (d->window);
+  MpAccountState *mailbox = mp_test_window_get_current_mailbox (d->window);
   GListModel *shown = G_LIST_MODEL (mp_test_window_get_selection (d->window));
   g_autofree char *status = mp_test_window_dup_status_text (d->window);
   g_autofree char *error = mp_test_window_dup_error_text (d->window);
@@ -224,10 +237,10 @@ add_mailbox_state (Driver  *d,
     {
       guint done = 0, total = 0;
 
-      mp_mailbox_view_get_progress (mailbox, &done, &total);
+      mp_account_state_get_progress (mailbox, &done, &total);
       mp_test_json_add_str (s, "state", state_name (mailbox));
-      mp_test_json_add_int (s, "messages", mp_mailbox_view_get_n_messages (mailbox));
-      mp_test_json_add_int (s, "new", mp_mailbox_view_get_n_new (mailbox));
+      mp_test_json_add_int (s, "messages", mp_account_state_get_n_messages (mailbox));
+      mp_test_json_add_int (s, "new", mp_account_state_get_n_new (mailbox));
       mp_test_json_add_int (s, "done", done);
       mp_test_json_add_int (s, "total", total);
     }
@@ -359,11 +372,11 @@ finish_rows (Driver  *d,
 static gboolean
 pred_idle (Driver *d)
 {
-  MpMailboxView *mailbox = watch_current (d);
+  MpAccountState *mailbox = watch_current (d);
 
   return mailbox &&
-         mp_mailbox_view_get_state (mailbox) != MP_MAILBOX_STATE_CHECKING &&
-         (mp_mailbox_view_get_last_check (mailbox) || mp_mailbox_view_get_error (mailbox)) &&
+         mp_account_state_get_state (mailbox) != MP_MAILBOX_STATE_CHECKING &&
+         (mp_account_state_get_last_check (mailbox) || mp_account_state_get_error (mailbox)) &&
          mp_test_window_get_pending (d->window) == 0;
 }
 
@@ -380,13 +393,13 @@ finish_state (Driver  *d,
 static gboolean
 pred_progress (Driver *d)
 {
-  MpMailboxView *mailbox = watch_current (d);
+  MpAccountState *mailbox = watch_current (d);
   guint done = 0, total = 0;
 
   if (!mailbox)
     return FALSE;
-  mp_mailbox_view_get_progress (mailbox, &done, &total);
-  return mp_mailbox_view_get_state (mailbox) == MP_MAILBOX_STATE_CHECKING &&
+  mp_account_state_get_progress (mailbox, &done, &total);
+  return mp_account_state_get_state (mailbox) == MP_MAILBOX_STATE_CHECKING &&
          done >= d->progress_target;
 }
 
@@ -634,6 +647,174 @@ emit_menu (Driver *d)
   emit (d, s);
 }
 
+/* ---------------------------------------------------------------- no window */
+
+static gboolean
+ensure_window (Driver *d)
+{
+  MpWindow *window;
+
+  if (d->window)
+    return TRUE;
+  window = mp_application_get_main_window (d->app);
+  if (!window)
+    return FALSE;
+  d->window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &d->window);
+  return TRUE;
+}
+
+static MpAccountState *
+first_state (Driver *d)
+{
+  MpSession *session = mp_application_get_session (d->app);
+  GListModel *store = G_LIST_MODEL (mp_session_get_store (session));
+  g_autoptr (MpAccount) account = g_list_model_get_n_items (store) > 0
+                                  ? g_list_model_get_item (store, 0) : NULL;
+
+  return account ? mp_session_lookup (session, mp_account_get_id (account)) : NULL;
+}
+
+static gboolean
+pred_session_idle (Driver *d)
+{
+  MpSession *session = mp_application_get_session (d->app);
+  GListModel *store = G_LIST_MODEL (mp_session_get_store (session));
+
+  for (guint i = 0; i < g_list_model_get_n_items (store); i++)
+    {
+      g_autoptr (MpAccount) account = g_list_model_get_item (store, i);
+      MpAccountState *state = mp_session_lookup (session, mp_account_get_id (account));
+
+      if (!state || mp_account_state_get_state (state) == MP_MAILBOX_STATE_CHECKING ||
+          (!mp_account_state_get_last_check (state) && !mp_account_state_get_error (state)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+add_session_state (Driver  *d,
+                   GString *s)
+{
+  MpAccountState *state = first_state (d);
+
+  if (!state)
+    return;
+  mp_test_json_add_str (s, "state", state_name (state));
+  mp_test_json_add_int (s, "messages", mp_account_state_get_n_messages (state));
+  mp_test_json_add_int (s, "new", mp_account_state_get_n_new (state));
+  mp_test_json_add_bool (s, "window", d->window != NULL);
+}
+
+static void
+finish_session_state (Driver  *d,
+                      gboolean ok)
+{
+  GString *s = begin_timed (d, ok, "waited_ms", d->started);
+
+  add_session_state (d, s);
+  emit (d, s);
+}
+
+static gboolean
+pred_window_gone (Driver *d)
+{
+  return d->window == NULL;
+}
+
+static void
+open_window (Driver *d)
+{
+  MpWindow *window = mp_application_ensure_window (d->app);
+  GString *s = mp_test_json_begin (d->cmd);
+
+  gtk_window_present (GTK_WINDOW (window));
+  ensure_window (d);
+  /* What the new window shows before any check of its own. */
+  add_mailbox_state (d, s);
+  mp_test_json_add_int (s, "list_items",
+                        g_list_model_get_n_items (mp_account_state_get_messages (first_state (d))));
+  emit (d, s);
+}
+
+/* Runs @cmd if it needs no window; FALSE if it is not one of those.  *@sync as
+ * run_command()'s result. */
+static gboolean
+run_windowless_command (Driver     *d,
+                        const char *cmd,
+                        const char *arg,
+                        gboolean   *sync)
+{
+  *sync = TRUE;
+  if (g_str_equal (cmd, "session-wait-idle") || g_str_equal (cmd, "wait-window-gone") ||
+      g_str_equal (cmd, "sleep"))
+    {
+      g_autofree char *secs = g_str_equal (cmd, "sleep")
+        ? g_strdup_printf ("%f", g_ascii_strtod (arg, NULL) / 1000.0) : g_strdup (arg);
+
+      if (g_str_equal (cmd, "sleep"))
+        wait_for (d, pred_sleep, finish_sleep, secs, 0);
+      else if (g_str_equal (cmd, "session-wait-idle"))
+        wait_for (d, pred_session_idle, finish_session_state, secs, 60);
+      else
+        wait_for (d, pred_window_gone, finish_simple, secs, 10);
+      d->needs_window = FALSE;
+      *sync = FALSE;
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "session-check") || g_str_equal (cmd, "scheduled-check"))
+    {
+      MpSession *session = mp_application_get_session (d->app);
+
+      emit (d, mp_test_json_begin (cmd));
+      if (g_str_equal (cmd, "session-check"))
+        mp_session_check_all (session);
+      else
+        mp_scheduler_check_now (mp_session_get_scheduler (session), NULL);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "open-window"))
+    {
+      open_window (d);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "app-action"))
+    {
+      GActionGroup *app = G_ACTION_GROUP (d->app);
+      gboolean exists = g_action_group_has_action (app, arg);
+      GString *s = mp_test_json_begin (cmd);
+
+      mp_test_json_add_str (s, "name", arg);
+      mp_test_json_add_bool (s, "exists", exists);
+      emit (d, s);
+      if (exists)
+        g_action_group_activate_action (app, arg, NULL);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "quit"))
+    {
+      emit (d, mp_test_json_begin (cmd));
+      if (d->window)
+        gtk_window_close (GTK_WINDOW (d->window));
+      mp_application_quit (d->app);
+      *sync = FALSE;
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "close-window") && d->window)
+    {
+      GString *s = mp_test_json_begin (cmd);
+
+      /* What the window's close button does; the script goes on while the app
+       * runs (it exits by itself once nothing holds it). */
+      mp_test_json_add_int (s, "at_us", g_get_real_time ());
+      emit (d, s);
+      gtk_window_close (GTK_WINDOW (d->window));
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* Returns TRUE when the command completed synchronously. */
 static gboolean
 run_command (Driver     *d,
@@ -642,10 +823,19 @@ run_command (Driver     *d,
   g_auto (GStrv) parts = g_strsplit (line, " ", 2);
   const char *cmd = parts[0];
   const char *arg = parts[1] ? parts[1] : "";
-  GtkSelectionModel *selection = mp_test_window_get_selection (d->window);
+  GtkSelectionModel *selection;
+  gboolean sync;
 
   g_free (d->cmd);
   d->cmd = g_strdup (cmd);
+  if (run_windowless_command (d, cmd, arg, &sync))
+    return sync;
+  if (!ensure_window (d))
+    {
+      emit_error (d, cmd, "no window");
+      return TRUE;
+    }
+  selection = mp_test_window_get_selection (d->window);
   watch_current (d);
 
   if (g_str_equal (cmd, "wait-drawn"))
@@ -847,9 +1037,9 @@ run_command (Driver     *d,
     }
   if (g_str_equal (cmd, "next-due"))
     {
-      MpMailboxView *mailbox = mp_test_window_get_current_mailbox (d->window);
+      MpAccountState *mailbox = mp_test_window_get_current_mailbox (d->window);
       gint64 due = mailbox ? mp_test_window_get_next_check_due (d->window,
-                               mp_account_get_id (mp_mailbox_view_get_account (mailbox))) : -1;
+                               mp_account_get_id (mp_account_state_get_account (mailbox))) : -1;
       GString *s = mp_test_json_begin (cmd);
 
       if (due < 0)
@@ -857,19 +1047,6 @@ run_command (Driver     *d,
       else
         mp_test_json_add_int (s, "seconds", (due - g_get_monotonic_time ()) / G_USEC_PER_SEC);
       emit (d, s);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "app-action"))
-    {
-      GActionGroup *app = G_ACTION_GROUP (g_application_get_default ());
-      gboolean exists = g_action_group_has_action (app, arg);
-      GString *s = mp_test_json_begin (cmd);
-
-      mp_test_json_add_str (s, "name", arg);
-      mp_test_json_add_bool (s, "exists", exists);
-      emit (d, s);
-      if (exists)
-        g_action_group_activate_action (app, arg, NULL);
       return TRUE;
     }
   if (g_str_equal (cmd, "menu"))
@@ -901,7 +1078,7 @@ run_command (Driver     *d,
     }
   if (g_str_equal (cmd, "accounts"))
     {
-      GListModel *store = G_LIST_MODEL (mp_window_get_store (d->window));
+      GListModel *store = G_LIST_MODEL (mp_session_get_store (mp_window_get_session (d->window)));
       GString *s = mp_test_json_begin (cmd);
 
       g_string_append (s, ",\"accounts\":[");
@@ -956,36 +1133,6 @@ run_command (Driver     *d,
       take_screenshot (d, arg);
       return FALSE;
     }
-  if (g_str_equal (cmd, "sleep"))
-    {
-      g_autofree char *secs = g_strdup_printf ("%f", g_ascii_strtod (arg, NULL) / 1000.0);
-      wait_for (d, pred_sleep, finish_sleep, secs, 0);
-      return FALSE;
-    }
-  if (g_str_equal (cmd, "quit"))
-    {
-      GApplication *app = g_application_get_default ();
-      GString *s = mp_test_json_begin (cmd);
-      emit (d, s);
-      gtk_window_close (GTK_WINDOW (d->window));
-      if (MP_IS_APPLICATION (app))
-        mp_application_quit (MP_APPLICATION (app));
-      else if (app)
-        g_application_quit (app);
-      return FALSE;
-    }
-  if (g_str_equal (cmd, "close-window"))
-    {
-      GString *s = mp_test_json_begin (cmd);
-
-      /* What the window's close button does; the script ends here (the app exits
-       * by itself once nothing holds it). */
-      mp_test_json_add_int (s, "at_us", g_get_real_time ());
-      emit (d, s);
-      gtk_window_close (GTK_WINDOW (d->window));
-      return FALSE;
-    }
-
   emit_error (d, cmd, "unknown command");
   return TRUE;
 }
@@ -993,7 +1140,7 @@ run_command (Driver     *d,
 static void
 run_next (Driver *d)
 {
-  while (d->window && d->lines[d->pc])
+  while (d->lines[d->pc])
     {
       const char *line = g_strstrip (d->lines[d->pc++]);
 
@@ -1034,9 +1181,9 @@ driver_free (Driver *d)
 }
 
 void
-mp_test_driver_start (MpWindow   *window,
-                      const char *script_path,
-                      const char *output_path)
+mp_test_driver_start (MpApplication *app,
+                      const char    *script_path,
+                      const char    *output_path)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *contents = NULL;
@@ -1050,8 +1197,7 @@ mp_test_driver_start (MpWindow   *window,
 
   /* Lives until the application shuts down: the test ends by quitting the app. */
   d = g_new0 (Driver, 1);
-  d->window = window;
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &d->window);
+  d->app = app;
   d->lines = g_strsplit (contents, "\n", -1);
   d->out = output_path && *output_path ? fopen (output_path, "w") : stdout;
   if (!d->out)

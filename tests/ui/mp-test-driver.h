@@ -16,8 +16,10 @@
 
 G_BEGIN_DECLS
 
-void mp_test_driver_start (MpWindow   *window,
-                           const char *script_path,
-                           const char *output_path);
+/* Runs the script from an idle once the application started; the main window
+ * is whichever is open when a command needs it. */
+void mp_test_driver_start (MpApplication *app,
+                           const char    *script_path,
+                           const char    *output_path);
 
 G_END_DECLS

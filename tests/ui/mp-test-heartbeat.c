@@ -195,7 +195,7 @@ heartbeat_cb (gpointer user_data)
   /* Every wall-clock gap over 16 ms is logged with its CPU time and run-queue wait. */
   if (gap > 16000)
     {
-      MpMailboxView *mailbox = hb->window ? mp_test_window_get_current_mailbox (hb->window) : NULL;
+      MpAccountState *mailbox = hb->window ? mp_test_window_get_current_mailbox (hb->window) : NULL;
 
       hb->over++;
       g_string_append_printf (hb->log, "%s%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT
@@ -204,7 +204,7 @@ heartbeat_cb (gpointer user_data)
                               hb->log->len ? " " : "",
                               (hb->last - hb->start) / 1000, gap / 1000,
                               cpu_gap / 1000, wait_gap / 1000, slept / 1000, proxy_wait / 1000,
-                              mailbox ? mp_mailbox_view_get_n_messages (mailbox) : 0);
+                              mailbox ? mp_account_state_get_n_messages (mailbox) : 0);
     }
   hb->last = now;
   return G_SOURCE_CONTINUE;

@@ -10,13 +10,13 @@
 
 /* Received rows not yet in the list model (they go in a few per frame). */
 static guint
-incoming (MpMailboxView *mailbox)
+incoming (MpAccountState *mailbox)
 {
-  return mp_mailbox_view_get_n_messages (mailbox) -
-         g_list_model_get_n_items (mp_mailbox_view_get_messages (mailbox));
+  return mp_account_state_get_n_messages (mailbox) -
+         g_list_model_get_n_items (mp_account_state_get_messages (mailbox));
 }
 
-MpMailboxView *
+MpAccountState *
 mp_test_window_get_current_mailbox (MpWindow *self)
 {
   g_return_val_if_fail (MP_IS_WINDOW (self), NULL);
@@ -78,7 +78,7 @@ mp_test_window_get_next_check_due (MpWindow   *self,
                                    const char *account_id)
 {
   g_return_val_if_fail (MP_IS_WINDOW (self), -1);
-  return self->scheduler ? mp_scheduler_get_next_due (self->scheduler, account_id) : -1;
+  return mp_scheduler_get_next_due (mp_session_get_scheduler (self->session), account_id);
 }
 
 GMenuModel *

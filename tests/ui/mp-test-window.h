@@ -14,7 +14,7 @@
 G_BEGIN_DECLS
 
 /* The mailbox of the selected account, or NULL. */
-MpMailboxView *mp_test_window_get_current_mailbox (MpWindow *self);
+MpAccountState *mp_test_window_get_current_mailbox (MpWindow *self);
 GtkSelectionModel *mp_test_window_get_selection (MpWindow *self);
 /* Sorts by @column (0 From, 1 Subject, 2 Date, 3 Size, 4 attachment), as a click
  * on the column header does. */

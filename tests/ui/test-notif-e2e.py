@@ -157,6 +157,17 @@ Content-Type: text/plain; charset=UTF-8
 Delivered while Mailpeek ran without a window.
 """
 
+MESSAGE_3 = """From: Wendy Gone <wendy@example.org>
+To: Alice Example <alice@example.test>
+Subject: After the window closed
+Date: Wed, 25 Nov 2026 10:00:00 +0000
+Message-ID: <notif-e2e-3@example.org>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+
+Delivered after the window was closed in background mode.
+"""
+
 
 def main():
     if len(sys.argv) != 3:
@@ -236,13 +247,14 @@ def main():
 
         # Run 4: started with --background (as at login): no window, yet mail that
         # arrives while it runs is announced.
+        # The session runs with no window at all (the driver asks the session).
         def deliver_after_first_check(out_path):
-            if check(wait_for_observation(out_path, "wait-idle"),
+            if check(wait_for_observation(out_path, "session-wait-idle"),
                      "background: the first check ran (started with --background)"):
                 deliver(home, MESSAGE_2, "second.eml")
         obs, calls = run_app(exe, services, home,
-                             ["wait-idle 60", "sleep 1500", "action check", "wait-idle 60",
-                              "sleep 500", "status", "quit"],
+                             ["session-wait-idle 60", "sleep 1500", "session-check",
+                              "session-wait-idle 60", "sleep 500", "windows", "quit"],
                              "background", args=["--background"],
                              during=deliver_after_first_check)
         sent = notifies(calls)
@@ -251,6 +263,42 @@ def main():
         if sent:
             check(sent[0]["body"] == "Otto Later — While you were away",
                   "background: body %r" % sent[0]["body"])
+
+        check(all(not o.get("window", True) for o in obs if o["cmd"] == "session-wait-idle"),
+              "background: no main window was ever created: %r"
+              % [o for o in obs if o["cmd"] == "session-wait-idle"])
+
+        # Run 4b: in background mode (the tray is there) closing the window destroys
+        # it; a scheduled check still runs and notifies; opening the window again
+        # shows the same rows at once, before any check of its own.
+        def deliver_after_window_gone(out_path):
+            if check(wait_for_observation(out_path, "wait-window-gone"),
+                     "window-closed: the script closed the window"):
+                deliver(home, MESSAGE_3, "third.eml")
+        obs, calls = run_app(exe, services, home,
+                             ["wait-idle 60", "close-window", "wait-window-gone 20", "sleep 1500",
+                              "scheduled-check", "session-wait-idle 60", "sleep 500",
+                              "open-window", "rows", "quit"],
+                             "window-closed", during=deliver_after_window_gone)
+        gone = [o for o in obs if o["cmd"] == "wait-window-gone"]
+        check(gone and "error" not in gone[0],
+              "window-closed: the window object was finalized after closing: %r" % gone)
+        idle = [o for o in obs if o["cmd"] == "session-wait-idle"]
+        check(idle and idle[0].get("state") == "idle" and idle[0].get("new") == 1
+              and idle[0].get("window") is False,
+              "window-closed: the scheduled check ran with no window and found the mail: %r"
+              % idle)
+        sent = notifies(calls)
+        check(len(sent) == 1 and sent[0]["body"] == "Wendy Gone — After the window closed",
+              "window-closed: one notification for it: %r" % [n["body"] for n in sent])
+        opened = [o for o in obs if o["cmd"] == "open-window"]
+        check(opened and idle and opened[0].get("state") == "idle"
+              and opened[0].get("messages") == idle[0].get("messages")
+              and opened[0].get("list_items") == idle[0].get("messages"),
+              "window-closed: the new window shows the same rows at once: %r" % opened)
+        rows = [o for o in obs if o["cmd"] == "rows"]
+        check(rows and "After the window closed" in [r["subject"] for r in rows[-1]["rows"]],
+              "window-closed: its list has the mail the windowless check found")
 
         # Run 5: a wrong password. Two failing checks, one failure notification.
         obs, calls = run_app(exe, services, home,

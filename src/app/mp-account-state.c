@@ -1,4 +1,4 @@
-/* mp-mailbox-view.c — the window's model of one account's mailbox.
+/* mp-account-state.c — the window's model of one account's mailbox.
  *
  * Wraps core's MpMailbox (jobs on worker threads; callbacks on the main context).
  * Summaries arrive in batches and are spliced into a GListStore; each summary
@@ -11,12 +11,12 @@
 
 #include <glib/gi18n.h>
 
-#include "mp-mailbox-view.h"
-#include "mp-application.h"
+#include "mp-account-state.h"
 #include "mp-mailbox.h"
 #include "mp-error.h"
+#include "mp-error-text.h"
 
-struct _MpMailboxView
+struct _MpAccountState
 {
   GObject         parent_instance;
 
@@ -52,6 +52,7 @@ enum {
   PROP_PROGRESS,
   PROP_ERROR_TEXT,
   PROP_LAST_CHECK,
+  PROP_BUSY,
   N_PROPS
 };
 
@@ -66,7 +67,7 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 static GQuark seq_quark;
 
-G_DEFINE_FINAL_TYPE (MpMailboxView, mp_mailbox_view, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (MpAccountState, mp_account_state, G_TYPE_OBJECT)
 
 /* ---------------------------------------------------------------- list helpers */
 
@@ -77,8 +78,8 @@ summary_seq (MpMessageSummary *summary)
 }
 
 static void
-set_n_new (MpMailboxView *self,
-           guint          n_new)
+set_n_new (MpAccountState *self,
+           guint           n_new)
 {
   if (self->n_new == n_new)
     return;
@@ -89,8 +90,8 @@ set_n_new (MpMailboxView *self,
 /* The first position whose summary has a sequence number >= @seq (binary search:
  * the list is in server order). */
 static guint
-lower_bound (MpMailboxView *self,
-             guint64        seq)
+lower_bound (MpAccountState *self,
+             guint64         seq)
 {
   guint lo = 0, hi = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
 
@@ -108,9 +109,9 @@ lower_bound (MpMailboxView *self,
 }
 
 static gboolean
-find_position (MpMailboxView    *self,
-               MpMessageSummary *summary,
-               guint            *position)
+find_position (MpAccountState    *self,
+               MpMessageSummary  *summary,
+               guint             *position)
 {
   guint pos = lower_bound (self, summary_seq (summary));
   g_autoptr (MpMessageSummary) found = g_list_model_get_item (G_LIST_MODEL (self->messages), pos);
@@ -137,8 +138,8 @@ compare_guint (gconstpointer a,
  * items-changed, not 10,000 (each of which the sort model and the column view
  * would handle on their own). */
 static void
-remove_positions (MpMailboxView *self,
-                  GArray        *positions)
+remove_positions (MpAccountState *self,
+                  GArray         *positions)
 {
   guint n_new = 0;
   guint i;
@@ -182,8 +183,8 @@ compare_seq (gconstpointer a,
 /* Puts @items back at their server-order positions: the items that go to the same
  * place go in with one splice, from the end. */
 static void
-insert_in_order (MpMailboxView *self,
-                 GPtrArray     *items)
+insert_in_order (MpAccountState *self,
+                 GPtrArray      *items)
 {
   g_autoptr (GPtrArray) sorted = g_ptr_array_copy (items, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
   g_autoptr (GArray) places = g_array_sized_new (FALSE, FALSE, sizeof (guint), items->len);
@@ -214,8 +215,8 @@ insert_in_order (MpMailboxView *self,
 }
 
 static void
-set_state (MpMailboxView  *self,
-           MpMailboxState  state)
+set_state (MpAccountState  *self,
+           MpMailboxState   state)
 {
   if (self->state == state)
     return;
@@ -224,8 +225,8 @@ set_state (MpMailboxView  *self,
 }
 
 static void
-set_error (MpMailboxView *self,
-           const GError  *error)
+set_error (MpAccountState *self,
+           const GError   *error)
 {
   g_clear_error (&self->error);
   if (error)
@@ -256,8 +257,8 @@ static gboolean feed_tick (gpointer user_data);
 /* Moves up to @take rows from the head of `incoming` to the end of the list:
  * one splice, one items-changed. */
 static void
-splice_incoming (MpMailboxView *self,
-                 guint          take)
+splice_incoming (MpAccountState *self,
+                 guint           take)
 {
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
   guint n_new = 0;
@@ -272,8 +273,8 @@ splice_incoming (MpMailboxView *self,
 }
 
 static void
-schedule_feed (MpMailboxView *self,
-               guint          interval_ms)
+schedule_feed (MpAccountState *self,
+               guint           interval_ms)
 {
   if (self->incoming->len > 0 && !self->feed_id)
     self->feed_id = g_timeout_add (interval_ms, feed_tick, self);
@@ -281,7 +282,7 @@ schedule_feed (MpMailboxView *self,
 
 /* One time slice of rows. */
 static void
-feed_rows (MpMailboxView *self)
+feed_rows (MpAccountState *self)
 {
   gint64 start = g_get_monotonic_time ();
   gint64 elapsed = 0;
@@ -316,7 +317,7 @@ feed_rows (MpMailboxView *self)
 static gboolean
 feed_tick (gpointer user_data)
 {
-  MpMailboxView *self = user_data;
+  MpAccountState *self = user_data;
 
   self->feed_id = 0;
   feed_rows (self);
@@ -326,7 +327,7 @@ feed_tick (gpointer user_data)
 /* Everything received goes into the list now (before rows are matched against
  * what the server no longer has). */
 static void
-flush_rows (MpMailboxView *self)
+flush_rows (MpAccountState *self)
 {
   g_clear_handle_id (&self->feed_id, g_source_remove);
   if (self->incoming->len == 0)
@@ -342,7 +343,7 @@ on_check_progress (MpMailbox *mailbox,
                    guint      total,
                    gpointer   user_data)
 {
-  MpMailboxView *self = user_data;
+  MpAccountState *self = user_data;
 
   if (self->is_shutdown)
     return;
@@ -368,7 +369,7 @@ on_check_progress (MpMailbox *mailbox,
 }
 
 static void
-remove_gone (MpMailboxView *self,
+remove_gone (MpAccountState *self,
              char         **removed_uidls)
 {
   g_autoptr (GHashTable) gone = NULL;
@@ -399,7 +400,7 @@ check_done (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr (MpMailboxView) self = user_data;
+  g_autoptr (MpAccountState) self = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (MpCheckResult) check = NULL;
 
@@ -437,14 +438,14 @@ check_done (GObject      *source,
 }
 
 void
-mp_mailbox_view_check (MpMailboxView *self)
+mp_account_state_check (MpAccountState *self)
 {
   g_autoptr (GPtrArray) known = NULL;
   guint n;
   GHashTableIter iter;
   gpointer value;
 
-  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+  g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
 
   if (self->is_shutdown || self->check_cancellable)
     return;
@@ -482,18 +483,18 @@ mp_mailbox_view_check (MpMailboxView *self)
 }
 
 void
-mp_mailbox_view_stop (MpMailboxView *self)
+mp_account_state_stop (MpAccountState *self)
 {
-  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+  g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
 
   if (self->check_cancellable)
     g_cancellable_cancel (self->check_cancellable);
 }
 
 void
-mp_mailbox_view_shutdown (MpMailboxView *self)
+mp_account_state_shutdown (MpAccountState *self)
 {
-  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+  g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
 
   if (self->is_shutdown)
     return;
@@ -511,12 +512,12 @@ mp_mailbox_view_shutdown (MpMailboxView *self)
 }
 
 void
-mp_mailbox_view_send_pending_deletes (MpMailboxView *self)
+mp_account_state_send_pending_deletes (MpAccountState *self)
 {
   g_autofree gpointer *ids = NULL;
   guint n = 0;
 
-  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+  g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
 
   ids = g_hash_table_get_keys_as_array (self->pending, &n);
   /* Oldest first, in the order the user confirmed them. */
@@ -529,20 +530,20 @@ mp_mailbox_view_send_pending_deletes (MpMailboxView *self)
           ids[j] = tmp;
         }
   for (guint i = 0; i < n; i++)
-    mp_mailbox_view_commit_delete (self, GPOINTER_TO_UINT (ids[i]));
+    mp_account_state_commit_delete (self, GPOINTER_TO_UINT (ids[i]));
 }
 
 /* ---------------------------------------------------------------- delete */
 
 guint
-mp_mailbox_view_delete_later (MpMailboxView *self,
+mp_account_state_delete_later (MpAccountState *self,
                               GPtrArray     *summaries)
 {
   GPtrArray *items;
   g_autoptr (GArray) positions = NULL;
   guint id;
 
-  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), 0);
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), 0);
   g_return_val_if_fail (summaries != NULL, 0);
 
   items = g_ptr_array_new_with_free_func (g_object_unref);
@@ -566,20 +567,20 @@ mp_mailbox_view_delete_later (MpMailboxView *self,
 }
 
 static void
-restore_rows (MpMailboxView *self,
-              GPtrArray     *items)
+restore_rows (MpAccountState *self,
+              GPtrArray      *items)
 {
   insert_in_order (self, items);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
 }
 
 void
-mp_mailbox_view_undo_delete (MpMailboxView *self,
+mp_account_state_undo_delete (MpAccountState *self,
                              guint          id)
 {
   GPtrArray *items;
 
-  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+  g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
 
   items = g_hash_table_lookup (self->pending, GUINT_TO_POINTER (id));
   if (!items)
@@ -589,15 +590,26 @@ mp_mailbox_view_undo_delete (MpMailboxView *self,
 }
 
 typedef struct {
-  MpMailboxView *self;   /* owned */
-  GPtrArray     *items;  /* owned */
-  MpApplication *app;    /* owned, held; NULL without an MpApplication */
+  MpAccountState *self;   /* owned */
+  GPtrArray      *items;  /* owned */
 } DeleteData;
+
+/* "busy" follows the deletions being sent: whoever runs the process (the
+ * application) stays alive while it is set. */
+static void
+add_deleting (MpAccountState *self,
+              int             delta)
+{
+  gboolean was_busy = self->n_deleting > 0;
+
+  self->n_deleting += delta;
+  if (was_busy != (self->n_deleting > 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
 
 static void
 delete_data_free (DeleteData *data)
 {
-  g_clear_object (&data->app);
   g_object_unref (data->self);
   g_ptr_array_unref (data->items);
   g_free (data);
@@ -609,7 +621,7 @@ delete_done (GObject      *source,
              gpointer      user_data)
 {
   DeleteData *data = user_data;
-  MpMailboxView *self = data->self;
+  MpAccountState *self = data->self;
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) deleted = NULL;
 
@@ -620,33 +632,26 @@ delete_done (GObject      *source,
       /* Nothing was deleted: the rows come back where they were. */
       if (!self->is_shutdown)
         restore_rows (self, data->items);
+      /* Also after shutdown: whoever shows failures (the application, when no
+       * window is left) must tell the user, who confirmed this deletion. */
       g_signal_emit (self, signals[SIGNAL_DELETE_FAILED], 0, error);
-      /* The window that would say so is gone: the user confirmed this deletion
-       * and must not believe it happened. */
-      if (self->is_shutdown)
-        /* Translators: %s are the account name and the reason */
-        g_printerr (_("Mailpeek: the messages could not be deleted from “%s”: %s\n"),
-                    mp_account_get_name (self->account), error->message);
     }
 
-  self->n_deleting--;
-  if (self->is_shutdown && self->n_deleting == 0 && self->mailbox)
+  if (self->is_shutdown && self->n_deleting == 1 && self->mailbox)
     mp_mailbox_shutdown (self->mailbox);
-  if (data->app)
-    mp_application_release_job (data->app);
+  add_deleting (self, -1);
   delete_data_free (data);
 }
 
 void
-mp_mailbox_view_commit_delete (MpMailboxView *self,
+mp_account_state_commit_delete (MpAccountState *self,
                                guint          id)
 {
   GPtrArray *items = NULL;
   g_autoptr (GPtrArray) uidls = NULL;
   DeleteData *data;
-  GApplication *app;
 
-  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+  g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
 
   if (!g_hash_table_steal_extended (self->pending, GUINT_TO_POINTER (id), NULL, (gpointer *) &items))
     return;
@@ -665,24 +670,18 @@ mp_mailbox_view_commit_delete (MpMailboxView *self,
   data->self = g_object_ref (self);
   data->items = items;
   /* The deletion was confirmed and its undo period is over: it runs to its end
-   * (no cancellable), and keeps the application alive until then even when the
-   * window closes. */
-  app = g_application_get_default ();
-  if (MP_IS_APPLICATION (app))
-    {
-      data->app = g_object_ref (MP_APPLICATION (app));
-      mp_application_hold_job (data->app);
-    }
-  self->n_deleting++;
+   * (no cancellable); "busy" keeps the process alive until then even when no
+   * window is left. */
+  add_deleting (self, 1);
   /* mp_mailbox_delete_async copies the UIDLs before returning. */
   mp_mailbox_delete_async (self->mailbox, (const char * const *) uidls->pdata,
                            NULL, delete_done, data);
 }
 
 guint
-mp_mailbox_view_get_n_pending_deletes (MpMailboxView *self)
+mp_account_state_get_n_pending_deletes (MpAccountState *self)
 {
-  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), 0);
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), 0);
   return g_hash_table_size (self->pending);
 }
 
@@ -705,7 +704,7 @@ preview_done (GObject      *source,
 }
 
 void
-mp_mailbox_view_fetch_preview (MpMailboxView       *self,
+mp_account_state_fetch_preview (MpAccountState       *self,
                                MpMessageSummary    *summary,
                                gboolean             whole,
                                GCancellable        *cancellable,
@@ -714,10 +713,10 @@ mp_mailbox_view_fetch_preview (MpMailboxView       *self,
 {
   g_autoptr (GTask) task = NULL;
 
-  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+  g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mp_mailbox_view_fetch_preview);
+  g_task_set_source_tag (task, mp_account_state_fetch_preview);
 
   /* Looking at a message makes it no longer new. */
   if (mp_message_summary_get_is_new (summary))
@@ -732,14 +731,14 @@ mp_mailbox_view_fetch_preview (MpMailboxView       *self,
 }
 
 void
-mp_mailbox_view_mark_all_seen (MpMailboxView *self)
+mp_account_state_mark_all_seen (MpAccountState *self)
 {
   GListModel *model;
   GHashTableIter iter;
   gpointer value;
   guint n;
 
-  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+  g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
 
   model = G_LIST_MODEL (self->messages);
   n = g_list_model_get_n_items (model);
@@ -765,7 +764,7 @@ mp_mailbox_view_mark_all_seen (MpMailboxView *self)
 }
 
 MpMessagePreview *
-mp_mailbox_view_fetch_preview_finish (MpMailboxView  *self,
+mp_account_state_fetch_preview_finish (MpAccountState  *self,
                                       GAsyncResult   *result,
                                       GError        **error)
 {
@@ -774,10 +773,10 @@ mp_mailbox_view_fetch_preview_finish (MpMailboxView  *self,
 }
 
 void
-mp_mailbox_view_trust_certificate (MpMailboxView *self,
+mp_account_state_trust_certificate (MpAccountState *self,
                                    const char    *sha256_hex)
 {
-  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+  g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
 
   mp_account_set_pinned_sha256 (self->account, sha256_hex);
 }
@@ -785,113 +784,92 @@ mp_mailbox_view_trust_certificate (MpMailboxView *self,
 /* ---------------------------------------------------------------- getters */
 
 MpAccount *
-mp_mailbox_view_get_account (MpMailboxView *self)
+mp_account_state_get_account (MpAccountState *self)
 {
-  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), NULL);
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), NULL);
   return self->account;
 }
 
 GListModel *
-mp_mailbox_view_get_messages (MpMailboxView *self)
+mp_account_state_get_messages (MpAccountState *self)
 {
-  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), NULL);
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), NULL);
   return G_LIST_MODEL (self->messages);
 }
 
 MpMailboxState
-mp_mailbox_view_get_state (MpMailboxView *self)
+mp_account_state_get_state (MpAccountState *self)
 {
-  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), MP_MAILBOX_STATE_IDLE);
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), MP_MAILBOX_STATE_IDLE);
   return self->state;
 }
 
 guint
-mp_mailbox_view_get_n_messages (MpMailboxView *self)
+mp_account_state_get_n_messages (MpAccountState *self)
 {
-  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), 0);
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), 0);
   return g_list_model_get_n_items (G_LIST_MODEL (self->messages)) + self->incoming->len;
 }
 
 guint
-mp_mailbox_view_get_n_new (MpMailboxView *self)
+mp_account_state_get_n_new (MpAccountState *self)
 {
-  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), 0);
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), 0);
   return self->n_new;
 }
 
 const GError *
-mp_mailbox_view_get_error (MpMailboxView *self)
+mp_account_state_get_error (MpAccountState *self)
 {
-  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), NULL);
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), NULL);
   return self->state == MP_MAILBOX_STATE_ERROR ? self->error : NULL;
 }
 
 guint
-mp_mailbox_view_get_login_delay (MpMailboxView *self)
+mp_account_state_get_login_delay (MpAccountState *self)
 {
-  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), 0);
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), 0);
 
   return self->login_delay;
 }
 
 GDateTime *
-mp_mailbox_view_get_last_check (MpMailboxView *self)
+mp_account_state_get_last_check (MpAccountState *self)
 {
-  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), NULL);
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), NULL);
   return self->last_check;
 }
 
 void
-mp_mailbox_view_get_progress (MpMailboxView *self,
+mp_account_state_get_progress (MpAccountState *self,
                               guint         *done,
                               guint         *total)
 {
-  g_return_if_fail (MP_IS_MAILBOX_VIEW (self));
+  g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
   if (done)
     *done = self->done;
   if (total)
     *total = self->total;
 }
 
-const char *
-mp_mailbox_view_error_title (const GError *error)
+gboolean
+mp_account_state_get_busy (MpAccountState *self)
 {
-  if (!error)
-    return "";
-  if (error->domain != MP_ERROR)
-    return _("Something went wrong");
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), FALSE);
+  return self->n_deleting > 0;
+}
 
-  switch ((MpErrorCode) error->code)
-    {
-    case MP_ERROR_NETWORK:
-      return _("Could not reach the mail server");
-    case MP_ERROR_TIMEOUT:
-      return _("The mail server stopped answering");
-    case MP_ERROR_CERTIFICATE:
-      return _("The server’s certificate is not trusted");
-    case MP_ERROR_AUTH:
-      return _("The server did not accept the user name or password");
-    case MP_ERROR_NEEDS_PASSWORD:
-      return _("No password is stored for this account");
-    case MP_ERROR_SERVER_BUSY:
-      return _("The mailbox is busy; Mailpeek will try again later");
-    case MP_ERROR_PROTOCOL:
-      return _("The server sent an answer Mailpeek does not understand");
-    case MP_ERROR_NOT_DELETED:
-      return _("Nothing was deleted");
-    case MP_ERROR_INSECURE:
-      return _("The connection is not secure enough to send the password");
-    case MP_ERROR_CONFIG:
-      return _("The account settings are incomplete or invalid");
-    default:
-      return _("Something went wrong");
-    }
+MpMailbox *
+mp_account_state_get_mailbox (MpAccountState *self)
+{
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), NULL);
+  return self->mailbox;
 }
 
 char *
-mp_mailbox_view_dup_status_text (MpMailboxView *self)
+mp_account_state_dup_status_text (MpAccountState *self)
 {
-  g_return_val_if_fail (MP_IS_MAILBOX_VIEW (self), NULL);
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), NULL);
 
   switch (self->state)
     {
@@ -901,12 +879,12 @@ mp_mailbox_view_dup_status_text (MpMailboxView *self)
       return g_strdup (_("Connecting…"));
 
     case MP_MAILBOX_STATE_ERROR:
-      return g_strdup (mp_mailbox_view_error_title (self->error));
+      return g_strdup (mp_error_title (self->error));
 
     case MP_MAILBOX_STATE_IDLE:
     default:
       {
-        guint n = mp_mailbox_view_get_n_messages (self);
+        guint n = mp_account_state_get_n_messages (self);
         g_autofree char *counts = NULL;
         g_autofree char *when = NULL;
 
@@ -933,21 +911,21 @@ mp_mailbox_view_dup_status_text (MpMailboxView *self)
 /* ---------------------------------------------------------------- GObject */
 
 static void
-mp_mailbox_view_dispose (GObject *object)
+mp_account_state_dispose (GObject *object)
 {
-  MpMailboxView *self = MP_MAILBOX_VIEW (object);
+  MpAccountState *self = MP_ACCOUNT_STATE (object);
 
   if (!self->is_shutdown && self->mailbox)
-    mp_mailbox_view_shutdown (self);
+    mp_account_state_shutdown (self);
   g_clear_object (&self->check_cancellable);
   g_clear_object (&self->mailbox);
-  G_OBJECT_CLASS (mp_mailbox_view_parent_class)->dispose (object);
+  G_OBJECT_CLASS (mp_account_state_parent_class)->dispose (object);
 }
 
 static void
-mp_mailbox_view_finalize (GObject *object)
+mp_account_state_finalize (GObject *object)
 {
-  MpMailboxView *self = MP_MAILBOX_VIEW (object);
+  MpAccountState *self = MP_ACCOUNT_STATE (object);
 
   g_clear_object (&self->account);
   g_clear_object (&self->messages);
@@ -956,16 +934,16 @@ mp_mailbox_view_finalize (GObject *object)
   g_clear_pointer (&self->last_check, g_date_time_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->incoming, g_ptr_array_unref);
-  G_OBJECT_CLASS (mp_mailbox_view_parent_class)->finalize (object);
+  G_OBJECT_CLASS (mp_account_state_parent_class)->finalize (object);
 }
 
 static void
-mp_mailbox_view_get_property (GObject    *object,
+mp_account_state_get_property (GObject    *object,
                               guint       prop_id,
                               GValue     *value,
                               GParamSpec *pspec)
 {
-  MpMailboxView *self = MP_MAILBOX_VIEW (object);
+  MpAccountState *self = MP_ACCOUNT_STATE (object);
 
   switch (prop_id)
     {
@@ -976,7 +954,7 @@ mp_mailbox_view_get_property (GObject    *object,
       g_value_set_int (value, self->state);
       break;
     case PROP_N_MESSAGES:
-      g_value_set_uint (value, mp_mailbox_view_get_n_messages (self));
+      g_value_set_uint (value, mp_account_state_get_n_messages (self));
       break;
     case PROP_N_NEW:
       g_value_set_uint (value, self->n_new);
@@ -990,18 +968,21 @@ mp_mailbox_view_get_property (GObject    *object,
     case PROP_LAST_CHECK:
       g_value_set_boxed (value, self->last_check);
       break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->n_deleting > 0);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-mp_mailbox_view_set_property (GObject      *object,
+mp_account_state_set_property (GObject      *object,
                               guint         prop_id,
                               const GValue *value,
                               GParamSpec   *pspec)
 {
-  MpMailboxView *self = MP_MAILBOX_VIEW (object);
+  MpAccountState *self = MP_ACCOUNT_STATE (object);
 
   switch (prop_id)
     {
@@ -1014,24 +995,24 @@ mp_mailbox_view_set_property (GObject      *object,
 }
 
 static void
-mp_mailbox_view_constructed (GObject *object)
+mp_account_state_constructed (GObject *object)
 {
-  MpMailboxView *self = MP_MAILBOX_VIEW (object);
+  MpAccountState *self = MP_ACCOUNT_STATE (object);
 
-  G_OBJECT_CLASS (mp_mailbox_view_parent_class)->constructed (object);
+  G_OBJECT_CLASS (mp_account_state_parent_class)->constructed (object);
   self->mailbox = mp_mailbox_new (self->account);
 }
 
 static void
-mp_mailbox_view_class_init (MpMailboxViewClass *klass)
+mp_account_state_class_init (MpAccountStateClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->constructed = mp_mailbox_view_constructed;
-  object_class->dispose = mp_mailbox_view_dispose;
-  object_class->finalize = mp_mailbox_view_finalize;
-  object_class->get_property = mp_mailbox_view_get_property;
-  object_class->set_property = mp_mailbox_view_set_property;
+  object_class->constructed = mp_account_state_constructed;
+  object_class->dispose = mp_account_state_dispose;
+  object_class->finalize = mp_account_state_finalize;
+  object_class->get_property = mp_account_state_get_property;
+  object_class->set_property = mp_account_state_set_property;
 
   properties[PROP_ACCOUNT] =
     g_param_spec_object ("account", NULL, NULL, MP_TYPE_ACCOUNT,
@@ -1054,6 +1035,10 @@ mp_mailbox_view_class_init (MpMailboxViewClass *klass)
   properties[PROP_LAST_CHECK] =
     g_param_spec_boxed ("last-check", NULL, NULL, G_TYPE_DATE_TIME,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* TRUE while confirmed deletions are being sent. */
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Emitted when a check ends (error NULL on success, CANCELLED when stopped). */
@@ -1067,11 +1052,11 @@ mp_mailbox_view_class_init (MpMailboxViewClass *klass)
     g_signal_new ("delete-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 
-  seq_quark = g_quark_from_static_string ("mp-mailbox-view-seq");
+  seq_quark = g_quark_from_static_string ("mp-account-state-seq");
 }
 
 static void
-mp_mailbox_view_init (MpMailboxView *self)
+mp_account_state_init (MpAccountState *self)
 {
   self->messages = g_list_store_new (MP_TYPE_MESSAGE_SUMMARY);
   self->lifetime = g_cancellable_new ();
@@ -1080,9 +1065,9 @@ mp_mailbox_view_init (MpMailboxView *self)
   self->feed_step = FEED_FIRST_STEP;
 }
 
-MpMailboxView *
-mp_mailbox_view_new (MpAccount *account)
+MpAccountState *
+mp_account_state_new (MpAccount *account)
 {
   g_return_val_if_fail (MP_IS_ACCOUNT (account), NULL);
-  return g_object_new (MP_TYPE_MAILBOX_VIEW, "account", account, NULL);
+  return g_object_new (MP_TYPE_ACCOUNT_STATE, "account", account, NULL);
 }

@@ -1,4 +1,4 @@
-/* mp-mailbox-view.h — what the window knows about one account's mailbox: the
+/* mp-account-state.h — what the window knows about one account's mailbox: the
  * headers (a GListStore of MpMessageSummary), the check state and progress, the
  * last error, and deletions waiting for their undo period to pass.
  *
@@ -12,8 +12,10 @@
 #include <gio/gio.h>
 
 #include "mp-account.h"
+#include "mp-mailbox.h"
 #include "mp-message-summary.h"
 #include "mp-message-preview.h"
+#include "mp-error-text.h"
 
 G_BEGIN_DECLS
 
@@ -23,75 +25,78 @@ typedef enum {
   MP_MAILBOX_STATE_ERROR,
 } MpMailboxState;
 
-#define MP_TYPE_MAILBOX_VIEW (mp_mailbox_view_get_type ())
-G_DECLARE_FINAL_TYPE (MpMailboxView, mp_mailbox_view, MP, MAILBOX_VIEW, GObject)
+#define MP_TYPE_ACCOUNT_STATE (mp_account_state_get_type ())
+G_DECLARE_FINAL_TYPE (MpAccountState, mp_account_state, MP, ACCOUNT_STATE, GObject)
 
-MpMailboxView  *mp_mailbox_view_new              (MpAccount     *account);
-MpAccount      *mp_mailbox_view_get_account      (MpMailboxView *self);
+MpAccountState  *mp_account_state_new              (MpAccount     *account);
+MpAccount      *mp_account_state_get_account      (MpAccountState *self);
 /* GListModel of MpMessageSummary in server order; rows pending deletion are not in it. */
-GListModel     *mp_mailbox_view_get_messages     (MpMailboxView *self);
-MpMailboxState  mp_mailbox_view_get_state        (MpMailboxView *self);
-guint           mp_mailbox_view_get_n_messages   (MpMailboxView *self);
-guint           mp_mailbox_view_get_n_new        (MpMailboxView *self);
+GListModel     *mp_account_state_get_messages     (MpAccountState *self);
+MpMailboxState  mp_account_state_get_state        (MpAccountState *self);
+guint           mp_account_state_get_n_messages   (MpAccountState *self);
+guint           mp_account_state_get_n_new        (MpAccountState *self);
 /* NULL unless state is ERROR. */
-const GError   *mp_mailbox_view_get_error        (MpMailboxView *self);
+const GError   *mp_account_state_get_error        (MpAccountState *self);
 /* NULL before the first successful check. */
-GDateTime      *mp_mailbox_view_get_last_check   (MpMailboxView *self);
+GDateTime      *mp_account_state_get_last_check   (MpAccountState *self);
 /* The server's LOGIN-DELAY (seconds) seen by the last successful check, 0 if none. */
-guint           mp_mailbox_view_get_login_delay  (MpMailboxView *self);
-void            mp_mailbox_view_get_progress     (MpMailboxView *self,
+guint           mp_account_state_get_login_delay  (MpAccountState *self);
+void            mp_account_state_get_progress     (MpAccountState *self,
                                                   guint         *done,
                                                   guint         *total);
+/* TRUE while confirmed deletions are being sent ("busy" property). */
+gboolean        mp_account_state_get_busy        (MpAccountState *self);
+/* The account's one job queue: every job of the account goes through it. */
+MpMailbox      *mp_account_state_get_mailbox     (MpAccountState *self);
 /* One line for the status bar, in plain words. */
-char           *mp_mailbox_view_dup_status_text  (MpMailboxView *self);
+char           *mp_account_state_dup_status_text  (MpAccountState *self);
 
 /* Clears is-new on every row (and on received rows not yet in the list) and
  * sets n-new to 0: the user saw the mail elsewhere (tray, notification).  The
  * seen store needs nothing: the check that found the rows already recorded them. */
-void            mp_mailbox_view_mark_all_seen    (MpMailboxView *self);
+void            mp_account_state_mark_all_seen    (MpAccountState *self);
 
 /* Starts a check unless one runs. */
-void            mp_mailbox_view_check            (MpMailboxView *self);
+void            mp_account_state_check            (MpAccountState *self);
 /* Cancels the running check (the job ends within 100 ms). */
-void            mp_mailbox_view_stop             (MpMailboxView *self);
+void            mp_account_state_stop             (MpAccountState *self);
 /* Cancels every job of this mailbox (window closed, account removed); pending
  * deletions are dropped, nothing is deleted.  Deletions already being sent run to
  * their end. */
-void            mp_mailbox_view_shutdown         (MpMailboxView *self);
+void            mp_account_state_shutdown         (MpAccountState *self);
 /* Sends every pending deletion now, without waiting for its undo period (the
  * window closes).  Each holds the application until its QUIT was answered; a
- * failure emits "delete-failed" and, once shut down, is written to stderr. */
-void            mp_mailbox_view_send_pending_deletes (MpMailboxView *self);
+ * failure emits "delete-failed" (MpSession passes it on: with no window left the
+ * application writes it to stderr). */
+void            mp_account_state_send_pending_deletes (MpAccountState *self);
 
 /* Takes @summaries (MpMessageSummary) out of the list at once and remembers them;
  * returns an id for _undo_delete()/_commit_delete(). */
-guint           mp_mailbox_view_delete_later     (MpMailboxView *self,
+guint           mp_account_state_delete_later     (MpAccountState *self,
                                                   GPtrArray     *summaries);
 /* Puts the rows back; nothing is sent to the server. */
-void            mp_mailbox_view_undo_delete      (MpMailboxView *self,
+void            mp_account_state_undo_delete      (MpAccountState *self,
                                                   guint          id);
 /* Starts the delete job (DELE each UIDL, then QUIT).  On failure the rows come
  * back and "delete-failed" is emitted with the error; on success "deleted". */
-void            mp_mailbox_view_commit_delete    (MpMailboxView *self,
+void            mp_account_state_commit_delete    (MpAccountState *self,
                                                   guint          id);
-guint           mp_mailbox_view_get_n_pending_deletes (MpMailboxView *self);
+guint           mp_account_state_get_n_pending_deletes (MpAccountState *self);
 
 /* Fetches a preview (TOP with the account's preview-lines, or RETR when @whole). */
-void            mp_mailbox_view_fetch_preview    (MpMailboxView       *self,
+void            mp_account_state_fetch_preview    (MpAccountState       *self,
                                                   MpMessageSummary    *summary,
                                                   gboolean             whole,
                                                   GCancellable        *cancellable,
                                                   GAsyncReadyCallback  callback,
                                                   gpointer             user_data);
-MpMessagePreview *mp_mailbox_view_fetch_preview_finish (MpMailboxView  *self,
+MpMessagePreview *mp_account_state_fetch_preview_finish (MpAccountState  *self,
                                                         GAsyncResult   *result,
                                                         GError        **error);
 
 /* Pins @sha256_hex for the account (the window saves the store). */
-void            mp_mailbox_view_trust_certificate (MpMailboxView *self,
+void            mp_account_state_trust_certificate (MpAccountState *self,
                                                    const char    *sha256_hex);
 
-/* Plain-words title for an error from a job (translated). */
-const char     *mp_mailbox_view_error_title      (const GError  *error);
 
 G_END_DECLS

@@ -1,0 +1,261 @@
+/* test-session-fake.c — MpSession (src/app) with no window and no GTK, against
+ * the scripted fake server: a scheduled check updates the account's state
+ * properties and its message list, and Test Connection waits in the account's
+ * one job queue instead of opening a second session beside a check.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <gio/gio.h>
+
+#include "mp-session.h"
+#include "mp-test-util.h"
+
+#define LOGIN \
+  "send +OK fake ready\n" \
+  "expect CAPA\n" \
+  "send +OK\n" \
+  "send USER\n" \
+  "send UIDL\n" \
+  "send TOP\n" \
+  "send .\n" \
+  "expect USER alice\n" \
+  "send +OK\n" \
+  "expect PASS *\n" \
+  "send +OK logged in\n" \
+  "expect CAPA\n" \
+  "send +OK\n" \
+  "send USER\n" \
+  "send UIDL\n" \
+  "send TOP\n" \
+  "send .\n"
+
+#define TIMEOUT_S 30
+
+typedef struct {
+  char      *home;
+  MpSession *session;
+  MpAccount *account;     /* owned */
+  MpTestFakeServer *server;
+} Fixture;
+
+/* A session of one account on the fake server running @script; its first check
+ * is due at once (the scheduler emits it from an idle). */
+static gboolean
+fixture_start (Fixture    *f,
+               const char *script)
+{
+  g_autoptr (MpAccountStore) store = NULL;
+  g_autoptr (MpScheduler) scheduler = NULL;
+  MpMailbox *mailbox;
+  guint16 port = 0;
+
+  f->home = mp_test_make_tmp_home ();
+  f->server = mp_test_fake_server_start (script, &port);
+  if (f->server == NULL)
+    {
+      g_test_skip ("fake server could not start");
+      return FALSE;
+    }
+  f->account = mp_account_new (NULL);
+  g_object_set (f->account, "host", "127.0.0.1", "port", (guint) port,
+                "security", MP_POP3_SECURITY_NONE, "auth", MP_POP3_AUTH_USER,
+                "allow-plaintext-password", TRUE, "username", "alice", NULL);
+  store = mp_account_store_new ();
+  mp_account_store_add (store, f->account);
+  scheduler = mp_scheduler_new (NULL, 1, FALSE);
+  f->session = mp_session_new (store, scheduler);
+  mailbox = mp_account_state_get_mailbox (mp_session_lookup (f->session,
+                                                             mp_account_get_id (f->account)));
+  mp_mailbox_set_password (mailbox, "secret");
+  /* QUIT right after each job: the next job needs a session of its own. */
+  mp_mailbox_set_idle_timeout (mailbox, 0);
+  return TRUE;
+}
+
+static void
+fixture_finish (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* QUITs the idle session (the script ends with it) without the main loop. */
+  if (f->session)
+    mp_session_shutdown (f->session);
+  if (f->server)
+    {
+      gboolean matched = mp_test_fake_server_finish (f->server, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (matched);
+    }
+  g_clear_object (&f->session);
+  g_clear_object (&f->account);
+  mp_test_rm_rf (f->home);
+  g_free (f->home);
+}
+
+static gboolean
+on_timeout (gpointer data)
+{
+  g_error ("timed out");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_until (const gboolean *flag)
+{
+  guint id = g_timeout_add_seconds (TIMEOUT_S, on_timeout, NULL);
+
+  while (!*flag)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+}
+
+static void
+on_check_finished (MpAccountState *state,
+                   const GError   *error,
+                   gpointer        data)
+{
+  g_assert_no_error (error);
+  *(gboolean *) data = TRUE;
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+count_items_changed (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     gpointer    data)
+{
+  (*(guint *) data)++;
+}
+
+/* The model lives without any window: the scheduler's first check runs, and the
+ * account state's properties and message list follow it. */
+static void
+test_check_updates_state (void)
+{
+  Fixture f = { 0 };
+  MpAccountState *state;
+  GListModel *messages;
+  gboolean finished = FALSE;
+  guint state_changes = 0, list_changes = 0;
+  g_autoptr (MpMessageSummary) first = NULL;
+  guint n_messages = 0;
+  int state_value = -1;
+
+  if (!fixture_start (&f, LOGIN
+                      "expect LIST\nsend +OK\nsend 1 100\nsend 2 200\nsend .\n"
+                      "expect UIDL\nsend +OK\nsend 1 uid-one\nsend 2 uid-two\nsend .\n"
+                      "expect TOP 1 0\nsend +OK\nsend From: One <one@example.org>\n"
+                      "send Subject: first\nsend \nsend .\n"
+                      "expect TOP 2 0\nsend +OK\nsend From: two@example.org\n"
+                      "send Subject: second\nsend \nsend .\n"
+                      "expect QUIT\nsend +OK bye\n"))
+    return fixture_finish (&f);
+
+  state = mp_session_lookup (f.session, mp_account_get_id (f.account));
+  g_assert_nonnull (state);
+  messages = mp_account_state_get_messages (state);
+  g_assert_true (g_list_model_get_item_type (messages) == MP_TYPE_MESSAGE_SUMMARY);
+  g_assert_null (mp_account_state_get_last_check (state));
+  g_signal_connect (state, "check-finished", G_CALLBACK (on_check_finished), &finished);
+  g_signal_connect (state, "notify::state", G_CALLBACK (count_notify), &state_changes);
+  g_signal_connect (messages, "items-changed", G_CALLBACK (count_items_changed), &list_changes);
+
+  run_until (&finished);
+  /* Rows still being fed in go in a few per main-loop turn. */
+  while (g_list_model_get_n_items (messages) < 2)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_object_get (state, "state", &state_value, "n-messages", &n_messages, NULL);
+  g_assert_cmpint (state_value, ==, MP_MAILBOX_STATE_IDLE);
+  g_assert_cmpuint (state_changes, >=, 2);            /* checking, then idle */
+  g_assert_cmpuint (n_messages, ==, 2);
+  g_assert_cmpuint (mp_account_state_get_n_new (state), ==, 0);  /* first check */
+  g_assert_nonnull (mp_account_state_get_last_check (state));
+  g_assert_null (mp_account_state_get_error (state));
+  g_assert_cmpuint (list_changes, >=, 1);
+  first = g_list_model_get_item (messages, 0);
+  g_assert_cmpstr (mp_message_summary_get_uidl (first), ==, "uid-one");
+  g_assert_cmpstr (mp_message_summary_get_subject (first), ==, "first");
+  fixture_finish (&f);
+}
+
+typedef struct {
+  gboolean  done;
+  char    **caps;
+  GError   *error;
+} TestWait;
+
+static void
+on_test_login (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  TestWait *w = data;
+
+  w->caps = mp_session_test_login_finish (MP_SESSION (source), result, &w->error);
+  w->done = TRUE;
+}
+
+/* Test Connection while a check runs: the server locks the mailbox per session
+ * and refuses a second one with [IN-USE] (fake-pop3.py's next-session mode fails
+ * the run when one arrives).  The test waits for the check in the account's
+ * queue, with the settings as edited in the dialog (not saved). */
+static void
+test_test_login_waits_for_check (void)
+{
+  Fixture f = { 0 };
+  MpAccountState *state;
+  g_autoptr (MpAccount) edited = NULL;
+  TestWait w = { 0 };
+
+  if (!fixture_start (&f, LOGIN
+                      "expect LIST\n"
+                      "sleep 1.5\n"
+                      "send +OK\nsend .\n"
+                      "expect UIDL\nsend +OK\nsend .\n"
+                      "expect QUIT\nsend +OK bye\n"
+                      "next-session\n"
+                      LOGIN
+                      "expect QUIT\nsend +OK bye\n"))
+    return fixture_finish (&f);
+
+  state = mp_session_lookup (f.session, mp_account_get_id (f.account));
+  while (mp_account_state_get_state (state) != MP_MAILBOX_STATE_CHECKING)
+    g_main_context_iteration (NULL, TRUE);
+
+  edited = mp_account_new (mp_account_get_id (f.account));
+  g_object_set (edited, "name", "Renamed in the dialog", "host", "127.0.0.1",
+                "port", mp_account_get_port (f.account),
+                "security", MP_POP3_SECURITY_NONE, "auth", MP_POP3_AUTH_USER,
+                "allow-plaintext-password", TRUE, "username", "alice", NULL);
+  mp_session_test_login_async (f.session, mp_account_get_id (f.account), edited, "secret",
+                               NULL, on_test_login, &w);
+  run_until (&w.done);
+
+  g_assert_no_error (w.error);
+  g_assert_nonnull (w.caps);
+  g_assert_true (g_strv_contains ((const char * const *) w.caps, "UIDL"));
+  /* The check was not disturbed either. */
+  g_assert_cmpint (mp_account_state_get_state (state), ==, MP_MAILBOX_STATE_IDLE);
+  g_strfreev (w.caps);
+  fixture_finish (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/app/session/check-updates-state", test_check_updates_state);
+  g_test_add_func ("/app/session/test-login-waits-for-check", test_test_login_waits_for_check);
+  return g_test_run ();
+}
