@@ -42,6 +42,10 @@ mp_error_title (const GError *error)
       return _("The account settings are incomplete or invalid");
     case MP_ERROR_GONE:
       return _("The message is no longer on the server");
+    case MP_ERROR_CREDENTIALS:
+      return _("Could not get the password or token for this account");
+    case MP_ERROR_TOO_LARGE:
+      return _("The message is too large to keep a copy in the recycle bin");
     }
   return _("Something went wrong");
 }
