@@ -49,6 +49,9 @@ static const GOptionEntry option_entries[] = {
   { "number", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli_args.numbers,
     N_("top, retr, delete: the message numbered N in this session instead of a UIDL "
        "(delete: may be given more than once)"), N_("N") },
+  { "ispdb-url", 0, 0, G_OPTION_ARG_STRING, &cli_args.ispdb_url,
+    N_("discover: the ISP database to ask (default https://autoconfig.thunderbird.net/v1.1/)"),
+    N_("URL") },
   { "version", 0, 0, G_OPTION_ARG_NONE, &cli_args.version,
     N_("Show the version and exit"), NULL },
   { NULL }
@@ -66,6 +69,7 @@ static const Command commands[] = {
   { "retr", mp_cli_cmd_retr },
   { "delete", mp_cli_cmd_delete },
   { "check", mp_cli_cmd_check },
+  { "discover", mp_cli_cmd_discover },
 };
 
 /* GOption leaves a "--" in place when arguments follow it ("delete URL -- -odd-uidl");
@@ -100,6 +104,8 @@ make_context (void)
     "  retr   URL UIDL            the whole message, raw (CRLF line ends, dot-unstuffed)\n"
     "  delete URL UIDL...         delete messages (committed only when QUIT is confirmed)\n"
     "  check  URL --state FILE    messages that are new since the last check\n"
+    "  discover ADDRESS           find the POP3 settings of an e-mail address and\n"
+    "                             say where they come from (exit 5: none found)\n"
     "\n"
     "A message is named by its UIDL, whatever it looks like (\"#2\" and \"2\" are UIDLs\n"
     "too); --number N names message N of this session instead.\n"
@@ -200,6 +206,11 @@ main (int argc, char **argv)
   if (cli_args.numbers != NULL && command->run != mp_cli_cmd_top
       && command->run != mp_cli_cmd_retr && command->run != mp_cli_cmd_delete)
     return mp_cli_usage_error (_("--number is only used by top, retr and delete"));
+
+  if (cli_args.ispdb_url != NULL && command->run != mp_cli_cmd_discover)
+    return mp_cli_usage_error (_("--ispdb-url is only used by discover"));
+  if (command->run == mp_cli_cmd_discover)   /* an address, not a URL */
+    return command->run (&cli, args + 2);
 
   rc = mp_cli_setup (&cli, args[2]);
   if (rc == MP_CLI_EXIT_OK)

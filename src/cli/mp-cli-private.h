@@ -41,6 +41,7 @@ typedef struct {
   char     *state;
   char    **numbers;          /* --number, each time given; NULL: not given */
   gboolean  version;
+  char     *ispdb_url;
 } MpCliArgs;
 
 /* A message as named on the command line: by its UIDL, or by its number in this
@@ -99,5 +100,7 @@ MpCliExit     mp_cli_cmd_check        (MpCli *cli, char **args);
 MpCliExit     mp_cli_cmd_top          (MpCli *cli, char **args);
 MpCliExit     mp_cli_cmd_retr         (MpCli *cli, char **args);
 MpCliExit     mp_cli_cmd_delete       (MpCli *cli, char **args);
+/* discover ADDRESS: @args starts at the address; no URL, no session. */
+MpCliExit     mp_cli_cmd_discover     (MpCli *cli, char **args);
 
 G_END_DECLS

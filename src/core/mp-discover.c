@@ -29,7 +29,7 @@ typedef struct {
   MpDiscoverOptions    options;     /* strings owned (copied) */
   GCancellable        *cancellable; /* owned; the caller's, or the watchdog's */
   GMainContext        *context;     /* owned; this thread's default while it runs */
-  SoupSession         *soup;        /* owned; NULL until the first fetch */
+  SoupSession         *soup;        /* owned */
   GString             *failures;    /* owned; one line per source that gave nothing */
 } Discovery;
 
@@ -79,25 +79,27 @@ stopped (Discovery *d,
 
 /* ---- HTTP ---- */
 
-static SoupSession *
-get_soup (Discovery  *d,
-          GError    **error)
+/* One session for the whole discovery; an unreadable CA file is the caller's mistake,
+ * said once (MP_ERROR_CONFIG), not a failure of every source. */
+static gboolean
+make_soup (Discovery  *d,
+           GError    **error)
 {
   g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) local = NULL;
 
-  if (d->soup != NULL)
-    return d->soup;
-  if (d->options.ca_file != NULL)
+  if (d->options.ca_file != NULL &&
+      (database = g_tls_file_database_new (d->options.ca_file, &local)) == NULL)
     {
-      database = g_tls_file_database_new (d->options.ca_file, error);
-      if (database == NULL)
-        return NULL;
+      g_set_error (error, MP_ERROR, MP_ERROR_CONFIG, _("Cannot use the CA file %s: %s"),
+                   d->options.ca_file, local->message);
+      return FALSE;
     }
   d->soup = soup_session_new_with_options ("user-agent", "Mailpeek/" PACKAGE_VERSION,
                                            "timeout", (d->options.timeout_ms + 999) / 1000,
                                            "tls-database", database,
                                            NULL);
-  return d->soup;
+  return TRUE;
 }
 
 /* Redirects are followed by hand: only to HTTPS, and only on the same host — the
@@ -176,9 +178,8 @@ fetch (Discovery   *d,
        GError     **error)
 {
   g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, error);
-  SoupSession *soup = get_soup (d, error);
 
-  if (uri == NULL || soup == NULL)
+  if (uri == NULL)
     return NULL;
   for (guint hops = 0; hops <= MAX_REDIRECTS; hops++)
     {
@@ -188,7 +189,7 @@ fetch (Discovery   *d,
       guint status;
 
       soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-      stream = soup_session_send (soup, msg, d->cancellable, error);
+      stream = soup_session_send (d->soup, msg, d->cancellable, error);
       if (stream == NULL)
         return NULL;
       status = soup_message_get_status (msg);
@@ -550,7 +551,7 @@ run_sources (Discovery  *d,
       (result = try_guesses (d)) != NULL)
     return result;
   if (!stopped (d, error))
-    g_set_error (error, MP_ERROR, MP_ERROR_CONFIG, _("No POP3 settings were found for %s:%s"),
+    g_set_error (error, MP_ERROR, MP_ERROR_PROTOCOL, _("No POP3 settings were found for %s:%s"),
                  d->domain, d->failures->str);
   return NULL;
 }
@@ -637,6 +638,11 @@ mp_discover_sync (const char               *address,
   d.failures = g_string_new (NULL);
   d.context = g_main_context_new ();
   g_main_context_push_thread_default (d.context);
+  if (!make_soup (&d, error))
+    {
+      discovery_clear (&d);
+      return NULL;
+    }
   d.cancellable = g_cancellable_new ();
   handler = cancellable != NULL ? g_cancellable_connect (cancellable, G_CALLBACK (cancel_child),
                                                          d.cancellable, NULL)

@@ -14,7 +14,7 @@
  * HTTP goes through libsoup (certificates verified, a body over 1 MiB is refused,
  * redirects are followed only to HTTPS on the same host); DNS through GResolver.
  * A source that fails or sends bad data is skipped; when none has a POP3 server the
- * error (MP_ERROR_CONFIG) names what each one said.
+ * error (MP_ERROR_PROTOCOL: give up, configure by hand) names what each one said.
  *
  * GTK-free; the blocking call runs on a worker thread.
  */
@@ -65,9 +65,10 @@ typedef struct {
   guint16     guess_starttls_port;  /* 0: 110 */
 } MpDiscoverOptions;
 
-/* Blocks: run it on a worker thread.  @address is "local@domain".  Errors: MP_ERROR_CONFIG
- * (not an address; nothing found: the message names each source's answer),
- * MP_ERROR_TIMEOUT (@options->timeout_ms passed), G_IO_ERROR_CANCELLED. */
+/* Blocks: run it on a worker thread.  @address is "local@domain".  Errors:
+ * MP_ERROR_CONFIG (not an e-mail address), MP_ERROR_PROTOCOL (nothing found: the
+ * message names each source and what it answered, one per line), MP_ERROR_TIMEOUT
+ * (@options->timeout_ms passed; the same list so far), G_IO_ERROR_CANCELLED. */
 MpDiscoverResult *mp_discover_sync   (const char               *address,
                                       const MpDiscoverOptions  *options,
                                       GCancellable             *cancellable,

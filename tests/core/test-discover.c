@@ -504,7 +504,7 @@ test_srv (void)
 
   /* RFC 6186 3.4: "." is "not offered", not a host. */
   g_hash_table_insert (resolver->srv, g_strdup ("_pop3s._tcp.nosrv.test"), g_strdup (".:0"));
-  none = discover_fails ("d@nosrv.test", &o, MP_ERROR_CONFIG);
+  none = discover_fails ("d@nosrv.test", &o, MP_ERROR_PROTOCOL);
   g_assert_nonnull (strstr (none, "_pop3s._tcp.nosrv.test: none"));
 }
 
@@ -614,9 +614,9 @@ static void
 test_bad_documents (void)
 {
   MpDiscoverOptions o = test_options ();
-  g_autofree char *malformed = discover_fails ("m@malformed.test", &o, MP_ERROR_CONFIG);
-  g_autofree char *huge = discover_fails ("h@huge.test", &o, MP_ERROR_CONFIG);
-  g_autofree char *imap = discover_fails ("i@imaponly.test", &o, MP_ERROR_CONFIG);
+  g_autofree char *malformed = discover_fails ("m@malformed.test", &o, MP_ERROR_PROTOCOL);
+  g_autofree char *huge = discover_fails ("h@huge.test", &o, MP_ERROR_PROTOCOL);
+  g_autofree char *imap = discover_fails ("i@imaponly.test", &o, MP_ERROR_PROTOCOL);
 
   /* Every source is named with what it said. */
   g_assert_nonnull (strstr (malformed, "No POP3 settings were found for malformed.test"));
@@ -635,8 +635,8 @@ static void
 test_bad_redirects (void)
 {
   MpDiscoverOptions o = test_options ();
-  g_autofree char *elsewhere = discover_fails ("r@redirect.test", &o, MP_ERROR_CONFIG);
-  g_autofree char *http = discover_fails ("r@redirecthttp.test", &o, MP_ERROR_CONFIG);
+  g_autofree char *elsewhere = discover_fails ("r@redirect.test", &o, MP_ERROR_PROTOCOL);
+  g_autofree char *http = discover_fails ("r@redirecthttp.test", &o, MP_ERROR_PROTOCOL);
   g_autofree char *requests = NULL;
   g_autoptr(MpDiscoverResult) same = NULL;
 
@@ -674,7 +674,7 @@ test_untrusted (void)
   g_autofree char *msg = NULL;
 
   o.ca_file = NULL;   /* the system store does not know the test CA */
-  msg = discover_fails ("me@good.test", &o, MP_ERROR_CONFIG);
+  msg = discover_fails ("me@good.test", &o, MP_ERROR_PROTOCOL);
   g_assert_nonnull (strstr (msg, "https://autoconfig.good.test/"));
   g_assert_null (strstr (msg, "malformed"));
 }
