@@ -93,7 +93,8 @@ make_context (void)
 {
   GOptionContext *ctx = g_option_context_new (_("COMMAND URL [ARGUMENTS…]"));
 
-  g_option_context_set_summary (ctx, _(
+  /* Two messages, so that a new command does not undo the translations of the rest. */
+  g_autofree char *summary = g_strconcat (_(
     "Look at a POP3 mailbox without downloading it.\n"
     "\n"
     "Commands:\n"
@@ -104,13 +105,16 @@ make_context (void)
     "  retr   URL UIDL            the whole message, raw (CRLF line ends, dot-unstuffed)\n"
     "  delete URL UIDL...         delete messages (committed only when QUIT is confirmed)\n"
     "  check  URL --state FILE    messages that are new since the last check\n"
-    "  discover ADDRESS           find the POP3 settings of an e-mail address and\n"
-    "                             say where they come from (exit 5: none found)\n"
     "\n"
     "A message is named by its UIDL, whatever it looks like (\"#2\" and \"2\" are UIDLs\n"
     "too); --number N names message N of this session instead.\n"
     "URLs: pop3s://USER@HOST[:PORT] (TLS), pop3://USER@HOST[:PORT] (STARTTLS),\n"
-    "      pop://USER;AUTH=MECH@HOST[:PORT]"));
+    "      pop://USER;AUTH=MECH@HOST[:PORT]"), "\n\n", _(
+    "Set-up:\n"
+    "  discover ADDRESS           the POP3 settings of an e-mail address and where\n"
+    "                             they come from (exit 5: none found)"), NULL);
+
+  g_option_context_set_summary (ctx, summary);
   g_option_context_set_description (ctx, _(
     "The password is read from --password-file or the MAILPEEK_PASSWORD variable.\n"
     "\n"
