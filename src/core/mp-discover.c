@@ -542,13 +542,21 @@ run_sources (Discovery  *d,
              GError    **error)
 {
   g_autoptr(GResolver) resolver = g_resolver_get_default ();
-  MpDiscoverResult *result;
+  MpDiscoverResult *result = NULL;
 
-  if ((result = try_autoconfig (d, d->domain, MP_DISCOVER_SOURCE_AUTOCONFIG)) != NULL ||
-      (result = try_ispdb (d, d->domain, MP_DISCOVER_SOURCE_ISPDB)) != NULL ||
-      (result = try_mx (d, resolver)) != NULL ||
-      (result = try_srv (d, resolver)) != NULL ||
-      (result = try_guesses (d)) != NULL)
+  /* Thunderbird's order; each source only when the earlier ones had nothing. */
+  for (guint step = 0; result == NULL && step < 5 && !g_cancellable_is_cancelled (d->cancellable); step++)
+    {
+      switch (step)
+        {
+        case 0: result = try_autoconfig (d, d->domain, MP_DISCOVER_SOURCE_AUTOCONFIG); break;
+        case 1: result = try_ispdb (d, d->domain, MP_DISCOVER_SOURCE_ISPDB); break;
+        case 2: result = try_mx (d, resolver); break;
+        case 3: result = try_srv (d, resolver); break;
+        default: result = try_guesses (d); break;
+        }
+    }
+  if (result != NULL)
     return result;
   if (!stopped (d, error))
     g_set_error (error, MP_ERROR, MP_ERROR_PROTOCOL, _("No POP3 settings were found for %s:%s"),
@@ -724,6 +732,10 @@ mp_discover_async (const char               *address,
   data->options.ispdb_url = g_strdup (data->options.ispdb_url);
   data->options.ca_file = g_strdup (data->options.ca_file);
   g_task_set_source_tag (task, mp_discover_async);
+  /* A cancelled caller is answered at once; the worker stops at its next check
+   * (a TLS handshake or an HTTP read under way may take a moment) and its result
+   * is dropped. */
+  g_task_set_return_on_cancel (task, TRUE);
   g_task_set_task_data (task, data, (GDestroyNotify) async_data_free);
   g_task_run_in_thread (task, discover_thread);
 }

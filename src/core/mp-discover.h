@@ -73,7 +73,9 @@ MpDiscoverResult *mp_discover_sync   (const char               *address,
                                       const MpDiscoverOptions  *options,
                                       GCancellable             *cancellable,
                                       GError                  **error);
-/* The same on a worker thread; @callback runs in the caller's thread-default context. */
+/* The same on a worker thread; @callback runs in the caller's thread-default context.
+ * Cancelling @cancellable answers G_IO_ERROR_CANCELLED at once, even while the worker
+ * is still inside a TLS handshake (it stops at its next check; its result is dropped). */
 void              mp_discover_async  (const char               *address,
                                       const MpDiscoverOptions  *options,
                                       GCancellable             *cancellable,

@@ -186,7 +186,10 @@ def pipe(a, b):
                 return
             if not data:
                 return
-            peers[s].sendall(data)
+            try:
+                peers[s].sendall(data)
+            except OSError:   # the client gave up (a refused certificate, a cancel)
+                return
 
 
 class ThreadingTCP(socketserver.ThreadingMixIn, socketserver.TCPServer):
