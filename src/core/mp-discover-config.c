@@ -86,9 +86,14 @@ start_element (GMarkupParseContext  *context,
   else if (depth == 3 && g_strcmp0 (name, "incomingServer") == 0 &&
            g_strcmp0 (stack->next->data, "emailProvider") == 0)
     {
+      gboolean pop3 = FALSE;
+
+      /* GMarkup lets an attribute repeat: one entry however often type="pop3" is said. */
       for (guint i = 0; attr_names[i] != NULL; i++)
-        if (g_strcmp0 (attr_names[i], "type") == 0 && g_strcmp0 (attr_values[i], "pop3") == 0)
-          p->current = g_new0 (Server, 1);
+        if (g_strcmp0 (attr_names[i], "type") == 0)
+          pop3 = g_strcmp0 (attr_values[i], "pop3") == 0;
+      if (pop3)
+        p->current = g_new0 (Server, 1);
     }
   g_string_truncate (p->text, 0);
 }
