@@ -30,6 +30,7 @@ typedef struct {
   GCancellable        *cancellable; /* owned; the caller's, or the watchdog's */
   GMainContext        *context;     /* owned; this thread's default while it runs */
   SoupSession         *soup;        /* owned */
+  GResolver           *resolver;    /* owned; the default one */
   GString             *failures;    /* owned; one line per source that gave nothing */
 } Discovery;
 
@@ -245,7 +246,7 @@ try_config_url (Discovery        *d,
   return result;
 }
 
-/* 1. (and 3.) https://autoconfig.DOMAIN/…, then https://DOMAIN/.well-known/… */
+/* 1. and 3.: https://autoconfig.DOMAIN/…, then https://DOMAIN/.well-known/… */
 static MpDiscoverResult *
 try_autoconfig (Discovery        *d,
                 const char       *domain,
@@ -268,7 +269,7 @@ try_autoconfig (Discovery        *d,
   return NULL;
 }
 
-/* 2. (and 3.) ISPDB_URL + DOMAIN */
+/* 2. and 3.: ISPDB_URL + DOMAIN */
 static MpDiscoverResult *
 try_ispdb (Discovery        *d,
            const char       *domain,
@@ -278,6 +279,20 @@ try_ispdb (Discovery        *d,
   g_autofree char *url = g_strconcat (base, g_str_has_suffix (base, "/") ? "" : "/", domain, NULL);
 
   return try_config_url (d, url, source);
+}
+
+/* 1. */
+static MpDiscoverResult *
+try_own_autoconfig (Discovery *d)
+{
+  return try_autoconfig (d, d->domain, MP_DISCOVER_SOURCE_AUTOCONFIG);
+}
+
+/* 2. */
+static MpDiscoverResult *
+try_own_ispdb (Discovery *d)
+{
+  return try_ispdb (d, d->domain, MP_DISCOVER_SOURCE_ISPDB);
 }
 
 /* ---- DNS: GResolver's async calls, waited for on this thread's context ---- */
@@ -301,14 +316,13 @@ wait_result (Discovery     *d,
 
 static GList *
 lookup_mx (Discovery  *d,
-           GResolver  *resolver,
            GError    **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  g_resolver_lookup_records_async (resolver, d->domain, G_RESOLVER_RECORD_MX, d->cancellable,
+  g_resolver_lookup_records_async (d->resolver, d->domain, G_RESOLVER_RECORD_MX, d->cancellable,
                                    store_result, &result);
-  return g_resolver_lookup_records_finish (resolver, wait_result (d, &result), error);
+  return g_resolver_lookup_records_finish (d->resolver, wait_result (d, &result), error);
 }
 
 /* The MX host with the lowest preference, without a trailing dot. */
@@ -370,11 +384,10 @@ mx_domains (Discovery  *d,
 
 /* 3. */
 static MpDiscoverResult *
-try_mx (Discovery *d,
-        GResolver *resolver)
+try_mx (Discovery *d)
 {
   g_autoptr(GError) error = NULL;
-  g_autolist(GVariant) records = lookup_mx (d, resolver, &error);
+  g_autolist(GVariant) records = lookup_mx (d, &error);
   g_autofree char *mx_host = NULL;
   g_autoptr(GPtrArray) domains = NULL;
 
@@ -407,8 +420,7 @@ try_mx (Discovery *d,
 
 /* 4. RFC 6186: _pop3s._tcp (implicit TLS) before _pop3._tcp (STARTTLS required). */
 static MpDiscoverResult *
-try_srv (Discovery *d,
-         GResolver *resolver)
+try_srv (Discovery *d)
 {
   static const struct { const char *service; MpPop3Security security; } services[] = {
     { "pop3s", MP_POP3_SECURITY_TLS },
@@ -424,9 +436,9 @@ try_srv (Discovery *d,
       const char *host;
       MpDiscoverResult *result;
 
-      g_resolver_lookup_service_async (resolver, services[i].service, "tcp", d->domain,
+      g_resolver_lookup_service_async (d->resolver, services[i].service, "tcp", d->domain,
                                        d->cancellable, store_result, &async);
-      targets = g_resolver_lookup_service_finish (resolver, wait_result (d, &async), &error);
+      targets = g_resolver_lookup_service_finish (d->resolver, wait_result (d, &async), &error);
       host = targets != NULL ? g_srv_target_get_hostname (targets->data) : NULL;
       /* RFC 6186 3.4: a target of "." means the service is not offered. */
       if (host == NULL || *host == '\0' || strcmp (host, ".") == 0 ||
@@ -537,25 +549,20 @@ try_guesses (Discovery *d)
 
 /* ---- the run ---- */
 
+typedef MpDiscoverResult *(*SourceFunc) (Discovery *d);
+
 static MpDiscoverResult *
 run_sources (Discovery  *d,
              GError    **error)
 {
-  g_autoptr(GResolver) resolver = g_resolver_get_default ();
+  /* Thunderbird's order; each source only when the earlier ones had nothing. */
+  static const SourceFunc sources[] = { try_own_autoconfig, try_own_ispdb, try_mx, try_srv,
+                                        try_guesses };
   MpDiscoverResult *result = NULL;
 
-  /* Thunderbird's order; each source only when the earlier ones had nothing. */
-  for (guint step = 0; result == NULL && step < 5 && !g_cancellable_is_cancelled (d->cancellable); step++)
-    {
-      switch (step)
-        {
-        case 0: result = try_autoconfig (d, d->domain, MP_DISCOVER_SOURCE_AUTOCONFIG); break;
-        case 1: result = try_ispdb (d, d->domain, MP_DISCOVER_SOURCE_ISPDB); break;
-        case 2: result = try_mx (d, resolver); break;
-        case 3: result = try_srv (d, resolver); break;
-        default: result = try_guesses (d); break;
-        }
-    }
+  for (gsize i = 0; result == NULL && i < G_N_ELEMENTS (sources) &&
+                    !g_cancellable_is_cancelled (d->cancellable); i++)
+    result = sources[i] (d);
   if (result != NULL)
     return result;
   if (!stopped (d, error))
@@ -596,6 +603,7 @@ discovery_clear (Discovery *d)
   g_free ((char *) d->options.ca_file);
   g_clear_object (&d->cancellable);
   g_clear_object (&d->soup);
+  g_clear_object (&d->resolver);
   g_string_free (d->failures, TRUE);
   if (d->context != NULL)
     {
@@ -644,6 +652,7 @@ mp_discover_sync (const char               *address,
   if (d.options.guess_starttls_port == 0)
     d.options.guess_starttls_port = 110;
   d.failures = g_string_new (NULL);
+  d.resolver = g_resolver_get_default ();
   d.context = g_main_context_new ();
   g_main_context_push_thread_default (d.context);
   if (!make_soup (&d, error))
