@@ -114,6 +114,7 @@ follow_redirect (SoupMessage  *msg,
   const char *location = soup_message_headers_get_one (soup_message_get_response_headers (msg),
                                                        "Location");
   g_autoptr(GUri) to = NULL;
+  const char *host;
 
   if (location == NULL ||
       (to = g_uri_parse_relative (from, location, SOUP_HTTP_URI_FLAGS, NULL)) == NULL)
@@ -129,11 +130,12 @@ follow_redirect (SoupMessage  *msg,
                    _("redirected to %s, which is not HTTPS; not followed"), shown);
       return NULL;
     }
-  if (g_ascii_strcasecmp (g_uri_get_host (to), g_uri_get_host (from)) != 0)
+  host = g_uri_get_host (to) != NULL ? g_uri_get_host (to) : "";
+  if (g_ascii_strcasecmp (host, g_uri_get_host (from)) != 0)
     {
       g_set_error (error, MP_ERROR, MP_ERROR_INSECURE,
                    _("redirected to another host (%s); only redirects within %s are followed"),
-                   g_uri_get_host (to), g_uri_get_host (from));
+                   host, g_uri_get_host (from));
       return NULL;
     }
   return g_steal_pointer (&to);
