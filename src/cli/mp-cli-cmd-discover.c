@@ -109,7 +109,6 @@ mp_cli_cmd_discover (MpCli *cli, char **argv)
   MpDiscoverOptions options = {
     .ispdb_url = args->ispdb_url,
     .ca_file = args->ca_file,
-    .timeout_ms = args->timeout > 0 ? (guint) args->timeout * 1000 : 0,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(MpDiscoverResult) result = NULL;
@@ -120,6 +119,13 @@ mp_cli_cmd_discover (MpCli *cli, char **argv)
                                  "Run “mailpeek-cli --help” for usage."));
   if (args->ispdb_url != NULL && !g_str_has_prefix (args->ispdb_url, "https://"))
     return mp_cli_usage_error (_("--ispdb-url must be an https:// URL"));
+  /* The same bounds as for a session; here the whole search. */
+  if (args->timeout != -1)
+    {
+      if (args->timeout < 1 || args->timeout > 3600)
+        return mp_cli_usage_error (_("--timeout must be between 1 and 3600 seconds"));
+      options.timeout_ms = (guint) args->timeout * 1000;
+    }
   result = mp_discover_sync (argv[0], &options, NULL, &error);
   if (result == NULL)
     {
