@@ -184,6 +184,13 @@ fetch (Discovery   *d,
 
   if (uri == NULL)
     return NULL;
+  /* Settings that decide where a password goes are never taken from plain HTTP, even
+   * when a configured ISPDB mirror says http://. */
+  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0)
+    {
+      g_set_error_literal (error, MP_ERROR, MP_ERROR_INSECURE, _("not HTTPS; not asked"));
+      return NULL;
+    }
   for (guint hops = 0; hops <= MAX_REDIRECTS; hops++)
     {
       g_autoptr(SoupMessage) msg = soup_message_new_from_uri ("GET", uri);

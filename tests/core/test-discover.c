@@ -666,6 +666,18 @@ test_bad_redirects (void)
   g_assert_cmpstr (same->host, ==, "pop.redirectok.test");
 }
 
+/* A GSettings value (or a caller) naming a plain-http ISP database is not asked. */
+static void
+test_bad_ispdb_url (void)
+{
+  MpDiscoverOptions o = test_options ();
+  g_autofree char *msg = NULL;
+
+  o.ispdb_url = "http://ispdb.test/v1.1/";
+  msg = discover_fails ("a@isp.test", &o, MP_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (msg, "- http://ispdb.test/v1.1/isp.test: not HTTPS; not asked"));
+}
+
 static void
 test_bad_address (void)
 {
@@ -791,6 +803,7 @@ main (int argc, char **argv)
   g_test_add_func ("/discover/bad/documents", test_bad_documents);
   g_test_add_func ("/discover/bad/redirects", test_bad_redirects);
   g_test_add_func ("/discover/bad/address", test_bad_address);
+  g_test_add_func ("/discover/bad/ispdb-url", test_bad_ispdb_url);
   g_test_add_func ("/discover/bad/untrusted", test_untrusted);
   g_test_add_func ("/discover/cancel", test_cancel);
   g_test_add_func ("/discover/timeout", test_timeout);
