@@ -57,9 +57,11 @@ MALFORMED = ('xml', b'<clientConfig version="1.1"><emailProvider id="x">'
                     b'<incomingServer type="pop3"><hostname>pop.x.test</hostname>'
                     b'</emailProvider></clientConfig>')
 HUGE = ('huge', None)
+DECLARED_HUGE = ('declared-huge', None)
 
 # domain -> {'autoconfig': response, 'wellknown': response, 'ispdb': response}
-# A response is ('xml', bytes), ('huge', None) or ('redirect', location).
+# A response is ('xml', bytes), ('huge', None), ('declared-huge', None) or
+# ('redirect', location).
 DOMAINS = {
     'good.test': {'autoconfig': GOOD},
     'wellknown.test': {'wellknown': config(('pop.wellknown.test', 995, 'SSL',
@@ -72,6 +74,7 @@ DOMAINS = {
     'hoster.test': {'autoconfig': config(('pop.hoster.test', 995, 'SSL', '%EMAILADDRESS%'))},
     'malformed.test': {'autoconfig': MALFORMED, 'ispdb': MALFORMED},
     'huge.test': {'autoconfig': HUGE, 'ispdb': HUGE},
+    'declaredhuge.test': {'autoconfig': DECLARED_HUGE},
     'imaponly.test': {'autoconfig': config(imap=True)},
     'redirect.test': {'autoconfig': ('redirect', 'https://evil.test/mail/config-v1.1.xml')},
     'redirecthttp.test': {'autoconfig': ('redirect',
@@ -146,6 +149,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     self.wfile.write(chunk)
             except OSError:
                 pass
+        elif kind == 'declared-huge':
+            # Says 10 MiB up front, sends a little: refused on the header alone.
+            self.send_response(200)
+            self.send_header('Content-Type', 'text/xml')
+            self.send_header('Content-Length', str(10 * 1024 * 1024))
+            self.end_headers()
+            self.wfile.write(b'<clientConfig>')
         else:
             self.send_response(200)
             self.send_header('Content-Type', 'text/xml')

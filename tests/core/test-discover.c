@@ -630,6 +630,7 @@ test_bad_documents (void)
   g_autofree char *malformed = discover_fails ("m@malformed.test", &o, MP_ERROR_PROTOCOL);
   g_autofree char *huge = discover_fails ("h@huge.test", &o, MP_ERROR_PROTOCOL);
   g_autofree char *imap = discover_fails ("i@imaponly.test", &o, MP_ERROR_PROTOCOL);
+  g_autofree char *declared = discover_fails ("d@declaredhuge.test", &o, MP_ERROR_PROTOCOL);
 
   /* Every source is named with what it said. */
   g_assert_nonnull (strstr (malformed, "No POP3 settings were found for malformed.test"));
@@ -640,6 +641,8 @@ test_bad_documents (void)
   g_assert_nonnull (strstr (malformed, "_pop3s._tcp.malformed.test"));
   g_assert_nonnull (strstr (malformed, "pop.malformed.test:1"));
   g_assert_nonnull (strstr (huge, "huge.test: the answer is larger than 1024 KiB"));
+  g_assert_nonnull (strstr (declared, "autoconfig.declaredhuge.test/mail/config-v1.1.xml"
+                                      "?emailaddress=d%40declaredhuge.test: the answer is larger than 1024 KiB"));
   g_assert_nonnull (strstr (imap, "imaponly.test/mail/config-v1.1.xml?emailaddress=i%40imaponly.test: "
                                   "it names no POP3 server"));
 }
