@@ -27,7 +27,7 @@ typedef struct {
   char                *address;     /* owned; "local@domain", domain lower-case ASCII */
   const char          *domain;      /* points into address */
   MpDiscoverOptions    options;     /* strings owned (copied) */
-  GCancellable        *cancellable; /* owned; the caller's, or the watchdog's */
+  GCancellable        *cancellable; /* owned; cancelled by the caller's or the watchdog */
   GMainContext        *context;     /* owned; this thread's default while it runs */
   SoupSession         *soup;        /* owned */
   GResolver           *resolver;    /* owned; the default one */
