@@ -46,6 +46,7 @@ server = None
 def discover(*args, ispdb=True):
     c = Cli(BIN, None)
     env = {'https_proxy': 'http://127.0.0.1:%d' % server.proxy,
+           'no_proxy': '', 'NO_PROXY': '',
            # the test names the proxy itself, whatever desktop the runner has
            'GIO_USE_PROXY_RESOLVER': 'libproxy'}
     opts = ['--ca-file', server.ca, '--timeout', '20']
