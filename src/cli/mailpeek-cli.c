@@ -71,6 +71,9 @@ static const GOptionEntry option_entries[] = {
     N_("rules apply: keep a copy of each deleted message in this Maildir"), N_("DIR") },
   { "yes-all", 0, 0, G_OPTION_ARG_NONE, &cli_args.yes_all,
     N_("rules apply: go ahead even when the rules delete every message"), NULL },
+  { "ispdb-url", 0, 0, G_OPTION_ARG_STRING, &cli_args.ispdb_url,
+    N_("discover: the ISP database to ask (default https://autoconfig.thunderbird.net/v1.1/)"),
+    N_("URL") },
   { "version", 0, 0, G_OPTION_ARG_NONE, &cli_args.version,
     N_("Show the version and exit"), NULL },
   { NULL }
@@ -89,6 +92,7 @@ static const Command commands[] = {
   { "delete", mp_cli_cmd_delete },
   { "check", mp_cli_cmd_check },
   { "rules", mp_cli_cmd_rules },
+  { "discover", mp_cli_cmd_discover },
 };
 
 /* GOption leaves a "--" in place when arguments follow it ("delete URL -- -odd-uidl");
@@ -113,8 +117,8 @@ make_context (void)
   GOptionContext *ctx = g_option_context_new (_("COMMAND URL [ARGUMENTS…]"));
   g_autofree char *summary = NULL;
 
-  /* Two messages, so that the rules commands do not make the translations of
-   * the rest stale. */
+  /* One message per command group, so that a new group does not make the
+   * translations of the rest stale. */
   summary = g_strconcat (_(
     "Look at a POP3 mailbox without downloading it.\n"
     "\n"
@@ -135,7 +139,11 @@ make_context (void)
     "  rules test  URL --rules FILE   dry run: each message a rule acts on, and why\n"
     "  rules apply URL --rules FILE   delete what delete rules match, each message first\n"
     "                                 kept in the recycle bin (junk and no-notify are\n"
-    "                                 only shown)"), NULL);
+    "                                 only shown)"), "\n\n", _(
+    "Set-up:\n"
+    "  discover ADDRESS           the POP3 settings of an e-mail address and where\n"
+    "                             they come from (exit 5: none found)"), NULL);
+
   g_option_context_set_summary (ctx, summary);
   g_option_context_set_description (ctx, _(
     "The password is read from --password-file, printed by --password-command or taken\n"
@@ -247,6 +255,11 @@ main (int argc, char **argv)
   if (cli_args.numbers != NULL && command->run != mp_cli_cmd_top
       && command->run != mp_cli_cmd_retr && command->run != mp_cli_cmd_delete)
     return mp_cli_usage_error (_("--number is only used by top, retr and delete"));
+
+  if (cli_args.ispdb_url != NULL && command->run != mp_cli_cmd_discover)
+    return mp_cli_usage_error (_("--ispdb-url is only used by discover"));
+  if (command->run == mp_cli_cmd_discover)   /* an address, not a URL */
+    return command->run (&cli, args + 2);
 
   rc = mp_cli_setup (&cli, args[2]);
   if (rc == MP_CLI_EXIT_OK)

@@ -49,6 +49,7 @@ typedef struct {
   char     *recycle_dir;      /* rules apply: the recycle bin; NULL: the default */
   gboolean  yes_all;          /* rules apply: may delete every message */
   gboolean  version;
+  char     *ispdb_url;
 } MpCliArgs;
 
 /* A message as named on the command line: by its UIDL, or by its number in this
@@ -109,5 +110,7 @@ MpCliExit     mp_cli_cmd_top          (MpCli *cli, char **args);
 MpCliExit     mp_cli_cmd_retr         (MpCli *cli, char **args);
 MpCliExit     mp_cli_cmd_delete       (MpCli *cli, char **args);
 MpCliExit     mp_cli_cmd_rules        (MpCli *cli, char **args);
+/* discover ADDRESS: @args starts at the address; no URL, no session. */
+MpCliExit     mp_cli_cmd_discover     (MpCli *cli, char **args);
 
 G_END_DECLS

@@ -115,18 +115,16 @@ take_number (const char **p,
 
 /* A single-line reply; -ERR becomes an error with @fallback. */
 static gboolean
-simple (MpPop3Session    *self,
-        const char       *line,
-        MpPop3ErrorCode   fallback,
-        char            **text_out,
-        GCancellable     *cancellable,
-        GError          **error)
+simple_in_any_state (MpPop3Session    *self,
+                     const char       *line,
+                     MpPop3ErrorCode   fallback,
+                     char            **text_out,
+                     GCancellable     *cancellable,
+                     GError          **error)
 {
   MpPop3Reply reply;
   gboolean ok;
 
-  if (!check_ready (self, error))
-    return FALSE;
   if (!mp_pop3_session_command (self, line, FALSE, &reply, cancellable, error))
     return FALSE;
   ok = reply.kind == MP_POP3_LINE_OK;
@@ -138,6 +136,18 @@ simple (MpPop3Session    *self,
     *text_out = g_steal_pointer (&reply.text);
   mp_pop3_reply_clear (&reply);
   return ok;
+}
+
+static gboolean
+simple (MpPop3Session    *self,
+        const char       *line,
+        MpPop3ErrorCode   fallback,
+        char            **text_out,
+        GCancellable     *cancellable,
+        GError          **error)
+{
+  return check_ready (self, error) &&
+         simple_in_any_state (self, line, fallback, text_out, cancellable, error);
 }
 
 gboolean
@@ -822,7 +832,11 @@ mp_pop3_session_quit_sync (MpPop3Session  *self,
 
   /* RFC 1939 6: deletions happen in the UPDATE state, entered only by
    * QUIT; anything short of +OK means nothing was committed for sure. */
-  ok = simple (self, "QUIT", MP_POP3_ERROR_SERVER, NULL, cancellable, error);
+  /* QUIT also ends a session that never logged in (RFC 1939 4: a probe). */
+  if (self->state == MP_POP3_STATE_AUTHORIZATION && self->transport != NULL)
+    ok = simple_in_any_state (self, "QUIT", MP_POP3_ERROR_SERVER, NULL, cancellable, error);
+  else
+    ok = simple (self, "QUIT", MP_POP3_ERROR_SERVER, NULL, cancellable, error);
   mp_pop3_session_close (self);
   return ok;
 }

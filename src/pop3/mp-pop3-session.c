@@ -316,6 +316,49 @@ enable_utf8 (MpPop3Session  *self,
   return TRUE;
 }
 
+static gboolean
+check_unused (MpPop3Session  *self,
+              GError        **error)
+{
+  if (self->state == MP_POP3_STATE_DISCONNECTED)
+    return TRUE;
+  g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED,
+                       _("This session was already used; create a new one"));
+  return FALSE;
+}
+
+/* Everything before the login: connect → greeting → CAPA → [STLS → CAPA]. */
+static gboolean
+open_unauthenticated (MpPop3Session  *self,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  /* One operation (deadline, low speed), from the TCP connect to the CAPA after
+   * login for connect_sync; to the CAPA after STLS for a probe. */
+  mp_pop3_session_begin_operation (self);
+  return (self->preconnected || open_transport (self, cancellable, error)) &&
+         read_greeting (self, cancellable, error) &&
+         read_capabilities (self, cancellable, error) &&
+         negotiate_stls (self, cancellable, error);
+}
+
+gboolean
+mp_pop3_session_probe_sync (MpPop3Session  *self,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_unused (self, error))
+    return FALSE;
+  if (open_unauthenticated (self, cancellable, error))
+    return TRUE;
+  mp_pop3_session_close (self);
+  mp_pop3_session_set_state (self, MP_POP3_STATE_CLOSED);
+  return FALSE;
+}
+
 gboolean
 mp_pop3_session_connect_sync (MpPop3Session  *self,
                               GCancellable   *cancellable,
@@ -324,19 +367,9 @@ mp_pop3_session_connect_sync (MpPop3Session  *self,
   g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->state != MP_POP3_STATE_DISCONNECTED)
-    {
-      g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED,
-                           _("This session was already used; create a new one"));
-      return FALSE;
-    }
-  /* One operation, from the TCP connect to the CAPA after login. */
-  mp_pop3_session_begin_operation (self);
-  if (!self->preconnected && !open_transport (self, cancellable, error))
-    goto failed;
-  if (!read_greeting (self, cancellable, error) ||
-      !read_capabilities (self, cancellable, error) ||
-      !negotiate_stls (self, cancellable, error) ||
+  if (!check_unused (self, error))
+    return FALSE;
+  if (!open_unauthenticated (self, cancellable, error) ||
       !enable_utf8 (self, cancellable, error) ||
       !mp_pop3_session_authenticate (self, cancellable, error))
     goto failed;

@@ -59,6 +59,13 @@ gboolean             mp_pop3_session_connect_sync     (MpPop3Session  *self,
                                                        GCancellable   *cancellable,
                                                        GError        **error);
 
+/* connect → greeting → CAPA → [STLS → CAPA], and no login: what a server offers
+ * before any credential is sent (account discovery probes a guessed server).  The
+ * session stays in the AUTHORIZATION state: QUIT or close it. */
+gboolean             mp_pop3_session_probe_sync       (MpPop3Session  *self,
+                                                       GCancellable   *cancellable,
+                                                       GError        **error);
+
 const MpPop3Options *mp_pop3_session_get_options      (MpPop3Session  *self);
 /* NULL-terminated, upper-cased capability lines ("TOP", "SASL PLAIN LOGIN") */
 const char * const  *mp_pop3_session_get_capabilities (MpPop3Session  *self);

@@ -26,7 +26,7 @@ if not options:
 for opt in options:
     if not re.search(re.escape(opt) + r'(?![A-Za-z0-9_-])', man_plain):
         failures.append(f'option {opt} is not in the man page')
-commands = re.findall(r'(?m)^\s{2}(capa|list|top|retr|delete|check)\s', help_text)
+commands = re.findall(r'(?m)^\s{2}(capa|list|top|retr|delete|check|discover)\s', help_text)
 if len(commands) < 6:
     failures.append(f'expected 6 commands in --help, found {commands}')
 for cmd in commands:

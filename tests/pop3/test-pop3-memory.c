@@ -261,6 +261,31 @@ test_stls_refused (void)
   assert_connect_fails (server, FALSE, o, MP_POP3_ERROR_TLS, NULL, "CAPA\r\nSTLS\r\n");
 }
 
+/* The probe of account discovery: greeting and CAPA, no credential (there is none),
+ * and QUIT is allowed before login (RFC 1939 4). */
+static void
+test_probe (void)
+{
+  const char *server = "+OK ready\r\n" CAPA_CLEAR "+OK bye\r\n";
+  g_autoptr(MpPop3Options) o = options_new (MP_POP3_SECURITY_TLS, MP_POP3_AUTH_AUTO, NULL);
+  g_autoptr(GError) error = NULL;
+  Fixture f;
+
+  g_clear_pointer (&o->username, g_free);
+  fixture_setup (&f, server, 1, TRUE, o);
+  g_assert_true (mp_pop3_session_probe_sync (f.session, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (mp_pop3_session_has_capability (f.session, "USER"));
+  g_assert_false (mp_pop3_session_is_connected (f.session));   /* not logged in */
+  g_assert_true (mp_pop3_session_quit_sync (f.session, NULL, &error));
+  g_assert_no_error (error);
+  assert_written (&f, "CAPA\r\nQUIT\r\n");
+  /* A used session is not probed again. */
+  g_assert_false (mp_pop3_session_probe_sync (f.session, NULL, &error));
+  g_assert_error (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED);
+  fixture_clear (&f);
+}
+
 static void
 test_crlf_credentials (void)
 {
@@ -999,6 +1024,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/memory/plaintext-allowed", test_plaintext_allowed);
   g_test_add_func ("/pop3/memory/stls-unavailable", test_stls_unavailable);
   g_test_add_func ("/pop3/memory/stls-refused", test_stls_refused);
+  g_test_add_func ("/pop3/memory/probe", test_probe);
   g_test_add_func ("/pop3/memory/crlf-credentials", test_crlf_credentials);
   g_test_add_func ("/pop3/memory/resp-code-in-use", test_resp_code_in_use);
   g_test_add_func ("/pop3/memory/password-echo", test_password_echo);
