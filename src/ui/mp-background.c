@@ -138,10 +138,9 @@ mp_background_is_holding (MpBackground *self)
 gboolean
 mp_background_in_flatpak (void)
 {
-  /* Tests point MP_TEST_FLATPAK_INFO at a file of their own. */
-  const char *info = g_getenv ("MP_TEST_FLATPAK_INFO");
-
-  return g_file_test (info ? info : "/.flatpak-info", G_FILE_TEST_EXISTS);
+  /* flatpak-run(1) puts /.flatpak-info into every sandbox and sets FLATPAK_ID
+   * in the app's environment; either one tells. */
+  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) || g_getenv ("FLATPAK_ID") != NULL;
 }
 
 char *

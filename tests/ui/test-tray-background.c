@@ -208,20 +208,18 @@ spin (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* What flatpak-run(1) sets in the app's environment. */
 static void
 enter_flatpak (void)
 {
-  g_autofree char *info = g_build_filename (tmp_root, "flatpak-info", NULL);
-
-  g_assert_true (g_file_set_contents (info, "[Application]\nname=" APP_ID "\n", -1, NULL));
-  g_setenv ("MP_TEST_FLATPAK_INFO", info, TRUE);
+  g_setenv ("FLATPAK_ID", APP_ID, TRUE);
   g_assert_true (mp_background_in_flatpak ());
 }
 
 static void
 leave_flatpak (void)
 {
-  g_unsetenv ("MP_TEST_FLATPAK_INFO");
+  g_unsetenv ("FLATPAK_ID");
 }
 
 static void
@@ -542,7 +540,7 @@ main (int argc, char **argv)
   config = g_build_filename (tmp_root, "config", NULL);
   g_setenv ("HOME", tmp_root, TRUE);
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_unsetenv ("MP_TEST_FLATPAK_INFO");
+  g_unsetenv ("FLATPAK_ID");
   if (build_root)
     {
       g_autofree char *dir = g_build_filename (build_root, "data", NULL);
