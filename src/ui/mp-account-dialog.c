@@ -235,14 +235,10 @@ test_done (GObject      *source,
     }
   else
     {
-      g_autofree char *msg = NULL;
       const char *fingerprint = mp_error_get_fingerprint (error);
+      g_autofree char *details = mp_error_dup_details (error);
+      g_autofree char *msg = g_strdup_printf ("%s\n%s", mp_error_title (error), details);
 
-      if (fingerprint && !strstr (error->message, fingerprint))
-        msg = g_strdup_printf ("%s\n%s\n%s %s", mp_error_title (error),
-                               error->message, _("SHA-256 fingerprint:"), fingerprint);
-      else
-        msg = g_strdup_printf ("%s\n%s", mp_error_title (error), error->message);
       gtk_label_set_text (self->test_result, msg);
       gtk_widget_remove_css_class (GTK_WIDGET (self->test_result), "success");
       gtk_widget_add_css_class (GTK_WIDGET (self->test_result), "error");

@@ -155,11 +155,7 @@ update_status (MpWindow *self)
 
       if (g_error_matches (error, MP_ERROR, MP_ERROR_CERTIFICATE))
         fingerprint = mp_error_get_fingerprint (error);
-      if (fingerprint && !strstr (error->message, fingerprint))
-        /* Translators: %s is the server's error message, then a certificate fingerprint */
-        details = g_strdup_printf (_("%s\nSHA-256 fingerprint: %s"), error->message, fingerprint);
-      else
-        details = g_strdup (error->message);
+      details = mp_error_dup_details (error);
 
       gtk_label_set_text (self->error_title, mp_error_title (error));
       gtk_label_set_text (self->error_details, details);
