@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "mp-a11y.h"
 #include "mp-account-dialog.h"
 #include "mp-error.h"
 #include "mp-keyring.h"
@@ -346,6 +347,7 @@ static void
 mp_account_dialog_init (MpAccountDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  mp_a11y_name_buttons (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (gtk_window_close), self);

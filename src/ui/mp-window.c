@@ -18,6 +18,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mp-a11y.h"
 #include "mp-window-private.h"
 #include "mp-account-row.h"
 #include "mp-error.h"
@@ -584,6 +585,7 @@ mp_window_init (MpWindow *self)
   g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  mp_a11y_name_buttons (GTK_WIDGET (self));
   self->deleter = mp_delete_controller_new (GTK_WINDOW (self), self->toast_overlay);
   g_signal_connect_swapped (self->deleter, "toast-shown", G_CALLBACK (remember_toast), self);
   self->preview_loader = mp_preview_loader_new (self->preview_pane);
