@@ -34,7 +34,8 @@ struct _MpAccountDialog
   AdwActionRow        *insecure_row;
   GtkSwitch           *plaintext_switch;
   AdwEntryRow         *username_row;
-  AdwPasswordEntryRow *password_row;
+  AdwActionRow        *password_row;
+  GtkPasswordEntry    *password_entry;
   AdwComboRow         *auth_row;
   GtkSpinButton       *interval_spin;
   GtkSpinButton       *preview_spin;
@@ -181,7 +182,7 @@ password_stored (GObject      *source,
 static void
 on_save_clicked (MpAccountDialog *self)
 {
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
   MpAccount *account = self->account;
 
   if (!account)
@@ -265,7 +266,7 @@ static void
 on_test_clicked (MpAccountDialog *self)
 {
   g_autoptr (MpAccount) probe = NULL;
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
 
   /* Same id as the edited account so an empty password field uses the keyring. */
   probe = mp_account_new (self->account ? mp_account_get_id (self->account) : NULL);
@@ -331,6 +332,7 @@ mp_account_dialog_class_init (MpAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, plaintext_switch);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, username_row);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, password_row);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, password_entry);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, auth_row);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, preview_spin);
