@@ -189,13 +189,6 @@ def check_rows(app):
           % (len(rows), bad[:3]))
 
 
-def find(app, want_role, want_name=None):
-    for n, _ in walk(app):
-        if role(n) == want_role and (want_name is None or name(n) == want_name):
-            return n
-    return None
-
-
 def do_action(node, action_name):
     """Runs @node's AT-SPI action called @action_name; False if it has none."""
     try:
@@ -262,6 +255,8 @@ def run_checks(Atspi, app):
     if open_account_dialog(app):
         check_password(app)
         check_buttons(app, "account dialog")
+    if FAILURES:
+        dump(app)   # the tree as the checks saw it
 
 
 # ------------------------------------------------------------------ outer
