@@ -4,6 +4,8 @@
  */
 #include "mp-config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "mp-error.h"
@@ -48,4 +50,59 @@ mp_error_title (const GError *error)
       return _("The message is too large to keep a copy in the recycle bin");
     }
   return _("Something went wrong");
+}
+
+/* The engine words a certificate failure for a reader with no title, as
+ * "…not trusted (REASON). SHA-256 fingerprint: …": under our title only the
+ * reason in parentheses says something new.  Without one, the whole message. */
+static char *
+certificate_reason (const char *message)
+{
+  const char *open = strchr (message, '(');
+  const char *close = open ? strchr (open, ')') : NULL;
+
+  if (open && close && close > open + 1 && !memchr (open, ':', close - open))
+    return g_strndup (open + 1, close - open - 1);
+  return g_strdup (message);
+}
+
+char *
+mp_error_dup_details (const GError *error)
+{
+  const char *fingerprint;
+  g_autofree char *reason = NULL;
+  g_autofree char *grouped = NULL;
+
+  if (!error)
+    return g_strdup ("");
+  fingerprint = mp_error_get_fingerprint (error);
+  if (!g_error_matches (error, MP_ERROR, MP_ERROR_CERTIFICATE) || !fingerprint)
+    return g_strdup (error->message);
+
+  reason = certificate_reason (error->message);
+  grouped = mp_format_fingerprint (fingerprint);
+  if (strstr (reason, fingerprint))
+    return g_steal_pointer (&reason);
+  /* Translators: the first %s is why the certificate is not trusted (from the
+   * system, e.g. "self-signed certificate"), the second its SHA-256 fingerprint */
+  return g_strdup_printf (_("%s\nSHA-256 fingerprint: %s"), reason, grouped);
+}
+
+char *
+mp_format_fingerprint (const char *hex)
+{
+  GString *out;
+
+  if (!hex)
+    return NULL;
+  out = g_string_new (NULL);
+  for (const char *p = hex; *p; p++)
+    {
+      if (!g_ascii_isxdigit (*p))
+        continue;
+      if (out->len > 0 && out->len % 3 == 2)
+        g_string_append_c (out, ':');
+      g_string_append_c (out, g_ascii_toupper (*p));
+    }
+  return g_string_free (out, FALSE);
 }

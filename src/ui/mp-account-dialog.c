@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "mp-a11y.h"
 #include "mp-account-dialog.h"
 #include "mp-error.h"
 #include "mp-keyring.h"
@@ -33,7 +34,8 @@ struct _MpAccountDialog
   AdwActionRow        *insecure_row;
   GtkSwitch           *plaintext_switch;
   AdwEntryRow         *username_row;
-  AdwPasswordEntryRow *password_row;
+  AdwActionRow        *password_row;
+  GtkPasswordEntry    *password_entry;
   AdwComboRow         *auth_row;
   GtkSpinButton       *interval_spin;
   GtkSpinButton       *preview_spin;
@@ -180,7 +182,7 @@ password_stored (GObject      *source,
 static void
 on_save_clicked (MpAccountDialog *self)
 {
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
   MpAccount *account = self->account;
 
   if (!account)
@@ -235,14 +237,10 @@ test_done (GObject      *source,
     }
   else
     {
-      g_autofree char *msg = NULL;
       const char *fingerprint = mp_error_get_fingerprint (error);
+      g_autofree char *details = mp_error_dup_details (error);
+      g_autofree char *msg = g_strdup_printf ("%s\n%s", mp_error_title (error), details);
 
-      if (fingerprint && !strstr (error->message, fingerprint))
-        msg = g_strdup_printf ("%s\n%s\n%s %s", mp_error_title (error),
-                               error->message, _("SHA-256 fingerprint:"), fingerprint);
-      else
-        msg = g_strdup_printf ("%s\n%s", mp_error_title (error), error->message);
       gtk_label_set_text (self->test_result, msg);
       gtk_widget_remove_css_class (GTK_WIDGET (self->test_result), "success");
       gtk_widget_add_css_class (GTK_WIDGET (self->test_result), "error");
@@ -268,7 +266,7 @@ static void
 on_test_clicked (MpAccountDialog *self)
 {
   g_autoptr (MpAccount) probe = NULL;
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
 
   /* Same id as the edited account so an empty password field uses the keyring. */
   probe = mp_account_new (self->account ? mp_account_get_id (self->account) : NULL);
@@ -334,6 +332,7 @@ mp_account_dialog_class_init (MpAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, plaintext_switch);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, username_row);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, password_row);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, password_entry);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, auth_row);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, preview_spin);
@@ -350,6 +349,7 @@ static void
 mp_account_dialog_init (MpAccountDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  mp_a11y_name_buttons (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (gtk_window_close), self);

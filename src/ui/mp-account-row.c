@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mp-a11y.h"
 #include "mp-account-row.h"
 
 struct _MpAccountRow
@@ -152,6 +153,7 @@ static void
 mp_account_row_init (MpAccountRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  mp_a11y_name_buttons (GTK_WIDGET (self));
 }
 
 GtkWidget *

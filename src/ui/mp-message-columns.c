@@ -137,6 +137,29 @@ cell_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, widget);
 }
 
+/* A screen reader reads a row by its name: sender, subject and date.  GTK 4.8's
+ * GtkListItem has no accessible label of its own (4.12 adds one), so the row widget
+ * — the parent of the column cell that holds @widget — gets it when the From cell
+ * is bound, which happens for every row. */
+static void
+name_row (GtkWidget        *widget,
+          MpMessageSummary *summary,
+          const char       *from)
+{
+  const char *subject = mp_message_summary_get_subject (summary);
+  GtkWidget *cell = gtk_widget_get_parent (widget);
+  GtkWidget *row = cell ? gtk_widget_get_parent (cell) : NULL;
+  g_autofree char *label = NULL;
+
+  if (!row)
+    return;
+  /* Translators: how a screen reader names a message row: sender, subject, date */
+  label = g_strdup_printf (_("%s, %s, %s"), from,
+                           subject && *subject ? subject : _("(no subject)"),
+                           date_text (summary));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
 static void
 cell_bind (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
@@ -155,6 +178,7 @@ cell_bind (GtkSignalListItemFactory *factory,
         /* No per-cell tooltip: setting one costs more than the rest of the bind,
          * and the preview shows the full address. */
         text = g_strdup (name && *name ? name : mp_message_summary_get_from_address (summary));
+        name_row (widget, summary, text);
       }
       break;
     case COLUMN_SUBJECT:

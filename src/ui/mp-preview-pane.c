@@ -9,6 +9,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "mp-a11y.h"
 #include "mp-preview-pane.h"
 
 struct _MpPreviewPane
@@ -73,6 +74,7 @@ static void
 mp_preview_pane_init (MpPreviewPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  mp_a11y_name_buttons (GTK_WIDGET (self));
 }
 
 GtkWidget *

@@ -18,6 +18,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mp-a11y.h"
 #include "mp-window-private.h"
 #include "mp-account-row.h"
 #include "mp-error.h"
@@ -155,11 +156,7 @@ update_status (MpWindow *self)
 
       if (g_error_matches (error, MP_ERROR, MP_ERROR_CERTIFICATE))
         fingerprint = mp_error_get_fingerprint (error);
-      if (fingerprint && !strstr (error->message, fingerprint))
-        /* Translators: %s is the server's error message, then a certificate fingerprint */
-        details = g_strdup_printf (_("%s\nSHA-256 fingerprint: %s"), error->message, fingerprint);
-      else
-        details = g_strdup (error->message);
+      details = mp_error_dup_details (error);
 
       gtk_label_set_text (self->error_title, mp_error_title (error));
       gtk_label_set_text (self->error_details, details);
@@ -588,6 +585,7 @@ mp_window_init (MpWindow *self)
   g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  mp_a11y_name_buttons (GTK_WIDGET (self));
   self->deleter = mp_delete_controller_new (GTK_WINDOW (self), self->toast_overlay);
   g_signal_connect_swapped (self->deleter, "toast-shown", G_CALLBACK (remember_toast), self);
   self->preview_loader = mp_preview_loader_new (self->preview_pane);

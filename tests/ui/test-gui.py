@@ -399,6 +399,9 @@ def main_mode(exe, shots):
             banner = idle[0].get("banner", "")
             check(idle[0].get("state") == "error" and fp in banner.replace(":", "").lower(),
                   "certificate error shows the SHA-256 fingerprint: %r" % banner)
+            grouped = ":".join(fp[i:i + 2] for i in range(0, len(fp), 2)).upper()
+            check(grouped in banner and banner.count("not trusted") == 1,
+                  "it says 'not trusted' once, the fingerprint in pairs: %r" % banner)
             check(idle[1].get("state") == "idle" and idle[1].get("messages") == len(manifest),
                   "after 'Trust this certificate' the check succeeds: %r" % idle[1])
         action = by_cmd(obs, "action")
