@@ -10,18 +10,27 @@
  */
 #include "mp-config.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n.h>
 
 #include "mp-tray.h"
 #include "mp-dbusmenu.h"
+#include "mp-tray-icons.h"
 
 #define WATCHER_NAME  "org.kde.StatusNotifierWatcher"
 #define WATCHER_PATH  "/StatusNotifierWatcher"
 #define ITEM_IFACE    "org.kde.StatusNotifierItem"
 
-#define ICON_NORMAL   APP_ID "-symbolic"
-#define ICON_NEW      APP_ID "-new-symbolic"
-#define ICON_ERROR    APP_ID "-error-symbolic"
+/* Full-colour icons: only GTK recolours symbolic ones, so on other hosts (LXQt, a dark
+ * panel) a symbolic icon keeps its fixed dark fill and vanishes. */
+#define ICON_NORMAL   APP_ID "-tray"
+#define ICON_NEW      APP_ID "-tray-new"
+#define ICON_ERROR    APP_ID "-tray-error"
+#define ICON_RESOURCE "/io/github/mailpeek/Mailpeek/tray/"
+#define ICON_FILE_IN_THEME(name) "/icons/hicolor/scalable/apps/" name ".svg"
+
+/* The sizes panels usually draw at; a host scales the closest one. */
+static const int pixmap_sizes[] = { 16, 22, 24, 32, 48 };
 
 static const char introspection_xml[] =
   "<node>"
@@ -72,6 +81,7 @@ struct _MpTray
   guint            new_count;
   gboolean         error;
   char            *tooltip;         /* owned */
+  GHashTable      *pixmaps;         /* owned; icon name -> a(iiay), rendered once */
 
   MpDbusmenu      *menu;            /* owned; exported at MP_TRAY_MENU_PATH */
 };
@@ -145,6 +155,85 @@ empty_pixmaps (void)
   return g_variant_new_array (G_VARIANT_TYPE ("(iiay)"), NULL, 0);
 }
 
+/* One size of @icon_name as the SNI wants it: ARGB32 in network byte order (A, R, G,
+ * B bytes), not premultiplied. NULL if the icon cannot be rendered. */
+static GVariant *
+render_pixmap (const char *icon_name, int size)
+{
+  g_autofree char *path = g_strconcat (ICON_RESOURCE, icon_name, ".svg", NULL);
+  g_autoptr (GInputStream) stream = NULL;
+  g_autoptr (GdkPixbuf) loaded = NULL;
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  g_autoptr (GError) error = NULL;
+  const guint8 *pixels;
+  guint8 *argb;
+  int w, h, stride;
+
+  stream = g_resource_open_stream (mp_tray_icons_get_resource (), path,
+                                   G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  if (stream)
+    loaded = gdk_pixbuf_new_from_stream_at_scale (stream, size, size, TRUE, NULL, &error);
+  if (loaded == NULL)
+    {
+      /* The host can still look the icon up by name. */
+      g_warning ("Could not render tray icon %s: %s", icon_name, error->message);
+      return NULL;
+    }
+  pixbuf = gdk_pixbuf_add_alpha (loaded, FALSE, 0, 0, 0);
+  w = gdk_pixbuf_get_width (pixbuf);
+  h = gdk_pixbuf_get_height (pixbuf);
+  stride = gdk_pixbuf_get_rowstride (pixbuf);
+  pixels = gdk_pixbuf_read_pixels (pixbuf);
+  argb = g_malloc ((gsize) w * h * 4);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guint8 *src = pixels + (gsize) y * stride + 4 * x;
+        guint8 *dst = argb + 4 * ((gsize) y * w + x);
+
+        dst[0] = src[3];
+        dst[1] = src[0];
+        dst[2] = src[1];
+        dst[3] = src[2];
+      }
+  return g_variant_new ("(ii@ay)", w, h,
+                        g_variant_new_from_data (G_VARIANT_TYPE_BYTESTRING, argb,
+                                                 (gsize) w * h * 4, TRUE, g_free, argb));
+}
+
+/* Every size of @icon_name, for hosts that cannot find the icon by name. */
+static GVariant *
+icon_pixmaps (MpTray *self, const char *icon_name)
+{
+  GVariant *pixmaps = g_hash_table_lookup (self->pixmaps, icon_name);
+
+  if (pixmaps == NULL)
+    {
+      g_autoptr (GVariantBuilder) builder = g_variant_builder_new (G_VARIANT_TYPE ("a(iiay)"));
+
+      for (guint i = 0; i < G_N_ELEMENTS (pixmap_sizes); i++)
+        {
+          GVariant *pixmap = render_pixmap (icon_name, pixmap_sizes[i]);
+
+          if (pixmap)
+            g_variant_builder_add_value (builder, pixmap);
+        }
+      pixmaps = g_variant_ref_sink (g_variant_builder_end (builder));
+      g_hash_table_insert (self->pixmaps, g_strdup (icon_name), pixmaps);
+    }
+  return g_variant_ref (pixmaps);
+}
+
+/* The theme directory holding the icons, for hosts that search only their own
+ * theme: the installed one, or the source tree's when running uninstalled. */
+static const char *
+icon_theme_path (void)
+{
+  if (g_file_test (MP_DATADIR ICON_FILE_IN_THEME (ICON_NORMAL), G_FILE_TEST_IS_REGULAR))
+    return MP_DATADIR "/icons";
+  return MP_ICONS_SRCDIR;
+}
+
 static GVariant *
 item_get_property (GDBusConnection *connection,
                    const char      *sender,
@@ -170,8 +259,13 @@ item_get_property (GDBusConnection *connection,
     return g_variant_new_string (current_icon_name (self));
   if (g_str_equal (property_name, "AttentionIconName"))
     return g_variant_new_string (ICON_NEW);
-  if (g_str_equal (property_name, "IconThemePath") ||
-      g_str_equal (property_name, "OverlayIconName") ||
+  if (g_str_equal (property_name, "IconThemePath"))
+    return g_variant_new_string (icon_theme_path ());
+  if (g_str_equal (property_name, "IconPixmap"))
+    return icon_pixmaps (self, current_icon_name (self));
+  if (g_str_equal (property_name, "AttentionIconPixmap"))
+    return icon_pixmaps (self, ICON_NEW);
+  if (g_str_equal (property_name, "OverlayIconName") ||
       g_str_equal (property_name, "AttentionMovieName"))
     return g_variant_new_string ("");
   if (g_str_has_suffix (property_name, "Pixmap"))
@@ -180,7 +274,9 @@ item_get_property (GDBusConnection *connection,
     {
       g_autofree char *text = dup_tooltip_text (self);
 
-      return g_variant_new ("(s@a(iiay)ss)", current_icon_name (self), empty_pixmaps (),
+      g_autoptr (GVariant) pixmaps = icon_pixmaps (self, current_icon_name (self));
+
+      return g_variant_new ("(s@a(iiay)ss)", current_icon_name (self), pixmaps,
                             _("Mailpeek"), text);
     }
   if (g_str_equal (property_name, "ItemIsMenu"))
@@ -455,6 +551,7 @@ mp_tray_finalize (GObject *object)
   MpTray *self = MP_TRAY (object);
 
   g_free (self->tooltip);
+  g_hash_table_unref (self->pixmaps);
 
   G_OBJECT_CLASS (mp_tray_parent_class)->finalize (object);
 }
@@ -543,6 +640,8 @@ mp_tray_class_init (MpTrayClass *klass)
 static void
 mp_tray_init (MpTray *self)
 {
+  self->pixmaps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_variant_unref);
   self->menu = mp_dbusmenu_new ();
   g_signal_connect (self->menu, "item-activated", G_CALLBACK (menu_item_activated_cb), self);
 }

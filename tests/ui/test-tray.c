@@ -11,6 +11,9 @@
  */
 #include "mp-config.h"
 
+#include <math.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
 
 #include "mp-tray.h"
@@ -403,7 +406,168 @@ test_icon_names_installed (Fixture *f, gconstpointer data)
       /* Each state has its own icon. */
       g_assert_true (g_hash_table_add (seen, g_variant_dup_string (icon, NULL)));
       file = g_strconcat (g_variant_get_string (icon, NULL), ".svg", NULL);
-      path = g_build_filename (srcroot, "data", "icons", "hicolor", "symbolic", "apps", file, NULL);
+      path = g_build_filename (srcroot, "data", "icons", "hicolor", "scalable", "apps", file, NULL);
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    }
+}
+
+/* ---- icons any host can draw ---- */
+
+/* WCAG 2 relative luminance of an sRGB colour (0-255 channels). */
+static double
+relative_luminance (double r, double g, double b)
+{
+  double c[3] = { r / 255.0, g / 255.0, b / 255.0 };
+
+  for (guint i = 0; i < 3; i++)
+    c[i] = c[i] <= 0.04045 ? c[i] / 12.92 : pow ((c[i] + 0.055) / 1.055, 2.4);
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+static double
+contrast_ratio (double l1, double l2)
+{
+  return (MAX (l1, l2) + 0.05) / (MIN (l1, l2) + 0.05);
+}
+
+static int
+compare_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The icon composited over a panel of grey level @bg: the contrast between the
+ * panel and the median luminance of the icon's (mostly) opaque pixels, i.e. the
+ * colour most of the drawn envelope has. SNI pixmaps are ARGB32, network order. */
+static double
+pixmap_contrast_on (const guint8 *argb, int w, int h, double bg)
+{
+  g_autoptr (GArray) lums = g_array_new (FALSE, FALSE, sizeof (double));
+  double bg_lum = relative_luminance (bg, bg, bg);
+
+  for (int i = 0; i < w * h; i++)
+    {
+      const guint8 *p = argb + 4 * i;
+      double a = p[0] / 255.0;
+      double lum;
+
+      if (p[0] < 128)
+        continue;
+      lum = relative_luminance (p[1] * a + bg * (1 - a), p[2] * a + bg * (1 - a),
+                                p[3] * a + bg * (1 - a));
+      g_array_append_val (lums, lum);
+    }
+  g_assert_cmpuint (lums->len, >, 0);
+  g_array_sort (lums, compare_double);
+  return contrast_ratio (g_array_index (lums, double, lums->len / 2), bg_lum);
+}
+
+/* Writes the pixmap as a PNG into the build dir, to look at. */
+static void
+save_pixmap (const guint8 *argb, int w, int h, const char *label)
+{
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, w, h);
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "tray-icons", NULL);
+  g_autofree char *name = g_strdup_printf ("%s-%d.png", label, w);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guint8 *s = argb + 4 * (y * w + x);
+        guint8 *d = pixels + y * stride + 4 * x;
+
+        d[0] = s[1];
+        d[1] = s[2];
+        d[2] = s[3];
+        d[3] = s[0];
+      }
+  g_mkdir_with_parents (dir, 0755);
+  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+  g_assert_no_error (error);
+}
+
+/* Several square sizes of real pixels, each readable on a black and a white panel. */
+static void
+assert_pixmaps (GVariant *pixmaps, const char *label)
+{
+  GVariantIter iter;
+  int w, h;
+  GVariant *data;
+  g_autoptr (GHashTable) sizes = g_hash_table_new (NULL, NULL);
+  static const int wanted[] = { 16, 22, 24, 32, 48 };
+
+  g_variant_iter_init (&iter, pixmaps);
+  while (g_variant_iter_next (&iter, "(ii@ay)", &w, &h, &data))
+    {
+      gsize len;
+      const guint8 *argb = g_variant_get_fixed_array (data, &len, 1);
+      gboolean any_opaque = FALSE;
+
+      g_assert_cmpint (w, >, 0);
+      g_assert_cmpint (w, ==, h);
+      g_assert_cmpuint (len, ==, (gsize) w * h * 4);
+      for (gsize i = 0; i < len; i += 4)
+        any_opaque |= argb[i] == 0xff;
+      g_assert_true (any_opaque);
+      g_assert_cmpfloat (pixmap_contrast_on (argb, w, h, 0), >=, 3.0);
+      g_assert_cmpfloat (pixmap_contrast_on (argb, w, h, 255), >=, 3.0);
+      save_pixmap (argb, w, h, label);
+      g_hash_table_add (sizes, GINT_TO_POINTER (w));
+      g_variant_unref (data);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
+    g_assert_true (g_hash_table_contains (sizes, GINT_TO_POINTER (wanted[i])));
+}
+
+/* A host that cannot find the icon by name draws the pixmaps, in every state. */
+static void
+test_icon_pixmaps (Fixture *f, gconstpointer data)
+{
+  const char *labels[] = { "normal", "new", "error" };
+  guint counts[] = { 0, 2, 0 };
+  gboolean errors[] = { FALSE, FALSE, TRUE };
+  g_autoptr (GVariant) attention = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      g_autoptr (GVariant) pixmaps = NULL;
+
+      mp_tray_set_error (f->tray, errors[i]);
+      mp_tray_set_state (f->tray, counts[i], NULL);
+      pixmaps = get_property (f->app_conn, app_name (f), MP_TRAY_ITEM_PATH,
+                              "org.kde.StatusNotifierItem", "IconPixmap");
+      assert_pixmaps (pixmaps, labels[i]);
+    }
+  attention = get_property (f->app_conn, app_name (f), MP_TRAY_ITEM_PATH,
+                            "org.kde.StatusNotifierItem", "AttentionIconPixmap");
+  assert_pixmaps (attention, "attention");
+}
+
+/* IconThemePath is a theme directory that holds the named icon: a host that only
+ * searches its own theme still finds it, installed or run from the build tree. */
+static void
+test_icon_theme_path (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GVariant) dir = get_property (f->app_conn, app_name (f), MP_TRAY_ITEM_PATH,
+                                           "org.kde.StatusNotifierItem", "IconThemePath");
+  const char *names[] = { "IconName", "AttentionIconName" };
+
+  g_assert_cmpstr (g_variant_get_string (dir, NULL), !=, "");
+  g_assert_true (g_file_test (g_variant_get_string (dir, NULL), G_FILE_TEST_IS_DIR));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr (GVariant) icon = get_property (f->app_conn, app_name (f), MP_TRAY_ITEM_PATH,
+                                                "org.kde.StatusNotifierItem", names[i]);
+      g_autofree char *file = g_strconcat (g_variant_get_string (icon, NULL), ".svg", NULL);
+      g_autofree char *path = g_build_filename (g_variant_get_string (dir, NULL), "hicolor",
+                                                "scalable", "apps", file, NULL);
+
       g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
     }
 }
@@ -485,7 +649,7 @@ test_state_signals (Fixture *f, gconstpointer data)
   g_assert_cmpstr (g_variant_get_string (status, NULL), ==, "NeedsAttention");
   icon = get_property (f->watcher->conn, app_name (f), MP_TRAY_ITEM_PATH,
                        "org.kde.StatusNotifierItem", "IconName");
-  g_assert_cmpstr (g_variant_get_string (icon, NULL), ==, APP_ID "-new-symbolic");
+  g_assert_cmpstr (g_variant_get_string (icon, NULL), ==, APP_ID "-tray-new");
   tooltip = get_property (f->watcher->conn, app_name (f), MP_TRAY_ITEM_PATH,
                           "org.kde.StatusNotifierItem", "ToolTip");
   g_variant_get (tooltip, "(&sa(iiay)&s&s)", NULL, NULL, &title, &text);
@@ -803,6 +967,8 @@ main (int argc, char **argv)
   g_test_add ("/tray/" path, Fixture, GINT_TO_POINTER (watcher), fixture_set_up, func, fixture_tear_down)
   ADD ("registers-with-unique-name", test_registers_with_unique_name, TRUE);
   ADD ("icon-names-installed", test_icon_names_installed, TRUE);
+  ADD ("icon-pixmaps", test_icon_pixmaps, TRUE);
+  ADD ("icon-theme-path", test_icon_theme_path, TRUE);
   ADD ("state-signals", test_state_signals, TRUE);
   ADD ("menu-layout-and-events", test_menu_layout_and_events, TRUE);
   ADD ("activate-methods", test_activate_methods, TRUE);
