@@ -10,7 +10,7 @@ $SUDO apt-get install -y -q --no-install-recommends \
   build-essential pkg-config meson ninja-build gettext python3 \
   libglib2.0-dev libglib2.0-dev-bin libssl-dev libgmime-3.0-dev libsecret-1-dev \
   libsoup-3.0-dev glib-networking \
-  libgtk-4-dev libadwaita-1-dev libnotify-dev libgoa-1.0-dev \
+  libgtk-4-dev libadwaita-1-dev libnotify-dev libgoa-1.0-dev librsvg2-common \
   dovecot-core dovecot-pop3d openssl ca-certificates \
   xvfb xauth imagemagick dbus dbus-x11 gnome-keyring libsecret-tools \
   at-spi2-core python3-gi gir1.2-atspi-2.0 python3-pyatspi \
