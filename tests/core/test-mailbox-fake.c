@@ -10,24 +10,7 @@
 #include "mp-test-util.h"
 #include "core-test-helpers.h"
 
-#define LOGIN \
-  "send +OK fake ready\n" \
-  "expect CAPA\n" \
-  "send +OK\n" \
-  "send USER\n" \
-  "send UIDL\n" \
-  "send TOP\n" \
-  "send .\n" \
-  "expect USER alice\n" \
-  "send +OK\n" \
-  "expect PASS *\n" \
-  "send +OK logged in\n" \
-  "expect CAPA\n" \
-  "send +OK\n" \
-  "send USER\n" \
-  "send UIDL\n" \
-  "send TOP\n" \
-  "send .\n"
+#define LOGIN MP_TEST_FAKE_LOGIN
 
 #define SCAN \
   "expect LIST\n" \

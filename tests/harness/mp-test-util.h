@@ -67,4 +67,25 @@ gint64            mp_test_cancel_later_join     (MpTestCanceller *canceller);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpTestFakeServer, mp_test_fake_server_free)
 
+/* A fake-pop3.py script: greeting, CAPA (USER UIDL TOP), USER alice / PASS, and
+ * CAPA again after login — the login of an account the tests set up as alice. */
+#define MP_TEST_FAKE_LOGIN \
+  "send +OK fake ready\n" \
+  "expect CAPA\n" \
+  "send +OK\n" \
+  "send USER\n" \
+  "send UIDL\n" \
+  "send TOP\n" \
+  "send .\n" \
+  "expect USER alice\n" \
+  "send +OK\n" \
+  "expect PASS *\n" \
+  "send +OK logged in\n" \
+  "expect CAPA\n" \
+  "send +OK\n" \
+  "send USER\n" \
+  "send UIDL\n" \
+  "send TOP\n" \
+  "send .\n"
+
 G_END_DECLS
