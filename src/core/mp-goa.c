@@ -88,6 +88,10 @@ static void
 session_close (Session *session)
 {
   g_clear_object (&session->client);
+  /* GDBus frees the data of the client's signal subscriptions from idle
+   * callbacks on the context they were made on: run them, or they leak with it. */
+  while (g_main_context_iteration (session->context, FALSE))
+    ;
   g_main_context_pop_thread_default (session->context);
   g_main_context_unref (session->context);
 }
