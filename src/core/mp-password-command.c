@@ -29,6 +29,8 @@ typedef struct {
   gboolean      exited;
   gboolean      timed_out;
   gboolean      cancelled;
+  gint          cancel_requested; /* atomic: set from the cancelling thread */
+  GMainContext *context;      /* borrowed: the run's own, woken on cancel */
   int           signum;       /* FOREGROUND: the signal that ended the run, or 0 */
   GError       *read_error;   /* owned, nullable */
 } Run;
@@ -123,12 +125,17 @@ on_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
+/* Runs in the cancelling thread. A signal handler rather than a GCancellableSource:
+ * GLib 2.74 can leak that source when it is destroyed while another thread cancels
+ * (LeakSanitizer saw it); g_cancellable_disconnect() waits for this handler. */
+static void
 on_cancelled (GCancellable *cancellable,
               gpointer      user_data)
 {
-  ((Run *) user_data)->cancelled = TRUE;
-  return G_SOURCE_REMOVE;
+  Run *run = user_data;
+
+  g_atomic_int_set (&run->cancel_requested, TRUE);
+  g_main_context_wakeup (run->context);
 }
 
 /* FOREGROUND: the signals to pass on, and the sources watching them. */
@@ -293,7 +300,7 @@ mp_password_command_run_sync (const char              *command,
 {
   g_autoptr(GMainContext) context = NULL;
   g_autoptr(GSource) timeout = NULL;
-  g_autoptr(GSource) cancel_source = NULL;
+  gulong cancel_id = 0;
   g_autoptr(GPtrArray) signal_sources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
   Run run = { 0 };
   char *secret = NULL;
@@ -320,12 +327,9 @@ mp_password_command_run_sync (const char              *command,
   timeout = g_timeout_source_new (timeout_ms);
   g_source_set_callback (timeout, on_timeout, &run, NULL);
   g_source_attach (timeout, context);
+  run.context = context;
   if (cancellable != NULL)
-    {
-      cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (cancel_source, G_SOURCE_FUNC (on_cancelled), &run, NULL);
-      g_source_attach (cancel_source, context);
-    }
+    cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), &run, NULL);
   if (flags & MP_PASSWORD_COMMAND_FOREGROUND)
     watch_signals (&run, context, signal_sources);
   run.pending++;
@@ -333,7 +337,14 @@ mp_password_command_run_sync (const char              *command,
   read_next (&run);
 
   while (!run_is_over (&run))
-    g_main_context_iteration (context, TRUE);
+    {
+      g_main_context_iteration (context, TRUE);
+      if (g_atomic_int_get (&run.cancel_requested))
+        run.cancelled = TRUE;
+    }
+  /* After this the handler cannot be running any more (it points into this frame). */
+  if (cancel_id != 0)
+    g_cancellable_disconnect (cancellable, cancel_id);
 
   if (run.timed_out || run.cancelled || run.too_long || run.signum != 0)
     stop (&run);
@@ -342,8 +353,6 @@ mp_password_command_run_sync (const char              *command,
   while (run.pending > 0)
     g_main_context_iteration (context, TRUE);
   g_source_destroy (timeout);
-  if (cancel_source != NULL)
-    g_source_destroy (cancel_source);
   unwatch_signals (&run, signal_sources);
 
   secret = finish (&run, timeout_ms, error);
