@@ -44,6 +44,13 @@ GMimeMessage *mp_mail_parse               (const char    *data,
                                            gsize          len,
                                            gboolean      *cut_out);
 
+/* mp-encoded-words.c: runs of adjacent same-charset RFC 2047 encoded-words in
+ * @data joined into one word each; see that file. */
+GString      *mp_mail_merge_encoded_words (const char *data,
+                                           gsize       len);
+/* g_strndup (data, len) with mp_mail_merge_encoded_words() applied. */
+char         *mp_mail_strndup_merged      (const char *data,
+                                           gsize       len);
 void          mp_mail_object_merge_encoded_words (GMimeObject *object);
 
 gsize         mp_mail_header_block_length (const char    *data,
