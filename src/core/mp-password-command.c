@@ -314,9 +314,16 @@ mp_password_command_run_sync (const char              *command,
 
   context = g_main_context_new ();
   g_main_context_push_thread_default (context);
+  /* Watched before the spawn: a Ctrl-C that comes while the command starts must
+   * still reach its process group (caught later, it would end us and leave the
+   * command running). A spawn returns only after the child's exec, so its
+   * setpgid() is done by then. */
+  if (flags & MP_PASSWORD_COMMAND_FOREGROUND)
+    watch_signals (&run, context, signal_sources);
   run.proc = spawn (command, flags, error);
   if (run.proc == NULL)
     {
+      unwatch_signals (&run, signal_sources);
       g_main_context_pop_thread_default (context);
       return NULL;
     }
@@ -330,8 +337,6 @@ mp_password_command_run_sync (const char              *command,
   run.context = context;
   if (cancellable != NULL)
     cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), &run, NULL);
-  if (flags & MP_PASSWORD_COMMAND_FOREGROUND)
-    watch_signals (&run, context, signal_sources);
   run.pending++;
   g_subprocess_wait_async (run.proc, run.io_cancel, on_exited, &run);
   read_next (&run);
