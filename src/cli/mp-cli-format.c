@@ -91,11 +91,19 @@ char *
 mp_cli_format_date (GDateTime *date)
 {
   g_autoptr(GDateTime) utc = NULL;
+  int year, month, day;
 
   if (date == NULL)
     return NULL;
   utc = g_date_time_to_utc (date);
-  return utc ? g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+  if (utc == NULL)
+    return NULL;
+  /* What g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ") says, without its
+   * format-string interpreter (a row each: it showed in list's profile). */
+  g_date_time_get_ymd (utc, &year, &month, &day);
+  return g_strdup_printf ("%d-%02d-%02dT%02d:%02d:%02dZ", year, month, day,
+                          g_date_time_get_hour (utc), g_date_time_get_minute (utc),
+                          g_date_time_get_second (utc));
 }
 
 void

@@ -756,11 +756,100 @@ field_value (HeaderFields *f,
   return f->value[field];
 }
 
+/* The quick reading of Content-Type and Content-Disposition: most values are
+ * plain tokens ("text/plain; charset=…", "attachment; filename=…"), and building
+ * GMime's content-type and parameter objects for each of 10,000 summaries was
+ * a sixth of `list`'s CPU. Only the part before the first ';' matters; when it
+ * is not whitespace around tokens of letters, digits, '-', '+' and '.' (a
+ * comment, quotes, an encoded word, anything odd) the caller asks GMime, whose
+ * answer test-summary-paths compares against this one. */
+static gboolean
+is_simple_token_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '-' || c == '+' || c == '.';
+}
+
+static const char *
+skip_folding_space (const char *p)
+{
+  while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+    p++;
+  return p;
+}
+
+/* Reads "WS token [ '/' token ] WS" up to ';' or the end; FALSE if the value
+ * holds anything else there. @sub is NULL for a disposition (one token). */
+static gboolean
+simple_type_tokens (const char  *value,
+                    const char **type,
+                    gsize       *type_len,
+                    const char **sub,
+                    gsize       *sub_len)
+{
+  const char *p = skip_folding_space (value);
+
+  *type = p;
+  while (is_simple_token_char (*p))
+    p++;
+  *type_len = p - *type;
+  if (*type_len == 0)
+    return FALSE;
+  if (sub != NULL)
+    {
+      if (*p++ != '/')
+        return FALSE;
+      *sub = p;
+      while (is_simple_token_char (*p))
+        p++;
+      *sub_len = p - *sub;
+      if (*sub_len == 0)
+        return FALSE;
+    }
+  p = skip_folding_space (p);
+  return *p == ';' || *p == '\0';
+}
+
+static gboolean
+token_is (const char *token,
+          gsize       len,
+          const char *word)
+{
+  return strlen (word) == len && g_ascii_strncasecmp (token, word, len) == 0;
+}
+
+/* -1: not simple (ask GMime); else whether the types make an attachment hint. */
+static int
+quick_attachment_hint (HeaderFields *f)
+{
+  const char *disp = f->raw[FIELD_CONTENT_DISPOSITION];
+  const char *ct = f->raw[FIELD_CONTENT_TYPE];
+  const char *type, *sub;
+  gsize type_len, sub_len;
+
+  if (disp != NULL)
+    {
+      if (!simple_type_tokens (disp, &type, &type_len, NULL, NULL))
+        return -1;
+      if (token_is (type, type_len, "attachment"))
+        return TRUE;
+    }
+  if (ct == NULL)
+    return FALSE;
+  if (!simple_type_tokens (ct, &type, &type_len, &sub, &sub_len))
+    return -1;
+  if (token_is (type, type_len, "multipart"))
+    return token_is (sub, sub_len, "mixed");
+  return !token_is (type, type_len, "text") && !token_is (type, type_len, "message");
+}
+
 static gboolean
 attachment_hint_from_fields (HeaderFields *f)
 {
   gboolean hint = FALSE;
+  int quick = quick_attachment_hint (f);
 
+  if (quick >= 0)
+    return quick;
   /* Like GMimeObject, parse the decoded values (not the raw ones). */
   if (field_value (f, FIELD_CONTENT_DISPOSITION) != NULL)
     {

@@ -40,6 +40,16 @@ static const char *const base_blocks[] = {
   "Content-Type: image/png\r\nContent-Disposition: inline\r\n\r\n",
   "Subject: a\nSubject: b\nFrom: a@b\nFrom: c@d\nDate: 1 Jan 2024 10:00 +0100\n\n",
   "From: <<<>>>\r\nSubject:\r\nTo:\r\nDate:\r\nMessage-ID:\r\nContent-Type:\r\n\r\n",
+  /* The token-only reading of Content-Type / Content-Disposition (and what it leaves to GMime). */
+  "From: a@b.c\r\nContent-Type: MULTIPART/Mixed ;\r\n\tboundary=x\r\n\r\n",
+  "From: a@b.c\r\nContent-Disposition: Attachment\r\nContent-Type: text/plain\r\n\r\n",
+  "From: a@b.c\r\nContent-Type: application/vnd.ms-excel+xml\r\n\r\n",
+  "From: a@b.c\r\nContent-Type: text/plain (comment)\r\n\r\n",
+  "From: a@b.c\r\nContent-Type: text / plain\r\n\r\n",
+  "From: a@b.c\r\nContent-Type: multipart\r\n\r\n",
+  "From: a@b.c\r\nContent-Disposition: attachment x\r\nContent-Type: text/html\r\n\r\n",
+  "From: a@b.c\r\nContent-Disposition: \"attachment\"\r\nContent-Type: message/rfc822\r\n\r\n",
+  "From: a@b.c\r\nContent-Disposition: inline;\r\n filename=\"a.txt\"\r\nContent-Type: Text/Plain; charset=utf-8\r\n\r\n",
   /* the fields rules read */
   "From: s@spam.example\r\nCc: =?UTF-8?Q?J=C3=B6rg?= <j@x.test>,\r\n list@lists.test\r\n"
   "X-Spam-Flag: YES\r\nX-Spam-Status: Yes, score=7.1\r\n required=5.0\r\n"
