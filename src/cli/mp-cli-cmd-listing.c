@@ -23,6 +23,8 @@ typedef struct {
   gboolean    interactive;  /* stdout is a terminal: each row is written at once */
   guint       printed;
   GCancellable *cancellable; /* borrowed; cancelled when the output fails */
+  gboolean    then_quit;    /* the last TOPs carry QUIT along (list: nothing follows) */
+  gboolean    quit_ok;      /* then_quit: the server acknowledged it */
 } SummaryPrinter;
 
 /* Writes the rows so far. When that fails (most often the reader left: `list |
@@ -158,10 +160,19 @@ print_rest (MpCli *cli, SummaryPrinter *p)
     {
       guint n = MIN (TOP_BATCH, entries->len - start);
 
+      gboolean ok;
+
       for (guint i = 0; i < n; i++)
         numbers[i] = ((MpPop3Entry *) entries->pdata[start + i])->number;
-      if (!mp_pop3_session_top_many_sync (cli->session, numbers, n, 0,
-                                          summary_body_cb, p, p->cancellable, &error))
+      /* QUIT right behind the last TOP saves its round trip. */
+      if (p->then_quit && start + n == entries->len)
+        ok = mp_pop3_session_top_many_then_quit_sync (cli->session, numbers, n, 0,
+                                                      summary_body_cb, p, &p->quit_ok,
+                                                      p->cancellable, &error);
+      else
+        ok = mp_pop3_session_top_many_sync (cli->session, numbers, n, 0,
+                                            summary_body_cb, p, p->cancellable, &error);
+      if (!ok)
         {
           if (mp_cli_output_failed ())
             return mp_cli_write_error ();
@@ -177,14 +188,15 @@ print_rest (MpCli *cli, SummaryPrinter *p)
 /* Prints a summary of each of @entries as its `TOP n 0` arrives, keeping nothing:
  * this is what keeps `list` of 10 000 messages within a few megabytes. */
 static MpCliExit
-print_summaries (MpCli *cli, GPtrArray *entries, GHashTable *skipped)
+print_summaries (MpCli *cli, GPtrArray *entries, GHashTable *skipped, gboolean then_quit)
 {
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   SummaryPrinter p = { .entries = entries, .out = out, .skipped = skipped,
                        .json = cli->args->json,
                        .interactive = isatty (STDOUT_FILENO),
-                       .cancellable = cancellable };
+                       .cancellable = cancellable,
+                       .then_quit = then_quit };
   MpCliExit rc;
 
   if (entries->len > 0 && (rc = print_first (cli, &p)) != MP_CLI_EXIT_OK)
@@ -209,9 +221,13 @@ mp_cli_cmd_list (MpCli *cli, char **args)
   if (!mp_cli_all_have_uidl (entries))
     mp_cli_print_error (_("The server does not support UIDL; the UIDL column is empty. "
                           "Name messages with --number N."));
-  if ((rc = print_summaries (cli, entries, NULL)) != MP_CLI_EXIT_OK)
+  if ((rc = print_summaries (cli, entries, NULL, TRUE)) != MP_CLI_EXIT_OK)
     return rc;
-  return mp_cli_quit (cli);
+  /* The TOPs took QUIT along (unless there were none); a refused QUIT
+   * commits nothing a listing made, as in mp_cli_quit(). */
+  if (mp_pop3_session_is_connected (cli->session))
+    return mp_cli_quit (cli);
+  return MP_CLI_EXIT_OK;
 }
 
 static GPtrArray *
@@ -281,7 +297,7 @@ mp_cli_cmd_check (MpCli *cli, char **args)
   fresh = entries_not_in (entries, seen);
   /* Saved only after every new message was printed and QUIT found nothing
    * amiss (a summary cut short): a failed run shows them again. */
-  if ((rc = print_summaries (cli, fresh, skipped)) != MP_CLI_EXIT_OK
+  if ((rc = print_summaries (cli, fresh, skipped, FALSE)) != MP_CLI_EXIT_OK
       || (rc = mp_cli_quit (cli)) != MP_CLI_EXIT_OK)
     return rc;
   return save_seen (cli, entries, skipped);

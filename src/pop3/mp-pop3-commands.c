@@ -604,6 +604,8 @@ typedef struct {
   MpPop3BodyFunc func;
   gpointer       user_data;
   MpPop3Command *commands;
+  gsize          n_bodies;   /* commands past these: the QUIT of then-quit */
+  gboolean       quit_ok;
 } BodyData;
 
 static gboolean
@@ -616,6 +618,13 @@ body_reply (MpPop3Session *self,
   BodyData *data = user_data;
   g_autoptr(GBytes) bytes = NULL;
 
+  if (index >= data->n_bodies)
+    {
+      if (reply->kind != MP_POP3_LINE_OK && reply->kind != MP_POP3_LINE_ERR)
+        return protocol_error (error, "QUIT");
+      data->quit_ok = reply->kind == MP_POP3_LINE_OK;
+      return TRUE;
+    }
   mp_pop3_pace_next_message (&self->pace);
   if (reply->kind == MP_POP3_LINE_OK)
     bytes = g_byte_array_free_to_bytes (g_steal_pointer (&reply->body));
@@ -625,7 +634,9 @@ body_reply (MpPop3Session *self,
   return TRUE;
 }
 
-/* Runs "VERB n …" for each number and hands the bodies to @func. */
+/* Runs "VERB n …" for each number and hands the bodies to @func; with
+ * @quit_ok, QUIT follows the last one in the same pipeline and the session
+ * is closed after it (*quit_ok: it was acknowledged). */
 static gboolean
 fetch_many (MpPop3Session  *self,
             const guint    *numbers,
@@ -634,29 +645,38 @@ fetch_many (MpPop3Session  *self,
             guint           lines,
             MpPop3BodyFunc  func,
             gpointer        user_data,
+            gboolean       *quit_ok,
             GCancellable   *cancellable,
             GError        **error)
 {
   g_autofree MpPop3Command *commands = NULL;
-  BodyData data = { func, user_data, NULL };
+  BodyData data = { func, user_data, NULL, n_numbers, FALSE };
+  gsize n_commands = n_numbers + (quit_ok != NULL ? 1 : 0);
   gboolean ok;
 
   if (!check_ready (self, error) || !check_top (self, format, error))
     return FALSE;
   if (n_numbers > MP_POP3_MAX_MESSAGES)
     return too_many_requested (error);
-  commands = g_new0 (MpPop3Command, MAX (n_numbers, 1));
+  commands = g_new0 (MpPop3Command, MAX (n_commands, 1));
   for (gsize i = 0; i < n_numbers; i++)
     {
       commands[i].line = g_strdup_printf (format, numbers[i], lines);
       commands[i].multiline = TRUE;
       commands[i].number = numbers[i];
     }
+  if (quit_ok != NULL)
+    commands[n_numbers].line = g_strdup ("QUIT");
   data.commands = commands;
-  ok = mp_pop3_session_run (self, commands, (guint) n_numbers, mp_pop3_session_window (self),
+  ok = mp_pop3_session_run (self, commands, (guint) n_commands, mp_pop3_session_window (self),
                             body_reply, &data, cancellable, error);
-  for (gsize i = 0; i < n_numbers; i++)
+  for (gsize i = 0; i < n_commands; i++)
     g_free (commands[i].line);
+  if (quit_ok != NULL)
+    {
+      *quit_ok = ok && data.quit_ok;
+      mp_pop3_session_close (self);
+    }
   return ok;
 }
 
@@ -674,7 +694,29 @@ mp_pop3_session_top_many_sync (MpPop3Session  *self,
   g_return_val_if_fail (numbers != NULL || n_numbers == 0, FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
 
-  return fetch_many (self, numbers, n_numbers, "TOP %u %u", lines, func, user_data,
+  return fetch_many (self, numbers, n_numbers, "TOP %u %u", lines, func, user_data, NULL,
+                     cancellable, error);
+}
+
+gboolean
+mp_pop3_session_top_many_then_quit_sync (MpPop3Session  *self,
+                                         const guint    *numbers,
+                                         gsize           n_numbers,
+                                         guint           lines,
+                                         MpPop3BodyFunc  func,
+                                         gpointer        user_data,
+                                         gboolean       *quit_ok,
+                                         GCancellable   *cancellable,
+                                         GError        **error)
+{
+  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
+  g_return_val_if_fail (numbers != NULL || n_numbers == 0, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (quit_ok != NULL, FALSE);
+  /* QUIT would commit the DELEs before the caller saw a single TOP reply. */
+  g_return_val_if_fail (!self->dele_sent, FALSE);
+
+  return fetch_many (self, numbers, n_numbers, "TOP %u %u", lines, func, user_data, quit_ok,
                      cancellable, error);
 }
 
@@ -737,6 +779,7 @@ mp_pop3_session_dele_sync (MpPop3Session  *self,
   g_autofree char *line = g_strdup_printf ("DELE %u", number);
 
   g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
+  self->dele_sent = TRUE;
   return simple (self, line, MP_POP3_ERROR_NO_SUCH_MESSAGE, NULL, cancellable, error);
 }
 
@@ -783,6 +826,7 @@ mp_pop3_session_dele_many_sync (MpPop3Session  *self,
     return FALSE;
   if (n_numbers > MP_POP3_MAX_MESSAGES)
     return too_many_requested (error);
+  self->dele_sent = n_numbers > 0;
   commands = g_new0 (MpPop3Command, MAX (n_numbers, 1));
   for (gsize i = 0; i < n_numbers; i++)
     {
@@ -809,7 +853,10 @@ mp_pop3_session_rset_sync (MpPop3Session  *self,
                            GError        **error)
 {
   g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
-  return simple (self, "RSET", MP_POP3_ERROR_SERVER, NULL, cancellable, error);
+  if (!simple (self, "RSET", MP_POP3_ERROR_SERVER, NULL, cancellable, error))
+    return FALSE;
+  self->dele_sent = FALSE;
+  return TRUE;
 }
 
 gboolean

@@ -249,6 +249,8 @@ struct _MpPop3Session
                                    * redacted (NULL: none or the greeting), to
                                    * name it when bytes follow that reply */
   MpPop3Pace       pace;          /* the operation under way */
+  gboolean         dele_sent;     /* a DELE went out since login or the last
+                                   * RSET: QUIT would commit it */
 };
 
 void     mp_pop3_session_set_state (MpPop3Session *self, MpPop3State state);

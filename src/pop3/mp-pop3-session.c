@@ -77,6 +77,9 @@ mp_pop3_session_set_state (MpPop3Session *self,
                            MpPop3State    state)
 {
   self->state = state;
+  /* A new login starts with nothing marked for deletion. */
+  if (state == MP_POP3_STATE_TRANSACTION)
+    self->dele_sent = FALSE;
 }
 
 void

@@ -118,6 +118,19 @@ gboolean             mp_pop3_session_top_many_sync    (MpPop3Session  *self,
                                                        gpointer        user_data,
                                                        GCancellable   *cancellable,
                                                        GError        **error);
+/* As top_many_sync, with QUIT sent right behind the last TOP: for a caller that
+ * is done after it (a listing saves QUIT's round trip). The session is closed
+ * afterwards; *quit_ok tells whether QUIT was acknowledged. Not after a DELE
+ * (QUIT would commit it before any reply was seen). */
+gboolean             mp_pop3_session_top_many_then_quit_sync (MpPop3Session  *self,
+                                                              const guint    *numbers,
+                                                              gsize           n_numbers,
+                                                              guint           lines,
+                                                              MpPop3BodyFunc  func,
+                                                              gpointer        user_data,
+                                                              gboolean       *quit_ok,
+                                                              GCancellable   *cancellable,
+                                                              GError        **error);
 GBytes              *mp_pop3_session_retr_sync        (MpPop3Session  *self,
                                                        guint           number,
                                                        GCancellable   *cancellable,

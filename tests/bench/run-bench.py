@@ -15,8 +15,13 @@ The clients:
 - all-in-flight: mailpeek-cli's dialogue exchange for exchange, except that
   every `TOP n 0` is written at once (as fast as the socket takes them,
   reading all the while), no window at all: the lower bound of what
-  mailpeek-cli's pipelining can do (timed in this process, so without a
-  program start: Python's imports alone take longer than mailpeek-cli's);
+  mailpeek-cli's pipelining can do, timed in this process from its connect()
+  to QUIT's reply. mailpeek-cli is timed twice: its whole run from exec to
+  exit, and (LD_PRELOAD of tests/bench/libmp-connect-clock.so, --connect-clock)
+  its dialogue from its first connect() to its exit, rows printed. The
+  ratio against all-in-flight that the target applies to compares the two
+  dialogues; the whole-run ratio is printed beside it (it adds mailpeek-cli's
+  program start, which the in-process reference does not pay);
 - poplib: the textbook loop, login, STAT, `top(n, 0)` for every message,
   QUIT: one round trip per message. Over a delayed link only the first
   messages (as many as fit in --poplib-budget seconds) are timed and the loop
@@ -306,7 +311,10 @@ def cli_env():
 
 
 def cli_run(args, env, port, use_tls, timeout):
-    """One `mailpeek-cli list`. Returns (seconds, peak_rss_kb, listed_lines)."""
+    """One `mailpeek-cli list`. Returns (seconds, peak_rss_kb, listed_lines,
+    dialogue_seconds): the whole run from exec to exit, and (with
+    --connect-clock) from its first connect() to its exit, as all-in-flight is
+    timed (None without the clock)."""
     user = env["MP_TEST_BIG_USER"]
     host = env["MP_TEST_HOST"]
     cmd = [args.cli, "--pipeline", args.pipeline]
@@ -322,6 +330,10 @@ def cli_run(args, env, port, use_tls, timeout):
     out = tempfile.TemporaryFile()
     err = tempfile.TemporaryFile()
     rss_file = os.path.join(home, "maxrss")
+    clock_file = os.path.join(home, "clock")
+    if args.connect_clock and os.path.exists(args.connect_clock):
+        child_env["LD_PRELOAD"] = args.connect_clock
+        child_env["MP_BENCH_CLOCK_FILE"] = clock_file
     argv = cmd
     if os.access(TIME, os.X_OK):
         # wait4() of a child forked from this Python process counts Python's
@@ -357,6 +369,11 @@ def cli_run(args, env, port, use_tls, timeout):
             with open(rss_file, encoding="ascii") as f:
                 # "Command exited with non-zero status N" may come first
                 maxrss_kb = int(f.read().split()[-1])
+        dialogue = None
+        if "MP_BENCH_CLOCK_FILE" in child_env:
+            with open(clock_file, encoding="ascii") as f:
+                connect_ns, exit_ns = (int(x) for x in f.read().split())
+            dialogue = (exit_ns - connect_ns) / 1e9
     finally:
         out.close()
         err.close()
@@ -365,31 +382,36 @@ def cli_run(args, env, port, use_tls, timeout):
         raise RuntimeError(f"mailpeek-cli exited {proc.returncode}: {' '.join(cmd)}\n"
                            f"{stderr[-2000:]}")
     lines = [l for l in stdout.splitlines() if l.strip()]
-    return seconds, maxrss_kb, len(lines)
+    return seconds, maxrss_kb, len(lines), dialogue
 
 
 def cli_once(args, env, port, use_tls, expected):
-    seconds, maxrss_kb, listed = cli_run(args, env, port, use_tls, args.timeout)
+    seconds, maxrss_kb, listed, dialogue = cli_run(args, env, port, use_tls, args.timeout)
     # The listing may carry a header or footer line; it must not be short.
     if listed < expected:
         raise RuntimeError(f"mailpeek-cli listed {listed} lines, "
                            f"the mailbox has {expected} messages")
-    return seconds, maxrss_kb
+    return seconds, maxrss_kb, dialogue
 
 
 def paired_time(args, env, port, use_tls, expected):
     """mailpeek-cli and all-in-flight in turns (so a change of load on a
     shared machine hits both alike); medians, and the median of the ratios
-    of each pair."""
-    cli, aif, rss, ratios = [], [], [], []
+    of each pair: on the dialogue (connect to exit, as all-in-flight is timed)
+    when the connect clock is there, and on the whole run (exec to exit)."""
+    cli, dia, aif, rss, ratios, whole = [], [], [], [], [], []
     for _ in range(args.repeat):
-        seconds, maxrss_kb = cli_once(args, env, port, use_tls, expected)
+        seconds, maxrss_kb, dialogue = cli_once(args, env, port, use_tls, expected)
         reference = all_in_flight_run(env, port, use_tls)[0]
         cli.append(seconds)
+        dia.append(dialogue if dialogue is not None else seconds)
         rss.append(maxrss_kb)
         aif.append(reference)
-        ratios.append(reference / seconds)
-    return ({"seconds": statistics.median(cli), "runs": cli, "rss_mb": max(rss) / 1024.0},
+        ratios.append(reference / dia[-1])
+        whole.append(reference / seconds)
+    return ({"seconds": statistics.median(cli), "runs": cli, "rss_mb": max(rss) / 1024.0,
+             "dialogue": statistics.median(dia), "dialogue_runs": dia,
+             "whole_ratio": statistics.median(whole)},
             {"seconds": statistics.median(aif), "runs": aif},
             statistics.median(ratios))
 
@@ -543,8 +565,9 @@ def bench(args):
           f"medians of {args.repeat} runs of mailpeek-cli and all-in-flight in turns "
           "(vs all-in-flight: median of the pairs' ratios)", flush=True)
     print()
-    print(f"{'link':<8} {'RTT':>6}  {'mailpeek-cli':>12}  {'all-in-flight':>13}  "
-          f"{'poplib loop':>12}   {'vs all-in-flight':>16}  {'vs poplib':>9}")
+    print(f"{'link':<8} {'RTT':>6}  {'mailpeek-cli':>12}  {'(dialogue)':>10}  "
+          f"{'all-in-flight':>13}  {'poplib loop':>12}   {'vs all-in-flight':>16}  "
+          f"{'(whole run)':>11}  {'vs poplib':>9}")
     results = []
     missed = False
     for use_tls in modes:
@@ -566,8 +589,10 @@ def bench(args):
             star = "*" if r["pop"]["extrapolated"] else " "
             print(f"{'tls' if use_tls else 'plain':<8} "
                   f"{('%g ms' % rtt) if rtt else 'direct':>6}  "
-                  f"{cli_s:10.3f} s  {r['aif']['seconds']:11.3f} s  "
-                  f"{r['pop']['seconds']:10.3f} s{star}  {vs_aif:15.2f}x  {vs_pop:8.1f}x"
+                  f"{cli_s:10.3f} s  {r['cli']['dialogue']:8.3f} s  "
+                  f"{r['aif']['seconds']:11.3f} s  "
+                  f"{r['pop']['seconds']:10.3f} s{star}  {vs_aif:15.2f}x  "
+                  f"{r['cli']['whole_ratio']:10.2f}x  {vs_pop:8.1f}x"
                   f"  {verdict(ok)}", flush=True)
     rss = max(r["cli"]["rss_mb"] for r in results)
     print()
@@ -580,7 +605,8 @@ def bench(args):
           f"{args.poplib_budget:g} s), the loop extrapolated linearly")
     for r in results:
         print(f"runs {'tls' if r['tls'] else 'plain'} {r['rtt']:g} ms: mailpeek-cli "
-              + ", ".join(f"{t:.3f}" for t in r["cli"]["runs"]) + "; all-in-flight "
+              + ", ".join(f"{t:.3f}" for t in r["cli"]["runs"]) + "; its dialogue "
+              + ", ".join(f"{t:.3f}" for t in r["cli"]["dialogue_runs"]) + "; all-in-flight "
               + ", ".join(f"{t:.3f}" for t in r["aif"]["runs"]))
     sys.stdout.flush()
 
@@ -619,6 +645,11 @@ def default_cli():
     return os.path.join(build, "src", "cli", "mailpeek-cli")
 
 
+def default_connect_clock():
+    build = os.environ.get("MP_BUILD_ROOT", os.path.join(SOURCE_ROOT, "_build"))
+    return os.path.join(build, "tests", "bench", "libmp-connect-clock.so")
+
+
 def default_header_cache():
     build = os.environ.get("MP_BUILD_ROOT", os.path.join(SOURCE_ROOT, "_build"))
     return os.path.join(build, "tests", "bench", "bench-header-cache")
@@ -647,6 +678,9 @@ def main():
     p.add_argument("--timeout", type=float, default=300.0,
                    help="seconds before a mailpeek-cli run counts as hung")
     p.add_argument("--strict", action="store_true", help="exit 2 when a target is missed")
+    p.add_argument("--connect-clock", default=default_connect_clock(),
+                   help="LD_PRELOAD library that times mailpeek-cli from its connect() "
+                        "(tests/bench/libmp-connect-clock.so; '' to time whole runs only)")
     p.add_argument("--header-cache", default=default_header_cache(),
                    help="path of bench-header-cache")
     p.add_argument("--no-header-cache", action="store_true",

@@ -163,6 +163,24 @@ def test_list():
     transcript_ok(rc, err, r)
 
 
+def test_list_quit_with_tops():
+    # With PIPELINING, QUIT goes out right behind the last TOP (a listing has
+    # nothing to commit, and it saves QUIT's round trip): this server reads
+    # every TOP and QUIT before it answers any, so a client that waited would
+    # time out. A refused QUIT still leaves the listing a success.
+    caps = CAPS + ['PIPELINING']
+    tops = ['expect TOP %d 0' % n for n, _, _, _ in MESSAGES] + ['expect QUIT']
+    for reply, what in (('send +OK bye', 'acknowledged'), ('send -ERR later', 'refused')):
+        replies = []
+        for n, _, _, headers in MESSAGES:
+            replies += ['send +OK'] + ['send ' + h for h in headers] + ['send ', 'send .']
+        lines = greeting_and_login(caps) + scan() + tops + replies + [reply, 'expect-eof']
+        r, rc, err = run(lines, 'list')
+        check_eq(r.rc, 0, 'list exits 0 (QUIT %s)' % what, r)
+        check_eq(r.stdout.splitlines(), EXPECTED_ROWS, 'list output (QUIT %s)' % what, r)
+        transcript_ok(rc, err, r)
+
+
 def test_list_json():
     r, rc, err = run(greeting_and_login() + scan() + all_tops() + quit_ok(), 'list', '--json')
     check_eq(r.rc, 0, 'list --json exits 0', r)
@@ -770,6 +788,7 @@ def main():
     return run_tests([
         ('list', test_list),
         ('list --json', test_list_json),
+        ('list: QUIT goes with the TOPs', test_list_quit_with_tops),
         ('list: header block over the cap', test_list_huge_header),
         ('delete: dropped before QUIT reply', test_delete_connection_dropped),
         ('delete: acknowledged', test_delete_ok),

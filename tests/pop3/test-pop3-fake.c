@@ -280,6 +280,96 @@ test_pipelined_transcript (void)
   finish_ok (server);
 }
 
+/* QUIT goes out with the TOPs: the server reads it before it answers any of
+ * them (a client that waited for the last body first would time out here). */
+static void
+run_then_quit (const char *quit_reply,
+               gboolean    expect_quit_ok)
+{
+  g_autofree char *script = g_strconcat (LOGGED_IN,
+    "expect TOP 1 0\n"
+    "expect TOP 2 0\n"
+    "expect QUIT\n"
+    "send +OK\nsend Subject: one\nsend \nsend .\n"
+    "send -ERR no such message\n",
+    quit_reply,
+    "expect-eof\n", NULL);
+  const guint numbers[] = { 1, 2 };
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GError) error = NULL;
+  MpPop3TestServer *server = NULL;
+  gboolean connected = FALSE;
+  gboolean quit_ok = !expect_quit_ok;
+  Seen seen = { 0, NULL };
+
+  session = start (script, MP_POP3_SECURITY_NONE, 3000, &server, &connected, &error);
+  if (server == NULL)
+    return;
+  g_assert_no_error (error);
+  g_assert_true (mp_pop3_session_top_many_then_quit_sync (session, numbers, 2, 0, seen_body,
+                                                          &seen, &quit_ok, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen.n, ==, 2);
+  g_assert_cmpint (quit_ok, ==, expect_quit_ok);
+  g_assert_false (mp_pop3_session_is_connected (session));
+  g_free (seen.last);
+  finish_ok (server);
+}
+
+static void
+test_then_quit (void)
+{
+  run_then_quit ("send +OK bye\n", TRUE);
+}
+
+static void
+test_then_quit_refused (void)
+{
+  run_then_quit ("send -ERR cannot\n", FALSE);
+}
+
+/* After a DELE, QUIT would commit it before the caller saw a TOP reply: the
+ * engine refuses (a programming error) and sends nothing. */
+static void
+test_then_quit_after_dele (void)
+{
+  const char *script = LOGGED_IN
+    "expect DELE 1\n"
+    "send +OK marked\n"
+    "expect RSET\n"
+    "send +OK\n"
+    "expect TOP 1 0\n"
+    "expect QUIT\n"
+    "send +OK\nsend Subject: one\nsend \nsend .\n"
+    "send +OK bye\n"
+    "expect-eof\n";
+  const guint numbers[] = { 1 };
+  g_autoptr(MpPop3Session) session = NULL;
+  g_autoptr(GError) error = NULL;
+  MpPop3TestServer *server = NULL;
+  gboolean connected = FALSE;
+  gboolean quit_ok = FALSE;
+  Seen seen = { 0, NULL };
+
+  session = start (script, MP_POP3_SECURITY_NONE, 3000, &server, &connected, &error);
+  if (server == NULL)
+    return;
+  g_assert_true (mp_pop3_session_dele_sync (session, 1, NULL, &error));
+  g_test_expect_message ("mp-pop3", G_LOG_LEVEL_CRITICAL, "*dele_sent*");
+  g_assert_false (mp_pop3_session_top_many_then_quit_sync (session, numbers, 1, 0, seen_body,
+                                                           &seen, &quit_ok, NULL, &error));
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (seen.n, ==, 0);
+  /* RSET clears the marks: then it may. */
+  g_assert_true (mp_pop3_session_rset_sync (session, NULL, &error));
+  g_assert_true (mp_pop3_session_top_many_then_quit_sync (session, numbers, 1, 0, seen_body,
+                                                          &seen, &quit_ok, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (quit_ok);
+  g_free (seen.last);
+  finish_ok (server);
+}
+
 static void
 test_quit_not_acknowledged (void)
 {
@@ -602,6 +692,9 @@ main (int argc, char **argv)
   g_test_add_func ("/pop3/fake/reset-in-listing", test_reset_in_listing);
   g_test_add_func ("/pop3/fake/pipelined-transcript", test_pipelined_transcript);
   g_test_add_func ("/pop3/fake/quit-not-acknowledged", test_quit_not_acknowledged);
+  g_test_add_func ("/pop3/fake/then-quit", test_then_quit);
+  g_test_add_func ("/pop3/fake/then-quit/refused", test_then_quit_refused);
+  g_test_add_func ("/pop3/fake/then-quit/after-dele", test_then_quit_after_dele);
   g_test_add_func ("/pop3/fake/max-time/greeting", test_max_time_greeting);
   g_test_add_func ("/pop3/fake/max-time/handshake", test_max_time_handshake);
   g_test_add_func ("/pop3/fake/max-time/per-operation", test_max_time_per_operation);
