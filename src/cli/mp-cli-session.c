@@ -298,13 +298,18 @@ scan (MpCli *cli, GPtrArray **entries_out)
   GPtrArray *entries;
   guint count = 0;
 
-  /* STAT first: one short line, and an empty mailbox needs no listing at all. */
-  if (!mp_pop3_session_stat_sync (cli->session, &count, NULL, NULL, &error))
-    return mp_cli_report (cli, error);
-  if (count == 0)
+  /* In lock-step, STAT first: an empty mailbox then needs no LIST and UIDL (two
+   * round trips). Pipelined, LIST and UIDL take one round trip together, all
+   * that STAT would cost on its own, so it is left out. */
+  if (!mp_pop3_session_is_pipelining (cli->session))
     {
-      *entries_out = g_ptr_array_new ();
-      return MP_CLI_EXIT_OK;
+      if (!mp_pop3_session_stat_sync (cli->session, &count, NULL, NULL, &error))
+        return mp_cli_report (cli, error);
+      if (count == 0)
+        {
+          *entries_out = g_ptr_array_new ();
+          return MP_CLI_EXIT_OK;
+        }
     }
   listing = mp_pop3_session_scan_sync (cli->session, NULL, &error);
   if (listing == NULL)

@@ -174,7 +174,9 @@ def test_list_quit_with_tops():
         replies = []
         for n, _, _, headers in MESSAGES:
             replies += ['send +OK'] + ['send ' + h for h in headers] + ['send ', 'send .']
-        lines = greeting_and_login(caps) + scan() + tops + replies + [reply, 'expect-eof']
+        # Pipelined, LIST+UIDL cost what STAT would: no STAT.
+        lines = greeting_and_login(caps) + scan()[len(STAT):] + tops + replies + \
+            [reply, 'expect-eof']
         r, rc, err = run(lines, 'list')
         check_eq(r.rc, 0, 'list exits 0 (QUIT %s)' % what, r)
         check_eq(r.stdout.splitlines(), EXPECTED_ROWS, 'list output (QUIT %s)' % what, r)
@@ -476,6 +478,17 @@ def test_empty_mailbox():
     transcript_ok(rc, err, r)
 
 
+def test_empty_mailbox_pipelined():
+    # Pipelined, no STAT: the empty LIST and UIDL say it, in the same round trip.
+    lines = greeting_and_login(CAPS + ['PIPELINING']) + \
+        ['expect LIST', 'expect UIDL', 'send +OK 0 messages', 'send .', 'send +OK', 'send .'] + \
+        quit_ok()
+    r, rc, err = run(lines, 'list', '--json')
+    check_eq(r.rc, 0, 'empty mailbox (pipelined): exit 0', r)
+    check_eq(json.loads(r.stdout), [], 'empty array', r)
+    transcript_ok(rc, err, r)
+
+
 def test_binary_garbage_top():
     lines = greeting_and_login() + scan() + \
         ['expect TOP 1 0', 'send +OK', 'send-raw Subject: \\xff\\xfe\\x00\\x01\\r\\n\\r\\n',
@@ -550,7 +563,7 @@ def test_tops_pipelined_from_the_first():
     # A server that lists TOP and PIPELINING gets every TOP at once: the first
     # one alone (needed only to learn that a server without CAPA lacks TOP)
     # would cost a round trip.
-    lines = greeting_and_login(caps=CAPS + ['PIPELINING']) + scan() + all_tops() + quit_ok()
+    lines = greeting_and_login(caps=CAPS + ['PIPELINING']) + scan()[len(STAT):] + all_tops() + quit_ok()
     r, rc, err = run(lines, 'list', extra=['--trace'])
     check_eq(r.rc, 0, 'list --trace', r)
     check_eq(r.stdout.splitlines(), EXPECTED_ROWS, 'both messages listed', r)
@@ -789,6 +802,7 @@ def main():
         ('list', test_list),
         ('list --json', test_list_json),
         ('list: QUIT goes with the TOPs', test_list_quit_with_tops),
+        ('list: empty mailbox, pipelined', test_empty_mailbox_pipelined),
         ('list: header block over the cap', test_list_huge_header),
         ('delete: dropped before QUIT reply', test_delete_connection_dropped),
         ('delete: acknowledged', test_delete_ok),
