@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
@@ -105,10 +106,16 @@ nosig_method (void)
  *   is ending anyway, so nothing needs freeing. This only works if the
  *   engine is first to initialise OpenSSL in the process.
  * - If it was not (another library came first), OPENSSL_cleanup() still runs
- *   at exit; a handler registered with OPENSSL_atexit() runs at its start,
- *   before anything is freed, and waits for the helper thread to be done.
- *   An explicit OPENSSL_cleanup() by an application is covered the same way.
- *   No wait at all when the cleanup does not run. */
+ *   at exit, from the atexit handler OpenSSL registered then. The engine's
+ *   own atexit handler, registered later, runs before it (in reverse order)
+ *   and waits for the helper thread while OpenSSL still works. Waiting only
+ *   in an OPENSSL_atexit() handler came too late: OPENSSL_cleanup() marks
+ *   OpenSSL stopped before it runs those, and the helper's calls then failed
+ *   in ways OpenSSL does not survive (ASan: a SEGV in its decoders, about one
+ *   run in ten of test-pop3-exit's foreign-init case under load).
+ * - An explicit OPENSSL_cleanup() by an application still gets the
+ *   OPENSSL_atexit() handler's wait, the best that can be done then.
+ * The wait is bounded and only happens while the store is still loading. */
 
 #define EXIT_WAIT_MS 5000   /* bound: a hung disk must not hang exit */
 
@@ -119,11 +126,10 @@ static pid_t       system_store_pid;      /* process that runs the helper */
 static gint        openssl_stopping;      /* atomic; OPENSSL_cleanup() has begun */
 
 static void
-wait_loader_at_cleanup (void)
+wait_loader (void)
 {
   struct pollfd pfd = { .fd = system_store_fd, .events = POLLIN };
 
-  g_atomic_int_set (&openssl_stopping, 1);
   /* A forked child has no helper thread to wait for. */
   if (system_store_fd < 0 || getpid () != system_store_pid)
     return;
@@ -133,7 +139,20 @@ wait_loader_at_cleanup (void)
    * last OpenSSL call is what makes those calls happen before the cleanup
    * that follows (ThreadSanitizer reported the free as a race without it). */
   if (!g_atomic_int_get (&system_store_ready))
-    g_debug ("CA store still loading at OpenSSL cleanup");
+    g_debug ("CA store still loading at exit");
+}
+
+static void
+wait_loader_at_exit (void)
+{
+  wait_loader ();
+}
+
+static void
+wait_loader_at_cleanup (void)
+{
+  g_atomic_int_set (&openssl_stopping, 1);
+  wait_loader ();
 }
 
 static void
@@ -193,6 +212,8 @@ mp_pop3_tls_preload (void)
           system_store_pid = getpid ();
           if (OPENSSL_atexit (wait_loader_at_cleanup) != 1)
             g_debug ("OPENSSL_atexit failed");
+          if (atexit (wait_loader_at_exit) != 0)
+            g_debug ("atexit failed");
           g_thread_unref (g_thread_new ("mp-pop3-ca-store", load_system_store, NULL));
         }
       g_once_init_leave (&once, 1);
