@@ -181,13 +181,20 @@ splice_incoming (MpAccountState *self,
                  guint           take)
 {
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_full (take, g_object_unref);
   guint n_new = 0;
 
   for (guint i = 0; i < take; i++)
-    if (mp_message_summary_get_is_new (g_ptr_array_index (self->incoming, i)))
-      n_new++;
-  g_list_store_splice (self->messages, n_items, 0, self->incoming->pdata, take);
+    {
+      MpMessageSummary *summary = g_ptr_array_index (self->incoming, i);
+
+      n_new += mp_message_summary_get_is_new (summary);
+      g_ptr_array_add (rows, g_object_ref (summary));
+    }
+  /* Out of `incoming` before the splice: whoever reads n-messages in an
+   * items-changed handler must not count these rows twice. */
   g_ptr_array_remove_range (self->incoming, 0, take);
+  g_list_store_splice (self->messages, n_items, 0, rows->pdata, take);
   if (n_new > 0)
     mp_account_rows_set_n_new (self, self->n_new + n_new);
 }
@@ -301,4 +308,32 @@ mp_account_rows_append (MpAccountState *self,
   /* The rows go in with the slice already due, or a first slice now. */
   if (!self->feed_id)
     feed_rows (self);
+}
+
+GPtrArray *
+mp_account_rows_dup_all (MpAccountState *self)
+{
+  GListModel *model = G_LIST_MODEL (self->messages);
+  guint n = g_list_model_get_n_items (model);
+  GPtrArray *rows = g_ptr_array_new_full (n + self->incoming->len, g_object_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (rows, g_list_model_get_item (model, i));
+  for (guint i = 0; i < self->incoming->len; i++)
+    g_ptr_array_add (rows, g_object_ref (g_ptr_array_index (self->incoming, i)));
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GPtrArray *items = value;
+
+      for (guint i = 0; i < items->len; i++)
+        g_ptr_array_add (rows, g_object_ref (g_ptr_array_index (items, i)));
+    }
+  /* The list and `incoming` are in order already; rows waiting out an undo go
+   * back to their places (a stable sort keeps the rest as it is). */
+  if (g_hash_table_size (self->pending) > 0)
+    g_ptr_array_sort (rows, compare_seq);
+  return rows;
 }

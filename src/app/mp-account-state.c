@@ -103,16 +103,18 @@ check_done (GObject      *source,
       set_error (self, NULL);
       set_state (self, MP_MAILBOX_STATE_IDLE);
       mp_account_state_notify (self, PROP_LAST_CHECK);
+      mp_account_cache_checked (self);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       self->stopped = TRUE;
-      set_state (self, self->error ? MP_MAILBOX_STATE_ERROR : MP_MAILBOX_STATE_IDLE);
+      set_state (self, self->error ? mp_account_cache_failed_state (self, self->error)
+                                   : MP_MAILBOX_STATE_IDLE);
     }
   else
     {
       set_error (self, error);
-      set_state (self, MP_MAILBOX_STATE_ERROR);
+      set_state (self, mp_account_cache_failed_state (self, error));
     }
   mp_account_state_notify (self, PROP_PROGRESS);
   g_signal_emit (self, signals[SIGNAL_CHECK_FINISHED], 0, error);
@@ -121,33 +123,20 @@ check_done (GObject      *source,
 void
 mp_account_state_check (MpAccountState *self)
 {
+  g_autoptr (GPtrArray) rows = NULL;
   g_autoptr (GPtrArray) known = NULL;
-  guint n;
-  GHashTableIter iter;
-  gpointer value;
 
   g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
 
-  if (self->is_shutdown || self->check_cancellable)
+  if (self->is_shutdown || self->check_cancellable || mp_account_cache_defer_check (self))
     return;
 
-  /* Rows shown and rows waiting for their undo period are known: no TOP for them. */
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
-  known = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
-      g_ptr_array_add (known, g_strdup (mp_message_summary_get_uidl (summary)));
-    }
-  for (guint i = 0; i < self->incoming->len; i++)
-    g_ptr_array_add (known, g_strdup (mp_message_summary_get_uidl (g_ptr_array_index (self->incoming, i))));
-  g_hash_table_iter_init (&iter, self->pending);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      GPtrArray *items = value;
-      for (guint i = 0; i < items->len; i++)
-        g_ptr_array_add (known, g_strdup (mp_message_summary_get_uidl (g_ptr_array_index (items, i))));
-    }
+  /* Rows shown (cached ones too) and rows waiting for their undo period are
+   * known: no TOP for them. */
+  rows = mp_account_rows_dup_all (self);
+  known = g_ptr_array_sized_new (rows->len + 1);
+  for (guint i = 0; i < rows->len; i++)
+    g_ptr_array_add (known, (gpointer) mp_message_summary_get_uidl (g_ptr_array_index (rows, i)));
   g_ptr_array_add (known, NULL);
 
   self->stopped = FALSE;
@@ -275,16 +264,17 @@ typedef struct {
   GPtrArray      *items;  /* owned */
 } DeleteData;
 
-/* "busy" follows the deletions being sent: whoever runs the process (the
- * application) stays alive while it is set. */
-static void
-add_deleting (MpAccountState *self,
-              int             delta)
+/* "busy" follows the deletions being sent and the cache writes: whoever runs
+ * the process (the application) stays alive while it is set. */
+void
+mp_account_state_add_busy (MpAccountState *self,
+                           guint          *counter,
+                           int             delta)
 {
-  gboolean was_busy = self->n_deleting > 0;
+  gboolean was_busy = mp_account_state_get_busy (self);
 
-  self->n_deleting += delta;
-  if (was_busy != (self->n_deleting > 0))
+  *counter += delta;
+  if (was_busy != mp_account_state_get_busy (self))
     mp_account_state_notify (self, PROP_BUSY);
 }
 
@@ -320,7 +310,7 @@ delete_done (GObject      *source,
 
   if (self->is_shutdown && self->n_deleting == 1 && self->mailbox)
     mp_mailbox_shutdown (self->mailbox);
-  add_deleting (self, -1);
+  mp_account_state_add_busy (self, &self->n_deleting, -1);
   delete_data_free (data);
 }
 
@@ -353,7 +343,7 @@ mp_account_state_commit_delete (MpAccountState *self,
   /* The deletion was confirmed and its undo period is over: it runs to its end
    * (no cancellable); "busy" keeps the process alive until then even when no
    * window is left. */
-  add_deleting (self, 1);
+  mp_account_state_add_busy (self, &self->n_deleting, 1);
   /* mp_mailbox_delete_async copies the UIDLs before returning. */
   mp_mailbox_delete_async (self->mailbox, (const char * const *) uidls->pdata,
                            NULL, delete_done, data);
@@ -515,6 +505,13 @@ mp_account_state_get_login_delay (MpAccountState *self)
 }
 
 GDateTime *
+mp_account_state_get_rows_as_of (MpAccountState *self)
+{
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), NULL);
+  return self->rows_as_of;
+}
+
+GDateTime *
 mp_account_state_get_last_check (MpAccountState *self)
 {
   g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), NULL);
@@ -537,7 +534,7 @@ gboolean
 mp_account_state_get_busy (MpAccountState *self)
 {
   g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), FALSE);
-  return self->n_deleting > 0;
+  return self->n_deleting > 0 || self->n_saving > 0;
 }
 
 MpMailbox *
@@ -550,8 +547,13 @@ mp_account_state_get_mailbox (MpAccountState *self)
 char *
 mp_account_state_dup_status_text (MpAccountState *self)
 {
+  g_autofree char *cached = NULL;
+
   g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), NULL);
 
+  cached = mp_account_cache_dup_status_text (self);
+  if (cached)
+    return g_steal_pointer (&cached);
   switch (self->state)
     {
     case MP_MAILBOX_STATE_CHECKING:
@@ -613,6 +615,8 @@ mp_account_state_finalize (GObject *object)
   g_clear_object (&self->lifetime);
   g_clear_error (&self->error);
   g_clear_pointer (&self->last_check, g_date_time_unref);
+  g_clear_pointer (&self->rows_as_of, g_date_time_unref);
+  g_clear_object (&self->header_cache);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->incoming, g_ptr_array_unref);
   G_OBJECT_CLASS (mp_account_state_parent_class)->finalize (object);
@@ -650,7 +654,10 @@ mp_account_state_get_property (GObject    *object,
       g_value_set_boxed (value, self->last_check);
       break;
     case PROP_BUSY:
-      g_value_set_boolean (value, self->n_deleting > 0);
+      g_value_set_boolean (value, mp_account_state_get_busy (self));
+      break;
+    case PROP_ROWS_AS_OF:
+      g_value_set_boxed (value, self->rows_as_of);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -670,6 +677,9 @@ mp_account_state_set_property (GObject      *object,
     case PROP_ACCOUNT:
       self->account = g_value_dup_object (value);
       break;
+    case PROP_HEADER_CACHE:
+      self->header_cache = g_value_dup_object (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -682,6 +692,7 @@ mp_account_state_constructed (GObject *object)
 
   G_OBJECT_CLASS (mp_account_state_parent_class)->constructed (object);
   self->mailbox = mp_mailbox_new (self->account);
+  mp_account_cache_load (self);
 }
 
 static void
@@ -699,7 +710,7 @@ mp_account_state_class_init (MpAccountStateClass *klass)
     g_param_spec_object ("account", NULL, NULL, MP_TYPE_ACCOUNT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL, 0, MP_MAILBOX_STATE_ERROR, 0,
+    g_param_spec_int ("state", NULL, NULL, 0, MP_MAILBOX_STATE_OFFLINE, 0,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_MESSAGES] =
     g_param_spec_uint ("n-messages", NULL, NULL, 0, G_MAXUINT, 0,
@@ -720,6 +731,12 @@ mp_account_state_class_init (MpAccountStateClass *klass)
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ROWS_AS_OF] =
+    g_param_spec_boxed ("rows-as-of", NULL, NULL, G_TYPE_DATE_TIME,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HEADER_CACHE] =
+    g_param_spec_object ("header-cache", NULL, NULL, MP_TYPE_HEADER_CACHE,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Emitted when a check ends (error NULL on success, CANCELLED when stopped). */
@@ -750,4 +767,13 @@ mp_account_state_new (MpAccount *account)
 {
   g_return_val_if_fail (MP_IS_ACCOUNT (account), NULL);
   return g_object_new (MP_TYPE_ACCOUNT_STATE, "account", account, NULL);
+}
+
+MpAccountState *
+mp_account_state_new_cached (MpAccount     *account,
+                             MpHeaderCache *cache)
+{
+  g_return_val_if_fail (MP_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (MP_IS_HEADER_CACHE (cache), NULL);
+  return g_object_new (MP_TYPE_ACCOUNT_STATE, "account", account, "header-cache", cache, NULL);
 }
