@@ -59,8 +59,7 @@ load_done (GObject      *source,
       /* Both set before either is announced: whoever follows one reads the
        * other with it (the status line says "As of … — n messages"). */
       self->rows_as_of = g_date_time_ref (as_of);
-      mp_account_rows_append (self, rows);
-      mp_account_state_notify (self, PROP_N_MESSAGES);
+      mp_account_rows_append_now (self, rows);
       mp_account_state_notify (self, PROP_ROWS_AS_OF);
     }
   if (self->check_wanted)

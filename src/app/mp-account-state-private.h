@@ -84,6 +84,8 @@ void     mp_account_rows_insert_in_order    (MpAccountState   *self,
                                              GPtrArray        *items);
 void     mp_account_rows_append             (MpAccountState   *self,
                                              GPtrArray        *summaries);
+void     mp_account_rows_append_now         (MpAccountState   *self,
+                                             GPtrArray        *summaries);
 void     mp_account_rows_flush              (MpAccountState   *self);
 void     mp_account_rows_remove_gone        (MpAccountState   *self,
                                              char            **removed_uidls);
