@@ -406,6 +406,35 @@ test_corrupt_cache (void)
   fixture_free (&f);
 }
 
+/* Removing the account deletes its cached rows (they are private, and a new
+ * account never gets an old one's rows). */
+static void
+test_removed_account (void)
+{
+  Fixture f = { 0 };
+  g_autoptr (MpHeaderCache) cache = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autofree char *path = NULL;
+  static const char *cached[] = { "uid-a", NULL };
+
+  f.home = mp_test_make_tmp_home ();
+  make_account (&f, closed_port ());
+  cache = mp_header_cache_new (NULL);
+  rows = summaries (cached);
+  g_assert_true (mp_header_cache_save_sync (cache, mp_account_get_id (f.account), rows, NULL,
+                                            NULL, NULL));
+  path = mp_header_cache_dup_path (cache, mp_account_get_id (f.account));
+
+  start_session (&f, mp_account_get_port (f.account));
+  run_until (&f.finished);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_true (mp_account_store_remove (mp_session_get_store (f.session),
+                                          mp_account_get_id (f.account)));
+  g_assert_null (mp_session_lookup (f.session, mp_account_get_id (f.account)));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  fixture_free (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -415,5 +444,6 @@ main (int   argc,
   g_test_add_func ("/account-cache/offline-start", test_offline_start);
   g_test_add_func ("/account-cache/no-cache-refused-is-error", test_no_cache_refused_is_error);
   g_test_add_func ("/account-cache/corrupt", test_corrupt_cache);
+  g_test_add_func ("/account-cache/removed-account", test_removed_account);
   return g_test_run ();
 }
