@@ -10,7 +10,7 @@ against Dovecot's `big` mailbox, with no automatic check:
 - fresh: an empty cache; once the window has drawn its first frames (wait-drawn:
   mapped, frame counter >= 3) the check is started; timed until all N rows are in
   the list (wait-rows N: the list models settled) — connect, login, UIDL, N TOPs,
-  summaries and the rows fed into the list;
+  summaries and the rows fed into the list — and, apart, until the check ended;
 - cached: the next start (the header cache the fresh run wrote), no check at all;
   timed from the same first frames until the first screenful (30 rows) and until
   all N cached rows are in the list.  The cache is loaded on a worker from the
@@ -54,8 +54,9 @@ def one_round(exe, user, n):
     home = tempfile.mkdtemp(prefix="mp-bench-cache-")
     try:
         obs = test_gui.run_app(exe, home, [
-            "wait-drawn", "action check", "wait-rows %d 120" % n, "status", "quit",
+            "wait-drawn", "action check", "wait-idle 120", "wait-rows %d 120" % n, "status", "quit",
         ], user=user, name="fresh", autocheck=False, timing=True, timeout=600)
+        checked = waited(obs, "wait-idle")
         fresh = waited(obs, "wait-rows")
         if fresh.get("rows") != n:
             raise SystemExit("fresh run shows %r rows" % fresh.get("rows"))
@@ -67,7 +68,8 @@ def one_round(exe, user, n):
         status = waited(obs, "status")
         if whole.get("rows") != n or not status["status"].startswith("As of"):
             raise SystemExit("cached run: %r" % status)
-        return fresh["waited_ms"], first["waited_ms"], first["waited_ms"] + whole["waited_ms"]
+        return (checked["waited_ms"] + fresh["waited_ms"], first["waited_ms"],
+                first["waited_ms"] + whole["waited_ms"], checked["waited_ms"], checked["rows"])
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -86,13 +88,16 @@ def main():
     fresh = statistics.median(r[0] for r in results)
     first = statistics.median(r[1] for r in results)
     whole = statistics.median(r[2] for r in results)
-    print("# rounds (fresh, cached first %d rows, cached all rows), ms: %r" % (SCREENFUL, results))
+    print("# rounds (fresh all rows, cached first %d rows, cached all rows, fresh check ended,"
+          " rows shown when it ended), ms: %r" % (SCREENFUL, results))
 
     def line(what, value, target):
         verdict = "met" if value <= target else "MISSED"
         print("%-52s %6d ms  (target <= %d ms: %s)" % (what, value, target, verdict))
 
     line("fresh check, all %d rows in the list" % n, fresh, TARGET_FRESH_MS)
+    print("%-52s %6d ms" % ("  of which: until the check ended",
+                            statistics.median(r[3] for r in results)))
     line("cached start, first %d rows in the list" % SCREENFUL, first, TARGET_CACHED_MS)
     line("cached start, all %d rows in the list" % n, whole, TARGET_CACHED_MS)
     return 0
