@@ -351,8 +351,8 @@ mp_account_rows_dup_all (MpAccountState *self)
       for (guint i = 0; i < items->len; i++)
         g_ptr_array_add (rows, g_object_ref (g_ptr_array_index (items, i)));
     }
-  /* The list and `incoming` are in order already; rows waiting out an undo go
-   * back to their places (a stable sort keeps the rest as it is). */
+  /* The list and `incoming` are in server order already; rows waiting out an
+   * undo go back to their places by sequence number. */
   if (g_hash_table_size (self->pending) > 0)
     g_ptr_array_sort (rows, compare_seq);
   return rows;

@@ -41,7 +41,7 @@ set_state (MpAccountState  *self,
   if (self->state == state)
     return;
   self->state = state;
-  mp_account_state_notify (self, PROP_STATE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
 static void
@@ -51,7 +51,7 @@ set_error (MpAccountState *self,
   g_clear_error (&self->error);
   if (error)
     self->error = g_error_copy (error);
-  mp_account_state_notify (self, PROP_ERROR_TEXT);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_TEXT]);
 }
 
 /* ---------------------------------------------------------------- check */
@@ -73,7 +73,7 @@ on_check_progress (MpMailbox *mailbox,
 
   self->done = done;
   self->total = total;
-  mp_account_state_notify (self, PROP_PROGRESS);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
 }
 
 static void
@@ -102,7 +102,7 @@ check_done (GObject      *source,
       self->last_check = g_date_time_new_now_local ();
       set_error (self, NULL);
       set_state (self, MP_MAILBOX_STATE_IDLE);
-      mp_account_state_notify (self, PROP_LAST_CHECK);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_CHECK]);
       mp_account_cache_checked (self);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -116,7 +116,7 @@ check_done (GObject      *source,
       set_error (self, error);
       set_state (self, mp_account_cache_failed_state (self, error));
     }
-  mp_account_state_notify (self, PROP_PROGRESS);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
   g_signal_emit (self, signals[SIGNAL_CHECK_FINISHED], 0, error);
 }
 
@@ -144,7 +144,7 @@ mp_account_state_check (MpAccountState *self)
   self->total = 0;
   self->check_cancellable = g_cancellable_new ();
   set_state (self, MP_MAILBOX_STATE_CHECKING);
-  mp_account_state_notify (self, PROP_PROGRESS);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
   mp_mailbox_check_async (self->mailbox,
                           (const char * const *) known->pdata,
                           on_check_progress, g_object_ref (self), g_object_unref,
@@ -232,7 +232,7 @@ mp_account_state_delete_later (MpAccountState *self,
   mp_account_rows_remove_positions (self, positions);
   id = ++self->next_pending_id;
   g_hash_table_insert (self->pending, GUINT_TO_POINTER (id), items);
-  mp_account_state_notify (self, PROP_N_MESSAGES);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
   return id;
 }
 
@@ -241,7 +241,7 @@ restore_rows (MpAccountState *self,
               GPtrArray      *items)
 {
   mp_account_rows_insert_in_order (self, items);
-  mp_account_state_notify (self, PROP_N_MESSAGES);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
 }
 
 void
@@ -275,7 +275,7 @@ mp_account_state_add_busy (MpAccountState *self,
 
   *counter += delta;
   if (was_busy != mp_account_state_get_busy (self))
-    mp_account_state_notify (self, PROP_BUSY);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
 static void
