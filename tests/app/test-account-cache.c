@@ -51,23 +51,6 @@ typedef struct {
   char      *status_at_first_change;  /* owned */
 } Fixture;
 
-static gboolean
-on_timeout (gpointer data)
-{
-  g_error ("timed out");
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_until (const gboolean *flag)
-{
-  guint id = g_timeout_add_seconds (TIMEOUT_S, on_timeout, NULL);
-
-  while (!*flag)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-}
-
 static void
 on_check_finished (MpAccountState *state,
                    const GError   *error,
@@ -155,7 +138,7 @@ finish_session (Fixture *f)
   MpAccountState *state = mp_session_lookup (f->session, mp_account_get_id (f->account));
   g_autoptr (GError) error = NULL;
 
-  run_until (&f->finished);
+  mp_test_run_until (&f->finished, TIMEOUT_S);
   while (mp_account_state_get_busy (state) ||
          g_list_model_get_n_items (mp_account_state_get_messages (state)) <
          mp_account_state_get_n_messages (state))
@@ -247,6 +230,33 @@ summaries (const char * const *uidls)
   return rows;
 }
 
+/* The cache file of the fixture's account holds @uidls, as of @as_of. */
+static void
+write_cache (Fixture            *f,
+             const char * const *uidls,
+             GDateTime          *as_of)
+{
+  g_autoptr (MpHeaderCache) cache = mp_header_cache_new (NULL);
+  g_autoptr (GPtrArray) rows = summaries (uidls);
+
+  g_assert_true (mp_header_cache_save_sync (cache, mp_account_get_id (f->account), rows, as_of,
+                                            NULL, NULL));
+}
+
+/* What the cache file of the fixture's account holds. */
+static GPtrArray *
+read_cache (Fixture *f)
+{
+  g_autoptr (MpHeaderCache) cache = mp_header_cache_new (NULL);
+  g_autoptr (GDateTime) as_of = NULL;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *rows = mp_header_cache_load_sync (cache, mp_account_get_id (f->account), &as_of,
+                                               NULL, &error);
+
+  g_assert_no_error (error);
+  return rows;
+}
+
 /* Restart: the second session shows the first one's rows before its check
  * ends (marked "as of"), then the check reconciles them with the server. */
 static void
@@ -256,6 +266,7 @@ test_restart_reconcile (void)
   MpAccountState *state;
   g_autoptr (GPtrArray) uidls = NULL;
   g_autofree char *status = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
   guint16 port = 0;
 
   f.home = mp_test_make_tmp_home ();
@@ -288,15 +299,10 @@ test_restart_reconcile (void)
   /* The rows are live now; the cache holds them for the next start. */
   g_assert_null (mp_account_state_get_rows_as_of (state));
   g_assert_nonnull (mp_account_state_get_last_check (state));
-  {
-    g_autoptr (MpHeaderCache) cache = mp_header_cache_new (NULL);
-    g_autoptr (GDateTime) as_of = NULL;
-    g_autoptr (GPtrArray) rows = mp_header_cache_load_sync (cache, mp_account_get_id (f.account),
-                                                            &as_of, NULL, NULL);
-    g_assert_cmpuint (rows->len, ==, 2);
-    g_assert_cmpstr (mp_message_summary_get_uidl (rows->pdata[1]), ==, "uid-three");
-    g_assert_cmpstr (mp_message_summary_get_subject (rows->pdata[1]), ==, "third");
-  }
+  rows = read_cache (&f);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpstr (mp_message_summary_get_uidl (rows->pdata[1]), ==, "uid-three");
+  g_assert_cmpstr (mp_message_summary_get_subject (rows->pdata[1]), ==, "third");
   fixture_free (&f);
 }
 
@@ -307,8 +313,6 @@ test_offline_start (void)
 {
   Fixture f = { 0 };
   MpAccountState *state;
-  g_autoptr (MpHeaderCache) cache = NULL;
-  g_autoptr (GPtrArray) rows = NULL;
   g_autoptr (GPtrArray) uidls = NULL;
   g_autoptr (GDateTime) as_of = g_date_time_new_utc (2026, 3, 14, 9, 26, 0);
   g_autofree char *status = NULL;
@@ -317,13 +321,10 @@ test_offline_start (void)
 
   f.home = mp_test_make_tmp_home ();
   make_account (&f, closed_port ());
-  cache = mp_header_cache_new (NULL);
-  rows = summaries (cached);
-  g_assert_true (mp_header_cache_save_sync (cache, mp_account_get_id (f.account), rows, as_of,
-                                            NULL, NULL));
+  write_cache (&f, cached, as_of);
 
   state = start_session (&f, mp_account_get_port (f.account));
-  run_until (&f.finished);
+  mp_test_run_until (&f.finished, TIMEOUT_S);
   g_assert_error (f.check_error, MP_ERROR, MP_ERROR_NETWORK);
   g_assert_cmpint (mp_account_state_get_state (state), ==, MP_MAILBOX_STATE_OFFLINE);
   /* Offline is not an error to act on: no banner, the rows stay. */
@@ -355,7 +356,7 @@ test_no_cache_refused_is_error (void)
 
   f.home = mp_test_make_tmp_home ();
   state = start_session (&f, closed_port ());
-  run_until (&f.finished);
+  mp_test_run_until (&f.finished, TIMEOUT_S);
   g_assert_error (f.check_error, MP_ERROR, MP_ERROR_NETWORK);
   g_assert_cmpint (mp_account_state_get_state (state), ==, MP_MAILBOX_STATE_ERROR);
   g_assert_nonnull (mp_account_state_get_error (state));
@@ -371,6 +372,7 @@ test_corrupt_cache (void)
   MpAccountState *state;
   g_autoptr (MpHeaderCache) cache = NULL;
   g_autoptr (GPtrArray) uidls = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
   g_autofree char *path = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *pattern = NULL;
@@ -390,19 +392,15 @@ test_corrupt_cache (void)
   pattern = g_strdup_printf ("*%s*", path);
   g_test_expect_message ("mp-core", G_LOG_LEVEL_MESSAGE, pattern);
   state = start_session (&f, port);
-  run_until (&f.finished);
+  mp_test_run_until (&f.finished, TIMEOUT_S);
   g_test_assert_expected_messages ();
   g_assert_no_error (f.check_error);
   g_assert_false (f.as_of_at_first_change);   /* the first rows came from the server */
   finish_session (&f);
   uidls = list_uidls (state);
   assert_uidls (uidls, "uid-one uid-two");
-  {
-    g_autoptr (GDateTime) as_of = NULL;
-    g_autoptr (GPtrArray) rows = mp_header_cache_load_sync (cache, mp_account_get_id (f.account),
-                                                            &as_of, NULL, NULL);
-    g_assert_cmpuint (rows->len, ==, 2);
-  }
+  rows = read_cache (&f);
+  g_assert_cmpuint (rows->len, ==, 2);
   fixture_free (&f);
 }
 
@@ -413,20 +411,17 @@ test_removed_account (void)
 {
   Fixture f = { 0 };
   g_autoptr (MpHeaderCache) cache = NULL;
-  g_autoptr (GPtrArray) rows = NULL;
   g_autofree char *path = NULL;
   static const char *cached[] = { "uid-a", NULL };
 
   f.home = mp_test_make_tmp_home ();
   make_account (&f, closed_port ());
+  write_cache (&f, cached, NULL);
   cache = mp_header_cache_new (NULL);
-  rows = summaries (cached);
-  g_assert_true (mp_header_cache_save_sync (cache, mp_account_get_id (f.account), rows, NULL,
-                                            NULL, NULL));
   path = mp_header_cache_dup_path (cache, mp_account_get_id (f.account));
 
   start_session (&f, mp_account_get_port (f.account));
-  run_until (&f.finished);
+  mp_test_run_until (&f.finished, TIMEOUT_S);
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
   g_assert_true (mp_account_store_remove (mp_session_get_store (f.session),
                                           mp_account_get_id (f.account)));
