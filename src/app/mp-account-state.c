@@ -1,9 +1,8 @@
 /* mp-account-state.c — the window's model of one account's mailbox.
  *
  * Wraps core's MpMailbox (jobs on worker threads; callbacks on the main context).
- * Summaries arrive in batches and are spliced into a GListStore; each summary
- * carries its server-order sequence number (qdata) so rows whose deletion is undone
- * or fails go back to where they were.
+ * Summaries arrive in batches and are spliced into a GListStore (the list itself:
+ * mp-account-rows.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,50 +10,10 @@
 
 #include <glib/gi18n.h>
 
-#include "mp-account-state.h"
+#include "mp-account-state-private.h"
 #include "mp-mailbox.h"
 #include "mp-error.h"
 #include "mp-error-text.h"
-
-struct _MpAccountState
-{
-  GObject         parent_instance;
-
-  MpAccount      *account;          /* owned */
-  MpMailbox      *mailbox;          /* owned */
-  GListStore     *messages;         /* owned; MpMessageSummary in server order */
-  MpMailboxState  state;
-  GError         *error;            /* owned; set in ERROR state */
-  GDateTime      *last_check;       /* owned */
-  guint           login_delay;      /* seconds, from the last successful check */
-  gboolean        stopped;          /* the last check was stopped by the user */
-  guint           done;
-  guint           total;
-  guint           n_new;
-  guint64         next_seq;
-  GCancellable   *check_cancellable; /* owned while a check runs */
-  GCancellable   *lifetime;         /* owned; cancelled by shutdown */
-  GHashTable     *pending;          /* id → GPtrArray of MpMessageSummary (owned) */
-  GPtrArray      *incoming;         /* owned; summaries not yet in the list */
-  guint           feed_id;          /* timeout that moves incoming → messages */
-  guint           feed_step;        /* rows per splice, adapted to their cost */
-  guint           next_pending_id;
-  guint           n_deleting;       /* delete jobs running */
-  gboolean        is_shutdown;
-};
-
-enum {
-  PROP_0,
-  PROP_ACCOUNT,
-  PROP_STATE,
-  PROP_N_MESSAGES,
-  PROP_N_NEW,
-  PROP_PROGRESS,
-  PROP_ERROR_TEXT,
-  PROP_LAST_CHECK,
-  PROP_BUSY,
-  N_PROPS
-};
 
 enum {
   SIGNAL_CHECK_FINISHED,
@@ -65,153 +24,14 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-static GQuark seq_quark;
 
 G_DEFINE_FINAL_TYPE (MpAccountState, mp_account_state, G_TYPE_OBJECT)
 
-/* ---------------------------------------------------------------- list helpers */
-
-static guint64
-summary_seq (MpMessageSummary *summary)
+void
+mp_account_state_notify (MpAccountState     *self,
+                         MpAccountStateProp  prop)
 {
-  return GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (summary), seq_quark));
-}
-
-static void
-set_n_new (MpAccountState *self,
-           guint           n_new)
-{
-  if (self->n_new == n_new)
-    return;
-  self->n_new = n_new;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_NEW]);
-}
-
-/* The first position whose summary has a sequence number >= @seq (binary search:
- * the list is in server order). */
-static guint
-lower_bound (MpAccountState *self,
-             guint64         seq)
-{
-  guint lo = 0, hi = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      g_autoptr (MpMessageSummary) other = g_list_model_get_item (G_LIST_MODEL (self->messages), mid);
-
-      if (summary_seq (other) < seq)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo;
-}
-
-static gboolean
-find_position (MpAccountState    *self,
-               MpMessageSummary  *summary,
-               guint             *position)
-{
-  guint pos = lower_bound (self, summary_seq (summary));
-  g_autoptr (MpMessageSummary) found = g_list_model_get_item (G_LIST_MODEL (self->messages), pos);
-
-  if (found == summary)
-    {
-      *position = pos;
-      return TRUE;
-    }
-  return g_list_store_find (self->messages, summary, position);
-}
-
-static int
-compare_guint (gconstpointer a,
-               gconstpointer b)
-{
-  guint ua = *(const guint *) a, ub = *(const guint *) b;
-
-  return (ua > ub) - (ua < ub);
-}
-
-/* Removes the rows at @positions (any order, no duplicates) with one splice per
- * run of neighbours, from the end: deleting 10,000 selected rows is one
- * items-changed, not 10,000 (each of which the sort model and the column view
- * would handle on their own). */
-static void
-remove_positions (MpAccountState *self,
-                  GArray         *positions)
-{
-  guint n_new = 0;
-  guint i;
-
-  g_array_sort (positions, compare_guint);
-  for (i = 0; i < positions->len; i++)
-    {
-      g_autoptr (MpMessageSummary) summary =
-        g_list_model_get_item (G_LIST_MODEL (self->messages), g_array_index (positions, guint, i));
-
-      if (mp_message_summary_get_is_new (summary))
-        n_new++;
-    }
-  i = positions->len;
-  while (i > 0)
-    {
-      guint end = g_array_index (positions, guint, i - 1);
-      guint start = end;
-
-      i--;
-      while (i > 0 && g_array_index (positions, guint, i - 1) == start - 1)
-        {
-          start--;
-          i--;
-        }
-      g_list_store_splice (self->messages, start, end - start + 1, NULL, 0);
-    }
-  set_n_new (self, self->n_new >= n_new ? self->n_new - n_new : 0);
-}
-
-static int
-compare_seq (gconstpointer a,
-             gconstpointer b)
-{
-  guint64 sa = summary_seq (*(MpMessageSummary **) a);
-  guint64 sb = summary_seq (*(MpMessageSummary **) b);
-
-  return (sa > sb) - (sa < sb);
-}
-
-/* Puts @items back at their server-order positions: the items that go to the same
- * place go in with one splice, from the end. */
-static void
-insert_in_order (MpAccountState *self,
-                 GPtrArray      *items)
-{
-  g_autoptr (GPtrArray) sorted = g_ptr_array_copy (items, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
-  g_autoptr (GArray) places = g_array_sized_new (FALSE, FALSE, sizeof (guint), items->len);
-  guint n_new = 0;
-  guint i;
-
-  g_ptr_array_sort (sorted, compare_seq);
-  for (i = 0; i < sorted->len; i++)
-    {
-      guint pos = lower_bound (self, summary_seq (g_ptr_array_index (sorted, i)));
-
-      g_array_append_val (places, pos);
-      if (mp_message_summary_get_is_new (g_ptr_array_index (sorted, i)))
-        n_new++;
-    }
-  i = sorted->len;
-  while (i > 0)
-    {
-      guint pos = g_array_index (places, guint, i - 1);
-      guint first = i - 1;
-
-      while (first > 0 && g_array_index (places, guint, first - 1) == pos)
-        first--;
-      g_list_store_splice (self->messages, pos, 0, sorted->pdata + first, i - first);
-      i = first;
-    }
-  set_n_new (self, self->n_new + n_new);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
 static void
@@ -236,106 +56,6 @@ set_error (MpAccountState *self,
 
 /* ---------------------------------------------------------------- check */
 
-/* Rows go into the list in time slices: one slice per frame at most, and no slice
- * longer than FEED_BUDGET_US.  A splice costs very different amounts depending on
- * where the rows land: GTK 4.8's list views build and bind row widgets
- * synchronously for up to ~200 rows around the visible ones (CSS, text layout;
- * ~0.3 ms a row, and the same again in the next frame's layout), while rows far
- * from the view only grow the list (µs).  So the step adapts to the measured cost
- * per row: it starts small, halves when a splice was expensive, doubles while
- * splices stay cheap.  Slices come every other frame at most, and cheap ones
- * (rows off screen) less often still: every relayout of the window costs X11
- * round trips (GDK asks the server for the monitor's work area each time). */
-#define FEED_BUDGET_US        3000
-#define FEED_FIRST_STEP          2
-#define FEED_MAX_STEP         2000
-#define FEED_NEAR_INTERVAL_MS   33
-#define FEED_FAR_INTERVAL_MS   100
-
-static gboolean feed_tick (gpointer user_data);
-
-/* Moves up to @take rows from the head of `incoming` to the end of the list:
- * one splice, one items-changed. */
-static void
-splice_incoming (MpAccountState *self,
-                 guint           take)
-{
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
-  guint n_new = 0;
-
-  for (guint i = 0; i < take; i++)
-    if (mp_message_summary_get_is_new (g_ptr_array_index (self->incoming, i)))
-      n_new++;
-  g_list_store_splice (self->messages, n_items, 0, self->incoming->pdata, take);
-  g_ptr_array_remove_range (self->incoming, 0, take);
-  if (n_new > 0)
-    set_n_new (self, self->n_new + n_new);
-}
-
-static void
-schedule_feed (MpAccountState *self,
-               guint           interval_ms)
-{
-  if (self->incoming->len > 0 && !self->feed_id)
-    self->feed_id = g_timeout_add (interval_ms, feed_tick, self);
-}
-
-/* One time slice of rows. */
-static void
-feed_rows (MpAccountState *self)
-{
-  gint64 start = g_get_monotonic_time ();
-  gint64 elapsed = 0;
-  gboolean expensive = FALSE;
-
-  while (self->incoming->len > 0 && elapsed < FEED_BUDGET_US)
-    {
-      guint take = MIN (self->feed_step, self->incoming->len);
-      gint64 before = g_get_monotonic_time ();
-      gint64 cost;
-
-      splice_incoming (self, take);
-      cost = g_get_monotonic_time () - before;
-      elapsed = g_get_monotonic_time () - start;
-
-      /* Aim at a quarter of the budget per splice, so a slice ends close to it. */
-      if (cost > FEED_BUDGET_US / 4)
-        {
-          self->feed_step = MAX (1, self->feed_step / 2);
-          expensive = TRUE;
-        }
-      else if (cost * 2 <= FEED_BUDGET_US / 4)
-        self->feed_step = MIN (self->feed_step * 2, FEED_MAX_STEP);
-      if (cost > 200)
-        expensive = TRUE;
-    }
-  if (elapsed > 0)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
-  schedule_feed (self, expensive ? FEED_NEAR_INTERVAL_MS : FEED_FAR_INTERVAL_MS);
-}
-
-static gboolean
-feed_tick (gpointer user_data)
-{
-  MpAccountState *self = user_data;
-
-  self->feed_id = 0;
-  feed_rows (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Everything received goes into the list now (before rows are matched against
- * what the server no longer has). */
-static void
-flush_rows (MpAccountState *self)
-{
-  g_clear_handle_id (&self->feed_id, g_source_remove);
-  if (self->incoming->len == 0)
-    return;
-  splice_incoming (self, self->incoming->len);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
-}
-
 static void
 on_check_progress (MpMailbox *mailbox,
                    GPtrArray *summaries,
@@ -349,50 +69,11 @@ on_check_progress (MpMailbox *mailbox,
     return;
 
   if (summaries && summaries->len > 0)
-    {
-      for (guint i = 0; i < summaries->len; i++)
-        {
-          MpMessageSummary *summary = g_ptr_array_index (summaries, i);
-
-          g_object_set_qdata (G_OBJECT (summary), seq_quark,
-                              GSIZE_TO_POINTER ((gsize) ++self->next_seq));
-          g_ptr_array_add (self->incoming, g_object_ref (summary));
-        }
-      /* The rows go in with the slice already due, or a first slice now. */
-      if (!self->feed_id)
-        feed_rows (self);
-    }
+    mp_account_rows_append (self, summaries);
 
   self->done = done;
   self->total = total;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
-}
-
-static void
-remove_gone (MpAccountState *self,
-             char         **removed_uidls)
-{
-  g_autoptr (GHashTable) gone = NULL;
-  g_autoptr (GArray) positions = NULL;
-  guint n;
-
-  if (!removed_uidls || !removed_uidls[0])
-    return;
-  gone = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; removed_uidls[i]; i++)
-    g_hash_table_add (gone, removed_uidls[i]);
-
-  positions = g_array_new (FALSE, FALSE, sizeof (guint));
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
-
-      if (g_hash_table_contains (gone, mp_message_summary_get_uidl (summary)))
-        g_array_append_val (positions, i);
-    }
-  remove_positions (self, positions);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
 }
 
 static void
@@ -411,27 +92,29 @@ check_done (GObject      *source,
     return;
   /* Rows still waiting in `incoming` keep going in a few per frame. */
   if (check && check->removed_uidls && check->removed_uidls[0])
-    flush_rows (self);
+    mp_account_rows_flush (self);
 
   if (check)
     {
-      remove_gone (self, check->removed_uidls);
+      mp_account_rows_remove_gone (self, check->removed_uidls);
       self->login_delay = check->login_delay;
       g_clear_pointer (&self->last_check, g_date_time_unref);
       self->last_check = g_date_time_new_now_local ();
       set_error (self, NULL);
       set_state (self, MP_MAILBOX_STATE_IDLE);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_CHECK]);
+      mp_account_cache_checked (self);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       self->stopped = TRUE;
-      set_state (self, self->error ? MP_MAILBOX_STATE_ERROR : MP_MAILBOX_STATE_IDLE);
+      set_state (self, self->error ? mp_account_cache_failed_state (self, self->error)
+                                   : MP_MAILBOX_STATE_IDLE);
     }
   else
     {
       set_error (self, error);
-      set_state (self, MP_MAILBOX_STATE_ERROR);
+      set_state (self, mp_account_cache_failed_state (self, error));
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
   g_signal_emit (self, signals[SIGNAL_CHECK_FINISHED], 0, error);
@@ -440,33 +123,20 @@ check_done (GObject      *source,
 void
 mp_account_state_check (MpAccountState *self)
 {
+  g_autoptr (GPtrArray) rows = NULL;
   g_autoptr (GPtrArray) known = NULL;
-  guint n;
-  GHashTableIter iter;
-  gpointer value;
 
   g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
 
-  if (self->is_shutdown || self->check_cancellable)
+  if (self->is_shutdown || self->check_cancellable || mp_account_cache_defer_check (self))
     return;
 
-  /* Rows shown and rows waiting for their undo period are known: no TOP for them. */
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
-  known = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
-      g_ptr_array_add (known, g_strdup (mp_message_summary_get_uidl (summary)));
-    }
-  for (guint i = 0; i < self->incoming->len; i++)
-    g_ptr_array_add (known, g_strdup (mp_message_summary_get_uidl (g_ptr_array_index (self->incoming, i))));
-  g_hash_table_iter_init (&iter, self->pending);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      GPtrArray *items = value;
-      for (guint i = 0; i < items->len; i++)
-        g_ptr_array_add (known, g_strdup (mp_message_summary_get_uidl (g_ptr_array_index (items, i))));
-    }
+  /* Rows shown (cached ones too) and rows waiting for their undo period are
+   * known: no TOP for them. */
+  rows = mp_account_rows_dup_all (self);
+  known = g_ptr_array_sized_new (rows->len + 1);
+  for (guint i = 0; i < rows->len; i++)
+    g_ptr_array_add (known, (gpointer) mp_message_summary_get_uidl (g_ptr_array_index (rows, i)));
   g_ptr_array_add (known, NULL);
 
   self->stopped = FALSE;
@@ -553,13 +223,13 @@ mp_account_state_delete_later (MpAccountState *self,
       MpMessageSummary *summary = g_ptr_array_index (summaries, i);
       guint pos;
 
-      if (find_position (self, summary, &pos))
+      if (mp_account_rows_find (self, summary, &pos))
         {
           g_array_append_val (positions, pos);
           g_ptr_array_add (items, g_object_ref (summary));
         }
     }
-  remove_positions (self, positions);
+  mp_account_rows_remove_positions (self, positions);
   id = ++self->next_pending_id;
   g_hash_table_insert (self->pending, GUINT_TO_POINTER (id), items);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
@@ -570,7 +240,7 @@ static void
 restore_rows (MpAccountState *self,
               GPtrArray      *items)
 {
-  insert_in_order (self, items);
+  mp_account_rows_insert_in_order (self, items);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MESSAGES]);
 }
 
@@ -594,16 +264,17 @@ typedef struct {
   GPtrArray      *items;  /* owned */
 } DeleteData;
 
-/* "busy" follows the deletions being sent: whoever runs the process (the
- * application) stays alive while it is set. */
-static void
-add_deleting (MpAccountState *self,
-              int             delta)
+/* "busy" follows the deletions being sent and the cache writes: whoever runs
+ * the process (the application) stays alive while it is set. */
+void
+mp_account_state_add_busy (MpAccountState *self,
+                           guint          *counter,
+                           int             delta)
 {
-  gboolean was_busy = self->n_deleting > 0;
+  gboolean was_busy = mp_account_state_get_busy (self);
 
-  self->n_deleting += delta;
-  if (was_busy != (self->n_deleting > 0))
+  *counter += delta;
+  if (was_busy != mp_account_state_get_busy (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
@@ -639,7 +310,7 @@ delete_done (GObject      *source,
 
   if (self->is_shutdown && self->n_deleting == 1 && self->mailbox)
     mp_mailbox_shutdown (self->mailbox);
-  add_deleting (self, -1);
+  mp_account_state_add_busy (self, &self->n_deleting, -1);
   delete_data_free (data);
 }
 
@@ -672,7 +343,7 @@ mp_account_state_commit_delete (MpAccountState *self,
   /* The deletion was confirmed and its undo period is over: it runs to its end
    * (no cancellable); "busy" keeps the process alive until then even when no
    * window is left. */
-  add_deleting (self, 1);
+  mp_account_state_add_busy (self, &self->n_deleting, 1);
   /* mp_mailbox_delete_async copies the UIDLs before returning. */
   mp_mailbox_delete_async (self->mailbox, (const char * const *) uidls->pdata,
                            NULL, delete_done, data);
@@ -723,7 +394,7 @@ mp_account_state_fetch_preview (MpAccountState       *self,
     {
       mp_message_summary_set_is_new (summary, FALSE);
       if (self->n_new > 0)
-        set_n_new (self, self->n_new - 1);
+        mp_account_rows_set_n_new (self, self->n_new - 1);
     }
 
   mp_mailbox_preview_async (self->mailbox, mp_message_summary_get_uidl (summary), whole,
@@ -760,7 +431,7 @@ mp_account_state_mark_all_seen (MpAccountState *self)
       for (guint i = 0; i < items->len; i++)
         mp_message_summary_set_is_new (g_ptr_array_index (items, i), FALSE);
     }
-  set_n_new (self, 0);
+  mp_account_rows_set_n_new (self, 0);
 }
 
 MpMessagePreview *
@@ -834,6 +505,13 @@ mp_account_state_get_login_delay (MpAccountState *self)
 }
 
 GDateTime *
+mp_account_state_get_rows_as_of (MpAccountState *self)
+{
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), NULL);
+  return self->rows_as_of;
+}
+
+GDateTime *
 mp_account_state_get_last_check (MpAccountState *self)
 {
   g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), NULL);
@@ -856,7 +534,7 @@ gboolean
 mp_account_state_get_busy (MpAccountState *self)
 {
   g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), FALSE);
-  return self->n_deleting > 0;
+  return self->n_deleting > 0 || self->n_saving > 0;
 }
 
 MpMailbox *
@@ -869,8 +547,13 @@ mp_account_state_get_mailbox (MpAccountState *self)
 char *
 mp_account_state_dup_status_text (MpAccountState *self)
 {
+  g_autofree char *cached = NULL;
+
   g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), NULL);
 
+  cached = mp_account_cache_dup_status_text (self);
+  if (cached)
+    return g_steal_pointer (&cached);
   switch (self->state)
     {
     case MP_MAILBOX_STATE_CHECKING:
@@ -932,6 +615,8 @@ mp_account_state_finalize (GObject *object)
   g_clear_object (&self->lifetime);
   g_clear_error (&self->error);
   g_clear_pointer (&self->last_check, g_date_time_unref);
+  g_clear_pointer (&self->rows_as_of, g_date_time_unref);
+  g_clear_object (&self->header_cache);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->incoming, g_ptr_array_unref);
   G_OBJECT_CLASS (mp_account_state_parent_class)->finalize (object);
@@ -969,7 +654,10 @@ mp_account_state_get_property (GObject    *object,
       g_value_set_boxed (value, self->last_check);
       break;
     case PROP_BUSY:
-      g_value_set_boolean (value, self->n_deleting > 0);
+      g_value_set_boolean (value, mp_account_state_get_busy (self));
+      break;
+    case PROP_ROWS_AS_OF:
+      g_value_set_boxed (value, self->rows_as_of);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -989,6 +677,9 @@ mp_account_state_set_property (GObject      *object,
     case PROP_ACCOUNT:
       self->account = g_value_dup_object (value);
       break;
+    case PROP_HEADER_CACHE:
+      self->header_cache = g_value_dup_object (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1001,6 +692,7 @@ mp_account_state_constructed (GObject *object)
 
   G_OBJECT_CLASS (mp_account_state_parent_class)->constructed (object);
   self->mailbox = mp_mailbox_new (self->account);
+  mp_account_cache_load (self);
 }
 
 static void
@@ -1018,7 +710,7 @@ mp_account_state_class_init (MpAccountStateClass *klass)
     g_param_spec_object ("account", NULL, NULL, MP_TYPE_ACCOUNT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL, 0, MP_MAILBOX_STATE_ERROR, 0,
+    g_param_spec_int ("state", NULL, NULL, 0, MP_MAILBOX_STATE_OFFLINE, 0,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_MESSAGES] =
     g_param_spec_uint ("n-messages", NULL, NULL, 0, G_MAXUINT, 0,
@@ -1039,6 +731,12 @@ mp_account_state_class_init (MpAccountStateClass *klass)
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ROWS_AS_OF] =
+    g_param_spec_boxed ("rows-as-of", NULL, NULL, G_TYPE_DATE_TIME,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HEADER_CACHE] =
+    g_param_spec_object ("header-cache", NULL, NULL, MP_TYPE_HEADER_CACHE,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Emitted when a check ends (error NULL on success, CANCELLED when stopped). */
@@ -1052,7 +750,6 @@ mp_account_state_class_init (MpAccountStateClass *klass)
     g_signal_new ("delete-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 
-  seq_quark = g_quark_from_static_string ("mp-account-state-seq");
 }
 
 static void
@@ -1070,4 +767,13 @@ mp_account_state_new (MpAccount *account)
 {
   g_return_val_if_fail (MP_IS_ACCOUNT (account), NULL);
   return g_object_new (MP_TYPE_ACCOUNT_STATE, "account", account, NULL);
+}
+
+MpAccountState *
+mp_account_state_new_cached (MpAccount     *account,
+                             MpHeaderCache *cache)
+{
+  g_return_val_if_fail (MP_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (MP_IS_HEADER_CACHE (cache), NULL);
+  return g_object_new (MP_TYPE_ACCOUNT_STATE, "account", account, "header-cache", cache, NULL);
 }

@@ -16,6 +16,7 @@
 #include "mp-message-summary.h"
 #include "mp-message-preview.h"
 #include "mp-error-text.h"
+#include "mp-header-cache.h"
 
 G_BEGIN_DECLS
 
@@ -23,28 +24,42 @@ typedef enum {
   MP_MAILBOX_STATE_IDLE,
   MP_MAILBOX_STATE_CHECKING,
   MP_MAILBOX_STATE_ERROR,
+  /* The last check could not reach the server (connection failed or timed out)
+   * and rows from an earlier check are shown: no error to act on, the list is as
+   * of rows-as-of / last-check. */
+  MP_MAILBOX_STATE_OFFLINE,
 } MpMailboxState;
 
 #define MP_TYPE_ACCOUNT_STATE (mp_account_state_get_type ())
 G_DECLARE_FINAL_TYPE (MpAccountState, mp_account_state, MP, ACCOUNT_STATE, GObject)
 
 MpAccountState  *mp_account_state_new              (MpAccount     *account);
+/* The same, keeping the account's rows in @cache across restarts: the cached
+ * rows are loaded at once (the first check waits for them) and the list is
+ * written back after each successful check (mp-account-cache.c). */
+MpAccountState  *mp_account_state_new_cached       (MpAccount     *account,
+                                                    MpHeaderCache *cache);
 MpAccount      *mp_account_state_get_account      (MpAccountState *self);
 /* GListModel of MpMessageSummary in server order; rows pending deletion are not in it. */
 GListModel     *mp_account_state_get_messages     (MpAccountState *self);
 MpMailboxState  mp_account_state_get_state        (MpAccountState *self);
 guint           mp_account_state_get_n_messages   (MpAccountState *self);
 guint           mp_account_state_get_n_new        (MpAccountState *self);
-/* NULL unless state is ERROR. */
+/* NULL unless state is ERROR (OFFLINE keeps the error in "error-text" only). */
 const GError   *mp_account_state_get_error        (MpAccountState *self);
 /* NULL before the first successful check. */
 GDateTime      *mp_account_state_get_last_check   (MpAccountState *self);
+/* When the rows shown were last confirmed by the server, while they come from
+ * the header cache (an earlier run) and no check of this run succeeded yet;
+ * NULL otherwise ("rows-as-of" property). */
+GDateTime      *mp_account_state_get_rows_as_of   (MpAccountState *self);
 /* The server's LOGIN-DELAY (seconds) seen by the last successful check, 0 if none. */
 guint           mp_account_state_get_login_delay  (MpAccountState *self);
 void            mp_account_state_get_progress     (MpAccountState *self,
                                                   guint         *done,
                                                   guint         *total);
-/* TRUE while confirmed deletions are being sent ("busy" property). */
+/* TRUE while confirmed deletions are being sent or the header cache is being
+ * written ("busy" property): the process must not end before. */
 gboolean        mp_account_state_get_busy        (MpAccountState *self);
 /* The account's one job queue: every job of the account goes through it. */
 MpMailbox      *mp_account_state_get_mailbox     (MpAccountState *self);
@@ -93,6 +108,9 @@ void            mp_account_state_fetch_preview    (MpAccountState       *self,
 MpMessagePreview *mp_account_state_fetch_preview_finish (MpAccountState  *self,
                                                         GAsyncResult   *result,
                                                         GError        **error);
+
+/* The account was removed: its cached rows are deleted and none are written. */
+void            mp_account_state_forget_cache     (MpAccountState *self);
 
 /* Pins @sha256_hex for the account (the window saves the store). */
 void            mp_account_state_trust_certificate (MpAccountState *self,

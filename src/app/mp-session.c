@@ -13,6 +13,7 @@ struct _MpSession
 
   MpAccountStore *store;      /* owned */
   MpScheduler    *scheduler;  /* owned */
+  MpHeaderCache  *cache;      /* owned: every account's rows across restarts */
   GHashTable     *states;     /* account id → MpAccountState (owned) */
   guint           n_busy;     /* account states sending deletions */
   gboolean        is_shutdown;
@@ -108,7 +109,7 @@ add_state (MpSession *self,
            MpAccount *account)
 {
   const char *id = mp_account_get_id (account);
-  MpAccountState *state = mp_account_state_new (account);
+  MpAccountState *state = mp_account_state_new_cached (account, self->cache);
 
   g_hash_table_insert (self->states, g_strdup (id), state);
   g_signal_connect_object (state, "check-finished", G_CALLBACK (on_check_finished), self, 0);
@@ -151,6 +152,7 @@ sync_states (MpSession *self)
         g_signal_handlers_disconnect_by_func (mp_account_state_get_account (value),
                                               on_account_interval_changed, self);
         mp_account_state_shutdown (value);
+        mp_account_state_forget_cache (value);
         g_hash_table_iter_remove (&iter);
       }
 }
@@ -320,6 +322,7 @@ mp_session_dispose (GObject *object)
   g_clear_pointer (&self->states, g_hash_table_unref);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->store);
+  g_clear_object (&self->cache);
   G_OBJECT_CLASS (mp_session_parent_class)->dispose (object);
 }
 
@@ -380,6 +383,7 @@ mp_session_new (MpAccountStore *store,
   g_return_val_if_fail (MP_IS_SCHEDULER (scheduler), NULL);
 
   self = g_object_new (MP_TYPE_SESSION, NULL);
+  self->cache = mp_header_cache_new (NULL);
   self->store = g_object_ref (store);
   self->scheduler = g_object_ref (scheduler);
   g_signal_connect (scheduler, "check-due", G_CALLBACK (on_check_due), self);

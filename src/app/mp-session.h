@@ -1,8 +1,10 @@
 /* mp-session.h — everything the running application knows, for the whole process.
  *
  * One MpSession per process, created by the application (never by a window):
- * it owns the account store, the scheduler and one MpAccountState per account id
- * (each owning that account's MpMailbox — its one job queue and its seen store).
+ * it owns the account store, the scheduler, the header cache (each account's
+ * rows across restarts, under $XDG_CACHE_HOME/mailpeek/headers) and one
+ * MpAccountState per account id (each owning that account's MpMailbox — its one
+ * job queue and its seen store).
  * Windows, account rows, the tray, the notifier and the account dialog only bind
  * to it, so checks and notifications go on with no window at all, and a new
  * window shows the same accounts and rows at once.

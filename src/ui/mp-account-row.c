@@ -46,6 +46,9 @@ update (MpAccountRow *self)
     counts = g_strdup (mp_error_title (error));
   else if (!mp_account_state_get_last_check (self->mailbox) && n == 0)
     counts = g_strdup (state == MP_MAILBOX_STATE_CHECKING ? _("Checking…") : _("Not checked yet"));
+  else if (state == MP_MAILBOX_STATE_OFFLINE)
+    /* Translators: an account row while its server cannot be reached (rows kept) */
+    counts = g_strdup_printf (ngettext ("Offline — %u message", "Offline — %u messages", n), n);
   else
     counts = g_strdup_printf (ngettext ("%u message", "%u messages", n), n);
   gtk_label_set_text (self->count_label, counts);

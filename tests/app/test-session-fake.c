@@ -76,23 +76,6 @@ fixture_finish (Fixture *f)
   g_free (f->home);
 }
 
-static gboolean
-on_timeout (gpointer data)
-{
-  g_error ("timed out");
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_until (const gboolean *flag)
-{
-  guint id = g_timeout_add_seconds (TIMEOUT_S, on_timeout, NULL);
-
-  while (!*flag)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-}
-
 static void
 on_check_finished (MpAccountState *state,
                    const GError   *error,
@@ -153,7 +136,7 @@ test_check_updates_state (void)
   g_signal_connect (state, "notify::state", G_CALLBACK (count_notify), &state_changes);
   g_signal_connect (messages, "items-changed", G_CALLBACK (count_items_changed), &list_changes);
 
-  run_until (&finished);
+  mp_test_run_until (&finished, TIMEOUT_S);
   /* Rows still being fed in go in a few per main-loop turn. */
   while (g_list_model_get_n_items (messages) < 2)
     g_main_context_iteration (NULL, TRUE);
@@ -223,7 +206,7 @@ test_test_login_waits_for_check (void)
                 "allow-plaintext-password", TRUE, "username", "alice", NULL);
   mp_session_test_login_async (f.session, mp_account_get_id (f.account), edited, "secret",
                                NULL, on_test_login, &w);
-  run_until (&w.done);
+  mp_test_run_until (&w.done, TIMEOUT_S);
 
   g_assert_no_error (w.error);
   g_assert_nonnull (w.caps);

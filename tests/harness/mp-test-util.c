@@ -396,3 +396,21 @@ mp_test_cancel_later_join (MpTestCanceller *c)
   g_free (c);
   return at;
 }
+
+static gboolean
+run_until_timed_out (gpointer data)
+{
+  g_error ("timed out after %u s", GPOINTER_TO_UINT (data));
+  return G_SOURCE_REMOVE;
+}
+
+void
+mp_test_run_until (const gboolean *flag,
+                   guint           timeout_s)
+{
+  guint id = g_timeout_add_seconds (timeout_s, run_until_timed_out, GUINT_TO_POINTER (timeout_s));
+
+  while (!*flag)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+}

@@ -65,6 +65,11 @@ MpTestCanceller  *mp_test_cancel_later          (GCancellable *cancellable,
 /* Waits for the thread, frees @canceller; returns the monotonic time of the cancel. */
 gint64            mp_test_cancel_later_join     (MpTestCanceller *canceller);
 
+/* Iterates the default main context until *@flag is TRUE; g_error() after
+ * @timeout_s seconds (a test that hangs fails with a message instead). */
+void              mp_test_run_until             (const gboolean *flag,
+                                                 guint           timeout_s);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpTestFakeServer, mp_test_fake_server_free)
 
 /* A fake-pop3.py script: greeting, CAPA (USER UIDL TOP), USER alice / PASS, and

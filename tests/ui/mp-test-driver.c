@@ -7,6 +7,8 @@
  *   wait-progress N [timeout_s]   until a running check reports ≥ N headers fetched
  *   rows                          dump the rows the column view shows (once the
  *                                 incremental filter/sort models are done)
+ *   wait-rows N [timeout_s]       until ≥ N rows are shown (cached rows too) and the
+ *                                 list models are done; waited_ms + state
  *   wait-settled [timeout_s]      until those models are done (no dump)
  *   select INDEX | select-subject TEXT | select-all
  *   select-add-subject TEXT       add a row to the selection (Ctrl+click)
@@ -219,6 +221,7 @@ state_name (MpAccountState *mailbox)
     {
     case MP_MAILBOX_STATE_CHECKING: return "checking";
     case MP_MAILBOX_STATE_ERROR: return "error";
+    case MP_MAILBOX_STATE_OFFLINE: return "offline";
     case MP_MAILBOX_STATE_IDLE:
     default: return "idle";
     }
@@ -376,7 +379,18 @@ pred_idle (Driver *d)
 
   return mailbox &&
          mp_account_state_get_state (mailbox) != MP_MAILBOX_STATE_CHECKING &&
-         (mp_account_state_get_last_check (mailbox) || mp_account_state_get_error (mailbox)) &&
+         (mp_account_state_get_last_check (mailbox) || mp_account_state_get_error (mailbox) ||
+          mp_account_state_get_state (mailbox) == MP_MAILBOX_STATE_OFFLINE) &&
+         mp_test_window_get_pending (d->window) == 0;
+}
+
+/* At least progress_target rows shown (cached ones too), the list settled. */
+static gboolean
+pred_rows (Driver *d)
+{
+  GListModel *shown = G_LIST_MODEL (mp_test_window_get_selection (d->window));
+
+  return g_list_model_get_n_items (shown) >= d->progress_target &&
          mp_test_window_get_pending (d->window) == 0;
 }
 
@@ -687,7 +701,8 @@ pred_session_idle (Driver *d)
       MpAccountState *state = mp_session_lookup (session, mp_account_get_id (account));
 
       if (!state || mp_account_state_get_state (state) == MP_MAILBOX_STATE_CHECKING ||
-          (!mp_account_state_get_last_check (state) && !mp_account_state_get_error (state)))
+          (!mp_account_state_get_last_check (state) && !mp_account_state_get_error (state) &&
+           mp_account_state_get_state (state) != MP_MAILBOX_STATE_OFFLINE))
         return FALSE;
     }
   return TRUE;
@@ -853,6 +868,13 @@ run_command (Driver     *d,
       g_auto (GStrv) a = g_strsplit (arg, " ", 2);
       d->progress_target = (guint) g_ascii_strtoull (a[0] ? a[0] : "1", NULL, 10);
       wait_for (d, pred_progress, finish_state, a[0] ? a[1] : NULL, 60);
+      return FALSE;
+    }
+  if (g_str_equal (cmd, "wait-rows"))
+    {
+      g_auto (GStrv) a = g_strsplit (arg, " ", 2);
+      d->progress_target = (guint) g_ascii_strtoull (a[0] ? a[0] : "1", NULL, 10);
+      wait_for (d, pred_rows, finish_state, a[0] ? a[1] : NULL, 60);
       return FALSE;
     }
   if (g_str_equal (cmd, "wait-settled"))

@@ -15,6 +15,9 @@ MODE "large": 10,000 headers stream in while the main loop never stalls, and Sto
 cancels within 100 ms.
 MODE "close": delete + confirm, then close the window at once: the deletion is sent
 right away and the app waits for it; a second POP3 session shows the message gone.
+MODE "cache": after one check, the next start shows the cached rows marked "As of"
+before any check; started with the server unreachable, the same rows are marked
+"Offline — last checked".
 
 MAILPEEK_TEST_APP (tests/ui/mailpeek-test-app.c) is the application `mailpeek` is
 built from plus the scripted driver (tests/ui/mp-test-driver.c): real UI actions;
@@ -673,8 +676,9 @@ def fault_mode(exe, shots):
 
         # The same refusal after the window was closed right after the confirmation:
         # the deletion is sent at once, and its failure is not silent (stderr).
+        # This start knows both rows from the header cache: no TOP n 0.
         with open(script, "w") as f:
-            f.write(FAKE_LOGIN + FAKE_SCAN + FAKE_TOPS + FAKE_PREVIEW + FAKE_SCAN + FAKE_DELETE)
+            f.write(FAKE_LOGIN + FAKE_SCAN + FAKE_PREVIEW + FAKE_SCAN + FAKE_DELETE)
         fake = subprocess.Popen([sys.executable,
                                  os.path.join(os.environ["MP_SOURCE_ROOT"], "tests", "harness",
                                               "fake-pop3.py"),
@@ -707,7 +711,7 @@ def fault_mode(exe, shots):
         with open(script, "w") as f:
             # (the capability goes into the second, post-login CAPA list)
             f.write(FAKE_LOGIN.rsplit("send .\n", 1)[0] + "send LOGIN-DELAY 900\nsend .\n"
-                    + FAKE_SCAN + FAKE_TOPS)
+                    + FAKE_SCAN)
         fake = subprocess.Popen([sys.executable,
                                  os.path.join(os.environ["MP_SOURCE_ROOT"], "tests", "harness",
                                               "fake-pop3.py"),
@@ -775,6 +779,54 @@ def close_mode(exe, shots):
               "a second POP3 session no longer sees the deleted message")
         check(len(listing) == len(manifest) - 1,
               "the server holds the other %d messages" % (len(manifest) - 1))
+    finally:
+        if not os.environ.get("MP_GUI_KEEP"):
+            shutil.rmtree(home, ignore_errors=True)
+
+
+# ------------------------------------------------------------------ cache mode
+
+def closed_port():
+    """A loopback port nothing listens on (connecting is refused)."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cache_mode(exe, shots):
+    home = tempfile.mkdtemp(prefix="mp-gui-cache-")
+    try:
+        obs = run_app(exe, home, ["wait-idle 60", "status", "quit"], name="first")
+        first = by_cmd(obs, "status")
+        if not check(first and first[0].get("rows", 0) > 0 and first[0]["state"] == "idle",
+                     "first run checks the mailbox: %r" % (first[:1],)):
+            return
+        n = first[0]["rows"]
+
+        # No check at all: what is shown comes from the header cache.
+        obs = run_app(exe, home, ["wait-drawn", "wait-rows %d 30" % n, "status", "sleep 300",
+                                  "screenshot %s/cache-as-of.png" % shots, "quit"],
+                      name="cached", autocheck=False)
+        cached = by_cmd(obs, "status")
+        if check(cached, "status after the restart"):
+            check(cached[0]["rows"] == n and cached[0]["state"] == "idle",
+                  "the restart shows the %d cached rows without a check: %r" % (n, cached[0]))
+            check(cached[0]["status"].startswith("As of ") and
+                  cached[0]["status"].endswith(" — %d messages" % n),
+                  "the status line marks them 'As of … — %d messages': %r"
+                  % (n, cached[0]["status"]))
+
+        obs = run_app(exe, home, ["wait-idle 60", "status", "sleep 300",
+                                  "screenshot %s/cache-offline.png" % shots, "quit"],
+                      name="offline", host="127.0.0.1", port=closed_port())
+        offline = by_cmd(obs, "status")
+        if check(offline, "status when started offline"):
+            check(offline[0]["rows"] == n and offline[0]["state"] == "offline",
+                  "started offline the cached rows stay: %r" % offline[0])
+            check(offline[0]["status"].startswith("Offline — last checked "),
+                  "the status line says 'Offline — last checked …': %r" % offline[0]["status"])
+            check("banner" not in offline[0], "offline is no error banner: %r" % offline[0])
     finally:
         if not os.environ.get("MP_GUI_KEEP"):
             shutil.rmtree(home, ignore_errors=True)
@@ -957,6 +1009,8 @@ def main():
         large_mode(exe, shots)
     elif mode == "close":
         close_mode(exe, shots)
+    elif mode == "cache":
+        cache_mode(exe, shots)
     else:
         print("unknown mode %s" % mode)
         return 2

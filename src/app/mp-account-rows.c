@@ -1,0 +1,365 @@
+/* mp-account-rows.c — the message list of an MpAccountState: rows in server
+ * order (each summary carries its sequence number as qdata, so rows whose
+ * deletion is undone or fails go back where they were), fed into the GListStore
+ * in time slices, and taken out in runs.
+ *
+ * Main thread only.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "mp-config.h"
+
+#include "mp-account-state-private.h"
+
+static G_DEFINE_QUARK (mp-account-state-seq, seq);
+
+static guint64
+summary_seq (MpMessageSummary *summary)
+{
+  return GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (summary), seq_quark ()));
+}
+
+void
+mp_account_rows_set_n_new (MpAccountState *self,
+                           guint           n_new)
+{
+  if (self->n_new == n_new)
+    return;
+  self->n_new = n_new;
+  mp_account_state_notify (self, PROP_N_NEW);
+}
+
+/* The first position whose summary has a sequence number >= @seq (binary search:
+ * the list is in server order). */
+static guint
+lower_bound (MpAccountState *self,
+             guint64         seq)
+{
+  guint lo = 0, hi = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      g_autoptr (MpMessageSummary) other = g_list_model_get_item (G_LIST_MODEL (self->messages), mid);
+
+      if (summary_seq (other) < seq)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+gboolean
+mp_account_rows_find (MpAccountState    *self,
+                      MpMessageSummary  *summary,
+                      guint             *position)
+{
+  guint pos = lower_bound (self, summary_seq (summary));
+  g_autoptr (MpMessageSummary) found = g_list_model_get_item (G_LIST_MODEL (self->messages), pos);
+
+  if (found == summary)
+    {
+      *position = pos;
+      return TRUE;
+    }
+  return g_list_store_find (self->messages, summary, position);
+}
+
+static int
+compare_guint (gconstpointer a,
+               gconstpointer b)
+{
+  guint ua = *(const guint *) a, ub = *(const guint *) b;
+
+  return (ua > ub) - (ua < ub);
+}
+
+/* Removes the rows at @positions (any order, no duplicates) with one splice per
+ * run of neighbours, from the end: deleting 10,000 selected rows is one
+ * items-changed, not 10,000 (each of which the sort model and the column view
+ * would handle on their own). */
+void
+mp_account_rows_remove_positions (MpAccountState *self,
+                                  GArray         *positions)
+{
+  guint n_new = 0;
+  guint i;
+
+  g_array_sort (positions, compare_guint);
+  for (i = 0; i < positions->len; i++)
+    {
+      g_autoptr (MpMessageSummary) summary =
+        g_list_model_get_item (G_LIST_MODEL (self->messages), g_array_index (positions, guint, i));
+
+      if (mp_message_summary_get_is_new (summary))
+        n_new++;
+    }
+  i = positions->len;
+  while (i > 0)
+    {
+      guint end = g_array_index (positions, guint, i - 1);
+      guint start = end;
+
+      i--;
+      while (i > 0 && g_array_index (positions, guint, i - 1) == start - 1)
+        {
+          start--;
+          i--;
+        }
+      g_list_store_splice (self->messages, start, end - start + 1, NULL, 0);
+    }
+  mp_account_rows_set_n_new (self, self->n_new >= n_new ? self->n_new - n_new : 0);
+}
+
+static int
+compare_seq (gconstpointer a,
+             gconstpointer b)
+{
+  guint64 sa = summary_seq (*(MpMessageSummary **) a);
+  guint64 sb = summary_seq (*(MpMessageSummary **) b);
+
+  return (sa > sb) - (sa < sb);
+}
+
+/* Puts @items back at their server-order positions: the items that go to the same
+ * place go in with one splice, from the end. */
+void
+mp_account_rows_insert_in_order (MpAccountState *self,
+                                 GPtrArray      *items)
+{
+  g_autoptr (GPtrArray) sorted = g_ptr_array_copy (items, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+  g_autoptr (GArray) places = g_array_sized_new (FALSE, FALSE, sizeof (guint), items->len);
+  guint n_new = 0;
+  guint i;
+
+  g_ptr_array_sort (sorted, compare_seq);
+  for (i = 0; i < sorted->len; i++)
+    {
+      guint pos = lower_bound (self, summary_seq (g_ptr_array_index (sorted, i)));
+
+      g_array_append_val (places, pos);
+      if (mp_message_summary_get_is_new (g_ptr_array_index (sorted, i)))
+        n_new++;
+    }
+  i = sorted->len;
+  while (i > 0)
+    {
+      guint pos = g_array_index (places, guint, i - 1);
+      guint first = i - 1;
+
+      while (first > 0 && g_array_index (places, guint, first - 1) == pos)
+        first--;
+      g_list_store_splice (self->messages, pos, 0, sorted->pdata + first, i - first);
+      i = first;
+    }
+  mp_account_rows_set_n_new (self, self->n_new + n_new);
+}
+
+
+/* Rows go into the list in time slices: one slice per frame at most, and no slice
+ * longer than FEED_BUDGET_US.  A splice costs very different amounts depending on
+ * where the rows land: GTK 4.8's list views build and bind row widgets
+ * synchronously for up to ~200 rows around the visible ones (CSS, text layout;
+ * ~0.3 ms a row, and the same again in the next frame's layout), while rows far
+ * from the view only grow the list (µs).  So the step adapts to the measured cost
+ * per row: it starts small, halves when a splice was expensive, doubles while
+ * splices stay cheap.  Slices come every other frame at most, and cheap ones
+ * (rows off screen) less often still: every relayout of the window costs X11
+ * round trips (GDK asks the server for the monitor's work area each time). */
+#define FEED_BUDGET_US        3000
+#define FEED_MAX_STEP         2000
+#define FEED_NEAR_INTERVAL_MS   33
+#define FEED_FAR_INTERVAL_MS   100
+
+static gboolean feed_tick (gpointer user_data);
+
+/* Moves up to @take rows from the head of `incoming` to the end of the list:
+ * one splice, one items-changed. */
+static void
+splice_incoming (MpAccountState *self,
+                 guint           take)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_full (take, g_object_unref);
+  guint n_new = 0;
+
+  for (guint i = 0; i < take; i++)
+    {
+      MpMessageSummary *summary = g_ptr_array_index (self->incoming, i);
+
+      n_new += mp_message_summary_get_is_new (summary);
+      g_ptr_array_add (rows, g_object_ref (summary));
+    }
+  /* Out of `incoming` before the splice: whoever reads n-messages in an
+   * items-changed handler must not count these rows twice. */
+  g_ptr_array_remove_range (self->incoming, 0, take);
+  g_list_store_splice (self->messages, n_items, 0, rows->pdata, take);
+  if (n_new > 0)
+    mp_account_rows_set_n_new (self, self->n_new + n_new);
+}
+
+static void
+schedule_feed (MpAccountState *self,
+               guint           interval_ms)
+{
+  if (self->incoming->len > 0 && !self->feed_id)
+    self->feed_id = g_timeout_add (interval_ms, feed_tick, self);
+}
+
+/* One time slice of rows. */
+static void
+feed_rows (MpAccountState *self)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 elapsed = 0;
+  gboolean expensive = FALSE;
+
+  while (self->incoming->len > 0 && elapsed < FEED_BUDGET_US)
+    {
+      guint take = MIN (self->feed_step, self->incoming->len);
+      gint64 before = g_get_monotonic_time ();
+      gint64 cost;
+
+      splice_incoming (self, take);
+      cost = g_get_monotonic_time () - before;
+      elapsed = g_get_monotonic_time () - start;
+
+      /* Aim at a quarter of the budget per splice, so a slice ends close to it. */
+      if (cost > FEED_BUDGET_US / 4)
+        {
+          self->feed_step = MAX (1, self->feed_step / 2);
+          expensive = TRUE;
+        }
+      else if (cost * 2 <= FEED_BUDGET_US / 4)
+        self->feed_step = MIN (self->feed_step * 2, FEED_MAX_STEP);
+      if (cost > 200)
+        expensive = TRUE;
+    }
+  if (elapsed > 0)
+    mp_account_state_notify (self, PROP_N_MESSAGES);
+  schedule_feed (self, expensive ? FEED_NEAR_INTERVAL_MS : FEED_FAR_INTERVAL_MS);
+}
+
+static gboolean
+feed_tick (gpointer user_data)
+{
+  MpAccountState *self = user_data;
+
+  self->feed_id = 0;
+  feed_rows (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Everything received goes into the list now (before rows are matched against
+ * what the server no longer has). */
+void
+mp_account_rows_flush (MpAccountState *self)
+{
+  g_clear_handle_id (&self->feed_id, g_source_remove);
+  if (self->incoming->len == 0)
+    return;
+  splice_incoming (self, self->incoming->len);
+  mp_account_state_notify (self, PROP_N_MESSAGES);
+}
+
+void
+mp_account_rows_remove_gone (MpAccountState *self,
+                             char         **removed_uidls)
+{
+  g_autoptr (GHashTable) gone = NULL;
+  g_autoptr (GArray) positions = NULL;
+  guint n;
+
+  if (!removed_uidls || !removed_uidls[0])
+    return;
+  gone = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; removed_uidls[i]; i++)
+    g_hash_table_add (gone, removed_uidls[i]);
+
+  positions = g_array_new (FALSE, FALSE, sizeof (guint));
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
+
+      if (g_hash_table_contains (gone, mp_message_summary_get_uidl (summary)))
+        g_array_append_val (positions, i);
+    }
+  mp_account_rows_remove_positions (self, positions);
+  mp_account_state_notify (self, PROP_N_MESSAGES);
+}
+
+
+static void
+take_rows (MpAccountState *self,
+           GPtrArray      *summaries)
+{
+  for (guint i = 0; i < summaries->len; i++)
+    {
+      MpMessageSummary *summary = g_ptr_array_index (summaries, i);
+
+      g_object_set_qdata (G_OBJECT (summary), seq_quark (),
+                          GSIZE_TO_POINTER ((gsize) ++self->next_seq));
+      g_ptr_array_add (self->incoming, g_object_ref (summary));
+    }
+}
+
+/* Rows a check delivered, in server order: they get the next sequence numbers
+ * and go into the list in time slices. */
+void
+mp_account_rows_append (MpAccountState *self,
+                        GPtrArray      *summaries)
+{
+  take_rows (self, summaries);
+  /* The rows go in with the slice already due, or a first slice now. */
+  if (!self->feed_id)
+    feed_rows (self);
+}
+
+/* The header cache's rows at start: the first NOW_MAX_ROWS in one splice, the
+ * rest fed in slices as usual.  They arrive while the application starts,
+ * usually before any view is bound to the list, and then cost only the store's
+ * inserts (a few ms for 10,000); a view already bound builds just the rows
+ * around its visible ones (GTK 4.8: up to ~200, a few tens of ms once).  Fed
+ * from the first row instead, 10,000 rows took about a second to show. */
+#define NOW_MAX_ROWS 10000
+
+void
+mp_account_rows_append_now (MpAccountState *self,
+                            GPtrArray      *summaries)
+{
+  take_rows (self, summaries);
+  g_clear_handle_id (&self->feed_id, g_source_remove);
+  splice_incoming (self, MIN (self->incoming->len, NOW_MAX_ROWS));
+  mp_account_state_notify (self, PROP_N_MESSAGES);
+  schedule_feed (self, FEED_FAR_INTERVAL_MS);
+}
+
+GPtrArray *
+mp_account_rows_dup_all (MpAccountState *self)
+{
+  GListModel *model = G_LIST_MODEL (self->messages);
+  guint n = g_list_model_get_n_items (model);
+  GPtrArray *rows = g_ptr_array_new_full (n + self->incoming->len, g_object_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (rows, g_list_model_get_item (model, i));
+  for (guint i = 0; i < self->incoming->len; i++)
+    g_ptr_array_add (rows, g_object_ref (g_ptr_array_index (self->incoming, i)));
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GPtrArray *items = value;
+
+      for (guint i = 0; i < items->len; i++)
+        g_ptr_array_add (rows, g_object_ref (g_ptr_array_index (items, i)));
+    }
+  /* The list and `incoming` are in server order already; rows waiting out an
+   * undo go back to their places by sequence number. */
+  if (g_hash_table_size (self->pending) > 0)
+    g_ptr_array_sort (rows, compare_seq);
+  return rows;
+}
