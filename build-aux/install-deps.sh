@@ -14,6 +14,7 @@ $SUDO apt-get install -y -q --no-install-recommends \
   dovecot-core dovecot-pop3d openssl ca-certificates \
   xvfb xauth imagemagick dbus dbus-x11 gnome-keyring libsecret-tools \
   at-spi2-core python3-gi gir1.2-atspi-2.0 python3-pyatspi \
+  dunst \
   desktop-file-utils appstream flatpak-builder locales \
   clang libclang-rt-14-dev valgrind time zlib1g-dev \
   adwaita-icon-theme fonts-dejavu-core fonts-wqy-microhei

@@ -291,6 +291,38 @@ mp_account_rows_remove_gone (MpAccountState *self,
 }
 
 
+/* Rows already in the list (the header cache's, after a restart) for messages
+ * the seen store still holds new: the check fetched no header for them, so it
+ * is here that they become new again. Rows the check fetched came new already. */
+void
+mp_account_rows_mark_new (MpAccountState *self,
+                          char          **uidls)
+{
+  g_autoptr (GHashTable) wanted = NULL;
+  guint n, marked = 0;
+
+  if (!uidls || !uidls[0])
+    return;
+  wanted = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; uidls[i]; i++)
+    g_hash_table_add (wanted, uidls[i]);
+  mp_account_rows_flush (self);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
+
+      if (!mp_message_summary_get_is_new (summary)
+          && g_hash_table_contains (wanted, mp_message_summary_get_uidl (summary)))
+        {
+          mp_message_summary_set_is_new (summary, TRUE);
+          marked++;
+        }
+    }
+  if (marked > 0)
+    mp_account_rows_set_n_new (self, self->n_new + marked);
+}
+
 static void
 take_rows (MpAccountState *self,
            GPtrArray      *summaries)

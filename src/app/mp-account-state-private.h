@@ -35,6 +35,9 @@ struct _MpAccountState
   guint           feed_step;        /* rows per splice, adapted to their cost */
   guint           next_pending_id;
   guint           n_deleting;       /* delete jobs running */
+  guint           n_marking;        /* seen-store writes queued or running */
+  GHashTable     *announced;        /* owned set of owned UIDLs: new rows already
+                                     * announced (here or by an earlier run) */
   gboolean        is_shutdown;
 
   /* mp-account-cache.c */
@@ -91,6 +94,8 @@ void     mp_account_rows_remove_gone        (MpAccountState   *self,
                                              char            **removed_uidls);
 /* Every row the account knows — shown, still being fed in, or waiting out an
  * undo period — in server order (new references). */
+void     mp_account_rows_mark_new           (MpAccountState   *self,
+                                             char            **uidls);
 GPtrArray *mp_account_rows_dup_all          (MpAccountState   *self);
 
 /* mp-account-cache.c */

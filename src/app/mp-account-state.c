@@ -96,6 +96,10 @@ check_done (GObject      *source,
 
   if (check)
     {
+      /* New since a run before this one: announced then, not news now. */
+      for (guint i = 0; check->kept_new_uidls && check->kept_new_uidls[i]; i++)
+        g_hash_table_add (self->announced, g_strdup (check->kept_new_uidls[i]));
+      mp_account_rows_mark_new (self, check->kept_new_uidls);
       mp_account_rows_remove_gone (self, check->removed_uidls);
       self->login_delay = check->login_delay;
       g_clear_pointer (&self->last_check, g_date_time_unref);
@@ -264,8 +268,9 @@ typedef struct {
   GPtrArray      *items;  /* owned */
 } DeleteData;
 
-/* "busy" follows the deletions being sent and the cache writes: whoever runs
- * the process (the application) stays alive while it is set. */
+/* "busy" follows the deletions being sent and the writes of the header cache
+ * and the seen store: whoever runs the process (the application) stays alive
+ * while it is set. */
 void
 mp_account_state_add_busy (MpAccountState *self,
                            guint          *counter,
@@ -392,13 +397,109 @@ mp_account_state_fetch_preview (MpAccountState       *self,
   /* Looking at a message makes it no longer new. */
   if (mp_message_summary_get_is_new (summary))
     {
-      mp_message_summary_set_is_new (summary, FALSE);
-      if (self->n_new > 0)
-        mp_account_rows_set_n_new (self, self->n_new - 1);
+      g_autoptr (GPtrArray) viewed = g_ptr_array_new ();
+
+      g_ptr_array_add (viewed, summary);
+      mp_account_state_mark_seen (self, viewed);
     }
 
   mp_mailbox_preview_async (self->mailbox, mp_message_summary_get_uidl (summary), whole,
                             cancellable, preview_done, g_steal_pointer (&task));
+}
+
+static void
+mark_seen_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (MpAccountState) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  /* The rows are seen all the same; only a restart would show them new again. */
+  if (!mp_mailbox_mark_seen_finish (MP_MAILBOX (source), result, &error))
+    g_warning ("%s", error->message);
+  mp_account_state_add_busy (self, &self->n_marking, -1);
+}
+
+/* Tells the seen store (NULL: everything seen), so a restart agrees. */
+static void
+forget_new (MpAccountState     *self,
+            const char * const *uidls)
+{
+  mp_account_state_add_busy (self, &self->n_marking, 1);
+  mp_mailbox_mark_seen_async (self->mailbox, uidls, mark_seen_done, g_object_ref (self));
+}
+
+void
+mp_account_state_mark_seen (MpAccountState *self,
+                            GPtrArray      *summaries)
+{
+  g_autoptr (GPtrArray) uidls = NULL;
+
+  g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
+  g_return_if_fail (summaries != NULL);
+
+  uidls = g_ptr_array_new ();
+  for (guint i = 0; i < summaries->len; i++)
+    {
+      MpMessageSummary *summary = g_ptr_array_index (summaries, i);
+
+      if (!mp_message_summary_get_is_new (summary))
+        continue;
+      mp_message_summary_set_is_new (summary, FALSE);
+      g_hash_table_remove (self->announced, mp_message_summary_get_uidl (summary));
+      g_ptr_array_add (uidls, (gpointer) mp_message_summary_get_uidl (summary));
+    }
+  if (uidls->len == 0)
+    return;
+  mp_account_rows_set_n_new (self, self->n_new > uidls->len ? self->n_new - uidls->len : 0);
+  g_ptr_array_add (uidls, NULL);
+  forget_new (self, (const char * const *) uidls->pdata);
+}
+
+GPtrArray *
+mp_account_state_dup_new_messages (MpAccountState *self)
+{
+  GListModel *model;
+  GPtrArray *rows;
+
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), NULL);
+
+  model = G_LIST_MODEL (self->messages);
+  rows = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = g_list_model_get_n_items (model); i > 0; i--)
+    {
+      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i - 1);
+
+      if (mp_message_summary_get_is_new (summary))
+        g_ptr_array_add (rows, g_steal_pointer (&summary));
+    }
+  return rows;
+}
+
+guint
+mp_account_state_announce (MpAccountState *self)
+{
+  g_autoptr (GPtrArray) rows = NULL;
+  GHashTable *now;
+  guint fresh = 0;
+
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), 0);
+
+  /* The set becomes exactly the new rows: seen, deleted and gone ones drop out. */
+  rows = mp_account_state_dup_new_messages (self);
+  now = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *uidl = mp_message_summary_get_uidl (g_ptr_array_index (rows, i));
+
+      if (!g_hash_table_contains (self->announced, uidl))
+        fresh++;
+      g_hash_table_add (now, g_strdup (uidl));
+    }
+  g_hash_table_unref (self->announced);
+  self->announced = now;
+  return fresh;
 }
 
 void
@@ -432,6 +533,8 @@ mp_account_state_mark_all_seen (MpAccountState *self)
         mp_message_summary_set_is_new (g_ptr_array_index (items, i), FALSE);
     }
   mp_account_rows_set_n_new (self, 0);
+  g_hash_table_remove_all (self->announced);
+  forget_new (self, NULL);
 }
 
 MpMessagePreview *
@@ -534,7 +637,7 @@ gboolean
 mp_account_state_get_busy (MpAccountState *self)
 {
   g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), FALSE);
-  return self->n_deleting > 0 || self->n_saving > 0;
+  return self->n_deleting > 0 || self->n_saving > 0 || self->n_marking > 0;
 }
 
 MpMailbox *
@@ -619,6 +722,7 @@ mp_account_state_finalize (GObject *object)
   g_clear_object (&self->header_cache);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->incoming, g_ptr_array_unref);
+  g_clear_pointer (&self->announced, g_hash_table_unref);
   G_OBJECT_CLASS (mp_account_state_parent_class)->finalize (object);
 }
 
@@ -727,7 +831,7 @@ mp_account_state_class_init (MpAccountStateClass *klass)
   properties[PROP_LAST_CHECK] =
     g_param_spec_boxed ("last-check", NULL, NULL, G_TYPE_DATE_TIME,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* TRUE while confirmed deletions are being sent. */
+  /* TRUE while confirmed deletions are being sent, or "seen" is being saved. */
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -759,6 +863,7 @@ mp_account_state_init (MpAccountState *self)
   self->lifetime = g_cancellable_new ();
   self->pending = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   self->incoming = g_ptr_array_new_with_free_func (g_object_unref);
+  self->announced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->feed_step = FEED_FIRST_STEP;
 }
 

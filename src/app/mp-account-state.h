@@ -58,18 +58,31 @@ guint           mp_account_state_get_login_delay  (MpAccountState *self);
 void            mp_account_state_get_progress     (MpAccountState *self,
                                                   guint         *done,
                                                   guint         *total);
-/* TRUE while confirmed deletions are being sent or the header cache is being
- * written ("busy" property): the process must not end before. */
+/* TRUE while confirmed deletions are being sent, the seen store is being told
+ * what was seen or the header cache is being written ("busy" property): the
+ * process must not end before. */
 gboolean        mp_account_state_get_busy        (MpAccountState *self);
 /* The account's one job queue: every job of the account goes through it. */
 MpMailbox      *mp_account_state_get_mailbox     (MpAccountState *self);
 /* One line for the status bar, in plain words. */
 char           *mp_account_state_dup_status_text  (MpAccountState *self);
 
-/* Clears is-new on every row (and on received rows not yet in the list) and
- * sets n-new to 0: the user saw the mail elsewhere (tray, notification).  The
- * seen store needs nothing: the check that found the rows already recorded them. */
+/* "New" rows are messages announced (or about to be) and not yet viewed or marked
+ * seen; the seen store keeps them new across restarts (a restart shows the same
+ * count and the same rows new).  A new-mail notification sums up this set. */
+
+/* Clears is-new on every row (and on received rows not yet in the list), sets
+ * n-new to 0 and tells the seen store: the user saw the mail elsewhere (tray,
+ * notification). */
 void            mp_account_state_mark_all_seen    (MpAccountState *self);
+/* Clears is-new on @summaries (rows of the list: viewed), here and in the seen store. */
+void            mp_account_state_mark_seen        (MpAccountState *self,
+                                                  GPtrArray      *summaries);
+/* The list's new rows, newest first (the reverse of server order); owned refs. */
+GPtrArray      *mp_account_state_dup_new_messages (MpAccountState *self);
+/* Records every new row as announced; returns how many were not announced before
+ * (0: nothing to tell).  Rows still new from an earlier run were announced by it. */
+guint           mp_account_state_announce         (MpAccountState *self);
 
 /* Starts a check unless one runs. */
 void            mp_account_state_check            (MpAccountState *self);

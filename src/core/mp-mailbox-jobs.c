@@ -222,6 +222,7 @@ typedef struct {
   guint        n_fetched;
   guint        n_refused;     /* -ERR to TOP/RETR */
   GPtrArray   *rule_hits;     /* owned, of MpRuleHit */
+  GPtrArray   *kept_new;      /* owned UIDLs: new already at an earlier check */
 } CheckCtx;
 
 static void
@@ -284,8 +285,14 @@ on_header (guint    number,
       const char *data = g_bytes_get_data (body, &len);
       MpMessageSummary *summary = mp_message_summary_new_from_headers (data, len, e->uidl,
                                                                         e->size);
-      gboolean is_new = ctx->announce && !mp_seen_store_contains (ctx->self->seen, e->uidl);
+      /* New: never seen, or new at an earlier check and not marked seen since. */
+      gboolean kept = ctx->announce && mp_seen_store_is_new (ctx->self->seen, e->uidl);
+      gboolean is_new = kept || (ctx->announce && !mp_seen_store_contains (ctx->self->seen, e->uidl));
 
+      if (kept)
+        g_ptr_array_add (ctx->kept_new, g_strdup (e->uidl));
+      else if (is_new)
+        mp_seen_store_set_new (ctx->self->seen, e->uidl, TRUE);
       mp_message_summary_set_is_new (summary, is_new);
       evaluate_rules (ctx, summary, data, len);
       ctx->n_new += is_new;
@@ -377,9 +384,10 @@ run_check (MpMailbox *self,
   g_autoptr(GError) save_error = NULL;
   g_autoptr(GPtrArray) rule_hits =
     g_ptr_array_new_with_free_func ((GDestroyNotify) mp_rule_hit_free);
+  g_autoptr(GPtrArray) kept_new = g_ptr_array_new_with_free_func (g_free);
   GError *error = NULL;
   MpCheckResult *result;
-  CheckCtx ctx = { self, job, by_number, FALSE, 0, 0, 0, rule_hits };
+  CheckCtx ctx = { self, job, by_number, FALSE, 0, 0, 0, rule_hits, kept_new };
   gboolean reused;
   GHashTableIter iter;
   gpointer key;
@@ -403,6 +411,10 @@ run_check (MpMailbox *self,
           g_array_append_val (numbers, e->number);
           g_hash_table_insert (by_number, GUINT_TO_POINTER (e->number), e);
         }
+      else if (ctx.announce && mp_seen_store_is_new (self->seen, e->uidl))
+        /* A row the caller shows already (its header cache's, after a restart)
+         * whose message was never marked seen: new again, not news. */
+        g_ptr_array_add (kept_new, g_strdup (e->uidl));
     }
 
   job->pending = g_ptr_array_new_with_free_func (g_object_unref);
@@ -436,6 +448,8 @@ run_check (MpMailbox *self,
   result->removed_uidls = (char **) g_ptr_array_free (g_steal_pointer (&removed), FALSE);
   result->login_delay = session_login_delay (self->session);
   result->rule_hits = g_steal_pointer (&rule_hits);
+  g_ptr_array_add (kept_new, NULL);
+  result->kept_new_uidls = (char **) g_ptr_array_free (g_steal_pointer (&kept_new), FALSE);
   mp_mailbox_job_post_result (job, result, (GDestroyNotify) mp_check_result_free, NULL);
   return;
 
@@ -643,6 +657,32 @@ run_delete (MpMailbox *self,
   mp_mailbox_job_post_result (job, NULL, NULL, error);
 }
 
+/* ---- mark seen ---- */
+
+static void
+run_mark_seen (MpMailbox *self,
+               Job       *job)
+{
+  GError *error = NULL;
+
+  ensure_seen_store (self, job);
+  /* Never checked: nothing was announced, and a save would make the next check
+   * announce the whole mailbox (the store would look initialised). */
+  if (mp_seen_store_get_initialised (self->seen))
+    {
+      if (job->uidls == NULL)
+        mp_seen_store_clear_new (self->seen);
+      for (gsize i = 0; job->uidls != NULL && job->uidls[i] != NULL; i++)
+        mp_seen_store_set_new (self->seen, job->uidls[i], FALSE);
+      if (!mp_seen_store_save (self->seen, &error))
+        {
+          mp_mailbox_job_post_result (job, NULL, NULL, error);
+          return;
+        }
+    }
+  mp_mailbox_job_post_result (job, GINT_TO_POINTER (TRUE), NULL, NULL);
+}
+
 /* ---- test login, quit ---- */
 
 static void
@@ -679,6 +719,11 @@ mp_mailbox_run_job (MpMailbox *self,
       mp_mailbox_drop_session (self, TRUE);
       return;
     }
+  if (job->kind == JOB_MARK_SEEN)   /* runs even after a shutdown */
+    {
+      run_mark_seen (self, job);
+      return;
+    }
   if (g_cancellable_is_cancelled (job->cancellable))
     {
       mp_mailbox_job_post_result (job, NULL, NULL,
@@ -693,6 +738,6 @@ mp_mailbox_run_job (MpMailbox *self,
     case JOB_PREVIEW: run_preview (self, job); break;
     case JOB_DELETE: run_delete (self, job); break;
     case JOB_TEST_LOGIN: run_test_login (self, job); break;
-    case JOB_QUIT: default: g_assert_not_reached ();
+    case JOB_QUIT: case JOB_MARK_SEEN: default: g_assert_not_reached ();
     }
 }

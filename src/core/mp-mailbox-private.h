@@ -15,6 +15,7 @@ typedef enum {
   JOB_PREVIEW,
   JOB_DELETE,
   JOB_TEST_LOGIN,
+  JOB_MARK_SEEN,   /* seen store only, no session; never cancelled */
   JOB_QUIT,        /* internal: idle timeout expired / shutdown */
 } JobKind;
 
@@ -56,7 +57,7 @@ struct _Job
   char                *uidl;             /* owned */
   gboolean             full;
 
-  /* delete */
+  /* delete; mark seen (NULL: every UIDL) */
   char               **uidls;            /* owned */
   char               **rules;            /* owned, parallel to uidls, nullable: "manual" */
   char                *recycle_dir;      /* owned snapshot, nullable: no recycle bin */

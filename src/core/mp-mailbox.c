@@ -21,6 +21,7 @@ mp_check_result_copy (const MpCheckResult *result)
   MpCheckResult *copy = g_memdup2 (result, sizeof *result);
 
   copy->removed_uidls = g_strdupv (result->removed_uidls);
+  copy->kept_new_uidls = g_strdupv (result->kept_new_uidls);
   copy->rule_hits = g_ptr_array_new_with_free_func ((GDestroyNotify) mp_rule_hit_free);
   for (guint i = 0; result->rule_hits != NULL && i < result->rule_hits->len; i++)
     g_ptr_array_add (copy->rule_hits, mp_rule_hit_copy (result->rule_hits->pdata[i]));
@@ -33,6 +34,7 @@ mp_check_result_free (MpCheckResult *result)
   if (result == NULL)
     return;
   g_strfreev (result->removed_uidls);
+  g_strfreev (result->kept_new_uidls);
   g_clear_pointer (&result->rule_hits, g_ptr_array_unref);
   g_free (result);
 }
@@ -516,7 +518,8 @@ mp_mailbox_shutdown (MpMailbox *self)
   cancel_idle_timer (self);
   g_mutex_lock (&self->lock);
   for (GList *l = self->jobs.head; l != NULL; l = l->next)
-    g_ptr_array_add (to_cancel, g_object_ref (((Job *) l->data)->cancellable));
+    if (((Job *) l->data)->kind != JOB_MARK_SEEN)
+      g_ptr_array_add (to_cancel, g_object_ref (((Job *) l->data)->cancellable));
   if (self->current != NULL)
     g_ptr_array_add (to_cancel, g_object_ref (self->current->cancellable));
   g_mutex_unlock (&self->lock);
@@ -528,6 +531,30 @@ mp_mailbox_shutdown (MpMailbox *self)
 }
 
 /* ---- public jobs ---- */
+
+void
+mp_mailbox_mark_seen_async (MpMailbox           *self,
+                            const char * const  *uidls,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  Job *job;
+
+  g_return_if_fail (MP_IS_MAILBOX (self));
+
+  job = job_new (self, JOB_MARK_SEEN, NULL);
+  job->uidls = uidls != NULL ? g_strdupv ((char **) uidls) : NULL;
+  enqueue (self, job_task (self, job, mp_mailbox_mark_seen_async, callback, user_data), job);
+}
+
+gboolean
+mp_mailbox_mark_seen_finish (MpMailbox     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+}
 
 void
 mp_mailbox_check_async (MpMailbox           *self,

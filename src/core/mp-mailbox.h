@@ -22,9 +22,10 @@
  * (EnsureCredentials) and the login tried again.
  *
  * The "new" decision uses the account's MpSeenStore: a summary is is-new when its
- * UIDL was never seen; after the check all current UIDLs are seen (store pruned to
- * the server's list and saved).  The first check of a new account (store never
- * written) marks nothing new.
+ * UIDL was never seen, or was new at an earlier check and has not been marked seen
+ * since (mp_mailbox_mark_seen_async) — so "new" survives a restart; after the check
+ * all current UIDLs are seen (store pruned to the server's list and saved).  The
+ * first check of a new account (store never written) marks nothing new.
  *
  * Public functions: main thread only.
  */
@@ -54,6 +55,10 @@ typedef struct {
   guint     login_delay;    /* server's LOGIN-DELAY capability in seconds, 0 if none */
   GPtrArray *rule_hits;     /* owned, of MpRuleHit: the fetched messages an active rule
                              * acts on (mp_mailbox_set_rules), in server order */
+  char    **kept_new_uidls; /* owned, NULL-terminated: messages (fetched, or known to
+                             * the caller) that were new already at an earlier check
+                             * (announced then, never marked seen): new again, but
+                             * not news */
 } MpCheckResult;
 
 #define MP_TYPE_CHECK_RESULT (mp_check_result_get_type ())
@@ -158,6 +163,19 @@ void           mp_mailbox_delete_full_async (MpMailbox            *self,
 gboolean       mp_mailbox_delete_finish     (MpMailbox     *self,
                                              GAsyncResult  *result,
                                              char        ***deleted,
+                                             GError       **error);
+
+/* The user has seen @uidls (NULL: every message): the seen store no longer
+ * keeps them new, so a restart does not bring them back as new.  A local write,
+ * no session; it runs in the account's queue after the jobs queued before it, and
+ * is not cancelled, not even by mp_mailbox_shutdown (a "seen" must not be lost
+ * to a quit).  Nothing to do for an account never checked.  @callback may be NULL. */
+void           mp_mailbox_mark_seen_async   (MpMailbox            *self,
+                                             const char * const   *uidls,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+gboolean       mp_mailbox_mark_seen_finish  (MpMailbox     *self,
+                                             GAsyncResult  *result,
                                              GError       **error);
 
 /* Fresh session with the account's current settings, login, QUIT.  @password:

@@ -16,6 +16,8 @@
 #include "mp-error.h"
 
 #define HEADER "# mailpeek seen v1"
+#define HEADER_V2 "# mailpeek seen v2"
+#define NEW_FLAG "new"
 #define MAX_UIDL_LEN 512
 #define STALE_TMP_SECONDS 60
 
@@ -24,8 +26,14 @@ struct _MpSeenStore
   GObject     parent_instance;
 
   char       *path;         /* owned */
-  GHashTable *uidls;        /* owned set of owned strings */
+  GHashTable *uidls;        /* owned: owned UIDL → GUINT_TO_POINTER (flags) */
   gboolean    initialised;
+};
+
+/* A UIDL's flags: SEEN alone is a plain v1 line. */
+enum {
+  FLAG_SEEN = 1 << 0,
+  FLAG_NEW  = 1 << 1,   /* announced, never viewed or marked seen */
 };
 
 G_DEFINE_FINAL_TYPE (MpSeenStore, mp_seen_store, G_TYPE_OBJECT)
@@ -104,6 +112,30 @@ uidl_is_storable (const char *uidl,
   return TRUE;
 }
 
+/* "UIDL" or "UIDL FLAG…": a UIDL never holds a space, so the first one ends it.
+ * Flags this version does not know are dropped (the UIDL still counts as seen). */
+static void
+load_line (MpSeenStore *self,
+           const char  *line,
+           gsize        len)
+{
+  const char *space = memchr (line, ' ', len);
+  gsize uidl_len = space ? (gsize) (space - line) : len;
+  guint flags = FLAG_SEEN;
+
+  if (!uidl_is_storable (line, uidl_len))
+    return;
+  if (space != NULL)
+    {
+      g_autofree char *rest = g_strndup (space + 1, len - uidl_len - 1);
+      g_auto(GStrv) words = g_strsplit (rest, " ", -1);
+
+      if (g_strv_contains ((const char * const *) words, NEW_FLAG))
+        flags |= FLAG_NEW;
+    }
+  g_hash_table_insert (self->uidls, g_strndup (line, uidl_len), GUINT_TO_POINTER (flags));
+}
+
 gboolean
 mp_seen_store_load (MpSeenStore  *self,
                     GError      **error)
@@ -127,7 +159,10 @@ mp_seen_store_load (MpSeenStore  *self,
       return FALSE;
     }
 
-  if (len < strlen (HEADER) + 1 || memcmp (data, HEADER "\n", strlen (HEADER) + 1) != 0)
+  /* v1 and v2 headers have the same length; v2 lines may carry flags. */
+  if (len < strlen (HEADER) + 1 ||
+      (memcmp (data, HEADER "\n", strlen (HEADER) + 1) != 0 &&
+       memcmp (data, HEADER_V2 "\n", strlen (HEADER_V2) + 1) != 0))
     {
       g_set_error (error, MP_ERROR, MP_ERROR_CONFIG,
                    _("“%s” is not a Mailpeek seen-messages file"), self->path);
@@ -141,8 +176,7 @@ mp_seen_store_load (MpSeenStore  *self,
       const char *nl = memchr (p, '\n', end - p);
       gsize line_len = (nl ? nl : end) - p;
 
-      if (uidl_is_storable (p, line_len))
-        g_hash_table_add (self->uidls, g_strndup (p, line_len));
+      load_line (self, p, line_len);
       p += line_len + 1;
     }
   self->initialised = TRUE;
@@ -179,7 +213,44 @@ mp_seen_store_add (MpSeenStore *self,
   if (uidl == NULL || !uidl_is_storable (uidl, strlen (uidl)))
     return;
   if (!g_hash_table_contains (self->uidls, uidl))
-    g_hash_table_add (self->uidls, g_strdup (uidl));
+    g_hash_table_insert (self->uidls, g_strdup (uidl), GUINT_TO_POINTER (FLAG_SEEN));
+}
+
+gboolean
+mp_seen_store_is_new (MpSeenStore *self,
+                      const char  *uidl)
+{
+  g_return_val_if_fail (MP_IS_SEEN_STORE (self), FALSE);
+  return uidl != NULL &&
+         (GPOINTER_TO_UINT (g_hash_table_lookup (self->uidls, uidl)) & FLAG_NEW) != 0;
+}
+
+void
+mp_seen_store_set_new (MpSeenStore *self,
+                       const char  *uidl,
+                       gboolean     is_new)
+{
+  g_return_if_fail (MP_IS_SEEN_STORE (self));
+  if (uidl == NULL)
+    return;
+  if (is_new)
+    {
+      if (uidl_is_storable (uidl, strlen (uidl)))
+        g_hash_table_insert (self->uidls, g_strdup (uidl), GUINT_TO_POINTER (FLAG_SEEN | FLAG_NEW));
+    }
+  else if (g_hash_table_contains (self->uidls, uidl))
+    g_hash_table_insert (self->uidls, g_strdup (uidl), GUINT_TO_POINTER (FLAG_SEEN));
+}
+
+void
+mp_seen_store_clear_new (MpSeenStore *self)
+{
+  GHashTableIter iter;
+
+  g_return_if_fail (MP_IS_SEEN_STORE (self));
+  g_hash_table_iter_init (&iter, self->uidls);
+  while (g_hash_table_iter_next (&iter, NULL, NULL))
+    g_hash_table_iter_replace (&iter, GUINT_TO_POINTER (FLAG_SEEN));
 }
 
 guint
@@ -283,8 +354,9 @@ compare_strings (const void *a,
 static GString *
 serialise (MpSeenStore *self)
 {
-  GString *out = g_string_new (HEADER "\n");
+  GString *out = g_string_new (NULL);
   g_autofree gpointer *keys = NULL;
+  gboolean any_new = FALSE;
   guint n;
 
   /* Sorted: the file is stable across saves and easy to diff when debugging. */
@@ -292,9 +364,17 @@ serialise (MpSeenStore *self)
   qsort (keys, n, sizeof (gpointer), compare_strings);
   for (guint i = 0; i < n; i++)
     {
+      gboolean is_new = mp_seen_store_is_new (self, keys[i]);
+
       g_string_append (out, keys[i]);
+      if (is_new)
+        g_string_append (out, " " NEW_FLAG);
       g_string_append_c (out, '\n');
+      any_new |= is_new;
     }
+  /* v1 whenever it says everything: a file with nothing new stays readable by
+   * versions before v2 (which refuse a v2 header and would start afresh). */
+  g_string_prepend (out, any_new ? HEADER_V2 "\n" : HEADER "\n");
   return out;
 }
 

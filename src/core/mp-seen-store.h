@@ -1,7 +1,12 @@
-/* mp-seen-store.h — the UIDLs already announced for one account
+/* mp-seen-store.h — the UIDLs already announced for one account, and which of
+ * them are still new (announced, never viewed or marked seen)
  *
  * File: $XDG_STATE_HOME/mailpeek/seen/<account-id>.txt, first line
- * "# mailpeek seen v1", then one UIDL per line.  mp_seen_store_save() is atomic
+ * "# mailpeek seen v1", then one UIDL per line.  When some UIDL is still new the
+ * first line is "# mailpeek seen v2" and such a line reads "UIDL new" (flags after
+ * a space, which a UIDL never holds; unknown flags are ignored).  Both versions
+ * load; a store with nothing new is written as v1, so the versions before v2
+ * still read it.  mp_seen_store_save() is atomic
  * (tmp file in the same folder, fsync, rename, fsync of the folder): a crash at any
  * point leaves the old or the new file, complete.
  *
@@ -34,9 +39,18 @@ gboolean     mp_seen_store_get_initialised (MpSeenStore  *self);
 guint        mp_seen_store_get_size        (MpSeenStore  *self);
 gboolean     mp_seen_store_contains        (MpSeenStore  *self,
                                             const char   *uidl);
-/* Ignores UIDLs that cannot be stored (empty, > 512 bytes, control chars or spaces). */
+/* Ignores UIDLs that cannot be stored (empty, > 512 bytes, control chars or spaces).
+ * Adding a UIDL already there keeps its "new" flag. */
 void         mp_seen_store_add             (MpSeenStore  *self,
                                             const char   *uidl);
+/* "New": announced but not yet viewed or marked seen; it stays new across restarts. */
+gboolean     mp_seen_store_is_new          (MpSeenStore  *self,
+                                            const char   *uidl);
+/* TRUE adds @uidl (as seen and new); FALSE only clears the flag of a stored one. */
+void         mp_seen_store_set_new         (MpSeenStore  *self,
+                                            const char   *uidl,
+                                            gboolean      is_new);
+void         mp_seen_store_clear_new       (MpSeenStore  *self);
 /* Keeps only the UIDLs in @current (the server's listing); returns how many went. */
 guint        mp_seen_store_prune           (MpSeenStore         *self,
                                             const char * const  *current,

@@ -5,9 +5,13 @@
  * window: in background mode closing the window destroys it, and checks, the tray
  * and notifications go on without one.
  *
- * A new-mail notification is sent once per check, for the rows that turned up as
- * new in that check; the seen store (core) makes sure a restart does not announce
- * the same mail again.
+ * A new-mail notification is sent after a check that found mail not announced
+ * before, and sums up every message of the account still new (the model's new set,
+ * MpAccountState): it replaces the account's previous bubble, so a later check
+ * never hides earlier mail.  When messages are seen the bubble shrinks to what is
+ * still new, or goes; quitting withdraws it (its buttons would reach nobody).
+ * Mail still new after a restart is not announced again (the model remembers it
+ * was): the tray counts it, and the next bubble sums it up.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -33,7 +37,6 @@ struct _MpDesktop
   MpNotifier    *notifier;    /* owned */
   MpBackground  *background;  /* owned, NULL without settings */
   MpSession     *session;     /* owned */
-  GHashTable    *announced;   /* owned; account id → GHashTable set of UIDLs */
   guint          tray_update_id;
 };
 
@@ -79,48 +82,18 @@ update_tray (MpDesktop *self)
 
 /* ---- notifications after a check ---- */
 
-static GHashTable *
-announced_for (MpDesktop *self, const char *account_id)
-{
-  GHashTable *set = g_hash_table_lookup (self->announced, account_id);
-
-  if (set == NULL)
-    {
-      set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_hash_table_insert (self->announced, g_strdup (account_id), set);
-    }
-  return set;
-}
-
+/* The account's bubble, summing up every message still new (newest first). */
 static void
-notify_new_mail (MpDesktop *self, MpAccountState *view)
+show_new_mail (MpDesktop *self, MpAccountState *view)
 {
   MpAccount *account = mp_account_state_get_account (view);
-  const char *id = mp_account_get_id (account);
-  GHashTable *announced = announced_for (self, id);
-  GListModel *model = mp_account_state_get_messages (view);
-  guint n = g_list_model_get_n_items (model);
-  g_autoptr (GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) rows = mp_account_state_dup_new_messages (view);
   g_autoptr (GArray) lines = g_array_new (FALSE, TRUE, sizeof (MpNotifierMessage));
 
-  for (guint i = 0; i < n; i++)
+  /* The notifier lists at most three; the rest is "and N more". */
+  for (guint i = 0; i < rows->len && lines->len < 3; i++)
     {
-      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i);
-      const char *uidl = mp_message_summary_get_uidl (summary);
-
-      if (!mp_message_summary_get_is_new (summary) || uidl == NULL ||
-          g_hash_table_contains (announced, uidl))
-        continue;
-      g_hash_table_add (announced, g_strdup (uidl));
-      g_ptr_array_add (fresh, g_steal_pointer (&summary));
-    }
-  if (fresh->len == 0)
-    return;
-
-  /* Newest first: the server lists the oldest first. */
-  for (guint i = fresh->len; i > 0 && lines->len < 3; i--)
-    {
-      MpMessageSummary *summary = g_ptr_array_index (fresh, i - 1);
+      MpMessageSummary *summary = g_ptr_array_index (rows, i);
       const char *name = mp_message_summary_get_from_name (summary);
       MpNotifierMessage line = {
         .from = name && *name ? name : mp_message_summary_get_from_address (summary),
@@ -129,9 +102,36 @@ notify_new_mail (MpDesktop *self, MpAccountState *view)
 
       g_array_append_val (lines, line);
     }
-  mp_notifier_new_mail (self->notifier, id, mp_account_get_name (account),
-                        mp_account_get_notify (account), fresh->len,
+  mp_notifier_new_mail (self->notifier, mp_account_get_id (account), mp_account_get_name (account),
+                        mp_account_get_notify (account), rows->len,
                         (MpNotifierMessage *) lines->data, lines->len);
+}
+
+static void
+notify_new_mail (MpDesktop *self, MpAccountState *view)
+{
+  /* Only news makes a bubble pop up: mail announced before (in this run or the
+   * last) is summed up, never announced on its own again. */
+  if (mp_account_state_announce (view) > 0)
+    show_new_mail (self, view);
+}
+
+/* Seen (viewed, marked, deleted) messages leave the bubble: it shrinks to what
+ * is still new, in place, or goes.  A rising count is a check's; its
+ * announcement comes when the check is done. */
+static void
+on_new_count_changed (MpDesktop *self, GParamSpec *pspec, MpAccountState *view)
+{
+  const char *id = mp_account_get_id (mp_account_state_get_account (view));
+  guint shown = mp_notifier_get_new_mail_count (self->notifier, id);
+  guint n_new = mp_account_state_get_n_new (view);
+
+  if (shown == 0 || n_new >= shown)
+    return;
+  if (n_new == 0)
+    mp_notifier_withdraw (self->notifier, id);
+  else
+    show_new_mail (self, view);
 }
 
 /* The account state may still be moving the last rows of a check into its list
@@ -277,6 +277,8 @@ hook_view (MpDesktop *self, MpAccountState *view)
     return;
   g_signal_connect_object (view, "check-finished", G_CALLBACK (on_check_finished), self, 0);
   g_signal_connect_object (view, "notify::n-new", G_CALLBACK (on_view_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (view, "notify::n-new", G_CALLBACK (on_new_count_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (view, "notify::state", G_CALLBACK (on_view_changed), self,
                            G_CONNECT_SWAPPED);
@@ -453,29 +455,16 @@ mp_desktop_dispose (GObject *object)
 }
 
 static void
-mp_desktop_finalize (GObject *object)
-{
-  MpDesktop *self = MP_DESKTOP (object);
-
-  g_hash_table_unref (self->announced);
-
-  G_OBJECT_CLASS (mp_desktop_parent_class)->finalize (object);
-}
-
-static void
 mp_desktop_class_init (MpDesktopClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = mp_desktop_dispose;
-  object_class->finalize = mp_desktop_finalize;
 }
 
 static void
 mp_desktop_init (MpDesktop *self)
 {
-  self->announced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) g_hash_table_unref);
 }
 
 static GSettings *
@@ -515,6 +504,9 @@ mp_desktop_attach (MpApplication *app)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->notifier, "mark-seen", G_CALLBACK (on_notification_mark_seen),
                            self, G_CONNECT_SWAPPED);
+  /* Before the bus goes: a bubble left behind would offer buttons nobody hears. */
+  g_signal_connect_object (app, "shutdown", G_CALLBACK (mp_notifier_withdraw_all),
+                           self->notifier, G_CONNECT_SWAPPED);
 
   if (self->settings)
     {

@@ -3,7 +3,10 @@
  * libnotify talks to org.freedesktop.Notifications, or to the notification portal
  * inside a Flatpak (libnotify >= 0.8), so the sandbox needs no extra permission.
  * One notification object per account is kept and re-shown, so a second check with
- * new mail replaces the first bubble instead of stacking another one.
+ * new mail replaces the first bubble instead of stacking another one; the caller
+ * gives the whole of the account's unseen mail, so the bubble sums it up.  A bubble
+ * the server closed (expired, dismissed) is forgotten: it is never brought back by
+ * an update, only by new mail.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,7 +24,7 @@ struct _MpNotifier
   GObject     parent_instance;
 
   GSettings  *settings;       /* owned, nullable */
-  GHashTable *mail;           /* owned; account id → NotifyNotification */
+  GHashTable *mail;           /* owned; account id → NotifyNotification on screen */
   GHashTable *failure;        /* owned; account id → NotifyNotification */
   GHashTable *failing;        /* owned; set of account ids in a failure streak */
   GHashTable *quiet;          /* owned; set of account ids with notify = FALSE */
@@ -163,6 +166,38 @@ build_mail_body (MpNotifier *self, guint n_new, const MpNotifierMessage *message
   return g_string_free (body, FALSE);
 }
 
+#define COUNT_KEY "mp-notifier-n-new"
+
+/* The server closed it (or we did): an update must not bring it back. */
+static void
+on_mail_closed (NotifyNotification *n,
+                MpNotifier         *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->mail);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == n)
+      {
+        g_hash_table_iter_remove (&iter);
+        return;
+      }
+}
+
+guint
+mp_notifier_get_new_mail_count (MpNotifier *self,
+                                const char *account_id)
+{
+  NotifyNotification *n;
+
+  g_return_val_if_fail (MP_IS_NOTIFIER (self), 0);
+  g_return_val_if_fail (account_id != NULL, 0);
+
+  n = g_hash_table_lookup (self->mail, account_id);
+  return n ? GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (n), COUNT_KEY)) : 0;
+}
+
 static NotifyNotification *
 ensure_notification (MpNotifier *self,
                      GHashTable *table,
@@ -222,6 +257,9 @@ mp_notifier_new_mail (MpNotifier              *self,
   body = build_mail_body (self, n_new, messages, n_messages);
 
   n = ensure_notification (self, self->mail, account_id, "email.arrived");
+  if (g_object_get_data (G_OBJECT (n), COUNT_KEY) == NULL)
+    g_signal_connect_object (n, "closed", G_CALLBACK (on_mail_closed), self, 0);
+  g_object_set_data (G_OBJECT (n), COUNT_KEY, GUINT_TO_POINTER (n_new));
   notify_notification_update (n, summary, body, APP_ID);
   notify_notification_clear_actions (n);
   notify_notification_add_action (n, "default", _("Open"), action_cb,
@@ -316,6 +354,23 @@ mp_notifier_withdraw (MpNotifier *self,
   g_return_if_fail (account_id != NULL);
 
   close_notification (self->mail, account_id);
+}
+
+void
+mp_notifier_withdraw_all (MpNotifier *self)
+{
+  g_autofree gpointer *ids = NULL;
+  guint n = 0;
+
+  g_return_if_fail (MP_IS_NOTIFIER (self));
+
+  ids = g_hash_table_get_keys_as_array (self->mail, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup (ids[i]);   /* the table owns the key */
+
+      close_notification (self->mail, id);
+    }
 }
 
 static void

@@ -23,9 +23,10 @@ typedef struct
  * Signals: "open" (const char *account_id) and "mark-seen" (const char *account_id),
  * from the notification's actions. */
 MpNotifier *mp_notifier_new                (GSettings               *settings);
-/* One notification per check that found @n_new new messages, replacing the
- * account's previous one. @account_notify is the account's own "notify" flag.
- * At most three of @messages are listed. Returns TRUE if a notification was sent. */
+/* The account's new-mail notification: @n_new messages still unseen (not only
+ * those of the last check), replacing the account's previous bubble.
+ * @account_notify is the account's own "notify" flag.  At most three of @messages
+ * (newest first) are listed, then "and N more". Returns TRUE if one was sent. */
 gboolean    mp_notifier_new_mail           (MpNotifier              *self,
                                             const char              *account_id,
                                             const char              *account_name,
@@ -47,6 +48,11 @@ void        mp_notifier_set_account_notify (MpNotifier              *self,
                                             gboolean                 notify);
 /* Closes the account's new-mail notification (its mail was seen in the window). */
 void        mp_notifier_withdraw           (MpNotifier              *self,
+                                            const char              *account_id);
+/* Closes every new-mail notification (the application quits). */
+void        mp_notifier_withdraw_all       (MpNotifier              *self);
+/* The count the account's new-mail bubble shows; 0 when none is on screen. */
+guint       mp_notifier_get_new_mail_count (MpNotifier              *self,
                                             const char              *account_id);
 gboolean    mp_notifier_get_enabled        (MpNotifier              *self);
 

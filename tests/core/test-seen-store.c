@@ -84,6 +84,76 @@ test_corrupt_file (void)
   g_assert_cmpuint (mp_seen_store_get_size (s), ==, 0);
 }
 
+/* "New" (announced, never viewed) survives a reload; a file without it
+ * still reads as v1 (what older Mailpeek versions wrote and read). */
+static void
+test_new_flag_round_trip (void)
+{
+  g_autoptr(MpSeenStore) s = mp_seen_store_new ("acc4");
+  g_autoptr(MpSeenStore) again = mp_seen_store_new ("acc4");
+  g_autofree char *text = NULL;
+  const char *current[] = { "b", "c" };
+
+  mp_seen_store_load (s, NULL);
+  mp_seen_store_add (s, "a");
+  mp_seen_store_set_new (s, "b", TRUE);    /* adds it too */
+  mp_seen_store_set_new (s, "c", TRUE);
+  mp_seen_store_add (s, "c");              /* adding again keeps it new */
+  g_assert_cmpuint (mp_seen_store_get_size (s), ==, 3);
+  g_assert_true (mp_seen_store_contains (s, "b"));
+  g_assert_false (mp_seen_store_is_new (s, "a"));
+  g_assert_true (mp_seen_store_is_new (s, "b"));
+  g_assert_true (mp_seen_store_is_new (s, "c"));
+  g_assert_false (mp_seen_store_is_new (s, "unknown"));
+  g_assert_false (mp_seen_store_is_new (s, NULL));
+
+  g_assert_true (mp_seen_store_save (s, NULL));
+  g_assert_true (g_file_get_contents (mp_seen_store_get_path (s), &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "# mailpeek seen v2\na\nb new\nc new\n");
+  g_assert_true (mp_seen_store_load (again, NULL));
+  g_assert_true (mp_seen_store_get_initialised (again));
+  g_assert_cmpuint (mp_seen_store_get_size (again), ==, 3);
+  g_assert_false (mp_seen_store_is_new (again, "a"));
+  g_assert_true (mp_seen_store_is_new (again, "b"));
+
+  /* Viewed: no longer new, still seen. */
+  mp_seen_store_set_new (again, "b", FALSE);
+  g_assert_true (mp_seen_store_contains (again, "b"));
+  g_assert_false (mp_seen_store_is_new (again, "b"));
+  mp_seen_store_set_new (again, "gone", FALSE);   /* never adds */
+  g_assert_false (mp_seen_store_contains (again, "gone"));
+  g_assert_cmpuint (mp_seen_store_prune (again, current, G_N_ELEMENTS (current)), ==, 1);
+  g_assert_true (mp_seen_store_is_new (again, "c"));
+  mp_seen_store_clear_new (again);
+  g_assert_false (mp_seen_store_is_new (again, "c"));
+  g_assert_true (mp_seen_store_contains (again, "c"));
+
+  /* Nothing new: the file is v1 again, readable by older versions. */
+  g_assert_true (mp_seen_store_save (again, NULL));
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (mp_seen_store_get_path (s), &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "# mailpeek seen v1\nb\nc\n");
+}
+
+/* A v2 line with a flag this version does not know keeps the UIDL as seen. */
+static void
+test_unknown_flag (void)
+{
+  g_autoptr(MpSeenStore) s = mp_seen_store_new ("acc5");
+  g_autofree char *dir = g_path_get_dirname (mp_seen_store_get_path (s));
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (mp_seen_store_get_path (s),
+                                      "# mailpeek seen v2\nx flagged-later\ny new\nz\n",
+                                      -1, NULL));
+  g_assert_true (mp_seen_store_load (s, NULL));
+  g_assert_cmpuint (mp_seen_store_get_size (s), ==, 3);
+  g_assert_true (mp_seen_store_contains (s, "x"));
+  g_assert_false (mp_seen_store_is_new (s, "x"));
+  g_assert_true (mp_seen_store_is_new (s, "y"));
+  g_assert_false (mp_seen_store_is_new (s, "z"));
+}
+
 /* ---- crash in the middle of a save ---- */
 
 static void
@@ -183,6 +253,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/core/seen-store/new-account", test_new_account_not_initialised);
   g_test_add_func ("/core/seen-store/round-trip", test_add_contains_prune_round_trip);
+  g_test_add_func ("/core/seen-store/new-flag", test_new_flag_round_trip);
+  g_test_add_func ("/core/seen-store/unknown-flag", test_unknown_flag);
   g_test_add_func ("/core/seen-store/corrupt", test_corrupt_file);
   g_test_add_func ("/core/seen-store/crash-mid-write", test_crash_mid_write);
   return g_test_run ();

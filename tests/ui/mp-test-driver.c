@@ -45,6 +45,8 @@
  *   session-check                 check every account (as the tray's Check Now)
  *   scheduled-check               make every account's scheduled check due now
  *   wait-window-gone [timeout_s]  until the closed main window is finalized
+ *   wait-file PATH [timeout_s]    until PATH exists (the test did something outside:
+ *                                 delivered mail, looked at the notification daemon)
  *   open-window                   open the main window (as the tray's Open does);
  *                                 its current account's state and rows at once
  *   screenshot PATH | sleep MS | quit
@@ -91,6 +93,7 @@ struct _Driver
   guint          last_delete_n;
   char          *last_delete_error; /* owned */
   guint          progress_target;
+  char          *wait_path;       /* owned; wait-file's PATH */
 
   gint64         stop_started;
   MpTestHeartbeat *heartbeat;     /* owned */
@@ -738,6 +741,12 @@ pred_window_gone (Driver *d)
   return d->window == NULL;
 }
 
+static gboolean
+pred_file (Driver *d)
+{
+  return g_file_test (d->wait_path, G_FILE_TEST_EXISTS);
+}
+
 static void
 open_window (Driver *d)
 {
@@ -774,6 +783,17 @@ run_windowless_command (Driver     *d,
         wait_for (d, pred_session_idle, finish_session_state, secs, 60);
       else
         wait_for (d, pred_window_gone, finish_simple, secs, 10);
+      d->needs_window = FALSE;
+      *sync = FALSE;
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "wait-file"))
+    {
+      g_auto (GStrv) words = g_strsplit (arg ? arg : "", " ", 2);
+
+      g_free (d->wait_path);
+      d->wait_path = g_strdup (words[0] ? words[0] : "");
+      wait_for (d, pred_file, finish_simple, words[0] ? words[1] : NULL, 60);
       d->needs_window = FALSE;
       *sync = FALSE;
       return TRUE;
@@ -1199,6 +1219,7 @@ driver_free (Driver *d)
   g_free (d->out_dir);
   g_free (d->cmd);
   g_free (d->last_delete_error);
+  g_free (d->wait_path);
   g_free (d);
 }
 

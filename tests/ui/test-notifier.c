@@ -261,6 +261,28 @@ server_invoke_action (TestServer *s, guint32 id, const char *action)
   g_assert_no_error (error);
 }
 
+/* The server closes a bubble on its own (1: expired, 2: dismissed by the user). */
+static void
+server_close (TestServer *s, guint32 id, guint32 reason)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_dbus_connection_emit_signal (s->conn, NULL, SERVER_PATH, SERVER_NAME, "NotificationClosed",
+                                 g_variant_new ("(uu)", id, reason), &error);
+  g_assert_no_error (error);
+}
+
+static guint
+n_closed (TestServer *s)
+{
+  guint n;
+
+  g_mutex_lock (&s->lock);
+  n = s->closed->len;
+  g_mutex_unlock (&s->lock);
+  return n;
+}
+
 /* ---- fixture ---- */
 
 typedef struct
@@ -444,6 +466,46 @@ test_actions (Fixture *f, gconstpointer data)
   g_assert_cmpstr (g_ptr_array_index (f->opened, 0), ==, "work");
 }
 
+/* The notifier knows what its bubble shows while it is on screen (the desktop
+ * shrinks it when mail is seen); a bubble the server closed is forgotten, so an
+ * update can never bring back what the user dismissed. */
+static void
+test_count_and_closed (Fixture *f, gconstpointer data)
+{
+  gboolean timed_out = FALSE;
+  guint timer;
+
+  g_assert_cmpuint (mp_notifier_get_new_mail_count (f->notifier, "work"), ==, 0);
+  g_assert_true (mp_notifier_new_mail (f->notifier, "work", "Work", TRUE, 2, five, 2));
+  g_assert_cmpuint (mp_notifier_get_new_mail_count (f->notifier, "work"), ==, 2);
+  g_assert_true (mp_notifier_new_mail (f->notifier, "work", "Work", TRUE, 1, five, 1));
+  g_assert_cmpuint (mp_notifier_get_new_mail_count (f->notifier, "work"), ==, 1);
+  g_assert_cmpuint (mp_notifier_get_new_mail_count (f->notifier, "home"), ==, 0);
+
+  server_close (f->server, note (f->server, 1)->id, 2);
+  timer = g_timeout_add (TIMEOUT_MS, timeout_cb, &timed_out);
+  while (mp_notifier_get_new_mail_count (f->notifier, "work") != 0 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timer);
+
+  /* New mail later: a new bubble, not the dismissed one's id. */
+  g_assert_true (mp_notifier_new_mail (f->notifier, "work", "Work", TRUE, 3, five, 3));
+  g_assert_cmpuint (note (f->server, 2)->replaces_id, ==, 0);
+}
+
+/* Quitting withdraws every new-mail bubble: their buttons would reach nobody. */
+static void
+test_withdraw_all (Fixture *f, gconstpointer data)
+{
+  g_assert_true (mp_notifier_new_mail (f->notifier, "work", "Work", TRUE, 2, five, 2));
+  g_assert_true (mp_notifier_new_mail (f->notifier, "home", "Home", TRUE, 1, five, 1));
+  mp_notifier_withdraw_all (f->notifier);
+  g_assert_cmpuint (n_closed (f->server), ==, 2);
+  g_assert_cmpuint (mp_notifier_get_new_mail_count (f->notifier, "work"), ==, 0);
+  g_assert_cmpuint (mp_notifier_get_new_mail_count (f->notifier, "home"), ==, 0);
+}
+
 static void
 test_respects_settings (Fixture *f, gconstpointer data)
 {
@@ -591,6 +653,8 @@ main (int argc, char **argv)
   ADD ("fewer-lines", test_fewer_lines, FALSE);
   ADD ("actions", test_actions, FALSE);
   ADD ("respects-settings", test_respects_settings, FALSE);
+  ADD ("count-and-closed", test_count_and_closed, FALSE);
+  ADD ("withdraw-all", test_withdraw_all, FALSE);
   ADD ("failure-once-per-streak", test_failure_once_per_streak, FALSE);
   ADD ("markup-escaped", test_markup_escaped, TRUE);
   ADD ("plain-server-not-escaped", test_plain_server_not_escaped, FALSE);

@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""End-to-end with the REAL notification daemon (dunst), issue 13 items 3-4:
+notifications add up, "new" survives a restart, seen mail withdraws its bubble.
+
+    with-dovecot.py -- test-notif-dunst.py MAILPEEK_TEST_APP
+
+One private desktop (mp_desktop_bus.py: Xvfb, a session bus with no service
+directories — nothing is auto-activated — gnome-keyring and dunst, whose rule logs
+every notification it receives) lives across several runs of the app, as a real
+session does across an app restart.  The app (mailpeek-test-app: the application
+plus the scripted driver, tests/ui/mp-test-driver.c) is judged on its own output:
+dunst prints a CRITICAL of its own when its bus ends.
+
+The design this checks (src/app/mp-account-state.h, src/ui/mp-desktop.c):
+- each bubble of an account replaces the one before and sums up every message
+  still new on the account;
+- quitting withdraws the app's new-mail bubbles (their buttons would reach nobody);
+- after a restart the mail announced and never seen is new again (count and rows),
+  and it is NOT announced again: the next bubble, when more mail comes, sums it up;
+- viewing messages shrinks the bubble to what is still new, and withdraws it when
+  nothing is.
+Exit 77 = skipped.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import mp_desktop_bus
+import mp_gui_session
+
+FAILURES = []
+APP_ID = "io.github.mailpeek.Mailpeek"
+
+
+def check(cond, what):
+    print(("ok   - " if cond else "FAIL - ") + what)
+    if not cond:
+        FAILURES.append(what)
+    return cond
+
+
+def wait_until(pred, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return pred()
+
+
+def read_jsonl(path):
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
+RUNS = []
+
+
+class Run:
+    """One run of the app on the shared desktop, driven by @script."""
+
+    def __init__(self, desktop, exe, name, script):
+        RUNS.append(self)
+        self.dir = os.path.join(desktop.home, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.name = name
+        self.out = os.path.join(self.dir, "out.jsonl")
+        self.log = os.path.join(self.dir, "app.log")
+        script_path = os.path.join(self.dir, "script.txt")
+        # "wait-file NAME" waits for NAME in this run's folder (see touch()).
+        script = ["wait-file " + os.path.join(self.dir, l.split(" ", 1)[1])
+                  if l.startswith("wait-file ") else l for l in script]
+        with open(script_path, "w", encoding="utf-8") as f:
+            f.write("\n".join(script) + "\n")
+        env = dict(desktop.env)
+        env.update({
+            "GSETTINGS_BACKEND": "memory",
+            "GSETTINGS_SCHEMA_DIR": os.path.join(os.environ["MP_BUILD_ROOT"], "data"),
+            "NO_AT_BRIDGE": "1",
+            "GTK_A11Y": "none",   # no accessibility bus on this desktop
+            "GSK_RENDERER": "cairo",
+            "GDK_BACKEND": "x11",
+            "MAILPEEK_TEST_SCRIPT": script_path,
+            "MAILPEEK_TEST_OUTPUT": self.out,
+        })
+        env.pop("MALLOC_CHECK_", None)
+        self.log_file = open(self.log, "w", encoding="utf-8")
+        self.proc = subprocess.Popen([exe], env=env, stdout=self.log_file,
+                                     stderr=subprocess.STDOUT)
+
+    def touch(self, what):
+        """Releases the script's `wait-file @what` step."""
+        open(os.path.join(self.dir, what), "w").close()
+
+    def observed(self, cmd, count=1, timeout=90):
+        """Waits until the driver reported @cmd @count times; returns those reports."""
+        wait_until(lambda: len([o for o in read_jsonl(self.out) if o["cmd"] == cmd]) >= count,
+                   timeout)
+        return [o for o in read_jsonl(self.out) if o["cmd"] == cmd]
+
+    def finish(self):
+        try:
+            self.proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log_file.close()
+        lines = mp_gui_session.app_log_lines(self.log)
+        for line in lines:
+            if "CRITICAL" in line or "WARNING" in line or os.environ.get("MP_E2E_VERBOSE"):
+                print("# app: %s" % line)
+        check(self.proc.returncode == 0, "%s: mailpeek exited cleanly (%d)"
+              % (self.name, self.proc.returncode))
+        # The app's own output only (dunst is judged by what it shows, not its log).
+        check(not any("CRITICAL" in l for l in lines), "%s: no GLib criticals" % self.name)
+        return read_jsonl(self.out)
+
+
+def deliver(home, name, sender, subject):
+    path = os.path.join(home, name + ".eml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("From: %s\nTo: Alice Example <alice@example.test>\nSubject: %s\n"
+                "Date: Wed, 25 Nov 2026 08:00:00 +0000\nMessage-ID: <%s@example.org>\n"
+                "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\n"
+                "Delivered while the dunst test ran.\n" % (sender, subject, name))
+    script = os.path.join(os.environ["MP_SOURCE_ROOT"], "tests", "harness", "deliver.py")
+    subprocess.run([sys.executable, script, path], check=True, stdout=subprocess.PIPE)
+
+
+def ours(desktop):
+    return [n for n in desktop.notifications() if n["desktop_entry"] == APP_ID]
+
+
+def scenario(desktop, exe, home):
+    # Run 1: the first check of a new account records what is there, says nothing.
+    run = Run(desktop, exe, "first", ["wait-idle 60", "quit"])
+    obs = run.finish()
+    idle = [o for o in obs if o["cmd"] == "wait-idle"]
+    check(idle and idle[0].get("state") == "idle", "first: the check succeeded: %r" % idle[:1])
+    check(ours(desktop) == [], "first: no notification for mail that was already there")
+
+    # Run 2: two checks that each find one message end with ONE bubble naming both.
+    deliver(home, "m1", "Nora Newman <nora@example.org>", "First of two")
+    run = Run(desktop, exe, "two-checks",
+              ["wait-idle 60", "wait-file notified-1", "action check", "wait-idle 60",
+               "wait-file notified-2", "status", "rows", "quit"])
+    first = run.observed("wait-idle", 1)
+    check(first and first[0].get("new") == 1, "two-checks: the first check found one: %r" % first)
+    check(wait_until(lambda: len(ours(desktop)) >= 1), "two-checks: dunst got a notification")
+    deliver(home, "m2", "Otto Later <otto@example.org>", "Second of two")
+    run.touch("notified-1")
+    run.observed("wait-idle", 2)
+    check(wait_until(lambda: len(ours(desktop)) >= 2), "two-checks: dunst got a second one")
+    shown = ours(desktop)
+    displayed = desktop.displayed()
+    run.touch("notified-2")
+    obs = run.finish()
+    check(len(shown) == 2, "two-checks: two notifications in all: %r" % shown)
+    if len(shown) >= 2:
+        last = shown[-1]
+        check(shown[0]["id"] == last["id"],
+              "two-checks: the second replaced the first (id %s, %s)" % (shown[0]["id"], last["id"]))
+        check(last["summary"].startswith("2 new messages on "),
+              "two-checks: the bubble sums up both: %r" % last["summary"])
+        check("Nora Newman" in last["body"] and "Otto Later" in last["body"],
+              "two-checks: the bubble names both senders: %r" % last["body"])
+        check(0 <= last["body"].find("Otto Later") < last["body"].find("Nora Newman"),
+              "two-checks: newest first: %r" % last["body"])
+    check(displayed == 1, "two-checks: one bubble on screen (%d)" % displayed)
+    status = [o for o in obs if o["cmd"] == "status"]
+    check(status and status[-1].get("new") == 2, "two-checks: the account counts 2 new: %r" % status)
+    check(wait_until(lambda: desktop.displayed() == 0, 10),
+          "two-checks: quitting withdrew the bubble (%d on screen)" % desktop.displayed())
+    bubble_id = int(shown[-1]["id"]) if shown else None
+    check(bubble_id in desktop.history_ids(), "two-checks: dunst's history has the closed bubble")
+
+    # Run 3 (a restart): both are still new — the count and the rows agree — and not
+    # announced again.  Then a third message: the bubble sums up all three.  Viewing
+    # one shrinks it to two; viewing the other two withdraws it.
+    before = len(ours(desktop))
+    run = Run(desktop, exe, "restart",
+              ["wait-idle 60", "status", "rows", "wait-file delivered",
+               "action check", "wait-idle 60", "wait-file notified",
+               "select-subject Third one", "wait-preview 30", "wait-file shrunk",
+               "select-subject First of two", "wait-preview 30",
+               "select-subject Second of two", "wait-preview 30", "status", "rows",
+               "wait-file withdrawn", "quit"])
+    status = run.observed("status", 1)
+    rows = run.observed("rows", 1)
+    check(status and status[0].get("new") == 2,
+          "restart: the announced, unseen messages are still new: %r" % status)
+    if rows:
+        new_rows = sorted(r["subject"] for r in rows[0]["rows"] if r["new"])
+        check(new_rows == ["First of two", "Second of two"],
+              "restart: the list marks the same two new: %r" % new_rows)
+    time.sleep(0.5)   # a re-announcement would come within the 150 ms settle
+    check(len(ours(desktop)) == before, "restart: no second announcement of the same mail")
+    deliver(home, "m3", "Wendy Third <wendy@example.org>", "Third one")
+    run.touch("delivered")
+    run.observed("wait-idle", 2)
+    check(wait_until(lambda: len(ours(desktop)) > before), "restart: the third message is announced")
+    sums = ours(desktop)[before:]
+    if sums:
+        check(sums[0]["summary"].startswith("3 new messages on "),
+              "restart: the bubble sums up all three: %r" % sums[0]["summary"])
+        check(all(n in sums[0]["body"] for n in ("Wendy Third", "Otto Later", "Nora Newman")),
+              "restart: and names all three senders: %r" % sums[0]["body"])
+    check(desktop.displayed() == 1, "restart: one bubble on screen")
+    run.touch("notified")
+    check(wait_until(lambda: len(ours(desktop)) > before + 1),
+          "restart: viewing one message updated the bubble")
+    shrunk = ours(desktop)[-1]
+    check(shrunk["summary"].startswith("2 new messages on ") and "Wendy Third" not in shrunk["body"],
+          "restart: to what is still new: %r / %r" % (shrunk["summary"], shrunk["body"]))
+    check(sums and shrunk["id"] == sums[0]["id"], "restart: in place (same bubble)")
+    run.touch("shrunk")
+    status = run.observed("status", 2)
+    check(len(status) >= 2 and status[1].get("new") == 0, "restart: all seen: %r" % status[1:])
+    check(wait_until(lambda: desktop.displayed() == 0, 10),
+          "restart: seeing them withdrew the bubble (%d on screen)" % desktop.displayed())
+    if sums:
+        check(int(sums[0]["id"]) in desktop.history_ids(), "restart: dunst closed that bubble")
+    run.touch("withdrawn")
+    run.finish()
+
+    # Run 4: what was seen stays seen.
+    before = len(ours(desktop))
+    run = Run(desktop, exe, "after-seen", ["wait-idle 60", "status", "rows", "quit"])
+    obs = run.finish()
+    status = [o for o in obs if o["cmd"] == "status"]
+    rows = [o for o in obs if o["cmd"] == "rows"]
+    check(status and status[0].get("new") == 0, "after-seen: nothing is new: %r" % status)
+    check(rows and not any(r["new"] for r in rows[0]["rows"]), "after-seen: no row is new")
+    check(len(ours(desktop)) == before, "after-seen: no notification")
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: test-notif-dunst.py MAILPEEK_TEST_APP", file=sys.stderr)
+        return 2
+    exe = sys.argv[1]
+    tool = mp_desktop_bus.missing_tool()
+    if tool:
+        print("SKIP: %s is not installed" % tool)
+        return 77
+    if "MP_TEST_MAILDIR" not in os.environ:
+        print("SKIP: not run under with-dovecot.py")
+        return 77
+
+    home = tempfile.mkdtemp(prefix="mp-notif-dunst-")
+    desktop = mp_desktop_bus.PrivateDesktop(home)
+    try:
+        mp_gui_session.write_account(os.path.join(home, ".config"), os.environ["MP_TEST_USER"],
+                                     os.environ["MP_TEST_HOST"], os.environ["MP_TEST_POP3S_PORT"],
+                                     os.environ["MP_TEST_CA_FILE"])
+        desktop.start(os.environ["MP_TEST_PASSWORD"])
+        scenario(desktop, exe, home)
+    finally:
+        for run in RUNS:   # a run left behind by a failed step
+            if run.proc.poll() is None:
+                run.proc.kill()
+                run.proc.wait()
+        desktop.stop()
+        if FAILURES or os.environ.get("MP_E2E_VERBOSE"):
+            with open(desktop.dunst_output, encoding="utf-8", errors="replace") as f:
+                for line in f.read().splitlines()[-20:]:
+                    print("# dunst (not judged): %s" % line)
+        if not os.environ.get("MP_E2E_KEEP"):
+            shutil.rmtree(home, ignore_errors=True)
+
+    if FAILURES:
+        print("%d check(s) failed" % len(FAILURES))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
