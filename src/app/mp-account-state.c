@@ -15,6 +15,7 @@
 #include "mp-mailbox.h"
 #include "mp-error.h"
 #include "mp-error-text.h"
+#include "mp-message-order.h"
 
 struct _MpAccountState
 {
@@ -32,6 +33,7 @@ struct _MpAccountState
   guint           total;
   guint           n_new;
   guint64         next_seq;
+  MpArrivalOrder  arrival_order;    /* the Date column's keys (mp-message-order.h) */
   GCancellable   *check_cancellable; /* owned while a check runs */
   GCancellable   *lifetime;         /* owned; cancelled by shutdown */
   GHashTable     *pending;          /* id → GPtrArray of MpMessageSummary (owned) */
@@ -350,12 +352,15 @@ on_check_progress (MpMailbox *mailbox,
 
   if (summaries && summaries->len > 0)
     {
+      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
       for (guint i = 0; i < summaries->len; i++)
         {
           MpMessageSummary *summary = g_ptr_array_index (summaries, i);
 
           g_object_set_qdata (G_OBJECT (summary), seq_quark,
                               GSIZE_TO_POINTER ((gsize) ++self->next_seq));
+          mp_message_order_note_arrival (&self->arrival_order, summary, now);
           g_ptr_array_add (self->incoming, g_object_ref (summary));
         }
       /* The rows go in with the slice already due, or a first slice now. */

@@ -45,6 +45,7 @@
  *   wait-window-gone [timeout_s]  until the closed main window is finalized
  *   open-window                   open the main window (as the tray's Open does);
  *                                 its current account's state and rows at once
+ *   wait-file PATH [timeout_s]    until PATH exists (the test did something outside)
  *   screenshot PATH | sleep MS | quit
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -92,6 +93,7 @@ struct _Driver
 
   gint64         stop_started;
   MpTestHeartbeat *heartbeat;     /* owned */
+  char          *wait_path;       /* owned; what wait-file waits for */
 };
 
 static void run_next (Driver *d);
@@ -511,6 +513,12 @@ finish_sleep (Driver  *d,
 {
 }
 
+static gboolean
+pred_file (Driver *d)
+{
+  return g_file_test (d->wait_path, G_FILE_TEST_EXISTS);
+}
+
 /* ---------------------------------------------------------------- commands */
 
 static void
@@ -759,6 +767,17 @@ run_windowless_command (Driver     *d,
         wait_for (d, pred_session_idle, finish_session_state, secs, 60);
       else
         wait_for (d, pred_window_gone, finish_simple, secs, 10);
+      d->needs_window = FALSE;
+      *sync = FALSE;
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "wait-file"))
+    {
+      g_auto (GStrv) a = g_strsplit (arg ? arg : "", " ", 2);
+
+      g_free (d->wait_path);
+      d->wait_path = g_strdup (a[0] ? a[0] : "");
+      wait_for (d, pred_file, finish_simple, a[0] ? a[1] : NULL, 60);
       d->needs_window = FALSE;
       *sync = FALSE;
       return TRUE;
@@ -1177,6 +1196,7 @@ driver_free (Driver *d)
   g_free (d->out_dir);
   g_free (d->cmd);
   g_free (d->last_delete_error);
+  g_free (d->wait_path);
   g_free (d);
 }
 
