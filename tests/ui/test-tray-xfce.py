@@ -154,7 +154,7 @@ def registered_items(env):
 class Desktop:
     """Xvfb + a private bus without activation + xfconfd + xfce4-panel."""
 
-    def __init__(self, home, dark):
+    def __init__(self, home, dark, data_dirs=None):
         self.home = home
         self.procs = []
         self.logs = []
@@ -180,6 +180,9 @@ class Desktop:
             "NO_AT_BRIDGE": "1",
             "GDK_BACKEND": "x11",
         })
+        if data_dirs:
+            # Where the panel (the host) looks icons up by name.
+            self.env["XDG_DATA_DIRS"] = data_dirs
         # Xvfb picks a free display and tells it on a pipe.
         rfd, wfd = os.pipe()
         self._start(["Xvfb", "-displayfd", str(wfd), "-screen", "0",
@@ -231,16 +234,17 @@ def run_case(exe, icons, shots, name, dark, installed):
     home = tempfile.mkdtemp(prefix="mp-tray-xfce-")
     desktop = None
     try:
-        desktop = Desktop(home, dark)
+        data_dirs = None
+        if installed:
+            # As a package installs them: the hicolor theme of an XDG data dir, where
+            # the panel finds the item's IconName.
+            share = os.path.join(home, "share")
+            shutil.copytree(icons, os.path.join(share, "icons"))
+            data_dirs = share + ":" + os.environ.get("XDG_DATA_DIRS", "/usr/local/share:/usr/share")
+        desktop = Desktop(home, dark, data_dirs)
         env = desktop.env
         extra = {"GSETTINGS_BACKEND": "memory",
                  "GSETTINGS_SCHEMA_DIR": os.path.join(os.environ["MP_BUILD_ROOT"], "data")}
-        if installed:
-            # As a package installs them: the hicolor theme of an XDG data dir.
-            share = os.path.join(home, "share")
-            shutil.copytree(icons, os.path.join(share, "icons"))
-            extra["XDG_DATA_DIRS"] = share + ":" + os.environ.get("XDG_DATA_DIRS",
-                                                                  "/usr/local/share:/usr/share")
         # The empty panel: drawn once two captures agree on a uniform strip.
         empty = wait_until(lambda: (lambda a: a if len({p for row in a for p in row}) <= 2
                                     else None)(capture(env, os.path.join(home, "empty.png"))),
