@@ -38,7 +38,6 @@ import ssl
 import subprocess
 import sys
 import tempfile
-import time
 
 import mp_gui_session
 
@@ -119,18 +118,8 @@ def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=N
     cmd = (["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "dbus-run-session", "--"]
            + mp_gui_session.session_command(app_cmd, app_log, env, password))
     # @during(out_path) runs while the app does (it may wait for observations).
-    with tempfile.TemporaryFile() as output:
-        proc = subprocess.Popen(cmd, env=env, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            if during:
-                during(out_path)
-            proc.wait(timeout=timeout)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        output.seek(0)
-        session = output.read().decode("utf-8", "replace")
+    returncode, session = mp_gui_session.run_session(
+        cmd, env, timeout, (lambda: during(out_path)) if during else None)
     lines = mp_gui_session.app_log_lines(app_log)
     LAST_LOG[0] = "\n".join(lines)
     if os.environ.get("MP_GUI_LOG"):
@@ -140,14 +129,14 @@ def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=N
     if os.path.exists(out_path):
         with open(out_path, encoding="utf-8") as f:
             obs = [json.loads(line) for line in f if line.strip()]
-    print("# %s: exit %d, %d observations" % (name, proc.returncode, len(obs)))
+    print("# %s: exit %d, %d observations" % (name, returncode, len(obs)))
     for line in lines:
         if "CRITICAL" in line or "WARNING" in line or "ERROR" in line:
             print("# app: %s" % line)
     for line in session.splitlines():
         if "CRITICAL" in line or "WARNING" in line or "mp_gui_session" in line:
             print("# session (not judged): %s" % line)
-    check(proc.returncode == 0, "%s: mailpeek exited cleanly" % name)
+    check(returncode == 0, "%s: mailpeek exited cleanly" % name)
     # Only the app's own output: other services on the session bus (a notification
     # daemon the bus activated, say) print their own complaints when it ends.
     check(not any("CRITICAL" in l for l in lines), "%s: no GLib criticals" % name)
@@ -805,17 +794,14 @@ def close_mode(exe, shots):
 
 # ------------------------------------------------------------------ sort mode
 
-def wait_for_observation(out_path, cmd, count=1, timeout=120):
-    """Blocks until the app's driver wrote @count observations of @cmd."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if os.path.exists(out_path):
-            with open(out_path, encoding="utf-8") as f:
-                seen = [l for l in f if l.strip() and json.loads(l)["cmd"] == cmd]
-            if len(seen) >= count:
-                return True
-        time.sleep(0.05)
-    return False
+def wait_for_observation(out_path, cmd, timeout=120):
+    """Blocks until the app's driver wrote an observation of @cmd."""
+    def seen():
+        if not os.path.exists(out_path):
+            return False
+        with open(out_path, encoding="utf-8") as f:
+            return any(l.strip() and json.loads(l)["cmd"] == cmd for l in f)
+    return mp_gui_session.wait_until(seen, timeout)
 
 
 def sort_mode(exe, shots):

@@ -27,7 +27,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
+
+from mp_gui_session import wait_until
 
 FAILURES = []
 XFCONFD = "/usr/lib/x86_64-linux-gnu/xfce4/xfconf/xfconfd"
@@ -85,16 +86,6 @@ def check(cond, what):
     if not cond:
         FAILURES.append(what)
     return cond
-
-
-def wait_until(pred, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = pred()
-        if value:
-            return value
-        time.sleep(0.1)
-    return pred()
 
 
 def capture(env, path):
@@ -261,10 +252,16 @@ def run_case(exe, icons, shots, name, dark, installed):
         box = changed_box(empty, after) if after else None
         if not check(box is not None, "%s: the item is drawn (the panel strip changed)" % name):
             return
-        # Let the first frame settle, then measure the final picture.
-        time.sleep(0.5)
-        after = capture(env, strip)
-        box = changed_box(empty, after)
+        # Measure a settled picture: two captures in a row that agree.
+        last = [after]
+
+        def settled():
+            now = capture(env, strip)
+            same = now == last[0]
+            last[0] = now
+            return now if same else None
+        after = wait_until(settled, 10) or last[0]
+        box = changed_box(empty, after) or box
         x0, y0, x1, y1 = box
         w, h = x1 - x0 + 1, y1 - y0 + 1
         check(8 <= w <= 48 and 8 <= h <= PANEL_HEIGHT,
