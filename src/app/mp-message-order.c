@@ -72,26 +72,31 @@ mp_message_order_note_arrival (MpArrivalOrder   *order,
   g_object_set_qdata_full (G_OBJECT (summary), key_quark (), key, g_free);
 }
 
-static OrderKey
+/* A row never noted (made elsewhere) gets its key once, like a noted one. */
+static const OrderKey *
 key_of (MpMessageSummary *summary)
 {
   OrderKey *key = g_object_get_qdata (G_OBJECT (summary), key_quark ());
   g_autoptr (GDateTime) now = NULL;
 
   if (key)
-    return *key;
+    return key;
   now = g_date_time_new_now_utc ();
-  return (OrderKey) { plausible_time (summary, now), 0 };
+  key = g_new (OrderKey, 1);
+  key->time = plausible_time (summary, now);
+  key->arrival = 0;
+  g_object_set_qdata_full (G_OBJECT (summary), key_quark (), key, g_free);
+  return key;
 }
 
 int
 mp_message_order_compare (MpMessageSummary *a,
                           MpMessageSummary *b)
 {
-  OrderKey ka = key_of (a);
-  OrderKey kb = key_of (b);
+  const OrderKey *ka = key_of (a);
+  const OrderKey *kb = key_of (b);
 
-  if (ka.time != kb.time)
-    return ka.time < kb.time ? -1 : 1;
-  return (ka.arrival > kb.arrival) - (ka.arrival < kb.arrival);
+  if (ka->time != kb->time)
+    return ka->time < kb->time ? -1 : 1;
+  return (ka->arrival > kb->arrival) - (ka->arrival < kb->arrival);
 }
