@@ -10,6 +10,7 @@
 #include "mp-config.h"
 
 #include "mp-account-state-private.h"
+#include "mp-message-order.h"
 
 static G_DEFINE_QUARK (mp-account-state-seq, seq);
 
@@ -327,12 +328,15 @@ static void
 take_rows (MpAccountState *self,
            GPtrArray      *summaries)
 {
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
   for (guint i = 0; i < summaries->len; i++)
     {
       MpMessageSummary *summary = g_ptr_array_index (summaries, i);
 
       g_object_set_qdata (G_OBJECT (summary), seq_quark (),
                           GSIZE_TO_POINTER ((gsize) ++self->next_seq));
+      mp_message_order_note_arrival (&self->arrival_order, summary, now);
       g_ptr_array_add (self->incoming, g_object_ref (summary));
     }
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "mp-account-state.h"
+#include "mp-message-order.h"
 #include "mp-header-cache.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,7 @@ struct _MpAccountState
   guint           total;
   guint           n_new;
   guint64         next_seq;
+  MpArrivalOrder  arrival_order;    /* the Date column's keys (mp-message-order.h) */
   GCancellable   *check_cancellable; /* owned while a check runs */
   GCancellable   *lifetime;         /* owned; cancelled by shutdown */
   GHashTable     *pending;          /* id → GPtrArray of MpMessageSummary (owned) */

@@ -14,6 +14,7 @@
 #include "mp-mailbox.h"
 #include "mp-error.h"
 #include "mp-error-text.h"
+#include "mp-message-order.h"
 
 enum {
   SIGNAL_CHECK_FINISHED,

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "mp-application.h"
+#include "mp-app-actions.h"
 #include "mp-window.h"
 #include "mp-desktop.h"
 #include "mp-session.h"
@@ -227,6 +228,8 @@ mp_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
+  /* check-all, check-account, open-account: for scripts and shortcuts too. */
+  mp_app_actions_install (self);
   for (gsize i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self),
                                            accels[i].action, accels[i].accels);
@@ -270,4 +273,6 @@ mp_application_class_init (MpApplicationClass *klass)
 static void
 mp_application_init (MpApplication *self)
 {
+  /* --check and --check-account, for every program built on the application. */
+  mp_app_actions_add_options (G_APPLICATION (self));
 }

@@ -57,7 +57,7 @@ handle_local_options_cb (GApplication *app,
     return -1;
 
   /* Set before registering: startup (run by the registration) reads it. */
-  g_object_set_data (G_OBJECT (app), STARTED_IN_BACKGROUND_KEY, GINT_TO_POINTER (TRUE));
+  mp_background_set_started_in_background (app);
   if (!g_application_register (app, NULL, &error))
     {
       g_printerr ("%s\n", error->message);
@@ -79,6 +79,14 @@ mp_background_add_options (GApplication *app)
                                  _("Start without a window and check mail in the background"),
                                  NULL);
   g_signal_connect (app, "handle-local-options", G_CALLBACK (handle_local_options_cb), NULL);
+}
+
+void
+mp_background_set_started_in_background (GApplication *app)
+{
+  g_return_if_fail (G_IS_APPLICATION (app));
+
+  g_object_set_data (G_OBJECT (app), STARTED_IN_BACKGROUND_KEY, GINT_TO_POINTER (TRUE));
 }
 
 gboolean

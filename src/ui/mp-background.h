@@ -16,6 +16,9 @@ G_DECLARE_FINAL_TYPE (MpBackground, mp_background, MP, BACKGROUND, GObject)
 void          mp_background_add_options            (GApplication *app);
 /* TRUE when this (primary) instance was started with --background. */
 gboolean      mp_background_get_started_in_background (GApplication *app);
+/* Starts @app as --background does (call before it registers): another option that
+ * starts Mailpeek for a job of its own (--check) opens no window. */
+void          mp_background_set_started_in_background (GApplication *app);
 
 /* Keeps @app alive without windows while "run-in-background" is on and there is a
  * way back to it (a registered tray icon, or a --background start), and keeps the

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "mp-message-columns.h"
+#include "mp-message-order.h"
 #include "mp-message-summary.h"
 
 /* Today's date (local), looked up at most once a second: binding a screenful of
@@ -259,6 +260,15 @@ subject_key (MpMessageSummary *summary)
   return collate_key (summary, quark, mp_message_summary_get_subject (summary));
 }
 
+/* GTK 4.8 has no getter for the column a column view sorts by, nor its direction
+ * (GtkColumnViewSorter's primary-sort-column comes with 4.10).  So the column view's
+ * sorter is asked to compare two marker objects: every column's sort function
+ * answers "smaller" for them and notes its column, and the column view's sorter
+ * asks its primary column first and inverts the answer when that one is
+ * descending.  Main thread only, like every sort of the list. */
+static GObject *probe_first, *probe_second;
+static int probe_hit = -1;
+
 static int
 sort_func (gconstpointer a_,
            gconstpointer b_,
@@ -268,6 +278,13 @@ sort_func (gconstpointer a_,
   MpMessageSummary *b = (MpMessageSummary *) b_;
   ColumnKind kind = GPOINTER_TO_INT (user_data);
 
+  if (a_ == probe_first && b_ == probe_second)
+    {
+      if (probe_hit < 0)
+        probe_hit = kind;
+      return GTK_ORDERING_SMALLER;
+    }
+
   switch (kind)
     {
     case COLUMN_FROM:
@@ -275,13 +292,8 @@ sort_func (gconstpointer a_,
     case COLUMN_SUBJECT:
       return strcmp (subject_key (a), subject_key (b));
     case COLUMN_DATE:
-      {
-        GDateTime *da = mp_message_summary_get_date (a);
-        GDateTime *db = mp_message_summary_get_date (b);
-        if (!da || !db)
-          return (da != NULL) - (db != NULL);
-        return g_date_time_compare (da, db);
-      }
+      /* Arrival order where the Date header is missing or absurd. */
+      return mp_message_order_compare (a, b);
     case COLUMN_SIZE:
       {
         guint64 sa = mp_message_summary_get_size (a);
@@ -332,4 +344,95 @@ mp_message_columns_add (GtkColumnView *view)
   add_column (view, COLUMN_SIZE, _("Size"), FALSE, 85);
   /* Translators: column header of the attachment mark; keep it very short */
   add_column (view, COLUMN_ATTACHMENT, _("Att."), FALSE, 44);
+}
+
+static const char * const sort_keys[] = {
+  [COLUMN_FROM] = "from",
+  [COLUMN_SUBJECT] = "subject",
+  [COLUMN_DATE] = "date",
+  [COLUMN_SIZE] = "size",
+  [COLUMN_ATTACHMENT] = "attachment",
+};
+
+gboolean
+mp_message_columns_get_sort (GtkColumnView   *view,
+                             MpMessageColumn *column,
+                             gboolean        *descending)
+{
+  GtkOrdering order;
+
+  g_return_val_if_fail (GTK_IS_COLUMN_VIEW (view), FALSE);
+
+  if (!probe_first)
+    {
+      probe_first = g_object_new (G_TYPE_OBJECT, NULL);
+      probe_second = g_object_new (G_TYPE_OBJECT, NULL);
+    }
+  probe_hit = -1;
+  order = gtk_sorter_compare (gtk_column_view_get_sorter (view), probe_first, probe_second);
+  if (order == GTK_ORDERING_EQUAL || probe_hit < 0)
+    return FALSE;
+  *column = probe_hit;
+  *descending = order == GTK_ORDERING_LARGER;
+  return TRUE;
+}
+
+#define SORT_SETTINGS_KEY "mp-sort-settings"
+
+static void
+on_sorter_changed (GtkSorter       *sorter,
+                   GtkSorterChange  change,
+                   GtkColumnView   *view)
+{
+  GSettings *settings = g_object_get_data (G_OBJECT (view), SORT_SETTINGS_KEY);
+  MpMessageColumn column;
+  gboolean descending;
+
+  if (!mp_message_columns_get_sort (view, &column, &descending))
+    return;
+  g_settings_set_string (settings, "sort-column", sort_keys[column]);
+  g_settings_set_boolean (settings, "sort-descending", descending);
+}
+
+static gboolean
+has_sort_keys (GSettings *settings)
+{
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (!settings)
+    return FALSE;
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  return g_settings_schema_has_key (schema, "sort-column") &&
+         g_settings_schema_has_key (schema, "sort-descending");
+}
+
+void
+mp_message_columns_follow_settings (GtkColumnView *view,
+                                    GSettings     *settings)
+{
+  MpMessageColumn column = COLUMN_DATE;
+  gboolean descending = TRUE;
+  g_autoptr (GtkColumnViewColumn) col = NULL;
+
+  g_return_if_fail (GTK_IS_COLUMN_VIEW (view));
+
+  if (has_sort_keys (settings))
+    {
+      g_autofree char *key = g_settings_get_string (settings, "sort-column");
+
+      for (gsize i = 0; i < G_N_ELEMENTS (sort_keys); i++)
+        if (g_str_equal (key, sort_keys[i]))
+          column = i;
+      descending = g_settings_get_boolean (settings, "sort-descending");
+    }
+  col = g_list_model_get_item (gtk_column_view_get_columns (view), column);
+  if (col)
+    gtk_column_view_sort_by_column (view, col,
+                                    descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  if (!has_sort_keys (settings))
+    return;
+  g_object_set_data_full (G_OBJECT (view), SORT_SETTINGS_KEY, g_object_ref (settings),
+                          g_object_unref);
+  g_signal_connect_object (gtk_column_view_get_sorter (view), "changed",
+                           G_CALLBACK (on_sorter_changed), view, 0);
 }

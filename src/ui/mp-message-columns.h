@@ -20,6 +20,14 @@ typedef enum {
 } MpMessageColumn;
 
 /* Appends the five columns to @view (a list of MpMessageSummary). */
-void mp_message_columns_add (GtkColumnView *view);
+void     mp_message_columns_add             (GtkColumnView   *view);
+/* Sorts @view as @settings say ("sort-column", "sort-descending"; newest first
+ * without them) and writes the user's later choices back.  @settings may be NULL. */
+void     mp_message_columns_follow_settings (GtkColumnView   *view,
+                                             GSettings       *settings);
+/* The column @view sorts by first and its direction; FALSE when unsorted. */
+gboolean mp_message_columns_get_sort        (GtkColumnView   *view,
+                                             MpMessageColumn *column,
+                                             gboolean        *descending);
 
 G_END_DECLS

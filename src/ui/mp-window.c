@@ -609,6 +609,7 @@ mp_window_init (MpWindow *self)
     }
 
   mp_message_columns_add (self->column_view);
+  mp_message_columns_follow_settings (self->column_view, self->settings);
   self->filter = mp_message_filter_new ();
   self->filter_model = gtk_filter_list_model_new (NULL, NULL);
   gtk_filter_list_model_set_incremental (self->filter_model, TRUE);

@@ -528,6 +528,12 @@ finish_sleep (Driver  *d,
 {
 }
 
+static gboolean
+pred_file (Driver *d)
+{
+  return g_file_test (d->wait_path, G_FILE_TEST_EXISTS);
+}
+
 /* ---------------------------------------------------------------- commands */
 
 static void
@@ -739,12 +745,6 @@ static gboolean
 pred_window_gone (Driver *d)
 {
   return d->window == NULL;
-}
-
-static gboolean
-pred_file (Driver *d)
-{
-  return g_file_test (d->wait_path, G_FILE_TEST_EXISTS);
 }
 
 static void

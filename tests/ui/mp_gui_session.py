@@ -9,6 +9,9 @@ lives in the test's HOME and is unlocked on the test's private bus.
 """
 
 import os
+import subprocess
+import tempfile
+import time
 
 ACCOUNT_ID = "test-account"
 KEYRING_PASSWORD = "mailpeek-test-keyring"
@@ -67,3 +70,52 @@ def app_log_lines(app_log):
         return []
     with open(app_log, encoding="utf-8", errors="replace") as f:
         return f.read().splitlines()
+
+
+def private_env(home):
+    """The environment of an app run in @home: its own HOME and XDG dirs (the runtime
+    dir created), settings in memory, X11 with the cairo renderer, no a11y bridge."""
+    env = dict(os.environ)
+    env.update({
+        "HOME": home,
+        "XDG_CONFIG_HOME": os.path.join(home, ".config"),
+        "XDG_STATE_HOME": os.path.join(home, ".local", "state"),
+        "XDG_CACHE_HOME": os.path.join(home, ".cache"),
+        "XDG_DATA_HOME": os.path.join(home, ".local", "share"),
+        "XDG_RUNTIME_DIR": os.path.join(home, "run"),
+        "GSETTINGS_BACKEND": "memory",
+        "NO_AT_BRIDGE": "1",
+        "GSK_RENDERER": "cairo",
+        "GDK_BACKEND": "x11",
+    })
+    env.pop("MALLOC_CHECK_", None)   # slows GTK a lot
+    os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
+    return env
+
+
+def run_session(cmd, env, timeout, during=None):
+    """Runs @cmd; @during() runs meanwhile (it may wait for what the app does).
+    Returns (exit status, combined output)."""
+    with tempfile.TemporaryFile() as output:
+        proc = subprocess.Popen(cmd, env=env, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            if during:
+                during()
+            proc.wait(timeout=timeout)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        output.seek(0)
+        return proc.returncode, output.read().decode("utf-8", "replace")
+
+
+def wait_until(pred, timeout):
+    """@pred()'s first true value within @timeout seconds (polled), else its last."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = pred()
+        if value:
+            return value
+        time.sleep(0.1)
+    return pred()

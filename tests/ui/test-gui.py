@@ -13,6 +13,8 @@ MODE "fault": a scripted fake server (tests/harness/fake-pop3.py) answers QUIT w
 the same with the window closed right after the confirmation is reported on stderr.
 MODE "large": 10,000 headers stream in while the main loop never stalls, and Stop
 cancels within 100 ms.
+MODE "sort": newest first by default, new mail at the top, a Date in 2099 placed by
+arrival; the user's sort column survives a restart.
 MODE "close": delete + confirm, then close the window at once: the deletion is sent
 right away and the app waits for it; a second POP3 session shows the message gone.
 MODE "cache": after one check, the next start shows the cached rows marked "As of"
@@ -62,7 +64,7 @@ def skip(why):
 
 def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=None,
             timeout=300, name="run", autocheck=True, host=None, test_account=True,
-            timing=False, schemas=False):
+            timing=False, schemas=False, during=None, keyfile=False):
     """Runs the app with @script; returns the list of observations.
     @test_account: accounts.conf holds one account for @user at @host:@port (the
     Dovecot's by default) and the private keyring its password; otherwise the
@@ -108,6 +110,9 @@ def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=N
     if schemas:
         # The app's schema compiled in the build tree: app-level settings exist.
         env["GSETTINGS_SCHEMA_DIR"] = os.path.join(os.environ["MP_BUILD_ROOT"], "data")
+    if keyfile:
+        # Settings in a file of the private HOME: they survive a restart of the app.
+        env["GSETTINGS_BACKEND"] = "keyfile"
 
     # A private bus and a private Secret Service whose keyring file lives in the
     # private HOME (a second run finds a stored password again).
@@ -115,9 +120,9 @@ def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=N
     app_cmd = os.environ.get("MP_GUI_WRAP", "").split() + [exe]
     cmd = (["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "dbus-run-session", "--"]
            + mp_gui_session.session_command(app_cmd, app_log, env, password))
-    proc = subprocess.run(cmd, env=env, timeout=timeout,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    session = proc.stdout.decode("utf-8", "replace")
+    # @during(out_path) runs while the app does (it may wait for observations).
+    returncode, session = mp_gui_session.run_session(
+        cmd, env, timeout, (lambda: during(out_path)) if during else None)
     lines = mp_gui_session.app_log_lines(app_log)
     LAST_LOG[0] = "\n".join(lines)
     if os.environ.get("MP_GUI_LOG"):
@@ -127,14 +132,14 @@ def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=N
     if os.path.exists(out_path):
         with open(out_path, encoding="utf-8") as f:
             obs = [json.loads(line) for line in f if line.strip()]
-    print("# %s: exit %d, %d observations" % (name, proc.returncode, len(obs)))
+    print("# %s: exit %d, %d observations" % (name, returncode, len(obs)))
     for line in lines:
         if "CRITICAL" in line or "WARNING" in line or "ERROR" in line:
             print("# app: %s" % line)
     for line in session.splitlines():
         if "CRITICAL" in line or "WARNING" in line or "mp_gui_session" in line:
             print("# session (not judged): %s" % line)
-    check(proc.returncode == 0, "%s: mailpeek exited cleanly" % name)
+    check(returncode == 0, "%s: mailpeek exited cleanly" % name)
     # Only the app's own output: other services on the session bus (a notification
     # daemon the bus activated, say) print their own complaints when it ends.
     check(not any("CRITICAL" in l for l in lines), "%s: no GLib criticals" % name)
@@ -170,9 +175,16 @@ def parse_iso(text):
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def newest_first(manifest):
+    """The manifest (server order) as the list shows it by default: newest Date
+    first, a later arrival first among equal dates."""
+    return [m for _, m in sorted(enumerate(manifest), reverse=True,
+                                 key=lambda im: (parse_iso(im[1]["date"]), im[0]))]
+
+
 def check_rows_match_manifest(rows, manifest, what):
     check(len(rows) == len(manifest), "%s: %d rows shown for %d messages" % (what, len(rows), len(manifest)))
-    for i, (row, m) in enumerate(zip(rows, manifest)):
+    for i, (row, m) in enumerate(zip(rows, newest_first(manifest))):
         ok = (row["subject"] == m["subject"] and row["from_addr"] == m["from_addr"]
               and row["from_name"] == m["from_name"] and row["size"] == m["size"]
               and row["attachments"] == bool(m["attachments"])
@@ -658,11 +670,11 @@ def fault_mode(exe, shots):
               "(fake server: %s)" % err.strip())
         rows = by_cmd(obs, "rows")
         if check(len(rows) == 3, "three row dumps"):
-            check([r["subject"] for r in rows[0]["rows"]] == ["Keep me", "Try to delete me"],
-                  "both messages listed")
+            check([r["subject"] for r in rows[0]["rows"]] == ["Try to delete me", "Keep me"],
+                  "both messages listed, newest first")
             check([r["subject"] for r in rows[1]["rows"]] == ["Keep me"],
                   "the row leaves the list at once")
-            check([r["subject"] for r in rows[2]["rows"]] == ["Keep me", "Try to delete me"],
+            check([r["subject"] for r in rows[2]["rows"]] == ["Try to delete me", "Keep me"],
                   "the row comes back in its place when QUIT is refused")
         due = by_cmd(obs, "next-due")
         check(due and 0 < due[0].get("seconds", -1) < 890,
@@ -784,6 +796,7 @@ def close_mode(exe, shots):
             shutil.rmtree(home, ignore_errors=True)
 
 
+<<<<<<< HEAD
 # ------------------------------------------------------------------ cache mode
 
 def closed_port():
@@ -827,6 +840,90 @@ def cache_mode(exe, shots):
             check(offline[0]["status"].startswith("Offline — last checked "),
                   "the status line says 'Offline — last checked …': %r" % offline[0]["status"])
             check("banner" not in offline[0], "offline is no error banner: %r" % offline[0])
+=======
+# ------------------------------------------------------------------ sort mode
+
+def wait_for_observation(out_path, cmd, timeout=120):
+    """Blocks until the app's driver wrote an observation of @cmd."""
+    def seen():
+        if not os.path.exists(out_path):
+            return False
+        with open(out_path, encoding="utf-8") as f:
+            return any(l.strip() and json.loads(l)["cmd"] == cmd for l in f)
+    return mp_gui_session.wait_until(seen, timeout)
+
+
+def sort_mode(exe, shots):
+    """Newest first by default; new mail lands on top; the user's column and
+    direction survive a restart (settings in a keyfile of the private HOME)."""
+    with open(os.environ["MP_TEST_MANIFEST"], encoding="utf-8") as f:
+        manifest = json.load(f)
+    home = tempfile.mkdtemp(prefix="mp-gui-sort-")
+    delivered = os.path.join(home, "delivered")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    fresh = ("From: Nora New <nora@example.org>\r\nTo: alice@example.test\r\n"
+             "Subject: Fresh on top\r\nDate: %s\r\n"
+             "Message-ID: <sort-fresh@example.org>\r\n\r\nJust arrived.\r\n"
+             % now.strftime("%a, %d %b %Y %H:%M:%S +0000"))
+    # Dated in the far future (a broken clock or spam): placed by arrival, not on
+    # top for ever.  It arrives before the fresh one, so it sits below it.
+    future = ("From: Spam Clock <spam@example.org>\r\nTo: alice@example.test\r\n"
+              "Subject: From the year 2099\r\nDate: Thu, 01 Jan 2099 00:00:00 +0000\r\n"
+              "Message-ID: <sort-future@example.org>\r\n\r\nTime travel.\r\n")
+
+    def deliver_during_run(out_path):
+        # The first check is listed; then new mail arrives on the server.
+        if not wait_for_observation(out_path, "rows"):
+            return
+        for name, text in (("future.eml", future), ("fresh.eml", fresh)):
+            path = os.path.join(home, name)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            subprocess.run([sys.executable, os.path.join(os.environ["MP_SOURCE_ROOT"], "tests",
+                                                         "harness", "deliver.py"), path],
+                           check=True, stdout=subprocess.DEVNULL)
+        open(delivered, "w").close()
+
+    try:
+        obs = run_app(exe, home, [
+            "wait-idle 60",
+            "rows",
+            "wait-file %s 60" % delivered,
+            "action check",
+            "wait-idle 60",
+            "rows",
+            "sleep 300",
+            "screenshot %s/sorted-newest-first.png" % shots,
+            # The user sorts by subject, A to Z.
+            "sort 1 asc",
+            "rows",
+            "quit",
+        ], name="sort-first", schemas=True, keyfile=True, during=deliver_during_run)
+        rows = by_cmd(obs, "rows")
+        if check(len(rows) == 3, "three row dumps in the first run (%d)" % len(rows)):
+            check_rows_match_manifest(rows[0]["rows"], manifest, "newest first by default")
+            subjects = [r["subject"] for r in rows[1]["rows"]]
+            check(subjects[:2] == ["Fresh on top", "From the year 2099"],
+                  "new mail appears at the top, the absurd Date by its arrival: %r" % subjects[:3])
+            check(subjects[2:] == [r["subject"] for r in rows[0]["rows"]],
+                  "the older rows keep their order below: %r" % subjects[2:4])
+            by_subject = [r["subject"] for r in rows[2]["rows"]]
+            check(by_subject == sorted(by_subject, key=str.casefold) and by_subject != subjects,
+                  "sorting by subject orders A to Z: %r" % by_subject[:3])
+
+        # Restart: the subject order the user chose is still there.
+        obs = run_app(exe, home, [
+            "wait-idle 60",
+            "rows",
+            "sort 2 desc",
+            "quit",
+        ], name="sort-restart", schemas=True, keyfile=True)
+        rows = by_cmd(obs, "rows")
+        if check(rows, "rows after the restart"):
+            again = [r["subject"] for r in rows[0]["rows"]]
+            check(again == sorted(again, key=str.casefold) and len(again) == len(manifest) + 2,
+                  "the subject order survives the restart: %r" % again[:3])
+>>>>>>> sort-actions
     finally:
         if not os.environ.get("MP_GUI_KEEP"):
             shutil.rmtree(home, ignore_errors=True)
@@ -1009,8 +1106,13 @@ def main():
         large_mode(exe, shots)
     elif mode == "close":
         close_mode(exe, shots)
+<<<<<<< HEAD
     elif mode == "cache":
         cache_mode(exe, shots)
+=======
+    elif mode == "sort":
+        sort_mode(exe, shots)
+>>>>>>> sort-actions
     else:
         print("unknown mode %s" % mode)
         return 2
