@@ -59,11 +59,12 @@ def skip(why):
 
 def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=None,
             timeout=300, name="run", autocheck=True, host=None, test_account=True,
-            timing=False, schemas=False):
+            timing=False, schemas=False, settings_backend="memory"):
     """Runs the app with @script; returns the list of observations.
     @test_account: accounts.conf holds one account for @user at @host:@port (the
     Dovecot's by default) and the private keyring its password; otherwise the
-    config and the keyring are left as the earlier runs in @home left them."""
+    config and the keyring are left as the earlier runs in @home left them.
+    @settings_backend "keyfile" keeps GSettings in @home from one run to the next."""
     tmp = os.path.join(home, name)
     os.makedirs(tmp, exist_ok=True)
     script_path = os.path.join(tmp, "script.txt")
@@ -80,7 +81,7 @@ def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=N
         "XDG_CACHE_HOME": os.path.join(home, ".cache"),
         "XDG_DATA_HOME": os.path.join(home, ".local", "share"),
         "XDG_RUNTIME_DIR": os.path.join(home, "run"),
-        "GSETTINGS_BACKEND": "memory",
+        "GSETTINGS_BACKEND": settings_backend,
         "NO_AT_BRIDGE": "1",
         "GSK_RENDERER": "cairo",
         "GDK_BACKEND": "x11",
