@@ -79,6 +79,7 @@ typedef enum
   ITEM_MARK_ALL_SEEN,
   ITEM_OPEN,
   ITEM_QUIT,
+  ITEM_OPEN_MAIL_CLIENT,
 } ItemKind;
 
 /* Fixed ids for the fixed items; accounts are numbered from ACCOUNT_ID_BASE. The menu
@@ -91,6 +92,7 @@ enum
   ID_QUIT,
   ID_SEPARATOR_1,
   ID_SEPARATOR_2,
+  ID_OPEN_MAIL_CLIENT,
   ACCOUNT_ID_BASE = 100,
 };
 
@@ -180,6 +182,8 @@ rebuild_menu (MpDbusmenu *self)
   g_ptr_array_add (self->menu, menu_item_new (ID_MARK_ALL_SEEN, ITEM_MARK_ALL_SEEN,
                                               _("_Mark All as Seen"), self->can_mark_seen));
   g_ptr_array_add (self->menu, menu_item_new (ID_OPEN, ITEM_OPEN, _("_Open Mailpeek"), TRUE));
+  g_ptr_array_add (self->menu, menu_item_new (ID_OPEN_MAIL_CLIENT, ITEM_OPEN_MAIL_CLIENT,
+                                              _("Open Mail _Client"), TRUE));
   g_ptr_array_add (self->menu, menu_item_new (ID_SEPARATOR_2, ITEM_SEPARATOR, NULL, TRUE));
   g_ptr_array_add (self->menu, menu_item_new (ID_QUIT, ITEM_QUIT, _("_Quit"), TRUE));
 }
@@ -264,37 +268,24 @@ layout_node (MpDbusmenu *self, const MenuItem *item, gint depth, const char * co
                         &children);
 }
 
+/* What a click on each kind of item asks for (-1: nothing). */
+static const int item_actions[] = {
+  [ITEM_ACCOUNT] = MP_DBUSMENU_ACTION_OPEN_ACCOUNT,
+  [ITEM_SEPARATOR] = -1,
+  [ITEM_CHECK_NOW] = MP_DBUSMENU_ACTION_CHECK_NOW,
+  [ITEM_MARK_ALL_SEEN] = MP_DBUSMENU_ACTION_MARK_ALL_SEEN,
+  [ITEM_OPEN] = MP_DBUSMENU_ACTION_OPEN,
+  [ITEM_QUIT] = MP_DBUSMENU_ACTION_QUIT,
+  [ITEM_OPEN_MAIL_CLIENT] = MP_DBUSMENU_ACTION_OPEN_MAIL_CLIENT,
+};
+
 static void
 activate_item (MpDbusmenu *self, const MenuItem *item)
 {
-  if (!item->enabled)
+  if (!item->enabled || item_actions[item->kind] < 0)
     return;
-  switch (item->kind)
-    {
-    case ITEM_ACCOUNT:
-      g_signal_emit (self, signals[SIGNAL_ITEM_ACTIVATED], 0,
-                     (guint) MP_DBUSMENU_ACTION_OPEN_ACCOUNT, item->account_id);
-      break;
-    case ITEM_CHECK_NOW:
-      g_signal_emit (self, signals[SIGNAL_ITEM_ACTIVATED], 0,
-                     (guint) MP_DBUSMENU_ACTION_CHECK_NOW, NULL);
-      break;
-    case ITEM_MARK_ALL_SEEN:
-      g_signal_emit (self, signals[SIGNAL_ITEM_ACTIVATED], 0,
-                     (guint) MP_DBUSMENU_ACTION_MARK_ALL_SEEN, NULL);
-      break;
-    case ITEM_OPEN:
-      g_signal_emit (self, signals[SIGNAL_ITEM_ACTIVATED], 0,
-                     (guint) MP_DBUSMENU_ACTION_OPEN, NULL);
-      break;
-    case ITEM_QUIT:
-      g_signal_emit (self, signals[SIGNAL_ITEM_ACTIVATED], 0,
-                     (guint) MP_DBUSMENU_ACTION_QUIT, NULL);
-      break;
-    case ITEM_SEPARATOR:
-    default:
-      break;
-    }
+  g_signal_emit (self, signals[SIGNAL_ITEM_ACTIVATED], 0, (guint) item_actions[item->kind],
+                 item->kind == ITEM_ACCOUNT ? item->account_id : NULL);
 }
 
 /* Returns FALSE for an unknown id. */

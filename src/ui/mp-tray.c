@@ -102,6 +102,7 @@ enum
   SIGNAL_MARK_ALL_SEEN,
   SIGNAL_QUIT,
   SIGNAL_OPEN_ACCOUNT,
+  SIGNAL_OPEN_MAIL_CLIENT,
   N_SIGNALS
 };
 
@@ -357,6 +358,9 @@ menu_item_activated_cb (MpDbusmenu *menu,
       break;
     case MP_DBUSMENU_ACTION_QUIT:
       emit_later (self, signals[SIGNAL_QUIT], NULL);
+      break;
+    case MP_DBUSMENU_ACTION_OPEN_MAIL_CLIENT:
+      emit_later (self, signals[SIGNAL_OPEN_MAIL_CLIENT], NULL);
       break;
     default:
       break;
@@ -635,6 +639,9 @@ mp_tray_class_init (MpTrayClass *klass)
   signals[SIGNAL_OPEN_ACCOUNT] =
     g_signal_new ("open-account", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_OPEN_MAIL_CLIENT] =
+    g_signal_new ("open-mail-client", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

@@ -38,14 +38,16 @@ exit $rc
 '''
 
 
-def write_account(config_home, user, host, port, ca_file=None):
-    """Writes accounts.conf with one POP3S account, as the account dialog saves it."""
+def write_account(config_home, user, host, port, ca_file=None, extra=()):
+    """Writes accounts.conf with one POP3S account, as the account dialog saves it;
+    @extra: more "key=value" lines of the account."""
     directory = os.path.join(config_home, "mailpeek")
     os.makedirs(directory, exist_ok=True)
     lines = ["[%s]" % ACCOUNT_ID, "name=%s@%s" % (user, host), "host=%s" % host,
              "port=%s" % port, "username=%s" % user, "security=tls"]
     if ca_file:
         lines.append("ca-file=%s" % ca_file)
+    lines += list(extra)
     with open(os.path.join(directory, "accounts.conf"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
 
