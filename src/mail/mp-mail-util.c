@@ -836,6 +836,63 @@ mp_mail_headers_get_to (MpMailHeaders *h)
   return h->to;
 }
 
+/* mp_mail_headers_init_from_block() once the block's fields were collected. */
+static void
+fill_from_fields (MpMailHeaders       *h,
+                  HeaderFields        *f,
+                  InternetAddressList *from_list)
+{
+  InternetAddress *from;
+  GDateTime *date = NULL;
+
+  memset (h, 0, sizeof *h);
+  from = first_mailbox (from_list, 0);
+  if (from != NULL)
+    {
+      h->from_name = mp_mail_clean_field (internet_address_get_name (from));
+      h->from_address =
+        mp_mail_clean_field (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (from)));
+    }
+  else
+    fallback_from (field_value (f, FIELD_FROM), &h->from_name, &h->from_address);
+
+  /* Formatting To costs as much as the rest of a summary (GMime converts
+   * each domain with libidn2) and a list never shows it: done on first use. */
+  if (f->raw[FIELD_TO] != NULL)
+    h->to_raw = g_steal_pointer (&f->raw[FIELD_TO]);
+  else
+    h->to = g_strdup ("");
+
+  h->subject = mp_mail_clean_field (field_value (f, FIELD_SUBJECT));
+  if (field_value (f, FIELD_MESSAGE_ID) != NULL)
+    {
+      g_autofree char *id = g_mime_utils_decode_message_id (field_value (f, FIELD_MESSAGE_ID));
+      h->message_id = mp_mail_clean_field (id);
+    }
+  else
+    h->message_id = g_strdup ("");
+
+  if (field_value (f, FIELD_DATE) != NULL)
+    date = g_mime_utils_header_decode_date (field_value (f, FIELD_DATE));
+  if (date != NULL)
+    {
+      h->date = g_date_time_to_utc (date);
+      g_date_time_unref (date);
+    }
+  else
+    h->date = parse_odd_date (field_value (f, FIELD_DATE));
+  h->has_attachments = attachment_hint_from_fields (f);
+  h->cc = clean_or_null (field_value (f, FIELD_CC));
+  h->spam_flag = clean_or_null (field_value (f, FIELD_SPAM_FLAG));
+  h->spam_status = clean_or_null (field_value (f, FIELD_SPAM_STATUS));
+  h->spam_score = clean_or_null (field_value (f, FIELD_SPAM_SCORE));
+
+  if (h->from_name == NULL)
+    h->from_name = g_strdup ("");
+  if (h->from_address == NULL)
+    h->from_address = g_strdup ("");
+}
+
 /* mp_mail_headers_init() for a header block, without building a GMimeMessage
  * when the block allows (see collect_simple_fields); the same fields either
  * way. @data is the header block only (mp_mail_header_block_length).
@@ -847,8 +904,6 @@ mp_mail_headers_init_from_block (MpMailHeaders *h,
 {
   HeaderFields f = { { NULL, }, { NULL, } };
   InternetAddressList *from_list = NULL;   /* GMime 3.2 has no autoptr support */
-  InternetAddress *from;
-  GDateTime *date = NULL;
   gboolean data_simple = TRUE;
 
   mp_mail_init ();
@@ -873,52 +928,7 @@ mp_mail_headers_init_from_block (MpMailHeaders *h,
       return FALSE;
     }
 
-  memset (h, 0, sizeof *h);
-  from = first_mailbox (from_list, 0);
-  if (from != NULL)
-    {
-      h->from_name = mp_mail_clean_field (internet_address_get_name (from));
-      h->from_address =
-        mp_mail_clean_field (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (from)));
-    }
-  else
-    fallback_from (field_value (&f, FIELD_FROM), &h->from_name, &h->from_address);
-
-  /* Formatting To costs as much as the rest of a summary (GMime converts
-   * each domain with libidn2) and a list never shows it: done on first use. */
-  if (f.raw[FIELD_TO] != NULL)
-    h->to_raw = g_steal_pointer (&f.raw[FIELD_TO]);
-  else
-    h->to = g_strdup ("");
-
-  h->subject = mp_mail_clean_field (field_value (&f, FIELD_SUBJECT));
-  if (field_value (&f, FIELD_MESSAGE_ID) != NULL)
-    {
-      g_autofree char *id = g_mime_utils_decode_message_id (field_value (&f, FIELD_MESSAGE_ID));
-      h->message_id = mp_mail_clean_field (id);
-    }
-  else
-    h->message_id = g_strdup ("");
-
-  if (field_value (&f, FIELD_DATE) != NULL)
-    date = g_mime_utils_header_decode_date (field_value (&f, FIELD_DATE));
-  if (date != NULL)
-    {
-      h->date = g_date_time_to_utc (date);
-      g_date_time_unref (date);
-    }
-  else
-    h->date = parse_odd_date (field_value (&f, FIELD_DATE));
-  h->has_attachments = attachment_hint_from_fields (&f);
-  h->cc = clean_or_null (field_value (&f, FIELD_CC));
-  h->spam_flag = clean_or_null (field_value (&f, FIELD_SPAM_FLAG));
-  h->spam_status = clean_or_null (field_value (&f, FIELD_SPAM_STATUS));
-  h->spam_score = clean_or_null (field_value (&f, FIELD_SPAM_SCORE));
-
-  if (h->from_name == NULL)
-    h->from_name = g_strdup ("");
-  if (h->from_address == NULL)
-    h->from_address = g_strdup ("");
+  fill_from_fields (h, &f, from_list);
   g_clear_object (&from_list);
   header_fields_clear (&f);
   return TRUE;
