@@ -176,16 +176,8 @@ def run_once(exe, python, mode, n):
         client_path = os.path.join(home, "client.json")
         with open(script, "w") as f:
             f.write("\n".join(SCRIPT) + "\n")
+        env.update(mp_gui_session.private_dirs(home))
         env.update({
-            "HOME": home,
-            "XDG_CONFIG_HOME": os.path.join(home, ".config"),
-            "XDG_STATE_HOME": os.path.join(home, ".local", "state"),
-            "XDG_CACHE_HOME": os.path.join(home, ".cache"),
-            "XDG_DATA_HOME": os.path.join(home, ".local", "share"),
-            "XDG_RUNTIME_DIR": os.path.join(home, "run"),
-            "GSETTINGS_BACKEND": "memory",
-            "GSK_RENDERER": "cairo",
-            "GDK_BACKEND": "x11",
             "MAILPEEK_TEST_SCRIPT": script,
             "MAILPEEK_TEST_OUTPUT": out_path,
             "MAILPEEK_TEST_NO_AUTOCHECK": "1",
