@@ -21,7 +21,8 @@ with other work), the count of gaps over 16 ms, and for a11y runs the client's
 slowest single call and its walks.  Target (issue 10): no stall over 16 ms with
 the accessibility bus active.  Not a test: timings on a shared machine are
 reported, never asserted.  Without with-dovecot.py's environment it re-runs
-itself under `with-dovecot.py --large N`.
+itself under `with-dovecot.py --large N`.  MP_BENCH_WRAP runs the app under a
+profiler (e.g. "perf record -g -o /tmp/a11y.data --").
 """
 
 import argparse
@@ -138,7 +139,8 @@ def inner(exe, out_path, mode, client_path):
         env["GTK_A11Y"] = "atspi"
     else:
         env["NO_AT_BRIDGE"] = "1"
-    app = subprocess.Popen([exe], env=env)
+    # MP_BENCH_WRAP runs the app under a tool, e.g. "perf record -g -o /tmp/a11y.data --".
+    app = subprocess.Popen(os.environ.get("MP_BENCH_WRAP", "").split() + [exe], env=env)
     if mode == "a11y":
         walker = Walker(Atspi, app)
         walker.run()
