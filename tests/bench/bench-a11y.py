@@ -108,7 +108,14 @@ class Walker:
             self.app = None
         while self.app is not None and self.proc.poll() is None:
             t = time.monotonic()
+            before = self.nodes
             self.walk(self.app)
+            if self.nodes - before <= 1:
+                # The application's root without a window yet: ask the registry
+                # again (the window may come as a root of its own).
+                self.app = self.find_app() or self.app
+                time.sleep(0.05)
+                continue
             self.max_walk = max(self.max_walk, time.monotonic() - t)
             self.walks += 1
 
