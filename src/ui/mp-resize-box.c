@@ -123,14 +123,19 @@ mp_resize_box_measure (GtkWidget      *widget,
                        int            *natural_baseline)
 {
   MpResizeBox *self = MP_RESIZE_BOX (widget);
-  int min = 0, nat = 0, hmin = 0, hnat = 0;
+  int min = 0, nat = 0, hmin = 0, hnat = 0, handle_width = 0;
 
   if (gtk_widget_get_visible (self->handle))
-    gtk_widget_measure (self->handle, orientation, -1, &hmin, &hnat, NULL, NULL);
+    {
+      gtk_widget_measure (self->handle, orientation, -1, &hmin, &hnat, NULL, NULL);
+      gtk_widget_measure (self->handle, GTK_ORIENTATION_HORIZONTAL, -1,
+                          &handle_width, NULL, NULL, NULL);
+    }
+  /* A height for a given width: the child has that width less the handle's. */
   if (self->child)
     gtk_widget_measure (self->child, orientation,
                         orientation == GTK_ORIENTATION_VERTICAL && for_size > 0
-                          ? MAX (0, for_size - hmin) : -1,
+                          ? MAX (0, for_size - handle_width) : -1,
                         &min, &nat, NULL, NULL);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
