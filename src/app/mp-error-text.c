@@ -33,7 +33,8 @@ mp_error_title (const GError *error)
     case MP_ERROR_NEEDS_PASSWORD:
       return _("No password is stored for this account");
     case MP_ERROR_SERVER_BUSY:
-      return _("The mailbox is busy; Mailpeek will try again later");
+      /* Said by the CLI too, which retries nothing: no promise here. */
+      return _("The mailbox is busy right now");
     case MP_ERROR_PROTOCOL:
       return _("The server sent an answer Mailpeek does not understand");
     case MP_ERROR_NOT_DELETED:

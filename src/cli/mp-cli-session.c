@@ -15,6 +15,8 @@
 
 #include "mp-cli-format.h"
 #include "mp-cli-private.h"
+#include "mp-error.h"
+#include "mp-error-text.h"
 
 /* ------------------------------------------------------------------ errors */
 
@@ -102,7 +104,16 @@ certificate_hint (MpCli *cli)
                      "or --ca-file FILE."));
 }
 
-/* A sentence telling the person what to do next, or NULL. */
+static gboolean
+uses_token (MpCli *cli)
+{
+  return cli->options != NULL && (cli->options->auth == MP_POP3_AUTH_XOAUTH2 ||
+                                  cli->options->auth == MP_POP3_AUTH_OAUTHBEARER);
+}
+
+/* A sentence telling the person what to do next on the command line (which
+ * options to change; the CLI retries nothing by itself), or NULL.  What went
+ * wrong is said by the window's sentence for the code (print_worded). */
 static char *
 hint_for (MpCli *cli, const GError *error)
 {
@@ -120,11 +131,12 @@ hint_for (MpCli *cli, const GError *error)
       return g_strdup (_("The server does not offer STARTTLS. Try pop3s:// (port 995); "
                          "--starttls=never sends everything unencrypted."));
     case MP_POP3_ERROR_AUTH:
-      if (cli->options != NULL && (cli->options->auth == MP_POP3_AUTH_XOAUTH2 ||
-                                   cli->options->auth == MP_POP3_AUTH_OAUTHBEARER))
+      /* The sentence says the user name or password was refused: a token is
+       * renewed, not retyped. */
+      if (uses_token (cli))
         return g_strdup (_("The server rejected the access token. Get a fresh one "
                            "and run again."));
-      return g_strdup (_("The server rejected the user name or password."));
+      return NULL;
     case MP_POP3_ERROR_AUTH_UNSUPPORTED:
       return g_strdup (_("Try another --auth method, or --auth auto."));
     case MP_POP3_ERROR_IN_USE:
@@ -139,13 +151,51 @@ hint_for (MpCli *cli, const GError *error)
     }
 }
 
-/* Prints @error with a hint and returns its exit status. */
+/* The engine's and core's errors get the window's sentence for their code
+ * (src/app/mp-error-text.c), then the details naming host, port and problem;
+ * other errors (files, options) have only their message. */
+static void
+print_worded (MpCli *cli, const GError *error)
+{
+  g_autoptr (GError) core = NULL;
+  g_autofree char *details = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (error->domain != MP_POP3_ERROR && error->domain != MP_ERROR &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      mp_cli_print_error ("%s", error->message);
+      return;
+    }
+  core = mp_error_from_pop3 (error);
+  details = mp_error_dup_details (core);
+  /* The sentence names the user name or password; a refused token is said by
+   * the engine's message and the hint (hint_for). */
+  if (g_error_matches (core, MP_ERROR, MP_ERROR_AUTH) && uses_token (cli))
+    {
+      mp_cli_print_error ("%s", details);
+      return;
+    }
+  lines = g_strsplit (details, "\n", -1);
+  if (lines[0] == NULL || lines[1] == NULL)
+    {
+      /* Translators: mailpeek-cli's error line: what went wrong, then the details */
+      mp_cli_print_error (_("%s: %s"), mp_error_title (core), details);
+      return;
+    }
+  mp_cli_print_error ("%s", mp_error_title (core));
+  for (guint i = 0; lines[i] != NULL; i++)
+    mp_cli_print_error ("%s", lines[i]);
+}
+
+/* Prints @error with a hint and returns its exit status (by the engine's code,
+ * finer than the window's). */
 MpCliExit
 mp_cli_report (MpCli *cli, const GError *error)
 {
   g_autofree char *hint = hint_for (cli, error);
 
-  mp_cli_print_error ("%s", error->message);
+  print_worded (cli, error);
   if (hint != NULL)
     mp_cli_print_error ("%s", hint);
   return exit_code_for (error);

@@ -163,7 +163,8 @@ mp_account_store_remove (MpAccountStore *self,
  * the enums go through their nicks so the file stays readable. */
 static const char * const string_keys[] = { "name", "host", "username",
                                             "pinned-sha256", "ca-file",
-                                            "password-command", "goa-account-id" };
+                                            "password-command", "goa-account-id",
+                                            "mail-client" };
 static const char * const uint_keys[] = { "port", "check-interval", "preview-lines" };
 static const char * const bool_keys[] = { "notify", "allow-plaintext-password" };
 

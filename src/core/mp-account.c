@@ -25,6 +25,7 @@ struct _MpAccount
   char             *ca_file;        /* owned, nullable */
   char             *password_command;  /* owned, nullable */
   char             *goa_account_id;    /* owned, nullable */
+  char             *mail_client;       /* owned, nullable */
 };
 
 G_DEFINE_FINAL_TYPE (MpAccount, mp_account, G_TYPE_OBJECT)
@@ -46,6 +47,7 @@ enum {
   PROP_CA_FILE,
   PROP_PASSWORD_COMMAND,
   PROP_GOA_ACCOUNT_ID,
+  PROP_MAIL_CLIENT,
   N_PROPS
 };
 
@@ -140,6 +142,7 @@ mp_account_finalize (GObject *object)
   g_free (self->ca_file);
   g_free (self->password_command);
   g_free (self->goa_account_id);
+  g_free (self->mail_client);
 
   G_OBJECT_CLASS (mp_account_parent_class)->finalize (object);
 }
@@ -181,6 +184,7 @@ mp_account_get_property (GObject    *object,
     case PROP_CA_FILE: g_value_set_string (value, self->ca_file); break;
     case PROP_PASSWORD_COMMAND: g_value_set_string (value, self->password_command); break;
     case PROP_GOA_ACCOUNT_ID: g_value_set_string (value, self->goa_account_id); break;
+    case PROP_MAIL_CLIENT: g_value_set_string (value, self->mail_client); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -230,6 +234,9 @@ mp_account_set_property (GObject      *object,
     case PROP_GOA_ACCOUNT_ID:
       mp_account_set_goa_account_id (self, g_value_get_string (value));
       break;
+    case PROP_MAIL_CLIENT:
+      mp_account_set_mail_client (self, g_value_get_string (value));
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -272,6 +279,7 @@ mp_account_class_init (MpAccountClass *klass)
   properties[PROP_PASSWORD_COMMAND] =
     g_param_spec_string ("password-command", NULL, NULL, NULL, rw);
   properties[PROP_GOA_ACCOUNT_ID] = g_param_spec_string ("goa-account-id", NULL, NULL, NULL, rw);
+  properties[PROP_MAIL_CLIENT] = g_param_spec_string ("mail-client", NULL, NULL, NULL, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -319,6 +327,7 @@ STRING_ACCESSORS (pinned_sha256, PROP_PINNED_SHA256, TRUE)
 STRING_ACCESSORS (ca_file, PROP_CA_FILE, TRUE)
 STRING_ACCESSORS (password_command, PROP_PASSWORD_COMMAND, TRUE)
 STRING_ACCESSORS (goa_account_id, PROP_GOA_ACCOUNT_ID, TRUE)
+STRING_ACCESSORS (mail_client, PROP_MAIL_CLIENT, TRUE)
 
 const char *
 mp_account_get_id (MpAccount *self)

@@ -21,6 +21,8 @@
  *   goa-account-id            string or NULL: a GNOME Online Accounts account id; its
  *                             OAuth2 access token is the secret (mp-goa.h); wins over
  *                             password-command
+ *   mail-client               string or NULL: the command line "Open Mail Client" runs for
+ *                             this account instead of the desktop's mailto handler
  *
  * Main thread only (a worker gets an MpPop3Options snapshot via
  * mp_account_to_pop3_options()).
@@ -79,6 +81,8 @@ const char     *mp_account_get_password_command (MpAccount *self);
 void            mp_account_set_password_command (MpAccount *self, const char *command);
 const char     *mp_account_get_goa_account_id  (MpAccount *self);
 void            mp_account_set_goa_account_id  (MpAccount *self, const char *goa_id);
+const char     *mp_account_get_mail_client     (MpAccount *self);
+void            mp_account_set_mail_client     (MpAccount *self, const char *command);
 
 /* Label for lists: name, else "username@host". Owned. */
 char           *mp_account_dup_display_name    (MpAccount *self);

@@ -147,6 +147,45 @@ decode_entity (const char *p, const char *end, GString *out)
   return p + 1;
 }
 
+/* Skips a tag's attributes; '>' inside quotes does not end the tag.  Returns the
+ * '>' or @end. */
+static const char *
+skip_attributes (const char *q, const char *end)
+{
+  char quote = 0;
+
+  for (; q < end; q++)
+    {
+      if (quote)
+        {
+          if (*q == quote)
+            quote = 0;
+        }
+      else if (*q == '"' || *q == '\'')
+        quote = *q;
+      else if (*q == '>')
+        break;
+    }
+  return q;
+}
+
+/* What the tag @name stands for in the text: line breaks, a bullet, a space. */
+static void
+append_tag_text (const char *name, gboolean closing, GString *out)
+{
+  if (in_list (name, paragraph_elements))
+    {
+      g_string_append_c (out, HARD_BREAK);
+      g_string_append_c (out, HARD_BREAK);
+    }
+  else if (in_list (name, line_elements))
+    g_string_append_c (out, HARD_BREAK);
+  else if (g_ascii_strcasecmp (name, "li") == 0 && !closing)
+    g_string_append (out, "\x01\xe2\x80\xa2 ");   /* new line and a bullet */
+  else if (g_ascii_strcasecmp (name, "td") == 0 || g_ascii_strcasecmp (name, "th") == 0)
+    g_string_append_c (out, ' ');
+}
+
 /* p points at '<'. Returns where scanning continues. */
 static const char *
 handle_tag (const char *p, const char *end, GString *out)
@@ -156,7 +195,6 @@ handle_tag (const char *p, const char *end, GString *out)
   char name[16];
   gsize n = 0;
   gboolean closing = FALSE;
-  char quote = 0;
 
   if (end - q >= 3 && strncmp (q, "!--", 3) == 0)
     {
@@ -190,19 +228,7 @@ handle_tag (const char *p, const char *end, GString *out)
   if (q - name_start >= (gssize) sizeof name)
     name[0] = '\0';   /* too long to be one we know */
 
-  /* Skip attributes; '>' inside quotes does not end the tag. */
-  for (; q < end; q++)
-    {
-      if (quote)
-        {
-          if (*q == quote)
-            quote = 0;
-        }
-      else if (*q == '"' || *q == '\'')
-        quote = *q;
-      else if (*q == '>')
-        break;
-    }
+  q = skip_attributes (q, end);
   if (q >= end)
     return end;   /* truncated inside a tag */
   q++;
@@ -220,17 +246,7 @@ handle_tag (const char *p, const char *end, GString *out)
       return e ? e + 1 : end;
     }
 
-  if (in_list (name, paragraph_elements))
-    {
-      g_string_append_c (out, HARD_BREAK);
-      g_string_append_c (out, HARD_BREAK);
-    }
-  else if (in_list (name, line_elements))
-    g_string_append_c (out, HARD_BREAK);
-  else if (g_ascii_strcasecmp (name, "li") == 0 && !closing)
-    g_string_append (out, "\x01\xe2\x80\xa2 ");   /* new line and a bullet */
-  else if (g_ascii_strcasecmp (name, "td") == 0 || g_ascii_strcasecmp (name, "th") == 0)
-    g_string_append_c (out, ' ');
+  append_tag_text (name, closing, out);
   return q;
 }
 

@@ -1,4 +1,5 @@
-/* mp-mail-util.c — GMime setup, bounded parsing, charset conversion
+/* mp-mail-util.c — GMime setup, bounded parsing, header fields (charset conversion
+ * and field cleaning: mp-mail-text.c)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -188,195 +189,6 @@ mp_mail_header_block_length (const char *data,
         return i + 3;
     }
   return len;
-}
-
-/* ---------------------------------------------------------------- text */
-
-static const char *
-iconv_name_for (const char *charset)
-{
-  const char *name = g_mime_charset_iconv_name (charset);
-
-  /* Mail labelled GB2312 routinely uses GBK/GB18030 characters; GB18030 is a superset. */
-  if (name && (g_ascii_strcasecmp (name, "GB2312") == 0
-               || g_ascii_strcasecmp (name, "GBK") == 0
-               || g_ascii_strcasecmp (name, "EUC-CN") == 0))
-    return "GB18030";
-  /* Likewise windows-1252 for ISO-8859-1 (C1 controls are printable there) — but
-   * 1252 leaves five bytes undefined, so keep Latin-1 which accepts every byte. */
-  return name;
-}
-
-static void
-string_append_replacement (GString *out)
-{
-  g_string_append (out, "\xef\xbf\xbd");
-}
-
-/* Converts data in charset to UTF-8 without ever failing: invalid or truncated
- * sequences become U+FFFD, an unknown charset falls back to UTF-8 / Latin-1. */
-char *
-mp_mail_convert_to_utf8 (const char *data,
-                         gsize       len,
-                         const char *charset)
-{
-  g_autoptr(GString) out = NULL;
-  const char *iname = NULL;
-  GIConv cd = (GIConv) -1;
-  char buf[4096];
-  char *in = (char *) data;
-  gsize inleft = len;
-
-  if (data == NULL || len == 0)
-    return g_strdup ("");
-
-  if (charset != NULL && *charset != '\0')
-    iname = iconv_name_for (charset);
-  if (iname == NULL || g_ascii_strcasecmp (iname, "UTF-8") == 0
-      || g_ascii_strcasecmp (iname, "US-ASCII") == 0 || g_ascii_strcasecmp (iname, "ASCII") == 0)
-    {
-      /* Declared UTF-8 but broken: keep it, bad bytes become U+FFFD below. */
-      if (g_utf8_validate_len (data, len, NULL)
-          || (iname != NULL && g_ascii_strcasecmp (iname, "UTF-8") == 0))
-        {
-          out = g_string_new_len (data, len);
-          goto done;
-        }
-      iname = "windows-1252";   /* undeclared (or "ASCII") 8-bit text: the usual culprit */
-    }
-
-  cd = g_iconv_open ("UTF-8", iname);
-  if (cd == (GIConv) -1 && g_ascii_strcasecmp (iname, "windows-1252") == 0)
-    cd = g_iconv_open ("UTF-8", "ISO-8859-1");
-  if (cd == (GIConv) -1)
-    {
-      out = g_string_new_len (data, len);   /* unknown charset: keep what is valid */
-      goto done;
-    }
-
-  out = g_string_sized_new (len + len / 2);
-  while (inleft > 0)
-    {
-      char *outp = buf;
-      gsize outleft = sizeof buf;
-      gsize r = g_iconv (cd, &in, &inleft, &outp, &outleft);
-      int err = errno;
-
-      g_string_append_len (out, buf, outp - buf);
-      if (r != (gsize) -1)
-        break;
-      if (err == E2BIG)
-        continue;
-      if (err == EILSEQ)
-        {
-          string_append_replacement (out);
-          in++;
-          inleft--;
-          g_iconv (cd, NULL, NULL, NULL, NULL);
-          continue;
-        }
-      /* EINVAL: incomplete sequence at the end (truncated input), or anything else */
-      string_append_replacement (out);
-      break;
-    }
-  {
-    char *outp = buf;
-    gsize outleft = sizeof buf;
-
-    g_iconv (cd, NULL, NULL, &outp, &outleft);   /* flush a stateful encoding */
-    g_string_append_len (out, buf, outp - buf);
-  }
-  g_iconv_close (cd);
-
-done:
-  /* Embedded NULs would silently cut a C string short. */
-  for (gsize i = 0; i < out->len; i++)
-    if (out->str[i] == '\0')
-      out->str[i] = ' ';
-  return g_utf8_make_valid (out->str, out->len);
-}
-
-static gboolean
-is_control (gunichar c)
-{
-  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029
-         || c == 0xfeff || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
-}
-
-/* The common case, already what mp_mail_clean_field() would make of it:
- * printable ASCII, single spaces between words, none at either end, short. */
-static gboolean
-is_clean_ascii (const char *text)
-{
-  gsize i;
-
-  if (text[0] == ' ')
-    return FALSE;
-  for (i = 0; text[i] != '\0'; i++)
-    {
-      guchar c = text[i];
-
-      if (c < 0x20 || c >= 0x7f || (c == ' ' && (text[i + 1] == ' ' || text[i + 1] == '\0')))
-        return FALSE;
-    }
-  return i <= MP_MAIL_MAX_FIELD_CHARS;
-}
-
-/* One-line header field: valid UTF-8, no control characters, whitespace runs
- * collapsed, trimmed, length capped. Never returns NULL. */
-char *
-mp_mail_clean_field (const char *text)
-{
-  g_autofree char *valid = NULL;
-  GString *out;
-  gboolean space = FALSE;
-  guint chars = 0;
-
-  if (text == NULL)
-    return g_strdup ("");
-  if (is_clean_ascii (text))
-    return g_strdup (text);
-
-  valid = g_utf8_make_valid (text, -1);
-  out = g_string_sized_new (strlen (valid));
-  for (const char *p = valid; *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (is_control (c) || g_unichar_isspace (c))
-        {
-          space = out->len > 0;
-          continue;
-        }
-      if (chars >= MP_MAIL_MAX_FIELD_CHARS)
-        {
-          g_string_append (out, "\xe2\x80\xa6");
-          break;
-        }
-      if (space)
-        {
-          g_string_append_c (out, ' ');
-          chars++;
-          space = FALSE;
-        }
-      g_string_append_unichar (out, c);
-      chars++;
-    }
-  return g_string_free (out, FALSE);
-}
-
-char *
-mp_mail_format_from (const char *name,
-                     const char *address)
-{
-  gboolean has_name = name != NULL && *name != '\0';
-  gboolean has_addr = address != NULL && *address != '\0';
-
-  if (has_name && has_addr && g_strcmp0 (name, address) != 0)
-    return g_strdup_printf ("%s <%s>", name, address);
-  if (has_name)
-    return g_strdup (name);
-  return g_strdup (has_addr ? address : "");
 }
 
 /* ---------------------------------------------------------------- headers */
@@ -925,6 +737,63 @@ mp_mail_headers_get_to (MpMailHeaders *h)
   return h->to;
 }
 
+/* mp_mail_headers_init_from_block() once the block's fields were collected. */
+static void
+fill_from_fields (MpMailHeaders       *h,
+                  HeaderFields        *f,
+                  InternetAddressList *from_list)
+{
+  InternetAddress *from;
+  GDateTime *date = NULL;
+
+  memset (h, 0, sizeof *h);
+  from = first_mailbox (from_list, 0);
+  if (from != NULL)
+    {
+      h->from_name = mp_mail_clean_field (internet_address_get_name (from));
+      h->from_address =
+        mp_mail_clean_field (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (from)));
+    }
+  else
+    fallback_from (field_value (f, FIELD_FROM), &h->from_name, &h->from_address);
+
+  /* Formatting To costs as much as the rest of a summary (GMime converts
+   * each domain with libidn2) and a list never shows it: done on first use. */
+  if (f->raw[FIELD_TO] != NULL)
+    h->to_raw = g_steal_pointer (&f->raw[FIELD_TO]);
+  else
+    h->to = g_strdup ("");
+
+  h->subject = mp_mail_clean_field (field_value (f, FIELD_SUBJECT));
+  if (field_value (f, FIELD_MESSAGE_ID) != NULL)
+    {
+      g_autofree char *id = g_mime_utils_decode_message_id (field_value (f, FIELD_MESSAGE_ID));
+      h->message_id = mp_mail_clean_field (id);
+    }
+  else
+    h->message_id = g_strdup ("");
+
+  if (field_value (f, FIELD_DATE) != NULL)
+    date = g_mime_utils_header_decode_date (field_value (f, FIELD_DATE));
+  if (date != NULL)
+    {
+      h->date = g_date_time_to_utc (date);
+      g_date_time_unref (date);
+    }
+  else
+    h->date = parse_odd_date (field_value (f, FIELD_DATE));
+  h->has_attachments = attachment_hint_from_fields (f);
+  h->cc = clean_or_null (field_value (f, FIELD_CC));
+  h->spam_flag = clean_or_null (field_value (f, FIELD_SPAM_FLAG));
+  h->spam_status = clean_or_null (field_value (f, FIELD_SPAM_STATUS));
+  h->spam_score = clean_or_null (field_value (f, FIELD_SPAM_SCORE));
+
+  if (h->from_name == NULL)
+    h->from_name = g_strdup ("");
+  if (h->from_address == NULL)
+    h->from_address = g_strdup ("");
+}
+
 /* mp_mail_headers_init() for a header block, without building a GMimeMessage
  * when the block allows (see collect_simple_fields); the same fields either
  * way. @data is the header block only (mp_mail_header_block_length).
@@ -936,8 +805,6 @@ mp_mail_headers_init_from_block (MpMailHeaders *h,
 {
   HeaderFields f = { { NULL, }, { NULL, } };
   InternetAddressList *from_list = NULL;   /* GMime 3.2 has no autoptr support */
-  InternetAddress *from;
-  GDateTime *date = NULL;
   gboolean data_simple = TRUE;
 
   mp_mail_init ();
@@ -962,52 +829,7 @@ mp_mail_headers_init_from_block (MpMailHeaders *h,
       return FALSE;
     }
 
-  memset (h, 0, sizeof *h);
-  from = first_mailbox (from_list, 0);
-  if (from != NULL)
-    {
-      h->from_name = mp_mail_clean_field (internet_address_get_name (from));
-      h->from_address =
-        mp_mail_clean_field (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (from)));
-    }
-  else
-    fallback_from (field_value (&f, FIELD_FROM), &h->from_name, &h->from_address);
-
-  /* Formatting To costs as much as the rest of a summary (GMime converts
-   * each domain with libidn2) and a list never shows it: done on first use. */
-  if (f.raw[FIELD_TO] != NULL)
-    h->to_raw = g_steal_pointer (&f.raw[FIELD_TO]);
-  else
-    h->to = g_strdup ("");
-
-  h->subject = mp_mail_clean_field (field_value (&f, FIELD_SUBJECT));
-  if (field_value (&f, FIELD_MESSAGE_ID) != NULL)
-    {
-      g_autofree char *id = g_mime_utils_decode_message_id (field_value (&f, FIELD_MESSAGE_ID));
-      h->message_id = mp_mail_clean_field (id);
-    }
-  else
-    h->message_id = g_strdup ("");
-
-  if (field_value (&f, FIELD_DATE) != NULL)
-    date = g_mime_utils_header_decode_date (field_value (&f, FIELD_DATE));
-  if (date != NULL)
-    {
-      h->date = g_date_time_to_utc (date);
-      g_date_time_unref (date);
-    }
-  else
-    h->date = parse_odd_date (field_value (&f, FIELD_DATE));
-  h->has_attachments = attachment_hint_from_fields (&f);
-  h->cc = clean_or_null (field_value (&f, FIELD_CC));
-  h->spam_flag = clean_or_null (field_value (&f, FIELD_SPAM_FLAG));
-  h->spam_status = clean_or_null (field_value (&f, FIELD_SPAM_STATUS));
-  h->spam_score = clean_or_null (field_value (&f, FIELD_SPAM_SCORE));
-
-  if (h->from_name == NULL)
-    h->from_name = g_strdup ("");
-  if (h->from_address == NULL)
-    h->from_address = g_strdup ("");
+  fill_from_fields (h, &f, from_list);
   g_clear_object (&from_list);
   header_fields_clear (&f);
   return TRUE;

@@ -163,6 +163,29 @@ add_attachment (Walk        *w,
   g_ptr_array_add (w->attachments, info);
 }
 
+/* A forwarded message is shown as an attachment named after its file name or,
+ * failing that, its subject. */
+static void
+add_forwarded_message (Walk        *w,
+                       GMimeObject *obj)
+{
+  GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
+  const char *name = g_mime_object_get_content_disposition_parameter (obj, "filename");
+  MpAttachmentInfo *info;
+
+  if (inner != NULL)
+    mp_mail_object_merge_encoded_words (GMIME_OBJECT (inner));
+  if (name == NULL && inner != NULL)
+    name = g_mime_message_get_subject (inner);
+  if (w->attachments->len >= MP_MAIL_MAX_ATTACHMENTS)
+    return;
+  info = g_new0 (MpAttachmentInfo, 1);
+  info->filename = clean_filename (name);
+  info->content_type = content_type_string (obj);
+  measure (inner ? GMIME_OBJECT (inner) : NULL, NULL, w->complete, info);
+  g_ptr_array_add (w->attachments, info);
+}
+
 static void
 walk (Walk        *w,
       GMimeObject *obj,
@@ -191,24 +214,7 @@ walk (Walk        *w,
 
   if (GMIME_IS_MESSAGE_PART (obj))
     {
-      /* A forwarded message is shown as an attachment named after its file name
-       * or, failing that, its subject. */
-      GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
-      const char *name = g_mime_object_get_content_disposition_parameter (obj, "filename");
-
-      if (inner != NULL)
-        mp_mail_object_merge_encoded_words (GMIME_OBJECT (inner));
-      if (name == NULL && inner != NULL)
-        name = g_mime_message_get_subject (inner);
-      if (w->attachments->len < MP_MAIL_MAX_ATTACHMENTS)
-        {
-          MpAttachmentInfo *info = g_new0 (MpAttachmentInfo, 1);
-
-          info->filename = clean_filename (name);
-          info->content_type = content_type_string (obj);
-          measure (inner ? GMIME_OBJECT (inner) : NULL, NULL, w->complete, info);
-          g_ptr_array_add (w->attachments, info);
-        }
+      add_forwarded_message (w, obj);
       return;
     }
 

@@ -9,8 +9,8 @@
 #include "mp-pop3-private.h"
 
 /* Every public call passes here once, first: it starts the operation. */
-static gboolean
-check_ready (MpPop3Session  *self,
+gboolean
+mp_pop3_check_ready (MpPop3Session  *self,
              GError        **error)
 {
   mp_pop3_session_begin_operation (self);
@@ -21,8 +21,8 @@ check_ready (MpPop3Session  *self,
   return FALSE;
 }
 
-static gboolean
-protocol_error (GError     **error,
+gboolean
+mp_pop3_protocol_error (GError     **error,
                 const char  *what)
 {
   g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
@@ -31,8 +31,8 @@ protocol_error (GError     **error,
 }
 
 /* A batch longer than any listing the engine accepts. */
-static gboolean
-too_many_requested (GError **error)
+gboolean
+mp_pop3_too_many_requested (GError **error)
 {
   g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
                _("Too many messages requested at once (limit %u)"), MP_POP3_MAX_MESSAGES);
@@ -92,7 +92,7 @@ take_number (const char **p,
   gboolean over = FALSE;
 
   if (!g_ascii_isdigit (*s))
-    return protocol_error (error, what);
+    return mp_pop3_protocol_error (error, what);
   for (; g_ascii_isdigit (*s); s++)
     {
       guint digit = (guint) (*s - '0');
@@ -103,7 +103,7 @@ take_number (const char **p,
         value = value * 10 + digit;
     }
   if (*s != ' ' && *s != '\0')
-    return protocol_error (error, what);
+    return mp_pop3_protocol_error (error, what);
   if (over)
     return number_over_cap (error, kind, what);
   while (*s == ' ')
@@ -131,7 +131,7 @@ simple_in_any_state (MpPop3Session    *self,
   if (reply.kind == MP_POP3_LINE_ERR)
     mp_pop3_set_reply_error (error, &reply, fallback, line);
   else if (!ok)
-    protocol_error (error, line);
+    mp_pop3_protocol_error (error, line);
   else if (text_out != NULL)
     *text_out = g_steal_pointer (&reply.text);
   mp_pop3_reply_clear (&reply);
@@ -146,7 +146,7 @@ simple (MpPop3Session    *self,
         GCancellable     *cancellable,
         GError          **error)
 {
-  return check_ready (self, error) &&
+  return mp_pop3_check_ready (self, error) &&
          simple_in_any_state (self, line, fallback, text_out, cancellable, error);
 }
 
@@ -197,7 +197,7 @@ mp_pop3_session_list_one_sync (MpPop3Session  *self,
       !take_number (&p, NUMBER_OCTETS, line, &octets, error))
     return FALSE;
   if (n != number)
-    return protocol_error (error, line);
+    return mp_pop3_protocol_error (error, line);
   if (size != NULL)
     *size = octets;
   return TRUE;
@@ -240,7 +240,7 @@ mp_pop3_session_uidl_one_sync (MpPop3Session  *self,
     return NULL;
   if (n != number || !valid_uidl (p))
     {
-      protocol_error (error, line);
+      mp_pop3_protocol_error (error, line);
       return NULL;
     }
   return g_strdup (p);
@@ -309,7 +309,7 @@ take_listing_line (const char  *line,
   if (len == 0)
     return TRUE;
   if (memchr (line, '\0', len) != NULL)
-    return protocol_error (error, what);
+    return mp_pop3_protocol_error (error, what);
   if (len >= sizeof small)
     copy = big = g_malloc (len + 1);
   memcpy (copy, line, len);
@@ -318,11 +318,11 @@ take_listing_line (const char  *line,
   if (!take_number (&q, NUMBER_MESSAGE, what, &n, error))
     return FALSE;
   if (n == 0)
-    return protocol_error (error, what);
+    return mp_pop3_protocol_error (error, what);
   if (!each (scan, n, (char *) q, &local))
     {
       if (local == NULL)
-        return protocol_error (error, what);
+        return mp_pop3_protocol_error (error, what);
       g_propagate_error (error, local);
       return FALSE;
     }
@@ -538,7 +538,7 @@ mp_pop3_session_scan_sync (MpPop3Session  *self,
   scan.entries = g_array_new (FALSE, FALSE, sizeof (MpPop3Entry));
   scan.uidls = g_string_chunk_new (UIDL_CHUNK);
   scan.ascending = TRUE;
-  if (!check_ready (self, error) ||
+  if (!mp_pop3_check_ready (self, error) ||
       !mp_pop3_session_run (self, commands, 2, mp_pop3_session_window (self),
                             scan_reply, &scan, cancellable, error))
     goto out;
@@ -583,191 +583,6 @@ out:
   return listing;
 }
 
-/* ---- bodies: TOP / RETR ---- */
-
-/* TOP is optional (RFC 1939 7). A server that lists its capabilities but
- * not TOP does not have it; one without CAPA may still have it. */
-static gboolean
-check_top (MpPop3Session  *self,
-           const char     *format,
-           GError        **error)
-{
-  if (g_ascii_strncasecmp (format, "TOP", 3) != 0 ||
-      self->caps[0] == NULL || mp_pop3_caps_has ((const char * const *) self->caps, "TOP"))
-    return TRUE;
-  g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_UNSUPPORTED,
-                       _("The server does not support reading message headers (TOP)"));
-  return FALSE;
-}
-
-typedef struct {
-  MpPop3BodyFunc func;
-  gpointer       user_data;
-  MpPop3Command *commands;
-  gsize          n_bodies;   /* commands past these: the QUIT of then-quit */
-  gboolean       quit_ok;
-} BodyData;
-
-static gboolean
-body_reply (MpPop3Session *self,
-            guint          index,
-            MpPop3Reply   *reply,
-            gpointer       user_data,
-            GError       **error)
-{
-  BodyData *data = user_data;
-  g_autoptr(GBytes) bytes = NULL;
-
-  if (index >= data->n_bodies)
-    {
-      if (reply->kind != MP_POP3_LINE_OK && reply->kind != MP_POP3_LINE_ERR)
-        return protocol_error (error, "QUIT");
-      data->quit_ok = reply->kind == MP_POP3_LINE_OK;
-      return TRUE;
-    }
-  mp_pop3_pace_next_message (&self->pace);
-  if (reply->kind == MP_POP3_LINE_OK)
-    bytes = g_byte_array_free_to_bytes (g_steal_pointer (&reply->body));
-  else if (reply->kind != MP_POP3_LINE_ERR)
-    return protocol_error (error, data->commands[index].line);
-  data->func (data->commands[index].number, bytes, data->user_data);
-  return TRUE;
-}
-
-/* Runs "VERB n …" for each number and hands the bodies to @func; with
- * @quit_ok, QUIT follows the last one in the same pipeline and the session
- * is closed after it (*quit_ok: it was acknowledged). */
-static gboolean
-fetch_many (MpPop3Session  *self,
-            const guint    *numbers,
-            gsize           n_numbers,
-            const char     *format,
-            guint           lines,
-            MpPop3BodyFunc  func,
-            gpointer        user_data,
-            gboolean       *quit_ok,
-            GCancellable   *cancellable,
-            GError        **error)
-{
-  g_autofree MpPop3Command *commands = NULL;
-  BodyData data = { func, user_data, NULL, n_numbers, FALSE };
-  gsize n_commands = n_numbers + (quit_ok != NULL ? 1 : 0);
-  gboolean ok;
-
-  if (!check_ready (self, error) || !check_top (self, format, error))
-    return FALSE;
-  if (n_numbers > MP_POP3_MAX_MESSAGES)
-    return too_many_requested (error);
-  commands = g_new0 (MpPop3Command, MAX (n_commands, 1));
-  for (gsize i = 0; i < n_numbers; i++)
-    {
-      commands[i].line = g_strdup_printf (format, numbers[i], lines);
-      commands[i].multiline = TRUE;
-      commands[i].number = numbers[i];
-    }
-  if (quit_ok != NULL)
-    commands[n_numbers].line = g_strdup ("QUIT");
-  data.commands = commands;
-  ok = mp_pop3_session_run (self, commands, (guint) n_commands, mp_pop3_session_window (self),
-                            body_reply, &data, cancellable, error);
-  for (gsize i = 0; i < n_commands; i++)
-    g_free (commands[i].line);
-  if (quit_ok != NULL)
-    {
-      *quit_ok = ok && data.quit_ok;
-      mp_pop3_session_close (self);
-    }
-  return ok;
-}
-
-gboolean
-mp_pop3_session_top_many_sync (MpPop3Session  *self,
-                               const guint    *numbers,
-                               gsize           n_numbers,
-                               guint           lines,
-                               MpPop3BodyFunc  func,
-                               gpointer        user_data,
-                               GCancellable   *cancellable,
-                               GError        **error)
-{
-  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
-  g_return_val_if_fail (numbers != NULL || n_numbers == 0, FALSE);
-  g_return_val_if_fail (func != NULL, FALSE);
-
-  return fetch_many (self, numbers, n_numbers, "TOP %u %u", lines, func, user_data, NULL,
-                     cancellable, error);
-}
-
-gboolean
-mp_pop3_session_top_many_then_quit_sync (MpPop3Session  *self,
-                                         const guint    *numbers,
-                                         gsize           n_numbers,
-                                         guint           lines,
-                                         MpPop3BodyFunc  func,
-                                         gpointer        user_data,
-                                         gboolean       *quit_ok,
-                                         GCancellable   *cancellable,
-                                         GError        **error)
-{
-  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
-  g_return_val_if_fail (numbers != NULL || n_numbers == 0, FALSE);
-  g_return_val_if_fail (func != NULL, FALSE);
-  g_return_val_if_fail (quit_ok != NULL, FALSE);
-  /* QUIT would commit the DELEs before the caller saw a single TOP reply. */
-  g_return_val_if_fail (!self->dele_sent, FALSE);
-
-  return fetch_many (self, numbers, n_numbers, "TOP %u %u", lines, func, user_data, quit_ok,
-                     cancellable, error);
-}
-
-/* Single TOP/RETR; a -ERR is reported with the server's text. */
-static GBytes *
-fetch_one (MpPop3Session  *self,
-           const char     *format,
-           guint           number,
-           guint           lines,
-           GCancellable   *cancellable,
-           GError        **error)
-{
-  g_autofree char *line = g_strdup_printf (format, number, lines);
-  MpPop3Reply reply;
-  GBytes *bytes = NULL;
-
-  if (!check_ready (self, error) || !check_top (self, format, error) ||
-      !mp_pop3_session_command (self, line, FALSE, &reply, cancellable, error))
-    return NULL;
-  if (reply.kind == MP_POP3_LINE_OK)
-    bytes = g_byte_array_free_to_bytes (g_steal_pointer (&reply.body));
-  else if (reply.kind == MP_POP3_LINE_ERR)
-    mp_pop3_set_reply_error (error, &reply, MP_POP3_ERROR_NO_SUCH_MESSAGE, line);
-  else
-    protocol_error (error, line);
-  mp_pop3_reply_clear (&reply);
-  return bytes;
-}
-
-GBytes *
-mp_pop3_session_top_sync (MpPop3Session  *self,
-                          guint           number,
-                          guint           lines,
-                          GCancellable   *cancellable,
-                          GError        **error)
-{
-  g_return_val_if_fail (MP_IS_POP3_SESSION (self), NULL);
-  return fetch_one (self, "TOP %u %u", number, lines, cancellable, error);
-}
-
-GBytes *
-mp_pop3_session_retr_sync (MpPop3Session  *self,
-                           guint           number,
-                           GCancellable   *cancellable,
-                           GError        **error)
-{
-  g_return_val_if_fail (MP_IS_POP3_SESSION (self), NULL);
-  /* The extra argument is ignored by the format. */
-  return fetch_one (self, "RETR %u", number, 0, cancellable, error);
-}
-
 /* ---- DELE / RSET / NOOP / QUIT ---- */
 
 gboolean
@@ -801,7 +616,7 @@ dele_reply (MpPop3Session *self,
   if (reply->kind == MP_POP3_LINE_OK)
     return TRUE;
   if (reply->kind != MP_POP3_LINE_ERR)
-    return protocol_error (error, "DELE");
+    return mp_pop3_protocol_error (error, "DELE");
   if (data->first == NULL)
     mp_pop3_set_reply_error (&data->first, reply, MP_POP3_ERROR_NO_SUCH_MESSAGE,
                              data->commands[index].line);
@@ -822,10 +637,10 @@ mp_pop3_session_dele_many_sync (MpPop3Session  *self,
   g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
   g_return_val_if_fail (numbers != NULL || n_numbers == 0, FALSE);
 
-  if (!check_ready (self, error))
+  if (!mp_pop3_check_ready (self, error))
     return FALSE;
   if (n_numbers > MP_POP3_MAX_MESSAGES)
-    return too_many_requested (error);
+    return mp_pop3_too_many_requested (error);
   self->dele_sent = n_numbers > 0;
   commands = g_new0 (MpPop3Command, MAX (n_numbers, 1));
   for (gsize i = 0; i < n_numbers; i++)

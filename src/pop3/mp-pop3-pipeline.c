@@ -318,6 +318,91 @@ check_nothing_unasked (MpPop3Session  *self,
     }
 }
 
+/* Writes what is queued.  Adds the poll events a blocked write waits for to
+ * @events; sets @progress when bytes went out.  FALSE on a transport error. */
+static gboolean
+write_pending (Batch     *b,
+               short     *events,
+               gboolean  *progress,
+               GError   **error)
+{
+  MpPop3Session *self = b->self;
+  MpPop3Transport *t = self->transport;
+  gsize done = 0;
+  guint old_len;
+  MpPop3IoStatus st;
+
+  if (self->out->len == 0)
+    return TRUE;
+  st = t->vtable->write (t, self->out->data, self->out->len, &done, error);
+  if (st == MP_POP3_IO_WANT_WRITE)
+    *events |= POLLOUT;
+  else if (st == MP_POP3_IO_WANT_READ)
+    *events |= POLLIN;
+  if (st != MP_POP3_IO_OK)
+    return st == MP_POP3_IO_WANT_WRITE || st == MP_POP3_IO_WANT_READ;
+
+  b->sent += done;
+  account_written (b);
+  /* Sent bytes may hold a password (PASS, AUTH): wipe them rather than leave
+   * them in the buffer's spare room. */
+  old_len = self->out->len;
+  g_byte_array_remove_range (self->out, 0, done);
+  explicit_bzero (self->out->data + self->out->len, old_len - self->out->len);
+  *progress = TRUE;
+  return TRUE;
+}
+
+/* Reads what the server sent: 1 when bytes came, 0 when the read would block
+ * (the poll events it waits for added to @events), -1 on an error or EOF. */
+static int
+read_more (MpPop3Session  *self,
+           short          *events,
+           GError        **error)
+{
+  MpPop3IoStatus st = mp_pop3_session_read (self, error);
+
+  if (st == MP_POP3_IO_OK)
+    return 1;
+  if (st == MP_POP3_IO_EOF)
+    {
+      g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED,
+                           _("The server closed the connection unexpectedly"));
+      return -1;
+    }
+  if (st == MP_POP3_IO_ERROR)
+    return -1;
+  *events |= st == MP_POP3_IO_WANT_WRITE ? POLLOUT : POLLIN;
+  return 0;
+}
+
+/* Every command is answered: bytes already here answer none. Found now, the
+ * caller does not take a body they cut short as complete. Its rest usually
+ * comes right behind it, so after a body one non-blocking read looks too (EOF
+ * and transport errors are left to the next run). */
+static gboolean
+check_nothing_after (MpPop3Session  *self,
+                     MpPop3Command  *last,
+                     GError        **error)
+{
+  remember_answered (self, last);
+  if (ends_session (last))
+    return TRUE;
+  if (last->multiline && mp_pop3_reader_buffered (&self->reader) == 0)
+    {
+      GError *ignored = NULL;
+
+      mp_pop3_session_read (self, &ignored);
+      g_clear_error (&ignored);
+    }
+  if (mp_pop3_reader_buffered (&self->reader) > 0)
+    {
+      unsolicited_error (last, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 mp_pop3_session_run (MpPop3Session  *self,
                      MpPop3Command  *commands,
@@ -356,8 +441,7 @@ mp_pop3_session_run (MpPop3Session  *self,
       short events = 0;
       gboolean progress = FALSE;
       gssize parsed;
-      gsize done = 0;
-      MpPop3IoStatus st;
+      int read;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return fail (self, &b, error);
@@ -374,41 +458,14 @@ mp_pop3_session_run (MpPop3Session  *self,
       queue_commands (&b);
       account_written (&b);
 
-      if (self->out->len > 0)
-        {
-          st = t->vtable->write (t, self->out->data, self->out->len, &done, error);
-          if (st == MP_POP3_IO_OK)
-            {
-              b.sent += done;
-              account_written (&b);
-              /* Sent bytes may hold a password (PASS, AUTH): wipe them
-               * rather than leave them in the buffer's spare room. */
-              guint old_len = self->out->len;
-
-              g_byte_array_remove_range (self->out, 0, done);
-              explicit_bzero (self->out->data + self->out->len, old_len - self->out->len);
-              progress = TRUE;
-            }
-          else if (st == MP_POP3_IO_WANT_WRITE)
-            events |= POLLOUT;
-          else if (st == MP_POP3_IO_WANT_READ)
-            events |= POLLIN;
-          else
-            return fail (self, &b, error);
-        }
-
-      st = mp_pop3_session_read (self, error);
-      if (st == MP_POP3_IO_OK)
-        continue;
-      if (st == MP_POP3_IO_EOF)
-        {
-          g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED,
-                               _("The server closed the connection unexpectedly"));
-          return fail (self, &b, error);
-        }
-      if (st == MP_POP3_IO_ERROR)
+      if (!write_pending (&b, &events, &progress, error))
         return fail (self, &b, error);
-      events |= st == MP_POP3_IO_WANT_WRITE ? POLLOUT : POLLIN;
+
+      read = read_more (self, &events, error);
+      if (read < 0)
+        return fail (self, &b, error);
+      if (read > 0)
+        continue;
 
       if (progress)
         continue;
@@ -423,27 +480,8 @@ mp_pop3_session_run (MpPop3Session  *self,
                             cancellable, error))
         return fail (self, &b, error);
     }
-  if (b.n == 0)
-    return TRUE;
-  /* Every command is answered: bytes already here answer none. Found now,
-   * the caller does not take a body they cut short as complete. Its rest
-   * usually comes right behind it, so after a body one non-blocking read
-   * looks too (EOF and transport errors are left to the next run). */
-  remember_answered (self, &commands[b.n - 1]);
-  if (ends_session (&commands[b.n - 1]))
-    return TRUE;
-  if (commands[b.n - 1].multiline && mp_pop3_reader_buffered (&self->reader) == 0)
-    {
-      GError *ignored = NULL;
-
-      mp_pop3_session_read (self, &ignored);
-      g_clear_error (&ignored);
-    }
-  if (mp_pop3_reader_buffered (&self->reader) > 0)
-    {
-      unsolicited_error (&commands[b.n - 1], error);
-      return fail (self, &b, error);
-    }
+  if (b.n > 0 && !check_nothing_after (self, &commands[b.n - 1], error))
+    return fail (self, &b, error);
   return TRUE;
 }
 

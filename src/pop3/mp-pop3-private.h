@@ -288,4 +288,15 @@ void     mp_pop3_set_reply_error (GError           **error,
 /* Window for batches: 1 without PIPELINING. */
 guint    mp_pop3_session_window (MpPop3Session *self);
 
+/* mp-pop3-commands.c, shared with mp-pop3-bodies.c: */
+/* Every public TRANSACTION call passes here once, first: it starts the operation;
+ * FALSE when not logged in. */
+gboolean mp_pop3_check_ready        (MpPop3Session  *self,
+                                     GError        **error);
+/* Always FALSE: a malformed reply to @what. */
+gboolean mp_pop3_protocol_error     (GError        **error,
+                                     const char     *what);
+/* Always FALSE: a batch longer than any listing the engine accepts. */
+gboolean mp_pop3_too_many_requested (GError        **error);
+
 G_END_DECLS

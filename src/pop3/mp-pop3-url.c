@@ -114,6 +114,71 @@ parse_hostport (const char  *hostport,
   return TRUE;
 }
 
+/* The URL schemes: how each one secures the session.  pop:// (RFC 2384) never
+ * downgrades either: it also requires STLS. */
+static const struct {
+  const char     *prefix;
+  MpPop3Security  security;
+  gboolean        rfc2384;
+} schemes[] = {
+  { "pop3s://", MP_POP3_SECURITY_TLS, FALSE },
+  { "pop3://", MP_POP3_SECURITY_STARTTLS, FALSE },
+  { "pop://", MP_POP3_SECURITY_STARTTLS, TRUE },
+};
+
+/* Returns what follows the scheme, or NULL for an unknown scheme. */
+static const char *
+parse_scheme (const char     *url,
+              MpPop3Security *security,
+              gboolean       *rfc2384)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (schemes); i++)
+    {
+      gsize len = strlen (schemes[i].prefix);
+
+      if (g_ascii_strncasecmp (url, schemes[i].prefix, len) == 0)
+        {
+          *security = schemes[i].security;
+          *rfc2384 = schemes[i].rfc2384;
+          return url + len;
+        }
+    }
+  return NULL;
+}
+
+/* "user;AUTH=mech" (cut in place at the ';'). */
+static gboolean
+parse_userinfo (char              *userinfo,
+                gboolean           rfc2384,
+                MpPop3AuthMethod  *auth,
+                char             **user_out,
+                GError           **error)
+{
+  char *semi = strchr (userinfo, ';');
+  g_autofree char *user = NULL;
+
+  if (semi != NULL)
+    {
+      g_autofree char *mech = NULL;
+
+      *semi = '\0';
+      if (g_ascii_strncasecmp (semi + 1, "AUTH=", 5) != 0)
+        return invalid (error, _("unknown parameter after “;”"));
+      mech = g_uri_unescape_string (semi + 6, NULL);
+      if (mech == NULL || !parse_auth (mech, auth))
+        return invalid (error, _("unknown login method"));
+    }
+  else if (rfc2384)
+    *auth = MP_POP3_AUTH_USER;   /* RFC 2384 3: no AUTH = USER/PASS */
+  if (strchr (userinfo, ':') != NULL)
+    return invalid (error, _("a password must not be part of the address"));
+  user = g_uri_unescape_string (userinfo, NULL);
+  if (user == NULL || *user == '\0' || strpbrk (user, "\r\n") != NULL)
+    return invalid (error, _("bad user name"));
+  *user_out = g_steal_pointer (&user);
+  return TRUE;
+}
+
 gboolean
 mp_pop3_url_parse (const char     *url,
                    MpPop3Options  *options,
@@ -132,24 +197,8 @@ mp_pop3_url_parse (const char     *url,
   g_return_val_if_fail (url != NULL, FALSE);
   g_return_val_if_fail (options != NULL, FALSE);
 
-  if (g_ascii_strncasecmp (url, "pop3s://", 8) == 0)
-    {
-      security = MP_POP3_SECURITY_TLS;
-      after = url + 8;
-    }
-  else if (g_ascii_strncasecmp (url, "pop3://", 7) == 0)
-    {
-      security = MP_POP3_SECURITY_STARTTLS;
-      after = url + 7;
-    }
-  else if (g_ascii_strncasecmp (url, "pop://", 6) == 0)
-    {
-      /* Never downgrade: a pop:// account also requires STLS. */
-      security = MP_POP3_SECURITY_STARTTLS;
-      after = url + 6;
-      rfc2384 = TRUE;
-    }
-  else
+  after = parse_scheme (url, &security, &rfc2384);
+  if (after == NULL)
     return invalid (error, _("use pop3s://, pop3:// or pop://"));
 
   rest = g_strdup (after);
@@ -165,30 +214,9 @@ mp_pop3_url_parse (const char     *url,
   at = strrchr (rest, '@');
   if (at != NULL)
     {
-      char *userinfo = rest;
-      char *semi;
-
       *at = '\0';
-      semi = strchr (userinfo, ';');
-      if (semi != NULL)
-        {
-          *semi = '\0';
-          if (g_ascii_strncasecmp (semi + 1, "AUTH=", 5) != 0)
-            return invalid (error, _("unknown parameter after “;”"));
-          {
-            g_autofree char *mech = g_uri_unescape_string (semi + 6, NULL);
-
-            if (mech == NULL || !parse_auth (mech, &auth))
-              return invalid (error, _("unknown login method"));
-          }
-        }
-      else if (rfc2384)
-        auth = MP_POP3_AUTH_USER;   /* RFC 2384 3: no AUTH = USER/PASS */
-      if (strchr (userinfo, ':') != NULL)
-        return invalid (error, _("a password must not be part of the address"));
-      user = g_uri_unescape_string (userinfo, NULL);
-      if (user == NULL || *user == '\0' || strpbrk (user, "\r\n") != NULL)
-        return invalid (error, _("bad user name"));
+      if (!parse_userinfo (rest, rfc2384, &auth, &user, error))
+        return FALSE;
       after = at + 1;
     }
   else

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "mp-dbusmenu.h"
+#include "mp-dbus-dispatch.h"
 
 #define MENU_IFACE    "com.canonical.dbusmenu"
 
@@ -79,6 +80,7 @@ typedef enum
   ITEM_MARK_ALL_SEEN,
   ITEM_OPEN,
   ITEM_QUIT,
+  ITEM_OPEN_MAIL_CLIENT,
 } ItemKind;
 
 /* Fixed ids for the fixed items; accounts are numbered from ACCOUNT_ID_BASE. The menu
@@ -91,6 +93,7 @@ enum
   ID_QUIT,
   ID_SEPARATOR_1,
   ID_SEPARATOR_2,
+  ID_OPEN_MAIL_CLIENT,
   ACCOUNT_ID_BASE = 100,
 };
 
@@ -180,6 +183,8 @@ rebuild_menu (MpDbusmenu *self)
   g_ptr_array_add (self->menu, menu_item_new (ID_MARK_ALL_SEEN, ITEM_MARK_ALL_SEEN,
                                               _("_Mark All as Seen"), self->can_mark_seen));
   g_ptr_array_add (self->menu, menu_item_new (ID_OPEN, ITEM_OPEN, _("_Open Mailpeek"), TRUE));
+  g_ptr_array_add (self->menu, menu_item_new (ID_OPEN_MAIL_CLIENT, ITEM_OPEN_MAIL_CLIENT,
+                                              _("Open Mail _Client"), TRUE));
   g_ptr_array_add (self->menu, menu_item_new (ID_SEPARATOR_2, ITEM_SEPARATOR, NULL, TRUE));
   g_ptr_array_add (self->menu, menu_item_new (ID_QUIT, ITEM_QUIT, _("_Quit"), TRUE));
 }
@@ -264,37 +269,24 @@ layout_node (MpDbusmenu *self, const MenuItem *item, gint depth, const char * co
                         &children);
 }
 
+/* What a click on each kind of item asks for (-1: nothing). */
+static const int item_actions[] = {
+  [ITEM_ACCOUNT] = MP_DBUSMENU_ACTION_OPEN_ACCOUNT,
+  [ITEM_SEPARATOR] = -1,
+  [ITEM_CHECK_NOW] = MP_DBUSMENU_ACTION_CHECK_NOW,
+  [ITEM_MARK_ALL_SEEN] = MP_DBUSMENU_ACTION_MARK_ALL_SEEN,
+  [ITEM_OPEN] = MP_DBUSMENU_ACTION_OPEN,
+  [ITEM_QUIT] = MP_DBUSMENU_ACTION_QUIT,
+  [ITEM_OPEN_MAIL_CLIENT] = MP_DBUSMENU_ACTION_OPEN_MAIL_CLIENT,
+};
+
 static void
 activate_item (MpDbusmenu *self, const MenuItem *item)
 {
-  if (!item->enabled)
+  if (!item->enabled || item_actions[item->kind] < 0)
     return;
-  switch (item->kind)
-    {
-    case ITEM_ACCOUNT:
-      g_signal_emit (self, signals[SIGNAL_ITEM_ACTIVATED], 0,
-                     (guint) MP_DBUSMENU_ACTION_OPEN_ACCOUNT, item->account_id);
-      break;
-    case ITEM_CHECK_NOW:
-      g_signal_emit (self, signals[SIGNAL_ITEM_ACTIVATED], 0,
-                     (guint) MP_DBUSMENU_ACTION_CHECK_NOW, NULL);
-      break;
-    case ITEM_MARK_ALL_SEEN:
-      g_signal_emit (self, signals[SIGNAL_ITEM_ACTIVATED], 0,
-                     (guint) MP_DBUSMENU_ACTION_MARK_ALL_SEEN, NULL);
-      break;
-    case ITEM_OPEN:
-      g_signal_emit (self, signals[SIGNAL_ITEM_ACTIVATED], 0,
-                     (guint) MP_DBUSMENU_ACTION_OPEN, NULL);
-      break;
-    case ITEM_QUIT:
-      g_signal_emit (self, signals[SIGNAL_ITEM_ACTIVATED], 0,
-                     (guint) MP_DBUSMENU_ACTION_QUIT, NULL);
-      break;
-    case ITEM_SEPARATOR:
-    default:
-      break;
-    }
+  g_signal_emit (self, signals[SIGNAL_ITEM_ACTIVATED], 0, (guint) item_actions[item->kind],
+                 item->kind == ITEM_ACCOUNT ? item->account_id : NULL);
 }
 
 /* Returns FALSE for an unknown id. */
@@ -311,6 +303,154 @@ handle_event (MpDbusmenu *self, gint32 id, const char *event_id)
 }
 
 static void
+return_no_item (GDBusMethodInvocation *invocation, gint32 id)
+{
+  g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                         "No menu item %d", id);
+}
+
+static void
+menu_get_layout (gpointer user_data, GVariant *parameters, GDBusMethodInvocation *invocation)
+{
+  MpDbusmenu *self = user_data;
+  gint32 parent, depth;
+  g_autofree const char **names = NULL;
+  const MenuItem *item = NULL;
+
+  g_variant_get (parameters, "(ii^a&s)", &parent, &depth, &names);
+  if (parent != 0 && (item = find_item (self, parent)) == NULL)
+    {
+      return_no_item (invocation, parent);
+      return;
+    }
+  g_dbus_method_invocation_return_value (invocation,
+                                         g_variant_new ("(u@(ia{sv}av))", self->revision,
+                                                        layout_node (self, item, depth, names)));
+}
+
+static void
+menu_get_group_properties (gpointer user_data, GVariant *parameters,
+                           GDBusMethodInvocation *invocation)
+{
+  MpDbusmenu *self = user_data;
+  g_autoptr (GVariant) ids = NULL;
+  g_autofree const char **names = NULL;
+  GVariantBuilder b;
+  gsize n_ids;
+  const gint32 *id_list;
+
+  g_variant_get (parameters, "(@ai^a&s)", &ids, &names);
+  id_list = g_variant_get_fixed_array (ids, &n_ids, sizeof (gint32));
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a(ia{sv})"));
+  if (n_ids == 0)
+    for (guint i = 0; i < self->menu->len; i++)
+      {
+        const MenuItem *item = g_ptr_array_index (self->menu, i);
+
+        g_variant_builder_add (&b, "(i@a{sv})", item->id, item_properties (item, names));
+      }
+  for (gsize i = 0; i < n_ids; i++)
+    {
+      const MenuItem *item = find_item (self, id_list[i]);
+
+      /* Unknown ids are skipped, as libdbusmenu does. */
+      if (id_list[i] == 0 || item)
+        g_variant_builder_add (&b, "(i@a{sv})", id_list[i], item_properties (item, names));
+    }
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a(ia{sv}))", &b));
+}
+
+static void
+menu_get_property_method (gpointer user_data, GVariant *parameters,
+                          GDBusMethodInvocation *invocation)
+{
+  MpDbusmenu *self = user_data;
+  gint32 id;
+  const char *name;
+  const MenuItem *item;
+  g_autoptr (GVariant) props = NULL;
+  g_autoptr (GVariant) value = NULL;
+  const char *names[2] = { NULL, NULL };
+
+  g_variant_get (parameters, "(i&s)", &id, &name);
+  item = find_item (self, id);
+  names[0] = name;
+  if (id != 0 && item == NULL)
+    {
+      return_no_item (invocation, id);
+      return;
+    }
+  props = g_variant_ref_sink (item_properties (item, names));
+  value = g_variant_lookup_value (props, name, NULL);
+  if (value == NULL)
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
+                                             G_DBUS_ERROR_INVALID_ARGS,
+                                             "Menu item %d has no property %s", id, name);
+      return;
+    }
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(v)", value));
+}
+
+static void
+menu_event (gpointer user_data, GVariant *parameters, GDBusMethodInvocation *invocation)
+{
+  gint32 id;
+  const char *event_id;
+
+  g_variant_get (parameters, "(i&svu)", &id, &event_id, NULL, NULL);
+  if (!handle_event (user_data, id, event_id))
+    {
+      return_no_item (invocation, id);
+      return;
+    }
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+menu_event_group (gpointer user_data, GVariant *parameters, GDBusMethodInvocation *invocation)
+{
+  g_autoptr (GVariantIter) iter = NULL;
+  GVariantBuilder errors;
+  gint32 id;
+  const char *event_id;
+
+  g_variant_builder_init (&errors, G_VARIANT_TYPE ("ai"));
+  g_variant_get (parameters, "(a(isvu))", &iter);
+  while (g_variant_iter_loop (iter, "(i&svu)", &id, &event_id, NULL, NULL))
+    if (!handle_event (user_data, id, event_id))
+      g_variant_builder_add (&errors, "i", id);
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ai)", &errors));
+}
+
+static void
+menu_about_to_show (gpointer user_data, GVariant *parameters, GDBusMethodInvocation *invocation)
+{
+  /* The layout is always current: LayoutUpdated is sent on every change. */
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(b)", FALSE));
+}
+
+static void
+menu_about_to_show_group (gpointer user_data, GVariant *parameters,
+                          GDBusMethodInvocation *invocation)
+{
+  g_dbus_method_invocation_return_value (invocation,
+                                         g_variant_new ("(@ai@ai)",
+                                                        g_variant_new_array (G_VARIANT_TYPE_INT32, NULL, 0),
+                                                        g_variant_new_array (G_VARIANT_TYPE_INT32, NULL, 0)));
+}
+
+static const MpDbusMethod menu_methods[] = {
+  { "GetLayout", menu_get_layout },
+  { "GetGroupProperties", menu_get_group_properties },
+  { "GetProperty", menu_get_property_method },
+  { "Event", menu_event },
+  { "EventGroup", menu_event_group },
+  { "AboutToShow", menu_about_to_show },
+  { "AboutToShowGroup", menu_about_to_show_group },
+};
+
+static void
 menu_method_call (GDBusConnection       *connection,
                   const char            *sender,
                   const char            *object_path,
@@ -320,132 +460,8 @@ menu_method_call (GDBusConnection       *connection,
                   GDBusMethodInvocation *invocation,
                   gpointer               user_data)
 {
-  MpDbusmenu *self = user_data;
-
-  if (g_str_equal (method_name, "GetLayout"))
-    {
-      gint32 parent, depth;
-      g_autofree const char **names = NULL;
-      const MenuItem *item = NULL;
-
-      g_variant_get (parameters, "(ii^a&s)", &parent, &depth, &names);
-      if (parent != 0 && (item = find_item (self, parent)) == NULL)
-        {
-          g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
-                                                 G_DBUS_ERROR_INVALID_ARGS,
-                                                 "No menu item %d", parent);
-          return;
-        }
-      g_dbus_method_invocation_return_value (invocation,
-                                             g_variant_new ("(u@(ia{sv}av))", self->revision,
-                                                            layout_node (self, item, depth,
-                                                                         names)));
-    }
-  else if (g_str_equal (method_name, "GetGroupProperties"))
-    {
-      g_autoptr (GVariant) ids = NULL;
-      g_autofree const char **names = NULL;
-      GVariantBuilder b;
-      gsize n_ids;
-      const gint32 *id_list;
-
-      g_variant_get (parameters, "(@ai^a&s)", &ids, &names);
-      id_list = g_variant_get_fixed_array (ids, &n_ids, sizeof (gint32));
-      g_variant_builder_init (&b, G_VARIANT_TYPE ("a(ia{sv})"));
-      if (n_ids == 0)
-        for (guint i = 0; i < self->menu->len; i++)
-          {
-            const MenuItem *item = g_ptr_array_index (self->menu, i);
-
-            g_variant_builder_add (&b, "(i@a{sv})", item->id, item_properties (item, names));
-          }
-      for (gsize i = 0; i < n_ids; i++)
-        {
-          const MenuItem *item = find_item (self, id_list[i]);
-
-          /* Unknown ids are skipped, as libdbusmenu does. */
-          if (id_list[i] == 0 || item)
-            g_variant_builder_add (&b, "(i@a{sv})", id_list[i], item_properties (item, names));
-        }
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a(ia{sv}))", &b));
-    }
-  else if (g_str_equal (method_name, "GetProperty"))
-    {
-      gint32 id;
-      const char *name;
-      const MenuItem *item;
-      g_autoptr (GVariant) props = NULL;
-      g_autoptr (GVariant) value = NULL;
-      const char *names[2] = { NULL, NULL };
-
-      g_variant_get (parameters, "(i&s)", &id, &name);
-      item = find_item (self, id);
-      names[0] = name;
-      if (id != 0 && item == NULL)
-        {
-          g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
-                                                 G_DBUS_ERROR_INVALID_ARGS,
-                                                 "No menu item %d", id);
-          return;
-        }
-      props = g_variant_ref_sink (item_properties (item, names));
-      value = g_variant_lookup_value (props, name, NULL);
-      if (value == NULL)
-        {
-          g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
-                                                 G_DBUS_ERROR_INVALID_ARGS,
-                                                 "Menu item %d has no property %s", id, name);
-          return;
-        }
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(v)", value));
-    }
-  else if (g_str_equal (method_name, "Event"))
-    {
-      gint32 id;
-      const char *event_id;
-
-      g_variant_get (parameters, "(i&svu)", &id, &event_id, NULL, NULL);
-      if (!handle_event (self, id, event_id))
-        {
-          g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
-                                                 G_DBUS_ERROR_INVALID_ARGS,
-                                                 "No menu item %d", id);
-          return;
-        }
-      g_dbus_method_invocation_return_value (invocation, NULL);
-    }
-  else if (g_str_equal (method_name, "EventGroup"))
-    {
-      g_autoptr (GVariantIter) iter = NULL;
-      GVariantBuilder errors;
-      gint32 id;
-      const char *event_id;
-
-      g_variant_builder_init (&errors, G_VARIANT_TYPE ("ai"));
-      g_variant_get (parameters, "(a(isvu))", &iter);
-      while (g_variant_iter_loop (iter, "(i&svu)", &id, &event_id, NULL, NULL))
-        if (!handle_event (self, id, event_id))
-          g_variant_builder_add (&errors, "i", id);
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ai)", &errors));
-    }
-  else if (g_str_equal (method_name, "AboutToShow"))
-    {
-      /* The layout is always current: LayoutUpdated is sent on every change. */
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(b)", FALSE));
-    }
-  else if (g_str_equal (method_name, "AboutToShowGroup"))
-    {
-      g_dbus_method_invocation_return_value (invocation,
-                                             g_variant_new ("(@ai@ai)",
-                                                            g_variant_new_array (G_VARIANT_TYPE_INT32, NULL, 0),
-                                                            g_variant_new_array (G_VARIANT_TYPE_INT32, NULL, 0)));
-    }
-  else
-    {
-      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
-                                             G_DBUS_ERROR_UNKNOWN_METHOD,
-                                             "No method %s", method_name);
-    }
+  mp_dbus_dispatch (menu_methods, G_N_ELEMENTS (menu_methods), user_data, method_name,
+                    parameters, invocation);
 }
 
 static GVariant *

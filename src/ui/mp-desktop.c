@@ -21,6 +21,7 @@
 
 #include "mp-background.h"
 #include "mp-desktop.h"
+#include "mp-mail-client.h"
 #include "mp-notifier.h"
 #include "mp-tray.h"
 #include "mp-window.h"
@@ -386,6 +387,43 @@ on_notification_mark_seen (MpDesktop *self, const char *account_id)
   mark_seen (self, account_id);
 }
 
+/* From a notification: that account's mail-client command if it has one; from the
+ * tray (no account): the first account's that has one; else the desktop's default
+ * mail program. */
+static void
+open_mail_client (MpDesktop *self, const char *account_id)
+{
+  GListModel *store = G_LIST_MODEL (mp_session_get_store (self->session));
+  GdkDisplay *display = gdk_display_get_default ();
+  g_autoptr (GAppLaunchContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *command = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (store) && command == NULL; i++)
+    {
+      g_autoptr (MpAccount) account = g_list_model_get_item (store, i);
+
+      if (account_id == NULL || g_str_equal (mp_account_get_id (account), account_id))
+        command = mp_account_get_mail_client (account);
+    }
+  if (display)
+    context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (display));
+  if (!mp_mail_client_launch (command, context, &error))
+    g_warning ("Could not open the mail client: %s", error->message);
+}
+
+static void
+on_tray_open_mail_client (MpDesktop *self)
+{
+  open_mail_client (self, NULL);
+}
+
+static void
+on_notification_open_mail_client (MpDesktop *self, const char *account_id)
+{
+  open_mail_client (self, account_id);
+}
+
 static void
 on_quit (MpDesktop *self)
 {
@@ -428,6 +466,8 @@ update_tray_presence (MpDesktop *self)
   g_signal_connect_object (self->tray, "mark-all-seen", G_CALLBACK (on_mark_all_seen), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tray, "quit", G_CALLBACK (on_quit), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tray, "open-mail-client", G_CALLBACK (on_tray_open_mail_client),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tray, "open-account", G_CALLBACK (on_open_account), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tray, "notify::registered", G_CALLBACK (on_tray_registered),
@@ -504,6 +544,8 @@ mp_desktop_attach (MpApplication *app)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->notifier, "mark-seen", G_CALLBACK (on_notification_mark_seen),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->notifier, "open-mail-client",
+                           G_CALLBACK (on_notification_open_mail_client), self, G_CONNECT_SWAPPED);
   /* Before the bus goes: a bubble left behind would offer buttons nobody hears. */
   g_signal_connect_object (app, "shutdown", G_CALLBACK (mp_notifier_withdraw_all),
                            self->notifier, G_CONNECT_SWAPPED);

@@ -158,7 +158,13 @@ name_row (GtkWidget        *widget,
   label = g_strdup_printf (_("%s, %s, %s"), from,
                            subject && *subject ? subject : _("(no subject)"),
                            date_text (summary));
+  /* Rows are bound again and again as the list changes (rows arriving, sorting)
+   * to the same message: with the accessibility bus up, each update of the
+   * name is a D-Bus signal to every client, so only a new name is sent. */
+  if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "mp-row-label"), label) == 0)
+    return;
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_object_set_data_full (G_OBJECT (row), "mp-row-label", g_steal_pointer (&label), g_free);
 }
 
 static void

@@ -41,6 +41,7 @@ enum
 {
   SIGNAL_OPEN,
   SIGNAL_MARK_SEEN,
+  SIGNAL_OPEN_MAIL_CLIENT,
   N_SIGNALS
 };
 
@@ -88,6 +89,8 @@ action_cb (NotifyNotification *notification,
     return;
   if (g_str_equal (action, "mark-seen"))
     g_signal_emit (self, signals[SIGNAL_MARK_SEEN], 0, data->account_id);
+  else if (g_str_equal (action, "open-mail-client"))
+    g_signal_emit (self, signals[SIGNAL_OPEN_MAIL_CLIENT], 0, data->account_id);
   else
     g_signal_emit (self, signals[SIGNAL_OPEN], 0, data->account_id);
 }
@@ -267,6 +270,8 @@ mp_notifier_new_mail (MpNotifier              *self,
   notify_notification_add_action (n, "open", _("Open"), action_cb,
                                   action_data_new (self, account_id), action_data_free);
   notify_notification_add_action (n, "mark-seen", _("Mark as Seen"), action_cb,
+                                  action_data_new (self, account_id), action_data_free);
+  notify_notification_add_action (n, "open-mail-client", _("Open Mail Client"), action_cb,
                                   action_data_new (self, account_id), action_data_free);
   return show (n);
 }
@@ -454,6 +459,9 @@ mp_notifier_class_init (MpNotifierClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_MARK_SEEN] =
     g_signal_new ("mark-seen", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_OPEN_MAIL_CLIENT] =
+    g_signal_new ("open-mail-client", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 

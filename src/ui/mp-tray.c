@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "mp-tray.h"
+#include "mp-dbus-dispatch.h"
 #include "mp-dbusmenu.h"
 #include "mp-tray-icons.h"
 
@@ -102,6 +103,7 @@ enum
   SIGNAL_MARK_ALL_SEEN,
   SIGNAL_QUIT,
   SIGNAL_OPEN_ACCOUNT,
+  SIGNAL_OPEN_MAIL_CLIENT,
   N_SIGNALS
 };
 
@@ -358,10 +360,45 @@ menu_item_activated_cb (MpDbusmenu *menu,
     case MP_DBUSMENU_ACTION_QUIT:
       emit_later (self, signals[SIGNAL_QUIT], NULL);
       break;
+    case MP_DBUSMENU_ACTION_OPEN_MAIL_CLIENT:
+      emit_later (self, signals[SIGNAL_OPEN_MAIL_CLIENT], NULL);
+      break;
     default:
       break;
     }
 }
+
+static void
+item_activate (gpointer user_data, GVariant *parameters, GDBusMethodInvocation *invocation)
+{
+  emit_later (user_data, signals[SIGNAL_ACTIVATE], NULL);
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+/* Middle click: the quickest useful thing is a check. */
+static void
+item_secondary_activate (gpointer user_data, GVariant *parameters,
+                         GDBusMethodInvocation *invocation)
+{
+  emit_later (user_data, signals[SIGNAL_CHECK_NOW], NULL);
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+/* ContextMenu: hosts that call it want the item to pop up its own menu, which a
+ * GTK 4 app cannot place on the panel; the exported Menu is the real menu.
+ * Scroll: nothing to scroll through. */
+static void
+item_ignore (gpointer user_data, GVariant *parameters, GDBusMethodInvocation *invocation)
+{
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static const MpDbusMethod item_methods[] = {
+  { "Activate", item_activate },
+  { "SecondaryActivate", item_secondary_activate },
+  { "ContextMenu", item_ignore },
+  { "Scroll", item_ignore },
+};
 
 static void
 item_method_call (GDBusConnection       *connection,
@@ -373,17 +410,8 @@ item_method_call (GDBusConnection       *connection,
                   GDBusMethodInvocation *invocation,
                   gpointer               user_data)
 {
-  MpTray *self = user_data;
-
-  if (g_str_equal (method_name, "Activate"))
-    emit_later (self, signals[SIGNAL_ACTIVATE], NULL);
-  else if (g_str_equal (method_name, "SecondaryActivate"))
-    /* Middle click: the quickest useful thing is a check. */
-    emit_later (self, signals[SIGNAL_CHECK_NOW], NULL);
-  /* ContextMenu: hosts that call it want the item to pop up its own menu, which a
-   * GTK 4 app cannot place on the panel; the exported Menu is the real menu.
-   * Scroll: nothing to scroll through. */
-  g_dbus_method_invocation_return_value (invocation, NULL);
+  mp_dbus_dispatch (item_methods, G_N_ELEMENTS (item_methods), user_data, method_name,
+                    parameters, invocation);
 }
 
 static const GDBusInterfaceVTable item_vtable = {
@@ -635,6 +663,9 @@ mp_tray_class_init (MpTrayClass *klass)
   signals[SIGNAL_OPEN_ACCOUNT] =
     g_signal_new ("open-account", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_OPEN_MAIL_CLIENT] =
+    g_signal_new ("open-mail-client", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

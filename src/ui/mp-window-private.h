@@ -9,6 +9,7 @@
 #include "mp-delete-controller.h"
 #include "mp-message-filter.h"
 #include "mp-preview-loader.h"
+#include "mp-resize-box.h"
 #include "mp-session.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,9 @@ struct _MpWindow
   GtkLabel             *error_details;
   GtkButton            *trust_button;
   GtkButton            *error_action_button;
+  AdwLeaflet           *message_leaflet;
+  GtkWidget            *list_overlay;
+  MpResizeBox          *preview_box;
   GtkScrolledWindow    *list_scroller;
   AdwStatusPage        *list_placeholder;
   GtkColumnView        *column_view;
@@ -67,6 +71,10 @@ void mp_window_show_toast         (MpWindow         *self,
 void mp_window_load_preview       (MpWindow         *self,
                                    MpMessageSummary *summary,
                                    gboolean          whole);
+
+/* mp-window-layout.c: narrow and wide, the back button, the divider. */
+void mp_window_layout_init        (MpWindow         *self);
+void mp_window_layout_show_list   (MpWindow         *self);
 
 /* mp-window-actions.c: installs the win.* actions on the class. */
 void mp_window_actions_install    (GtkWidgetClass   *widget_class);

@@ -317,6 +317,7 @@ mp_window_update_for_current (MpWindow *self)
   gtk_filter_list_model_set_model (self->filter_model, messages);
   mp_window_load_preview (self, NULL, FALSE);
   mp_preview_pane_show_none (self->preview_pane, NULL);
+  mp_window_layout_show_list (self);
 
   if (self->current)
     {
@@ -401,13 +402,6 @@ on_account_row_activated (GtkListBox    *box,
                           MpWindow      *self)
 {
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-}
-
-static void
-on_back_clicked (GtkButton *button,
-                 MpWindow  *self)
-{
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 void
@@ -551,6 +545,7 @@ mp_window_class_init (MpWindowClass *klass)
   window_class->close_request = mp_window_close_request;
 
   g_type_ensure (MP_TYPE_PREVIEW_PANE);
+  g_type_ensure (MP_TYPE_RESIZE_BOX);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/mailpeek/Mailpeek/ui/mp-window.ui");
@@ -569,6 +564,9 @@ mp_window_class_init (MpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MpWindow, error_details);
   gtk_widget_class_bind_template_child (widget_class, MpWindow, trust_button);
   gtk_widget_class_bind_template_child (widget_class, MpWindow, error_action_button);
+  gtk_widget_class_bind_template_child (widget_class, MpWindow, message_leaflet);
+  gtk_widget_class_bind_template_child (widget_class, MpWindow, list_overlay);
+  gtk_widget_class_bind_template_child (widget_class, MpWindow, preview_box);
   gtk_widget_class_bind_template_child (widget_class, MpWindow, list_scroller);
   gtk_widget_class_bind_template_child (widget_class, MpWindow, list_placeholder);
   gtk_widget_class_bind_template_child (widget_class, MpWindow, column_view);
@@ -630,10 +628,10 @@ mp_window_init (MpWindow *self)
   g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->column_view));
-  g_signal_connect (self->back_button, "clicked", G_CALLBACK (on_back_clicked), self);
   g_signal_connect (self->account_list, "row-selected", G_CALLBACK (on_account_row_selected), self);
   g_signal_connect (self->account_list, "row-activated", G_CALLBACK (on_account_row_activated), self);
 
+  mp_window_layout_init (self);
   mp_preview_pane_show_none (self->preview_pane, NULL);
   mp_window_update_actions (self);
 }

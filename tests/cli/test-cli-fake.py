@@ -657,6 +657,34 @@ def test_fast_failure_exit_status():
     check_eq(set(codes), {3}, 'connection refused: always exit 3, never a crash')
 
 
+def test_ui_wording():
+    """The CLI words each error with the window's sentence for its code
+    (src/app/mp-error-text.c), then the engine's message naming host, port and
+    problem; exit codes unchanged."""
+    port = closed_port()
+    r = run_offline('--timeout', '5', 'capa', 'pop3s://alice@127.0.0.1:%d' % port)
+    check_eq(r.rc, 3, 'refused: exit 3', r)
+    check('Could not reach the mail server' in r.stderr, 'refused: the window\'s sentence', r)
+    check('127.0.0.1' in r.stderr and str(port) in r.stderr, 'refused: names host and port', r)
+    lines = greeting_and_login(pass_reply='-ERR [AUTH] Authentication failed')
+    r, rc, err = run(lines + ['expect-eof'], 'list')
+    check_eq(r.rc, 4, 'auth: exit 4', r)
+    check('The server did not accept the user name or password' in r.stderr,
+          'auth: the window\'s sentence', r)
+    check('Authentication failed' in r.stderr, 'auth: the server\'s words', r)
+    check(r.stderr.lower().count('user name or password') == 1, 'auth: said once', r)
+    lines = greeting_and_login(pass_reply='-ERR [IN-USE] Mailbox is locked')
+    r, rc, err = run(lines + ['expect-eof'], 'list')
+    check_eq(r.rc, 5, 'IN-USE: exit 5', r)
+    check('The mailbox is busy' in r.stderr and 'Mailbox is locked' in r.stderr,
+          'IN-USE: the window\'s sentence and the server\'s words', r)
+    check('Mailpeek will try' not in r.stderr, 'IN-USE: promises no retry the CLI does not do', r)
+    _, _, sha = test_cert()
+    r, rc, err = run_secure(['send +OK fake ready'], ['capa'], tls_from_start=True)
+    check('The server’s certificate is not trusted' in r.stderr,
+          'certificate: the window\'s sentence', r)
+
+
 def test_hash_uidl():
     # A name is always a UIDL (RFC 1939 allows '#' in one); a number needs --number.
     uidls = ['uid-a', '#x9']
@@ -815,6 +843,7 @@ def main():
         ('max time, low speed: healthy transfer not cut', test_healthy_transfer_not_cut),
         ('max time, low speed: options validated', test_deadline_options_validated),
         ('IN-USE', test_in_use),
+        ('errors worded as in the window', test_ui_wording),
         ('LOGIN-DELAY', test_login_delay),
         ('authentication failed', test_auth_failed),
         ('no CAPA', test_no_capa),

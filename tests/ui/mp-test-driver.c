@@ -35,6 +35,13 @@
  *                                 boolean stateful action)
  *   menu                          the main menu's items: label, action, whether the
  *                                 action exists, and its boolean state if it has one
+ *   animations off                no transitions (leaflet pages switch at once)
+ *   layout                        window size, folded leaflets, the message page, the
+ *                                 back button, list/preview widths, column headers
+ *   resize W H                    resize the window (as dragging its border does)
+ *   open-row                      open the selected row as Enter does
+ *   back                          click the content header's back button
+ *   set-divider W                 move the list/preview divider: the preview W px wide
  *   close-window                  close the main window as its close button does
  *                                 (the script goes on while the app runs)
  *
@@ -56,6 +63,7 @@
 #include "mp-config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mp-test-driver.h"
@@ -851,6 +859,8 @@ run_windowless_command (Driver     *d,
 }
 
 /* Returns TRUE when the command completed synchronously. */
+static gboolean run_layout_command (Driver *d, const char *cmd, const char *arg);
+
 static gboolean
 run_command (Driver     *d,
              const char *line)
@@ -1059,15 +1069,10 @@ run_command (Driver     *d,
     {
       GListModel *model = G_LIST_MODEL (selection);
       guint n = g_list_model_get_n_items (model);
-      GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (mp_test_window_get_preview_pane (d->window)),
-                                                 GTK_TYPE_PANED);
-      GtkWidget *scroller = view ? gtk_paned_get_start_child (GTK_PANED (view)) : NULL;
+      GtkScrolledWindow *scroller = mp_test_window_get_list_scroller (d->window);
       GString *s = mp_test_json_begin (cmd);
 
-      /* The list's scrolled window: overlay → scrolled window → column view. */
-      if (scroller && GTK_IS_OVERLAY (scroller))
-        scroller = gtk_overlay_get_child (GTK_OVERLAY (scroller));
-      if (scroller && GTK_IS_SCROLLED_WINDOW (scroller))
+      if (scroller)
         {
           GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
           gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
@@ -1174,6 +1179,47 @@ run_command (Driver     *d,
     {
       take_screenshot (d, arg);
       return FALSE;
+    }
+  return run_layout_command (d, cmd, arg);
+}
+
+/* The window's adaptive layout (mp-window-layout.c). */
+static gboolean
+run_layout_command (Driver     *d,
+                    const char *cmd,
+                    const char *arg)
+{
+  if (g_str_equal (cmd, "layout"))
+    {
+      GString *s = mp_test_json_begin (cmd);
+
+      mp_test_window_describe_layout (d->window, s);
+      emit (d, s);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "animations"))
+    {
+      g_object_set (gtk_settings_get_default (), "gtk-enable-animations",
+                    !g_str_equal (arg, "off"), NULL);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "resize"))
+    {
+      int w = 0, h = 0;
+
+      if (sscanf (arg, "%d %d", &w, &h) == 2)
+        gtk_window_set_default_size (GTK_WINDOW (d->window), w, h);
+      return TRUE;
+    }
+  if (g_str_equal (cmd, "open-row") || g_str_equal (cmd, "back") || g_str_equal (cmd, "set-divider"))
+    {
+      if (g_str_equal (cmd, "open-row"))
+        mp_test_window_open_selected (d->window);
+      else if (g_str_equal (cmd, "back"))
+        mp_test_window_click_back (d->window);
+      else
+        mp_test_window_set_preview_width (d->window, atoi (arg));
+      return TRUE;
     }
   emit_error (d, cmd, "unknown command");
   return TRUE;

@@ -7,6 +7,7 @@
 #include "mp-test-window.h"
 #include "mp-delete-controller-private.h"
 #include "mp-window-private.h"
+#include "mp-test-json.h"
 
 /* Received rows not yet in the list model (they go in a few per frame). */
 static guint
@@ -269,4 +270,127 @@ const char *
 mp_test_account_dialog_get_test_result (MpAccountDialog *dialog)
 {
   return gtk_label_get_text (child (dialog, MP_TYPE_ACCOUNT_DIALOG, "test_result"));
+}
+
+GtkScrolledWindow *
+mp_test_window_get_list_scroller (MpWindow *self)
+{
+  return self->list_scroller;
+}
+
+/* Every GtkColumnViewTitle (a private type) under @widget, in order. */
+static void
+collect_titles (GtkWidget *widget,
+                GPtrArray *out)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      if (g_str_equal (G_OBJECT_TYPE_NAME (c), "GtkColumnViewTitle"))
+        g_ptr_array_add (out, c);
+      else
+        collect_titles (c, out);
+    }
+}
+
+static GtkLabel *
+find_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return GTK_LABEL (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkLabel *label = find_label (c);
+      if (label)
+        return label;
+    }
+  return NULL;
+}
+
+static void
+describe_columns (MpWindow *self,
+                  GString  *s)
+{
+  g_autoptr (GPtrArray) titles = g_ptr_array_new ();
+  graphene_rect_t area;
+
+  /* The part of the list a user sees: the scrolled window's viewport. */
+  if (!gtk_widget_compute_bounds (GTK_WIDGET (self->list_scroller), GTK_WIDGET (self), &area))
+    graphene_rect_init (&area, 0, 0, 0, 0);
+  mp_test_json_add_int (s, "list_x", (gint64) area.origin.x);
+  mp_test_json_add_int (s, "list_width", (gint64) area.size.width);
+  collect_titles (GTK_WIDGET (self->column_view), titles);
+  g_string_append (s, ",\"columns\":[");
+  for (guint i = 0; i < titles->len; i++)
+    {
+      GtkWidget *title = g_ptr_array_index (titles, i);
+      GtkLabel *label = find_label (title);
+      graphene_rect_t b;
+      int label_nat = 0;
+
+      if (!gtk_widget_compute_bounds (title, GTK_WIDGET (self), &b))
+        graphene_rect_init (&b, -1, -1, 0, 0);
+      if (label)
+        gtk_widget_measure (GTK_WIDGET (label), GTK_ORIENTATION_HORIZONTAL, -1,
+                            NULL, &label_nat, NULL, NULL);
+      g_string_append (s, i > 0 ? ",{" : "{");
+      g_string_append (s, "\"title\":");
+      mp_test_json_string (s, label ? gtk_label_get_text (label) : "");
+      mp_test_json_add_int (s, "x", (gint64) b.origin.x);
+      mp_test_json_add_int (s, "width", (gint64) b.size.width);
+      mp_test_json_add_int (s, "label_width", label ? gtk_widget_get_width (GTK_WIDGET (label)) : 0);
+      mp_test_json_add_int (s, "label_natural", label_nat);
+      mp_test_json_add_bool (s, "ellipsized",
+                             label && pango_layout_is_ellipsized (gtk_label_get_layout (label)));
+      mp_test_json_add_bool (s, "inside",
+                             b.size.width > 0 && b.origin.x >= area.origin.x &&
+                             b.origin.x + b.size.width <= area.origin.x + area.size.width + 0.5);
+      g_string_append_c (s, '}');
+    }
+  g_string_append_c (s, ']');
+}
+
+void
+mp_test_window_describe_layout (MpWindow *self,
+                                GString  *s)
+{
+  GtkWidget *preview = GTK_WIDGET (self->preview_pane);
+  int dw = 0, dh = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &dw, &dh);
+  g_string_append_printf (s, ",\"default_size\":[%d,%d]", dw, dh);
+
+  mp_test_json_add_int (s, "window_width", gtk_widget_get_width (GTK_WIDGET (self)));
+  mp_test_json_add_int (s, "window_height", gtk_widget_get_height (GTK_WIDGET (self)));
+  mp_test_json_add_bool (s, "sidebar_folded", adw_leaflet_get_folded (self->leaflet));
+  mp_test_json_add_bool (s, "messages_folded", adw_leaflet_get_folded (self->message_leaflet));
+  mp_test_json_add_str (s, "page", adw_leaflet_get_visible_child_name (self->message_leaflet));
+  mp_test_json_add_bool (s, "list_mapped", gtk_widget_get_mapped (self->list_overlay));
+  mp_test_json_add_bool (s, "preview_mapped", gtk_widget_get_mapped (preview));
+  mp_test_json_add_int (s, "preview_width", gtk_widget_get_mapped (preview) ? gtk_widget_get_width (preview) : 0);
+  mp_test_json_add_int (s, "divider", mp_resize_box_get_width (self->preview_box));
+  mp_test_json_add_bool (s, "back_visible", gtk_widget_get_visible (GTK_WIDGET (self->back_button)));
+  mp_test_json_add_str (s, "back_tooltip", gtk_widget_get_tooltip_text (GTK_WIDGET (self->back_button)));
+  describe_columns (self, s);
+}
+
+void
+mp_test_window_open_selected (MpWindow *self)
+{
+  g_autoptr (GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+
+  if (!gtk_bitset_is_empty (set))
+    g_signal_emit_by_name (self->column_view, "activate", gtk_bitset_get_minimum (set));
+}
+
+void
+mp_test_window_click_back (MpWindow *self)
+{
+  g_signal_emit_by_name (self->back_button, "clicked");
+}
+
+void
+mp_test_window_set_preview_width (MpWindow *self,
+                                  int       width)
+{
+  mp_resize_box_set_width (self->preview_box, width);
 }

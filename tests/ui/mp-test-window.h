@@ -36,6 +36,17 @@ char *mp_test_window_dup_error_text (MpWindow *self);
  * sensitive (every win.* action the tests ask about has one). */
 gboolean mp_test_window_get_action_enabled (MpWindow *self, const char *action);
 
+/* The layout as the user sees it: window size, which leaflets are folded, the
+ * message leaflet's page, the back button, list and preview widths, and each
+ * column header's extent in the list's visible area (JSON members, appended). */
+void mp_test_window_describe_layout (MpWindow *self, GString *json);
+GtkScrolledWindow *mp_test_window_get_list_scroller (MpWindow *self);
+/* Opens the selected row as Enter does; clicks the content header's back button. */
+void mp_test_window_open_selected (MpWindow *self);
+void mp_test_window_click_back (MpWindow *self);
+/* Moves the divider as a drag of it does: the preview becomes @width wide. */
+void mp_test_window_set_preview_width (MpWindow *self, int width);
+
 /* The preview pane: its body text; "none", or the body stack's page. */
 char *mp_test_preview_dup_text (MpPreviewPane *pane);
 const char *mp_test_preview_get_state (MpPreviewPane *pane);

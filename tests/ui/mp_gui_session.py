@@ -41,14 +41,32 @@ exit $rc
 '''
 
 
-def write_account(config_home, user, host, port, ca_file=None):
-    """Writes accounts.conf with one POP3S account, as the account dialog saves it."""
+def private_dirs(home):
+    """The environment that gives a run its own HOME, XDG directories, in-memory
+    GSettings and a software-rendered X11 display (add it to os.environ)."""
+    return {
+        "HOME": home,
+        "XDG_CONFIG_HOME": os.path.join(home, ".config"),
+        "XDG_STATE_HOME": os.path.join(home, ".local", "state"),
+        "XDG_CACHE_HOME": os.path.join(home, ".cache"),
+        "XDG_DATA_HOME": os.path.join(home, ".local", "share"),
+        "XDG_RUNTIME_DIR": os.path.join(home, "run"),
+        "GSETTINGS_BACKEND": "memory",
+        "GSK_RENDERER": "cairo",
+        "GDK_BACKEND": "x11",
+    }
+
+
+def write_account(config_home, user, host, port, ca_file=None, extra=()):
+    """Writes accounts.conf with one POP3S account, as the account dialog saves it;
+    @extra: more "key=value" lines of the account."""
     directory = os.path.join(config_home, "mailpeek")
     os.makedirs(directory, exist_ok=True)
     lines = ["[%s]" % ACCOUNT_ID, "name=%s@%s" % (user, host), "host=%s" % host,
              "port=%s" % port, "username=%s" % user, "security=tls"]
     if ca_file:
         lines.append("ca-file=%s" % ca_file)
+    lines += list(extra)
     with open(os.path.join(directory, "accounts.conf"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
 

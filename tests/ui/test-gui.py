@@ -64,11 +64,13 @@ def skip(why):
 
 def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=None,
             timeout=300, name="run", autocheck=True, host=None, test_account=True,
-            timing=False, schemas=False, during=None, keyfile=False):
+            timing=False, schemas=False, during=None, keyfile=False,
+            settings_backend="memory"):
     """Runs the app with @script; returns the list of observations.
     @test_account: accounts.conf holds one account for @user at @host:@port (the
     Dovecot's by default) and the private keyring its password; otherwise the
-    config and the keyring are left as the earlier runs in @home left them."""
+    config and the keyring are left as the earlier runs in @home left them.
+    @settings_backend "keyfile" keeps GSettings in @home from one run to the next."""
     tmp = os.path.join(home, name)
     os.makedirs(tmp, exist_ok=True)
     script_path = os.path.join(tmp, "script.txt")
@@ -85,7 +87,7 @@ def run_app(exe, home, script, *, user=None, password=None, ca_file=True, port=N
         "XDG_CACHE_HOME": os.path.join(home, ".cache"),
         "XDG_DATA_HOME": os.path.join(home, ".local", "share"),
         "XDG_RUNTIME_DIR": os.path.join(home, "run"),
-        "GSETTINGS_BACKEND": "memory",
+        "GSETTINGS_BACKEND": settings_backend,
         "NO_AT_BRIDGE": "1",
         "GSK_RENDERER": "cairo",
         "GDK_BACKEND": "x11",
@@ -796,7 +798,6 @@ def close_mode(exe, shots):
             shutil.rmtree(home, ignore_errors=True)
 
 
-<<<<<<< HEAD
 # ------------------------------------------------------------------ cache mode
 
 def closed_port():
@@ -840,7 +841,11 @@ def cache_mode(exe, shots):
             check(offline[0]["status"].startswith("Offline — last checked "),
                   "the status line says 'Offline — last checked …': %r" % offline[0]["status"])
             check("banner" not in offline[0], "offline is no error banner: %r" % offline[0])
-=======
+    finally:
+        if not os.environ.get("MP_GUI_KEEP"):
+            shutil.rmtree(home, ignore_errors=True)
+
+
 # ------------------------------------------------------------------ sort mode
 
 def wait_for_observation(out_path, cmd, timeout=120):
@@ -923,7 +928,6 @@ def sort_mode(exe, shots):
             again = [r["subject"] for r in rows[0]["rows"]]
             check(again == sorted(again, key=str.casefold) and len(again) == len(manifest) + 2,
                   "the subject order survives the restart: %r" % again[:3])
->>>>>>> sort-actions
     finally:
         if not os.environ.get("MP_GUI_KEEP"):
             shutil.rmtree(home, ignore_errors=True)
@@ -1106,13 +1110,10 @@ def main():
         large_mode(exe, shots)
     elif mode == "close":
         close_mode(exe, shots)
-<<<<<<< HEAD
     elif mode == "cache":
         cache_mode(exe, shots)
-=======
     elif mode == "sort":
         sort_mode(exe, shots)
->>>>>>> sort-actions
     else:
         print("unknown mode %s" % mode)
         return 2

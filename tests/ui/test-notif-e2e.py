@@ -36,10 +36,11 @@ def check(cond, what):
 
 
 def run_app(exe, services, home, script, name, args=(), during=None, extra_env=None,
-            command=None, password=None):
+            command=None, password=None, account_keys=()):
     """Runs the app (or @command, which starts it) on a private bus where SERVICES_EXE
     logs the notification and tray calls; @password is what the keyring holds for
-    the account (the Dovecot's by default)."""
+    the account (the Dovecot's by default); @account_keys: more "key=value" lines
+    of the account in accounts.conf."""
     tmp = os.path.join(home, name)
     os.makedirs(tmp, exist_ok=True)
     script_path = os.path.join(tmp, "script.txt")
@@ -72,7 +73,7 @@ def run_app(exe, services, home, script, name, args=(), during=None, extra_env=N
     os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
     mp_gui_session.write_account(env["XDG_CONFIG_HOME"], os.environ["MP_TEST_USER"],
                                  os.environ["MP_TEST_HOST"], os.environ["MP_TEST_POP3S_PORT"],
-                                 os.environ["MP_TEST_CA_FILE"])
+                                 os.environ["MP_TEST_CA_FILE"], account_keys)
     app_cmd = command or [exe] + list(args)
     cmd = (["xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
             "dbus-run-session", "--", services, log_path, "--"]

@@ -6,6 +6,9 @@
  * org.kde.StatusNotifierWatcher, then runs CMD and exits with its status. Every
  * Notify, CloseNotification and RegisterStatusNotifierItem call is appended to LOG
  * as one JSON object per line, so a test can read what the app really sent.
+ * MP_TEST_TRAY_CLICK=LABEL clicks that tray menu item (dbusmenu Event) after the
+ * first notification; MP_TEST_NOTIFICATION_ACTION=KEY invokes that action of the
+ * first notification offering it (ActionInvoked, as a user's click does).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -50,6 +53,7 @@ static char **child_argv;
 static GDBusConnection *bus;
 static char *item_name;     /* unique name of the registered item */
 static gboolean clicked;
+static gboolean action_invoked;
 static guint n_notify;
 
 static void
@@ -158,6 +162,24 @@ layout_updated_cb (GDBusConnection *conn, const char *sender, const char *path,
   fetch_layout ();
 }
 
+/* A user clicks @action's button of notification @id: the server says so with
+ * ActionInvoked (after the Notify reply, as a real server's click comes later). */
+static void
+invoke_action_later (guint32 id, const char *action)
+{
+  g_autoptr (GString) line = g_string_new ("{\"method\": \"ActionInvoked\", \"action\": ");
+  g_autoptr (GError) error = NULL;
+
+  json_string (line, action);
+  g_string_append_printf (line, ", \"id\": %u}", id);
+  log_line (line);
+  action_invoked = TRUE;
+  if (!g_dbus_connection_emit_signal (bus, NULL, "/org/freedesktop/Notifications",
+                                      "org.freedesktop.Notifications", "ActionInvoked",
+                                      g_variant_new ("(us)", id, action), &error))
+    g_printerr ("test-notif-services: ActionInvoked: %s\n", error->message);
+}
+
 static void
 method_call (GDBusConnection *conn, const char *sender, const char *path,
              const char *iface, const char *method, GVariant *params,
@@ -210,6 +232,9 @@ method_call (GDBusConnection *conn, const char *sender, const char *path,
       log_line (line);
       g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", id));
       n_notify++;
+      if (g_getenv ("MP_TEST_NOTIFICATION_ACTION") && !action_invoked && actions &&
+          g_strv_contains (actions, g_getenv ("MP_TEST_NOTIFICATION_ACTION")))
+        invoke_action_later (id, g_getenv ("MP_TEST_NOTIFICATION_ACTION"));
       if (g_getenv ("MP_TEST_TRAY_CLICK") && !clicked && item_name)
         fetch_layout ();
       return;

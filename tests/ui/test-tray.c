@@ -234,6 +234,7 @@ typedef struct
   MpTray          *tray;
   TestWatcher     *watcher;
   guint            n_activate, n_check_now, n_mark_all_seen, n_quit, n_open_account;
+  guint            n_open_mail_client;
   char            *opened_account;
 } Fixture;
 
@@ -245,6 +246,8 @@ static void
 on_mark_all_seen (MpTray *tray, Fixture *f) { f->n_mark_all_seen++; }
 static void
 on_quit (MpTray *tray, Fixture *f) { f->n_quit++; }
+static void
+on_open_mail_client (MpTray *tray, Fixture *f) { f->n_open_mail_client++; }
 static void
 on_open_account (MpTray *tray, const char *id, Fixture *f)
 {
@@ -264,6 +267,7 @@ fixture_set_up (Fixture *f, gconstpointer with_watcher)
   g_signal_connect (f->tray, "check-now", G_CALLBACK (on_check_now), f);
   g_signal_connect (f->tray, "mark-all-seen", G_CALLBACK (on_mark_all_seen), f);
   g_signal_connect (f->tray, "quit", G_CALLBACK (on_quit), f);
+  g_signal_connect (f->tray, "open-mail-client", G_CALLBACK (on_open_mail_client), f);
   g_signal_connect (f->tray, "open-account", G_CALLBACK (on_open_account), f);
 }
 
@@ -792,7 +796,7 @@ test_menu_layout_and_events (Fixture *f, gconstpointer data)
   after = get_layout (f, &rev_after);
   g_assert_cmpuint (rev_after, >, rev_before);
   g_assert_cmpuint (log.last_revision, <=, rev_after);
-  g_assert_cmpuint (after->len, ==, 3 + 1 + 3 + 1 + 1);
+  g_assert_cmpuint (after->len, ==, 3 + 1 + 4 + 1 + 1);
   g_assert_cmpstr (((LayoutItem *) g_ptr_array_index (after, 0))->label, ==, "Work: 3 new messages");
   /* The underscore of the account name is escaped, not taken as an access key. */
   g_assert_cmpstr (((LayoutItem *) g_ptr_array_index (after, 1))->label, ==, "home__box: no new mail");
@@ -802,8 +806,9 @@ test_menu_layout_and_events (Fixture *f, gconstpointer data)
   g_assert_cmpstr (((LayoutItem *) g_ptr_array_index (after, 5))->label, ==, "_Mark All as Seen");
   g_assert_true (((LayoutItem *) g_ptr_array_index (after, 5))->enabled);
   g_assert_cmpstr (((LayoutItem *) g_ptr_array_index (after, 6))->label, ==, "_Open Mailpeek");
-  g_assert_cmpstr (((LayoutItem *) g_ptr_array_index (after, 7))->type, ==, "separator");
-  g_assert_cmpstr (((LayoutItem *) g_ptr_array_index (after, 8))->label, ==, "_Quit");
+  g_assert_cmpstr (((LayoutItem *) g_ptr_array_index (after, 7))->label, ==, "Open Mail _Client");
+  g_assert_cmpstr (((LayoutItem *) g_ptr_array_index (after, 8))->type, ==, "separator");
+  g_assert_cmpstr (((LayoutItem *) g_ptr_array_index (after, 9))->label, ==, "_Quit");
 
   /* GetGroupProperties agrees with the layout. */
   {
@@ -845,7 +850,9 @@ test_menu_layout_and_events (Fixture *f, gconstpointer data)
   send_click (f, ((LayoutItem *) g_ptr_array_index (after, 0))->id);
   g_assert_true (wait_count (&f->n_open_account, 1));
   g_assert_cmpstr (f->opened_account, ==, "work");
-  send_click (f, ((LayoutItem *) g_ptr_array_index (after, 8))->id);
+  send_click (f, ((LayoutItem *) g_ptr_array_index (after, 7))->id);
+  g_assert_true (wait_count (&f->n_open_mail_client, 1));
+  send_click (f, ((LayoutItem *) g_ptr_array_index (after, 9))->id);
   g_assert_true (wait_count (&f->n_quit, 1));
   /* Each click emitted exactly its own signal. */
   spin (50);
@@ -853,6 +860,7 @@ test_menu_layout_and_events (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->n_mark_all_seen, ==, 1);
   g_assert_cmpuint (f->n_activate, ==, 1);
   g_assert_cmpuint (f->n_quit, ==, 1);
+  g_assert_cmpuint (f->n_open_mail_client, ==, 1);
 
   /* An unknown id is an error, not a crash. */
   bad = call (f->watcher->conn, app_name (f), MP_TRAY_MENU_PATH, "com.canonical.dbusmenu",
