@@ -60,6 +60,7 @@ enum {
   SIGNAL_CHECK_FINISHED,
   SIGNAL_DELETED,
   SIGNAL_DELETE_FAILED,
+  SIGNAL_RULE_HITS,
   N_SIGNALS
 };
 
@@ -416,6 +417,11 @@ check_done (GObject      *source,
   if (check)
     {
       remove_gone (self, check->removed_uidls);
+      if (check->rule_hits && check->rule_hits->len > 0)
+        {
+          flush_rows (self);
+          g_signal_emit (self, signals[SIGNAL_RULE_HITS], 0, check->rule_hits);
+        }
       self->login_delay = check->login_delay;
       g_clear_pointer (&self->last_check, g_date_time_unref);
       self->last_check = g_date_time_new_now_local ();
@@ -592,6 +598,7 @@ mp_account_state_undo_delete (MpAccountState *self,
 typedef struct {
   MpAccountState *self;   /* owned */
   GPtrArray      *items;  /* owned */
+  GTask          *task;   /* owned, nullable: commit_delete_full's caller */
 } DeleteData;
 
 /* "busy" follows the deletions being sent: whoever runs the process (the
@@ -612,6 +619,7 @@ delete_data_free (DeleteData *data)
 {
   g_object_unref (data->self);
   g_ptr_array_unref (data->items);
+  g_clear_object (&data->task);
   g_free (data);
 }
 
@@ -626,7 +634,11 @@ delete_done (GObject      *source,
   g_auto (GStrv) deleted = NULL;
 
   if (mp_mailbox_delete_finish (MP_MAILBOX (source), result, &deleted, &error))
-    g_signal_emit (self, signals[SIGNAL_DELETED], 0, data->items->len);
+    {
+      g_signal_emit (self, signals[SIGNAL_DELETED], 0, data->items->len);
+      if (data->task)
+        g_task_return_pointer (data->task, g_steal_pointer (&deleted), (GDestroyNotify) g_strfreev);
+    }
   else
     {
       /* Nothing was deleted: the rows come back where they were. */
@@ -635,6 +647,8 @@ delete_done (GObject      *source,
       /* Also after shutdown: whoever shows failures (the application, when no
        * window is left) must tell the user, who confirmed this deletion. */
       g_signal_emit (self, signals[SIGNAL_DELETE_FAILED], 0, error);
+      if (data->task)
+        g_task_return_error (data->task, g_steal_pointer (&error));
     }
 
   if (self->is_shutdown && self->n_deleting == 1 && self->mailbox)
@@ -647,35 +661,70 @@ void
 mp_account_state_commit_delete (MpAccountState *self,
                                guint          id)
 {
+  mp_account_state_commit_delete_full (self, id, NULL, NULL, NULL, NULL);
+}
+
+void
+mp_account_state_commit_delete_full (MpAccountState      *self,
+                                     guint                id,
+                                     GHashTable          *rules,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
   GPtrArray *items = NULL;
   g_autoptr (GPtrArray) uidls = NULL;
+  g_autoptr (GPtrArray) rule_names = NULL;
   DeleteData *data;
 
   g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
 
   if (!g_hash_table_steal_extended (self->pending, GUINT_TO_POINTER (id), NULL, (gpointer *) &items))
-    return;
+    items = g_ptr_array_new ();
   if (items->len == 0 || self->is_shutdown)
     {
+      /* Nothing to send (undone meanwhile, or shut down: nothing is deleted). */
+      if (callback)
+        g_task_report_new_error (self, callback, user_data, mp_account_state_commit_delete_full,
+                                 MP_ERROR, MP_ERROR_NOT_DELETED, "%s", _("Nothing was deleted."));
       g_ptr_array_unref (items);
       return;
     }
 
   uidls = g_ptr_array_new ();
+  rule_names = g_ptr_array_new ();
   for (guint i = 0; i < items->len; i++)
-    g_ptr_array_add (uidls, (gpointer) mp_message_summary_get_uidl (g_ptr_array_index (items, i)));
+    {
+      const char *uidl = mp_message_summary_get_uidl (g_ptr_array_index (items, i));
+
+      g_ptr_array_add (uidls, (gpointer) uidl);
+      if (rules)
+        g_ptr_array_add (rule_names, g_hash_table_lookup (rules, uidl));
+    }
   g_ptr_array_add (uidls, NULL);
+  g_ptr_array_add (rule_names, NULL);
 
   data = g_new0 (DeleteData, 1);
   data->self = g_object_ref (self);
   data->items = items;
+  if (callback)
+    data->task = g_task_new (self, cancellable, callback, user_data);
   /* The deletion was confirmed and its undo period is over: it runs to its end
    * (no cancellable); "busy" keeps the process alive until then even when no
    * window is left. */
   add_deleting (self, 1);
   /* mp_mailbox_delete_async copies the UIDLs before returning. */
-  mp_mailbox_delete_async (self->mailbox, (const char * const *) uidls->pdata,
-                           NULL, delete_done, data);
+  mp_mailbox_delete_full_async (self->mailbox, (const char * const *) uidls->pdata,
+                                rules ? (const char * const *) rule_names->pdata : NULL, FALSE, NULL, delete_done, data);
+}
+
+char **
+mp_account_state_commit_delete_finish (MpAccountState  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 guint
@@ -1051,6 +1100,12 @@ mp_account_state_class_init (MpAccountStateClass *klass)
   signals[SIGNAL_DELETE_FAILED] =
     g_signal_new ("delete-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /* A successful check found messages an active rule acts on (GPtrArray of
+   * MpRuleHit, borrowed); their rows are in the list.  Emitted before
+   * check-finished. */
+  signals[SIGNAL_RULE_HITS] =
+    g_signal_new ("rule-hits", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
 
   seq_quark = g_quark_from_static_string ("mp-account-state-seq");
 }

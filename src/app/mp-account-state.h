@@ -81,6 +81,19 @@ void            mp_account_state_undo_delete      (MpAccountState *self,
  * back and "delete-failed" is emitted with the error; on success "deleted". */
 void            mp_account_state_commit_delete    (MpAccountState *self,
                                                   guint          id);
+/* The same, naming for the recycle bin the rule that deletes each row of @id
+ * (@rules: UIDL → rule name, every row's UIDL in it; NULL: "manual");
+ * @callback (optional) gets the end: _finish returns the UIDLs deleted.
+ * @cancellable only stops the callback, never the deletion. */
+void            mp_account_state_commit_delete_full (MpAccountState      *self,
+                                                    guint                id,
+                                                    GHashTable          *rules,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+char          **mp_account_state_commit_delete_finish (MpAccountState  *self,
+                                                      GAsyncResult    *result,
+                                                      GError         **error);
 guint           mp_account_state_get_n_pending_deletes (MpAccountState *self);
 
 /* Fetches a preview (TOP with the account's preview-lines, or RETR when @whole). */
