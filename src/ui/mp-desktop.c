@@ -108,7 +108,9 @@ notify_new_mail (MpDesktop *self, MpAccountState *view)
       g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i);
       const char *uidl = mp_message_summary_get_uidl (summary);
 
-      if (!mp_message_summary_get_is_new (summary) || uidl == NULL ||
+      /* Quiet: a rule said "don't notify" (or deletes it). */
+      if (!mp_message_summary_get_is_new (summary) || mp_message_summary_get_quiet (summary) ||
+          uidl == NULL ||
           g_hash_table_contains (announced, uidl))
         continue;
       g_hash_table_add (announced, g_strdup (uidl));

@@ -23,6 +23,7 @@
 #include "mp-account-row.h"
 #include "mp-error.h"
 #include "mp-message-columns.h"
+#include "mp-rules-ui.h"
 
 G_DEFINE_FINAL_TYPE (MpWindow, mp_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -634,6 +635,7 @@ mp_window_init (MpWindow *self)
   g_signal_connect (self->account_list, "row-activated", G_CALLBACK (on_account_row_activated), self);
 
   mp_preview_pane_show_none (self->preview_pane, NULL);
+  mp_rules_ui_install_window (self);
   mp_window_update_actions (self);
 }
 
