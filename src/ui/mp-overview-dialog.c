@@ -17,12 +17,14 @@
 
 #define TOP_N 10
 
+/* The window's data: it goes when the window is finalized, after its widgets
+ * were disposed; so it holds references to the widgets it touches. */
 typedef struct {
   MpAccountState     *state;       /* owned */
   MpDeleteController *deleter;     /* owned */
-  GtkLabel           *totals;
-  GtkBox             *sections;
-  GtkWidget          *delete_button;
+  GtkLabel           *totals;      /* owned ref */
+  GtkBox             *sections;    /* owned ref */
+  GtkWidget          *delete_button; /* owned ref */
   GStrv               selected;    /* owned: UIDLs of the selected group */
   guint               rebuild_id;
 } Overview;
@@ -32,6 +34,12 @@ overview_free (Overview *ov)
 {
   g_clear_handle_id (&ov->rebuild_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (mp_account_state_get_messages (ov->state), ov);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (ov->sections)); child;
+       child = gtk_widget_get_next_sibling (child))
+    g_signal_handlers_disconnect_by_data (child, ov);
+  g_object_unref (ov->totals);
+  g_object_unref (ov->sections);
+  g_object_unref (ov->delete_button);
   g_object_unref (ov->state);
   g_object_unref (ov->deleter);
   g_strfreev (ov->selected);
@@ -216,11 +224,11 @@ mp_overview_dialog_new (GtkWindow          *parent,
 
   ov->state = g_object_ref (state);
   ov->deleter = g_object_ref (deleter);
-  ov->totals = GTK_LABEL (gtk_label_new (NULL));
+  ov->totals = g_object_ref_sink (GTK_LABEL (gtk_label_new (NULL)));
   gtk_label_set_xalign (ov->totals, 0);
   gtk_widget_add_css_class (GTK_WIDGET (ov->totals), "title-3");
-  ov->sections = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
-  ov->delete_button = gtk_button_new_with_mnemonic (_("_Delete Selected Group…"));
+  ov->sections = g_object_ref_sink (GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6)));
+  ov->delete_button = g_object_ref_sink (gtk_button_new_with_mnemonic (_("_Delete Selected Group…")));
   gtk_widget_add_css_class (ov->delete_button, "destructive-action");
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);

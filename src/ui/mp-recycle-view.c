@@ -23,11 +23,14 @@ typedef struct {
   char *subject;   /* owned: for the file name */
 } Copy;
 
+/* The window's data: it goes when the window is finalized, after its widgets
+ * were disposed (which emits row-selected): so the view holds references to
+ * the widgets it touches and disconnects from them first. */
 typedef struct {
   GtkWindow     *window;     /* not owned (its data) */
-  MpPreviewPane *pane;
-  GtkListBox    *list;
-  GtkWidget     *save_button;
+  MpPreviewPane *pane;       /* owned ref */
+  GtkListBox    *list;       /* owned ref */
+  GtkWidget     *save_button; /* owned ref */
   GCancellable  *cancellable; /* owned: the read running */
 } View;
 
@@ -56,6 +59,11 @@ copy_dup (const Copy *copy)
 static void
 view_free (View *view)
 {
+  g_signal_handlers_disconnect_by_data (view->list, view);
+  g_signal_handlers_disconnect_by_data (view->save_button, view);
+  g_object_unref (view->list);
+  g_object_unref (view->save_button);
+  g_object_unref (view->pane);
   g_cancellable_cancel (view->cancellable);
   g_clear_object (&view->cancellable);
   g_free (view);
@@ -279,9 +287,9 @@ mp_recycle_view_new (GtkWindow *parent,
   GtkWidget *placeholder;
   guint n;
 
-  view->list = GTK_LIST_BOX (gtk_list_box_new ());
-  view->pane = MP_PREVIEW_PANE (mp_preview_pane_new ());
-  view->save_button = gtk_button_new_with_mnemonic (_("Save as _.eml…"));
+  view->list = g_object_ref_sink (GTK_LIST_BOX (gtk_list_box_new ()));
+  view->pane = g_object_ref_sink (MP_PREVIEW_PANE (mp_preview_pane_new ()));
+  view->save_button = g_object_ref_sink (gtk_button_new_with_mnemonic (_("Save as _.eml…")));
   gtk_widget_set_sensitive (view->save_button, FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (view->list), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Deleted messages"), -1);
