@@ -26,6 +26,9 @@ struct _MpRulesState
   guint           retention_days;
   guint           purge_id;     /* daily purge */
   GCancellable   *lifetime;     /* owned; cancelled in dispose */
+  GHashTable     *rescan;       /* owned: ids of accounts whose listed rows the
+                                 * rules saved since their last check have not
+                                 * seen yet */
 };
 
 enum {
@@ -37,6 +40,7 @@ enum {
 enum {
   SIGNAL_CHANGED,
   SIGNAL_RULES_DELETED,
+  SIGNAL_JUNK_MARKED,
   N_SIGNALS
 };
 
@@ -185,6 +189,53 @@ on_rule_hits (MpAccountState *state,
   mp_account_state_commit_delete_full (state, id, data->rules, NULL, rule_delete_done, data);
 }
 
+/* Rules saved after rows were listed act on those rows at the account's next
+ * check, as the dry run showed: a check only evaluates the messages it fetches
+ * (with their whole header block), and rows already listed are not fetched
+ * again.  These rows are judged by the fields their summary keeps. */
+static void
+on_check_finished (MpAccountState *state,
+                   const GError   *error,
+                   MpRulesState   *self)
+{
+  GListModel *model = mp_account_state_get_messages (state);
+  g_autoptr (GPtrArray) hits = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  guint n;
+  gboolean junk = FALSE;
+
+  if (error || !g_hash_table_remove (self->rescan, mp_account_get_id (mp_account_state_get_account (state))))
+    return;
+  hits = g_ptr_array_new_with_free_func ((GDestroyNotify) mp_rule_hit_free);
+  now = g_date_time_new_now_utc ();
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i);
+      MpRuleInput input = { .summary = summary, .now = now };
+      g_autofree char *reason = NULL;
+      const MpRule *rule = mp_rule_set_evaluate (self->rules, &input, FALSE, &reason);
+      MpRuleHit *hit;
+
+      if (rule == NULL)
+        continue;
+      if (rule->action == MP_RULE_ACTION_JUNK && !mp_message_summary_get_junk (summary))
+        {
+          mp_message_summary_set_rule_flags (summary, TRUE, FALSE);
+          junk = TRUE;
+        }
+      hit = g_new0 (MpRuleHit, 1);
+      hit->uidl = g_strdup (mp_message_summary_get_uidl (summary));
+      hit->rule = g_strdup (rule->name);
+      hit->action = rule->action;
+      hit->reason = g_steal_pointer (&reason);
+      g_ptr_array_add (hits, hit);
+    }
+  if (junk)
+    g_signal_emit (self, signals[SIGNAL_JUNK_MARKED], 0, state);
+  on_rule_hits (state, hits, self);
+}
+
 static void
 attach_state (MpRulesState   *self,
               MpAccountState *state)
@@ -196,6 +247,7 @@ attach_state (MpRulesState   *self,
   mp_mailbox_set_recycle_dir (mailbox, dir);
   mp_mailbox_set_rules (mailbox, self->rules->rules->len > 0 ? self->rules : NULL);
   g_signal_connect_object (state, "rule-hits", G_CALLBACK (on_rule_hits), self, 0);
+  g_signal_connect_object (state, "check-finished", G_CALLBACK (on_check_finished), self, 0);
 }
 
 static void
@@ -212,8 +264,13 @@ apply_rules (MpRulesState *self)
   g_autoptr (GPtrArray) states = dup_states (self);
 
   for (guint i = 0; i < states->len; i++)
-    mp_mailbox_set_rules (mp_account_state_get_mailbox (g_ptr_array_index (states, i)),
-                          self->rules->rules->len > 0 ? self->rules : NULL);
+    {
+      MpAccountState *state = g_ptr_array_index (states, i);
+
+      mp_mailbox_set_rules (mp_account_state_get_mailbox (state),
+                            self->rules->rules->len > 0 ? self->rules : NULL);
+      g_hash_table_add (self->rescan, g_strdup (mp_account_get_id (mp_account_state_get_account (state))));
+    }
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
@@ -496,6 +553,7 @@ mp_rules_state_finalize (GObject *object)
   g_clear_error (&self->load_error);
   g_clear_object (&self->activity);
   g_clear_object (&self->lifetime);
+  g_clear_pointer (&self->rescan, g_hash_table_unref);
   G_OBJECT_CLASS (mp_rules_state_parent_class)->finalize (object);
 }
 
@@ -560,6 +618,11 @@ mp_rules_state_class_init (MpRulesStateClass *klass)
   signals[SIGNAL_RULES_DELETED] =
     g_signal_new ("rules-deleted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, MP_TYPE_ACCOUNT_STATE, G_TYPE_UINT);
+  /* Rows already in @state's list became junk (rules saved since they were
+   * listed): whoever filters junk out filters again. */
+  signals[SIGNAL_JUNK_MARKED] =
+    g_signal_new ("junk-marked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, MP_TYPE_ACCOUNT_STATE);
 }
 
 static void
@@ -567,6 +630,7 @@ mp_rules_state_init (MpRulesState *self)
 {
   self->retention_days = MP_RECYCLE_BIN_DEFAULT_RETENTION_DAYS;
   self->lifetime = g_cancellable_new ();
+  self->rescan = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 MpRulesState *

@@ -116,6 +116,15 @@ show_junk_changed (GSimpleAction *action,
     gtk_filter_list_model_set_filter (self->filter_model, GTK_FILTER (self->filter));
 }
 
+static void
+on_junk_marked (MpRulesState   *rules,
+                MpAccountState *state,
+                MpWindow       *self)
+{
+  if (state == self->current && !mp_message_filter_get_show_junk (self->filter))
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_MORE_STRICT);
+}
+
 void
 mp_rules_ui_install_window (MpWindow *self)
 {
@@ -132,6 +141,8 @@ mp_rules_ui_install_window (MpWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   /* Junk is hidden from the start. */
   gtk_filter_list_model_set_filter (self->filter_model, GTK_FILTER (self->filter));
+  g_signal_connect_object (mp_session_get_rules (self->session), "junk-marked",
+                           G_CALLBACK (on_junk_marked), self, 0);
 }
 
 /* ---------------------------------------------------------------- application */

@@ -13,7 +13,7 @@
 G_BEGIN_DECLS
 
 /* Adds win.rules, win.recycle-bin, win.overview, win.activity and the
- * stateful win.show-junk to @window (called once, from its init). */
+ * stateful win.show-junk to @window (called once, when it has its session). */
 void mp_rules_ui_install_window (MpWindow       *window);
 /* Follows @session's rules for the life of the application: the summary
  * notification (unless notifications are off), and the recycle-bin retention

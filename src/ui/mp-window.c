@@ -635,7 +635,6 @@ mp_window_init (MpWindow *self)
   g_signal_connect (self->account_list, "row-activated", G_CALLBACK (on_account_row_activated), self);
 
   mp_preview_pane_show_none (self->preview_pane, NULL);
-  mp_rules_ui_install_window (self);
   mp_window_update_actions (self);
 }
 
@@ -658,6 +657,7 @@ attach_session (MpWindow  *self,
         mp_window_select_account (self, selected);
     }
   on_store_items_changed_after (G_LIST_MODEL (store), 0, 0, 0, self);
+  mp_rules_ui_install_window (self);
 }
 
 MpWindow *

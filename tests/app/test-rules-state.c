@@ -8,6 +8,7 @@
  */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "mp-error.h"
 #include "mp-recycle-bin.h"
@@ -132,6 +133,16 @@ run_until (const gboolean *flag)
 }
 
 static void
+run_until_nonzero (const guint *value)
+{
+  guint id = g_timeout_add_seconds (TIMEOUT_S, on_timeout, NULL);
+
+  while (*value == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+}
+
+static void
 on_check_finished (MpAccountState *state,
                    const GError   *error,
                    gpointer        data)
@@ -202,8 +213,7 @@ test_check_applies_rules (void)
   g_signal_connect (rules, "rules-deleted", G_CALLBACK (on_rules_deleted), &deleted);
 
   run_until (&finished);
-  while (deleted == 0)
-    g_main_context_iteration (NULL, TRUE);
+  run_until_nonzero (&deleted);
   g_assert_cmpuint (deleted, ==, 1);
 
   /* The list: the spam row is gone, the newsletter is junk and not new. */
@@ -240,6 +250,56 @@ test_check_applies_rules (void)
   g_assert_cmpuint (mp_activity_log_get_entries (reread)->len, ==, 1);
   g_assert_cmpstr (((MpActivityEntry *) mp_activity_log_get_entries (reread)->pdata[0])->subject,
                    ==, "cheap pills");
+  fixture_finish (&f);
+}
+
+#define SCAN_KNOWN \
+  "expect LIST\nsend +OK\nsend 1 100\nsend 2 200\nsend 3 300\nsend .\n" \
+  "expect UIDL\nsend +OK\nsend 1 uid-spam\nsend 2 uid-news\nsend 3 uid-friend\nsend .\n"
+
+/* Rules saved after the rows were listed act on those rows at the next check
+ * (what the dry run showed is what happens), not only on messages that check
+ * sees for the first time: the check fetches no headers again (no TOP), and
+ * the spam row is deleted in the same session; the allowed sender's is kept. */
+static void
+test_saved_rules_act_on_listed_rows (void)
+{
+  Fixture f = { 0 };
+  MpAccountState *state;
+  MpRulesState *rules;
+  gboolean finished = FALSE;
+  guint deleted = 0;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MpRuleSet) set = NULL;
+  g_autoptr (MpMessageSummary) spam = NULL;
+  g_autoptr (MpMessageSummary) news = NULL;
+
+  if (!fixture_start (&f, NULL, LOGIN CHECK "expect QUIT\nsend +OK bye\nnext-session\n"
+                      LOGIN SCAN_KNOWN DELETE))
+    return fixture_finish (&f);
+  rules = mp_session_get_rules (f.session);
+  state = mp_session_lookup (f.session, mp_account_get_id (f.account));
+  mp_mailbox_set_idle_timeout (mp_account_state_get_mailbox (state), MP_MAILBOX_DEFAULT_IDLE_TIMEOUT_MS);
+  g_signal_connect (state, "check-finished", G_CALLBACK (on_check_finished), &finished);
+  g_signal_connect (rules, "rules-deleted", G_CALLBACK (on_rules_deleted), &deleted);
+  run_until (&finished);
+  while (g_list_model_get_n_items (mp_account_state_get_messages (state)) < 3)
+    g_main_context_iteration (NULL, TRUE);
+
+  set = mp_rule_set_from_data (RULES, strlen (RULES), &error);
+  g_assert_no_error (error);
+  g_assert_true (mp_rules_state_save (rules, set, FALSE, &error));
+  finished = FALSE;
+  mp_account_state_check (state);
+  run_until (&finished);
+  run_until_nonzero (&deleted);
+  g_assert_cmpuint (deleted, ==, 1);
+  spam = find_row (state, "uid-spam");
+  g_assert_null (spam);
+  news = find_row (state, "uid-news");
+  g_assert_nonnull (news);
+  g_assert_true (mp_message_summary_get_junk (news));
+  g_assert_cmpuint (mp_activity_log_get_entries (mp_rules_state_get_activity (rules))->len, ==, 1);
   fixture_finish (&f);
 }
 
@@ -392,6 +452,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/rules-state/check-applies-rules", test_check_applies_rules);
   g_test_add_func ("/rules-state/dry-run", test_dry_run);
+  g_test_add_func ("/rules-state/saved-rules-act-on-listed-rows", test_saved_rules_act_on_listed_rows);
   g_test_add_func ("/rules-state/unreadable-file-kept", test_unreadable_file_kept);
   g_test_add_func ("/rules-state/activity-log-bounded", test_activity_log_bounded);
   return g_test_run ();
