@@ -99,21 +99,40 @@ activity_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (mp_activity_view_new (GTK_WINDOW (self), self->session)));
 }
 
-/* The message list hides junk unless asked (the Junk filter); with neither
- * junk hidden nor text typed no filter runs at all (see on_search_changed). */
+static gboolean
+rules_have_junk (MpRuleSet *rules)
+{
+  for (guint i = 0; i < rules->rules->len; i++)
+    if (((MpRule *) g_ptr_array_index (rules->rules, i))->action == MP_RULE_ACTION_JUNK)
+      return TRUE;
+  return FALSE;
+}
+
+/* The message list hides junk unless asked (the Junk filter).  Only rules
+ * mark junk: without a junk rule there is nothing to hide, and with neither
+ * junk hidden nor text typed no filter runs at all (see on_search_changed:
+ * 10,000 rows stream in without a per-row pass). */
+static void
+update_junk_filter (MpWindow *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "show-junk");
+  g_autoptr (GVariant) state = g_action_get_state (action);
+  MpRuleSet *rules = mp_rules_state_get_rules (mp_session_get_rules (self->session));
+
+  mp_message_filter_set_show_junk (self->filter, g_variant_get_boolean (state) || !rules_have_junk (rules));
+  if (mp_message_filter_is_empty (self->filter))
+    gtk_filter_list_model_set_filter (self->filter_model, NULL);
+  else if (!gtk_filter_list_model_get_filter (self->filter_model))
+    gtk_filter_list_model_set_filter (self->filter_model, GTK_FILTER (self->filter));
+}
+
 static void
 show_junk_changed (GSimpleAction *action,
                    GVariant      *value,
                    gpointer       user_data)
 {
-  MpWindow *self = user_data;
-
   g_simple_action_set_state (action, value);
-  mp_message_filter_set_show_junk (self->filter, g_variant_get_boolean (value));
-  if (mp_message_filter_is_empty (self->filter))
-    gtk_filter_list_model_set_filter (self->filter_model, NULL);
-  else if (!gtk_filter_list_model_get_filter (self->filter_model))
-    gtk_filter_list_model_set_filter (self->filter_model, GTK_FILTER (self->filter));
+  update_junk_filter (user_data);
 }
 
 static void
@@ -139,8 +158,9 @@ mp_rules_ui_install_window (MpWindow *self)
   g_return_if_fail (MP_IS_WINDOW (self));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
-  /* Junk is hidden from the start. */
-  gtk_filter_list_model_set_filter (self->filter_model, GTK_FILTER (self->filter));
+  update_junk_filter (self);
+  g_signal_connect_object (mp_session_get_rules (self->session), "changed",
+                           G_CALLBACK (update_junk_filter), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (mp_session_get_rules (self->session), "junk-marked",
                            G_CALLBACK (on_junk_marked), self, 0);
 }
