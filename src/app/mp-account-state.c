@@ -61,6 +61,7 @@ enum {
   SIGNAL_DELETED,
   SIGNAL_DELETE_FAILED,
   SIGNAL_RULE_HITS,
+  SIGNAL_DELETE_TOO_LARGE,
   N_SIGNALS
 };
 
@@ -639,6 +640,16 @@ delete_done (GObject      *source,
       if (data->task)
         g_task_return_pointer (data->task, g_steal_pointer (&deleted), (GDestroyNotify) g_strfreev);
     }
+  else if (g_error_matches (error, MP_ERROR, MP_ERROR_TOO_LARGE) && !data->task && !self->is_shutdown)
+    {
+      /* A manual delete of a message the recycle bin does not keep: nothing
+       * was sent; the rows wait, out of the list, for the user's answer
+       * (commit_delete_full with force_large, or undo_delete). */
+      guint id = ++self->next_pending_id;
+
+      g_hash_table_insert (self->pending, GUINT_TO_POINTER (id), g_ptr_array_ref (data->items));
+      g_signal_emit (self, signals[SIGNAL_DELETE_TOO_LARGE], 0, id, error);
+    }
   else
     {
       /* Nothing was deleted: the rows come back where they were. */
@@ -661,13 +672,14 @@ void
 mp_account_state_commit_delete (MpAccountState *self,
                                guint          id)
 {
-  mp_account_state_commit_delete_full (self, id, NULL, NULL, NULL, NULL);
+  mp_account_state_commit_delete_full (self, id, NULL, FALSE, NULL, NULL, NULL);
 }
 
 void
 mp_account_state_commit_delete_full (MpAccountState      *self,
                                      guint                id,
                                      GHashTable          *rules,
+                                     gboolean             force_large,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
@@ -715,7 +727,7 @@ mp_account_state_commit_delete_full (MpAccountState      *self,
   add_deleting (self, 1);
   /* mp_mailbox_delete_async copies the UIDLs before returning. */
   mp_mailbox_delete_full_async (self->mailbox, (const char * const *) uidls->pdata,
-                                rules ? (const char * const *) rule_names->pdata : NULL, FALSE, NULL, delete_done, data);
+                                rules ? (const char * const *) rule_names->pdata : NULL, force_large, NULL, delete_done, data);
 }
 
 char **
@@ -1103,6 +1115,12 @@ mp_account_state_class_init (MpAccountStateClass *klass)
   /* A successful check found messages an active rule acts on (GPtrArray of
    * MpRuleHit, borrowed); their rows are in the list.  Emitted before
    * check-finished. */
+  /* A confirmed delete was refused before any DELE: a message is over the
+   * recycle bin's limit (MP_ERROR_TOO_LARGE).  The rows stay out of the list
+   * as pending deletion @id until commit_delete_full (force) or undo_delete. */
+  signals[SIGNAL_DELETE_TOO_LARGE] =
+    g_signal_new ("delete-too-large", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_ERROR);
   signals[SIGNAL_RULE_HITS] =
     g_signal_new ("rule-hits", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);

@@ -83,11 +83,14 @@ void            mp_account_state_commit_delete    (MpAccountState *self,
                                                   guint          id);
 /* The same, naming for the recycle bin the rule that deletes each row of @id
  * (@rules: UIDL → rule name, every row's UIDL in it; NULL: "manual");
+ * @force_large: also messages over the recycle bin's size limit (the user
+ * agreed, after "delete-too-large").
  * @callback (optional) gets the end: _finish returns the UIDLs deleted.
  * @cancellable only stops the callback, never the deletion. */
 void            mp_account_state_commit_delete_full (MpAccountState      *self,
                                                     guint                id,
                                                     GHashTable          *rules,
+                                                    gboolean             force_large,
                                                     GCancellable        *cancellable,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             user_data);

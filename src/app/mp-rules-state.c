@@ -186,7 +186,7 @@ on_rule_hits (MpAccountState *state,
   /* The same path as a confirmed manual delete, without its undo period: the
    * rule was confirmed when its dry run was seen and it was enabled. */
   id = mp_account_state_delete_later (state, rows);
-  mp_account_state_commit_delete_full (state, id, data->rules, NULL, rule_delete_done, data);
+  mp_account_state_commit_delete_full (state, id, data->rules, FALSE, NULL, rule_delete_done, data);
 }
 
 /* Rules saved after rows were listed act on those rows at the account's next

@@ -144,6 +144,66 @@ on_junk_marked (MpRulesState   *rules,
     gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_MORE_STRICT);
 }
 
+typedef struct {
+  MpAccountState *state;  /* owned */
+  guint           id;
+} TooLarge;
+
+static void
+too_large_free (gpointer data)
+{
+  TooLarge *t = data;
+
+  g_object_unref (t->state);
+  g_free (t);
+}
+
+static void
+on_too_large_response (AdwMessageDialog *dialog,
+                       const char       *response,
+                       TooLarge         *t)
+{
+  if (g_str_equal (response, "delete"))
+    mp_account_state_commit_delete_full (t->state, t->id, NULL, TRUE, NULL, NULL, NULL);
+  else
+    mp_account_state_undo_delete (t->state, t->id);
+}
+
+/* Every account has a recycle bin in the app: a confirmed delete of a message
+ * larger than it keeps was held back (nothing sent); it goes only if the user
+ * agrees once more. */
+static void
+on_delete_too_large (MpAccountState *state,
+                     guint           id,
+                     const GError   *error,
+                     MpWindow       *self)
+{
+  AdwMessageDialog *dialog;
+  TooLarge *t = g_new0 (TooLarge, 1);
+
+  t->state = g_object_ref (state);
+  t->id = id;
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Delete Without a Copy?"),
+                                                       error->message));
+  adw_message_dialog_format_body (dialog, _("%s. It cannot be kept in the recycle bin; deleted, it is gone."),
+                                  error->message);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Keep It"), "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_too_large_response), t,
+                         (GClosureNotify) (void (*) (void)) too_large_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_state_added (MpSession      *session,
+                MpAccountState *state,
+                MpWindow       *self)
+{
+  g_signal_connect_object (state, "delete-too-large", G_CALLBACK (on_delete_too_large), self, 0);
+}
+
 void
 mp_rules_ui_install_window (MpWindow *self)
 {
@@ -163,6 +223,17 @@ mp_rules_ui_install_window (MpWindow *self)
                            G_CALLBACK (update_junk_filter), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (mp_session_get_rules (self->session), "junk-marked",
                            G_CALLBACK (on_junk_marked), self, 0);
+  /* Every account's, not only the one shown: the delete runs after its undo
+   * period, when the user may be looking at another. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->store)); i++)
+    {
+      g_autoptr (MpAccount) account = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+      MpAccountState *state = mp_session_lookup (self->session, mp_account_get_id (account));
+
+      if (state)
+        on_state_added (self->session, state, self);
+    }
+  g_signal_connect_object (self->session, "state-added", G_CALLBACK (on_state_added), self, 0);
 }
 
 /* ---------------------------------------------------------------- application */

@@ -303,6 +303,80 @@ test_saved_rules_act_on_listed_rows (void)
   fixture_finish (&f);
 }
 
+/* A manual delete of a message over the recycle bin's limit (every account
+ * has a bin in the app) sends no DELE; the row stays out of the list, waiting,
+ * and "delete-too-large" lets the window ask; agreed, it is deleted with a
+ * forced copy in the same queue. */
+static void
+on_too_large (MpAccountState *state,
+              guint           id,
+              const GError   *error,
+              gpointer        data)
+{
+  g_assert_error (error, MP_ERROR, MP_ERROR_TOO_LARGE);
+  *(guint *) data = id;
+}
+
+static void
+on_forced (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_autoptr (GError) error = NULL;
+
+  *(char ***) data = mp_account_state_commit_delete_finish (MP_ACCOUNT_STATE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_manual_delete_too_large (void)
+{
+  const char *big_scan =
+    "expect LIST\nsend +OK\nsend 1 100\nsend 2 60000000\nsend .\n"
+    "expect UIDL\nsend +OK\nsend 1 uid-one\nsend 2 uid-two\nsend .\n";
+  g_autofree char *script = g_strconcat (
+    LOGIN, big_scan,
+    "expect TOP 1 0\nsend +OK\nsend Subject: one\nsend \nsend .\n"
+    "expect TOP 2 0\nsend +OK\nsend Subject: backup\nsend \nsend .\n",
+    big_scan, "expect-eof\nnext-session\n",
+    LOGIN, big_scan, "expect RETR 2\nsend +OK\nsend Subject: backup\nsend \nsend body\nsend .\n"
+    "expect DELE 2\nsend +OK\nexpect QUIT\nsend +OK bye\n", NULL);
+  Fixture f = { 0 };
+  MpAccountState *state;
+  gboolean finished = FALSE;
+  guint too_large = 0;
+  char **deleted = NULL;
+  g_autoptr (MpMessageSummary) big = NULL;
+  g_autoptr (MpMessageSummary) gone = NULL;
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+
+  if (!fixture_start (&f, NULL, script))
+    return fixture_finish (&f);
+  state = mp_session_lookup (f.session, mp_account_get_id (f.account));
+  /* The check's session stays open: the first delete runs in it. */
+  mp_mailbox_set_idle_timeout (mp_account_state_get_mailbox (state), MP_MAILBOX_DEFAULT_IDLE_TIMEOUT_MS);
+  g_signal_connect (state, "check-finished", G_CALLBACK (on_check_finished), &finished);
+  g_signal_connect (state, "delete-too-large", G_CALLBACK (on_too_large), &too_large);
+  run_until (&finished);
+  while (g_list_model_get_n_items (mp_account_state_get_messages (state)) < 2)
+    g_main_context_iteration (NULL, TRUE);
+
+  big = find_row (state, "uid-two");
+  g_ptr_array_add (rows, big);
+  mp_account_state_commit_delete (state, mp_account_state_delete_later (state, rows));
+  run_until_nonzero (&too_large);
+  gone = find_row (state, "uid-two");
+  g_assert_null (gone);
+  g_assert_cmpuint (mp_account_state_get_n_pending_deletes (state), ==, 1);
+
+  mp_account_state_commit_delete_full (state, too_large, NULL, TRUE, NULL, on_forced, &deleted);
+  while (deleted == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (deleted[0], ==, "uid-two");
+  g_strfreev (deleted);
+  fixture_finish (&f);
+}
+
 /* The dry run of a rule being written: every row it would hit in the current
  * list, with the reason; allowed senders and rows an earlier rule takes are
  * not listed; a disabled, not yet previewed delete rule is tried all the same. */
@@ -452,6 +526,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/rules-state/check-applies-rules", test_check_applies_rules);
   g_test_add_func ("/rules-state/dry-run", test_dry_run);
+  g_test_add_func ("/rules-state/manual-delete-too-large", test_manual_delete_too_large);
   g_test_add_func ("/rules-state/saved-rules-act-on-listed-rows", test_saved_rules_act_on_listed_rows);
   g_test_add_func ("/rules-state/unreadable-file-kept", test_unreadable_file_kept);
   g_test_add_func ("/rules-state/activity-log-bounded", test_activity_log_bounded);

@@ -602,9 +602,17 @@ send This message stays on the server.
 send .
 """
 
-# After the undo period the delete job rescans the still open session, sends DELE,
-# and the server refuses QUIT: nothing is committed.
-FAKE_DELETE = """expect DELE 2
+# After the undo period the delete job rescans the still open session, keeps a
+# copy in the account's recycle bin (RETR), sends DELE, and the server refuses
+# QUIT: nothing is committed.
+FAKE_DELETE = """expect RETR 2
+send +OK
+send From: Bob Example <bob@example.org>
+send Subject: Try to delete me
+send
+send This message stays on the server.
+send .
+expect DELE 2
 send +OK marked
 expect QUIT
 send -ERR [SYS/TEMP] could not commit the deletion
@@ -653,7 +661,7 @@ def fault_mode(exe, shots):
             fake.kill()
             _, err = fake.communicate()
         check(fake.returncode == 0, "the client sent exactly LIST/UIDL/TOP n 0, TOP 2 200, then "
-              "LIST/UIDL/DELE 2/QUIT in one session "
+              "LIST/UIDL/RETR 2/DELE 2/QUIT in one session "
               "(fake server: %s)" % err.strip())
         rows = by_cmd(obs, "rows")
         if check(len(rows) == 3, "three row dumps"):
@@ -699,7 +707,7 @@ def fault_mode(exe, shots):
             fake.kill()
             _, err = fake.communicate()
         check(fake.returncode == 0, "after the window closed the client still sent "
-              "LIST/UIDL/DELE 2/QUIT (fake server: %s)" % err.strip())
+              "LIST/UIDL/RETR 2/DELE 2/QUIT (fake server: %s)" % err.strip())
         reported = [l for l in LAST_LOG[0].splitlines() if "could not be deleted" in l]
         check(reported and "could not commit the deletion" in reported[0],
               "with the window gone, the refused deletion is reported on stderr: %r" % reported)
