@@ -12,12 +12,9 @@
 
 #include "mp-error.h"
 #include "mp-recycle-bin.h"
-#include "mp-session.h"
-#include "mp-test-util.h"
+#include "app-test-util.h"
 
 #define LOGIN MP_TEST_FAKE_LOGIN
-
-#define TIMEOUT_S 30
 
 #define RULES \
   "[rules]\nversion=1\n\n" \
@@ -43,104 +40,6 @@
   "expect RETR 1\nsend +OK\nsend From: Spammer <bad@spam.example>\n" \
   "send Subject: cheap pills\nsend X-Spam-Flag: YES\nsend \nsend buy now\nsend .\n" \
   "expect DELE 1\nsend +OK\nexpect QUIT\nsend +OK bye\n"
-
-typedef struct {
-  char      *home;
-  MpSession *session;
-  MpAccount *account;     /* owned */
-  MpTestFakeServer *server;
-} Fixture;
-
-static void
-write_rules (const char *text)
-{
-  g_autofree char *path = mp_rules_default_path ();
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_assert_true (g_file_set_contents (path, text, -1, NULL));
-}
-
-static gboolean
-fixture_start (Fixture    *f,
-               const char *rules,
-               const char *script)
-{
-  g_autoptr (MpAccountStore) store = NULL;
-  g_autoptr (MpScheduler) scheduler = NULL;
-  MpMailbox *mailbox;
-  guint16 port = 0;
-
-  f->home = mp_test_make_tmp_home ();
-  if (rules)
-    write_rules (rules);
-  f->server = mp_test_fake_server_start (script, &port);
-  if (f->server == NULL)
-    {
-      g_test_skip ("fake server could not start");
-      return FALSE;
-    }
-  f->account = mp_account_new (NULL);
-  g_object_set (f->account, "name", "Work", "host", "127.0.0.1", "port", (guint) port,
-                "security", MP_POP3_SECURITY_NONE, "auth", MP_POP3_AUTH_USER,
-                "allow-plaintext-password", TRUE, "username", "alice", NULL);
-  store = mp_account_store_new ();
-  mp_account_store_add (store, f->account);
-  scheduler = mp_scheduler_new (NULL, 1, FALSE);
-  f->session = mp_session_new (store, scheduler);
-  mailbox = mp_account_state_get_mailbox (mp_session_lookup (f->session,
-                                                             mp_account_get_id (f->account)));
-  mp_mailbox_set_password (mailbox, "secret");
-  mp_mailbox_set_idle_timeout (mailbox, 0);
-  return TRUE;
-}
-
-static void
-fixture_finish (Fixture *f)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (f->session)
-    mp_session_shutdown (f->session);
-  if (f->server)
-    {
-      gboolean matched = mp_test_fake_server_finish (f->server, &error);
-
-      g_assert_no_error (error);
-      g_assert_true (matched);
-    }
-  g_clear_object (&f->session);
-  g_clear_object (&f->account);
-  mp_test_rm_rf (f->home);
-  g_free (f->home);
-}
-
-static gboolean
-on_timeout (gpointer data)
-{
-  g_error ("timed out");
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_until (const gboolean *flag)
-{
-  guint id = g_timeout_add_seconds (TIMEOUT_S, on_timeout, NULL);
-
-  while (!*flag)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-}
-
-static void
-run_until_nonzero (const guint *value)
-{
-  guint id = g_timeout_add_seconds (TIMEOUT_S, on_timeout, NULL);
-
-  while (*value == 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-}
 
 static void
 on_check_finished (MpAccountState *state,
@@ -183,7 +82,7 @@ find_row (MpAccountState *state,
 static void
 test_check_applies_rules (void)
 {
-  Fixture f = { 0 };
+  MpAppFixture f = { 0 };
   MpAccountState *state;
   MpRulesState *rules;
   gboolean finished = FALSE;
@@ -199,8 +98,8 @@ test_check_applies_rules (void)
   g_autofree char *bin_dir = NULL;
   g_autofree char *log_path = NULL;
 
-  if (!fixture_start (&f, RULES, LOGIN CHECK DELETE))
-    return fixture_finish (&f);
+  if (!mp_app_fixture_start (&f, RULES, LOGIN CHECK DELETE))
+    return mp_app_fixture_finish (&f);
 
   rules = mp_session_get_rules (f.session);
   g_assert_null (mp_rules_state_get_load_error (rules));
@@ -212,8 +111,8 @@ test_check_applies_rules (void)
   g_signal_connect (state, "check-finished", G_CALLBACK (on_check_finished), &finished);
   g_signal_connect (rules, "rules-deleted", G_CALLBACK (on_rules_deleted), &deleted);
 
-  run_until (&finished);
-  run_until_nonzero (&deleted);
+  mp_app_run_until (&finished);
+  mp_app_run_until_nonzero (&deleted);
   g_assert_cmpuint (deleted, ==, 1);
 
   /* The list: the spam row is gone, the newsletter is junk and not new. */
@@ -250,7 +149,7 @@ test_check_applies_rules (void)
   g_assert_cmpuint (mp_activity_log_get_entries (reread)->len, ==, 1);
   g_assert_cmpstr (((MpActivityEntry *) mp_activity_log_get_entries (reread)->pdata[0])->subject,
                    ==, "cheap pills");
-  fixture_finish (&f);
+  mp_app_fixture_finish (&f);
 }
 
 #define SCAN_KNOWN \
@@ -264,7 +163,7 @@ test_check_applies_rules (void)
 static void
 test_saved_rules_act_on_listed_rows (void)
 {
-  Fixture f = { 0 };
+  MpAppFixture f = { 0 };
   MpAccountState *state;
   MpRulesState *rules;
   gboolean finished = FALSE;
@@ -274,15 +173,15 @@ test_saved_rules_act_on_listed_rows (void)
   g_autoptr (MpMessageSummary) spam = NULL;
   g_autoptr (MpMessageSummary) news = NULL;
 
-  if (!fixture_start (&f, NULL, LOGIN CHECK "expect QUIT\nsend +OK bye\nnext-session\n"
+  if (!mp_app_fixture_start (&f, NULL, LOGIN CHECK "expect QUIT\nsend +OK bye\nnext-session\n"
                       LOGIN SCAN_KNOWN DELETE))
-    return fixture_finish (&f);
+    return mp_app_fixture_finish (&f);
   rules = mp_session_get_rules (f.session);
   state = mp_session_lookup (f.session, mp_account_get_id (f.account));
   mp_mailbox_set_idle_timeout (mp_account_state_get_mailbox (state), MP_MAILBOX_DEFAULT_IDLE_TIMEOUT_MS);
   g_signal_connect (state, "check-finished", G_CALLBACK (on_check_finished), &finished);
   g_signal_connect (rules, "rules-deleted", G_CALLBACK (on_rules_deleted), &deleted);
-  run_until (&finished);
+  mp_app_run_until (&finished);
   while (g_list_model_get_n_items (mp_account_state_get_messages (state)) < 3)
     g_main_context_iteration (NULL, TRUE);
 
@@ -291,8 +190,8 @@ test_saved_rules_act_on_listed_rows (void)
   g_assert_true (mp_rules_state_save (rules, set, FALSE, &error));
   finished = FALSE;
   mp_account_state_check (state);
-  run_until (&finished);
-  run_until_nonzero (&deleted);
+  mp_app_run_until (&finished);
+  mp_app_run_until_nonzero (&deleted);
   g_assert_cmpuint (deleted, ==, 1);
   spam = find_row (state, "uid-spam");
   g_assert_null (spam);
@@ -300,7 +199,7 @@ test_saved_rules_act_on_listed_rows (void)
   g_assert_nonnull (news);
   g_assert_true (mp_message_summary_get_junk (news));
   g_assert_cmpuint (mp_activity_log_get_entries (mp_rules_state_get_activity (rules))->len, ==, 1);
-  fixture_finish (&f);
+  mp_app_fixture_finish (&f);
 }
 
 /* A manual delete of a message over the recycle bin's limit (every account
@@ -341,7 +240,7 @@ test_manual_delete_too_large (void)
     big_scan, "expect-eof\nnext-session\n",
     LOGIN, big_scan, "expect RETR 2\nsend +OK\nsend Subject: backup\nsend \nsend body\nsend .\n"
     "expect DELE 2\nsend +OK\nexpect QUIT\nsend +OK bye\n", NULL);
-  Fixture f = { 0 };
+  MpAppFixture f = { 0 };
   MpAccountState *state;
   gboolean finished = FALSE;
   guint too_large = 0;
@@ -350,21 +249,21 @@ test_manual_delete_too_large (void)
   g_autoptr (MpMessageSummary) gone = NULL;
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
 
-  if (!fixture_start (&f, NULL, script))
-    return fixture_finish (&f);
+  if (!mp_app_fixture_start (&f, NULL, script))
+    return mp_app_fixture_finish (&f);
   state = mp_session_lookup (f.session, mp_account_get_id (f.account));
   /* The check's session stays open: the first delete runs in it. */
   mp_mailbox_set_idle_timeout (mp_account_state_get_mailbox (state), MP_MAILBOX_DEFAULT_IDLE_TIMEOUT_MS);
   g_signal_connect (state, "check-finished", G_CALLBACK (on_check_finished), &finished);
   g_signal_connect (state, "delete-too-large", G_CALLBACK (on_too_large), &too_large);
-  run_until (&finished);
+  mp_app_run_until (&finished);
   while (g_list_model_get_n_items (mp_account_state_get_messages (state)) < 2)
     g_main_context_iteration (NULL, TRUE);
 
   big = find_row (state, "uid-two");
   g_ptr_array_add (rows, big);
   mp_account_state_commit_delete (state, mp_account_state_delete_later (state, rows));
-  run_until_nonzero (&too_large);
+  mp_app_run_until_nonzero (&too_large);
   gone = find_row (state, "uid-two");
   g_assert_null (gone);
   g_assert_cmpuint (mp_account_state_get_n_pending_deletes (state), ==, 1);
@@ -374,7 +273,7 @@ test_manual_delete_too_large (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (deleted[0], ==, "uid-two");
   g_strfreev (deleted);
-  fixture_finish (&f);
+  mp_app_fixture_finish (&f);
 }
 
 /* The dry run of a rule being written: every row it would hit in the current
@@ -383,7 +282,7 @@ test_manual_delete_too_large (void)
 static void
 test_dry_run (void)
 {
-  Fixture f = { 0 };
+  MpAppFixture f = { 0 };
   MpAccountState *state;
   MpRulesState *rules;
   gboolean finished = FALSE;
@@ -394,12 +293,12 @@ test_dry_run (void)
   MpRule *junk;
   MpDryRunHit *hit;
 
-  if (!fixture_start (&f, NULL, LOGIN CHECK "expect QUIT\nsend +OK bye\n"))
-    return fixture_finish (&f);
+  if (!mp_app_fixture_start (&f, NULL, LOGIN CHECK "expect QUIT\nsend +OK bye\n"))
+    return mp_app_fixture_finish (&f);
   rules = mp_session_get_rules (f.session);
   state = mp_session_lookup (f.session, mp_account_get_id (f.account));
   g_signal_connect (state, "check-finished", G_CALLBACK (on_check_finished), &finished);
-  run_until (&finished);
+  mp_app_run_until (&finished);
   while (g_list_model_get_n_items (mp_account_state_get_messages (state)) < 3)
     g_main_context_iteration (NULL, TRUE);
 
@@ -428,7 +327,7 @@ test_dry_run (void)
   g_assert_cmpuint (hits->len, ==, 1);
   g_assert_cmpstr (mp_message_summary_get_uidl (((MpDryRunHit *) hits->pdata[0])->summary),
                    ==, "uid-news");
-  fixture_finish (&f);
+  mp_app_fixture_finish (&f);
 }
 
 /* A rules file that does not load is kept as it is: no rule acts, the error
@@ -437,7 +336,7 @@ test_dry_run (void)
 static void
 test_unreadable_file_kept (void)
 {
-  Fixture f = { 0 };
+  MpAppFixture f = { 0 };
   MpRulesState *rules;
   g_autoptr (MpRuleSet) set = mp_rule_set_new ();
   g_autoptr (GError) error = NULL;
@@ -451,12 +350,12 @@ test_unreadable_file_kept (void)
 
   gboolean finished = FALSE;
 
-  if (!fixture_start (&f, newer, LOGIN "expect LIST\nsend +OK\nsend .\n"
+  if (!mp_app_fixture_start (&f, newer, LOGIN "expect LIST\nsend +OK\nsend .\n"
                       "expect UIDL\nsend +OK\nsend .\nexpect QUIT\nsend +OK bye\n"))
-    return fixture_finish (&f);
+    return mp_app_fixture_finish (&f);
   g_signal_connect (mp_session_lookup (f.session, mp_account_get_id (f.account)), "check-finished",
                     G_CALLBACK (on_check_finished), &finished);
-  run_until (&finished);
+  mp_app_run_until (&finished);
   rules = mp_session_get_rules (f.session);
   g_assert_error (mp_rules_state_get_load_error (rules), MP_ERROR, MP_ERROR_CONFIG);
   g_assert_cmpuint (mp_rules_state_get_rules (rules)->rules->len, ==, 0);
@@ -486,7 +385,7 @@ test_unreadable_file_kept (void)
         kept_aside = TRUE;
       }
   g_assert_true (kept_aside);
-  fixture_finish (&f);
+  mp_app_fixture_finish (&f);
 }
 
 /* The log keeps the last MP_ACTIVITY_LOG_MAX entries, in its file too. */
