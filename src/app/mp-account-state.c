@@ -27,6 +27,8 @@ struct _MpAccountState
   GError         *error;            /* owned; set in ERROR state */
   GDateTime      *last_check;       /* owned */
   guint           login_delay;      /* seconds, from the last successful check */
+  guint           server_count;     /* messages and octets the server listed then */
+  guint64         server_size;
   gboolean        stopped;          /* the last check was stopped by the user */
   guint           done;
   guint           total;
@@ -424,6 +426,8 @@ check_done (GObject      *source,
           g_signal_emit (self, signals[SIGNAL_RULE_HITS], 0, check->rule_hits);
         }
       self->login_delay = check->login_delay;
+      self->server_count = check->n_messages;
+      self->server_size = check->total_size;
       g_clear_pointer (&self->last_check, g_date_time_unref);
       self->last_check = g_date_time_new_now_local ();
       set_error (self, NULL);
@@ -884,6 +888,16 @@ mp_account_state_get_error (MpAccountState *self)
 {
   g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), NULL);
   return self->state == MP_MAILBOX_STATE_ERROR ? self->error : NULL;
+}
+
+void
+mp_account_state_get_server_totals (MpAccountState *self,
+                                    guint          *count,
+                                    guint64        *size)
+{
+  g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
+  *count = self->server_count;
+  *size = self->server_size;
 }
 
 guint

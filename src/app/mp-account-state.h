@@ -39,6 +39,11 @@ guint           mp_account_state_get_n_new        (MpAccountState *self);
 const GError   *mp_account_state_get_error        (MpAccountState *self);
 /* NULL before the first successful check. */
 GDateTime      *mp_account_state_get_last_check   (MpAccountState *self);
+/* What the server listed at the last successful check (0 before): its
+ * message count and size in octets. */
+void            mp_account_state_get_server_totals (MpAccountState *self,
+                                                    guint          *count,
+                                                    guint64        *size);
 /* The server's LOGIN-DELAY (seconds) seen by the last successful check, 0 if none. */
 guint           mp_account_state_get_login_delay  (MpAccountState *self);
 void            mp_account_state_get_progress     (MpAccountState *self,

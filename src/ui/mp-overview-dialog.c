@@ -147,14 +147,19 @@ rebuild (Overview *ov)
   g_autofree char *size = NULL;
   g_autofree char *totals = NULL;
   GtkWidget *child;
+  guint count = 0;
+  guint64 octets = 0;
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     g_ptr_array_add (summaries, g_list_model_get_item (model, i));
   overview = mp_overview_new (summaries, TOP_N);
-  size = g_format_size (overview->total_size);
+  /* The server's own count and size (its listing at the last check); the
+   * groups below are the list's. */
+  mp_account_state_get_server_totals (ov->state, &count, &octets);
+  size = g_format_size (octets);
   totals = g_strdup_printf (ngettext ("%u message, %s on the server",
-                                      "%u messages, %s on the server", overview->n_messages),
-                            overview->n_messages, size);
+                                      "%u messages, %s on the server", count),
+                            count, size);
   gtk_label_set_text (ov->totals, totals);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (ov->sections))) != NULL)

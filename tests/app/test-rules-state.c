@@ -124,6 +124,15 @@ test_check_applies_rules (void)
   g_assert_nonnull (friend);
   g_assert_true (mp_message_summary_get_junk (news));
   g_assert_false (mp_message_summary_get_is_new (news));
+  {
+    guint count = 0;
+    guint64 size = 0;
+
+    /* The server's listing at the check, for the overview. */
+    mp_account_state_get_server_totals (state, &count, &size);
+    g_assert_cmpuint (count, ==, 3);
+    g_assert_cmpuint (size, ==, 600);
+  }
   g_assert_false (mp_message_summary_get_junk (friend));
 
   /* The recycle bin keeps the whole message, named with the rule. */
