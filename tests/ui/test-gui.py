@@ -816,6 +816,14 @@ def rules_mode(exe, shots):
             "sleep 400",
             "screenshot %s/rules-dry-run.png" % shots,
             "rules-enable",
+            # A junk rule; an invalid pattern is named at once and blocks nothing else.
+            "rules-add Newsletters",
+            "rules-cond Subject matches regular expression|news(",
+            "rules-dry-run",
+            "rules-cond Subject contains|newsletter",
+            "rules-action Mark as junk",
+            "rules-enable",
+            "rules-dry-run",
             "rules-save",
             "windows",
             "quit",
@@ -831,7 +839,13 @@ def rules_mode(exe, shots):
                 check(any(r.endswith("— " + m["subject"]) for r in rows),
                       "the dry run lists %r" % m["subject"])
         check(all(o.get("found", True) for o in by_cmd(obs, "rules-cond") + by_cmd(obs, "rules-action")),
-              "the condition and the action were chosen")
+              "the conditions and the actions were chosen")
+        junk = [m for m in manifest if "newsletter" in m["subject"].lower()]
+        if check(len(dry) == 3, "three dry runs"):
+            check("Newsletters" in dry[1]["error"] and dry[1]["error"] != "",
+                  "an invalid regular expression is named with its rule: %r" % dry[1]["error"])
+            check(dry[2]["error"] == "" and len(dry[2]["rows"]) == len(junk),
+                  "the junk rule's dry run lists the %d newsletter(s)" % len(junk))
         windows = by_cmd(obs, "windows")
         check(windows and "MpRulesDialog" not in windows[0]["windows"], "Save closed the dialog")
         rules_path = os.path.join(home, ".config", "mailpeek", "rules.conf")
@@ -844,6 +858,10 @@ def rules_mode(exe, shots):
             "wait-activity %d 90" % len(victims),
             "activity",
             "wait-idle 60",
+            "rows",
+            "action show-junk",
+            "rows",
+            "action show-junk",
             "action recycle-bin",
             "sleep 500",
             "recycle-rows",
@@ -862,6 +880,15 @@ def rules_mode(exe, shots):
                   "the activity log lists the deleted messages: %r" % subjects)
             check(all(e["rule"] == "Meetings" for e in activity[0]["entries"]),
                   "each entry names the rule")
+        rows = by_cmd(obs, "rows")
+        if check(len(rows) == 2, "two row dumps"):
+            hidden = [r["subject"] for r in rows[0]["rows"]]
+            shown = [r["subject"] for r in rows[1]["rows"]]
+            for m in junk:
+                check(m["subject"] not in hidden and m["subject"] in shown,
+                      "%r is hidden behind the Junk filter" % m["subject"])
+            check(len(shown) == len(manifest) - len(victims),
+                  "with junk shown the list has every message left (%d)" % len(shown))
         recycle = by_cmd(obs, "recycle-rows")
         if check(recycle and recycle[0]["window"], "the Recycle Bin is open"):
             for m in victims:
