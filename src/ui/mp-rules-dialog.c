@@ -693,25 +693,33 @@ save_now (MpRulesDialog *self,
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+static void save_checked (MpRulesDialog *self,
+                          gboolean       everything_agreed);
+
+/* "everything": the user agreed to a rule that deletes every message;
+ * "replace": to replacing an unreadable rules file. */
 static void
 on_confirm_response (AdwMessageDialog *dialog,
                      const char       *response,
                      MpRulesDialog    *self)
 {
-  if (g_str_equal (response, "save"))
-    save_now (self, mp_rules_state_get_load_error (mp_session_get_rules (self->session)) != NULL);
+  if (g_str_equal (response, "everything"))
+    save_checked (self, TRUE);
+  else if (g_str_equal (response, "replace"))
+    save_now (self, TRUE);
 }
 
 static void
 confirm (MpRulesDialog *self,
          const char    *heading,
          const char    *body,
+         const char    *response,
          const char    *save_label)
 {
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
 
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "save", save_label, NULL);
-  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), response, save_label, NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response), self, 0);
@@ -740,9 +748,10 @@ rule_deleting_everything (MpRulesDialog *self,
   return NULL;
 }
 
+/* Saves unless something needs the user's yes first. */
 static void
-on_save (GtkButton     *button,
-         MpRulesDialog *self)
+save_checked (MpRulesDialog *self,
+              gboolean       everything_agreed)
 {
   MpRulesState *state = mp_session_get_rules (self->session);
   g_autoptr (GError) error = NULL;
@@ -754,24 +763,32 @@ on_save (GtkButton     *button,
       show_error (self, error->message);
       return;
     }
-  everything = rule_deleting_everything (self, set);
+  if (!everything_agreed)
+    everything = rule_deleting_everything (self, set);
   if (everything)
     {
       /* Translators: %s is a rule's name */
       g_autofree char *body = g_strdup_printf (_("The rule “%s” would delete every message in every account. Copies are kept in the recycle bin."),
                                                everything);
 
-      confirm (self, _("Delete Every Message?"), body, _("_Save Anyway"));
+      confirm (self, _("Delete Every Message?"), body, "everything", _("_Save Anyway"));
       return;
     }
   if (mp_rules_state_get_load_error (state))
     {
       confirm (self, _("Replace the Rules File?"),
                _("The rules file could not be read. Saving replaces it; the old file is kept beside it."),
-               _("_Replace"));
+               "replace", _("_Replace"));
       return;
     }
   save_now (self, FALSE);
+}
+
+static void
+on_save (GtkButton     *button,
+         MpRulesDialog *self)
+{
+  save_checked (self, FALSE);
 }
 
 static void
