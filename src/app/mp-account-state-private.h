@@ -23,6 +23,8 @@ struct _MpAccountState
   GError         *error;            /* owned; set in ERROR and OFFLINE states */
   GDateTime      *last_check;       /* owned */
   guint           login_delay;      /* seconds, from the last successful check */
+  guint           server_count;     /* messages and octets the server listed then */
+  guint64         server_size;
   gboolean        stopped;          /* the last check was stopped by the user */
   guint           done;
   guint           total;

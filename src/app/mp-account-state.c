@@ -20,6 +20,8 @@ enum {
   SIGNAL_CHECK_FINISHED,
   SIGNAL_DELETED,
   SIGNAL_DELETE_FAILED,
+  SIGNAL_RULE_HITS,
+  SIGNAL_DELETE_TOO_LARGE,
   N_SIGNALS
 };
 
@@ -102,7 +104,14 @@ check_done (GObject      *source,
         g_hash_table_add (self->announced, g_strdup (check->kept_new_uidls[i]));
       mp_account_rows_mark_new (self, check->kept_new_uidls);
       mp_account_rows_remove_gone (self, check->removed_uidls);
+      if (check->rule_hits && check->rule_hits->len > 0)
+        {
+          mp_account_rows_flush (self);
+          g_signal_emit (self, signals[SIGNAL_RULE_HITS], 0, check->rule_hits);
+        }
       self->login_delay = check->login_delay;
+      self->server_count = check->n_messages;
+      self->server_size = check->total_size;
       g_clear_pointer (&self->last_check, g_date_time_unref);
       self->last_check = g_date_time_new_now_local ();
       set_error (self, NULL);
@@ -267,6 +276,7 @@ mp_account_state_undo_delete (MpAccountState *self,
 typedef struct {
   MpAccountState *self;   /* owned */
   GPtrArray      *items;  /* owned */
+  GTask          *task;   /* owned, nullable: commit_delete_full's caller */
 } DeleteData;
 
 /* "busy" follows the deletions being sent and the writes of the header cache
@@ -289,6 +299,7 @@ delete_data_free (DeleteData *data)
 {
   g_object_unref (data->self);
   g_ptr_array_unref (data->items);
+  g_clear_object (&data->task);
   g_free (data);
 }
 
@@ -303,7 +314,21 @@ delete_done (GObject      *source,
   g_auto (GStrv) deleted = NULL;
 
   if (mp_mailbox_delete_finish (MP_MAILBOX (source), result, &deleted, &error))
-    g_signal_emit (self, signals[SIGNAL_DELETED], 0, data->items->len);
+    {
+      g_signal_emit (self, signals[SIGNAL_DELETED], 0, data->items->len);
+      if (data->task)
+        g_task_return_pointer (data->task, g_steal_pointer (&deleted), (GDestroyNotify) g_strfreev);
+    }
+  else if (g_error_matches (error, MP_ERROR, MP_ERROR_TOO_LARGE) && !data->task && !self->is_shutdown)
+    {
+      /* A manual delete of a message the recycle bin does not keep: nothing
+       * was sent; the rows wait, out of the list, for the user's answer
+       * (commit_delete_full with force_large, or undo_delete). */
+      guint id = ++self->next_pending_id;
+
+      g_hash_table_insert (self->pending, GUINT_TO_POINTER (id), g_ptr_array_ref (data->items));
+      g_signal_emit (self, signals[SIGNAL_DELETE_TOO_LARGE], 0, id, error);
+    }
   else
     {
       /* Nothing was deleted: the rows come back where they were. */
@@ -312,6 +337,8 @@ delete_done (GObject      *source,
       /* Also after shutdown: whoever shows failures (the application, when no
        * window is left) must tell the user, who confirmed this deletion. */
       g_signal_emit (self, signals[SIGNAL_DELETE_FAILED], 0, error);
+      if (data->task)
+        g_task_return_error (data->task, g_steal_pointer (&error));
     }
 
   if (self->is_shutdown && self->n_deleting == 1 && self->mailbox)
@@ -324,35 +351,71 @@ void
 mp_account_state_commit_delete (MpAccountState *self,
                                guint          id)
 {
+  mp_account_state_commit_delete_full (self, id, NULL, FALSE, NULL, NULL, NULL);
+}
+
+void
+mp_account_state_commit_delete_full (MpAccountState      *self,
+                                     guint                id,
+                                     GHashTable          *rules,
+                                     gboolean             force_large,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
   GPtrArray *items = NULL;
   g_autoptr (GPtrArray) uidls = NULL;
+  g_autoptr (GPtrArray) rule_names = NULL;
   DeleteData *data;
 
   g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
 
   if (!g_hash_table_steal_extended (self->pending, GUINT_TO_POINTER (id), NULL, (gpointer *) &items))
-    return;
+    items = g_ptr_array_new ();
   if (items->len == 0 || self->is_shutdown)
     {
+      /* Nothing to send (undone meanwhile, or shut down: nothing is deleted). */
+      if (callback)
+        g_task_report_new_error (self, callback, user_data, mp_account_state_commit_delete_full,
+                                 MP_ERROR, MP_ERROR_NOT_DELETED, "%s", _("Nothing was deleted."));
       g_ptr_array_unref (items);
       return;
     }
 
   uidls = g_ptr_array_new ();
+  rule_names = g_ptr_array_new ();
   for (guint i = 0; i < items->len; i++)
-    g_ptr_array_add (uidls, (gpointer) mp_message_summary_get_uidl (g_ptr_array_index (items, i)));
+    {
+      const char *uidl = mp_message_summary_get_uidl (g_ptr_array_index (items, i));
+
+      g_ptr_array_add (uidls, (gpointer) uidl);
+      if (rules)
+        g_ptr_array_add (rule_names, g_hash_table_lookup (rules, uidl));
+    }
   g_ptr_array_add (uidls, NULL);
+  g_ptr_array_add (rule_names, NULL);
 
   data = g_new0 (DeleteData, 1);
   data->self = g_object_ref (self);
   data->items = items;
+  if (callback)
+    data->task = g_task_new (self, cancellable, callback, user_data);
   /* The deletion was confirmed and its undo period is over: it runs to its end
    * (no cancellable); "busy" keeps the process alive until then even when no
    * window is left. */
   mp_account_state_add_busy (self, &self->n_deleting, 1);
   /* mp_mailbox_delete_async copies the UIDLs before returning. */
-  mp_mailbox_delete_async (self->mailbox, (const char * const *) uidls->pdata,
-                           NULL, delete_done, data);
+  mp_mailbox_delete_full_async (self->mailbox, (const char * const *) uidls->pdata,
+                                rules ? (const char * const *) rule_names->pdata : NULL, force_large, NULL, delete_done, data);
+}
+
+char **
+mp_account_state_commit_delete_finish (MpAccountState  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 guint
@@ -494,7 +557,9 @@ mp_account_state_announce (MpAccountState *self)
     {
       const char *uidl = mp_message_summary_get_uidl (g_ptr_array_index (rows, i));
 
-      if (!g_hash_table_contains (self->announced, uidl))
+      /* Quiet rows (a rule said "don't notify") are no news. */
+      if (!g_hash_table_contains (self->announced, uidl)
+          && !mp_message_summary_get_quiet (g_ptr_array_index (rows, i)))
         fresh++;
       g_hash_table_add (now, g_strdup (uidl));
     }
@@ -598,6 +663,16 @@ mp_account_state_get_error (MpAccountState *self)
 {
   g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), NULL);
   return self->state == MP_MAILBOX_STATE_ERROR ? self->error : NULL;
+}
+
+void
+mp_account_state_get_server_totals (MpAccountState *self,
+                                    guint          *count,
+                                    guint64        *size)
+{
+  g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
+  *count = self->server_count;
+  *size = self->server_size;
 }
 
 guint
@@ -854,6 +929,18 @@ mp_account_state_class_init (MpAccountStateClass *klass)
   signals[SIGNAL_DELETE_FAILED] =
     g_signal_new ("delete-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /* A successful check found messages an active rule acts on (GPtrArray of
+   * MpRuleHit, borrowed); their rows are in the list.  Emitted before
+   * check-finished. */
+  /* A confirmed delete was refused before any DELE: a message is over the
+   * recycle bin's limit (MP_ERROR_TOO_LARGE).  The rows stay out of the list
+   * as pending deletion @id until commit_delete_full (force) or undo_delete. */
+  signals[SIGNAL_DELETE_TOO_LARGE] =
+    g_signal_new ("delete-too-large", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_ERROR);
+  signals[SIGNAL_RULE_HITS] =
+    g_signal_new ("rule-hits", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
 
 }
 

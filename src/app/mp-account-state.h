@@ -53,6 +53,12 @@ GDateTime      *mp_account_state_get_last_check   (MpAccountState *self);
  * the header cache (an earlier run) and no check of this run succeeded yet;
  * NULL otherwise ("rows-as-of" property). */
 GDateTime      *mp_account_state_get_rows_as_of   (MpAccountState *self);
+
+/* What the server listed at the last successful check (0 before): its
+ * message count and size in octets. */
+void            mp_account_state_get_server_totals (MpAccountState *self,
+                                                    guint          *count,
+                                                    guint64        *size);
 /* The server's LOGIN-DELAY (seconds) seen by the last successful check, 0 if none. */
 guint           mp_account_state_get_login_delay  (MpAccountState *self);
 void            mp_account_state_get_progress     (MpAccountState *self,
@@ -109,6 +115,22 @@ void            mp_account_state_undo_delete      (MpAccountState *self,
  * back and "delete-failed" is emitted with the error; on success "deleted". */
 void            mp_account_state_commit_delete    (MpAccountState *self,
                                                   guint          id);
+/* The same, naming for the recycle bin the rule that deletes each row of @id
+ * (@rules: UIDL → rule name, every row's UIDL in it; NULL: "manual");
+ * @force_large: also messages over the recycle bin's size limit (the user
+ * agreed, after "delete-too-large").
+ * @callback (optional) gets the end: _finish returns the UIDLs deleted.
+ * @cancellable only stops the callback, never the deletion. */
+void            mp_account_state_commit_delete_full (MpAccountState      *self,
+                                                    guint                id,
+                                                    GHashTable          *rules,
+                                                    gboolean             force_large,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+char          **mp_account_state_commit_delete_finish (MpAccountState  *self,
+                                                      GAsyncResult    *result,
+                                                      GError         **error);
 guint           mp_account_state_get_n_pending_deletes (MpAccountState *self);
 
 /* Fetches a preview (TOP with the account's preview-lines, or RETR when @whole). */

@@ -5,6 +5,7 @@
 #include "mp-config.h"
 
 #include "mp-mailbox.h"
+#include "mp-rules-state.h"
 #include "mp-session.h"
 
 struct _MpSession
@@ -15,6 +16,7 @@ struct _MpSession
   MpScheduler    *scheduler;  /* owned */
   MpHeaderCache  *cache;      /* owned: every account's rows across restarts */
   GHashTable     *states;     /* account id → MpAccountState (owned) */
+  MpRulesState   *rules;      /* owned */
   guint           n_busy;     /* account states sending deletions */
   gboolean        is_shutdown;
 };
@@ -177,6 +179,13 @@ mp_session_get_store (MpSession *self)
   return self->store;
 }
 
+MpRulesState *
+mp_session_get_rules (MpSession *self)
+{
+  g_return_val_if_fail (MP_IS_SESSION (self), NULL);
+  return self->rules;
+}
+
 MpScheduler *
 mp_session_get_scheduler (MpSession *self)
 {
@@ -319,6 +328,9 @@ mp_session_dispose (GObject *object)
       mp_session_shutdown (self);
       g_signal_handlers_disconnect_by_data (self->store, self);
     }
+  if (self->rules)
+    g_object_run_dispose (G_OBJECT (self->rules));
+  g_clear_object (&self->rules);
   g_clear_pointer (&self->states, g_hash_table_unref);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->store);
@@ -389,5 +401,6 @@ mp_session_new (MpAccountStore *store,
   g_signal_connect (scheduler, "check-due", G_CALLBACK (on_check_due), self);
   g_signal_connect (store, "items-changed", G_CALLBACK (on_store_items_changed), self);
   sync_states (self);
+  self->rules = mp_rules_state_new (self, NULL, NULL);
   return self;
 }

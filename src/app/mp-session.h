@@ -23,6 +23,7 @@
 
 #include "mp-account-state.h"
 #include "mp-account-store.h"
+#include "mp-rules-state.h"
 #include "mp-scheduler.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,8 @@ MpSession      *mp_session_new          (MpAccountStore *store,
                                          MpScheduler    *scheduler);
 MpAccountStore *mp_session_get_store     (MpSession      *self);
 MpScheduler    *mp_session_get_scheduler (MpSession      *self);
+/* The user's rules, recycle bins and activity log (see mp-rules-state.h). */
+MpRulesState   *mp_session_get_rules     (MpSession      *self);
 /* NULL when no account has @account_id. */
 MpAccountState *mp_session_lookup        (MpSession      *self,
                                           const char     *account_id);

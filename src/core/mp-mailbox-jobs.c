@@ -265,6 +265,11 @@ evaluate_rules (CheckCtx         *ctx,
   hit->reason = g_steal_pointer (&reason);
   hit->is_new = mp_message_summary_get_is_new (summary);
   g_ptr_array_add (ctx->rule_hits, hit);
+  /* Decided here, before the summary leaves the worker: whoever counts or
+   * announces new rows sees the rule's verdict with the row.  A message a rule
+   * deletes is not announced either. */
+  mp_message_summary_set_rule_flags (summary, rule->action == MP_RULE_ACTION_JUNK,
+                                     rule->action != MP_RULE_ACTION_JUNK);
 }
 
 static void
@@ -295,7 +300,7 @@ on_header (guint    number,
         mp_seen_store_set_new (ctx->self->seen, e->uidl, TRUE);
       mp_message_summary_set_is_new (summary, is_new);
       evaluate_rules (ctx, summary, data, len);
-      ctx->n_new += is_new;
+      ctx->n_new += mp_message_summary_get_is_new (summary);
       ctx->n_fetched++;
       g_ptr_array_add (ctx->job->pending, summary);
     }

@@ -16,6 +16,8 @@ struct _MpMessageSummary
   MpMailHeaders headers;   /* owned */
   gboolean      headers_truncated;
   gboolean      is_new;
+  gboolean      junk;      /* set by the check's rules before anyone else sees it */
+  gboolean      quiet;     /* likewise */
 };
 
 G_DEFINE_FINAL_TYPE (MpMessageSummary, mp_message_summary, G_TYPE_OBJECT)
@@ -315,4 +317,32 @@ mp_message_summary_set_is_new (MpMessageSummary *self,
     return;
   self->is_new = is_new;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_NEW]);
+}
+
+gboolean
+mp_message_summary_get_junk (MpMessageSummary *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), FALSE);
+  return self->junk;
+}
+
+gboolean
+mp_message_summary_get_quiet (MpMessageSummary *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_SUMMARY (self), FALSE);
+  return self->quiet;
+}
+
+void
+mp_message_summary_set_rule_flags (MpMessageSummary *self,
+                                   gboolean          junk,
+                                   gboolean          quiet)
+{
+  g_return_if_fail (MP_IS_MESSAGE_SUMMARY (self));
+
+  self->junk = !!junk;
+  self->quiet = !!quiet;
+  /* Junk is never new (it is not counted nor announced). */
+  if (self->junk)
+    mp_message_summary_set_is_new (self, FALSE);
 }

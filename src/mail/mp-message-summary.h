@@ -68,5 +68,14 @@ gboolean    mp_message_summary_get_headers_truncated (MpMessageSummary *self);
 gboolean    mp_message_summary_get_is_new          (MpMessageSummary *self);
 void        mp_message_summary_set_is_new          (MpMessageSummary *self,
                                                     gboolean          is_new);
+/* What the check's rules decided (MP_RULE_ACTION_JUNK / _NO_NOTIFY): a junk
+ * message is shown only behind the message list's Junk filter and is never
+ * new; a quiet one is shown, and counted, without a notification.  Set once,
+ * on the worker, before the summary is handed to anyone. */
+gboolean    mp_message_summary_get_junk            (MpMessageSummary *self);
+gboolean    mp_message_summary_get_quiet           (MpMessageSummary *self);
+void        mp_message_summary_set_rule_flags      (MpMessageSummary *self,
+                                                    gboolean          junk,
+                                                    gboolean          quiet);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "mp-app-actions.h"
 #include "mp-window.h"
 #include "mp-desktop.h"
+#include "mp-rules-ui.h"
 #include "mp-session.h"
 
 struct _MpApplication
@@ -219,10 +220,16 @@ mp_application_startup (GApplication *app)
     { "win.view-source", { "<Control>u", NULL } },
     { "win.select-all", { "<Control>a", NULL } },
     { "window.close", { "<Control>w", NULL } },
+    { "win.rules", { "<Control><Shift>r", NULL } },
+    { "win.recycle-bin", { "<Control><Shift>b", NULL } },
+    { "win.overview", { "<Control><Shift>o", NULL } },
+    { "win.activity", { "<Control><Shift>a", NULL } },
+    { "win.show-junk", { "<Control>j", NULL } },
   };
 
   G_APPLICATION_CLASS (mp_application_parent_class)->startup (app);
   create_session (self);
+  mp_rules_ui_attach_app (app, self->session);
   /* Tray icon, notifications, background mode (desktop engineer). */
   mp_desktop_attach (self);
 

@@ -91,6 +91,13 @@ show_new_mail (MpDesktop *self, MpAccountState *view)
   g_autoptr (GPtrArray) rows = mp_account_state_dup_new_messages (view);
   g_autoptr (GArray) lines = g_array_new (FALSE, TRUE, sizeof (MpNotifierMessage));
 
+  /* Quiet: a rule said "don't notify" (or deletes it). */
+  for (guint i = rows->len; i > 0; i--)
+    if (mp_message_summary_get_quiet (g_ptr_array_index (rows, i - 1)))
+      g_ptr_array_remove_index (rows, i - 1);
+  if (rows->len == 0)
+    return;
+
   /* The notifier lists at most three; the rest is "and N more". */
   for (guint i = 0; i < rows->len && lines->len < 3; i++)
     {

@@ -14,6 +14,7 @@ struct _MpMessageFilter
   GtkFilter  parent_instance;
 
   char      *casefold;   /* owned; the folded filter text, "" for none */
+  gboolean   show_junk;  /* rows a rule marked as junk match too */
 };
 
 G_DEFINE_FINAL_TYPE (MpMessageFilter, mp_message_filter, GTK_TYPE_FILTER)
@@ -38,6 +39,8 @@ mp_message_filter_match (GtkFilter *filter,
   g_autofree char *from_cf = NULL;
   g_autofree char *subject_cf = NULL;
 
+  if (!self->show_junk && mp_message_summary_get_junk (summary))
+    return FALSE;
   if (!*self->casefold)
     return TRUE;
 
@@ -54,7 +57,7 @@ mp_message_filter_get_strictness (GtkFilter *filter)
 {
   MpMessageFilter *self = MP_MESSAGE_FILTER (filter);
 
-  return *self->casefold ? GTK_FILTER_MATCH_SOME : GTK_FILTER_MATCH_ALL;
+  return *self->casefold || !self->show_junk ? GTK_FILTER_MATCH_SOME : GTK_FILTER_MATCH_ALL;
 }
 
 static void
@@ -120,5 +123,26 @@ gboolean
 mp_message_filter_is_empty (MpMessageFilter *self)
 {
   g_return_val_if_fail (MP_IS_MESSAGE_FILTER (self), TRUE);
-  return *self->casefold == '\0';
+  return *self->casefold == '\0' && self->show_junk;
+}
+
+gboolean
+mp_message_filter_get_show_junk (MpMessageFilter *self)
+{
+  g_return_val_if_fail (MP_IS_MESSAGE_FILTER (self), FALSE);
+  return self->show_junk;
+}
+
+void
+mp_message_filter_set_show_junk (MpMessageFilter *self,
+                                 gboolean         show_junk)
+{
+  g_return_if_fail (MP_IS_MESSAGE_FILTER (self));
+
+  show_junk = !!show_junk;
+  if (self->show_junk == show_junk)
+    return;
+  self->show_junk = show_junk;
+  gtk_filter_changed (GTK_FILTER (self), show_junk ? GTK_FILTER_CHANGE_LESS_STRICT
+                                                   : GTK_FILTER_CHANGE_MORE_STRICT);
 }

@@ -1,6 +1,7 @@
 /* mp-message-filter.h — the message list's filter: a row matches when its sender
  * (name and address) or subject contains the filter text, compared NFKC-normalised
- * and case-folded on both sides.
+ * and case-folded on both sides — and, unless show-junk, is not junk (a rule's
+ * "mark as junk": the Junk filter).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,7 +21,11 @@ MpMessageFilter *mp_message_filter_new      (void);
 gboolean         mp_message_filter_set_text (MpMessageFilter *self,
                                              const char      *text,
                                              GtkFilterChange *change);
-/* TRUE when every row matches (no filter text). */
+/* TRUE when every row matches (no filter text, junk shown). */
 gboolean         mp_message_filter_is_empty (MpMessageFilter *self);
+/* Emits "changed" itself. */
+void             mp_message_filter_set_show_junk (MpMessageFilter *self,
+                                                  gboolean         show_junk);
+gboolean         mp_message_filter_get_show_junk (MpMessageFilter *self);
 
 G_END_DECLS

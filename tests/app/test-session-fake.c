@@ -7,74 +7,9 @@
  */
 #include <gio/gio.h>
 
-#include "mp-session.h"
-#include "mp-test-util.h"
+#include "app-test-util.h"
 
 #define LOGIN MP_TEST_FAKE_LOGIN
-
-#define TIMEOUT_S 30
-
-typedef struct {
-  char      *home;
-  MpSession *session;
-  MpAccount *account;     /* owned */
-  MpTestFakeServer *server;
-} Fixture;
-
-/* A session of one account on the fake server running @script; its first check
- * is due at once (the scheduler emits it from an idle). */
-static gboolean
-fixture_start (Fixture    *f,
-               const char *script)
-{
-  g_autoptr (MpAccountStore) store = NULL;
-  g_autoptr (MpScheduler) scheduler = NULL;
-  MpMailbox *mailbox;
-  guint16 port = 0;
-
-  f->home = mp_test_make_tmp_home ();
-  f->server = mp_test_fake_server_start (script, &port);
-  if (f->server == NULL)
-    {
-      g_test_skip ("fake server could not start");
-      return FALSE;
-    }
-  f->account = mp_account_new (NULL);
-  g_object_set (f->account, "host", "127.0.0.1", "port", (guint) port,
-                "security", MP_POP3_SECURITY_NONE, "auth", MP_POP3_AUTH_USER,
-                "allow-plaintext-password", TRUE, "username", "alice", NULL);
-  store = mp_account_store_new ();
-  mp_account_store_add (store, f->account);
-  scheduler = mp_scheduler_new (NULL, 1, FALSE);
-  f->session = mp_session_new (store, scheduler);
-  mailbox = mp_account_state_get_mailbox (mp_session_lookup (f->session,
-                                                             mp_account_get_id (f->account)));
-  mp_mailbox_set_password (mailbox, "secret");
-  /* QUIT right after each job: the next job needs a session of its own. */
-  mp_mailbox_set_idle_timeout (mailbox, 0);
-  return TRUE;
-}
-
-static void
-fixture_finish (Fixture *f)
-{
-  g_autoptr (GError) error = NULL;
-
-  /* QUITs the idle session (the script ends with it) without the main loop. */
-  if (f->session)
-    mp_session_shutdown (f->session);
-  if (f->server)
-    {
-      gboolean matched = mp_test_fake_server_finish (f->server, &error);
-
-      g_assert_no_error (error);
-      g_assert_true (matched);
-    }
-  g_clear_object (&f->session);
-  g_clear_object (&f->account);
-  mp_test_rm_rf (f->home);
-  g_free (f->home);
-}
 
 static void
 on_check_finished (MpAccountState *state,
@@ -108,7 +43,7 @@ count_items_changed (GListModel *model,
 static void
 test_check_updates_state (void)
 {
-  Fixture f = { 0 };
+  MpAppFixture f = { 0 };
   MpAccountState *state;
   GListModel *messages;
   gboolean finished = FALSE;
@@ -117,7 +52,7 @@ test_check_updates_state (void)
   guint n_messages = 0;
   int state_value = -1;
 
-  if (!fixture_start (&f, LOGIN
+  if (!mp_app_fixture_start (&f, NULL, LOGIN
                       "expect LIST\nsend +OK\nsend 1 100\nsend 2 200\nsend .\n"
                       "expect UIDL\nsend +OK\nsend 1 uid-one\nsend 2 uid-two\nsend .\n"
                       "expect TOP 1 0\nsend +OK\nsend From: One <one@example.org>\n"
@@ -125,7 +60,7 @@ test_check_updates_state (void)
                       "expect TOP 2 0\nsend +OK\nsend From: two@example.org\n"
                       "send Subject: second\nsend \nsend .\n"
                       "expect QUIT\nsend +OK bye\n"))
-    return fixture_finish (&f);
+    return mp_app_fixture_finish (&f);
 
   state = mp_session_lookup (f.session, mp_account_get_id (f.account));
   g_assert_nonnull (state);
@@ -136,7 +71,7 @@ test_check_updates_state (void)
   g_signal_connect (state, "notify::state", G_CALLBACK (count_notify), &state_changes);
   g_signal_connect (messages, "items-changed", G_CALLBACK (count_items_changed), &list_changes);
 
-  mp_test_run_until (&finished, TIMEOUT_S);
+  mp_app_run_until (&finished);
   /* Rows still being fed in go in a few per main-loop turn. */
   while (g_list_model_get_n_items (messages) < 2)
     g_main_context_iteration (NULL, TRUE);
@@ -152,7 +87,7 @@ test_check_updates_state (void)
   first = g_list_model_get_item (messages, 0);
   g_assert_cmpstr (mp_message_summary_get_uidl (first), ==, "uid-one");
   g_assert_cmpstr (mp_message_summary_get_subject (first), ==, "first");
-  fixture_finish (&f);
+  mp_app_fixture_finish (&f);
 }
 
 typedef struct {
@@ -179,12 +114,12 @@ on_test_login (GObject      *source,
 static void
 test_test_login_waits_for_check (void)
 {
-  Fixture f = { 0 };
+  MpAppFixture f = { 0 };
   MpAccountState *state;
   g_autoptr (MpAccount) edited = NULL;
   TestWait w = { 0 };
 
-  if (!fixture_start (&f, LOGIN
+  if (!mp_app_fixture_start (&f, NULL, LOGIN
                       "expect LIST\n"
                       "sleep 1.5\n"
                       "send +OK\nsend .\n"
@@ -193,7 +128,7 @@ test_test_login_waits_for_check (void)
                       "next-session\n"
                       LOGIN
                       "expect QUIT\nsend +OK bye\n"))
-    return fixture_finish (&f);
+    return mp_app_fixture_finish (&f);
 
   state = mp_session_lookup (f.session, mp_account_get_id (f.account));
   while (mp_account_state_get_state (state) != MP_MAILBOX_STATE_CHECKING)
@@ -206,7 +141,7 @@ test_test_login_waits_for_check (void)
                 "allow-plaintext-password", TRUE, "username", "alice", NULL);
   mp_session_test_login_async (f.session, mp_account_get_id (f.account), edited, "secret",
                                NULL, on_test_login, &w);
-  mp_test_run_until (&w.done, TIMEOUT_S);
+  mp_app_run_until (&w.done);
 
   g_assert_no_error (w.error);
   g_assert_nonnull (w.caps);
@@ -214,7 +149,7 @@ test_test_login_waits_for_check (void)
   /* The check was not disturbed either. */
   g_assert_cmpint (mp_account_state_get_state (state), ==, MP_MAILBOX_STATE_IDLE);
   g_strfreev (w.caps);
-  fixture_finish (&f);
+  mp_app_fixture_finish (&f);
 }
 
 int

@@ -58,6 +58,13 @@
  *                                 its current account's state and rows at once
  *   screenshot PATH | sleep MS | quit
  *
+ * Rules (mp-test-rules.c; the Rules dialog must be open for rules-*):
+ *   rules-add NAME | rules-cond LABEL|VALUE | rules-action LABEL | rules-enable
+ *   rules-save | rules-dry-run (its title, rows and the list of rules)
+ *   activity                      the activity log's entries
+ *   wait-activity N [timeout_s]   until the activity log has ≥ N entries
+ *   recycle-rows                  the open Recycle Bin's rows
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "mp-config.h"
@@ -70,6 +77,7 @@
 #include "mp-account-dialog.h"
 #include "mp-test-heartbeat.h"
 #include "mp-test-json.h"
+#include "mp-test-rules.h"
 #include "mp-test-window.h"
 
 typedef struct _Driver Driver;
@@ -90,6 +98,7 @@ struct _Driver
   Finish         finish;
   gint64         deadline;
   guint          poll_id;
+  guint          wait_count;      /* wait-activity */
   char          *cmd;             /* owned; command being waited for */
   gint64         started;
 
@@ -542,6 +551,12 @@ pred_file (Driver *d)
   return g_file_test (d->wait_path, G_FILE_TEST_EXISTS);
 }
 
+static gboolean
+pred_activity (Driver *d)
+{
+  return mp_test_rules_activity_count (d->app) >= d->wait_count;
+}
+
 /* ---------------------------------------------------------------- commands */
 
 static void
@@ -806,6 +821,25 @@ run_windowless_command (Driver     *d,
       *sync = FALSE;
       return TRUE;
     }
+  if (g_str_equal (cmd, "wait-activity"))
+    {
+      g_auto (GStrv) a = g_strsplit (arg, " ", 2);
+
+      d->wait_count = (guint) g_ascii_strtoull (a[0] ? a[0] : "1", NULL, 10);
+      wait_for (d, pred_activity, finish_simple, a[0] ? a[1] : NULL, 60);
+      d->needs_window = FALSE;
+      *sync = FALSE;
+      return TRUE;
+    }
+  {
+    GString *rules = mp_test_rules_command (d->app, cmd, arg);
+
+    if (rules)
+      {
+        emit (d, rules);
+        return TRUE;
+      }
+  }
   if (g_str_equal (cmd, "session-check") || g_str_equal (cmd, "scheduled-check"))
     {
       MpSession *session = mp_application_get_session (d->app);

@@ -15,6 +15,8 @@ MODE "large": 10,000 headers stream in while the main loop never stalls, and Sto
 cancels within 100 ms.
 MODE "sort": newest first by default, new mail at the top, a Date in 2099 placed by
 arrival; the user's sort column survives a restart.
+MODE "rules": a delete rule made in the Rules dialog, its dry run, and the next
+start's check applying it (server, recycle bin, activity log).
 MODE "close": delete + confirm, then close the window at once: the deletion is sent
 right away and the app waits for it; a second POP3 session shows the message gone.
 MODE "cache": after one check, the next start shows the cached rows marked "As of"
@@ -617,9 +619,17 @@ send This message stays on the server.
 send .
 """
 
-# After the undo period the delete job rescans the still open session, sends DELE,
-# and the server refuses QUIT: nothing is committed.
-FAKE_DELETE = """expect DELE 2
+# After the undo period the delete job rescans the still open session, keeps a
+# copy in the account's recycle bin (RETR), sends DELE, and the server refuses
+# QUIT: nothing is committed.
+FAKE_DELETE = """expect RETR 2
+send +OK
+send From: Bob Example <bob@example.org>
+send Subject: Try to delete me
+send
+send This message stays on the server.
+send .
+expect DELE 2
 send +OK marked
 expect QUIT
 send -ERR [SYS/TEMP] could not commit the deletion
@@ -668,7 +678,7 @@ def fault_mode(exe, shots):
             fake.kill()
             _, err = fake.communicate()
         check(fake.returncode == 0, "the client sent exactly LIST/UIDL/TOP n 0, TOP 2 200, then "
-              "LIST/UIDL/DELE 2/QUIT in one session "
+              "LIST/UIDL/RETR 2/DELE 2/QUIT in one session "
               "(fake server: %s)" % err.strip())
         rows = by_cmd(obs, "rows")
         if check(len(rows) == 3, "three row dumps"):
@@ -715,7 +725,7 @@ def fault_mode(exe, shots):
             fake.kill()
             _, err = fake.communicate()
         check(fake.returncode == 0, "after the window closed the client still sent "
-              "LIST/UIDL/DELE 2/QUIT (fake server: %s)" % err.strip())
+              "LIST/UIDL/RETR 2/DELE 2/QUIT (fake server: %s)" % err.strip())
         reported = [l for l in LAST_LOG[0].splitlines() if "could not be deleted" in l]
         check(reported and "could not commit the deletion" in reported[0],
               "with the window gone, the refused deletion is reported on stderr: %r" % reported)
@@ -933,6 +943,119 @@ def sort_mode(exe, shots):
             shutil.rmtree(home, ignore_errors=True)
 
 
+# ------------------------------------------------------------------ rules mode
+
+def rules_mode(exe, shots):
+    """Run 1: the Rules dialog creates a delete rule; its dry run lists exactly
+    the messages of the current list it would delete; enabled and saved.  Run 2:
+    the next start's check applies it: the messages are gone from the server (a
+    fresh POP3 session), the Recycle Bin lists them and the activity log has
+    them."""
+    with open(os.environ["MP_TEST_MANIFEST"], encoding="utf-8") as f:
+        manifest = json.load(f)
+    word = "meeting"
+    victims = [m for m in manifest if word in m["subject"].lower()]
+    home = tempfile.mkdtemp(prefix="mp-gui-rules-")
+    try:
+        check(len(victims) >= 2, "the manifest has %d messages about a %s" % (len(victims), word))
+        obs = run_app(exe, home, [
+            "wait-idle 60",
+            "action rules",
+            "sleep 300",
+            "rules-add Meetings",
+            "rules-cond Subject contains|" + word,
+            "rules-action Delete from the server",
+            "rules-dry-run",
+            "sleep 400",
+            "screenshot %s/rules-dry-run.png" % shots,
+            "rules-enable",
+            # A junk rule; an invalid pattern is named at once and blocks nothing else.
+            "rules-add Newsletters",
+            "rules-cond Subject matches regular expression|news(",
+            "rules-dry-run",
+            "rules-cond Subject contains|newsletter",
+            "rules-action Mark as junk",
+            "rules-enable",
+            "rules-dry-run",
+            "rules-save",
+            "windows",
+            "quit",
+        ], name="rules-create")
+        dry = by_cmd(obs, "rules-dry-run")
+        if check(dry and dry[0].get("dialog"), "the Rules dialog is open"):
+            rows = dry[0]["rows"]
+            print("# dry run: %s %r" % (dry[0]["title"], rows))
+            check(dry[0]["error"] == "", "the rule parses")
+            check(len(rows) == len(victims), "the dry run lists %d messages (%d expected)"
+                  % (len(rows), len(victims)))
+            for m in victims:
+                check(any(r.endswith("— " + m["subject"]) for r in rows),
+                      "the dry run lists %r" % m["subject"])
+        check(all(o.get("found", True) for o in by_cmd(obs, "rules-cond") + by_cmd(obs, "rules-action")),
+              "the conditions and the actions were chosen")
+        junk = [m for m in manifest if "newsletter" in m["subject"].lower()]
+        if check(len(dry) == 3, "three dry runs"):
+            check("Newsletters" in dry[1]["error"] and dry[1]["error"] != "",
+                  "an invalid regular expression is named with its rule: %r" % dry[1]["error"])
+            check(dry[2]["error"] == "" and len(dry[2]["rows"]) == len(junk),
+                  "the junk rule's dry run lists the %d newsletter(s)" % len(junk))
+        windows = by_cmd(obs, "windows")
+        check(windows and "MpRulesDialog" not in windows[0]["windows"], "Save closed the dialog")
+        rules_path = os.path.join(home, ".config", "mailpeek", "rules.conf")
+        with open(rules_path, encoding="utf-8") as f:
+            text = f.read()
+        check("enabled=true" in text and "previewed=true" in text and "action=delete" in text,
+              "the rules file holds the rule, enabled and previewed")
+
+        obs = run_app(exe, home, [
+            "wait-activity %d 90" % len(victims),
+            "activity",
+            "wait-idle 60",
+            "rows",
+            "action show-junk",
+            "rows",
+            "action show-junk",
+            "action recycle-bin",
+            "sleep 500",
+            "recycle-rows",
+            "screenshot %s/recycle-bin.png" % shots,
+            "close-dialogs",
+            "action overview",
+            "sleep 500",
+            "screenshot %s/overview.png" % shots,
+            "close-dialogs",
+            "quit",
+        ], name="rules-apply")
+        activity = by_cmd(obs, "activity")
+        if check(activity, "the activity log was read"):
+            subjects = sorted(e["subject"] for e in activity[0]["entries"])
+            check(subjects == sorted(m["subject"] for m in victims),
+                  "the activity log lists the deleted messages: %r" % subjects)
+            check(all(e["rule"] == "Meetings" for e in activity[0]["entries"]),
+                  "each entry names the rule")
+        rows = by_cmd(obs, "rows")
+        if check(len(rows) == 2, "two row dumps"):
+            hidden = [r["subject"] for r in rows[0]["rows"]]
+            shown = [r["subject"] for r in rows[1]["rows"]]
+            for m in junk:
+                check(m["subject"] not in hidden and m["subject"] in shown,
+                      "%r is hidden behind the Junk filter" % m["subject"])
+            check(len(shown) == len(manifest) - len(victims),
+                  "with junk shown the list has every message left (%d)" % len(shown))
+        recycle = by_cmd(obs, "recycle-rows")
+        if check(recycle and recycle[0]["window"], "the Recycle Bin is open"):
+            for m in victims:
+                check(any(r.endswith("— " + m["subject"]) for r in recycle[0]["rows"]),
+                      "the Recycle Bin lists %r" % m["subject"])
+        ids = set(pop3_listing().values())
+        for m in victims:
+            check(m["message_id"] not in ids, "the server no longer has %r" % m["subject"])
+        check(len(ids) == len(manifest) - len(victims), "the server keeps the other messages")
+    finally:
+        if not os.environ.get("MP_GUI_KEEP"):
+            shutil.rmtree(home, ignore_errors=True)
+
+
 # ------------------------------------------------------------------ large mode
 
 def large_mode(exe, shots):
@@ -1114,6 +1237,8 @@ def main():
         cache_mode(exe, shots)
     elif mode == "sort":
         sort_mode(exe, shots)
+    elif mode == "rules":
+        rules_mode(exe, shots)
     else:
         print("unknown mode %s" % mode)
         return 2
