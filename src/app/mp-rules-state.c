@@ -248,6 +248,10 @@ attach_state (MpRulesState   *self,
   mp_mailbox_set_rules (mailbox, self->rules->rules->len > 0 ? self->rules : NULL);
   g_signal_connect_object (state, "rule-hits", G_CALLBACK (on_rule_hits), self, 0);
   g_signal_connect_object (state, "check-finished", G_CALLBACK (on_check_finished), self, 0);
+  /* The rows it shows at start come from the header cache: no check fetches
+   * them again, and the rules may have changed after they were fetched. */
+  if (self->rules->rules->len > 0)
+    g_hash_table_add (self->rescan, g_strdup (id));
 }
 
 static void
