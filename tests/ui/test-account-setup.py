@@ -3,7 +3,7 @@
 """GUI test: setting an account up through the account dialog, as a screen reader
 user does it — every step through the accessibility tree (AT-SPI).
 
-    with-dovecot.py -- test-account-setup.py MAILPEEK_TEST_APP DISCOVER_SERVER SHOTS
+    with-dovecot.py -- test-account-setup.py MAILPEEK_TEST_APP DISCOVER_SERVER SHOTS [FAKE_GOA]
 
 The local discovery server of tests/core (discover-server.py) serves an ISP-database
 entry for "dovecot.test" that names the test Dovecot; the app's GSettings key
@@ -19,6 +19,10 @@ no CA file anywhere.  Checked:
   - a plaintext-only result (ISPDB entry of plain.test) is warned about;
   - manual: Configure Manually, server, user, password, Security chosen by a click
     on "STARTTLS" (the port follows), Add: the account checks against Dovecot.
+  - every field and choice of the dialog has an accessible name; without GNOME
+    Online Accounts its choice is insensitive and says why; with the fake service of
+    tests/core (FAKE_GOA), choosing its Google account fills server, port, user and
+    XOAUTH2.
 Screenshots of the found settings and of the manual form go to SHOTS.  Exit 77 =
 skipped.
 """
@@ -217,7 +221,62 @@ def manual_case(app, shots, home):
           "the manual account is saved with STARTTLS and its port")
 
 
+def names_case(app):
+    """Every field and choice of the dialog has an accessible name; the password
+    field has the password role; without GNOME Online Accounts its choice says why."""
+    if not click(app, "Add Account"):
+        return
+    wait_until(lambda: dialog_open(app), 10)
+    click(app, "Configure Manually")
+    wait_until(lambda: field(app, "Server Name"), 10)
+    dialog = [n for n in nodes(app, ("frame",)) if name(n) in ("Account", "Add Account")]
+    scope = dialog[-1] if dialog else app
+    interactive = [n for n, _ in walk(scope) if role(n) in (
+        "text", "password text", "entry", "spin button", "check box", "push button",
+        "toggle button", "combo box")]
+    unnamed = ["%s %r" % (role(n), name(n)) for n in interactive if a11y.unnamed(name(n))]
+    check(interactive and not unnamed,
+          "every one of %d fields and choices in the dialog has a name: %r"
+          % (len(interactive), unnamed))
+    roles = [role(n) for n in nodes(scope, ("text", "password text", "entry"), label="Password")]
+    check(roles == ["password text"], "the password field has the role 'password text': %r" % roles)
+    goa = button(app, "Online Accounts")
+    check(goa is not None and "sensitive" not in states(goa),
+          "without GNOME Online Accounts the choice is insensitive")
+    try:
+        why = goa.get_description() if goa else ""
+    except Exception:
+        why = ""
+    check("Online Accounts" in (why or ""), "… and says why: %r" % why)
+
+
+def goa_case(app):
+    """A Google account of (fake) GNOME Online Accounts fills the server and OAuth2."""
+    if not click(app, "Add Account"):
+        return
+    wait_until(lambda: dialog_open(app), 10)
+    goa = wait_until(lambda: button(app, "Online Accounts") if "sensitive" in states(
+        button(app, "Online Accounts")) else None, 10, 0.2)
+    if not check(goa is not None, "with GNOME Online Accounts running the choice is offered"):
+        return
+    check(do_action(goa, "click"), "'Online Accounts' can be chosen through AT-SPI")
+    account = wait_until(lambda: button(app, "alice@gmail.com (google)"), 10)
+    check(account is not None and "pressed" in states(account),
+          "the Google account is listed and chosen")
+    server = wait_until(lambda: field(app, "Server Name"), 10)
+    check(server is not None and text_of(server) == "pop.gmail.com", "server pop.gmail.com")
+    port = field(app, "Port")
+    check(port is not None and text_of(port) == "995", "port 995")
+    login = field(app, "User Name")
+    check(login is not None and text_of(login) == "alice@gmail.com", "the address as user name")
+    xoauth2 = button(app, "OAuth2 (XOAUTH2)")
+    check(xoauth2 is not None and "pressed" in states(xoauth2), "XOAUTH2 authentication")
+    check(field(app, "Password") is None, "no password field for an Online Accounts account")
+
+
 CASES = {
+    "names": lambda app, shots, home: names_case(app),
+    "goa": lambda app, shots, home: goa_case(app),
     "credentials": lambda app, shots, home: credentials_case(app),
     "address": address_case,
     "plaintext": lambda app, shots, home: plaintext_case(app),
@@ -252,6 +311,12 @@ def inner(case, exe, app_log, shots, home):
         a11y.skip("the accessibility bus did not start")
     Atspi.get_desktop(0).get_child_count()
 
+    fake_goa = None
+    if case == "goa":
+        fake_goa = subprocess.Popen([os.environ["MP_GUI_FAKE_GOA"], "--id", "goa1", "--provider",
+                                     "google", "--identity", "alice@gmail.com", "--tokens", "t1"],
+                                    stdout=subprocess.PIPE, text=True)
+        check(fake_goa.stdout.readline().strip() == "READY", "the fake Online Accounts runs")
     env = dict(os.environ)
     env.pop("NO_AT_BRIDGE", None)
     env["GTK_A11Y"] = "atspi"
@@ -268,6 +333,9 @@ def inner(case, exe, app_log, shots, home):
         app_proc.wait(timeout=30)
         launcher.terminate()
         launcher.wait(timeout=30)
+        if fake_goa:
+            fake_goa.terminate()
+            fake_goa.wait(timeout=30)
 
 
 class DiscoverServer:
@@ -386,6 +454,7 @@ def main():
             sys.exit(1)
         return
     exe, server_script, shots = sys.argv[1:4]
+    fake_goa = sys.argv[4] if len(sys.argv) > 4 else None   # built with libgoa only
     for tool in ("xvfb-run", "dbus-run-session", "unshare", "import") + mp_gui_session.REQUIRED_TOOLS:
         if not shutil.which(tool):
             a11y.skip("%s is not installed" % tool)
@@ -424,7 +493,11 @@ def main():
         write_accounts(env["XDG_CONFIG_HOME"])
         write_settings(env["XDG_CONFIG_HOME"], "https://127.0.0.1:%d/v1.1/" % server.https)
         bundle = trust_bundle(home, server.ca, os.environ["MP_TEST_CA_FILE"])
-        for case in ("credentials", "address", "plaintext", "manual"):
+        cases = ["names", "credentials", "address", "plaintext", "manual"]
+        if fake_goa:
+            env["MP_GUI_FAKE_GOA"] = fake_goa
+            cases.append("goa")
+        for case in cases:
             run_case(case, exe, python, shots, home, env, bundle)
         verify_saved(exe, home, env, bundle)
     finally:
