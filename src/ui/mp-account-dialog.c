@@ -884,7 +884,9 @@ mp_account_dialog_new (GtkWindow *parent,
       /* The GOA entry is chosen once the accounts are listed (goa_listed). */
       if (mp_account_get_goa_account_id (account))
         mp_choice_row_set_selected (self->source_row, SOURCE_GOA);
+      /* Discovery is for a new account; an existing one is edited field by field. */
       gtk_widget_set_visible (self->discover_group, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->address_row), FALSE);
     }
   else
     {

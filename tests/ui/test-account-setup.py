@@ -274,7 +274,28 @@ def goa_case(app):
     check(field(app, "Password") is None, "no password field for an Online Accounts account")
 
 
+def fallback_case(app):
+    """Nothing found: the manual fields, filled with a guess, and the reasons."""
+    if not click(app, "Add Account"):
+        return
+    wait_until(lambda: dialog_open(app), 10)
+    type_into(app, "E-mail Address", "x@nothing.test")
+    click(app, "Continue")
+    said = wait_until(lambda: nodes(app, ("label",), prefix="Mailpeek could not find"), 60, 0.3)
+    check(said, "a failed search says so")
+    text = name(said[0]) if said else ""
+    check("/v1.1/nothing.test: HTTP 404" in text and "autoconfig.nothing.test" in text,
+          "… and names what each source answered: %r" % text)
+    server = field(app, "Server Name")
+    login = field(app, "User Name")
+    check(server is not None and text_of(server) == "pop.nothing.test",
+          "the server field holds a guess: %r" % (server and text_of(server)))
+    check(login is not None and text_of(login) == "x@nothing.test",
+          "the user name is the address: %r" % (login and text_of(login)))
+
+
 CASES = {
+    "fallback": lambda app, shots, home: fallback_case(app),
     "names": lambda app, shots, home: names_case(app),
     "goa": lambda app, shots, home: goa_case(app),
     "credentials": lambda app, shots, home: credentials_case(app),
@@ -493,7 +514,7 @@ def main():
         write_accounts(env["XDG_CONFIG_HOME"])
         write_settings(env["XDG_CONFIG_HOME"], "https://127.0.0.1:%d/v1.1/" % server.https)
         bundle = trust_bundle(home, server.ca, os.environ["MP_TEST_CA_FILE"])
-        cases = ["names", "credentials", "address", "plaintext", "manual"]
+        cases = ["names", "credentials", "address", "plaintext", "fallback", "manual"]
         if fake_goa:
             env["MP_GUI_FAKE_GOA"] = fake_goa
             cases.append("goa")
