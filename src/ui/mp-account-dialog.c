@@ -199,6 +199,11 @@ show_details (MpAccountDialog *self,
   gtk_widget_set_visible (self->login_group, shown);
   gtk_widget_set_visible (self->test_group, shown);
   gtk_widget_set_visible (self->checking_group, shown);
+  /* Once the settings are on screen, saving them is the next step, not searching. */
+  if (shown)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->continue_button), "suggested-action");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->continue_button), "suggested-action");
 }
 
 static void
