@@ -28,6 +28,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 
 
@@ -62,8 +63,8 @@ HUGE = ('huge', None)
 DECLARED_HUGE = ('declared-huge', None)
 
 # domain -> {'autoconfig': response, 'wellknown': response, 'ispdb': response}
-# A response is ('xml', bytes), ('huge', None), ('declared-huge', None) or
-# ('redirect', location).
+# A response is ('xml', bytes), ('huge', None), ('declared-huge', None),
+# ('hang', None) or ('redirect', location).
 DOMAINS = {
     'good.test': {'autoconfig': GOOD},
     'wellknown.test': {'wellknown': config(('pop.wellknown.test', 995, 'SSL',
@@ -78,6 +79,8 @@ DOMAINS = {
     'huge.test': {'autoconfig': HUGE, 'ispdb': HUGE},
     'declaredhuge.test': {'autoconfig': DECLARED_HUGE},
     'imaponly.test': {'autoconfig': config(imap=True)},
+    # answers nothing for a minute: a search the user cancels
+    'slow.test': {'autoconfig': ('hang', None)},
     'redirect.test': {'autoconfig': ('redirect', 'https://evil.test/mail/config-v1.1.xml')},
     'redirecthttp.test': {'autoconfig': ('redirect',
                                          'http://autoconfig.redirecthttp.test/mail/config-v1.1.xml')},
@@ -136,6 +139,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_error(404)
             return
         kind, value = response
+        if kind == 'hang':
+            time.sleep(60)
+            return
         if kind == 'redirect':
             self.send_response(302)
             self.send_header('Location', value)

@@ -17,6 +17,8 @@ no CA file anywhere.  Checked:
     settings found and where ("from Mozilla's ISP database"), the user name from the
     template, SSL/TLS chosen; Add saves it and the account lists Dovecot's messages;
   - a plaintext-only result (ISPDB entry of plain.test) is warned about;
+  - a failed search falls back to the manual fields with guesses; a hanging one
+    (slow.test) ends at once on Cancel Search;
   - manual: Configure Manually, server, user, password, Security chosen by a click
     on "STARTTLS" (the port follows), Add: the account checks against Dovecot.
   - every field and choice of the dialog has an accessible name; without GNOME
@@ -294,7 +296,40 @@ def fallback_case(app):
           "the user name is the address: %r" % (login and text_of(login)))
 
 
+def cancel_case(app):
+    """A search that hangs (slow.test's autoconfig answers nothing): the dialog keeps
+    answering while it runs, and Cancel Search ends it at once."""
+    if not click(app, "Add Account"):
+        return
+    wait_until(lambda: dialog_open(app), 10)
+    type_into(app, "E-mail Address", "x@slow.test")
+    click(app, "Continue")
+    stop = wait_until(lambda: button(app, "Cancel Search"), 10, 0.1)
+    check(stop is not None, "a running search offers 'Cancel Search'")
+    looking = nodes(app, ("label",), prefix="Looking for the settings of slow.test")
+    check(looking, "the dialog says what it is doing while the search runs")
+    time.sleep(1)   # the search is now waiting for the server, not the main loop
+    # Only the dialog's subtree is read: a walk of the whole tree over D-Bus (no
+    # client cache) takes longer than the answer it waits for.
+    frames = [n for n in nodes(app, ("frame",)) if name(n) == "Account"]
+    scope = frames[-1] if frames else app
+    walk_start = time.monotonic()
+    nodes(scope, ("label",), prefix="Search cancelled")
+    one_walk = time.monotonic() - walk_start
+    start = time.monotonic()
+    check(stop is not None and do_action(stop, "click"), "'Cancel Search' can be clicked")
+    said = wait_until(lambda: nodes(scope, ("label",), prefix="Search cancelled"), 5, 0.05)
+    elapsed = time.monotonic() - start
+    check(said and elapsed < 1 + one_walk,
+          "the search ends at once (%.2f s, of which reading the tree %.2f s)"
+          % (elapsed, one_walk))
+    check(field(app, "Server Name") is not None, "the server fields are shown after a cancel")
+    again = button(app, "Continue")
+    check(again is not None and "sensitive" in states(again), "Continue can be used again")
+
+
 CASES = {
+    "cancel": lambda app, shots, home: cancel_case(app),
     "fallback": lambda app, shots, home: fallback_case(app),
     "names": lambda app, shots, home: names_case(app),
     "goa": lambda app, shots, home: goa_case(app),
@@ -514,7 +549,7 @@ def main():
         write_accounts(env["XDG_CONFIG_HOME"])
         write_settings(env["XDG_CONFIG_HOME"], "https://127.0.0.1:%d/v1.1/" % server.https)
         bundle = trust_bundle(home, server.ca, os.environ["MP_TEST_CA_FILE"])
-        cases = ["names", "credentials", "address", "plaintext", "fallback", "manual"]
+        cases = ["names", "credentials", "address", "plaintext", "fallback", "cancel", "manual"]
         if fake_goa:
             env["MP_GUI_FAKE_GOA"] = fake_goa
             cases.append("goa")
