@@ -19,8 +19,9 @@ no CA file anywhere.  Checked:
   - a plaintext-only result (ISPDB entry of plain.test) is warned about;
   - a failed search falls back to the manual fields with guesses; a hanging one
     (slow.test) ends at once on Cancel Search;
-  - manual: Configure Manually, server, user, password, Security chosen by a click
-    on "STARTTLS" (the port follows), Add: the account checks against Dovecot.
+  - manual: Configure Manually, server, user, Security chosen by a click on
+    "STARTTLS" (the port follows), the password from a command; Test Connection logs
+    in, Add saves the command (not its output); the account checks against Dovecot.
   - every field and choice of the dialog has an accessible name; without GNOME
     Online Accounts its choice is insensitive and says why; with the fake service of
     tests/core (FAKE_GOA), choosing its Google account fills server, port, user and
@@ -204,7 +205,6 @@ def manual_case(app, shots, home):
     wait_until(lambda: field(app, "Server Name"), 10)
     type_into(app, "Server Name", os.environ["MP_TEST_HOST"])
     type_into(app, "User Name", os.environ["MP_TEST_EMPTY_USER"])
-    type_into(app, "Password", os.environ["MP_TEST_PASSWORD"])
     # Security through AT-SPI: a click on the option, its state read back.
     click(app, "STARTTLS", "Security 'STARTTLS' can be chosen through AT-SPI")
     starttls = button(app, "STARTTLS")
@@ -215,12 +215,22 @@ def manual_case(app, shots, home):
     check(port is not None and text_of(port) == "110", "the port follows the security: %r"
           % (port and text_of(port)))
     type_into(app, "Port", os.environ["MP_TEST_POP3_PORT"])
+    # The secret from a command (as pass(1) would print it), chosen through AT-SPI.
+    command = "cat %s" % os.path.join(home, "empty-secret")
+    click(app, "Command", "'Password From: Command' can be chosen through AT-SPI")
+    type_into(app, "Password Command", command)
+    click(app, "Test Connection")
+    result = wait_until(lambda: nodes(app, ("label",), prefix="Login succeeded"), 40, 0.3)
+    check(result, "Test Connection logs in with the command's password over STARTTLS: %r"
+          % [name(n) for n in nodes(app, ("label",)) if "\n" in name(n)][:2])
     time.sleep(0.3)
     screenshot(shots, "account-manual.png")
     click(app, "Add")
     conf = wait_saved(home, "Empty (manual)")
     check("security=starttls\n" in conf and "port=%s\n" % os.environ["MP_TEST_POP3_PORT"] in conf,
           "the manual account is saved with STARTTLS and its port")
+    check("password-command=%s\n" % command in conf,
+          "the command (not its output) is saved as password-command")
 
 
 def names_case(app):
@@ -547,6 +557,8 @@ def main():
         })
         os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700)
         write_accounts(env["XDG_CONFIG_HOME"])
+        with open(os.path.join(home, "empty-secret"), "w", encoding="utf-8") as f:
+            f.write(os.environ["MP_TEST_PASSWORD"] + "\n")
         write_settings(env["XDG_CONFIG_HOME"], "https://127.0.0.1:%d/v1.1/" % server.https)
         bundle = trust_bundle(home, server.ca, os.environ["MP_TEST_CA_FILE"])
         cases = ["names", "credentials", "address", "plaintext", "fallback", "cancel", "manual"]
