@@ -468,7 +468,7 @@ dup_ispdb_url (void)
 
   /* An uninstalled build has no compiled schema (g_settings_new () would abort). */
   if (source)
-    schema = g_settings_schema_source_lookup (source, "io.github.mailpeek.Mailpeek", TRUE);
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
   if (!schema || !g_settings_schema_has_key (schema, "ispdb-url"))
     return NULL;
   settings = g_settings_new_full (schema, NULL, NULL);
