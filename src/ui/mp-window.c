@@ -9,8 +9,8 @@
  *
  * Models: the selected account's MpAccountState list → GtkFilterListModel (sender /
  * subject filter) → GtkSortListModel (the column view's sorter) → GtkMultiSelection
- * → GtkColumnView.  Filtering is incremental, and so is a whole re-sort (see
- * sort_incrementally), so a 10,000-row mailbox never blocks the main loop.
+ * → GtkColumnView.  Filter and sort are incremental so a 10,000-row mailbox arriving
+ * in batches never blocks the main loop.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,44 +26,6 @@
 #include "mp-rules-ui.h"
 
 G_DEFINE_FINAL_TYPE (MpWindow, mp_window, ADW_TYPE_APPLICATION_WINDOW)
-
-/* A whole re-sort (another column, another account's rows) goes in time slices;
- * rows that stream in while the list is sorted are merged into it at once. An
- * incremental sort model restarts its slices for every batch of new rows, and
- * with the list newest first (where every new row goes to the top) that came to
- * 116 ms bursts on 10,000 rows (gui-large); a merge of a batch into a sorted list
- * costs one pass. */
-/* Looked at from an idle, not in the notification: a sort that starts
- * notifies "pending" before it counts what it has to do, and turning
- * incremental sorting off then would finish it at once. */
-static gboolean
-settle_sort (gpointer data)
-{
-  MpWindow *self = data;
-
-  if (self->sort_model != NULL && gtk_sort_list_model_get_pending (self->sort_model) == 0)
-    gtk_sort_list_model_set_incremental (self->sort_model, FALSE);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_sort_pending (MpWindow *self)
-{
-  if (self->sort_model != NULL && gtk_sort_list_model_get_pending (self->sort_model) == 0)
-    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, settle_sort, g_object_ref (self), g_object_unref);
-}
-
-/* Connected before the sort model's own handler, so that the re-sort it starts
- * already goes in slices. */
-static void
-sort_incrementally (MpWindow *self)
-{
-  if (self->sort_model == NULL)
-    return;
-  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
-  /* A sort that had nothing to do never notifies "pending". */
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, settle_sort, g_object_ref (self), g_object_unref);
-}
 
 static void update_status (MpWindow *self);
 
@@ -355,7 +317,6 @@ mp_window_update_for_current (MpWindow *self)
   GListModel *messages = self->current ? mp_account_state_get_messages (self->current) : NULL;
 
   g_signal_group_set_target (self->current_signals, self->current);
-  sort_incrementally (self);
   gtk_filter_list_model_set_model (self->filter_model, messages);
   mp_window_load_preview (self, NULL, FALSE);
   mp_preview_pane_show_none (self->preview_pane, NULL);
@@ -649,16 +610,13 @@ mp_window_init (MpWindow *self)
     }
 
   mp_message_columns_add (self->column_view);
-  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
-                           G_CALLBACK (sort_incrementally), self, G_CONNECT_SWAPPED);
   mp_message_columns_follow_settings (self->column_view, self->settings);
   self->filter = mp_message_filter_new ();
   self->filter_model = gtk_filter_list_model_new (NULL, NULL);
   gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
   self->sort_model = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filter_model)),
                                               g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  g_signal_connect_object (self->sort_model, "notify::pending",
-                           G_CALLBACK (on_sort_pending), self, G_CONNECT_SWAPPED);
+  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->sort_model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect (self->selection, "selection-changed",
