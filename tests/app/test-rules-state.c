@@ -312,6 +312,7 @@ test_dry_run (void)
     g_main_context_iteration (NULL, TRUE);
 
   set = mp_rule_set_new ();
+  g_strfreev (set->allow_senders);
   set->allow_senders = g_strsplit ("friend@example.org", ";", -1);
   junk = mp_rule_new ("Lists", MP_RULE_ACTION_JUNK);
   junk->enabled = TRUE;
