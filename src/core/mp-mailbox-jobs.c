@@ -378,6 +378,37 @@ fetch_headers (MpMailbox  *self,
   return retr_all (self, ctx, numbers, error);
 }
 
+/* The UIDLs the caller knows that the server no longer lists (NULL-terminated). */
+static char **
+known_gone (MpMailbox *self,
+            Job       *job)
+{
+  GPtrArray *removed = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, job->known);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (self->uidl_to_entry, key))
+      g_ptr_array_add (removed, g_strdup (key));
+  g_ptr_array_add (removed, NULL);
+  return (char **) g_ptr_array_free (removed, FALSE);
+}
+
+/* Everything on the server now has been shown (or was known): remember it. */
+static void
+remember_shown (MpMailbox *self,
+                GPtrArray *current)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < current->len; i++)
+    mp_seen_store_add (self->seen, current->pdata[i]);
+  mp_seen_store_prune (self->seen, (const char * const *) current->pdata, current->len);
+  if (!mp_seen_store_save (self->seen, &error))
+    g_warning ("%s", error->message);
+}
+
 static void
 run_check (MpMailbox *self,
            Job       *job)
@@ -385,8 +416,6 @@ run_check (MpMailbox *self,
   g_autoptr(GHashTable) by_number = g_hash_table_new (NULL, NULL);
   g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) current = g_ptr_array_new ();
-  g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) save_error = NULL;
   g_autoptr(GPtrArray) rule_hits =
     g_ptr_array_new_with_free_func ((GDestroyNotify) mp_rule_hit_free);
   g_autoptr(GPtrArray) kept_new = g_ptr_array_new_with_free_func (g_free);
@@ -394,8 +423,6 @@ run_check (MpMailbox *self,
   MpCheckResult *result;
   CheckCtx ctx = { self, job, by_number, FALSE, 0, 0, 0, rule_hits, kept_new };
   gboolean reused;
-  GHashTableIter iter;
-  gpointer key;
 
   if (!ensure_session (self, job, TRUE, &reused, &error) || !rescan (self, job, &error))
     goto fail;
@@ -433,24 +460,12 @@ run_check (MpMailbox *self,
       goto fail;
     }
   flush_batch (job, TRUE);
-
-  g_hash_table_iter_init (&iter, job->known);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (self->uidl_to_entry, key))
-      g_ptr_array_add (removed, g_strdup (key));
-  g_ptr_array_add (removed, NULL);
-
-  /* Everything on the server now has been shown (or was known): remember it. */
-  for (guint i = 0; i < current->len; i++)
-    mp_seen_store_add (self->seen, current->pdata[i]);
-  mp_seen_store_prune (self->seen, (const char * const *) current->pdata, current->len);
-  if (!mp_seen_store_save (self->seen, &save_error))
-    g_warning ("%s", save_error->message);
+  remember_shown (self, current);
 
   result->n_fetched = ctx.n_fetched;
   result->n_new = ctx.n_new;
   result->first_check = !ctx.announce;
-  result->removed_uidls = (char **) g_ptr_array_free (g_steal_pointer (&removed), FALSE);
+  result->removed_uidls = known_gone (self, job);
   result->login_delay = session_login_delay (self->session);
   result->rule_hits = g_steal_pointer (&rule_hits);
   g_ptr_array_add (kept_new, NULL);
