@@ -33,8 +33,10 @@ struct _Job
   JobState             state;            /* guarded by mailbox->lock */
   MpMailbox           *mailbox;          /* owned ref */
   GTask               *task;             /* unowned back pointer (task owns the job) */
-  GCancellable        *cancellable;      /* owned, never NULL */
+  GCancellable        *cancellable;      /* owned, never NULL: the job's own */
   gulong               cancel_handler;
+  GCancellable        *caller_cancellable; /* owned ref, nullable: the caller's */
+  gulong               caller_handler;   /* forwards the caller's cancel to ours */
   GMainContext        *context;          /* owned: where results go */
   gboolean             completed;        /* main thread only */
 

@@ -78,6 +78,9 @@ static void
 job_free (Job *job)
 {
   g_clear_object (&job->mailbox);
+  if (job->caller_handler != 0)
+    g_cancellable_disconnect (job->caller_cancellable, job->caller_handler);
+  g_clear_object (&job->caller_cancellable);
   g_clear_object (&job->cancellable);
   g_clear_pointer (&job->context, g_main_context_unref);
   g_clear_pointer (&job->options, mp_pop3_options_free);
@@ -271,6 +274,17 @@ enqueue (MpMailbox *self,
     g_thread_pool_push (get_pool (), g_object_ref (self), NULL);
 }
 
+static void
+forward_cancel (GCancellable *caller,
+                gpointer      data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (data));
+}
+
+/* The job watches a cancellable of its own, which the caller's cancels too.
+ * A shutdown cancels only the job's own: the caller's may be shared with
+ * other work (a dialog's, for its test and its save) and is not ours to
+ * cancel. */
 static Job *
 job_new (MpMailbox    *self,
          JobKind       kind,
@@ -280,7 +294,14 @@ job_new (MpMailbox    *self,
 
   job->kind = kind;
   job->mailbox = g_object_ref (self);
-  job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  job->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      job->caller_cancellable = g_object_ref (cancellable);
+      job->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel),
+                                                   g_object_ref (job->cancellable),
+                                                   g_object_unref);
+    }
   job->context = g_main_context_ref_thread_default ();
   job->account_id = g_strdup (mp_account_get_id (self->account));
   job->options = mp_account_to_pop3_options (self->account, NULL);
@@ -299,7 +320,7 @@ job_task (MpMailbox           *self,
           GAsyncReadyCallback  callback,
           gpointer             user_data)
 {
-  GTask *task = g_task_new (self, job->cancellable, callback, user_data);
+  GTask *task = g_task_new (self, job->caller_cancellable, callback, user_data);
 
   g_task_set_source_tag (task, tag);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
@@ -520,7 +541,9 @@ mp_mailbox_shutdown (MpMailbox *self)
   for (GList *l = self->jobs.head; l != NULL; l = l->next)
     if (((Job *) l->data)->kind != JOB_MARK_SEEN)
       g_ptr_array_add (to_cancel, g_object_ref (((Job *) l->data)->cancellable));
-  if (self->current != NULL)
+  /* A job whose result was already delivered has nothing left to stop. */
+  if (self->current != NULL && self->current->kind != JOB_MARK_SEEN &&
+      !self->current->completed)
     g_ptr_array_add (to_cancel, g_object_ref (self->current->cancellable));
   g_mutex_unlock (&self->lock);
 

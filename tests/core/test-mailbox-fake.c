@@ -478,6 +478,105 @@ test_idle_quit (void)
   g_assert_cmpint (g_get_monotonic_time () - t0, <, scaled_usec (3 * G_USEC_PER_SEC));
 }
 
+typedef struct {
+  gboolean  done;
+  char    **caps;
+  GError   *error;
+  MpMailbox *shutdown_in_callback;   /* nullable */
+} LoginWait;
+
+static void
+on_test_login (GObject *src, GAsyncResult *res, gpointer data)
+{
+  LoginWait *w = data;
+
+  w->caps = mp_mailbox_test_login_finish (MP_MAILBOX (src), res, &w->error);
+  /* What MpSession does with a queue of its own: shut it down at once, while
+   * the worker may still be finishing the job. */
+  if (w->shutdown_in_callback != NULL)
+    mp_mailbox_shutdown (w->shutdown_in_callback);
+  w->done = TRUE;
+}
+
+/* A shutdown stops the mailbox's jobs but leaves the caller's cancellable
+ * alone: the caller (the account dialog) uses it for other work as well, and
+ * a cancelled one made its next test and its save end as "cancelled" at once
+ * (gui-accounts hung in CI with "Connecting…"). */
+static void
+test_shutdown_spares_caller_cancellable (void)
+{
+  g_autoptr(MpMailbox) mb = NULL;
+  g_autoptr(GCancellable) mine = g_cancellable_new ();
+  MpTestFakeServer *server;
+  LoginWait w = { 0 };
+
+  mb = start_mailbox ("send +OK fake ready\nexpect CAPA\nhang\n", &server);
+  if (mb == NULL)
+    return;
+  mp_mailbox_test_login_async (mb, NULL, mine, on_test_login, &w);
+  /* The worker is inside the session, waiting for CAPA's answer. */
+  g_usleep (300 * 1000);
+  mp_mailbox_shutdown (mb);
+  core_test_run_until (&w.done, 30);
+  g_assert_null (w.caps);
+  g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&w.error);
+  g_assert_false (g_cancellable_is_cancelled (mine));
+  mp_test_fake_server_finish (server, NULL);
+
+}
+
+/* The caller's own cancel still reaches the job, through the job's own. */
+static void
+test_caller_cancel_reaches_job (void)
+{
+  g_autoptr(MpMailbox) mb = NULL;
+  g_autoptr(GCancellable) mine = g_cancellable_new ();
+  MpTestFakeServer *server;
+  LoginWait w = { 0 };
+  gint64 t0;
+
+  mb = start_mailbox ("send +OK fake ready\nexpect CAPA\nhang\n", &server);
+  if (mb == NULL)
+    return;
+  mp_mailbox_test_login_async (mb, NULL, mine, on_test_login, &w);
+  g_usleep (300 * 1000);
+  t0 = g_get_monotonic_time ();
+  g_cancellable_cancel (mine);
+  core_test_run_until (&w.done, 30);
+  g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, scaled_usec (G_USEC_PER_SEC));
+  g_clear_error (&w.error);
+  mp_mailbox_shutdown (mb);
+  mp_test_fake_server_finish (server, NULL);
+}
+
+/* The result a job delivered stays what it was when the callback shuts the
+ * mailbox down before the worker has let go of the job. */
+static void
+test_shutdown_in_result_callback (void)
+{
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(MpMailbox) mb = NULL;
+      g_autoptr(GCancellable) mine = g_cancellable_new ();
+      MpTestFakeServer *server;
+      LoginWait w = { 0 };
+
+      mb = start_mailbox ("send -ERR not today\nexpect-eof\n", &server);
+      if (mb == NULL)
+        return;
+      w.shutdown_in_callback = mb;
+      mp_mailbox_test_login_async (mb, NULL, mine, on_test_login, &w);
+      core_test_run_until (&w.done, 30);
+      g_assert_nonnull (w.error);
+      g_assert_false (g_error_matches (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+      g_assert_false (g_cancellable_is_cancelled (mine));
+      g_clear_error (&w.error);
+      mp_test_fake_server_finish (server, NULL);
+    }
+}
+
 static void
 test_settings_change_quits (void)
 {
@@ -735,5 +834,11 @@ main (int argc, char **argv)
   g_test_add_func ("/core/mailbox-fake/no-top-in-capa", test_no_top_in_capa);
   g_test_add_func ("/core/mailbox-fake/no-capa-top-refused", test_no_capa_top_refused);
   g_test_add_func ("/core/mailbox-fake/settings-change-quits", test_settings_change_quits);
+  g_test_add_func ("/core/mailbox-fake/shutdown-spares-caller-cancellable",
+                   test_shutdown_spares_caller_cancellable);
+  g_test_add_func ("/core/mailbox-fake/caller-cancel-reaches-job",
+                   test_caller_cancel_reaches_job);
+  g_test_add_func ("/core/mailbox-fake/shutdown-in-result-callback",
+                   test_shutdown_in_result_callback);
   return g_test_run ();
 }
