@@ -98,8 +98,11 @@ make_soup (Discovery  *d,
     }
   d->soup = soup_session_new_with_options ("user-agent", "Mailpeek/" PACKAGE_VERSION,
                                            "timeout", (d->options.timeout_ms + 999) / 1000,
-                                           "tls-database", database,
                                            NULL);
+  /* Only a CA file replaces the system's trust: a NULL "tls-database" is no
+   * database at all, and every certificate would be refused as of an unknown CA. */
+  if (database != NULL)
+    soup_session_set_tls_database (d->soup, database);
   return TRUE;
 }
 

@@ -1,5 +1,12 @@
 /* mp-account-dialog.c — account settings.
  *
+ * Adding starts from a name, an address and the secret: "Continue" looks the
+ * POP3 settings up (mp_discover_async, on a worker; the main loop never waits) and
+ * shows them with where they came from; "Configure manually" shows the server
+ * fields at any step, and a failed search falls back to them with guesses filled
+ * in.  The secret comes from the keyring (typed here), a password command (only
+ * the command is stored, as password-command) or a GNOME Online Accounts account.
+ *
  * The password goes to the keyring (MpKeyring, on a worker thread), never to the
  * account file.  "Test connection" runs a test-login job with the settings as typed
  * — through the session, so an existing account's test waits in that account's
@@ -15,7 +22,10 @@
 
 #include "mp-a11y.h"
 #include "mp-account-dialog.h"
+#include "mp-choice-row.h"
+#include "mp-discover.h"
 #include "mp-error.h"
+#include "mp-goa.h"
 #include "mp-keyring.h"
 #include "mp-session.h"
 
@@ -28,15 +38,31 @@ struct _MpAccountDialog
   GtkButton           *cancel_button;
   GtkButton           *save_button;
   AdwEntryRow         *name_row;
+  AdwEntryRow         *address_row;
+  MpChoiceRow         *source_row;
+  AdwEntryRow         *command_row;
+  MpChoiceRow         *goa_row;
+  GtkLabel            *source_hint;
+  GtkWidget           *discover_group;
+  GtkButton           *continue_button;
+  GtkSpinner          *discover_spinner;
+  GtkButton           *stop_button;
+  GtkButton           *manual_button;
+  GtkLabel            *discover_status;
+  GtkWidget           *plaintext_warning_row;
+  GtkWidget           *server_group;
+  GtkWidget           *login_group;
+  GtkWidget           *test_group;
+  GtkWidget           *checking_group;
   AdwEntryRow         *host_row;
-  AdwComboRow         *security_row;
+  MpChoiceRow         *security_row;
   GtkSpinButton       *port_spin;
   AdwActionRow        *insecure_row;
   GtkSwitch           *plaintext_switch;
   AdwEntryRow         *username_row;
   AdwActionRow        *password_row;
   GtkPasswordEntry    *password_entry;
-  AdwComboRow         *auth_row;
+  MpChoiceRow         *auth_row;
   GtkSpinButton       *interval_spin;
   GtkSpinButton       *preview_spin;
   GtkSwitch           *notify_switch;
@@ -53,6 +79,8 @@ struct _MpAccountDialog
   char                *offered_sha256; /* owned; fingerprint of the last test's cert error */
   gboolean             port_edited;
   gboolean             setting_port;
+  GCancellable        *discover_cancellable; /* owned; the search running, or NULL */
+  GPtrArray           *goa_accounts;  /* owned, MpGoaAccount; NULL until listed */
 };
 
 enum {
@@ -68,34 +96,114 @@ G_DEFINE_FINAL_TYPE (MpAccountDialog, mp_account_dialog, ADW_TYPE_WINDOW)
 static const MpPop3Security security_values[] = {
   MP_POP3_SECURITY_TLS, MP_POP3_SECURITY_STARTTLS, MP_POP3_SECURITY_NONE,
 };
+static const char * const security_labels[] = {
+  N_("SSL/TLS"), N_("STARTTLS"), N_("None (unencrypted)"), NULL,
+};
 static const MpPop3AuthMethod auth_values[] = {
   MP_POP3_AUTH_AUTO, MP_POP3_AUTH_USER, MP_POP3_AUTH_APOP,
   MP_POP3_AUTH_PLAIN, MP_POP3_AUTH_LOGIN, MP_POP3_AUTH_CRAM_MD5,
+  MP_POP3_AUTH_XOAUTH2, MP_POP3_AUTH_OAUTHBEARER,
+};
+static const char * const auth_labels[] = {
+  N_("Automatic"), N_("USER/PASS"), N_("APOP"), N_("SASL PLAIN"), N_("SASL LOGIN"),
+  N_("CRAM-MD5"), N_("OAuth2 (XOAUTH2)"), N_("OAuth2 (OAUTHBEARER)"), NULL,
+};
+
+/* Where the secret comes from (source_row positions). */
+typedef enum {
+  SOURCE_KEYRING,
+  SOURCE_COMMAND,
+  SOURCE_GOA,
+} Source;
+static const char * const source_labels[] = {
+  N_("Keyring"), N_("Command"), N_("Online Accounts"), NULL,
 };
 
 static MpPop3Security
 selected_security (MpAccountDialog *self)
 {
-  guint pos = adw_combo_row_get_selected (self->security_row);
+  guint pos = mp_choice_row_get_selected (self->security_row);
   return pos < G_N_ELEMENTS (security_values) ? security_values[pos] : MP_POP3_SECURITY_TLS;
 }
 
 static MpPop3AuthMethod
 selected_auth (MpAccountDialog *self)
 {
-  guint pos = adw_combo_row_get_selected (self->auth_row);
+  guint pos = mp_choice_row_get_selected (self->auth_row);
   return pos < G_N_ELEMENTS (auth_values) ? auth_values[pos] : MP_POP3_AUTH_AUTO;
+}
+
+static Source
+selected_source (MpAccountDialog *self)
+{
+  return (Source) mp_choice_row_get_selected (self->source_row);
+}
+
+static const char *
+entry_text (gpointer editable)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (editable));
+}
+
+/* The chosen GNOME Online Accounts account, or NULL. */
+static MpGoaAccount *
+selected_goa_account (MpAccountDialog *self)
+{
+  guint pos = mp_choice_row_get_selected (self->goa_row);
+
+  if (selected_source (self) != SOURCE_GOA || !self->goa_accounts || pos >= self->goa_accounts->len)
+    return NULL;
+  return g_ptr_array_index (self->goa_accounts, pos);
+}
+
+static gboolean
+secret_ready (MpAccountDialog *self)
+{
+  g_autofree char *command = NULL;
+
+  switch (selected_source (self))
+    {
+    case SOURCE_COMMAND:
+      command = g_strstrip (g_strdup (entry_text (self->command_row)));
+      return *command != '\0';
+    case SOURCE_GOA:
+      return selected_goa_account (self) != NULL;
+    case SOURCE_KEYRING:
+    default:
+      return TRUE;
+    }
 }
 
 static void
 update_sensitivity (MpAccountDialog *self)
 {
-  const char *host = gtk_editable_get_text (GTK_EDITABLE (self->host_row));
-  const char *user = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
-  gboolean ok = host && *host && user && *user;
+  const char *host = entry_text (self->host_row);
+  const char *user = entry_text (self->username_row);
+  const char *address = entry_text (self->address_row);
+  gboolean searching = self->discover_cancellable != NULL;
+  gboolean ok = host && *host && user && *user && secret_ready (self) && !searching;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), ok);
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), ok && !self->testing);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->continue_button),
+                            !searching && strchr (address, '@') != NULL);
+}
+
+/* The server, login, test and checking fields: hidden while a new account has
+ * only its address, shown once "Continue" or "Configure manually" needs them. */
+static void
+show_details (MpAccountDialog *self,
+              gboolean         shown)
+{
+  gtk_widget_set_visible (self->server_group, shown);
+  gtk_widget_set_visible (self->login_group, shown);
+  gtk_widget_set_visible (self->test_group, shown);
+  gtk_widget_set_visible (self->checking_group, shown);
+  /* Once the settings are on screen, saving them is the next step, not searching. */
+  if (shown)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->continue_button), "suggested-action");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->continue_button), "suggested-action");
 }
 
 static void
@@ -113,10 +221,46 @@ on_security_changed (MpAccountDialog *self)
 }
 
 static void
+set_port (MpAccountDialog *self,
+          guint            port)
+{
+  self->setting_port = TRUE;
+  gtk_spin_button_set_value (self->port_spin, port);
+  self->setting_port = FALSE;
+  self->port_edited = TRUE;
+}
+
+static void
+set_status (MpAccountDialog *self,
+            const char      *text,
+            const char      *css_class)
+{
+  gtk_label_set_text (self->discover_status, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->discover_status), text && *text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->discover_status), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->discover_status), "success");
+  if (css_class)
+    gtk_widget_add_css_class (GTK_WIDGET (self->discover_status), css_class);
+}
+
+static void
 on_port_changed (MpAccountDialog *self)
 {
   if (!self->setting_port)
     self->port_edited = TRUE;
+}
+
+/* Only the chosen source is kept: core prefers GOA over a command over the keyring. */
+static void
+apply_source (MpAccountDialog *self,
+              MpAccount       *account)
+{
+  g_autofree char *command = g_strstrip (g_strdup (entry_text (self->command_row)));
+  MpGoaAccount *goa = selected_goa_account (self);
+
+  mp_account_set_password_command (account, selected_source (self) == SOURCE_COMMAND && *command
+                                              ? command : NULL);
+  mp_account_set_goa_account_id (account, goa ? goa->id : NULL);
 }
 
 /* Applies the fields to @account (used for saving and for a test login). */
@@ -128,6 +272,12 @@ apply_fields (MpAccountDialog *self,
   g_autofree char *user = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
   MpPop3Security security = selected_security (self);
 
+  /* A number typed but not yet confirmed (Enter or leaving the field) counts too:
+   * Save in the header bar takes no focus, and an accessibility client sets the
+   * text without either. */
+  gtk_spin_button_update (self->port_spin);
+  gtk_spin_button_update (self->interval_spin);
+  gtk_spin_button_update (self->preview_spin);
   mp_account_set_name (account, gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
   mp_account_set_host (account, host);
   mp_account_set_security (account, security);
@@ -140,6 +290,7 @@ apply_fields (MpAccountDialog *self,
   mp_account_set_check_interval (account, (guint) gtk_spin_button_get_value_as_int (self->interval_spin));
   mp_account_set_preview_lines (account, (guint) gtk_spin_button_get_value_as_int (self->preview_spin));
   mp_account_set_notify (account, gtk_switch_get_active (self->notify_switch));
+  apply_source (self, account);
   if (self->pinned_sha256)
     mp_account_set_pinned_sha256 (account, self->pinned_sha256);
 }
@@ -153,6 +304,9 @@ finish_save (MpAccountDialog *self)
   account = self->account ? g_object_ref (self->account)
                           : g_object_ref (g_object_get_data (G_OBJECT (self), "new-account"));
   apply_fields (self, account);
+  /* A password kept from before would lie unused in the keyring. */
+  if (!is_new && selected_source (self) != SOURCE_KEYRING)
+    mp_keyring_clear_async (mp_account_get_id (account), NULL, NULL, NULL);
   g_signal_emit (self, signals[SIGNAL_SAVED], 0, account, is_new);
   gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -191,7 +345,7 @@ on_save_clicked (MpAccountDialog *self)
       g_object_set_data_full (G_OBJECT (self), "new-account", account, g_object_unref);
     }
 
-  if (password && *password)
+  if (selected_source (self) == SOURCE_KEYRING && password && *password)
     {
       g_autofree char *name = NULL;
       g_autofree char *label = NULL;
@@ -286,10 +440,285 @@ on_test_clicked (MpAccountDialog *self)
   gtk_spinner_start (self->test_spinner);
   gtk_widget_set_visible (GTK_WIDGET (self->trust_button), FALSE);
   update_sensitivity (self);
+  if (selected_source (self) != SOURCE_KEYRING)
+    password = NULL;
   mp_session_test_login_async (self->session,
                                self->account ? mp_account_get_id (self->account) : NULL,
                                probe, password && *password ? password : NULL,
                                self->cancellable, test_done, g_object_ref (self));
+}
+
+static guint index_of_security (MpPop3Security security);
+static guint index_of_auth (MpPop3AuthMethod auth);
+
+/* ---------------------------------------------------------------- discovery */
+
+static const char *
+address_domain (const char *address)
+{
+  const char *at = strrchr (address, '@');
+  return at ? at + 1 : "";
+}
+
+/* The ISP database of the settings (an organisation's mirror), else Mozilla's. */
+static char *
+dup_ispdb_url (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+  g_autoptr (GSettings) settings = NULL;
+
+  /* An uninstalled build has no compiled schema (g_settings_new () would abort). */
+  if (source)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (!schema || !g_settings_schema_has_key (schema, "ispdb-url"))
+    return NULL;
+  settings = g_settings_new_full (schema, NULL, NULL);
+  return g_settings_get_string (settings, "ispdb-url");
+}
+
+static void
+set_searching (MpAccountDialog *self,
+               gboolean         searching)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), searching);
+  if (searching)
+    gtk_spinner_start (self->discover_spinner);
+  else
+    {
+      gtk_spinner_stop (self->discover_spinner);
+      g_clear_object (&self->discover_cancellable);
+    }
+  update_sensitivity (self);
+}
+
+static void
+apply_discovered (MpAccountDialog        *self,
+                  const MpDiscoverResult *found)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->host_row), found->host);
+  mp_choice_row_set_selected (self->security_row, index_of_security (found->security));
+  set_port (self, found->port);
+  gtk_editable_set_text (GTK_EDITABLE (self->username_row), found->username);
+}
+
+static const char *
+security_name (MpPop3Security security)
+{
+  return gettext (security_labels[index_of_security (security)]);
+}
+
+static void
+discover_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr (MpAccountDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MpDiscoverResult) found = mp_discover_finish (result, &error);
+  g_autofree char *text = NULL;
+
+  /* Cancelled: by "Cancel search" (which already said so), or the dialog went. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_searching (self, FALSE);
+  show_details (self, TRUE);
+  if (found)
+    {
+      g_autofree char *origin = mp_discover_result_dup_origin (found);
+
+      apply_discovered (self, found);
+      /* Translators: "Found pop.example.com, port 995, SSL/TLS, user alice — from
+       * Mozilla's ISP database" (the last %s says where the settings came from) */
+      text = g_strdup_printf (_("Found %s, port %u, %s, user %s — %s"), found->host,
+                              (guint) found->port, security_name (found->security),
+                              found->username, origin);
+      set_status (self, text, found->plaintext_only ? NULL : "success");
+      gtk_widget_set_visible (self->plaintext_warning_row, found->plaintext_only);
+      gtk_widget_grab_focus (GTK_WIDGET (self->save_button));
+      return;
+    }
+
+  /* Nothing found: the server fields with the most common names filled in. */
+  {
+    g_autofree char *host = g_strdup_printf ("pop.%s", address_domain (entry_text (self->address_row)));
+
+    gtk_editable_set_text (GTK_EDITABLE (self->host_row), host);
+    mp_choice_row_set_selected (self->security_row, 0);
+    set_port (self, 995);
+    gtk_editable_set_text (GTK_EDITABLE (self->username_row), entry_text (self->address_row));
+  }
+  text = g_strdup_printf (_("Mailpeek could not find the settings; enter them below (the fields hold "
+                            "a guess).\n%s"), error->message);
+  set_status (self, text, "error");
+  gtk_widget_grab_focus (GTK_WIDGET (self->host_row));
+}
+
+static void
+on_continue_clicked (MpAccountDialog *self)
+{
+  const char *address = entry_text (self->address_row);
+  g_autofree char *ispdb_url = NULL;
+  g_autofree char *text = NULL;
+  MpDiscoverOptions options = { 0 };
+
+  if (self->discover_cancellable || !strchr (address, '@'))
+    return;
+  ispdb_url = dup_ispdb_url ();
+  options.ispdb_url = ispdb_url && g_str_has_prefix (ispdb_url, "https://") ? ispdb_url : NULL;
+  options.timeout_ms = 30000;
+  if (!*entry_text (self->name_row))
+    gtk_editable_set_text (GTK_EDITABLE (self->name_row), address);
+
+  /* Its own cancellable: "Cancel search" ends only the search (dispose ends both). */
+  self->discover_cancellable = g_cancellable_new ();
+  gtk_widget_set_visible (self->plaintext_warning_row, FALSE);
+  text = g_strdup_printf (_("Looking for the settings of %s…"), address_domain (address));
+  set_status (self, text, NULL);
+  set_searching (self, TRUE);
+  mp_discover_async (address, &options, self->discover_cancellable, discover_done, g_object_ref (self));
+}
+
+static void
+on_stop_clicked (MpAccountDialog *self)
+{
+  if (!self->discover_cancellable)
+    return;
+  g_cancellable_cancel (self->discover_cancellable);
+  set_searching (self, FALSE);
+  set_status (self, _("Search cancelled. Enter the settings below, or continue again."), NULL);
+  show_details (self, TRUE);
+}
+
+static void
+on_manual_clicked (MpAccountDialog *self)
+{
+  show_details (self, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->host_row));
+}
+
+/* ---------------------------------------------------------------- secret source */
+
+static void
+on_goa_selected (MpAccountDialog *self)
+{
+  MpGoaAccount *goa = selected_goa_account (self);
+
+  if (goa)
+    {
+      /* The provider's server and the account's address; the token is OAuth2. */
+      gtk_editable_set_text (GTK_EDITABLE (self->host_row), goa->host);
+      mp_choice_row_set_selected (self->security_row, index_of_security (MP_POP3_SECURITY_TLS));
+      set_port (self, goa->port);
+      gtk_editable_set_text (GTK_EDITABLE (self->username_row), goa->username);
+      mp_choice_row_set_selected (self->auth_row, index_of_auth (MP_POP3_AUTH_XOAUTH2));
+      if (!*entry_text (self->address_row))
+        gtk_editable_set_text (GTK_EDITABLE (self->address_row), goa->username);
+      show_details (self, TRUE);
+    }
+  update_sensitivity (self);
+}
+
+static void
+on_source_changed (MpAccountDialog *self)
+{
+  Source source = selected_source (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->password_row), source == SOURCE_KEYRING);
+  gtk_widget_set_visible (GTK_WIDGET (self->command_row), source == SOURCE_COMMAND);
+  gtk_widget_set_visible (GTK_WIDGET (self->goa_row), source == SOURCE_GOA);
+  switch (source)
+    {
+    case SOURCE_COMMAND:
+      gtk_label_set_text (self->source_hint,
+                          _("The first line the command prints is the password or OAuth2 token, "
+                            "e.g. “pass show mail/work”. Only the command is saved."));
+      break;
+    case SOURCE_GOA:
+      gtk_label_set_text (self->source_hint,
+                          _("Mailpeek asks GNOME Online Accounts for a fresh token at each check."));
+      on_goa_selected (self);
+      break;
+    case SOURCE_KEYRING:
+    default:
+      gtk_label_set_text (self->source_hint, "");
+      break;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->source_hint), source != SOURCE_KEYRING);
+  update_sensitivity (self);
+}
+
+static void
+goa_unavailable (MpAccountDialog *self,
+                 const char      *reason)
+{
+  mp_choice_row_set_choice_sensitive (self->source_row, SOURCE_GOA, FALSE, reason);
+}
+
+static void
+goa_listed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (MpAccountDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) accounts = mp_goa_list_accounts_finish (result, &error);
+  g_autoptr (GPtrArray) labels = NULL;
+  const char *wanted;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (!accounts || accounts->len == 0)
+    {
+      goa_unavailable (self, error ? error->message
+                                   : _("No Google or Microsoft account with mail is set up in "
+                                       "Settings → Online Accounts (or GNOME Online Accounts is "
+                                       "not running)"));
+      return;
+    }
+  labels = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      MpGoaAccount *a = g_ptr_array_index (accounts, i);
+      /* Translators: an Online Accounts account: "alice@gmail.com (Google)" */
+      g_ptr_array_add (labels, g_strdup_printf (_("%s (%s)"), a->presentation_identity,
+                                                a->provider_name));
+    }
+  g_ptr_array_add (labels, NULL);
+  g_clear_pointer (&self->goa_accounts, g_ptr_array_unref);
+  self->goa_accounts = g_steal_pointer (&accounts);
+  mp_choice_row_set_choices (self->goa_row, (const char * const *) labels->pdata);
+  mp_choice_row_set_choice_sensitive (self->source_row, SOURCE_GOA, TRUE, NULL);
+
+  /* An account set up with GOA: its entry chosen again. */
+  wanted = self->account ? mp_account_get_goa_account_id (self->account) : NULL;
+  for (guint i = 0; wanted && i < self->goa_accounts->len; i++)
+    if (g_str_equal (((MpGoaAccount *) g_ptr_array_index (self->goa_accounts, i))->id, wanted))
+      mp_choice_row_set_selected (self->goa_row, i);
+  update_sensitivity (self);
+}
+
+static void
+list_goa_accounts (MpAccountDialog *self)
+{
+#ifdef HAVE_GOA
+  goa_unavailable (self, _("Looking for Online Accounts…"));
+  mp_goa_list_accounts_async (self->cancellable, goa_listed, g_object_ref (self));
+#else
+  goa_unavailable (self, _("This Mailpeek was built without GNOME Online Accounts"));
+#endif
+}
+
+static void
+set_choices (MpChoiceRow        *row,
+             const char * const *labels)
+{
+  g_autoptr (GPtrArray) translated = g_ptr_array_new ();
+
+  for (guint i = 0; labels[i]; i++)
+    g_ptr_array_add (translated, (gpointer) gettext (labels[i]));
+  g_ptr_array_add (translated, NULL);
+  mp_choice_row_set_choices (row, (const char * const *) translated->pdata);
 }
 
 static void
@@ -299,6 +728,10 @@ mp_account_dialog_dispose (GObject *object)
 
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
+  if (self->discover_cancellable)
+    g_cancellable_cancel (self->discover_cancellable);
+  g_clear_object (&self->discover_cancellable);
+  g_clear_pointer (&self->goa_accounts, g_ptr_array_unref);
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->account);
@@ -326,7 +759,24 @@ mp_account_dialog_class_init (MpAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, title_widget);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, save_button);
+  g_type_ensure (MP_TYPE_CHOICE_ROW);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, address_row);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, source_row);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, command_row);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, goa_row);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, source_hint);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, discover_group);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, continue_button);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, discover_spinner);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, manual_button);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, discover_status);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, plaintext_warning_row);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, server_group);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, login_group);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, test_group);
+  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, checking_group);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, host_row);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, security_row);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, port_spin);
@@ -351,6 +801,9 @@ static void
 mp_account_dialog_init (MpAccountDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  set_choices (self->security_row, security_labels);
+  set_choices (self->auth_row, auth_labels);
+  set_choices (self->source_row, source_labels);
   mp_a11y_name_buttons (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -361,6 +814,14 @@ mp_account_dialog_init (MpAccountDialog *self)
   g_signal_connect_swapped (self->host_row, "changed", G_CALLBACK (update_sensitivity), self);
   g_signal_connect_swapped (self->username_row, "changed", G_CALLBACK (update_sensitivity), self);
   g_signal_connect_swapped (self->security_row, "notify::selected", G_CALLBACK (on_security_changed), self);
+  g_signal_connect_swapped (self->address_row, "changed", G_CALLBACK (update_sensitivity), self);
+  g_signal_connect_swapped (self->command_row, "changed", G_CALLBACK (update_sensitivity), self);
+  g_signal_connect_swapped (self->address_row, "entry-activated", G_CALLBACK (on_continue_clicked), self);
+  g_signal_connect_swapped (self->continue_button, "clicked", G_CALLBACK (on_continue_clicked), self);
+  g_signal_connect_swapped (self->stop_button, "clicked", G_CALLBACK (on_stop_clicked), self);
+  g_signal_connect_swapped (self->manual_button, "clicked", G_CALLBACK (on_manual_clicked), self);
+  g_signal_connect_swapped (self->source_row, "notify::selected", G_CALLBACK (on_source_changed), self);
+  g_signal_connect_swapped (self->goa_row, "notify::selected", G_CALLBACK (on_goa_selected), self);
   g_signal_connect_swapped (self->port_spin, "value-changed", G_CALLBACK (on_port_changed), self);
 }
 
@@ -405,7 +866,7 @@ mp_account_dialog_new (GtkWindow *parent,
       adw_window_title_set_subtitle (self->title_widget, name);
       gtk_editable_set_text (GTK_EDITABLE (self->name_row), mp_account_get_name (account));
       gtk_editable_set_text (GTK_EDITABLE (self->host_row), mp_account_get_host (account));
-      adw_combo_row_set_selected (self->security_row, index_of_security (mp_account_get_security (account)));
+      mp_choice_row_set_selected (self->security_row, index_of_security (mp_account_get_security (account)));
       if (mp_account_get_port (account) != 0)
         {
           self->setting_port = TRUE;
@@ -414,20 +875,35 @@ mp_account_dialog_new (GtkWindow *parent,
           self->port_edited = TRUE;
         }
       gtk_editable_set_text (GTK_EDITABLE (self->username_row), mp_account_get_username (account));
-      adw_combo_row_set_selected (self->auth_row, index_of_auth (mp_account_get_auth (account)));
+      mp_choice_row_set_selected (self->auth_row, index_of_auth (mp_account_get_auth (account)));
       gtk_switch_set_active (self->plaintext_switch, mp_account_get_allow_plaintext_password (account));
       gtk_spin_button_set_value (self->interval_spin, mp_account_get_check_interval (account));
       gtk_spin_button_set_value (self->preview_spin, mp_account_get_preview_lines (account));
       gtk_switch_set_active (self->notify_switch, mp_account_get_notify (account));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->password_row),
                                      _("Password (leave empty to keep)"));
+      if (mp_account_get_password_command (account))
+        {
+          gtk_editable_set_text (GTK_EDITABLE (self->command_row),
+                                 mp_account_get_password_command (account));
+          mp_choice_row_set_selected (self->source_row, SOURCE_COMMAND);
+        }
+      /* The GOA entry is chosen once the accounts are listed (goa_listed). */
+      if (mp_account_get_goa_account_id (account))
+        mp_choice_row_set_selected (self->source_row, SOURCE_GOA);
+      /* Discovery is for a new account; an existing one is edited field by field. */
+      gtk_widget_set_visible (self->discover_group, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->address_row), FALSE);
     }
   else
     {
       adw_window_title_set_title (self->title_widget, _("Add Account"));
       gtk_button_set_label (self->save_button, _("_Add"));
     }
+  show_details (self, account != NULL);
+  list_goa_accounts (self);
   on_security_changed (self);
+  on_source_changed (self);
   update_sensitivity (self);
   return self;
 }

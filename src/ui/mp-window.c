@@ -153,7 +153,9 @@ update_status (MpWindow *self)
         g_error_matches (error, MP_ERROR, MP_ERROR_AUTH) ||
         g_error_matches (error, MP_ERROR, MP_ERROR_NEEDS_PASSWORD) ||
         g_error_matches (error, MP_ERROR, MP_ERROR_INSECURE) ||
-        g_error_matches (error, MP_ERROR, MP_ERROR_CONFIG);
+        g_error_matches (error, MP_ERROR, MP_ERROR_CONFIG) ||
+        /* A failing password command or GOA token: fixed in the account's settings. */
+        g_error_matches (error, MP_ERROR, MP_ERROR_CREDENTIALS);
 
       if (g_error_matches (error, MP_ERROR, MP_ERROR_CERTIFICATE))
         fingerprint = mp_error_get_fingerprint (error);

@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from clitest import Cli, check, check_eq, run_tests  # noqa: E402
+from clitest import Cli, Skip, check, check_eq, run_tests  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else None
 SERVER = sys.argv[2] if len(sys.argv) > 2 else None
@@ -123,6 +123,31 @@ def test_redirect_elsewhere():
           'autoconfig.redirect.test are followed' in r.stderr, 'refused and said', r)
 
 
+def test_system_trust():
+    """Without --ca-file the system's trust store decides (as for every user): the
+    test CA is added to it in a private mount namespace (root and unshare needed)."""
+    if os.geteuid() != 0 or not os.path.exists('/etc/ssl/certs/ca-certificates.crt'):
+        raise Skip('needs root to add a CA to the system store in a mount namespace')
+    bundle = os.path.join(server.dir, 'system-plus-test.pem')
+    with open(bundle, 'wb') as out:
+        for path in ('/etc/ssl/certs/ca-certificates.crt', server.ca):
+            with open(path, 'rb') as f:
+                out.write(f.read())
+    probe = subprocess.run(['unshare', '-m', 'true'], stderr=subprocess.DEVNULL)
+    if probe.returncode != 0:
+        raise Skip('unshare -m is not permitted here')
+    env = dict(os.environ, https_proxy='http://127.0.0.1:%d' % server.proxy, no_proxy='',
+               NO_PROXY='', GIO_USE_PROXY_RESOLVER='libproxy')
+    script = 'mount --bind "$1" /etc/ssl/certs/ca-certificates.crt && shift && exec "$@"'
+    proc = subprocess.run(['unshare', '-m', 'sh', '-c', script, 'sh', bundle, BIN, 'discover',
+                           'a@isp.test', '--ispdb-url', server.ispdb, '--timeout', '20'],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=60,
+                          text=True)
+    check_eq(proc.returncode, 0, 'exit status (stderr: %s)' % proc.stderr, proc)
+    check('source: from Mozilla\'s ISP database' in proc.stdout,
+          'found in the ISP database, its certificate checked against the system store', proc)
+
+
 def test_usage():
     r = discover('not-an-address')
     check_eq(r.rc, 2, 'exit status', r)
@@ -158,6 +183,7 @@ def main():
             ('discover: huge answer', test_huge),
             ('discover: redirect to another host', test_redirect_elsewhere),
             ('discover: usage errors', test_usage),
+            ('discover: the system trust store without --ca-file', test_system_trust),
         ])
     finally:
         server.stop()

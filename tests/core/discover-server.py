@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Local HTTPS server and HTTP proxy for the account-discovery tests.
 
-Usage: discover-server.py DIR
+Usage: discover-server.py DIR [DOMAIN=HOST:PORT:SOCKETTYPE:USERNAME ...]
 
 Makes a private CA and a server certificate (openssl) in DIR, then serves:
   - HTTPS on 127.0.0.1 (port 0): Thunderbird config-v1.1.xml documents for the test
@@ -15,6 +15,8 @@ Makes a private CA and a server certificate (openssl) in DIR, then serves:
 Prints "PROXY <port>\nHTTPS <port>\n" (flushed) once listening, logs every HTTPS
 request as "HOST PATH?QUERY" lines in DIR/requests.log, and exits when stdin closes.
 Files: DIR/ca.pem (the CA to trust), DIR/server.pem, DIR/server.key.
+Each DOMAIN=... argument adds an ISP database entry with one POP3 server (the GUI
+test points one at its Dovecot); USERNAME may be a template such as %EMAILLOCALPART%.
 """
 
 import http.server
@@ -26,6 +28,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 
 
@@ -60,8 +63,8 @@ HUGE = ('huge', None)
 DECLARED_HUGE = ('declared-huge', None)
 
 # domain -> {'autoconfig': response, 'wellknown': response, 'ispdb': response}
-# A response is ('xml', bytes), ('huge', None), ('declared-huge', None) or
-# ('redirect', location).
+# A response is ('xml', bytes), ('huge', None), ('declared-huge', None),
+# ('hang', None) or ('redirect', location).
 DOMAINS = {
     'good.test': {'autoconfig': GOOD},
     'wellknown.test': {'wellknown': config(('pop.wellknown.test', 995, 'SSL',
@@ -76,6 +79,8 @@ DOMAINS = {
     'huge.test': {'autoconfig': HUGE, 'ispdb': HUGE},
     'declaredhuge.test': {'autoconfig': DECLARED_HUGE},
     'imaponly.test': {'autoconfig': config(imap=True)},
+    # answers nothing for a minute: a search the user cancels
+    'slow.test': {'autoconfig': ('hang', None)},
     'redirect.test': {'autoconfig': ('redirect', 'https://evil.test/mail/config-v1.1.xml')},
     'redirecthttp.test': {'autoconfig': ('redirect',
                                          'http://autoconfig.redirecthttp.test/mail/config-v1.1.xml')},
@@ -134,6 +139,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_error(404)
             return
         kind, value = response
+        if kind == 'hang':
+            time.sleep(60)
+            return
         if kind == 'redirect':
             self.send_response(302)
             self.send_header('Location', value)
@@ -207,8 +215,16 @@ class ThreadingTCP(socketserver.ThreadingMixIn, socketserver.TCPServer):
     allow_reuse_address = True
 
 
+def add_ispdb_domains(specs):
+    for spec in specs:
+        domain, server = spec.split('=', 1)
+        host, port, sock, user = server.split(':', 3)
+        DOMAINS[domain] = {'ispdb': config((host, int(port), sock, user))}
+
+
 def main():
     d = sys.argv[1]
+    add_ispdb_domains(sys.argv[2:])
     make_certs(d)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(os.path.join(d, 'server.pem'), os.path.join(d, 'server.key'))

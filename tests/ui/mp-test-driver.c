@@ -27,7 +27,8 @@
  *   dialog-set FIELD VALUE        type into the open account dialog
  *   dialog-click test|save|cancel click a button of the account dialog
  *   wait-test-result [timeout_s]  until "Test connection" has an answer
- *   accounts                      the accounts in the sidebar
+ *   accounts                      the accounts in the sidebar, each with its state,
+ *                                 message count and error
  *   windows                       titles of the open windows (dialogs)
  *   close-dialogs                 close every window but the main one
  *   next-due                      seconds until the current account's next scheduled check
@@ -245,6 +246,21 @@ state_name (MpAccountState *mailbox)
     case MP_MAILBOX_STATE_IDLE:
     default: return "idle";
     }
+}
+
+/* Any account's state as the session has it (not only the window's current one). */
+static void
+add_account_state (GString        *s,
+                   MpAccountState *state)
+{
+  const GError *error = state ? mp_account_state_get_error (state) : NULL;
+
+  if (!state)
+    return;
+  mp_test_json_add_str (s, "state", state_name (state));
+  mp_test_json_add_int (s, "messages", mp_account_state_get_n_messages (state));
+  if (error)
+    mp_test_json_add_str (s, "error", error->message);
 }
 
 static void
@@ -1176,6 +1192,8 @@ run_command (Driver     *d,
           mp_test_json_add_str (s, "host", mp_account_get_host (account));
           mp_test_json_add_int (s, "port", mp_account_get_port (account));
           mp_test_json_add_bool (s, "notify", mp_account_get_notify (account));
+          add_account_state (s, mp_session_lookup (mp_window_get_session (d->window),
+                                                   mp_account_get_id (account)));
           g_string_append_c (s, '}');
         }
       g_string_append_c (s, ']');

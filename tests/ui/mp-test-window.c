@@ -5,6 +5,7 @@
 #include "mp-config.h"
 
 #include "mp-test-window.h"
+#include "mp-choice-row.h"
 #include "mp-delete-controller-private.h"
 #include "mp-window-private.h"
 #include "mp-test-json.h"
@@ -198,7 +199,7 @@ set_security (MpAccountDialog *dialog,
   for (guint i = 0; i < G_N_ELEMENTS (security_names); i++)
     if (g_str_equal (value, security_names[i]))
       {
-        adw_combo_row_set_selected (child (dialog, MP_TYPE_ACCOUNT_DIALOG, "security_row"), i);
+        mp_choice_row_set_selected (child (dialog, MP_TYPE_ACCOUNT_DIALOG, "security_row"), i);
         return TRUE;
       }
   return FALSE;
@@ -234,7 +235,7 @@ mp_test_account_dialog_set_field (MpAccountDialog *dialog,
   if (g_str_equal (field, "notify"))
     gtk_switch_set_active (child (dialog, type, "notify_switch"), g_str_equal (value, "true"));
   else if (g_str_equal (field, "auth"))
-    adw_combo_row_set_selected (child (dialog, type, "auth_row"),
+    mp_choice_row_set_selected (child (dialog, type, "auth_row"),
                                 (guint) g_ascii_strtoull (value, NULL, 10));
   else if (g_str_equal (field, "security"))
     return set_security (dialog, value);
