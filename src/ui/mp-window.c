@@ -298,6 +298,35 @@ on_mailbox_notify (MpAccountState *mailbox,
   on_mailbox_changed (self);
 }
 
+/* The column view's own list view: the widget that has GtkListBase's actions. */
+static GtkWidget *
+inner_list_view (MpWindow *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+  return NULL;
+}
+
+/* A list view keeps showing the row it showed first, so rows arriving above
+ * it push the view down: a mailbox filled newest first would end up showing
+ * its oldest messages.  A list that showed its top keeps showing it.  (The
+ * adjustment still holds the value of the last layout here.) */
+static void
+keep_showing_top (MpWindow *self,
+                  guint     added)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->list_scroller);
+  GtkWidget *list = NULL;
+
+  if (added == 0 || gtk_adjustment_get_value (adj) > gtk_adjustment_get_lower (adj))
+    return;
+  list = inner_list_view (self);
+  if (list != NULL)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", 0);
+}
+
 static void
 on_selection_items_changed (GListModel *model,
                             guint       position,
@@ -306,6 +335,7 @@ on_selection_items_changed (GListModel *model,
                             MpWindow   *self)
 {
   update_placeholder (self);
+  keep_showing_top (self, added);
   /* Selected rows may have left the list (deleted, filtered out). */
   if (removed > 0)
     on_selection_changed (GTK_SELECTION_MODEL (self->selection), 0, 0, self);

@@ -24,6 +24,8 @@
  *   heartbeat-start / heartbeat-report   main-loop gap measurement (mp-test-heartbeat.c)
  *   stop-measure [timeout_s]      activate win.stop, time until the check ended
  *   scroll-end                    scroll the list to its last row
+ *   scroll-pos                    the list's vertical scroll position (value, lower,
+ *                                 upper, page size in pixels)
  *   dialog-set FIELD VALUE        type into the open account dialog
  *   dialog-click test|save|cancel click a button of the account dialog
  *   wait-test-result [timeout_s]  until "Test connection" has an answer
@@ -1114,6 +1116,19 @@ run_command (Driver     *d,
       gtk_widget_activate_action (GTK_WIDGET (d->window), "win.stop", NULL);
       wait_for (d, pred_check_ended, finish_stop, arg, 10);
       return FALSE;
+    }
+  if (g_str_equal (cmd, "scroll-pos"))
+    {
+      GtkScrolledWindow *scroller = mp_test_window_get_list_scroller (d->window);
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroller);
+      GString *s = mp_test_json_begin (cmd);
+
+      mp_test_json_add_int (s, "value", (gint64) gtk_adjustment_get_value (adj));
+      mp_test_json_add_int (s, "lower", (gint64) gtk_adjustment_get_lower (adj));
+      mp_test_json_add_int (s, "upper", (gint64) gtk_adjustment_get_upper (adj));
+      mp_test_json_add_int (s, "page", (gint64) gtk_adjustment_get_page_size (adj));
+      emit (d, s);
+      return TRUE;
     }
   if (g_str_equal (cmd, "scroll-end"))
     {

@@ -901,13 +901,18 @@ def sort_mode(exe, shots):
 
     try:
         obs = run_app(exe, home, [
+            # Shorter than the list, so that it scrolls.
+            "resize 1000 420",
             "wait-idle 60",
             "rows",
+            "sleep 200",
+            "scroll-pos",
             "wait-file %s 60" % delivered,
             "action check",
             "wait-idle 60",
             "rows",
             "sleep 300",
+            "scroll-pos",
             "screenshot %s/sorted-newest-first.png" % shots,
             # The user sorts by subject, A to Z.
             "sort 1 asc",
@@ -922,6 +927,13 @@ def sort_mode(exe, shots):
                   "new mail appears at the top, the absurd Date by its arrival: %r" % subjects[:3])
             check(subjects[2:] == [r["subject"] for r in rows[0]["rows"]],
                   "the older rows keep their order below: %r" % subjects[2:4])
+            # A list view follows the row it shows first; rows sorted in above
+            # it must not leave the view on the oldest mail.
+            pos = by_cmd(obs, "scroll-pos")
+            for i, what in enumerate(("after the first check", "after new mail arrived")):
+                p = pos[i] if len(pos) > i else {}
+                check(p.get("upper", 0) > p.get("page", 0) > 0 and p.get("value") == p.get("lower"),
+                      "a list longer than the view shows its top (the newest) %s: %r" % (what, p))
             by_subject = [r["subject"] for r in rows[2]["rows"]]
             check(by_subject == sorted(by_subject, key=str.casefold) and by_subject != subjects,
                   "sorting by subject orders A to Z: %r" % by_subject[:3])
