@@ -18,4 +18,16 @@ gboolean mp_mail_client_launch (const char         *command,
                                 GAppLaunchContext  *context,
                                 GError            **error);
 
+/* Opens @file, a message saved as .eml, in the mail program: @command with the
+ * file as its last argument when it is non-empty; else the desktop's default
+ * application for the file's type (message/rfc822), which GIO reaches through
+ * the OpenURI portal inside a Flatpak.  @context may be NULL. */
+void     mp_mail_client_open_file_async  (const char           *command,
+                                          GFile                *file,
+                                          GAppLaunchContext    *context,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+gboolean mp_mail_client_open_file_finish (GAsyncResult         *result,
+                                          GError              **error);
+
 G_END_DECLS

@@ -3,14 +3,18 @@
  * Lists every account's bin (MpRecycleBin, newest first); a selected copy is
  * read and parsed on a worker and shown in the same preview pane as the main
  * window's.  "Save as .eml" writes the bytes as kept (GtkFileChooserNative:
- * GtkFileDialog is GTK 4.10).
+ * GtkFileDialog is GTK 4.10); "Open in Mail Program" writes them to a private
+ * .eml in the cache directory and hands that to the mail program.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "mp-config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
+#include "mp-mail-client.h"
 #include "mp-preview-pane.h"
 #include "mp-recycle-bin.h"
 #include "mp-recycle-view.h"
@@ -31,6 +35,8 @@ typedef struct {
   MpPreviewPane *pane;       /* owned ref */
   GtkListBox    *list;       /* owned ref */
   GtkWidget     *save_button; /* owned ref */
+  GtkWidget     *open_button; /* owned ref */
+  MpSession     *session;     /* owned ref: the accounts' mail-client commands */
   GCancellable  *cancellable; /* owned: the read running */
 } View;
 
@@ -61,8 +67,11 @@ view_free (View *view)
 {
   g_signal_handlers_disconnect_by_data (view->list, view);
   g_signal_handlers_disconnect_by_data (view->save_button, view);
+  g_signal_handlers_disconnect_by_data (view->open_button, view);
   g_object_unref (view->list);
   g_object_unref (view->save_button);
+  g_object_unref (view->open_button);
+  g_object_unref (view->session);
   g_object_unref (view->pane);
   g_cancellable_cancel (view->cancellable);
   g_clear_object (&view->cancellable);
@@ -144,6 +153,7 @@ on_row_selected (GtkListBox    *box,
   g_cancellable_cancel (view->cancellable);
   g_clear_object (&view->cancellable);
   gtk_widget_set_sensitive (view->save_button, copy != NULL);
+  gtk_widget_set_sensitive (view->open_button, copy != NULL);
   if (copy == NULL)
     {
       mp_preview_pane_show_none (view->pane, _("No message selected"));
@@ -202,6 +212,118 @@ on_save_clicked (GtkButton *button,
   /* The row may go meanwhile: the response gets its own copy. */
   g_signal_connect (chooser, "response", G_CALLBACK (on_save_response), copy_dup (copy));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---------------------------------------------------------------- open in the mail program */
+
+#define OPENED_MAX_AGE (24 * G_TIME_SPAN_HOUR)
+
+/* Copies handed to a mail program stay a day (it may read them late), then go
+ * at the next open. */
+static void
+prune_opened (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  gint64 now = g_get_real_time ();
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      GStatBuf st;
+
+      if (g_str_has_suffix (name, ".eml") && g_stat (path, &st) == 0 &&
+          now - (gint64) st.st_mtime * G_USEC_PER_SEC > OPENED_MAX_AGE)
+        g_unlink (path);
+    }
+}
+
+/* Worker: the kept bytes as <cache>/mailpeek/opened/<id>.eml, readable by this
+ * user only (a mail program needs a name with the type's extension). */
+static void
+export_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Copy *copy = task_data;
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "mailpeek", "opened", NULL);
+  g_autofree char *base = g_strconcat (copy->id, ".eml", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  GError *error = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int errsv = errno;
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errsv),
+                               _("Could not create %s: %s"), dir, g_strerror (errsv));
+      return;
+    }
+  prune_opened (dir);
+  g_strdelimit (base, "/\\", '_');
+  path = g_build_filename (dir, base, NULL);
+  bytes = read_copy (copy, &error);
+  if (bytes == NULL ||
+      !g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_file_new_for_path (path), g_object_unref);
+}
+
+static void
+opened_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (MpPreviewPane) pane = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!mp_mail_client_open_file_finish (result, &error))
+    mp_preview_pane_show_error (pane, error->message);
+}
+
+static void
+export_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr (MpPreviewPane) pane = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = g_task_propagate_pointer (G_TASK (result), &error);
+  const char *command = g_object_get_data (G_OBJECT (result), "mail-client");
+  g_autoptr (GdkAppLaunchContext) context = NULL;
+
+  if (file == NULL)
+    {
+      mp_preview_pane_show_error (pane, error->message);
+      return;
+    }
+  context = gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (pane)));
+  mp_mail_client_open_file_async (command, file, G_APP_LAUNCH_CONTEXT (context),
+                                  opened_cb, g_object_ref (pane));
+}
+
+static void
+on_open_clicked (GtkButton *button,
+                 View      *view)
+{
+  Copy *copy = selected_copy (view);
+  MpAccount *account;
+  g_autoptr (GTask) task = NULL;
+
+  if (copy == NULL)
+    return;
+  account = mp_account_store_lookup (mp_session_get_store (view->session), copy->account);
+  /* The pane, not the view: the window may close before the program starts. */
+  task = g_task_new (NULL, NULL, export_done, g_object_ref (view->pane));
+  g_task_set_task_data (task, copy_dup (copy), (GDestroyNotify) copy_free);
+  g_object_set_data_full (G_OBJECT (task), "mail-client",
+                          g_strdup (account ? mp_account_get_mail_client (account) : NULL), g_free);
+  g_task_run_in_thread (task, export_thread);
 }
 
 /* ---------------------------------------------------------------- list */
@@ -285,12 +407,19 @@ mp_recycle_view_new (GtkWindow *parent,
   GtkWidget *scroller = gtk_scrolled_window_new ();
   GtkWidget *window;
   GtkWidget *placeholder;
+  GtkWidget *buttons;
   guint n;
 
   view->list = g_object_ref_sink (GTK_LIST_BOX (gtk_list_box_new ()));
   view->pane = g_object_ref_sink (MP_PREVIEW_PANE (mp_preview_pane_new ()));
+  view->session = g_object_ref (session);
   view->save_button = g_object_ref_sink (gtk_button_new_with_mnemonic (_("Save as _.eml…")));
   gtk_widget_set_sensitive (view->save_button, FALSE);
+  view->open_button = g_object_ref_sink (gtk_button_new_with_mnemonic (_("Open in _Mail Program")));
+  gtk_widget_set_sensitive (view->open_button, FALSE);
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (buttons), view->open_button);
+  gtk_box_append (GTK_BOX (buttons), view->save_button);
   gtk_accessible_update_property (GTK_ACCESSIBLE (view->list), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Deleted messages"), -1);
   placeholder = gtk_label_new (_("The recycle bin is empty."));
@@ -304,11 +433,12 @@ mp_recycle_view_new (GtkWindow *parent,
   gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
 
   n = fill_list (view, session);
-  window = mp_rules_ui_window_new (parent, _("Recycle Bin"), view->save_button, paned);
+  window = mp_rules_ui_window_new (parent, _("Recycle Bin"), buttons, paned);
   view->window = GTK_WINDOW (window);
   mp_preview_pane_show_none (view->pane, n > 0 ? _("Select a message to open it") : NULL);
   g_object_set_data_full (G_OBJECT (window), "mp-recycle-view", view, (GDestroyNotify) view_free);
   g_signal_connect (view->list, "row-selected", G_CALLBACK (on_row_selected), view);
   g_signal_connect (view->save_button, "clicked", G_CALLBACK (on_save_clicked), view);
+  g_signal_connect (view->open_button, "clicked", G_CALLBACK (on_open_clicked), view);
   return GTK_WINDOW (window);
 }

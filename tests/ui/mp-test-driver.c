@@ -67,6 +67,8 @@
  *   activity                      the activity log's entries
  *   wait-activity N [timeout_s]   until the activity log has ≥ N entries
  *   recycle-rows                  the open Recycle Bin's rows
+ *   recycle-open N                select the Recycle Bin's row N and click
+ *                                 "Open in Mail Program"
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

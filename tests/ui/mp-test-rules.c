@@ -7,6 +7,7 @@
 #include "mp-config.h"
 
 #include <adwaita.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mp-rules-dialog.h"
@@ -58,6 +59,22 @@ find_of_type (GtkWidget *root,
   for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
     {
       GtkWidget *found = find_of_type (c, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, label);
 
       if (found)
         return found;
@@ -180,6 +197,22 @@ mp_test_rules_command (MpApplication *app,
           g_string_append_c (s, '}');
         }
       g_string_append_c (s, ']');
+      return s;
+    }
+  if (g_str_equal (cmd, "recycle-open"))
+    {
+      GtkWindow *window = find_window (G_TYPE_INVALID, "Recycle Bin");
+      GtkWidget *list = window ? find_of_type (GTK_WIDGET (window), GTK_TYPE_LIST_BOX) : NULL;
+      GtkListBoxRow *row = list ? gtk_list_box_get_row_at_index (GTK_LIST_BOX (list),
+                                                                 arg ? atoi (arg) : 0) : NULL;
+      GtkWidget *button = window ? find_button (GTK_WIDGET (window), "Open in _Mail Program") : NULL;
+
+      s = mp_test_json_begin (cmd);
+      mp_test_json_add_bool (s, "window", window != NULL);
+      if (row)
+        gtk_list_box_select_row (GTK_LIST_BOX (list), row);
+      mp_test_json_add_bool (s, "clicked", row && button && gtk_widget_is_sensitive (button) &&
+                                           gtk_widget_activate (button));
       return s;
     }
   if (g_str_equal (cmd, "recycle-rows"))

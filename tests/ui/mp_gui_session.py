@@ -57,6 +57,27 @@ def private_dirs(home):
     }
 
 
+def install_default_app(home, desktop_id, script_body, exec_args, mime_type):
+    """A desktop file in @home's data dir whose program is a shell script with
+    @script_body, run as `script exec_args`, set in @home's mimeapps.list as the
+    default application for @mime_type (what GIO's lookup reads).  Returns the
+    script's path."""
+    script = os.path.join(home, desktop_id + ".sh")
+    with open(script, "w", encoding="utf-8") as f:
+        f.write("#!/bin/sh\n" + script_body)
+    os.chmod(script, 0o755)
+    apps = os.path.join(home, ".local", "share", "applications")
+    os.makedirs(apps, exist_ok=True)
+    with open(os.path.join(apps, desktop_id + ".desktop"), "w", encoding="utf-8") as f:
+        f.write("[Desktop Entry]\nType=Application\nName=%s\nExec=%s %s\nMimeType=%s;\n"
+                % (desktop_id, script, exec_args, mime_type))
+    config = os.path.join(home, ".config")
+    os.makedirs(config, exist_ok=True)
+    with open(os.path.join(config, "mimeapps.list"), "w", encoding="utf-8") as f:
+        f.write("[Default Applications]\n%s=%s.desktop\n" % (mime_type, desktop_id))
+    return script
+
+
 def write_account(config_home, user, host, port, ca_file=None, extra=()):
     """Writes accounts.conf with one POP3S account, as the account dialog saves it;
     @extra: more "key=value" lines of the account."""

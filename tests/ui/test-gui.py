@@ -34,6 +34,7 @@ For investigating: MP_GUI_WRAP runs the app under a tool (e.g. "perf record -g
 import datetime
 import email
 import email.policy
+import glob
 import json
 import os
 import poplib
@@ -955,6 +956,15 @@ def sort_mode(exe, shots):
             shutil.rmtree(home, ignore_errors=True)
 
 
+def install_mail_reader(home, out_path):
+    """The default application for message/rfc822 in @home: it copies the file it
+    is given to out_path."""
+    mp_gui_session.install_default_app(
+        home, "mp-test-reader",
+        'cp "$1" "%s.part" && mv "%s.part" "%s"\n' % (out_path, out_path, out_path),
+        "%f", "message/rfc822")
+
+
 # ------------------------------------------------------------------ rules mode
 
 def rules_mode(exe, shots):
@@ -1019,6 +1029,10 @@ def rules_mode(exe, shots):
         check("enabled=true" in text and "previewed=true" in text and "action=delete" in text,
               "the rules file holds the rule, enabled and previewed")
 
+        # The desktop's default application for message/rfc822 (GIO's mimeapps.list
+        # in the private HOME): a reader that keeps what it was given.
+        opened = os.path.join(home, "opened-by-reader.eml")
+        install_mail_reader(home, opened)
         obs = run_app(exe, home, [
             "wait-activity %d 90" % len(victims),
             "activity",
@@ -1031,6 +1045,8 @@ def rules_mode(exe, shots):
             "sleep 500",
             "recycle-rows",
             "screenshot %s/recycle-bin.png" % shots,
+            "recycle-open 0",
+            "wait-file %s 30" % opened,
             "close-dialogs",
             "action overview",
             "sleep 500",
@@ -1059,6 +1075,17 @@ def rules_mode(exe, shots):
             for m in victims:
                 check(any(r.endswith("— " + m["subject"]) for r in recycle[0]["rows"]),
                       "the Recycle Bin lists %r" % m["subject"])
+        clicked = by_cmd(obs, "recycle-open")
+        check(clicked and clicked[0].get("clicked"), "Open in Mail Program was clicked: %r" % clicked)
+        text = open(opened, encoding="utf-8", errors="replace").read() if os.path.exists(opened) else ""
+        first = recycle[0]["rows"][0] if recycle and recycle[0]["rows"] else ""
+        kept = [m for m in victims if first.endswith("— " + m["subject"])]
+        check(kept and "<%s>" % kept[0]["message_id"].strip("<>") in text and "\n\n" in text.replace("\r", ""),
+              "the mail program got the whole kept message of the first row (%d bytes)" % len(text))
+        handed = glob.glob(os.path.join(home, ".cache", "mailpeek", "opened", "*.eml"))
+        check(handed and all(os.stat(p).st_mode & 0o077 == 0 for p in handed),
+              "the copy handed over is readable by the user only: %r"
+              % [oct(os.stat(p).st_mode) for p in handed])
         ids = set(pop3_listing().values())
         for m in victims:
             check(m["message_id"] not in ids, "the server no longer has %r" % m["subject"])

@@ -25,6 +25,8 @@ spec = importlib.util.spec_from_file_location("e2e", os.path.join(HERE, "test-no
 e2e = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(e2e)
 check = e2e.check
+sys.path.insert(0, HERE)
+import mp_gui_session as gui_session  # noqa: E402
 
 MESSAGE = """From: Mona Client <mona@example.org>
 To: Alice Example <alice@example.test>
@@ -40,20 +42,8 @@ Delivered so that a notification is sent.
 
 def install_fake_handler(home, marker):
     """The fake mail program, the desktop's default mailto handler in @home."""
-    script = os.path.join(home, "fake-mail")
-    with open(script, "w", encoding="utf-8") as f:
-        f.write('#!/bin/sh\necho "$0 $*" >> "%s"\n' % marker)
-    os.chmod(script, 0o755)
-    apps = os.path.join(home, ".local", "share", "applications")
-    os.makedirs(apps, exist_ok=True)
-    with open(os.path.join(apps, "mp-fake-mail.desktop"), "w", encoding="utf-8") as f:
-        f.write("[Desktop Entry]\nType=Application\nName=Fake Mail\n"
-                "Exec=%s default-handler %%u\nMimeType=x-scheme-handler/mailto;\n" % script)
-    config = os.path.join(home, ".config")
-    os.makedirs(config, exist_ok=True)
-    with open(os.path.join(config, "mimeapps.list"), "w", encoding="utf-8") as f:
-        f.write("[Default Applications]\nx-scheme-handler/mailto=mp-fake-mail.desktop\n")
-    return script
+    return gui_session.install_default_app(home, "mp-fake-mail", 'echo "$0 $*" >> "%s"\n' % marker,
+                                           "default-handler %u", "x-scheme-handler/mailto")
 
 
 def wait_for_lines(marker, n, timeout=30):
