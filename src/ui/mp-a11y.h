@@ -4,10 +4,13 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
-void mp_a11y_name_buttons (GtkWidget *root);
+void mp_a11y_name_buttons     (GtkWidget *root);
+void mp_a11y_watch_toplevels  (void);
+void mp_a11y_add_toast        (AdwToastOverlay *overlay,
+                               AdwToast        *toast);
 
 G_END_DECLS

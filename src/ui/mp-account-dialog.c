@@ -326,7 +326,7 @@ password_stored (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       msg = g_strdup_printf (_("Could not store the password: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (msg));
+      mp_a11y_add_toast (self->toast_overlay, adw_toast_new (msg));
       gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), TRUE);
       return;
     }

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mp-a11y.h"
 #include "mp-application.h"
 #include "mp-app-actions.h"
 #include "mp-window.h"
@@ -228,6 +229,7 @@ mp_application_startup (GApplication *app)
   };
 
   G_APPLICATION_CLASS (mp_application_parent_class)->startup (app);
+  mp_a11y_watch_toplevels ();
   create_session (self);
   mp_rules_ui_attach_app (app, self->session);
   /* Tray icon, notifications, background mode (desktop engineer). */

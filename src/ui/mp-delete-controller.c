@@ -6,6 +6,8 @@
 
 #include <glib/gi18n.h>
 
+#include "mp-a11y.h"
+
 #include "mp-delete-controller-private.h"
 #include "mp-error.h"
 
@@ -24,7 +26,7 @@ add_toast (MpDeleteController *self,
 {
   g_signal_emit (self, signals[SIGNAL_TOAST_SHOWN], 0, adw_toast_get_title (toast));
   if (self->overlay)
-    adw_toast_overlay_add_toast (self->overlay, toast);
+    mp_a11y_add_toast (self->overlay, toast);
   else
     g_object_unref (g_object_ref_sink (toast));
 }

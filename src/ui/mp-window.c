@@ -47,7 +47,7 @@ mp_window_show_toast (MpWindow   *self,
 
   remember_toast (self, title);
   adw_toast_set_timeout (toast, 5);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  mp_a11y_add_toast (self->toast_overlay, toast);
 }
 
 /* ---------------------------------------------------------------- filter */

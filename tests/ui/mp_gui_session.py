@@ -8,6 +8,10 @@ is a normal entry of accounts.conf, its password an item of a gnome-keyring that
 lives in the test's HOME and is unlocked on the test's private bus.
 """
 
+import email
+import email.policy
+import poplib
+import ssl
 import os
 import subprocess
 import tempfile
@@ -55,6 +59,25 @@ def private_dirs(home):
         "GSK_RENDERER": "cairo",
         "GDK_BACKEND": "x11",
     }
+
+
+def pop3_listing():
+    """(uidl → Message-ID) as a fresh POP3 session sees the mailbox."""
+    ctx = ssl.create_default_context(cafile=os.environ["MP_TEST_CA_FILE"])
+    box = poplib.POP3_SSL(os.environ["MP_TEST_HOST"], int(os.environ["MP_TEST_POP3S_PORT"]),
+                          context=ctx, timeout=30)
+    try:
+        box.user(os.environ["MP_TEST_USER"])
+        box.pass_(os.environ["MP_TEST_PASSWORD"])
+        result = {}
+        for line in box.uidl()[1]:
+            num, uidl = line.decode().split(" ", 1)
+            headers = b"\r\n".join(box.top(int(num), 0)[1])
+            msg = email.message_from_bytes(headers, policy=email.policy.default)
+            result[uidl] = (msg.get("Message-ID") or "").strip().strip("<>")
+        return result
+    finally:
+        box.quit()
 
 
 def install_default_app(home, desktop_id, script_body, exec_args, mime_type):

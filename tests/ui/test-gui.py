@@ -155,23 +155,7 @@ def by_cmd(obs, cmd):
     return [o for o in obs if o["cmd"] == cmd]
 
 
-def pop3_listing():
-    """(uidl → Message-ID) as a fresh POP3 session sees the mailbox."""
-    ctx = ssl.create_default_context(cafile=os.environ["MP_TEST_CA_FILE"])
-    box = poplib.POP3_SSL(os.environ["MP_TEST_HOST"], int(os.environ["MP_TEST_POP3S_PORT"]),
-                          context=ctx, timeout=30)
-    try:
-        box.user(os.environ["MP_TEST_USER"])
-        box.pass_(os.environ["MP_TEST_PASSWORD"])
-        result = {}
-        for line in box.uidl()[1]:
-            num, uidl = line.decode().split(" ", 1)
-            headers = b"\r\n".join(box.top(int(num), 0)[1])
-            msg = email.message_from_bytes(headers, policy=email.policy.default)
-            result[uidl] = (msg.get("Message-ID") or "").strip().strip("<>")
-        return result
-    finally:
-        box.quit()
+pop3_listing = mp_gui_session.pop3_listing
 
 
 def parse_iso(text):
