@@ -29,6 +29,8 @@ mp_error_title (const GError *error)
     case MP_ERROR_CERTIFICATE:
       return _("The server’s certificate is not trusted");
     case MP_ERROR_AUTH:
+      if (mp_error_get_token_refused (error))
+        return _("The server did not accept the access token");
       return _("The server did not accept the user name or password");
     case MP_ERROR_NEEDS_PASSWORD:
       return _("No password is stored for this account");

@@ -12,8 +12,9 @@
 /* Extended error data: survives g_error_copy (), so a job can hand the error to the
  * main thread and the scheduler/UI still see the delay and the fingerprint. */
 typedef struct {
-  guint  retry_after;
-  char  *fingerprint;   /* owned */
+  guint    retry_after;
+  char    *fingerprint;   /* owned */
+  gboolean token;         /* AUTH: what was refused was an OAuth2 access token */
 } MpErrorPrivate;
 
 static void
@@ -21,6 +22,7 @@ mp_error_private_init (MpErrorPrivate *priv)
 {
   priv->retry_after = 0;
   priv->fingerprint = NULL;
+  priv->token = FALSE;
 }
 
 static void
@@ -29,6 +31,7 @@ mp_error_private_copy (const MpErrorPrivate *src,
 {
   dest->retry_after = src->retry_after;
   dest->fingerprint = g_strdup (src->fingerprint);
+  dest->token = src->token;
 }
 
 static void
@@ -201,4 +204,20 @@ mp_error_set_fingerprint (GError     *error,
   priv = mp_error_get_private (error);
   g_free (priv->fingerprint);
   priv->fingerprint = g_strdup (sha256_hex);
+}
+
+gboolean
+mp_error_get_token_refused (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, FALSE);
+  if (!g_error_matches (error, MP_ERROR, MP_ERROR_AUTH))
+    return FALSE;
+  return mp_error_get_private (error)->token;
+}
+
+void
+mp_error_set_token_refused (GError *error)
+{
+  g_return_if_fail (g_error_matches (error, MP_ERROR, MP_ERROR_AUTH));
+  mp_error_get_private (error)->token = TRUE;
 }

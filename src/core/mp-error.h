@@ -65,12 +65,16 @@ gboolean    mp_error_is_retryable     (const GError *error);
 
 /* Extra data carried by MP_ERROR errors (extended GError; copied with the error).
  * retry-after: seconds the server asked us to wait (LOGIN-DELAY), 0 if none.
- * fingerprint: SHA-256 of the peer certificate for MP_ERROR_CERTIFICATE, or NULL. */
+ * fingerprint: SHA-256 of the peer certificate for MP_ERROR_CERTIFICATE, or NULL.
+ * token-refused: an MP_ERROR_AUTH where the server refused an OAuth2 access token
+ * (XOAUTH2, OAUTHBEARER) rather than a password: renew it, do not retype it. */
 guint       mp_error_get_retry_after  (const GError *error);
 void        mp_error_set_retry_after  (GError       *error,
                                        guint         seconds);
 const char *mp_error_get_fingerprint  (const GError *error);
 void        mp_error_set_fingerprint  (GError       *error,
                                        const char   *sha256_hex);
+gboolean    mp_error_get_token_refused (const GError *error);
+void        mp_error_set_token_refused (GError       *error);
 
 G_END_DECLS

@@ -108,6 +108,9 @@ login (Job       *job,
   if (!mp_pop3_session_connect_sync (session, job->cancellable, error))
     {
       convert_error (session, error);
+      if (g_error_matches (*error, MP_ERROR, MP_ERROR_AUTH) &&
+          (opts->auth == MP_POP3_AUTH_XOAUTH2 || opts->auth == MP_POP3_AUTH_OAUTHBEARER))
+        mp_error_set_token_refused (*error);
       return NULL;
     }
   return g_steal_pointer (&session);

@@ -55,6 +55,23 @@ test_other_details (void)
   g_assert_cmpstr (details, ==, "-ERR [AUTH] no");
 }
 
+/* A refused access token is not a refused password: the title says which, and
+ * the mark survives the copy that carries the error to the main thread. */
+static void
+test_token_refused (void)
+{
+  g_autoptr(GError) err = g_error_new_literal (MP_ERROR, MP_ERROR_AUTH,
+                                               "The server refused the access token: "
+                                               "the token has expired or was revoked");
+  g_autoptr(GError) copy = NULL;
+
+  g_assert_nonnull (strstr (mp_error_title (err), "user name or password"));
+  mp_error_set_token_refused (err);
+  copy = g_error_copy (err);
+  g_assert_true (mp_error_get_token_refused (copy));
+  g_assert_cmpstr (mp_error_title (copy), ==, "The server did not accept the access token");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -62,5 +79,6 @@ main (int argc, char **argv)
   g_test_add_func ("/error-text/fingerprint-pairs", test_fingerprint_pairs);
   g_test_add_func ("/error-text/certificate-details", test_certificate_details);
   g_test_add_func ("/error-text/other-details", test_other_details);
+  g_test_add_func ("/error-text/token-refused", test_token_refused);
   return g_test_run ();
 }

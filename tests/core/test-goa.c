@@ -260,6 +260,8 @@ test_refused_twice (Fixture       *f,
   start_goa (f, EXPIRED "," EXPIRED "-2," EXPIRED "-3");
   check (f);
   g_assert_error (f->error, MP_ERROR, MP_ERROR_AUTH);
+  /* Said as a refused token, not a refused password. */
+  g_assert_true (mp_error_get_token_refused (f->error));
   log = stop_goa (f);
   g_assert_cmpstr (log, ==, "GetAccessToken " EXPIRED "\nEnsureCredentials\n"
                             "GetAccessToken " EXPIRED "-2\n");

@@ -462,6 +462,7 @@ test_errors_and_login (Fixture *f, gconstpointer data)
   mp_mailbox_set_password (f->mailbox, "not-the-password");
   run_check (f, NULL, NULL);
   g_assert_error (f->error, MP_ERROR, MP_ERROR_AUTH);
+  g_assert_false (mp_error_get_token_refused (f->error));   /* a password */
   g_assert_false (mp_error_is_retryable (f->error));
 
   /* certificate for another name: CERTIFICATE with the fingerprint to pin */
