@@ -345,7 +345,14 @@ def check_delete_undo(Atspi, app):
 def run_checks(Atspi, app):
     check_rows(app)
     check_buttons(app, "window")
-    check_delete_undo(Atspi, app)
+    if os.environ.get("MP_SANITIZER"):
+        # Every AT-SPI question to instrumented code takes several times longer:
+        # finding the toast's Undo does not fit in its 5 seconds, and the message
+        # would really be deleted.  The normal build runs this.
+        print("# delete + undo through AT-SPI: not run under MP_SANITIZER (the undo "
+              "window is 5 s)")
+    else:
+        check_delete_undo(Atspi, app)
     if open_account_dialog(app):
         check_password(app)
         check_buttons(app, "account dialog")
