@@ -11,14 +11,18 @@
  * current form was on screen.  Saving goes through MpRulesState, which puts
  * the set in force for every account's next check.
  *
+ * Each condition is a MpRuleConditionRow (mp-rule-condition-row.c) and the
+ * dry run is shown by mp-rules-dry-run.c; the working copy stays here.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "mp-config.h"
 
 #include <glib/gi18n.h>
 
+#include "mp-rule-condition-row.h"
 #include "mp-rules-dialog.h"
-#include "mp-rules-ui.h"
+#include "mp-rules-dry-run.h"
 
 typedef struct {
   char *key;    /* owned */
@@ -33,35 +37,6 @@ typedef struct {
   MpRuleAction  action;
   GPtrArray    *conds;      /* owned, of EditCond */
 } EditRule;
-
-static const struct { const char *key; const char *label; } cond_keys[] = {
-  { "from-address-is", N_("From address is") },
-  { "from-address-contains", N_("From address contains") },
-  { "from-address-ends-with", N_("From address ends with") },
-  { "from-domain-is", N_("From domain is") },
-  { "from-domain-contains", N_("From domain contains") },
-  { "from-domain-ends-with", N_("From domain ends with") },
-  { "to-address-is", N_("To address is") },
-  { "to-address-contains", N_("To address contains") },
-  { "to-address-ends-with", N_("To address ends with") },
-  { "to-domain-is", N_("To domain is") },
-  { "to-domain-contains", N_("To domain contains") },
-  { "to-domain-ends-with", N_("To domain ends with") },
-  { "cc-address-is", N_("Cc address is") },
-  { "cc-address-contains", N_("Cc address contains") },
-  { "cc-address-ends-with", N_("Cc address ends with") },
-  { "cc-domain-is", N_("Cc domain is") },
-  { "cc-domain-contains", N_("Cc domain contains") },
-  { "cc-domain-ends-with", N_("Cc domain ends with") },
-  { "subject-contains", N_("Subject contains") },
-  { "subject-regex", N_("Subject matches regular expression") },
-  { "header-contains", N_("Header contains (Name: text)") },
-  { "header-regex", N_("Header matches (Name: pattern)") },
-  { "size-over", N_("Size over (bytes)") },
-  { "has-attachment", N_("Has an attachment (true)") },
-  { "older-than-days", N_("Older than (days)") },
-  { "spam-flag", N_("Marked as spam by the server (true)") },
-  { "spam-score-at-least", N_("Spam score at least") },};
 
 static const MpRuleAction action_values[] = {
   MP_RULE_ACTION_DELETE, MP_RULE_ACTION_JUNK, MP_RULE_ACTION_NO_NOTIFY,
@@ -280,48 +255,6 @@ refresh_list (MpRulesDialog *self)
 /* ---------------------------------------------------------------- dry run */
 
 static void
-clear_list_box (GtkListBox *box)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
-    gtk_list_box_remove (box, child);
-}
-
-static GtkWidget *
-dry_run_row (MpDryRunHit *hit)
-{
-  MpAccount *account = mp_account_state_get_account (hit->state);
-  g_autofree char *from = mp_message_summary_dup_from_display (hit->summary);
-  g_autofree char *size = g_format_size (mp_message_summary_get_size (hit->summary));
-  const char *subject = mp_message_summary_get_subject (hit->summary);
-  /* Translators: account name, sender, subject of a message a rule would hit */
-  g_autofree char *title = g_strdup_printf (_("%s: %s — %s"), mp_account_get_name (account),
-                                            from, *subject ? subject : _("(no subject)"));
-  /* Translators: %s: why the rule hits (its matching conditions), size */
-  g_autofree char *subtitle = g_strdup_printf (_("%s · %s"), hit->reason ? hit->reason : "", size);
-
-  return mp_rules_ui_row_new (title, subtitle);
-}
-
-static guint
-count_all_messages (MpRulesDialog *self)
-{
-  GListModel *store = G_LIST_MODEL (mp_session_get_store (self->session));
-  guint total = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (store); i++)
-    {
-      g_autoptr (MpAccount) account = g_list_model_get_item (store, i);
-      MpAccountState *state = mp_session_lookup (self->session, mp_account_get_id (account));
-
-      if (state)
-        total += g_list_model_get_n_items (mp_account_state_get_messages (state));
-    }
-  return total;
-}
-
-static void
 show_error (MpRulesDialog *self,
             const char    *message)
 {
@@ -336,38 +269,14 @@ refresh_dry_run (MpRulesDialog *self)
   EditRule *edit = current_rule (self);
   g_autoptr (GError) error = NULL;
   g_autoptr (MpRuleSet) set = NULL;
-  g_autoptr (GPtrArray) hits = NULL;
-  g_autofree char *title = NULL;
   const MpRule *rule = NULL;
 
-  clear_list_box (self->dry_run_list);
   set = build_set (self, &rule, &error);
   show_error (self, error ? error->message : NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), set != NULL);
-  if (edit == NULL || set == NULL || rule == NULL)
-    {
-      gtk_label_set_text (self->dry_run_title, "");
-      return;
-    }
-  if (rule->conditions->len == 0)
-    {
-      gtk_label_set_text (self->dry_run_title, _("Dry run: a rule without conditions acts on nothing."));
-      return;
-    }
-  hits = mp_rules_state_dry_run (mp_session_get_rules (self->session), set, rule);
-  if (edit->action == MP_RULE_ACTION_DELETE)
-    title = g_strdup_printf (ngettext ("Dry run: this rule would delete %u message now",
-                                       "Dry run: this rule would delete %u messages now",
-                                       hits->len), hits->len);
-  else
-    title = g_strdup_printf (ngettext ("Dry run: this rule would act on %u message now",
-                                       "Dry run: this rule would act on %u messages now",
-                                       hits->len), hits->len);
-  gtk_label_set_text (self->dry_run_title, title);
-  for (guint i = 0; i < hits->len; i++)
-    gtk_list_box_append (self->dry_run_list, dry_run_row (g_ptr_array_index (hits, i)));
-  /* What the user sees now is what the rule would do: it may delete. */
-  edit->previewed = TRUE;
+  if (mp_rules_dry_run_show (self->session, set, rule, self->dry_run_title, self->dry_run_list))
+    /* What the user sees now is what the rule would do: it may delete. */
+    edit->previewed = TRUE;
 }
 
 /* ---------------------------------------------------------------- editor */
@@ -386,49 +295,27 @@ rule_edited (MpRulesDialog *self)
   refresh_dry_run (self);
 }
 
-static guint
-cond_key_index (const char *key)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (cond_keys); i++)
-    if (g_str_equal (cond_keys[i].key, key))
-      return i;
-  return 0;
-}
-
 static void
-on_cond_key_changed (GtkDropDown   *dropdown,
-                     GParamSpec    *pspec,
-                     MpRulesDialog *self)
+on_cond_changed (MpRuleConditionRow *row,
+                 MpRulesDialog      *self)
 {
-  EditCond *cond = g_object_get_data (G_OBJECT (dropdown), "cond");
-  guint pos = gtk_drop_down_get_selected (dropdown);
-
-  if (self->loading || cond == NULL || pos >= G_N_ELEMENTS (cond_keys))
-    return;
-  g_free (cond->key);
-  cond->key = g_strdup (cond_keys[pos].key);
-  rule_edited (self);
-}
-
-static void
-on_cond_value_changed (GtkEditable   *entry,
-                       MpRulesDialog *self)
-{
-  EditCond *cond = g_object_get_data (G_OBJECT (entry), "cond");
+  EditCond *cond = g_object_get_data (G_OBJECT (row), "cond");
 
   if (self->loading || cond == NULL)
     return;
+  g_free (cond->key);
+  cond->key = g_strdup (mp_rule_condition_row_get_key (row));
   g_free (cond->value);
-  cond->value = g_strdup (gtk_editable_get_text (entry));
+  cond->value = g_strdup (mp_rule_condition_row_get_value (row));
   rule_edited (self);
 }
 
 static void
-on_cond_remove (GtkButton     *button,
-                MpRulesDialog *self)
+on_cond_remove (MpRuleConditionRow *row,
+                MpRulesDialog      *self)
 {
   EditRule *edit = current_rule (self);
-  EditCond *cond = g_object_get_data (G_OBJECT (button), "cond");
+  EditCond *cond = g_object_get_data (G_OBJECT (row), "cond");
 
   if (edit == NULL)
     return;
@@ -441,35 +328,12 @@ static GtkWidget *
 cond_row (MpRulesDialog *self,
           EditCond      *cond)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  g_autoptr (GtkStringList) labels = gtk_string_list_new (NULL);
-  GtkWidget *dropdown;
-  GtkWidget *entry = gtk_entry_new ();
-  GtkWidget *remove = gtk_button_new_from_icon_name ("edit-delete-symbolic");
+  GtkWidget *row = mp_rule_condition_row_new (cond->key, cond->value);
 
-  for (guint i = 0; i < G_N_ELEMENTS (cond_keys); i++)
-    gtk_string_list_append (labels, _(cond_keys[i].label));
-  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&labels)), NULL);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), cond_key_index (cond->key));
-  gtk_editable_set_text (GTK_EDITABLE (entry), cond->value);
-  gtk_widget_set_hexpand (entry, TRUE);
-  gtk_widget_set_tooltip_text (remove, _("Remove Condition"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Condition"), -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Condition value"), -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Remove Condition"), -1);
-  g_object_set_data (G_OBJECT (dropdown), "cond", cond);
-  g_object_set_data (G_OBJECT (entry), "cond", cond);
-  g_object_set_data (G_OBJECT (remove), "cond", cond);
-  g_signal_connect (dropdown, "notify::selected", G_CALLBACK (on_cond_key_changed), self);
-  g_signal_connect (entry, "changed", G_CALLBACK (on_cond_value_changed), self);
-  g_signal_connect (remove, "clicked", G_CALLBACK (on_cond_remove), self);
-  gtk_box_append (GTK_BOX (box), dropdown);
-  gtk_box_append (GTK_BOX (box), entry);
-  gtk_box_append (GTK_BOX (box), remove);
-  return box;
+  g_object_set_data (G_OBJECT (row), "cond", cond);
+  g_signal_connect (row, "changed", G_CALLBACK (on_cond_changed), self);
+  g_signal_connect (row, "remove", G_CALLBACK (on_cond_remove), self);
+  return row;
 }
 
 static guint
@@ -726,28 +590,6 @@ confirm (MpRulesDialog *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* The name of an enabled delete rule that would delete every message of a
- * non-empty list, or NULL (owned). */
-static char *
-rule_deleting_everything (MpRulesDialog *self,
-                          MpRuleSet     *set)
-{
-  guint total = count_all_messages (self);
-
-  for (guint i = 0; total > 0 && i < set->rules->len; i++)
-    {
-      const MpRule *rule = g_ptr_array_index (set->rules, i);
-      g_autoptr (GPtrArray) hits = NULL;
-
-      if (!rule->enabled || rule->action != MP_RULE_ACTION_DELETE)
-        continue;
-      hits = mp_rules_state_dry_run (mp_session_get_rules (self->session), set, rule);
-      if (hits->len == total)
-        return g_strdup (rule->name);
-    }
-  return NULL;
-}
-
 /* Saves unless something needs the user's yes first. */
 static void
 save_checked (MpRulesDialog *self,
@@ -764,7 +606,7 @@ save_checked (MpRulesDialog *self,
       return;
     }
   if (!everything_agreed)
-    everything = rule_deleting_everything (self, set);
+    everything = mp_rules_dry_run_deleting_everything (self->session, set);
   if (everything)
     {
       /* Translators: %s is a rule's name */
