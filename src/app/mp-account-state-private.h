@@ -1,6 +1,7 @@
 /* mp-account-state-private.h — MpAccountState's fields, shared by the files that
  * make it up: mp-account-state.c (jobs, properties), mp-account-rows.c (the
- * message list) and mp-account-cache.c (the header cache).  Main thread only.
+ * message list), mp-account-cache.c (the header cache) and mp-account-new.c
+ * (new mail and the seen store).  Main thread only.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -109,5 +110,14 @@ void     mp_account_cache_checked           (MpAccountState   *self);
 MpMailboxState mp_account_cache_failed_state (MpAccountState  *self,
                                              const GError     *error);
 char    *mp_account_cache_dup_status_text   (MpAccountState   *self);
+
+/* mp-account-new.c */
+/* Records @kept_new_uidls (new since an earlier run) as announced and marks
+ * their rows new. */
+void     mp_account_new_kept                (MpAccountState   *self,
+                                             char            **kept_new_uidls);
+/* @summary is being looked at: if new, it is seen from now on. */
+void     mp_account_new_viewed              (MpAccountState   *self,
+                                             MpMessageSummary *summary);
 
 G_END_DECLS
