@@ -319,6 +319,12 @@ def fallback_case(app):
 def cancel_case(app):
     """A search that hangs (slow.test's autoconfig answers nothing): the dialog keeps
     answering while it runs, and Cancel Search ends it at once."""
+    if os.environ.get("MP_SANITIZER"):
+        # Every AT-SPI question to instrumented code takes several times longer:
+        # reading the dialog outlasts the search's own 30 s limit (CI, and twice
+        # here), so nothing is left to cancel.  The normal build runs this case.
+        print("# cancel: not run under MP_SANITIZER (the search ends by itself first)")
+        return
     if not click(app, "Add Account"):
         return
     wait_until(lambda: dialog_open(app), 10)
