@@ -2,8 +2,8 @@
  *
  * Lists every account's bin (MpRecycleBin, newest first); a selected copy is
  * read and parsed on a worker and shown in the same preview pane as the main
- * window's.  "Save as .eml" writes the bytes as kept (GtkFileChooserNative:
- * GtkFileDialog is GTK 4.10); "Open in Mail Program" writes them to a private
+ * window's.  "Save as .eml" writes the bytes as kept, on a worker
+ * (GtkFileChooserNative: GtkFileDialog is GTK 4.10); "Open in Mail Program" writes them to a private
  * .eml in the cache directory and hands that to the mail program.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -171,26 +171,68 @@ on_row_selected (GtkListBox    *box,
 
 /* ---------------------------------------------------------------- save */
 
+/* Worker: the kept bytes, as kept, to the chosen file. */
+static void
+save_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Copy *copy = task_data;
+  GFile *file = g_object_get_data (G_OBJECT (task), "file");
+  g_autoptr (GBytes) bytes = NULL;
+  GError *error = NULL;
+
+  bytes = read_copy (copy, &error);
+  if (bytes == NULL ||
+      !g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+save_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (MpPreviewPane) pane = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not save the message: %s"), error->message);
+
+      mp_preview_pane_show_error (pane, text);
+    }
+}
+
 static void
 on_save_response (GtkNativeDialog *dialog,
                   int              response,
                   gpointer         user_data)
 {
   Copy *copy = user_data;
-  g_autoptr (GFile) file = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (GError) error = NULL;
+  MpPreviewPane *pane = g_object_get_data (G_OBJECT (dialog), "pane");
+  GFile *file = response == GTK_RESPONSE_ACCEPT ?
+                gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog)) : NULL;
+  g_autoptr (GTask) task = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (file != NULL)
     {
-      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      bytes = read_copy (copy, &error);
-      if (bytes == NULL ||
-          !g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                    NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, NULL, &error))
-        g_warning ("Could not save the message: %s", error->message);
+      /* Reading the copy and writing the file can block (a slow or network
+       * disk): a worker does both, as for Open in Mail Program.  The pane, not
+       * the view, gets the result: the window may close first. */
+      task = g_task_new (NULL, NULL, save_done, g_object_ref (pane));
+      g_task_set_task_data (task, copy, (GDestroyNotify) copy_free);
+      g_object_set_data_full (G_OBJECT (task), "file", file, g_object_unref);
+      g_task_run_in_thread (task, save_thread);
     }
-  copy_free (copy);
+  else
+    copy_free (copy);
   g_object_unref (dialog);
 }
 
@@ -210,6 +252,7 @@ on_save_clicked (GtkButton *button,
   g_strdelimit (name, "/\\", '_');
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   /* The row may go meanwhile: the response gets its own copy. */
+  g_object_set_data_full (G_OBJECT (chooser), "pane", g_object_ref (view->pane), g_object_unref);
   g_signal_connect (chooser, "response", G_CALLBACK (on_save_response), copy_dup (copy));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }

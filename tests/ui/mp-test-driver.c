@@ -69,6 +69,8 @@
  *   recycle-rows                  the open Recycle Bin's rows
  *   recycle-open N                select the Recycle Bin's row N and click
  *                                 "Open in Mail Program"
+ *   recycle-save N                select row N and click "Save as .eml…"
+ *   save-as PATH                  in the open Save dialog: choose PATH, press Save
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -66,6 +66,26 @@ find_of_type (GtkWidget *root,
   return NULL;
 }
 
+/* The Save dialog (GtkFileChooserNative shows a GtkFileChooserDialog when no
+ * portal runs): choose PATH and press Save, as a user does. */
+static gboolean
+choose_file (const char *path)
+{
+  GtkWindow *dialog = find_window (GTK_TYPE_FILE_CHOOSER_DIALOG, NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) folder = g_file_get_parent (file);
+  g_autofree char *name = g_file_get_basename (file);
+
+  if (dialog == NULL ||
+      !gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL))
+    return FALSE;
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  return TRUE;
+}
+
 static GtkWidget *
 find_button (GtkWidget  *root,
              const char *label)
@@ -199,13 +219,15 @@ mp_test_rules_command (MpApplication *app,
       g_string_append_c (s, ']');
       return s;
     }
-  if (g_str_equal (cmd, "recycle-open"))
+  if (g_str_equal (cmd, "recycle-open") || g_str_equal (cmd, "recycle-save"))
     {
+      gboolean save = g_str_equal (cmd, "recycle-save");
       GtkWindow *window = find_window (G_TYPE_INVALID, "Recycle Bin");
       GtkWidget *list = window ? find_of_type (GTK_WIDGET (window), GTK_TYPE_LIST_BOX) : NULL;
       GtkListBoxRow *row = list ? gtk_list_box_get_row_at_index (GTK_LIST_BOX (list),
                                                                  arg ? atoi (arg) : 0) : NULL;
-      GtkWidget *button = window ? find_button (GTK_WIDGET (window), "Open in _Mail Program") : NULL;
+      GtkWidget *button = window ? find_button (GTK_WIDGET (window),
+                                                save ? "Save as _.eml…" : "Open in _Mail Program") : NULL;
 
       s = mp_test_json_begin (cmd);
       mp_test_json_add_bool (s, "window", window != NULL);
@@ -213,6 +235,12 @@ mp_test_rules_command (MpApplication *app,
         gtk_list_box_select_row (GTK_LIST_BOX (list), row);
       mp_test_json_add_bool (s, "clicked", row && button && gtk_widget_is_sensitive (button) &&
                                            gtk_widget_activate (button));
+      return s;
+    }
+  if (g_str_equal (cmd, "save-as"))
+    {
+      s = mp_test_json_begin (cmd);
+      mp_test_json_add_bool (s, "chosen", arg && choose_file (arg));
       return s;
     }
   if (g_str_equal (cmd, "recycle-rows"))

@@ -1016,6 +1016,7 @@ def rules_mode(exe, shots):
         # The desktop's default application for message/rfc822 (GIO's mimeapps.list
         # in the private HOME): a reader that keeps what it was given.
         opened = os.path.join(home, "opened-by-reader.eml")
+        saved = os.path.join(home, "saved-message.eml")
         install_mail_reader(home, opened)
         obs = run_app(exe, home, [
             "wait-activity %d 90" % len(victims),
@@ -1031,6 +1032,11 @@ def rules_mode(exe, shots):
             "screenshot %s/recycle-bin.png" % shots,
             "recycle-open 0",
             "wait-file %s 30" % opened,
+            "recycle-save 0",
+            "sleep 500",
+            "windows",
+            "save-as %s" % saved,
+            "wait-file %s 30" % saved,
             "close-dialogs",
             "action overview",
             "sleep 500",
@@ -1066,6 +1072,15 @@ def rules_mode(exe, shots):
         kept = [m for m in victims if first.endswith("— " + m["subject"])]
         check(kept and "<%s>" % kept[0]["message_id"].strip("<>") in text and "\n\n" in text.replace("\r", ""),
               "the mail program got the whole kept message of the first row (%d bytes)" % len(text))
+        clicked = by_cmd(obs, "recycle-save") + by_cmd(obs, "save-as")
+        check(len(clicked) == 2 and clicked[0].get("clicked") and clicked[1].get("chosen"),
+              "Save as .eml was clicked and a file chosen: %r %r" % (clicked, by_cmd(obs, "windows")))
+        handed_text = open(opened, "rb").read() if os.path.exists(opened) else b""
+        saved_text = open(saved, "rb").read() if os.path.exists(saved) else None
+        check(saved_text == handed_text and saved_text,
+              "Save as .eml wrote the same kept bytes (%r bytes)" % (saved_text and len(saved_text)))
+        check(os.path.exists(saved) and os.stat(saved).st_mode & 0o077 == 0,
+              "the saved message is readable by the user only")
         handed = glob.glob(os.path.join(home, ".cache", "mailpeek", "opened", "*.eml"))
         check(handed and all(os.stat(p).st_mode & 0o077 == 0 for p in handed),
               "the copy handed over is readable by the user only: %r"
