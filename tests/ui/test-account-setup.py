@@ -3,7 +3,7 @@
 """GUI test: setting an account up through the account dialog, as a screen reader
 user does it — every step through the accessibility tree (AT-SPI).
 
-    with-dovecot.py -- test-account-setup.py MAILPEEK_TEST_APP DISCOVER_SERVER SHOTS [FAKE_GOA]
+    with-dovecot.py --oauth2 -- test-account-setup.py MAILPEEK_TEST_APP DISCOVER_SERVER SHOTS [FAKE_GOA]
 
 The local discovery server of tests/core (discover-server.py) serves an ISP-database
 entry for "dovecot.test" that names the test Dovecot; the app's GSettings key
@@ -24,9 +24,12 @@ no CA file anywhere.  Checked:
     in, Add saves the command (not its output); the account checks against Dovecot.
   - every field and choice of the dialog has an accessible name; without GNOME
     Online Accounts its choice is insensitive and says why; with the fake service of
-    tests/core (FAKE_GOA), choosing its Google account fills server, port, user and
-    XOAUTH2.
-Screenshots of the found settings and of the manual form go to SHOTS.  Exit 77 =
+    tests/core (FAKE_GOA), choosing its Google or its Microsoft account fills server,
+    port, user and XOAUTH2; the Google one, pointed at the test Dovecot (XOAUTH2
+    checked against the harness's introspection endpoint), gets an expired token
+    from GOA first: Test Connection renews it once and logs in, and the saved
+    account checks with a token from GOA, stored nowhere.
+Screenshots of the found settings, the manual form and the GOA account go to SHOTS.  Exit 77 =
 skipped.
 """
 
@@ -272,28 +275,85 @@ def names_case(app):
     check("Online Accounts" in (why or ""), "… and says why: %r" % why)
 
 
-def goa_case(app):
-    """A Google account of (fake) GNOME Online Accounts fills the server and OAuth2."""
+GOA_ACCOUNTS = {
+    # case: (provider type, identity, the server its provider means)
+    "goa": ("google", "alice@gmail.com", "pop.gmail.com"),
+    "goa-microsoft": ("ms_graph", "bob@outlook.com", "outlook.office365.com"),
+}
+
+
+def fake_goa_calls(home):
+    path = os.path.join(home, "fake-goa.log")
+    return open(path, encoding="utf-8").read().split("\n")[1:-1] if os.path.exists(path) else []
+
+
+def goa_fills(app, case):
+    """An account of (fake) GNOME Online Accounts fills server, port, user and OAuth2."""
+    provider, identity, host = GOA_ACCOUNTS[case]
     if not click(app, "Add Account"):
-        return
+        return False
     wait_until(lambda: dialog_open(app), 10)
     goa = wait_until(lambda: button(app, "Online Accounts") if "sensitive" in states(
         button(app, "Online Accounts")) else None, 10, 0.2)
     if not check(goa is not None, "with GNOME Online Accounts running the choice is offered"):
-        return
+        return False
     check(do_action(goa, "click"), "'Online Accounts' can be chosen through AT-SPI")
-    account = wait_until(lambda: button(app, "alice@gmail.com (google)"), 10)
+    account = wait_until(lambda: button(app, "%s (%s)" % (identity, provider)), 10)
     check(account is not None and "pressed" in states(account),
-          "the Google account is listed and chosen")
+          "the %s account is listed and chosen" % provider)
     server = wait_until(lambda: field(app, "Server Name"), 10)
-    check(server is not None and text_of(server) == "pop.gmail.com", "server pop.gmail.com")
+    check(server is not None and text_of(server) == host, "server %s" % host)
     port = field(app, "Port")
     check(port is not None and text_of(port) == "995", "port 995")
     login = field(app, "User Name")
-    check(login is not None and text_of(login) == "alice@gmail.com", "the address as user name")
+    check(login is not None and text_of(login) == identity, "the address as user name")
     xoauth2 = button(app, "OAuth2 (XOAUTH2)")
     check(xoauth2 is not None and "pressed" in states(xoauth2), "XOAUTH2 authentication")
     check(field(app, "Password") is None, "no password field for an Online Accounts account")
+    return True
+
+
+def goa_case(app, shots, home):
+    """A Google account of GOA, pointed at the test Dovecot (XOAUTH2 checked by its
+    introspection endpoint): Test Connection gets a token from GOA, which the server
+    calls expired, so Mailpeek has GOA renew it and logs in with the fresh one; the
+    saved account checks through GOA too, and no token is written anywhere."""
+    if not goa_fills(app, "goa"):
+        return
+    type_into(app, "Server Name", os.environ["MP_TEST_HOST"])
+    type_into(app, "Port", os.environ["MP_TEST_POP3S_PORT"])
+    type_into(app, "User Name", os.environ["MP_TEST_USER"])
+    type_into(app, "Account Name", "Alice (Online Accounts)")
+    click(app, "Test Connection")
+    result = wait_until(lambda: nodes(app, ("label",), prefix="Login succeeded"), 40, 0.3)
+    check(result, "Test Connection logs in with the renewed token: %r"
+          % [name(n) for n in nodes(app, ("label",)) if "\n" in name(n)][:2])
+    expired, fresh = os.environ["MP_TEST_OAUTH2_EXPIRED_TOKEN"], os.environ["MP_TEST_OAUTH2_TOKEN"]
+    calls = fake_goa_calls(home)
+    check(calls[:1] == ["GetAccessToken " + expired] and "GetAccessToken " + fresh in calls
+          and calls.index("GetAccessToken " + fresh) <= 2,
+          "the rejected token was renewed through GOA once: %r" % calls)
+    time.sleep(0.3)
+    screenshot(shots, "account-goa.png")
+    asked = len(calls)
+    click(app, "Add")
+    conf = wait_saved(home, "Alice (Online Accounts)")
+    check("goa-account-id=goa1\n" in conf,
+          "the account is saved as the GOA account's:\n%s" % conf)
+    check(expired not in conf and fresh not in conf, "no token in accounts.conf")
+    more = wait_until(lambda: fake_goa_calls(home)[asked:], 30, 0.3)
+    check(more and more[0] == "GetAccessToken " + fresh,
+          "the saved account's check asks GOA for its token: %r" % more)
+    with open(os.environ["MP_TEST_OAUTH2_LOG"], encoding="utf-8") as f:
+        introspected = f.read().split("\n")
+    check(introspected[:2] == ["%s inactive" % expired, "%s active" % fresh],
+          "Dovecot refused the expired token and accepted the renewed one: %r" % introspected)
+    with open(os.environ["MP_TEST_MANIFEST"], encoding="utf-8") as f:
+        count = len(json.load(f))
+    listed = "Alice (Online Accounts): %d messages" % count
+    row = wait_until(lambda: nodes(app, ("list item",), prefix=listed), 60, 0.5)
+    check(row, "the saved account's check lists the mailbox: %r"
+          % [name(n) for n in nodes(app, ("list item",)) if "Alice" in name(n)])
 
 
 def fallback_case(app):
@@ -360,7 +420,8 @@ CASES = {
     "cancel": lambda app, shots, home: cancel_case(app),
     "fallback": lambda app, shots, home: fallback_case(app),
     "names": lambda app, shots, home: names_case(app),
-    "goa": lambda app, shots, home: goa_case(app),
+    "goa": goa_case,
+    "goa-microsoft": lambda app, shots, home: goa_fills(app, "goa-microsoft"),
     "credentials": lambda app, shots, home: credentials_case(app),
     "address": address_case,
     "plaintext": lambda app, shots, home: plaintext_case(app),
@@ -396,11 +457,16 @@ def inner(case, exe, app_log, shots, home):
     Atspi.get_desktop(0).get_child_count()
 
     fake_goa = None
-    if case == "goa":
+    if case in GOA_ACCOUNTS:
+        provider, identity, _host = GOA_ACCOUNTS[case]
+        tokens = "%s,%s" % (os.environ.get("MP_TEST_OAUTH2_EXPIRED_TOKEN", "t0"),
+                            os.environ.get("MP_TEST_OAUTH2_TOKEN", "t1"))
+        goa_log = open(os.path.join(home, "fake-goa.log"), "w")
         fake_goa = subprocess.Popen([os.environ["MP_GUI_FAKE_GOA"], "--id", "goa1", "--provider",
-                                     "google", "--identity", "alice@gmail.com", "--tokens", "t1"],
-                                    stdout=subprocess.PIPE, text=True)
-        check(fake_goa.stdout.readline().strip() == "READY", "the fake Online Accounts runs")
+                                     provider, "--identity", identity, "--tokens", tokens],
+                                    stdout=goa_log)
+        check(wait_until(lambda: open(goa_log.name).read().startswith("READY\n"), 20, 0.1),
+              "the fake Online Accounts runs")
     env = dict(os.environ)
     env.pop("NO_AT_BRIDGE", None)
     env["GTK_A11Y"] = "atspi"
@@ -582,7 +648,7 @@ def main():
         cases = ["names", "credentials", "address", "plaintext", "fallback", "cancel", "manual"]
         if fake_goa:
             env["MP_GUI_FAKE_GOA"] = fake_goa
-            cases.append("goa")
+            cases += ["goa", "goa-microsoft"]
         for case in cases:
             run_case(case, exe, python, shots, home, env, bundle)
         verify_saved(exe, home, env, bundle)
