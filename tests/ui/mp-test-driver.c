@@ -807,116 +807,631 @@ open_window (Driver *d)
   emit (d, s);
 }
 
-/* Runs @cmd if it needs no window; FALSE if it is not one of those.  *@sync as
- * run_command()'s result. */
-static gboolean
-run_windowless_command (Driver     *d,
-                        const char *cmd,
-                        const char *arg,
-                        gboolean   *sync)
+/* ---------------------------------------------------------------- commands
+ *
+ * One function per command, found in a table (a chain of string compares grew
+ * past 300 lines).  Each returns TRUE when the command completed at once, FALSE
+ * when it waits (run_next() goes on when the wait ends). */
+
+typedef gboolean (*CommandFunc) (Driver *d, const char *cmd, const char *arg);
+
+/* "N [timeout_s]": N, and the timeout (or NULL) in *rest. */
+static guint
+count_arg (const char *arg,
+           char      **rest)
 {
-  *sync = TRUE;
-  if (g_str_equal (cmd, "session-wait-idle") || g_str_equal (cmd, "wait-window-gone") ||
-      g_str_equal (cmd, "sleep"))
-    {
-      g_autofree char *secs = g_str_equal (cmd, "sleep")
-        ? g_strdup_printf ("%f", g_ascii_strtod (arg, NULL) / 1000.0) : g_strdup (arg);
+  g_auto (GStrv) a = g_strsplit (arg, " ", 2);
 
-      if (g_str_equal (cmd, "sleep"))
-        wait_for (d, pred_sleep, finish_sleep, secs, 0);
-      else if (g_str_equal (cmd, "session-wait-idle"))
-        wait_for (d, pred_session_idle, finish_session_state, secs, 60);
-      else
-        wait_for (d, pred_window_gone, finish_simple, secs, 10);
-      d->needs_window = FALSE;
-      *sync = FALSE;
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "wait-file"))
-    {
-      g_auto (GStrv) words = g_strsplit (arg ? arg : "", " ", 2);
+  *rest = a[0] ? g_strdup (a[1]) : NULL;
+  return (guint) g_ascii_strtoull (a[0] ? a[0] : "1", NULL, 10);
+}
 
-      g_free (d->wait_path);
-      d->wait_path = g_strdup (words[0] ? words[0] : "");
-      wait_for (d, pred_file, finish_simple, words[0] ? words[1] : NULL, 60);
-      d->needs_window = FALSE;
-      *sync = FALSE;
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "wait-activity"))
-    {
-      g_auto (GStrv) a = g_strsplit (arg, " ", 2);
-
-      d->wait_count = (guint) g_ascii_strtoull (a[0] ? a[0] : "1", NULL, 10);
-      wait_for (d, pred_activity, finish_simple, a[0] ? a[1] : NULL, 60);
-      d->needs_window = FALSE;
-      *sync = FALSE;
-      return TRUE;
-    }
-  {
-    GString *rules = mp_test_rules_command (d->app, cmd, arg);
-
-    if (rules)
-      {
-        emit (d, rules);
-        return TRUE;
-      }
-  }
-  if (g_str_equal (cmd, "session-check") || g_str_equal (cmd, "scheduled-check"))
-    {
-      MpSession *session = mp_application_get_session (d->app);
-
-      emit (d, mp_test_json_begin (cmd));
-      if (g_str_equal (cmd, "session-check"))
-        mp_session_check_all (session);
-      else
-        mp_scheduler_check_now (mp_session_get_scheduler (session), NULL);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "open-window"))
-    {
-      open_window (d);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "app-action"))
-    {
-      GActionGroup *app = G_ACTION_GROUP (d->app);
-      gboolean exists = g_action_group_has_action (app, arg);
-      GString *s = mp_test_json_begin (cmd);
-
-      mp_test_json_add_str (s, "name", arg);
-      mp_test_json_add_bool (s, "exists", exists);
-      emit (d, s);
-      if (exists)
-        g_action_group_activate_action (app, arg, NULL);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "quit"))
-    {
-      emit (d, mp_test_json_begin (cmd));
-      if (d->window)
-        gtk_window_close (GTK_WINDOW (d->window));
-      mp_application_quit (d->app);
-      *sync = FALSE;
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "close-window") && d->window)
-    {
-      GString *s = mp_test_json_begin (cmd);
-
-      /* What the window's close button does; the script goes on while the app
-       * runs (it exits by itself once nothing holds it). */
-      mp_test_json_add_int (s, "at_us", g_get_real_time ());
-      emit (d, s);
-      gtk_window_close (GTK_WINDOW (d->window));
-      return TRUE;
-    }
+/* A wait that needs no window: it goes on if the window closes. */
+static gboolean
+wait_windowless (Driver     *d,
+                 Predicate   pred,
+                 Finish      finish,
+                 const char *timeout_s,
+                 double      default_s)
+{
+  wait_for (d, pred, finish, timeout_s, default_s);
+  d->needs_window = FALSE;
   return FALSE;
 }
 
-/* Returns TRUE when the command completed synchronously. */
-static gboolean run_layout_command (Driver *d, const char *cmd, const char *arg);
+static gboolean
+cmd_sleep (Driver *d, const char *cmd, const char *arg)
+{
+  g_autofree char *secs = g_strdup_printf ("%f", g_ascii_strtod (arg, NULL) / 1000.0);
 
+  return wait_windowless (d, pred_sleep, finish_sleep, secs, 0);
+}
+
+static gboolean
+cmd_session_wait_idle (Driver *d, const char *cmd, const char *arg)
+{
+  return wait_windowless (d, pred_session_idle, finish_session_state, arg, 60);
+}
+
+static gboolean
+cmd_wait_window_gone (Driver *d, const char *cmd, const char *arg)
+{
+  return wait_windowless (d, pred_window_gone, finish_simple, arg, 10);
+}
+
+static gboolean
+cmd_wait_file (Driver *d, const char *cmd, const char *arg)
+{
+  g_auto (GStrv) words = g_strsplit (arg, " ", 2);
+
+  g_free (d->wait_path);
+  d->wait_path = g_strdup (words[0] ? words[0] : "");
+  return wait_windowless (d, pred_file, finish_simple, words[0] ? words[1] : NULL, 60);
+}
+
+static gboolean
+cmd_wait_activity (Driver *d, const char *cmd, const char *arg)
+{
+  g_autofree char *timeout = NULL;
+
+  d->wait_count = count_arg (arg, &timeout);
+  return wait_windowless (d, pred_activity, finish_simple, timeout, 60);
+}
+
+static gboolean
+cmd_session_check (Driver *d, const char *cmd, const char *arg)
+{
+  MpSession *session = mp_application_get_session (d->app);
+
+  emit (d, mp_test_json_begin (cmd));
+  if (g_str_equal (cmd, "session-check"))
+    mp_session_check_all (session);
+  else
+    mp_scheduler_check_now (mp_session_get_scheduler (session), NULL);
+  return TRUE;
+}
+
+static gboolean
+cmd_open_window (Driver *d, const char *cmd, const char *arg)
+{
+  open_window (d);
+  return TRUE;
+}
+
+static gboolean
+cmd_app_action (Driver *d, const char *cmd, const char *arg)
+{
+  GActionGroup *app = G_ACTION_GROUP (d->app);
+  gboolean exists = g_action_group_has_action (app, arg);
+  GString *s = mp_test_json_begin (cmd);
+
+  mp_test_json_add_str (s, "name", arg);
+  mp_test_json_add_bool (s, "exists", exists);
+  emit (d, s);
+  if (exists)
+    g_action_group_activate_action (app, arg, NULL);
+  return TRUE;
+}
+
+static gboolean
+cmd_quit (Driver *d, const char *cmd, const char *arg)
+{
+  emit (d, mp_test_json_begin (cmd));
+  if (d->window)
+    gtk_window_close (GTK_WINDOW (d->window));
+  mp_application_quit (d->app);
+  return FALSE;
+}
+
+static gboolean
+cmd_close_window (Driver *d, const char *cmd, const char *arg)
+{
+  GString *s = mp_test_json_begin (cmd);
+
+  /* What the window's close button does; the script goes on while the app
+   * runs (it exits by itself once nothing holds it). */
+  mp_test_json_add_int (s, "at_us", g_get_real_time ());
+  emit (d, s);
+  gtk_window_close (GTK_WINDOW (d->window));
+  return TRUE;
+}
+
+/* Waits on the window and its current account. */
+
+static gboolean
+cmd_wait_drawn (Driver *d, const char *cmd, const char *arg)
+{
+  wait_for (d, pred_drawn, finish_simple, arg, 30);
+  return FALSE;
+}
+
+static gboolean
+cmd_wait_idle (Driver *d, const char *cmd, const char *arg)
+{
+  wait_for (d, pred_idle, finish_state, arg, 60);
+  return FALSE;
+}
+
+static gboolean
+cmd_wait_progress (Driver *d, const char *cmd, const char *arg)
+{
+  g_autofree char *timeout = NULL;
+
+  d->progress_target = count_arg (arg, &timeout);
+  wait_for (d, g_str_equal (cmd, "wait-rows") ? pred_rows : pred_progress, finish_state,
+            timeout, 60);
+  return FALSE;
+}
+
+static gboolean
+cmd_wait_settled (Driver *d, const char *cmd, const char *arg)
+{
+  wait_for (d, pred_settled, g_str_equal (cmd, "rows") ? finish_rows : finish_simple, arg, 10);
+  return FALSE;
+}
+
+static gboolean
+cmd_wait_preview (Driver *d, const char *cmd, const char *arg)
+{
+  wait_for (d, pred_preview, finish_preview, arg, 30);
+  return FALSE;
+}
+
+static gboolean
+cmd_wait_dialog (Driver *d, const char *cmd, const char *arg)
+{
+  wait_for (d, pred_dialog, finish_dialog, arg, 10);
+  return FALSE;
+}
+
+static gboolean
+cmd_undo (Driver *d, const char *cmd, const char *arg)
+{
+  wait_for (d, pred_undo_button, finish_undo, arg, 5);
+  return FALSE;
+}
+
+static gboolean
+cmd_wait_delete (Driver *d, const char *cmd, const char *arg)
+{
+  wait_for (d, pred_delete, finish_delete, arg, 30);
+  return FALSE;
+}
+
+static gboolean
+cmd_wait_test_result (Driver *d, const char *cmd, const char *arg)
+{
+  wait_for (d, pred_test_result, finish_test_result, arg, 30);
+  return FALSE;
+}
+
+static gboolean
+cmd_screenshot (Driver *d, const char *cmd, const char *arg)
+{
+  take_screenshot (d, arg);
+  return FALSE;
+}
+
+/* The list: sorting, selection, scrolling, filter. */
+
+static gboolean
+cmd_sort (Driver *d, const char *cmd, const char *arg)
+{
+  g_auto (GStrv) a = g_strsplit (arg, " ", 2);
+  GString *s = mp_test_json_begin (cmd);
+
+  if (!a[0] || !mp_test_window_sort_by (d->window, (guint) g_ascii_strtoull (a[0], NULL, 10),
+                                        a[1] && g_str_equal (a[1], "desc")))
+    mp_test_json_add_str (s, "error", "no such column");
+  emit (d, s);
+  return TRUE;
+}
+
+/* select INDEX; select-subject / select-add-subject TEXT: the first row with
+ * that subject. */
+static gint64
+row_to_select (GListModel *model,
+               const char *cmd,
+               const char *arg)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  if (g_str_equal (cmd, "select"))
+    return g_ascii_strtoll (arg, NULL, 10);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (mp_message_summary_get_subject (summary), arg) == 0)
+        return i;
+    }
+  return -1;
+}
+
+static gboolean
+cmd_select (Driver *d, const char *cmd, const char *arg)
+{
+  GtkSelectionModel *selection = mp_test_window_get_selection (d->window);
+  GListModel *model = G_LIST_MODEL (selection);
+  gint64 index = row_to_select (model, cmd, arg);
+  GString *s = mp_test_json_begin (cmd);
+
+  if (index < 0 || index >= g_list_model_get_n_items (model))
+    mp_test_json_add_str (s, "error", "no such row");
+  else
+    {
+      g_autoptr (MpMessageSummary) summary = NULL;
+
+      gtk_selection_model_select_item (selection, (guint) index,
+                                       !g_str_equal (cmd, "select-add-subject"));
+      summary = g_list_model_get_item (model, (guint) index);
+      mp_test_json_add_int (s, "index", index);
+      mp_test_json_add_str (s, "uidl", mp_message_summary_get_uidl (summary));
+      mp_test_json_add_str (s, "subject", mp_message_summary_get_subject (summary));
+    }
+  emit (d, s);
+  return TRUE;
+}
+
+static gboolean
+cmd_select_all (Driver *d, const char *cmd, const char *arg)
+{
+  gtk_widget_activate_action (GTK_WIDGET (d->window), "win.select-all", NULL);
+  return TRUE;
+}
+
+static gboolean
+cmd_filter (Driver *d, const char *cmd, const char *arg)
+{
+  mp_test_window_set_filter_text (d->window, arg);
+  return TRUE;
+}
+
+static gboolean
+cmd_scroll_pos (Driver *d, const char *cmd, const char *arg)
+{
+  GtkScrolledWindow *scroller = mp_test_window_get_list_scroller (d->window);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroller);
+  GString *s = mp_test_json_begin (cmd);
+
+  mp_test_json_add_int (s, "value", (gint64) gtk_adjustment_get_value (adj));
+  mp_test_json_add_int (s, "lower", (gint64) gtk_adjustment_get_lower (adj));
+  mp_test_json_add_int (s, "upper", (gint64) gtk_adjustment_get_upper (adj));
+  mp_test_json_add_int (s, "page", (gint64) gtk_adjustment_get_page_size (adj));
+  emit (d, s);
+  return TRUE;
+}
+
+static gboolean
+cmd_scroll_end (Driver *d, const char *cmd, const char *arg)
+{
+  GListModel *model = G_LIST_MODEL (mp_test_window_get_selection (d->window));
+  GtkScrolledWindow *scroller = mp_test_window_get_list_scroller (d->window);
+  GString *s = mp_test_json_begin (cmd);
+
+  if (scroller)
+    {
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroller);
+
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+      mp_test_json_add_int (s, "upper", (gint64) gtk_adjustment_get_upper (adj));
+    }
+  mp_test_json_add_int (s, "rows", g_list_model_get_n_items (model));
+  emit (d, s);
+  return TRUE;
+}
+
+/* Actions, the delete confirmation, the state. */
+
+static gboolean
+cmd_action (Driver *d, const char *cmd, const char *arg)
+{
+  g_autofree char *name = g_strconcat ("win.", arg, NULL);
+  gboolean enabled = mp_test_window_get_action_enabled (d->window, name);
+  GString *s = mp_test_json_begin (cmd);
+
+  mp_test_json_add_str (s, "name", arg);
+  mp_test_json_add_bool (s, "enabled", enabled);
+  emit (d, s);
+  d->deletes_at_wait = d->deletes_done;
+  d->checks_at_wait = d->checks_finished;
+  gtk_widget_activate_action (GTK_WIDGET (d->window), name, NULL);
+  return TRUE;
+}
+
+static gboolean
+cmd_respond (Driver *d, const char *cmd, const char *arg)
+{
+  GtkWidget *dialog = mp_test_window_get_delete_dialog (d->window);
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+  const char *label;
+  GString *s;
+
+  if (!dialog)
+    {
+      emit_error (d, cmd, "no dialog");
+      return TRUE;
+    }
+  label = adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), arg)
+    ? adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), arg) : NULL;
+  s = mp_test_json_begin (cmd);
+  mp_test_json_add_str (s, "response", arg);
+  /* Click the dialog's button for that response, as a user would. */
+  if (label)
+    collect_buttons_with_label (dialog, label, found);
+  if (found->len != 1)
+    mp_test_json_add_str (s, "error", "no such button");
+  emit (d, s);
+  if (found->len == 1)
+    g_signal_emit_by_name (g_ptr_array_index (found, 0), "clicked");
+  return TRUE;
+}
+
+static gboolean
+cmd_status (Driver *d, const char *cmd, const char *arg)
+{
+  GString *s = mp_test_json_begin (cmd);
+
+  add_mailbox_state (d, s);
+  emit (d, s);
+  return TRUE;
+}
+
+static gboolean
+cmd_heartbeat_start (Driver *d, const char *cmd, const char *arg)
+{
+  if (!d->heartbeat)
+    d->heartbeat = mp_test_heartbeat_new (d->window);
+  mp_test_heartbeat_start (d->heartbeat);
+  return TRUE;
+}
+
+static gboolean
+cmd_heartbeat_report (Driver *d, const char *cmd, const char *arg)
+{
+  GString *s = mp_test_json_begin (cmd);
+
+  if (d->heartbeat)
+    mp_test_heartbeat_report (d->heartbeat, s);
+  else
+    mp_test_json_add_str (s, "error", "no heartbeat-start");
+  add_mailbox_state (d, s);
+  emit (d, s);
+  return TRUE;
+}
+
+static gboolean
+cmd_stop_measure (Driver *d, const char *cmd, const char *arg)
+{
+  d->checks_at_wait = d->checks_finished;
+  d->stop_started = g_get_monotonic_time ();
+  gtk_widget_activate_action (GTK_WIDGET (d->window), "win.stop", NULL);
+  wait_for (d, pred_check_ended, finish_stop, arg, 10);
+  return FALSE;
+}
+
+static gboolean
+cmd_next_due (Driver *d, const char *cmd, const char *arg)
+{
+  MpAccountState *mailbox = mp_test_window_get_current_mailbox (d->window);
+  gint64 due = mailbox ? mp_test_window_get_next_check_due (d->window,
+                           mp_account_get_id (mp_account_state_get_account (mailbox))) : -1;
+  GString *s = mp_test_json_begin (cmd);
+
+  if (due < 0)
+    mp_test_json_add_str (s, "error", "no schedule");
+  else
+    mp_test_json_add_int (s, "seconds", (due - g_get_monotonic_time ()) / G_USEC_PER_SEC);
+  emit (d, s);
+  return TRUE;
+}
+
+static gboolean
+cmd_menu (Driver *d, const char *cmd, const char *arg)
+{
+  emit_menu (d);
+  return TRUE;
+}
+
+/* The account dialog, the accounts, other windows. */
+
+static gboolean
+cmd_dialog (Driver *d, const char *cmd, const char *arg)
+{
+  MpAccountDialog *dialog = find_account_dialog ();
+  g_auto (GStrv) a = g_strsplit (arg, " ", 2);
+  GString *s = mp_test_json_begin (cmd);
+  gboolean ok = FALSE;
+
+  if (dialog && g_str_equal (cmd, "dialog-set") && a[0] && a[1])
+    ok = mp_test_account_dialog_set_field (dialog, a[0], a[1]);
+  else if (dialog && g_str_equal (cmd, "dialog-click") && a[0])
+    ok = mp_test_account_dialog_click (dialog, a[0]);
+  mp_test_json_add_str (s, "arg", a[0]);
+  if (!ok)
+    mp_test_json_add_str (s, "error", dialog ? "not possible" : "no account dialog");
+  emit (d, s);
+  return TRUE;
+}
+
+static gboolean
+cmd_accounts (Driver *d, const char *cmd, const char *arg)
+{
+  MpSession *session = mp_window_get_session (d->window);
+  GListModel *store = G_LIST_MODEL (mp_session_get_store (session));
+  GString *s = mp_test_json_begin (cmd);
+
+  g_string_append (s, ",\"accounts\":[");
+  for (guint i = 0; i < g_list_model_get_n_items (store); i++)
+    {
+      g_autoptr (MpAccount) account = g_list_model_get_item (store, i);
+      g_autofree char *name = mp_account_dup_display_name (account);
+
+      if (i > 0)
+        g_string_append_c (s, ',');
+      g_string_append (s, "{\"id\":");
+      mp_test_json_string (s, mp_account_get_id (account));
+      mp_test_json_add_str (s, "name", name);
+      mp_test_json_add_str (s, "host", mp_account_get_host (account));
+      mp_test_json_add_int (s, "port", mp_account_get_port (account));
+      mp_test_json_add_bool (s, "notify", mp_account_get_notify (account));
+      add_account_state (s, mp_session_lookup (session, mp_account_get_id (account)));
+      g_string_append_c (s, '}');
+    }
+  g_string_append_c (s, ']');
+  emit (d, s);
+  return TRUE;
+}
+
+static gboolean
+cmd_windows (Driver *d, const char *cmd, const char *arg)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
+  GString *s = mp_test_json_begin (cmd);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (w != GTK_WINDOW (d->window) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        g_ptr_array_add (others, g_object_ref (w));
+    }
+  g_string_append (s, ",\"windows\":[");
+  for (guint i = 0; i < others->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (s, ',');
+      mp_test_json_string (s, G_OBJECT_TYPE_NAME (g_ptr_array_index (others, i)));
+    }
+  g_string_append_c (s, ']');
+  emit (d, s);
+  if (g_str_equal (cmd, "close-dialogs"))
+    for (guint i = 0; i < others->len; i++)
+      gtk_window_close (g_ptr_array_index (others, i));
+  return TRUE;
+}
+
+/* The window's adaptive layout (mp-window-layout.c). */
+
+static gboolean
+cmd_layout (Driver *d, const char *cmd, const char *arg)
+{
+  GString *s = mp_test_json_begin (cmd);
+
+  mp_test_window_describe_layout (d->window, s);
+  emit (d, s);
+  return TRUE;
+}
+
+static gboolean
+cmd_animations (Driver *d, const char *cmd, const char *arg)
+{
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations",
+                !g_str_equal (arg, "off"), NULL);
+  return TRUE;
+}
+
+static gboolean
+cmd_resize (Driver *d, const char *cmd, const char *arg)
+{
+  int w = 0, h = 0;
+
+  if (sscanf (arg, "%d %d", &w, &h) == 2)
+    gtk_window_set_default_size (GTK_WINDOW (d->window), w, h);
+  return TRUE;
+}
+
+static gboolean
+cmd_open_row (Driver *d, const char *cmd, const char *arg)
+{
+  mp_test_window_open_selected (d->window);
+  return TRUE;
+}
+
+static gboolean
+cmd_back (Driver *d, const char *cmd, const char *arg)
+{
+  mp_test_window_click_back (d->window);
+  return TRUE;
+}
+
+static gboolean
+cmd_set_divider (Driver *d, const char *cmd, const char *arg)
+{
+  mp_test_window_set_preview_width (d->window, atoi (arg));
+  return TRUE;
+}
+
+typedef struct {
+  const char  *name;
+  CommandFunc  run;
+  gboolean     needs_window;  /* "no window" while none is open */
+} Command;
+
+static const Command commands[] = {
+  { "sleep", cmd_sleep, FALSE },
+  { "session-wait-idle", cmd_session_wait_idle, FALSE },
+  { "wait-window-gone", cmd_wait_window_gone, FALSE },
+  { "wait-file", cmd_wait_file, FALSE },
+  { "wait-activity", cmd_wait_activity, FALSE },
+  { "session-check", cmd_session_check, FALSE },
+  { "scheduled-check", cmd_session_check, FALSE },
+  { "open-window", cmd_open_window, FALSE },
+  { "app-action", cmd_app_action, FALSE },
+  { "quit", cmd_quit, FALSE },
+  { "close-window", cmd_close_window, TRUE },
+  { "wait-drawn", cmd_wait_drawn, TRUE },
+  { "wait-idle", cmd_wait_idle, TRUE },
+  { "wait-progress", cmd_wait_progress, TRUE },
+  { "wait-rows", cmd_wait_progress, TRUE },
+  { "wait-settled", cmd_wait_settled, TRUE },
+  { "rows", cmd_wait_settled, TRUE },
+  { "wait-preview", cmd_wait_preview, TRUE },
+  { "wait-dialog", cmd_wait_dialog, TRUE },
+  { "undo", cmd_undo, TRUE },
+  { "wait-delete", cmd_wait_delete, TRUE },
+  { "wait-test-result", cmd_wait_test_result, TRUE },
+  { "screenshot", cmd_screenshot, TRUE },
+  { "sort", cmd_sort, TRUE },
+  { "select", cmd_select, TRUE },
+  { "select-subject", cmd_select, TRUE },
+  { "select-add-subject", cmd_select, TRUE },
+  { "select-all", cmd_select_all, TRUE },
+  { "filter", cmd_filter, TRUE },
+  { "scroll-pos", cmd_scroll_pos, TRUE },
+  { "scroll-end", cmd_scroll_end, TRUE },
+  { "action", cmd_action, TRUE },
+  { "respond", cmd_respond, TRUE },
+  { "status", cmd_status, TRUE },
+  { "heartbeat-start", cmd_heartbeat_start, TRUE },
+  { "heartbeat-report", cmd_heartbeat_report, TRUE },
+  { "stop-measure", cmd_stop_measure, TRUE },
+  { "next-due", cmd_next_due, TRUE },
+  { "menu", cmd_menu, TRUE },
+  { "dialog-set", cmd_dialog, TRUE },
+  { "dialog-click", cmd_dialog, TRUE },
+  { "accounts", cmd_accounts, TRUE },
+  { "windows", cmd_windows, TRUE },
+  { "close-dialogs", cmd_windows, TRUE },
+  { "layout", cmd_layout, TRUE },
+  { "animations", cmd_animations, TRUE },
+  { "resize", cmd_resize, TRUE },
+  { "open-row", cmd_open_row, TRUE },
+  { "back", cmd_back, TRUE },
+  { "set-divider", cmd_set_divider, TRUE },
+};
+
+static const Command *
+find_command (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+/* Returns TRUE when the command completed synchronously. */
 static gboolean
 run_command (Driver     *d,
              const char *line)
@@ -924,376 +1439,31 @@ run_command (Driver     *d,
   g_auto (GStrv) parts = g_strsplit (line, " ", 2);
   const char *cmd = parts[0];
   const char *arg = parts[1] ? parts[1] : "";
-  GtkSelectionModel *selection;
-  gboolean sync;
+  const Command *command = find_command (cmd);
+  GString *rules;
 
   g_free (d->cmd);
   d->cmd = g_strdup (cmd);
-  if (run_windowless_command (d, cmd, arg, &sync))
-    return sync;
-  if (!ensure_window (d))
+  if (command == NULL)
     {
-      emit_error (d, cmd, "no window");
-      return TRUE;
-    }
-  selection = mp_test_window_get_selection (d->window);
-  watch_current (d);
-
-  if (g_str_equal (cmd, "wait-drawn"))
-    {
-      wait_for (d, pred_drawn, finish_simple, arg, 30);
-      return FALSE;
-    }
-  if (g_str_equal (cmd, "wait-idle"))
-    {
-      wait_for (d, pred_idle, finish_state, arg, 60);
-      return FALSE;
-    }
-  if (g_str_equal (cmd, "wait-progress"))
-    {
-      g_auto (GStrv) a = g_strsplit (arg, " ", 2);
-      d->progress_target = (guint) g_ascii_strtoull (a[0] ? a[0] : "1", NULL, 10);
-      wait_for (d, pred_progress, finish_state, a[0] ? a[1] : NULL, 60);
-      return FALSE;
-    }
-  if (g_str_equal (cmd, "wait-rows"))
-    {
-      g_auto (GStrv) a = g_strsplit (arg, " ", 2);
-      d->progress_target = (guint) g_ascii_strtoull (a[0] ? a[0] : "1", NULL, 10);
-      wait_for (d, pred_rows, finish_state, a[0] ? a[1] : NULL, 60);
-      return FALSE;
-    }
-  if (g_str_equal (cmd, "wait-settled"))
-    {
-      wait_for (d, pred_settled, finish_simple, arg, 10);
-      return FALSE;
-    }
-  if (g_str_equal (cmd, "rows"))
-    {
-      wait_for (d, pred_settled, finish_rows, arg, 10);
-      return FALSE;
-    }
-  if (g_str_equal (cmd, "sort"))
-    {
-      g_auto (GStrv) a = g_strsplit (arg, " ", 2);
-      GString *s = mp_test_json_begin (cmd);
-
-      if (!a[0] || !mp_test_window_sort_by (d->window, (guint) g_ascii_strtoull (a[0], NULL, 10),
-                                       a[1] && g_str_equal (a[1], "desc")))
-        mp_test_json_add_str (s, "error", "no such column");
-      emit (d, s);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "select") || g_str_equal (cmd, "select-subject") ||
-      g_str_equal (cmd, "select-add-subject"))
-    {
-      GListModel *model = G_LIST_MODEL (selection);
-      guint n = g_list_model_get_n_items (model);
-      gint64 index = -1;
-      GString *s;
-
-      if (g_str_equal (cmd, "select"))
-        index = g_ascii_strtoll (arg, NULL, 10);
+      /* The Rules dialog, activity log and Recycle Bin (mp-test-rules.c). */
+      rules = mp_test_rules_command (d->app, cmd, arg);
+      if (rules)
+        emit (d, rules);
       else
-        for (guint i = 0; i < n && index < 0; i++)  /* select-subject, select-add-subject */
-          {
-            g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i);
-            if (g_strcmp0 (mp_message_summary_get_subject (summary), arg) == 0)
-              index = i;
-          }
-      s = mp_test_json_begin (cmd);
-      if (index < 0 || index >= n)
-        mp_test_json_add_str (s, "error", "no such row");
-      else
+        emit_error (d, cmd, "unknown command");
+      return TRUE;
+    }
+  if (command->needs_window)
+    {
+      if (!ensure_window (d))
         {
-          g_autoptr (MpMessageSummary) summary = NULL;
-
-          gtk_selection_model_select_item (selection, (guint) index,
-                                           !g_str_equal (cmd, "select-add-subject"));
-          summary = g_list_model_get_item (model, (guint) index);
-          mp_test_json_add_int (s, "index", index);
-          mp_test_json_add_str (s, "uidl", mp_message_summary_get_uidl (summary));
-          mp_test_json_add_str (s, "subject", mp_message_summary_get_subject (summary));
+          emit_error (d, cmd, "no window");
+          return TRUE;
         }
-      emit (d, s);
-      return TRUE;
+      watch_current (d);
     }
-  if (g_str_equal (cmd, "select-all"))
-    {
-      gtk_widget_activate_action (GTK_WIDGET (d->window), "win.select-all", NULL);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "wait-preview"))
-    {
-      wait_for (d, pred_preview, finish_preview, arg, 30);
-      return FALSE;
-    }
-  if (g_str_equal (cmd, "action"))
-    {
-      g_autofree char *name = g_strconcat ("win.", arg, NULL);
-      gboolean enabled = mp_test_window_get_action_enabled (d->window, name);
-      GString *s = mp_test_json_begin (cmd);
-
-      mp_test_json_add_str (s, "name", arg);
-      mp_test_json_add_bool (s, "enabled", enabled);
-      emit (d, s);
-      d->deletes_at_wait = d->deletes_done;
-      d->checks_at_wait = d->checks_finished;
-      gtk_widget_activate_action (GTK_WIDGET (d->window), name, NULL);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "wait-dialog"))
-    {
-      wait_for (d, pred_dialog, finish_dialog, arg, 10);
-      return FALSE;
-    }
-  if (g_str_equal (cmd, "respond"))
-    {
-      GtkWidget *dialog = mp_test_window_get_delete_dialog (d->window);
-
-      if (!dialog)
-        emit_error (d, cmd, "no dialog");
-      else
-        {
-          g_autoptr (GPtrArray) found = g_ptr_array_new ();
-          const char *label = adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), arg)
-            ? adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), arg) : NULL;
-          GString *s = mp_test_json_begin (cmd);
-
-          mp_test_json_add_str (s, "response", arg);
-          /* Click the dialog's button for that response, as a user would. */
-          if (label)
-            collect_buttons_with_label (dialog, label, found);
-          if (found->len != 1)
-            mp_test_json_add_str (s, "error", "no such button");
-          emit (d, s);
-          if (found->len == 1)
-            g_signal_emit_by_name (g_ptr_array_index (found, 0), "clicked");
-        }
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "undo"))
-    {
-      wait_for (d, pred_undo_button, finish_undo, arg, 5);
-      return FALSE;
-    }
-  if (g_str_equal (cmd, "wait-delete"))
-    {
-      wait_for (d, pred_delete, finish_delete, arg, 30);
-      return FALSE;
-    }
-  if (g_str_equal (cmd, "filter"))
-    {
-      mp_test_window_set_filter_text (d->window, arg);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "status"))
-    {
-      GString *s = mp_test_json_begin (cmd);
-      add_mailbox_state (d, s);
-      emit (d, s);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "heartbeat-start"))
-    {
-      if (!d->heartbeat)
-        d->heartbeat = mp_test_heartbeat_new (d->window);
-      mp_test_heartbeat_start (d->heartbeat);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "heartbeat-report"))
-    {
-      GString *s = mp_test_json_begin (cmd);
-
-      if (d->heartbeat)
-        mp_test_heartbeat_report (d->heartbeat, s);
-      else
-        mp_test_json_add_str (s, "error", "no heartbeat-start");
-      add_mailbox_state (d, s);
-      emit (d, s);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "stop-measure"))
-    {
-      d->checks_at_wait = d->checks_finished;
-      d->stop_started = g_get_monotonic_time ();
-      gtk_widget_activate_action (GTK_WIDGET (d->window), "win.stop", NULL);
-      wait_for (d, pred_check_ended, finish_stop, arg, 10);
-      return FALSE;
-    }
-  if (g_str_equal (cmd, "scroll-pos"))
-    {
-      GtkScrolledWindow *scroller = mp_test_window_get_list_scroller (d->window);
-      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroller);
-      GString *s = mp_test_json_begin (cmd);
-
-      mp_test_json_add_int (s, "value", (gint64) gtk_adjustment_get_value (adj));
-      mp_test_json_add_int (s, "lower", (gint64) gtk_adjustment_get_lower (adj));
-      mp_test_json_add_int (s, "upper", (gint64) gtk_adjustment_get_upper (adj));
-      mp_test_json_add_int (s, "page", (gint64) gtk_adjustment_get_page_size (adj));
-      emit (d, s);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "scroll-end"))
-    {
-      GListModel *model = G_LIST_MODEL (selection);
-      guint n = g_list_model_get_n_items (model);
-      GtkScrolledWindow *scroller = mp_test_window_get_list_scroller (d->window);
-      GString *s = mp_test_json_begin (cmd);
-
-      if (scroller)
-        {
-          GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-          gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
-          mp_test_json_add_int (s, "upper", (gint64) gtk_adjustment_get_upper (adj));
-        }
-      mp_test_json_add_int (s, "rows", n);
-      emit (d, s);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "next-due"))
-    {
-      MpAccountState *mailbox = mp_test_window_get_current_mailbox (d->window);
-      gint64 due = mailbox ? mp_test_window_get_next_check_due (d->window,
-                               mp_account_get_id (mp_account_state_get_account (mailbox))) : -1;
-      GString *s = mp_test_json_begin (cmd);
-
-      if (due < 0)
-        mp_test_json_add_str (s, "error", "no schedule");
-      else
-        mp_test_json_add_int (s, "seconds", (due - g_get_monotonic_time ()) / G_USEC_PER_SEC);
-      emit (d, s);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "menu"))
-    {
-      emit_menu (d);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "dialog-set") || g_str_equal (cmd, "dialog-click"))
-    {
-      MpAccountDialog *dialog = find_account_dialog ();
-      g_auto (GStrv) a = g_strsplit (arg, " ", 2);
-      GString *s = mp_test_json_begin (cmd);
-      gboolean ok = FALSE;
-
-      if (dialog && g_str_equal (cmd, "dialog-set") && a[0] && a[1])
-        ok = mp_test_account_dialog_set_field (dialog, a[0], a[1]);
-      else if (dialog && g_str_equal (cmd, "dialog-click") && a[0])
-        ok = mp_test_account_dialog_click (dialog, a[0]);
-      mp_test_json_add_str (s, "arg", a[0]);
-      if (!ok)
-        mp_test_json_add_str (s, "error", dialog ? "not possible" : "no account dialog");
-      emit (d, s);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "wait-test-result"))
-    {
-      wait_for (d, pred_test_result, finish_test_result, arg, 30);
-      return FALSE;
-    }
-  if (g_str_equal (cmd, "accounts"))
-    {
-      GListModel *store = G_LIST_MODEL (mp_session_get_store (mp_window_get_session (d->window)));
-      GString *s = mp_test_json_begin (cmd);
-
-      g_string_append (s, ",\"accounts\":[");
-      for (guint i = 0; i < g_list_model_get_n_items (store); i++)
-        {
-          g_autoptr (MpAccount) account = g_list_model_get_item (store, i);
-          g_autofree char *name = mp_account_dup_display_name (account);
-
-          if (i > 0)
-            g_string_append_c (s, ',');
-          g_string_append (s, "{\"id\":");
-          mp_test_json_string (s, mp_account_get_id (account));
-          mp_test_json_add_str (s, "name", name);
-          mp_test_json_add_str (s, "host", mp_account_get_host (account));
-          mp_test_json_add_int (s, "port", mp_account_get_port (account));
-          mp_test_json_add_bool (s, "notify", mp_account_get_notify (account));
-          add_account_state (s, mp_session_lookup (mp_window_get_session (d->window),
-                                                   mp_account_get_id (account)));
-          g_string_append_c (s, '}');
-        }
-      g_string_append_c (s, ']');
-      emit (d, s);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "windows") || g_str_equal (cmd, "close-dialogs"))
-    {
-      GListModel *toplevels = gtk_window_get_toplevels ();
-      g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
-      GString *s = mp_test_json_begin (cmd);
-
-      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-        {
-          g_autoptr (GtkWindow) w = g_list_model_get_item (toplevels, i);
-          if (w != GTK_WINDOW (d->window) && gtk_widget_get_visible (GTK_WIDGET (w)))
-            g_ptr_array_add (others, g_object_ref (w));
-        }
-      g_string_append (s, ",\"windows\":[");
-      for (guint i = 0; i < others->len; i++)
-        {
-          GtkWindow *w = g_ptr_array_index (others, i);
-          if (i > 0)
-            g_string_append_c (s, ',');
-          mp_test_json_string (s, G_OBJECT_TYPE_NAME (w));
-        }
-      g_string_append_c (s, ']');
-      emit (d, s);
-      if (g_str_equal (cmd, "close-dialogs"))
-        for (guint i = 0; i < others->len; i++)
-          gtk_window_close (g_ptr_array_index (others, i));
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "screenshot"))
-    {
-      take_screenshot (d, arg);
-      return FALSE;
-    }
-  return run_layout_command (d, cmd, arg);
-}
-
-/* The window's adaptive layout (mp-window-layout.c). */
-static gboolean
-run_layout_command (Driver     *d,
-                    const char *cmd,
-                    const char *arg)
-{
-  if (g_str_equal (cmd, "layout"))
-    {
-      GString *s = mp_test_json_begin (cmd);
-
-      mp_test_window_describe_layout (d->window, s);
-      emit (d, s);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "animations"))
-    {
-      g_object_set (gtk_settings_get_default (), "gtk-enable-animations",
-                    !g_str_equal (arg, "off"), NULL);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "resize"))
-    {
-      int w = 0, h = 0;
-
-      if (sscanf (arg, "%d %d", &w, &h) == 2)
-        gtk_window_set_default_size (GTK_WINDOW (d->window), w, h);
-      return TRUE;
-    }
-  if (g_str_equal (cmd, "open-row") || g_str_equal (cmd, "back") || g_str_equal (cmd, "set-divider"))
-    {
-      if (g_str_equal (cmd, "open-row"))
-        mp_test_window_open_selected (d->window);
-      else if (g_str_equal (cmd, "back"))
-        mp_test_window_click_back (d->window);
-      else
-        mp_test_window_set_preview_width (d->window, atoi (arg));
-      return TRUE;
-    }
-  emit_error (d, cmd, "unknown command");
-  return TRUE;
+  return command->run (d, cmd, arg);
 }
 
 static void
