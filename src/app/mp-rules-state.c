@@ -29,6 +29,9 @@ struct _MpRulesState
   GHashTable     *rescan;       /* owned: ids of accounts whose listed rows the
                                  * rules saved since their last check have not
                                  * seen yet */
+  GHashTable     *held;         /* owned: "account id\nUIDL" of messages a delete
+                                 * rule hit but left, too large to keep a copy
+                                 * of: the user is asked once per process */
 };
 
 enum {
@@ -41,6 +44,7 @@ enum {
   SIGNAL_CHANGED,
   SIGNAL_RULES_DELETED,
   SIGNAL_JUNK_MARKED,
+  SIGNAL_RULE_HELD,
   N_SIGNALS
 };
 
@@ -150,6 +154,8 @@ on_rule_hits (MpAccountState *state,
 {
   GListModel *model = mp_account_state_get_messages (state);
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) held_rules = g_ptr_array_new_with_free_func (g_free);
   RuleDelete *data;
   guint n = g_list_model_get_n_items (model);
   guint id;
@@ -172,12 +178,29 @@ on_rule_hits (MpAccountState *state,
       g_autoptr (MpMessageSummary) summary = g_list_model_get_item (model, i);
       const char *uidl = mp_message_summary_get_uidl (summary);
 
-      if (g_hash_table_contains (data->rules, uidl))
+      if (!g_hash_table_contains (data->rules, uidl))
+        continue;
+      if (mp_message_summary_get_size (summary) > MP_RECYCLE_BIN_DEFAULT_MAX_SIZE)
         {
-          g_hash_table_insert (data->rows, (gpointer) uidl, g_object_ref (summary));
-          g_ptr_array_add (rows, g_steal_pointer (&summary));
+          /* No copy can be kept: a rule never deletes it on its own (the
+           * rest of the hits are deleted all the same); the user is asked. */
+          g_autofree char *key = NULL;
+          g_autofree char *rule = NULL;
+
+          g_hash_table_steal_extended (data->rules, uidl, (gpointer *) &key, (gpointer *) &rule);
+          if (g_hash_table_add (self->held, g_strdup_printf ("%s\n%s", mp_account_get_id (
+                                  mp_account_state_get_account (state)), uidl)))
+            {
+              g_ptr_array_add (held, g_object_ref (summary));
+              g_ptr_array_add (held_rules, g_steal_pointer (&rule));
+            }
+          continue;
         }
+      g_hash_table_insert (data->rows, (gpointer) uidl, g_object_ref (summary));
+      g_ptr_array_add (rows, g_steal_pointer (&summary));
     }
+  for (guint i = 0; i < held->len; i++)
+    g_signal_emit (self, signals[SIGNAL_RULE_HELD], 0, state, held->pdata[i], held_rules->pdata[i]);
   if (rows->len == 0)
     {
       rule_delete_free (data);
@@ -558,6 +581,7 @@ mp_rules_state_finalize (GObject *object)
   g_clear_object (&self->activity);
   g_clear_object (&self->lifetime);
   g_clear_pointer (&self->rescan, g_hash_table_unref);
+  g_clear_pointer (&self->held, g_hash_table_unref);
   G_OBJECT_CLASS (mp_rules_state_parent_class)->finalize (object);
 }
 
@@ -627,6 +651,13 @@ mp_rules_state_class_init (MpRulesStateClass *klass)
   signals[SIGNAL_JUNK_MARKED] =
     g_signal_new ("junk-marked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, MP_TYPE_ACCOUNT_STATE);
+  /* The delete rule @rule hit @summary of @state, which is larger than the
+   * recycle bin keeps: it was not deleted, and stays in the list.  Whoever
+   * shows the app asks the user (a delete without a copy needs a yes). */
+  signals[SIGNAL_RULE_HELD] =
+    g_signal_new ("rule-held", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, MP_TYPE_ACCOUNT_STATE,
+                  MP_TYPE_MESSAGE_SUMMARY, G_TYPE_STRING);
 }
 
 static void
@@ -635,6 +666,7 @@ mp_rules_state_init (MpRulesState *self)
   self->retention_days = MP_RECYCLE_BIN_DEFAULT_RETENTION_DAYS;
   self->lifetime = g_cancellable_new ();
   self->rescan = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 MpRulesState *

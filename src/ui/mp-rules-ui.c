@@ -8,6 +8,9 @@
 #include <libnotify/notify.h>
 
 #include "mp-activity-view.h"
+#include "mp-application.h"
+#include "mp-error.h"
+#include "mp-recycle-bin.h"
 #include "mp-overview-dialog.h"
 #include "mp-recycle-view.h"
 #include "mp-rules-dialog.h"
@@ -239,8 +242,9 @@ mp_rules_ui_install_window (MpWindow *self)
 /* ---------------------------------------------------------------- application */
 
 typedef struct {
-  GSettings  *settings;   /* owned, nullable */
-  GHashTable *bubbles;    /* owned: account id → NotifyNotification (owned) */
+  GApplication *app;        /* not owned: holds this as its rules' data */
+  GSettings    *settings;   /* owned, nullable */
+  GHashTable   *bubbles;    /* owned: account id → NotifyNotification (owned) */
 } RulesApp;
 
 static void
@@ -288,6 +292,105 @@ on_rules_deleted (MpRulesState   *rules,
     g_debug ("Could not show a notification: %s", error->message);
 }
 
+typedef struct {
+  MpApplication    *app;      /* not owned: lives as long as the process */
+  MpAccountState   *state;    /* owned */
+  MpMessageSummary *summary;  /* owned */
+  char             *reason;   /* owned */
+} Held;
+
+static void
+held_free (gpointer data)
+{
+  Held *held = data;
+
+  g_object_unref (held->state);
+  g_object_unref (held->summary);
+  g_free (held->reason);
+  g_free (held);
+}
+
+/* The same question as for a manual delete of such a message: its row leaves
+ * the list while the dialog is up and comes back on "Keep It". */
+static void
+ask_delete_held (Held     *held,
+                 MpWindow *window)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr (GError) error = g_error_new_literal (MP_ERROR, MP_ERROR_TOO_LARGE, held->reason);
+
+  g_ptr_array_add (rows, held->summary);
+  on_delete_too_large (held->state, mp_account_state_delete_later (held->state, rows), error, window);
+}
+
+static void
+on_held_review (NotifyNotification *bubble,
+                char               *action,
+                gpointer            user_data)
+{
+  Held *held = user_data;
+  MpWindow *window = mp_application_ensure_window (held->app);
+
+  mp_window_select_account (window, mp_account_get_id (mp_account_state_get_account (held->state)));
+  gtk_window_present (GTK_WINDOW (window));
+  ask_delete_held (held, window);
+}
+
+/* A delete rule hit a message larger than the recycle bin keeps: it was not
+ * deleted.  With the window open the user is asked at once; otherwise a
+ * notification says so and its action opens the window on the question. */
+static void
+on_rule_held (MpRulesState     *rules,
+              MpAccountState   *state,
+              MpMessageSummary *summary,
+              const char       *rule,
+              RulesApp         *data)
+{
+  MpAccount *account = mp_account_state_get_account (state);
+  MpWindow *window = mp_application_get_main_window (MP_APPLICATION (data->app));
+  g_autofree char *size = g_format_size (mp_message_summary_get_size (summary));
+  g_autofree char *limit = g_format_size (MP_RECYCLE_BIN_DEFAULT_MAX_SIZE);
+  g_autofree char *title = NULL;
+  NotifyNotification *bubble;
+  g_autoptr (GError) error = NULL;
+  Held *held = g_new0 (Held, 1);
+
+  held->app = MP_APPLICATION (data->app);
+  held->state = g_object_ref (state);
+  held->summary = g_object_ref (summary);
+  /* Translators: rule name, message subject, its size, the recycle bin's limit. */
+  held->reason = g_strdup_printf (_("Rule “%s” matched “%s” (%s), larger than the recycle bin keeps (%s)"),
+                                  rule, mp_message_summary_get_subject (summary), size, limit);
+  if (window != NULL)
+    {
+      ask_delete_held (held, window);
+      held_free (held);
+      return;
+    }
+  if ((data->settings && !g_settings_get_boolean (data->settings, "notifications-enabled")) ||
+      (!notify_is_initted () && !notify_init (APP_ID)))
+    {
+      g_message ("%s: not deleted, no copy could be kept", held->reason);
+      held_free (held);
+      return;
+    }
+  /* Translators: %s is an account name. */
+  title = g_strdup_printf (_("A rule did not delete a message on %s"), mp_account_get_name (account));
+  bubble = notify_notification_new (title, held->reason, APP_ID);
+  notify_notification_set_app_name (bubble, "Mailpeek");
+  notify_notification_set_hint_string (bubble, "desktop-entry", APP_ID);
+  notify_notification_set_category (bubble, "email");
+  notify_notification_add_action (bubble, "default", _("Review"), on_held_review, held, held_free);
+  notify_notification_add_action (bubble, "review", _("Review"), on_held_review, held, NULL);
+  /* The daemon's action signal needs the object: it lives until it is closed. */
+  g_signal_connect (bubble, "closed", G_CALLBACK (g_object_unref), NULL);
+  if (!notify_notification_show (bubble, &error))
+    {
+      g_debug ("Could not show a notification: %s", error->message);
+      g_object_unref (bubble);
+    }
+}
+
 static GSettings *
 settings_if_installed (void)
 {
@@ -308,6 +411,7 @@ mp_rules_ui_attach_app (GApplication *app,
   MpRulesState *rules = mp_session_get_rules (session);
   RulesApp *data = g_new0 (RulesApp, 1);
 
+  data->app = app;
   data->settings = settings_if_installed ();
   data->bubbles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   if (data->settings)
@@ -315,4 +419,5 @@ mp_rules_ui_attach_app (GApplication *app,
                      G_SETTINGS_BIND_GET);
   g_object_set_data_full (G_OBJECT (rules), "mp-rules-ui", data, (GDestroyNotify) rules_app_free);
   g_signal_connect (rules, "rules-deleted", G_CALLBACK (on_rules_deleted), data);
+  g_signal_connect (rules, "rule-held", G_CALLBACK (on_rule_held), data);
 }

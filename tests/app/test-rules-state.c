@@ -285,6 +285,62 @@ test_manual_delete_too_large (void)
   mp_app_fixture_finish (&f);
 }
 
+/* A delete rule that hits a message larger than the recycle bin keeps: the
+ * other hits are deleted (before, the one big message failed the whole batch,
+ * at every check), the big one is not touched (no RETR, no DELE), its row
+ * stays, and "rule-held" names it and the rule so that the user is asked. */
+static void
+on_rule_held (MpRulesState     *rules,
+              MpAccountState   *state,
+              MpMessageSummary *summary,
+              const char       *rule,
+              gpointer          data)
+{
+  g_ptr_array_add (data, g_strdup_printf ("%s|%s", mp_message_summary_get_uidl (summary), rule));
+}
+
+static void
+test_rule_hits_too_large (void)
+{
+  const char *scan =
+    "expect LIST\nsend +OK\nsend 1 100\nsend 2 60000000\nsend .\n"
+    "expect UIDL\nsend +OK\nsend 1 uid-spam\nsend 2 uid-huge-spam\nsend .\n";
+  g_autofree char *script = g_strconcat (
+    LOGIN, scan,
+    "expect TOP 1 0\nsend +OK\nsend Subject: cheap pills\nsend X-Spam-Flag: YES\nsend \nsend .\n"
+    "expect TOP 2 0\nsend +OK\nsend Subject: huge pills\nsend X-Spam-Flag: YES\nsend \nsend .\n",
+    scan, "expect RETR 1\nsend +OK\nsend Subject: cheap pills\nsend X-Spam-Flag: YES\n"
+    "send \nsend buy now\nsend .\nexpect DELE 1\nsend +OK\nexpect QUIT\nsend +OK bye\n", NULL);
+  MpAppFixture f = { 0 };
+  MpAccountState *state;
+  gboolean finished = FALSE;
+  guint deleted = 0;
+  g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (MpMessageSummary) spam = NULL;
+  g_autoptr (MpMessageSummary) huge = NULL;
+
+  if (!mp_app_fixture_start (&f, RULES, script))
+    return mp_app_fixture_finish (&f);
+  state = mp_session_lookup (f.session, mp_account_get_id (f.account));
+  mp_mailbox_set_idle_timeout (mp_account_state_get_mailbox (state), MP_MAILBOX_DEFAULT_IDLE_TIMEOUT_MS);
+  g_signal_connect (state, "check-finished", G_CALLBACK (on_check_finished), &finished);
+  g_signal_connect (mp_session_get_rules (f.session), "rules-deleted", G_CALLBACK (on_rules_deleted), &deleted);
+  g_signal_connect (mp_session_get_rules (f.session), "rule-held", G_CALLBACK (on_rule_held), held);
+  mp_app_run_until (&finished);
+  mp_app_run_until_nonzero (&deleted);
+  g_assert_cmpuint (deleted, ==, 1);
+  g_assert_cmpuint (held->len, ==, 1);
+  g_assert_cmpstr (held->pdata[0], ==, "uid-huge-spam|Spam by the server");
+  spam = find_row (state, "uid-spam");
+  huge = find_row (state, "uid-huge-spam");
+  g_assert_null (spam);
+  g_assert_nonnull (huge);
+  g_assert_cmpuint (mp_account_state_get_n_pending_deletes (state), ==, 0);
+  g_assert_cmpuint (mp_activity_log_get_entries (
+    mp_rules_state_get_activity (mp_session_get_rules (f.session)))->len, ==, 1);
+  mp_app_fixture_finish (&f);
+}
+
 /* The dry run of a rule being written: every row it would hit in the current
  * list, with the reason; allowed senders and rows an earlier rule takes are
  * not listed; a disabled, not yet previewed delete rule is tried all the same. */
@@ -432,10 +488,11 @@ test_activity_log_bounded (void)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/rules-state/check-applies-rules", test_check_applies_rules);
   g_test_add_func ("/rules-state/dry-run", test_dry_run);
   g_test_add_func ("/rules-state/manual-delete-too-large", test_manual_delete_too_large);
+  g_test_add_func ("/rules-state/rule-hits-too-large", test_rule_hits_too_large);
   g_test_add_func ("/rules-state/saved-rules-act-on-listed-rows", test_saved_rules_act_on_listed_rows);
   g_test_add_func ("/rules-state/unreadable-file-kept", test_unreadable_file_kept);
   g_test_add_func ("/rules-state/activity-log-bounded", test_activity_log_bounded);
