@@ -1,11 +1,11 @@
 /* mp-account-dialog.c — account settings.
  *
  * Adding starts from a name, an address and the secret: "Continue" looks the
- * POP3 settings up (mp_discover_async, on a worker; the main loop never waits) and
- * shows them with where they came from; "Configure manually" shows the server
- * fields at any step, and a failed search falls back to them with guesses filled
- * in.  The secret comes from the keyring (typed here), a password command (only
- * the command is stored, as password-command) or a GNOME Online Accounts account.
+ * POP3 settings up (MpAccountDiscovery, which also says where they came from)
+ * and fills the server fields in; "Configure manually" shows the fields at any
+ * step, and a failed search falls back to them with guesses filled in.  The
+ * secret comes from the keyring (typed here), a password command (only the
+ * command is stored, as password-command) or a GNOME Online Accounts account.
  *
  * The password goes to the keyring (MpKeyring, on a worker thread), never to the
  * account file.  "Test connection" runs a test-login job with the settings as typed
@@ -18,12 +18,11 @@
 #include "mp-config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "mp-a11y.h"
 #include "mp-account-dialog.h"
+#include "mp-account-discovery.h"
 #include "mp-choice-row.h"
-#include "mp-discover.h"
 #include "mp-error.h"
 #include "mp-goa.h"
 #include "mp-keyring.h"
@@ -43,13 +42,7 @@ struct _MpAccountDialog
   AdwEntryRow         *command_row;
   MpChoiceRow         *goa_row;
   GtkLabel            *source_hint;
-  GtkWidget           *discover_group;
-  GtkButton           *continue_button;
-  GtkSpinner          *discover_spinner;
-  GtkButton           *stop_button;
-  GtkButton           *manual_button;
-  GtkLabel            *discover_status;
-  GtkWidget           *plaintext_warning_row;
+  MpAccountDiscovery  *discover_group;
   GtkWidget           *server_group;
   GtkWidget           *login_group;
   GtkWidget           *test_group;
@@ -79,7 +72,6 @@ struct _MpAccountDialog
   char                *offered_sha256; /* owned; fingerprint of the last test's cert error */
   gboolean             port_edited;
   gboolean             setting_port;
-  GCancellable        *discover_cancellable; /* owned; the search running, or NULL */
   GPtrArray           *goa_accounts;  /* owned, MpGoaAccount; NULL until listed */
 };
 
@@ -179,14 +171,11 @@ update_sensitivity (MpAccountDialog *self)
 {
   const char *host = entry_text (self->host_row);
   const char *user = entry_text (self->username_row);
-  const char *address = entry_text (self->address_row);
-  gboolean searching = self->discover_cancellable != NULL;
+  gboolean searching = mp_account_discovery_get_searching (self->discover_group);
   gboolean ok = host && *host && user && *user && secret_ready (self) && !searching;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), ok);
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), ok && !self->testing);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->continue_button),
-                            !searching && strchr (address, '@') != NULL);
 }
 
 /* The server, login, test and checking fields: hidden while a new account has
@@ -199,11 +188,7 @@ show_details (MpAccountDialog *self,
   gtk_widget_set_visible (self->login_group, shown);
   gtk_widget_set_visible (self->test_group, shown);
   gtk_widget_set_visible (self->checking_group, shown);
-  /* Once the settings are on screen, saving them is the next step, not searching. */
-  if (shown)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->continue_button), "suggested-action");
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (self->continue_button), "suggested-action");
+  mp_account_discovery_set_settings_shown (self->discover_group, shown);
 }
 
 static void
@@ -228,19 +213,6 @@ set_port (MpAccountDialog *self,
   gtk_spin_button_set_value (self->port_spin, port);
   self->setting_port = FALSE;
   self->port_edited = TRUE;
-}
-
-static void
-set_status (MpAccountDialog *self,
-            const char      *text,
-            const char      *css_class)
-{
-  gtk_label_set_text (self->discover_status, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->discover_status), text && *text);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->discover_status), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->discover_status), "success");
-  if (css_class)
-    gtk_widget_add_css_class (GTK_WIDGET (self->discover_status), css_class);
 }
 
 static void
@@ -453,145 +425,38 @@ static guint index_of_auth (MpPop3AuthMethod auth);
 
 /* ---------------------------------------------------------------- discovery */
 
-static const char *
-address_domain (const char *address)
-{
-  const char *at = strrchr (address, '@');
-  return at ? at + 1 : "";
-}
-
-/* The ISP database of the settings (an organisation's mirror), else Mozilla's. */
-static char *
-dup_ispdb_url (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr (GSettingsSchema) schema = NULL;
-  g_autoptr (GSettings) settings = NULL;
-
-  /* An uninstalled build has no compiled schema (g_settings_new () would abort). */
-  if (source)
-    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (!schema || !g_settings_schema_has_key (schema, "ispdb-url"))
-    return NULL;
-  settings = g_settings_new_full (schema, NULL, NULL);
-  return g_settings_get_string (settings, "ispdb-url");
-}
-
+/* A search keeps Save and Test insensitive; starting one names a nameless
+ * account after its address. */
 static void
-set_searching (MpAccountDialog *self,
-               gboolean         searching)
+on_searching_changed (MpAccountDialog *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), searching);
-  if (searching)
-    gtk_spinner_start (self->discover_spinner);
-  else
-    {
-      gtk_spinner_stop (self->discover_spinner);
-      g_clear_object (&self->discover_cancellable);
-    }
+  if (mp_account_discovery_get_searching (self->discover_group) && !*entry_text (self->name_row))
+    gtk_editable_set_text (GTK_EDITABLE (self->name_row), entry_text (self->address_row));
   update_sensitivity (self);
 }
 
+/* Found settings are saved next; guessed ones are corrected first. */
 static void
-apply_discovered (MpAccountDialog        *self,
-                  const MpDiscoverResult *found)
+on_discovered (MpAccountDialog        *self,
+               const MpDiscoverResult *found,
+               gboolean                guessed)
 {
+  show_details (self, TRUE);
   gtk_editable_set_text (GTK_EDITABLE (self->host_row), found->host);
   mp_choice_row_set_selected (self->security_row, index_of_security (found->security));
   set_port (self, found->port);
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), found->username);
-}
-
-static const char *
-security_name (MpPop3Security security)
-{
-  return gettext (security_labels[index_of_security (security)]);
+  gtk_widget_grab_focus (guessed ? GTK_WIDGET (self->host_row) : GTK_WIDGET (self->save_button));
 }
 
 static void
-discover_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+on_search_stopped (MpAccountDialog *self)
 {
-  g_autoptr (MpAccountDialog) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (MpDiscoverResult) found = mp_discover_finish (result, &error);
-  g_autofree char *text = NULL;
-
-  /* Cancelled: by "Cancel search" (which already said so), or the dialog went. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  set_searching (self, FALSE);
-  show_details (self, TRUE);
-  if (found)
-    {
-      g_autofree char *origin = mp_discover_result_dup_origin (found);
-
-      apply_discovered (self, found);
-      /* Translators: "Found pop.example.com, port 995, SSL/TLS, user alice — from
-       * Mozilla's ISP database" (the last %s says where the settings came from) */
-      text = g_strdup_printf (_("Found %s, port %u, %s, user %s — %s"), found->host,
-                              (guint) found->port, security_name (found->security),
-                              found->username, origin);
-      set_status (self, text, found->plaintext_only ? NULL : "success");
-      gtk_widget_set_visible (self->plaintext_warning_row, found->plaintext_only);
-      gtk_widget_grab_focus (GTK_WIDGET (self->save_button));
-      return;
-    }
-
-  /* Nothing found: the server fields with the most common names filled in. */
-  {
-    g_autofree char *host = g_strdup_printf ("pop.%s", address_domain (entry_text (self->address_row)));
-
-    gtk_editable_set_text (GTK_EDITABLE (self->host_row), host);
-    mp_choice_row_set_selected (self->security_row, 0);
-    set_port (self, 995);
-    gtk_editable_set_text (GTK_EDITABLE (self->username_row), entry_text (self->address_row));
-  }
-  text = g_strdup_printf (_("Mailpeek could not find the settings; enter them below (the fields hold "
-                            "a guess).\n%s"), error->message);
-  set_status (self, text, "error");
-  gtk_widget_grab_focus (GTK_WIDGET (self->host_row));
-}
-
-static void
-on_continue_clicked (MpAccountDialog *self)
-{
-  const char *address = entry_text (self->address_row);
-  g_autofree char *ispdb_url = NULL;
-  g_autofree char *text = NULL;
-  MpDiscoverOptions options = { 0 };
-
-  if (self->discover_cancellable || !strchr (address, '@'))
-    return;
-  ispdb_url = dup_ispdb_url ();
-  options.ispdb_url = ispdb_url && g_str_has_prefix (ispdb_url, "https://") ? ispdb_url : NULL;
-  options.timeout_ms = 30000;
-  if (!*entry_text (self->name_row))
-    gtk_editable_set_text (GTK_EDITABLE (self->name_row), address);
-
-  /* Its own cancellable: "Cancel search" ends only the search (dispose ends both). */
-  self->discover_cancellable = g_cancellable_new ();
-  gtk_widget_set_visible (self->plaintext_warning_row, FALSE);
-  text = g_strdup_printf (_("Looking for the settings of %s…"), address_domain (address));
-  set_status (self, text, NULL);
-  set_searching (self, TRUE);
-  mp_discover_async (address, &options, self->discover_cancellable, discover_done, g_object_ref (self));
-}
-
-static void
-on_stop_clicked (MpAccountDialog *self)
-{
-  if (!self->discover_cancellable)
-    return;
-  g_cancellable_cancel (self->discover_cancellable);
-  set_searching (self, FALSE);
-  set_status (self, _("Search cancelled. Enter the settings below, or continue again."), NULL);
   show_details (self, TRUE);
 }
 
 static void
-on_manual_clicked (MpAccountDialog *self)
+on_manual (MpAccountDialog *self)
 {
   show_details (self, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->host_row));
@@ -728,9 +593,9 @@ mp_account_dialog_dispose (GObject *object)
 
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
-  if (self->discover_cancellable)
-    g_cancellable_cancel (self->discover_cancellable);
-  g_clear_object (&self->discover_cancellable);
+  /* NULL once the template is gone (dispose may run again). */
+  if (self->discover_group)
+    mp_account_discovery_cancel (self->discover_group);
   g_clear_pointer (&self->goa_accounts, g_ptr_array_unref);
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
@@ -760,6 +625,7 @@ mp_account_dialog_class_init (MpAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, save_button);
   g_type_ensure (MP_TYPE_CHOICE_ROW);
+  g_type_ensure (MP_TYPE_ACCOUNT_DISCOVERY);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, address_row);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, source_row);
@@ -767,12 +633,6 @@ mp_account_dialog_class_init (MpAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, goa_row);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, source_hint);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, discover_group);
-  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, continue_button);
-  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, discover_spinner);
-  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, stop_button);
-  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, manual_button);
-  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, discover_status);
-  gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, plaintext_warning_row);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, server_group);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, login_group);
   gtk_widget_class_bind_template_child (widget_class, MpAccountDialog, test_group);
@@ -814,12 +674,14 @@ mp_account_dialog_init (MpAccountDialog *self)
   g_signal_connect_swapped (self->host_row, "changed", G_CALLBACK (update_sensitivity), self);
   g_signal_connect_swapped (self->username_row, "changed", G_CALLBACK (update_sensitivity), self);
   g_signal_connect_swapped (self->security_row, "notify::selected", G_CALLBACK (on_security_changed), self);
-  g_signal_connect_swapped (self->address_row, "changed", G_CALLBACK (update_sensitivity), self);
   g_signal_connect_swapped (self->command_row, "changed", G_CALLBACK (update_sensitivity), self);
-  g_signal_connect_swapped (self->address_row, "entry-activated", G_CALLBACK (on_continue_clicked), self);
-  g_signal_connect_swapped (self->continue_button, "clicked", G_CALLBACK (on_continue_clicked), self);
-  g_signal_connect_swapped (self->stop_button, "clicked", G_CALLBACK (on_stop_clicked), self);
-  g_signal_connect_swapped (self->manual_button, "clicked", G_CALLBACK (on_manual_clicked), self);
+  g_object_bind_property (self->address_row, "text", self->discover_group, "address", G_BINDING_SYNC_CREATE);
+  g_signal_connect_swapped (self->address_row, "entry-activated",
+                            G_CALLBACK (mp_account_discovery_start), self->discover_group);
+  g_signal_connect_swapped (self->discover_group, "notify::searching", G_CALLBACK (on_searching_changed), self);
+  g_signal_connect_swapped (self->discover_group, "found", G_CALLBACK (on_discovered), self);
+  g_signal_connect_swapped (self->discover_group, "stopped", G_CALLBACK (on_search_stopped), self);
+  g_signal_connect_swapped (self->discover_group, "manual", G_CALLBACK (on_manual), self);
   g_signal_connect_swapped (self->source_row, "notify::selected", G_CALLBACK (on_source_changed), self);
   g_signal_connect_swapped (self->goa_row, "notify::selected", G_CALLBACK (on_goa_selected), self);
   g_signal_connect_swapped (self->port_spin, "value-changed", G_CALLBACK (on_port_changed), self);
@@ -892,7 +754,7 @@ mp_account_dialog_new (GtkWindow *parent,
       if (mp_account_get_goa_account_id (account))
         mp_choice_row_set_selected (self->source_row, SOURCE_GOA);
       /* Discovery is for a new account; an existing one is edited field by field. */
-      gtk_widget_set_visible (self->discover_group, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->discover_group), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->address_row), FALSE);
     }
   else
