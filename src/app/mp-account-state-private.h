@@ -1,7 +1,8 @@
 /* mp-account-state-private.h — MpAccountState's fields, shared by the files that
  * make it up: mp-account-state.c (jobs, properties), mp-account-rows.c (the
- * message list), mp-account-cache.c (the header cache) and mp-account-new.c
- * (new mail and the seen store).  Main thread only.
+ * message list), mp-account-cache.c (the header cache), mp-account-new.c
+ * (new mail and the seen store) and mp-account-delete.c (deletions).  Main
+ * thread only.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -70,10 +71,23 @@ typedef enum {
   N_PROPS
 } MpAccountStateProp;
 
+typedef enum {
+  SIGNAL_CHECK_FINISHED,
+  SIGNAL_DELETED,
+  SIGNAL_DELETE_FAILED,
+  SIGNAL_RULE_HITS,
+  SIGNAL_DELETE_TOO_LARGE,
+  N_SIGNALS
+} MpAccountStateSignal;
+
 #define FEED_FIRST_STEP 2
 
 void     mp_account_state_notify            (MpAccountState   *self,
                                              MpAccountStateProp prop);
+/* g_signal_emit() of @signal with its arguments. */
+void     mp_account_state_emit              (MpAccountState   *self,
+                                             MpAccountStateSignal signal,
+                                             ...);
 /* Adds @delta to @counter (one of the jobs "busy" covers) and notifies "busy"
  * when it changes. */
 void     mp_account_state_add_busy          (MpAccountState   *self,

@@ -39,10 +39,16 @@ typedef struct {
 } MpMailHeaders;
 
 void          mp_mail_init                (void);
+/* The loose options every parse here uses (GMime set up first). */
+GMimeParserOptions *mp_mail_parser_options (void);
 
 GMimeMessage *mp_mail_parse               (const char    *data,
                                            gsize          len,
                                            gboolean      *cut_out);
+/* Where mp_mail_parse() cuts @data to bound GMime's nesting; @len when it does
+ * not. */
+gsize         mp_mail_nesting_limit_cut   (const char    *data,
+                                           gsize          len);
 
 /* mp-encoded-words.c: runs of adjacent same-charset RFC 2047 encoded-words in
  * @data joined into one word each; see that file. */
@@ -66,6 +72,17 @@ gboolean      mp_mail_headers_init_from_block (MpMailHeaders *headers,
                                                gsize          len);
 const char   *mp_mail_headers_get_to      (MpMailHeaders *headers);
 void          mp_mail_headers_clear       (MpMailHeaders *headers);
+
+/* mp-mail-util.c: field readers both ways of filling MpMailHeaders share
+ * (from a GMimeMessage, and from a header block in mp-header-block.c), so the
+ * two give the same fields. */
+InternetAddress *mp_mail_first_mailbox    (InternetAddressList *list,
+                                           guint                depth);
+void          mp_mail_fallback_from       (const char    *value,
+                                           char         **name_out,
+                                           char         **address_out);
+GDateTime    *mp_mail_parse_odd_date      (const char    *value);
+char         *mp_mail_clean_or_null       (const char    *value);
 
 char         *mp_mail_convert_to_utf8     (const char    *data,
                                            gsize          len,
