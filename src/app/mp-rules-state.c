@@ -215,7 +215,9 @@ on_rule_hits (MpAccountState *state,
 /* Rules saved after rows were listed act on those rows at the account's next
  * check, as the dry run showed: a check only evaluates the messages it fetches
  * (with their whole header block), and rows already listed are not fetched
- * again.  These rows are judged by the fields their summary keeps. */
+ * again.  These rows are judged by the fields their summary keeps.  The same
+ * goes for the rows listed from the header cache at start, which keeps no
+ * rule's verdict (junk, quiet). */
 static void
 on_check_finished (MpAccountState *state,
                    const GError   *error,
@@ -247,6 +249,11 @@ on_check_finished (MpAccountState *state,
           mp_message_summary_set_rule_flags (summary, TRUE, FALSE);
           junk = TRUE;
         }
+      /* "Don't notify" (and delete, as on the worker): the header cache keeps no
+       * verdict, so a quiet row still new after a restart would be announced
+       * with the next new mail without this. */
+      else if (rule->action != MP_RULE_ACTION_JUNK)
+        mp_message_summary_set_rule_flags (summary, mp_message_summary_get_junk (summary), TRUE);
       hit = g_new0 (MpRuleHit, 1);
       hit->uidl = g_strdup (mp_message_summary_get_uidl (summary));
       hit->rule = g_strdup (rule->name);

@@ -161,6 +161,14 @@ test_check_applies_rules (void)
   mp_app_fixture_finish (&f);
 }
 
+/* The same, with the friend's messages not allowed but made quiet by a rule
+ * that comes first ("don't notify" wins over the spam rule). */
+#define RULES_QUIET_FRIEND \
+  "[rules]\nversion=1\n\n" \
+  "[rule 0]\nname=Friends quietly\nenabled=true\naction=no-notify\nfrom-address-is=friend@example.org\n\n" \
+  "[rule 1]\nname=Spam by the server\nenabled=true\npreviewed=true\naction=delete\nspam-flag=true\n\n" \
+  "[rule 2]\nname=Newsletters\nenabled=true\naction=junk\nsubject-contains=newsletter\n"
+
 #define SCAN_KNOWN \
   "expect LIST\nsend +OK\nsend 1 100\nsend 2 200\nsend 3 300\nsend .\n" \
   "expect UIDL\nsend +OK\nsend 1 uid-spam\nsend 2 uid-news\nsend 3 uid-friend\nsend .\n"
@@ -168,10 +176,14 @@ test_check_applies_rules (void)
 /* Rules saved after the rows were listed act on those rows at the next check
  * (what the dry run showed is what happens), not only on messages that check
  * sees for the first time: the check fetches no headers again (no TOP), and
- * the spam row is deleted in the same session; the allowed sender's is kept. */
+ * the spam row is deleted in the same session; the allowed sender's is kept.
+ * With RULES_QUIET_FRIEND the friend's row turns quiet (no notification) as
+ * the newsletter turns junk: the same holds for rows listed from the header
+ * cache at start, which keeps no rule's verdict. */
 static void
-test_saved_rules_act_on_listed_rows (void)
+test_saved_rules_act_on_listed_rows (gconstpointer data)
 {
+  const char *rules_text = data;
   MpAppFixture f = { 0 };
   MpAccountState *state;
   MpRulesState *rules;
@@ -181,6 +193,7 @@ test_saved_rules_act_on_listed_rows (void)
   g_autoptr (MpRuleSet) set = NULL;
   g_autoptr (MpMessageSummary) spam = NULL;
   g_autoptr (MpMessageSummary) news = NULL;
+  g_autoptr (MpMessageSummary) friend = NULL;
 
   if (!mp_app_fixture_start (&f, NULL, LOGIN CHECK "expect QUIT\nsend +OK bye\nnext-session\n"
                       LOGIN SCAN_KNOWN DELETE))
@@ -194,7 +207,7 @@ test_saved_rules_act_on_listed_rows (void)
   while (g_list_model_get_n_items (mp_account_state_get_messages (state)) < 3)
     g_main_context_iteration (NULL, TRUE);
 
-  set = mp_rule_set_from_data (RULES, strlen (RULES), &error);
+  set = mp_rule_set_from_data (rules_text, strlen (rules_text), &error);
   g_assert_no_error (error);
   g_assert_true (mp_rules_state_save (rules, set, FALSE, &error));
   finished = FALSE;
@@ -207,6 +220,9 @@ test_saved_rules_act_on_listed_rows (void)
   news = find_row (state, "uid-news");
   g_assert_nonnull (news);
   g_assert_true (mp_message_summary_get_junk (news));
+  friend = find_row (state, "uid-friend");
+  g_assert_nonnull (friend);
+  g_assert_cmpint (mp_message_summary_get_quiet (friend), ==, strstr (rules_text, "no-notify") != NULL);
   g_assert_cmpuint (mp_activity_log_get_entries (mp_rules_state_get_activity (rules))->len, ==, 1);
   mp_app_fixture_finish (&f);
 }
@@ -488,12 +504,18 @@ test_activity_log_bounded (void)
 int
 main (int argc, char *argv[])
 {
+  /* Each case in XDG dirs of its own: GLib keeps the first config dir it was
+   * asked for, so the fixture's fresh HOME alone would leave a rules file one
+   * case saved to the next. */
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/rules-state/check-applies-rules", test_check_applies_rules);
   g_test_add_func ("/rules-state/dry-run", test_dry_run);
   g_test_add_func ("/rules-state/manual-delete-too-large", test_manual_delete_too_large);
   g_test_add_func ("/rules-state/rule-hits-too-large", test_rule_hits_too_large);
-  g_test_add_func ("/rules-state/saved-rules-act-on-listed-rows", test_saved_rules_act_on_listed_rows);
+  g_test_add_data_func ("/rules-state/saved-rules-act-on-listed-rows", RULES,
+                        test_saved_rules_act_on_listed_rows);
+  g_test_add_data_func ("/rules-state/saved-rules-quiet-listed-rows", RULES_QUIET_FRIEND,
+                        test_saved_rules_act_on_listed_rows);
   g_test_add_func ("/rules-state/unreadable-file-kept", test_unreadable_file_kept);
   g_test_add_func ("/rules-state/activity-log-bounded", test_activity_log_bounded);
   return g_test_run ();

@@ -46,6 +46,9 @@ DUNSTRC = """[global]
     # Bubbles stay until closed: what is on screen is what the app left there.
     timeout = 0
     markup = full
+    # A Notify with the summary and body of a bubble on screen would only add a
+    # count to that one, without running the logging script.
+    stack_duplicates = false
 [log_everything]
     summary = "*"
     script = %s

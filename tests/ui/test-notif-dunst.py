@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """End-to-end with the REAL notification daemon (dunst), issue 13 items 3-4:
-notifications add up, "new" survives a restart, seen mail withdraws its bubble.
+notifications add up, "new" survives a restart, seen mail withdraws its bubble;
+MODE "rules" (issue 12): what rules do to the bubbles.
 
-    with-dovecot.py -- test-notif-dunst.py MAILPEEK_TEST_APP
+    with-dovecot.py -- test-notif-dunst.py [rules] MAILPEEK_TEST_APP
 
 One private desktop (mp_desktop_bus.py: Xvfb, a session bus with no service
 directories — nothing is auto-activated — gnome-keyring and dunst, whose rule logs
@@ -20,6 +21,11 @@ The design this checks (src/app/mp-account-state.h, src/ui/mp-desktop.c):
   and it is NOT announced again: the next bubble, when more mail comes, sums it up;
 - viewing messages shrinks the bubble to what is still new, and withdraws it when
   nothing is.
+MODE "rules", with a rules file written before the app starts (src/ui/mp-rules-ui.c,
+src/app/mp-rules-state.c): a message a "don't notify" rule matches is listed and
+counted but left out of the bubble, and is no news on its own; a check whose delete
+rule removes several messages says so in ONE bubble ("3 messages deleted by rules
+on …"), and the messages are gone from the Dovecot.
 Exit 77 = skipped.
 """
 
@@ -125,6 +131,7 @@ class Run:
 
 
 def deliver(home, name, sender, subject):
+    """Delivers a message whose Message-ID is NAME@example.org."""
     path = os.path.join(home, name + ".eml")
     with open(path, "w", encoding="utf-8") as f:
         f.write("From: %s\nTo: Alice Example <alice@example.test>\nSubject: %s\n"
@@ -242,11 +249,179 @@ def scenario(desktop, exe, home):
     check(len(ours(desktop)) == before, "after-seen: no notification")
 
 
+RULES = """[rules]
+version=1
+
+[rule 1]
+name=Quiet senders
+enabled=true
+action=no-notify
+from-domain-is=hush.example
+
+[rule 2]
+name=Purge
+enabled=true
+previewed=true
+action=delete
+from-domain-is=purge.example
+"""
+
+
+def deleted_bubbles(desktop):
+    return [n for n in ours(desktop) if " deleted by rules on " in n["summary"]]
+
+
+def rules_scenario(desktop, exe, home):
+    # The delete rule is saved as the Rules dialog saves it once its dry run was
+    # seen (previewed=true); without that it would delete nothing.
+    with open(os.path.join(home, ".config", "mailpeek", "rules.conf"), "w",
+              encoding="utf-8") as f:
+        f.write(RULES)
+    before_ids = set(mp_gui_session.pop3_listing().values())
+    run = Run(desktop, exe, "rules",
+              ["wait-idle 60", "wait-file quiet",
+               "action check", "wait-idle 60", "status", "rows", "wait-file deleting",
+               "action check", "wait-idle 60", "wait-activity 3 60", "wait-file again",
+               "action check", "wait-idle 60", "wait-activity 5 60", "status", "rows",
+               "activity", "quit"])
+
+    # The first check records what is there: nothing a rule acts on, no bubble.
+    first = run.observed("wait-idle", 1)
+    check(first and first[0].get("state") == "idle", "rules: the first check succeeded: %r"
+          % first[:1])
+    time.sleep(0.5)
+    check(ours(desktop) == [], "rules: no notification for the mail already there")
+
+    # (a) One new message a "don't notify" rule matches, one it does not: the
+    # bubble is about the other one only; the quiet one is listed and counted.
+    deliver(home, "hushed-1", "Quinn Quiet <quinn@hush.example>", "Hushed by a rule")
+    deliver(home, "loud-1", "Nina Loud <nina@example.org>", "Not hushed")
+    run.touch("quiet")
+    run.observed("wait-idle", 2)
+    check(wait_until(lambda: len(ours(desktop)) >= 1), "quiet: dunst got a notification")
+    time.sleep(1)   # a second bubble would come within the 150 ms settle
+    shown = ours(desktop)
+    check(len(shown) == 1, "quiet: one notification: %r"
+          % [(n["summary"], n["body"]) for n in shown])
+    if shown:
+        check(shown[0]["summary"].startswith("1 new message on "),
+              "quiet: the bubble counts only the message no rule silenced: %r"
+              % shown[0]["summary"])
+        check("Nina Loud" in shown[0]["body"] and "Quinn" not in shown[0]["body"]
+              and "Hushed" not in shown[0]["body"],
+              "quiet: and names only that one: %r" % shown[0]["body"])
+    status = run.observed("status", 1)
+    check(status and status[0].get("new") == 2,
+          "quiet: the account counts both as new (quiet is not seen): %r" % status)
+    rows = run.observed("rows", 1)
+    if rows:
+        new_rows = sorted(r["subject"] for r in rows[0]["rows"] if r["new"])
+        check(new_rows == ["Hushed by a rule", "Not hushed"],
+              "quiet: both are listed as new: %r" % new_rows)
+
+    # (b) Three messages a delete rule matches and one more quiet one: ONE bubble
+    # for the deletions, no new-mail bubble (nothing here is news), and the three
+    # are gone from the server.
+    for i in range(1, 4):
+        deliver(home, "purged-%d" % i, "Pat Purge <pat@purge.example>", "Purge me %d" % i)
+    deliver(home, "hushed-2", "Quinn Quiet <quinn@hush.example>", "Hushed again")
+    count = len(ours(desktop))
+    run.touch("deleting")
+    run.observed("wait-idle", 3)
+    check(wait_until(lambda: len(deleted_bubbles(desktop)) >= 1, 60),
+          "deleting: dunst got a notification about the deletions")
+    time.sleep(1.5)   # one per message would have come by now
+    deleted = deleted_bubbles(desktop)
+    check(len(deleted) == 1, "deleting: one notification for the check's three deletions: %r"
+          % [n["summary"] for n in deleted])
+    if deleted:
+        check(deleted[0]["summary"].startswith("3 messages deleted by rules on "),
+              "deleting: it counts all three: %r" % deleted[0]["summary"])
+    check(len(ours(desktop)) == count + 1, "deleting: no other notification (no new-mail one): %r"
+          % [(n["summary"], n["body"]) for n in ours(desktop)[count:]])
+    # The rules' delete commits with QUIT's +OK before it is announced: the
+    # mailbox is free for a session of our own.
+    listed = set(mp_gui_session.pop3_listing().values())
+    gone = {"purged-%d@example.org" % i for i in range(1, 4)}
+    check(not gone & listed, "deleting: the three are gone from the server: %r"
+          % sorted(gone & listed))
+    kept = {"hushed-1@example.org", "loud-1@example.org", "hushed-2@example.org"}
+    check(kept <= listed and before_ids <= listed,
+          "deleting: everything else is still there: %r" % sorted((kept | before_ids) - listed))
+
+    # The next check that deletes has a bubble of its own, in place of the last.
+    for i in range(4, 6):
+        deliver(home, "purged-%d" % i, "Pat Purge <pat@purge.example>", "Purge me %d" % i)
+    run.touch("again")
+    run.observed("wait-idle", 4)
+    check(wait_until(lambda: len(deleted_bubbles(desktop)) >= 2, 60),
+          "again: dunst got a notification for the second check's deletions")
+    time.sleep(1.5)
+    deleted = deleted_bubbles(desktop)
+    check(len(deleted) == 2, "again: one more, two for two checks: %r"
+          % [n["summary"] for n in deleted])
+    if len(deleted) >= 2:
+        check(deleted[1]["summary"].startswith("2 messages deleted by rules on "),
+              "again: it counts the two of that check: %r" % deleted[1]["summary"])
+        check(deleted[0]["id"] == deleted[1]["id"],
+              "again: it replaced the first (id %s, %s)" % (deleted[0]["id"], deleted[1]["id"]))
+    listed = set(mp_gui_session.pop3_listing().values())
+    check(not {"purged-4@example.org", "purged-5@example.org"} & listed,
+          "again: those two are gone from the server too")
+    obs = run.finish()
+    activity = [o for o in obs if o["cmd"] == "activity"]
+    if check(activity, "rules: the activity log was read"):
+        check(sorted(e["subject"] for e in activity[0]["entries"])
+              == ["Purge me %d" % i for i in range(1, 6)]
+              and all(e["rule"] == "Purge" for e in activity[0]["entries"]),
+              "rules: the activity log lists the five, by rule Purge: %r" % activity[0]["entries"])
+    status = [o for o in obs if o["cmd"] == "status"]
+    check(len(status) >= 2 and status[1].get("new") == 3,
+          "rules: at the end the two quiet ones and the loud one are new: %r" % status[1:])
+
+    # A restart, with mail that came meanwhile: the first check of a run (its rows
+    # from the header cache, the rules read anew) deletes in one bubble too, and a
+    # bubble about new mail still leaves out the quiet messages of the last run.
+    for i in range(6, 8):
+        deliver(home, "purged-%d" % i, "Pat Purge <pat@purge.example>", "Purge me %d" % i)
+    deliver(home, "loud-2", "Lars Later <lars@example.org>", "Loud after the restart")
+    count, deleted_count = len(ours(desktop)), len(deleted_bubbles(desktop))
+    run = Run(desktop, exe, "rules-restart",
+              ["wait-idle 60", "wait-activity 7 60", "wait-file done", "status", "quit"])
+    run.observed("wait-idle", 1)
+    check(wait_until(lambda: len(deleted_bubbles(desktop)) > deleted_count, 60),
+          "restart: dunst got a notification about the deletions")
+    check(wait_until(lambda: len(ours(desktop)) >= count + 2, 10),
+          "restart: and one about the new mail")
+    time.sleep(1.5)
+    later = ours(desktop)[count:]
+    deleted = [n for n in later if " deleted by rules on " in n["summary"]]
+    fresh = [n for n in later if n not in deleted]
+    check(len(deleted) == 1 and deleted[0]["summary"].startswith("2 messages deleted by rules on "),
+          "restart: one notification for the two deletions: %r" % [n["summary"] for n in deleted])
+    check(len(fresh) == 1 and fresh[0]["summary"].startswith("2 new messages on ")
+          and "Lars Later" in fresh[0]["body"] and "Nina Loud" in fresh[0]["body"]
+          and "Quinn" not in fresh[0]["body"],
+          "restart: one new-mail bubble, summing up the loud ones only: %r"
+          % [(n["summary"], n["body"]) for n in fresh])
+    listed = set(mp_gui_session.pop3_listing().values())
+    check(not {"purged-6@example.org", "purged-7@example.org"} & listed
+          and "loud-2@example.org" in listed,
+          "restart: the two are gone from the server, the new one is there")
+    run.touch("done")
+    obs = run.finish()
+    status = [o for o in obs if o["cmd"] == "status"]
+    check(status and status[0].get("new") == 4,
+          "restart: the quiet ones are still new (listed and counted): %r" % status)
+
+
 def main():
-    if len(sys.argv) != 2:
-        print("usage: test-notif-dunst.py MAILPEEK_TEST_APP", file=sys.stderr)
+    args = sys.argv[1:]
+    mode = args.pop(0) if len(args) == 2 else "restart"
+    if len(args) != 1 or mode not in ("restart", "rules"):
+        print("usage: test-notif-dunst.py [rules] MAILPEEK_TEST_APP", file=sys.stderr)
         return 2
-    exe = sys.argv[1]
+    exe = args[0]
     tool = mp_desktop_bus.missing_tool()
     if tool:
         print("SKIP: %s is not installed" % tool)
@@ -262,7 +437,7 @@ def main():
                                      os.environ["MP_TEST_HOST"], os.environ["MP_TEST_POP3S_PORT"],
                                      os.environ["MP_TEST_CA_FILE"])
         desktop.start(os.environ["MP_TEST_PASSWORD"])
-        scenario(desktop, exe, home)
+        (rules_scenario if mode == "rules" else scenario)(desktop, exe, home)
     finally:
         for run in RUNS:   # a run left behind by a failed step
             if run.proc.poll() is None:
