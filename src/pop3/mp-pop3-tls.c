@@ -438,6 +438,12 @@ setup (TlsTransport         *tls,
 #ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
   SSL_CTX_set_options (tls->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 #endif
+  /* Read what the socket has, not a record header and then its body: a long
+   * listing comes as thousands of small records (Dovecot writes ~4 KiB each),
+   * two recv() calls apiece otherwise.  Safe here: readers call SSL_read until
+   * it wants more and only then poll the socket. */
+  SSL_CTX_set_read_ahead (tls->ctx, 1);
+  SSL_CTX_set_default_read_buffer_len (tls->ctx, 64 * 1024);
   if (options->ca_file != NULL)
     {
       if (SSL_CTX_load_verify_locations (tls->ctx, options->ca_file, NULL) != 1)
