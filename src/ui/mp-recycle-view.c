@@ -206,6 +206,7 @@ save_done (GObject      *source,
     {
       g_autofree char *text = g_strdup_printf (_("Could not save the message: %s"), error->message);
 
+      g_message ("%s", text);
       mp_preview_pane_show_error (pane, text);
     }
 }
@@ -221,6 +222,7 @@ on_save_response (GtkNativeDialog *dialog,
                 gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog)) : NULL;
   g_autoptr (GTask) task = NULL;
 
+  g_debug ("Save response %d, file %s", response, file ? "chosen" : "none");
   if (file != NULL)
     {
       /* Reading the copy and writing the file can block (a slow or network
@@ -236,6 +238,16 @@ on_save_response (GtkNativeDialog *dialog,
   g_object_unref (dialog);
 }
 
+/* Where a saved message goes first: Documents if the user has one, else home
+ * (not the working directory, which for a desktop launch is home anyway). */
+static const char *
+documents_dir (void)
+{
+  const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+
+  return documents && g_file_test (documents, G_FILE_TEST_IS_DIR) ? documents : g_get_home_dir ();
+}
+
 static void
 on_save_clicked (GtkButton *button,
                  View      *view)
@@ -243,6 +255,7 @@ on_save_clicked (GtkButton *button,
   Copy *copy = selected_copy (view);
   GtkFileChooserNative *chooser;
   g_autofree char *name = NULL;
+  g_autoptr (GFile) folder = NULL;
 
   if (copy == NULL)
     return;
@@ -250,6 +263,8 @@ on_save_clicked (GtkButton *button,
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   name = g_strdup_printf ("%s.eml", *copy->subject ? copy->subject : _("message"));
   g_strdelimit (name, "/\\", '_');
+  folder = g_file_new_for_path (documents_dir ());
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   /* The row may go meanwhile: the response gets its own copy. */
   g_object_set_data_full (G_OBJECT (chooser), "pane", g_object_ref (view->pane), g_object_unref);

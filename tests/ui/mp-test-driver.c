@@ -70,7 +70,8 @@
  *   recycle-open N                select the Recycle Bin's row N and click
  *                                 "Open in Mail Program"
  *   recycle-save N                select row N and click "Save as .eml…"
- *   save-as PATH                  in the open Save dialog: choose PATH, press Save
+ *   save-as NAME                  in the open Save dialog: type NAME, press Save
+ *                                 (the file the dialog chose: path)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

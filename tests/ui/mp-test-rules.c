@@ -67,23 +67,36 @@ find_of_type (GtkWidget *root,
 }
 
 /* The Save dialog (GtkFileChooserNative shows a GtkFileChooserDialog when no
- * portal runs): choose PATH and press Save, as a user does. */
-static gboolean
-choose_file (const char *path)
+ * portal runs): type NAME in the folder it opened on and press Save, as a user
+ * does.  Reports the file the dialog had chosen. */
+static GFile *
+choose_file (const char *name)
 {
   GtkWindow *dialog = find_window (GTK_TYPE_FILE_CHOOSER_DIALOG, NULL);
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  g_autoptr (GFile) folder = g_file_get_parent (file);
-  g_autofree char *name = g_file_get_basename (file);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
-  if (dialog == NULL ||
-      !gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL))
-    return FALSE;
+  if (dialog == NULL)
+    return NULL;
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  return TRUE;
+  /* The chooser loads its folder asynchronously and has no file until it
+   * did (a user sees the folder before pressing Save): wait for it. */
+  for (;;)
+    {
+      g_autoptr (GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *base = chosen ? g_file_get_basename (chosen) : NULL;
+
+      if (g_strcmp0 (base, name) == 0)
+        {
+          G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+          gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+          G_GNUC_END_IGNORE_DEPRECATIONS
+          return g_steal_pointer (&chosen);
+        }
+      if (g_get_monotonic_time () > deadline)
+        return NULL;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (10000);
+    }
 }
 
 static GtkWidget *
@@ -239,8 +252,12 @@ mp_test_rules_command (MpApplication *app,
     }
   if (g_str_equal (cmd, "save-as"))
     {
+      g_autoptr (GFile) chosen = choose_file (arg);
+      g_autofree char *path = chosen ? g_file_get_path (chosen) : NULL;
+
       s = mp_test_json_begin (cmd);
-      mp_test_json_add_bool (s, "chosen", arg && choose_file (arg));
+      mp_test_json_add_bool (s, "chosen", chosen != NULL);
+      mp_test_json_add_str (s, "path", path);
       return s;
     }
   if (g_str_equal (cmd, "recycle-rows"))

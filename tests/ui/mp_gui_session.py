@@ -159,7 +159,10 @@ def run_session(cmd, env, timeout, during=None):
     """Runs @cmd; @during() runs meanwhile (it may wait for what the app does).
     Returns (exit status, combined output)."""
     with tempfile.TemporaryFile() as output:
-        proc = subprocess.Popen(cmd, env=env, stdout=output, stderr=subprocess.STDOUT)
+        # In the private HOME, as a desktop starts an application (a file
+        # chooser opens on the working directory, which must not be the tree).
+        proc = subprocess.Popen(cmd, env=env, stdout=output, stderr=subprocess.STDOUT,
+                                cwd=env.get("HOME"))
         try:
             if during:
                 during()
