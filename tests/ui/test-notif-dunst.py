@@ -25,7 +25,9 @@ MODE "rules", with a rules file written before the app starts (src/ui/mp-rules-u
 src/app/mp-rules-state.c): a message a "don't notify" rule matches is listed and
 counted but left out of the bubble, and is no news on its own; a check whose delete
 rule removes several messages says so in ONE bubble ("3 messages deleted by rules
-on …"), and the messages are gone from the Dovecot.
+on …"), and the messages are gone from the Dovecot; a message the delete rule hits
+that is larger than the recycle bin keeps is left on the server, the others go, and
+the open window asks about it ("Delete Without a Copy?").
 Exit 77 = skipped.
 """
 
@@ -130,14 +132,16 @@ class Run:
         return read_jsonl(self.out)
 
 
-def deliver(home, name, sender, subject):
-    """Delivers a message whose Message-ID is NAME@example.org."""
+def deliver(home, name, sender, subject, body_lines=0):
+    """Delivers a message whose Message-ID is NAME@example.org (@body_lines more
+    lines of 76 characters make it large)."""
     path = os.path.join(home, name + ".eml")
     with open(path, "w", encoding="utf-8") as f:
         f.write("From: %s\nTo: Alice Example <alice@example.test>\nSubject: %s\n"
                 "Date: Wed, 25 Nov 2026 08:00:00 +0000\nMessage-ID: <%s@example.org>\n"
                 "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\n"
                 "Delivered while the dunst test ran.\n" % (sender, subject, name))
+        f.write(("x" * 76 + "\n") * body_lines)
     script = os.path.join(os.environ["MP_SOURCE_ROOT"], "tests", "harness", "deliver.py")
     subprocess.run([sys.executable, script, path], check=True, stdout=subprocess.PIPE)
 
@@ -413,6 +417,38 @@ def rules_scenario(desktop, exe, home):
     status = [o for o in obs if o["cmd"] == "status"]
     check(status and status[0].get("new") == 4,
           "restart: the quiet ones are still new (listed and counted): %r" % status)
+    large_scenario(desktop, exe, home)
+
+
+def large_scenario(desktop, exe, home):
+    """A delete rule hits a message larger than the recycle bin keeps (50 MB) and a
+    small one in the same check: the small one is deleted (one bubble), the large
+    one stays on the server and in the list, and with the window open the user is
+    asked at once ("Delete Without a Copy?"); Keep It keeps it."""
+    deliver(home, "purged-8", "Pat Purge <pat@purge.example>", "Purge me 8")
+    deliver(home, "purged-huge", "Pat Purge <pat@purge.example>", "Purge me, huge",
+            body_lines=700000)
+    count = len(ours(desktop))
+    run = Run(desktop, exe, "rules-large",
+              ["wait-idle 120", "wait-activity 8 60", "sleep 1000", "windows", "close-dialogs",
+               "sleep 500", "rows", "quit"])
+    run.observed("wait-idle", 1, timeout=150)
+    check(wait_until(lambda: len(ours(desktop)) > count, 60),
+          "large: dunst got a notification")
+    time.sleep(1.5)
+    later = ours(desktop)[count:]
+    check(len(later) == 1 and later[0]["summary"].startswith("1 message deleted by rules on "),
+          "large: one bubble, for the small one only: %r" % [n["summary"] for n in later])
+    obs = run.finish()
+    windows = [o for o in obs if o["cmd"] == "windows"]
+    check(windows and windows[0]["windows"] == ["AdwMessageDialog"],
+          "large: the window asks about the large one: %r" % windows)
+    rows = [o for o in obs if o["cmd"] == "rows"]
+    check(rows and "Purge me, huge" in [r["subject"] for r in rows[0]["rows"]],
+          "large: after Keep It the large one is listed")
+    listed = set(mp_gui_session.pop3_listing().values())
+    check("purged-huge@example.org" in listed and "purged-8@example.org" not in listed,
+          "large: the server keeps the large one, the small one is gone")
 
 
 def main():
