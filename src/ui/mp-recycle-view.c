@@ -3,8 +3,9 @@
  * Lists every account's bin (MpRecycleBin, newest first); a selected copy is
  * read and parsed on a worker and shown in the same preview pane as the main
  * window's.  "Save as .eml" writes the bytes as kept, on a worker
- * (GtkFileChooserNative: GtkFileDialog is GTK 4.10); "Open in Mail Program" writes them to a private
- * .eml in the cache directory and hands that to the mail program.
+ * (GtkFileChooserNative: GtkFileDialog is GTK 4.10); "Open in Mail Program"
+ * writes them to a private .eml in the cache directory and hands that to the
+ * mail program.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
