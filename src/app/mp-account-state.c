@@ -284,6 +284,16 @@ mp_account_state_get_messages (MpAccountState *self)
   return G_LIST_MODEL (self->messages);
 }
 
+gboolean
+mp_account_state_lists (MpAccountState   *self,
+                        MpMessageSummary *summary)
+{
+  guint position;
+
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), FALSE);
+  return mp_account_rows_find (self, summary, &position);
+}
+
 MpMailboxState
 mp_account_state_get_state (MpAccountState *self)
 {

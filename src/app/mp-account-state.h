@@ -42,6 +42,9 @@ MpAccountState  *mp_account_state_new_cached       (MpAccount     *account,
 MpAccount      *mp_account_state_get_account      (MpAccountState *self);
 /* GListModel of MpMessageSummary in server order; rows pending deletion are not in it. */
 GListModel     *mp_account_state_get_messages     (MpAccountState *self);
+/* Whether @summary is one of the rows in that list now. */
+gboolean        mp_account_state_lists            (MpAccountState   *self,
+                                                   MpMessageSummary *summary);
 MpMailboxState  mp_account_state_get_state        (MpAccountState *self);
 guint           mp_account_state_get_n_messages   (MpAccountState *self);
 guint           mp_account_state_get_n_new        (MpAccountState *self);

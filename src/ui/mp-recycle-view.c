@@ -223,7 +223,6 @@ on_save_response (GtkNativeDialog *dialog,
                 gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog)) : NULL;
   g_autoptr (GTask) task = NULL;
 
-  g_debug ("Save response %d, file %s", response, file ? "chosen" : "none");
   if (file != NULL)
     {
       /* Reading the copy and writing the file can block (a slow or network
@@ -240,13 +239,14 @@ on_save_response (GtkNativeDialog *dialog,
 }
 
 /* Where a saved message goes first: Documents if the user has one, else home
- * (not the working directory, which for a desktop launch is home anyway). */
+ * (not the working directory).  No stat here, on the main thread: the chooser
+ * itself says so if the folder has gone. */
 static const char *
 documents_dir (void)
 {
   const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
 
-  return documents && g_file_test (documents, G_FILE_TEST_IS_DIR) ? documents : g_get_home_dir ();
+  return documents ? documents : g_get_home_dir ();
 }
 
 static void

@@ -312,22 +312,6 @@ held_free (gpointer data)
 
 /* The same question as for a manual delete of such a message: its row leaves
  * the list while the dialog is up and comes back on "Keep It". */
-static gboolean
-is_listed (MpAccountState   *state,
-           MpMessageSummary *summary)
-{
-  GListModel *rows = mp_account_state_get_messages (state);
-
-  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
-    {
-      g_autoptr (MpMessageSummary) row = g_list_model_get_item (rows, i);
-
-      if (row == summary)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static void
 ask_delete_held (Held     *held,
                  MpWindow *window)
@@ -336,7 +320,7 @@ ask_delete_held (Held     *held,
   g_autoptr (GError) error = g_error_new_literal (MP_ERROR, MP_ERROR_TOO_LARGE, held->reason);
 
   /* Gone meanwhile (deleted by hand), or its question is already up. */
-  if (!is_listed (held->state, held->summary))
+  if (!mp_account_state_lists (held->state, held->summary))
     return;
   g_ptr_array_add (rows, held->summary);
   on_delete_too_large (held->state, mp_account_state_delete_later (held->state, rows), error, window);

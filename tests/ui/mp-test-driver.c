@@ -849,18 +849,6 @@ cmd_sleep (Driver *d, const char *cmd, const char *arg)
 }
 
 static gboolean
-cmd_session_wait_idle (Driver *d, const char *cmd, const char *arg)
-{
-  return wait_windowless (d, pred_session_idle, finish_session_state, arg, 60);
-}
-
-static gboolean
-cmd_wait_window_gone (Driver *d, const char *cmd, const char *arg)
-{
-  return wait_windowless (d, pred_window_gone, finish_simple, arg, 10);
-}
-
-static gboolean
 cmd_wait_file (Driver *d, const char *cmd, const char *arg)
 {
   g_auto (GStrv) words = g_strsplit (arg, " ", 2);
@@ -940,20 +928,6 @@ cmd_close_window (Driver *d, const char *cmd, const char *arg)
 /* Waits on the window and its current account. */
 
 static gboolean
-cmd_wait_drawn (Driver *d, const char *cmd, const char *arg)
-{
-  wait_for (d, pred_drawn, finish_simple, arg, 30);
-  return FALSE;
-}
-
-static gboolean
-cmd_wait_idle (Driver *d, const char *cmd, const char *arg)
-{
-  wait_for (d, pred_idle, finish_state, arg, 60);
-  return FALSE;
-}
-
-static gboolean
 cmd_wait_progress (Driver *d, const char *cmd, const char *arg)
 {
   g_autofree char *timeout = NULL;
@@ -961,48 +935,6 @@ cmd_wait_progress (Driver *d, const char *cmd, const char *arg)
   d->progress_target = count_arg (arg, &timeout);
   wait_for (d, g_str_equal (cmd, "wait-rows") ? pred_rows : pred_progress, finish_state,
             timeout, 60);
-  return FALSE;
-}
-
-static gboolean
-cmd_wait_settled (Driver *d, const char *cmd, const char *arg)
-{
-  wait_for (d, pred_settled, g_str_equal (cmd, "rows") ? finish_rows : finish_simple, arg, 10);
-  return FALSE;
-}
-
-static gboolean
-cmd_wait_preview (Driver *d, const char *cmd, const char *arg)
-{
-  wait_for (d, pred_preview, finish_preview, arg, 30);
-  return FALSE;
-}
-
-static gboolean
-cmd_wait_dialog (Driver *d, const char *cmd, const char *arg)
-{
-  wait_for (d, pred_dialog, finish_dialog, arg, 10);
-  return FALSE;
-}
-
-static gboolean
-cmd_undo (Driver *d, const char *cmd, const char *arg)
-{
-  wait_for (d, pred_undo_button, finish_undo, arg, 5);
-  return FALSE;
-}
-
-static gboolean
-cmd_wait_delete (Driver *d, const char *cmd, const char *arg)
-{
-  wait_for (d, pred_delete, finish_delete, arg, 30);
-  return FALSE;
-}
-
-static gboolean
-cmd_wait_test_result (Driver *d, const char *cmd, const char *arg)
-{
-  wait_for (d, pred_test_result, finish_test_result, arg, 30);
   return FALSE;
 }
 
@@ -1364,16 +1296,21 @@ cmd_set_divider (Driver *d, const char *cmd, const char *arg)
   return TRUE;
 }
 
+/* A command either runs @run, or (@run NULL) is a plain wait: until @pred
+ * holds, then @finish reports, the timeout its argument or @timeout_s. */
 typedef struct {
   const char  *name;
   CommandFunc  run;
   gboolean     needs_window;  /* "no window" while none is open */
+  Predicate    pred;
+  Finish       finish;
+  double       timeout_s;
 } Command;
 
 static const Command commands[] = {
   { "sleep", cmd_sleep, FALSE },
-  { "session-wait-idle", cmd_session_wait_idle, FALSE },
-  { "wait-window-gone", cmd_wait_window_gone, FALSE },
+  { "session-wait-idle", NULL, FALSE, pred_session_idle, finish_session_state, 60 },
+  { "wait-window-gone", NULL, FALSE, pred_window_gone, finish_simple, 10 },
   { "wait-file", cmd_wait_file, FALSE },
   { "wait-activity", cmd_wait_activity, FALSE },
   { "session-check", cmd_session_check, FALSE },
@@ -1382,17 +1319,17 @@ static const Command commands[] = {
   { "app-action", cmd_app_action, FALSE },
   { "quit", cmd_quit, FALSE },
   { "close-window", cmd_close_window, TRUE },
-  { "wait-drawn", cmd_wait_drawn, TRUE },
-  { "wait-idle", cmd_wait_idle, TRUE },
+  { "wait-drawn", NULL, TRUE, pred_drawn, finish_simple, 30 },
+  { "wait-idle", NULL, TRUE, pred_idle, finish_state, 60 },
   { "wait-progress", cmd_wait_progress, TRUE },
   { "wait-rows", cmd_wait_progress, TRUE },
-  { "wait-settled", cmd_wait_settled, TRUE },
-  { "rows", cmd_wait_settled, TRUE },
-  { "wait-preview", cmd_wait_preview, TRUE },
-  { "wait-dialog", cmd_wait_dialog, TRUE },
-  { "undo", cmd_undo, TRUE },
-  { "wait-delete", cmd_wait_delete, TRUE },
-  { "wait-test-result", cmd_wait_test_result, TRUE },
+  { "wait-settled", NULL, TRUE, pred_settled, finish_simple, 10 },
+  { "rows", NULL, TRUE, pred_settled, finish_rows, 10 },
+  { "wait-preview", NULL, TRUE, pred_preview, finish_preview, 30 },
+  { "wait-dialog", NULL, TRUE, pred_dialog, finish_dialog, 10 },
+  { "undo", NULL, TRUE, pred_undo_button, finish_undo, 5 },
+  { "wait-delete", NULL, TRUE, pred_delete, finish_delete, 30 },
+  { "wait-test-result", NULL, TRUE, pred_test_result, finish_test_result, 30 },
   { "screenshot", cmd_screenshot, TRUE },
   { "sort", cmd_sort, TRUE },
   { "select", cmd_select, TRUE },
@@ -1463,6 +1400,12 @@ run_command (Driver     *d,
           return TRUE;
         }
       watch_current (d);
+    }
+  if (command->run == NULL)
+    {
+      wait_for (d, command->pred, command->finish, arg, command->timeout_s);
+      d->needs_window = command->needs_window;
+      return FALSE;
     }
   return command->run (d, cmd, arg);
 }
