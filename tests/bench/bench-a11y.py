@@ -21,8 +21,17 @@ with other work), the count of gaps over 16 ms, and for a11y runs the client's
 slowest single call and its walks.  Target (issue 10): no stall over 16 ms with
 the accessibility bus active.  Not a test: timings on a shared machine are
 reported, never asserted.  Without with-dovecot.py's environment it re-runs
-itself under `with-dovecot.py --large N`.  MP_BENCH_WRAP runs the app under a
-profiler (e.g. "perf record -g -o /tmp/a11y.data --").
+itself under `with-dovecot.py --large N`.
+
+The window opens at the size a new user gets from the installed GSettings schema
+(900x600, the build's compiled schema); --no-schema leaves it at its natural size
+(about 1230x710), as an uninstalled build without a schema has it.  Each stall is
+also split into the layout and paint of the frame that began in it ("L…:P…", ms).
+MP_BENCH_FRAMES=1 prints every frame's layout and paint; MP_BENCH_RENDERER picks
+GSK's renderer (default "cairo", as in the tests; "gl" is Mesa's llvmpipe here);
+MP_BENCH_WRAP runs the app under a profiler, e.g.
+"perf record -k CLOCK_MONOTONIC --call-graph dwarf -o /tmp/a11y.data --" (the
+heartbeat's start is printed on the same clock, so samples can be cut to stalls).
 """
 
 import argparse
@@ -40,6 +49,7 @@ sys.path.insert(0, os.path.join(SOURCE_ROOT, "tests", "ui"))
 import mp_gui_session  # noqa: E402
 
 LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
+SCHEMA_DIR = None   # the build's data/ (gschemas.compiled), set in main()
 SCRIPT = ["wait-drawn", "sleep 500", "heartbeat-start", "action check", "wait-idle 600",
           "wait-settled", "heartbeat-report", "status", "quit"]
 
@@ -186,6 +196,15 @@ def run_once(exe, python, mode, n):
         with open(script, "w") as f:
             f.write("\n".join(SCRIPT) + "\n")
         env.update(mp_gui_session.private_dirs(home))
+        # GSK's renderer: the tests' software "cairo" unless MP_BENCH_RENDERER says
+        # otherwise ("gl": Mesa's llvmpipe through GLX/EGL on Xvfb, as a GPU would be).
+        env["GSK_RENDERER"] = os.environ.get("MP_BENCH_RENDERER", env["GSK_RENDERER"])
+        # The build's compiled GSettings schema, as an installed Mailpeek has: a new
+        # user's window opens at the schema's default size (900x600).  Without it
+        # (--no-schema) the window takes its natural size, larger, as uninstalled
+        # builds do; every full repaint then costs more pixels.
+        if SCHEMA_DIR:
+            env["GSETTINGS_SCHEMA_DIR"] = SCHEMA_DIR
         env.update({
             "MAILPEEK_TEST_SCRIPT": script,
             "MAILPEEK_TEST_OUTPUT": out_path,
@@ -227,9 +246,10 @@ def run_once(exe, python, mode, n):
 
 def report(mode, i, result):
     beat, status, client = result
-    line = ("%-5s run %d: %d rows; max main-loop gap %.1f ms raw, %.1f ms corrected "
+    line = ("%-5s run %d: %d rows, window %sx%s; max main-loop gap %.1f ms raw, %.1f ms corrected "
             "(main thread CPU in it %.1f ms); gaps > 16 ms: %d raw, %d corrected"
-            % (mode, i, status.get("messages", -1), beat["max_gap_us"] / 1000,
+            % (mode, i, status.get("messages", -1), beat.get("window_width"),
+               beat.get("window_height"), beat["max_gap_us"] / 1000,
                beat["max_own_gap_us"] / 1000, beat["own_gap_cpu_us"] / 1000,
                beat["gaps_over_16ms"], beat["own_gaps_over_16ms"]))
     if client:
@@ -239,6 +259,10 @@ def report(mode, i, result):
     print(line)
     if beat.get("stalls"):
         print("#   stalls (at:wall:cpu:runq_wait:asleep:proxy_wait:rows, ms): %s" % beat["stalls"])
+    if os.environ.get("MP_BENCH_FRAMES"):
+        print("#   frames (at:layout:paint:rows, ms): %s" % beat.get("frames", ""))
+    if os.environ.get("MP_BENCH_WRAP"):
+        print("#   heartbeat started at %.6f s (CLOCK_MONOTONIC)" % (beat.get("start_us", 0) / 1e6))
 
 
 def main():
@@ -250,7 +274,16 @@ def main():
     ap.add_argument("--messages", type=int, default=5000)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--modes", default="plain,a11y")
+    ap.add_argument("--no-schema", action="store_true",
+                    help="no compiled GSettings schema: the window's natural size")
     args = ap.parse_args()
+    global SCHEMA_DIR
+    if not args.no_schema:
+        SCHEMA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(args.exe)))), "data")
+        if not os.path.exists(os.path.join(SCHEMA_DIR, "gschemas.compiled")):
+            sys.exit("bench-a11y: no compiled schema in %s (--no-schema runs without one)"
+                     % SCHEMA_DIR)
 
     if "MP_TEST_BIG_USER" not in os.environ:
         harness = os.path.join(SOURCE_ROOT, "tests", "harness", "with-dovecot.py")

@@ -44,6 +44,15 @@ struct _MpTestHeartbeat
   guint64   own_over;      /* corrected gaps over 16 ms */
   char     *x_server_stat; /* owned; /proc/PID/schedstat of the X server, "" if unknown */
   GString  *log;           /* owned; "at:wall:cpu:wait:slept:proxy_wait:rows" (ms) of each stall */
+  /* The window's last frame, for what a stall was made of: when it began (our
+   * before-paint handler) and how long its update + layout and its paint
+   * (snapshot and render) took, in µs.  Our handlers are connected after GTK's. */
+  GdkFrameClock *clock;    /* weak */
+  GString  *frames;        /* owned; "at:layout:paint:rows" (ms) of every frame */
+  gint64    frame_start;
+  gint64    frame_layout_end;
+  gint64    frame_layout;
+  gint64    frame_paint;
 };
 
 /* CPU time used by the calling (main) thread, in µs. */
@@ -144,6 +153,47 @@ other_threads_runqueue_wait_us (void)
   return sum;
 }
 
+static void
+on_before_paint (GdkFrameClock *clock, MpTestHeartbeat *hb)
+{
+  hb->frame_start = g_get_monotonic_time ();
+  hb->frame_layout = hb->frame_paint = -1;
+}
+
+static void
+on_layout (GdkFrameClock *clock, MpTestHeartbeat *hb)
+{
+  hb->frame_layout_end = g_get_monotonic_time ();
+  hb->frame_layout = hb->frame_layout_end - hb->frame_start;
+}
+
+static void
+on_paint (GdkFrameClock *clock, MpTestHeartbeat *hb)
+{
+  hb->frame_paint = g_get_monotonic_time () - hb->frame_layout_end;
+  if (hb->frames && hb->start > 0)
+    {
+      MpAccountState *mailbox = hb->window ? mp_test_window_get_current_mailbox (hb->window) : NULL;
+      g_string_append_printf (hb->frames, "%s%.1f:%.1f:%.1f:%u", hb->frames->len ? " " : "",
+                              (hb->frame_start - hb->start) / 1000.0, hb->frame_layout / 1000.0,
+                              hb->frame_paint / 1000.0,
+                              mailbox ? mp_account_state_get_n_messages (mailbox) : 0);
+    }
+}
+
+static void
+watch_frames (MpTestHeartbeat *hb)
+{
+  GdkFrameClock *clock = hb->window ? gtk_widget_get_frame_clock (GTK_WIDGET (hb->window)) : NULL;
+
+  if (!clock || clock == hb->clock)
+    return;
+  g_set_weak_pointer (&hb->clock, clock);
+  g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), hb);
+  g_signal_connect (clock, "layout", G_CALLBACK (on_layout), hb);
+  g_signal_connect (clock, "paint", G_CALLBACK (on_paint), hb);
+}
+
 static gboolean
 heartbeat_cb (gpointer user_data)
 {
@@ -205,6 +255,10 @@ heartbeat_cb (gpointer user_data)
                               (hb->last - hb->start) / 1000, gap / 1000,
                               cpu_gap / 1000, wait_gap / 1000, slept / 1000, proxy_wait / 1000,
                               mailbox ? mp_account_state_get_n_messages (mailbox) : 0);
+      /* A frame that began within the gap: its layout and paint (ms). */
+      if (hb->frame_start >= hb->last && hb->frame_paint >= 0)
+        g_string_append_printf (hb->log, ":L%.1f:P%.1f", hb->frame_layout / 1000.0,
+                                hb->frame_paint / 1000.0);
     }
   hb->last = now;
   return G_SOURCE_CONTINUE;
@@ -216,6 +270,8 @@ mp_test_heartbeat_new (MpWindow *window)
   MpTestHeartbeat *hb = g_new0 (MpTestHeartbeat, 1);
 
   g_set_weak_pointer (&hb->window, window);
+  hb->frame_start = -1;
+  hb->frames = g_string_new (NULL);
   hb->log = g_string_new (NULL);
   return hb;
 }
@@ -223,6 +279,7 @@ mp_test_heartbeat_new (MpWindow *window)
 void
 mp_test_heartbeat_start (MpTestHeartbeat *hb)
 {
+  watch_frames (hb);
   hb->last = g_get_monotonic_time ();
   hb->start = hb->last;
   hb->cpu_last = thread_cpu_us ();
@@ -238,6 +295,7 @@ mp_test_heartbeat_start (MpTestHeartbeat *hb)
   hb->own_cpu = 0;
   hb->own_over = 0;
   g_string_truncate (hb->log, 0);
+  g_string_truncate (hb->frames, 0);
   hb->max = 0;
   hb->ticks = 0;
   hb->over = 0;
@@ -263,4 +321,13 @@ mp_test_heartbeat_report (MpTestHeartbeat *hb,
   mp_test_json_add_int (s, "own_gaps_over_16ms", (gint64) hb->own_over);
   mp_test_json_add_bool (s, "schedstat", hb->wait_last >= 0);
   mp_test_json_add_str (s, "stalls", hb->log->str);
+  mp_test_json_add_str (s, "frames", hb->frames->str);
+  if (hb->window)
+    {
+      mp_test_json_add_int (s, "window_width", gtk_widget_get_width (GTK_WIDGET (hb->window)));
+      mp_test_json_add_int (s, "window_height", gtk_widget_get_height (GTK_WIDGET (hb->window)));
+    }
+  /* CLOCK_MONOTONIC µs, so a profile recorded with `perf record -k CLOCK_MONOTONIC`
+   * can be cut to the stalls ("at" is relative to it). */
+  mp_test_json_add_int (s, "start_us", hb->start);
 }
