@@ -159,7 +159,12 @@ mp_account_rows_insert_in_order (MpAccountState *self,
 
 
 /* Rows go into the list in time slices: one slice per frame at most, and no slice
- * longer than FEED_BUDGET_US.  A splice costs very different amounts depending on
+ * longer than FEED_BUDGET_US.  Newest first: a check receives them oldest first
+ * (server order), and the list shows the newest on top, so rows fed in server
+ * order would each land on the visible top and push every row down — a new row
+ * widget per row for GTK, so slices shrank to a row or two, and the rest came in
+ * one block when the check ended.  Fed from the newest, the first slices fill the
+ * rows GTK keeps widgets for, and the older rows go in below them, off screen.  A splice costs very different amounts depending on
  * where the rows land: GTK 4.8's list views build and bind row widgets
  * synchronously for up to ~200 rows around the visible ones (CSS, text layout;
  * ~0.3 ms a row, and the same again in the next frame's layout), while rows far
@@ -175,17 +180,46 @@ mp_account_rows_insert_in_order (MpAccountState *self,
 
 static gboolean feed_tick (gpointer user_data);
 
-/* Moves up to @take rows from the head of `incoming` to the end of the list:
- * one splice, one items-changed. */
-static void
+/* The first row of `incoming` (in server order, as the list) that can go into the
+ * list in one splice with its last row: none of the list's rows lies between
+ * them.  At most @take rows; *@position is where they go. */
+static guint
+incoming_run_start (MpAccountState *self,
+                    guint           take,
+                    guint          *position)
+{
+  guint len = self->incoming->len;
+  guint64 floor = 0;
+  guint first = len;
+
+  *position = lower_bound (self, summary_seq (g_ptr_array_index (self->incoming, len - 1)));
+  if (*position > 0)
+    {
+      g_autoptr (MpMessageSummary) before =
+        g_list_model_get_item (G_LIST_MODEL (self->messages), *position - 1);
+
+      floor = summary_seq (before);
+    }
+  while (first > 0 && len - first < take &&
+         summary_seq (g_ptr_array_index (self->incoming, first - 1)) > floor)
+    first--;
+  return first;
+}
+
+/* Moves up to @take of the newest rows of `incoming` into the list, at their place
+ * in server order: one splice, one items-changed.  Returns how many moved (fewer
+ * than @take where rows of the list lie between them; at least one). */
+static guint
 splice_incoming (MpAccountState *self,
                  guint           take)
 {
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
-  g_autoptr (GPtrArray) rows = g_ptr_array_new_full (take, g_object_unref);
+  guint position;
+  guint first = incoming_run_start (self, take, &position);
+  guint n = self->incoming->len - first;
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_full (n, g_object_unref);
   guint n_new = 0;
 
-  for (guint i = 0; i < take; i++)
+  for (guint i = first; i < self->incoming->len; i++)
     {
       MpMessageSummary *summary = g_ptr_array_index (self->incoming, i);
 
@@ -194,10 +228,11 @@ splice_incoming (MpAccountState *self,
     }
   /* Out of `incoming` before the splice: whoever reads n-messages in an
    * items-changed handler must not count these rows twice. */
-  g_ptr_array_remove_range (self->incoming, 0, take);
-  g_list_store_splice (self->messages, n_items, 0, rows->pdata, take);
+  g_ptr_array_remove_range (self->incoming, first, n);
+  g_list_store_splice (self->messages, position, 0, rows->pdata, n);
   if (n_new > 0)
     mp_account_rows_set_n_new (self, self->n_new + n_new);
+  return n;
 }
 
 static void
@@ -222,7 +257,7 @@ feed_rows (MpAccountState *self)
       gint64 before = g_get_monotonic_time ();
       gint64 cost;
 
-      splice_incoming (self, take);
+      take = splice_incoming (self, take);
       cost = g_get_monotonic_time () - before;
       elapsed = g_get_monotonic_time () - start;
 
@@ -260,7 +295,8 @@ mp_account_rows_flush (MpAccountState *self)
   g_clear_handle_id (&self->feed_id, g_source_remove);
   if (self->incoming->len == 0)
     return;
-  splice_incoming (self, self->incoming->len);
+  while (self->incoming->len > 0)
+    splice_incoming (self, self->incoming->len);
   mp_account_state_notify (self, PROP_N_MESSAGES);
 }
 
@@ -353,7 +389,7 @@ mp_account_rows_append (MpAccountState *self,
     feed_rows (self);
 }
 
-/* The header cache's rows at start: the first NOW_MAX_ROWS in one splice, the
+/* The header cache's rows at start: the newest NOW_MAX_ROWS in one splice, the
  * rest fed in slices as usual.  They arrive while the application starts,
  * usually before any view is bound to the list, and then cost only the store's
  * inserts (a few ms for 10,000); a view already bound builds just the rows
@@ -393,9 +429,10 @@ mp_account_rows_dup_all (MpAccountState *self)
       for (guint i = 0; i < items->len; i++)
         g_ptr_array_add (rows, g_object_ref (g_ptr_array_index (items, i)));
     }
-  /* The list and `incoming` are in server order already; rows waiting out an
+  /* The list and `incoming` are each in server order, but the list may hold
+   * newer rows than some still incoming (fed newest first); rows waiting out an
    * undo go back to their places by sequence number. */
-  if (g_hash_table_size (self->pending) > 0)
+  if (g_hash_table_size (self->pending) > 0 || self->incoming->len > 0)
     g_ptr_array_sort (rows, compare_seq);
   return rows;
 }
