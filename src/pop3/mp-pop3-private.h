@@ -188,10 +188,18 @@ MpPop3Transport *mp_pop3_tcp_connect (const char    *host,
                                       MpPop3Pace    *pace,
                                       GCancellable  *cancellable,
                                       GError       **error);
-/* Handshake over @inner (ownership taken, also on failure). *fingerprint_out
- * receives the peer's SHA-256 hex when a certificate was seen. */
+/* What TLS needs from @options before there is a connection: OpenSSL's start-up,
+ * the context, the CA file (not the system store, which loads in the
+ * background).  Made before connecting, so the dialogue waits for none of it. */
+struct ssl_ctx_st *mp_pop3_tls_context_new  (const MpPop3Options  *options,
+                                             GError              **error);
+void               mp_pop3_tls_context_free (struct ssl_ctx_st    *ctx);
+/* Handshake over @inner (ownership taken, also on failure), with @ctx (borrowed;
+ * NULL: made here from @options). *fingerprint_out receives the peer's SHA-256
+ * hex when a certificate was seen. */
 MpPop3Transport *mp_pop3_tls_wrap (MpPop3Transport     *inner,
                                    const MpPop3Options *options,
+                                   struct ssl_ctx_st   *ctx,
                                    MpPop3Pace          *pace,
                                    char               **fingerprint_out,
                                    GCancellable        *cancellable,
@@ -242,6 +250,7 @@ struct _MpPop3Session
   char            *greeting;      /* owned */
   char           **caps;          /* owned, NULL-terminated */
   char            *fingerprint;   /* owned; peer cert SHA-256 hex */
+  struct ssl_ctx_st *tls_ctx;     /* owned; made before connecting, until the handshake */
   MpPop3AuthMethod auth_used;
   gboolean         in_sasl;       /* trace redaction of continuations */
   gboolean         preconnected;  /* made with new_for_transport */

@@ -135,6 +135,7 @@ mp_pop3_session_close (MpPop3Session *self)
   g_return_if_fail (MP_IS_POP3_SESSION (self));
 
   g_clear_pointer (&self->transport, mp_pop3_transport_free);
+  g_clear_pointer (&self->tls_ctx, mp_pop3_tls_context_free);
   g_byte_array_set_size (self->out, 0);
   mp_pop3_reader_clear (&self->reader);
   mp_pop3_reader_init (&self->reader);
@@ -231,8 +232,9 @@ start_tls (MpPop3Session  *self,
         }
     }
 
-  tls = mp_pop3_tls_wrap (g_steal_pointer (&self->transport), self->options, &self->pace,
-                          &fingerprint, cancellable, error);
+  tls = mp_pop3_tls_wrap (g_steal_pointer (&self->transport), self->options, self->tls_ctx,
+                          &self->pace, &fingerprint, cancellable, error);
+  g_clear_pointer (&self->tls_ctx, mp_pop3_tls_context_free);
   g_free (self->fingerprint);
   self->fingerprint = g_steal_pointer (&fingerprint);
   if (tls == NULL)
@@ -260,9 +262,17 @@ open_transport (MpPop3Session  *self,
                            _("No server name is set"));
       return FALSE;
     }
-  /* Overlap loading the CA store with name resolution and connect. */
-  if (o->security != MP_POP3_SECURITY_NONE && o->ca_file == NULL)
-    mp_pop3_tls_preload ();
+  /* TLS set up before connecting (the server waits for nothing of ours), and
+   * loading the system CA store overlapped with name resolution and connect. */
+  if (o->security != MP_POP3_SECURITY_NONE)
+    {
+      g_clear_pointer (&self->tls_ctx, mp_pop3_tls_context_free);
+      self->tls_ctx = mp_pop3_tls_context_new (o, error);
+      if (self->tls_ctx == NULL)
+        return FALSE;
+      if (o->ca_file == NULL)
+        mp_pop3_tls_preload ();
+    }
   self->transport = mp_pop3_tcp_connect (o->host, port, o->timeout_ms, &self->pace,
                                          cancellable, error);
   if (self->transport == NULL)

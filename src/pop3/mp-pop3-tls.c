@@ -409,9 +409,55 @@ cert_fingerprint (X509 *cert)
   return g_string_free (hex, FALSE);
 }
 
+SSL_CTX *
+mp_pop3_tls_context_new (const MpPop3Options  *options,
+                         GError              **error)
+{
+  SSL_CTX *ctx;
+
+  init_openssl ();
+  ctx = SSL_CTX_new (TLS_client_method ());
+  if (ctx == NULL)
+    {
+      set_ssl_error (error, MP_POP3_ERROR_TLS, _("Could not set up TLS"));
+      return NULL;
+    }
+  SSL_CTX_set_min_proto_version (ctx, TLS1_2_VERSION);
+  /* The pipeline appends to its output buffer between a WANT_WRITE and the
+   * retry (the buffer may move and grow, its unsent prefix stays), and it
+   * drops whatever was written as soon as a record went out. */
+  SSL_CTX_set_mode (ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                         SSL_MODE_ENABLE_PARTIAL_WRITE);
+#ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
+  SSL_CTX_set_options (ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+#endif
+  /* Read what the socket has, not a record header and then its body: a long
+   * listing comes as thousands of small records (Dovecot writes ~4 KiB each),
+   * two recv() calls apiece otherwise.  Safe here: readers call SSL_read until
+   * it wants more and only then poll the socket. */
+  SSL_CTX_set_read_ahead (ctx, 1);
+  SSL_CTX_set_default_read_buffer_len (ctx, 64 * 1024);
+  if (options->ca_file != NULL &&
+      SSL_CTX_load_verify_locations (ctx, options->ca_file, NULL) != 1)
+    {
+      set_ssl_error (error, MP_POP3_ERROR_TLS, _("Could not load the CA file"));
+      SSL_CTX_free (ctx);
+      return NULL;
+    }
+  SSL_CTX_set_verify (ctx, SSL_VERIFY_NONE, NULL);
+  return ctx;
+}
+
+void
+mp_pop3_tls_context_free (SSL_CTX *ctx)
+{
+  SSL_CTX_free (ctx);
+}
+
 static gboolean
 setup (TlsTransport         *tls,
        const MpPop3Options  *options,
+       SSL_CTX              *ctx,
        guint                 timeout_ms,
        MpPop3Pace           *pace,
        GCancellable         *cancellable,
@@ -422,37 +468,11 @@ setup (TlsTransport         *tls,
   X509_VERIFY_PARAM *param;
   BIO *bio;
 
-  init_openssl ();
-  tls->ctx = SSL_CTX_new (TLS_client_method ());
-  if (tls->ctx == NULL)
-    {
-      set_ssl_error (error, MP_POP3_ERROR_TLS, _("Could not set up TLS"));
-      return FALSE;
-    }
-  SSL_CTX_set_min_proto_version (tls->ctx, TLS1_2_VERSION);
-  /* The pipeline appends to its output buffer between a WANT_WRITE and the
-   * retry (the buffer may move and grow, its unsent prefix stays), and it
-   * drops whatever was written as soon as a record went out. */
-  SSL_CTX_set_mode (tls->ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
-                              SSL_MODE_ENABLE_PARTIAL_WRITE);
-#ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
-  SSL_CTX_set_options (tls->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
-#endif
-  /* Read what the socket has, not a record header and then its body: a long
-   * listing comes as thousands of small records (Dovecot writes ~4 KiB each),
-   * two recv() calls apiece otherwise.  Safe here: readers call SSL_read until
-   * it wants more and only then poll the socket. */
-  SSL_CTX_set_read_ahead (tls->ctx, 1);
-  SSL_CTX_set_default_read_buffer_len (tls->ctx, 64 * 1024);
-  if (options->ca_file != NULL)
-    {
-      if (SSL_CTX_load_verify_locations (tls->ctx, options->ca_file, NULL) != 1)
-        {
-          set_ssl_error (error, MP_POP3_ERROR_TLS, _("Could not load the CA file"));
-          return FALSE;
-        }
-    }
-  else
+  if (ctx != NULL && SSL_CTX_up_ref (ctx) == 1)
+    tls->ctx = ctx;
+  else if ((tls->ctx = mp_pop3_tls_context_new (options, error)) == NULL)
+    return FALSE;
+  if (options->ca_file == NULL)
     {
       X509_STORE *store = wait_system_store (timeout_ms, pace, cancellable, error);
 
@@ -460,7 +480,6 @@ setup (TlsTransport         *tls,
         return FALSE;
       SSL_CTX_set1_cert_store (tls->ctx, store);   /* shared, refcounted */
     }
-  SSL_CTX_set_verify (tls->ctx, SSL_VERIFY_NONE, NULL);
 
   tls->ssl = SSL_new (tls->ctx);
   bio = BIO_new (nosig_method ());
@@ -570,6 +589,7 @@ judge_certificate (TlsTransport         *tls,
 MpPop3Transport *
 mp_pop3_tls_wrap (MpPop3Transport      *inner,
                   const MpPop3Options  *options,
+                  SSL_CTX              *ctx,
                   MpPop3Pace           *pace,
                   char                **fingerprint_out,
                   GCancellable         *cancellable,
@@ -591,7 +611,7 @@ mp_pop3_tls_wrap (MpPop3Transport      *inner,
   tls->parent.encrypted = TRUE;
   tls->inner = inner;
 
-  if (!setup (tls, options, timeout_ms, pace, cancellable, error) ||
+  if (!setup (tls, options, ctx, timeout_ms, pace, cancellable, error) ||
       !handshake (tls, timeout_ms, pace, cancellable, error) ||
       !judge_certificate (tls, options, fingerprint_out, error))
     {
