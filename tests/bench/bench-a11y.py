@@ -257,6 +257,10 @@ def report(mode, i, result):
                  % (client["walks"], client["nodes"], client["max_call_ms"],
                     client["calls_over_16ms"]))
     print(line)
+    if beat.get("rss_start_kib", -1) >= 0 and beat.get("rss_kib", -1) >= 0:
+        print("#   memory: %.1f MB resident before the check, %.1f MB after (+%.1f MB), peak %.1f MB"
+              % (beat["rss_start_kib"] / 1024, beat["rss_kib"] / 1024,
+                 (beat["rss_kib"] - beat["rss_start_kib"]) / 1024, beat["rss_peak_kib"] / 1024))
     if beat.get("stalls"):
         print("#   stalls (at:wall:cpu:runq_wait:asleep:proxy_wait:rows, ms): %s" % beat["stalls"])
     if os.environ.get("MP_BENCH_FRAMES"):

@@ -49,11 +49,25 @@ struct _MpTestHeartbeat
    * (snapshot and render) took, in µs.  Our handlers are connected after GTK's. */
   GdkFrameClock *clock;    /* weak */
   GString  *frames;        /* owned; "at:layout:paint:rows" (ms) of every frame */
+  gint64    rss_start;     /* KiB resident when the heartbeat started */
   gint64    frame_start;
   gint64    frame_layout_end;
   gint64    frame_layout;
   gint64    frame_paint;
 };
+
+/* A "VmRSS:"-style field of /proc/self/status, in KiB; -1 when missing. */
+static gint64
+status_kib (const char *field)
+{
+  g_autofree char *text = NULL;
+  const char *at;
+
+  if (!g_file_get_contents ("/proc/self/status", &text, NULL, NULL) ||
+      (at = strstr (text, field)) == NULL)
+    return -1;
+  return g_ascii_strtoll (at + strlen (field), NULL, 10);
+}
 
 /* CPU time used by the calling (main) thread, in µs. */
 static gint64
@@ -280,6 +294,7 @@ void
 mp_test_heartbeat_start (MpTestHeartbeat *hb)
 {
   watch_frames (hb);
+  hb->rss_start = status_kib ("VmRSS:");
   hb->last = g_get_monotonic_time ();
   hb->start = hb->last;
   hb->cpu_last = thread_cpu_us ();
@@ -322,6 +337,10 @@ mp_test_heartbeat_report (MpTestHeartbeat *hb,
   mp_test_json_add_bool (s, "schedstat", hb->wait_last >= 0);
   mp_test_json_add_str (s, "stalls", hb->log->str);
   mp_test_json_add_str (s, "frames", hb->frames->str);
+  /* What the process holds when the heartbeat started and now, and its peak. */
+  mp_test_json_add_int (s, "rss_start_kib", hb->rss_start);
+  mp_test_json_add_int (s, "rss_kib", status_kib ("VmRSS:"));
+  mp_test_json_add_int (s, "rss_peak_kib", status_kib ("VmHWM:"));
   if (hb->window)
     {
       mp_test_json_add_int (s, "window_width", gtk_widget_get_width (GTK_WIDGET (hb->window)));
