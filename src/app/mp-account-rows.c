@@ -164,15 +164,18 @@ mp_account_rows_insert_in_order (MpAccountState *self,
  * order would each land on the visible top and push every row down — a new row
  * widget per row for GTK, so slices shrank to a row or two, and the rest came in
  * one block when the check ended.  Fed from the newest, the first slices fill the
- * rows GTK keeps widgets for, and the older rows go in below them, off screen.  A splice costs very different amounts depending on
- * where the rows land: GTK 4.8's list views build and bind row widgets
- * synchronously for up to ~200 rows around the visible ones (CSS, text layout;
- * ~0.3 ms a row, and the same again in the next frame's layout), while rows far
- * from the view only grow the list (µs).  So the step adapts to the measured cost
- * per row: it starts small, halves when a splice was expensive, doubles while
- * splices stay cheap.  Slices come every other frame at most, and cheap ones
- * (rows off screen) less often still: every relayout of the window costs X11
- * round trips (GDK asks the server for the monitor's work area each time). */
+ * rows GTK keeps widgets for, and the older rows go in below them, off screen.
+ *
+ * A splice costs very different amounts depending on where the rows land: GTK
+ * 4.8's list views build and bind row widgets synchronously for up to ~200 rows
+ * around the visible ones (CSS, text layout; ~0.3 ms a row, and the same again in
+ * the next frame's layout), while rows far from the view only grow the list (µs).
+ * So the step adapts to the measured cost per row: it starts small, halves when a
+ * splice was expensive, doubles while splices stay cheap.  Slices come every other
+ * frame at most, and cheap ones (rows off screen) less often still: every relayout
+ * of the window costs X11 round trips (GDK asks the server for the monitor's work
+ * area each time).  (Slices of 5 ms every frame showed a fresh 10,000-row check
+ * twice as fast, but put 20–30 ms frames back: see README.) */
 #define FEED_BUDGET_US        3000
 #define FEED_MAX_STEP         2000
 #define FEED_NEAR_INTERVAL_MS   33
@@ -208,16 +211,20 @@ incoming_run_start (MpAccountState *self,
 
 /* Moves up to @take of the newest rows of `incoming` into the list, at their place
  * in server order: one splice, one items-changed.  Returns how many moved (fewer
- * than @take where rows of the list lie between them; at least one). */
+ * than @take where rows of the list lie between them; at least one if any wait). */
 static guint
 splice_incoming (MpAccountState *self,
                  guint           take)
 {
-  guint position;
-  guint first = incoming_run_start (self, take, &position);
-  guint n = self->incoming->len - first;
-  g_autoptr (GPtrArray) rows = g_ptr_array_new_full (n, g_object_unref);
+  guint position, first, n;
+  g_autoptr (GPtrArray) rows = NULL;
   guint n_new = 0;
+
+  if (self->incoming->len == 0 || take == 0)
+    return 0;
+  first = incoming_run_start (self, take, &position);
+  n = self->incoming->len - first;
+  rows = g_ptr_array_new_full (n, g_object_unref);
 
   for (guint i = first; i < self->incoming->len; i++)
     {

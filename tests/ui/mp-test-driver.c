@@ -26,6 +26,8 @@
  *   scroll-end                    scroll the list to its last row
  *   scroll-pos                    the list's vertical scroll position (value, lower,
  *                                 upper, page size in pixels)
+ *   bold-rows                     the rows drawn bold (new messages): each row
+ *                                 widget with the mp-new class, as its cells' texts
  *   dialog-set FIELD VALUE        type into the open account dialog
  *   dialog-click test|save|cancel click a button of the account dialog
  *   wait-test-result [timeout_s]  until "Test connection" has an answer
@@ -1035,6 +1037,60 @@ cmd_scroll_pos (Driver *d, const char *cmd, const char *arg)
   return TRUE;
 }
 
+/* The texts of the cells under @widget, joined by " | ". */
+static void
+append_cell_texts (GtkWidget *widget,
+                   GString   *texts)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_INSCRIPTION (c))
+        {
+          const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (c));
+
+          if (texts->len > 0)
+            g_string_append (texts, " | ");
+          g_string_append (texts, text ? text : "");
+        }
+      else
+        append_cell_texts (c, texts);
+    }
+}
+
+static void
+collect_bold_rows (GtkWidget *widget,
+                   GString   *s,
+                   guint     *n)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      if (gtk_widget_has_css_class (c, "mp-new"))
+        {
+          g_autoptr (GString) texts = g_string_new (NULL);
+
+          append_cell_texts (c, texts);
+          if ((*n)++ > 0)
+            g_string_append_c (s, ',');
+          mp_test_json_string (s, texts->str);
+        }
+      else
+        collect_bold_rows (c, s, n);
+    }
+}
+
+static gboolean
+cmd_bold_rows (Driver *d, const char *cmd, const char *arg)
+{
+  GString *s = mp_test_json_begin (cmd);
+  guint n = 0;
+
+  g_string_append (s, ",\"bold\":[");
+  collect_bold_rows (GTK_WIDGET (mp_test_window_get_list_scroller (d->window)), s, &n);
+  g_string_append_c (s, ']');
+  emit (d, s);
+  return TRUE;
+}
+
 static gboolean
 cmd_scroll_end (Driver *d, const char *cmd, const char *arg)
 {
@@ -1338,6 +1394,7 @@ static const Command commands[] = {
   { "select-all", cmd_select_all, TRUE },
   { "filter", cmd_filter, TRUE },
   { "scroll-pos", cmd_scroll_pos, TRUE },
+  { "bold-rows", cmd_bold_rows, TRUE },
   { "scroll-end", cmd_scroll_end, TRUE },
   { "action", cmd_action, TRUE },
   { "respond", cmd_respond, TRUE },

@@ -899,6 +899,11 @@ def sort_mode(exe, shots):
             "sleep 300",
             "scroll-pos",
             "screenshot %s/sorted-newest-first.png" % shots,
+            # New mail is bold; looking at it makes it no longer new.
+            "bold-rows",
+            "select-subject Fresh on top",
+            "wait-preview 30",
+            "bold-rows",
             # The user sorts by subject, A to Z.
             "sort 1 asc",
             "rows",
@@ -919,6 +924,17 @@ def sort_mode(exe, shots):
                 p = pos[i] if len(pos) > i else {}
                 check(p.get("upper", 0) > p.get("page", 0) > 0 and p.get("value") == p.get("lower"),
                       "a list longer than the view shows its top (the newest) %s: %r" % (what, p))
+            bold = [b.get("bold", []) for b in by_cmd(obs, "bold-rows")]
+            if check(len(bold) == 2, "two bold-row dumps (%d)" % len(bold)):
+                def is_bold(subject, which):
+                    return any(" | %s | " % subject in b for b in bold[which])
+                old = rows[0]["rows"][0]["subject"]
+                check(is_bold("Fresh on top", 0) and is_bold("From the year 2099", 0)
+                      and not is_bold(old, 0),
+                      "the two new messages are bold, an old one is not: %r" % bold[0])
+                check(not is_bold("Fresh on top", 1) and is_bold("From the year 2099", 1),
+                      "a new message looked at is no longer bold, the other still is: %r"
+                      % bold[1])
             by_subject = [r["subject"] for r in rows[2]["rows"]]
             check(by_subject == sorted(by_subject, key=str.casefold) and by_subject != subjects,
                   "sorting by subject orders A to Z: %r" % by_subject[:3])
