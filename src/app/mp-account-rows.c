@@ -159,23 +159,15 @@ mp_account_rows_insert_in_order (MpAccountState *self,
 
 
 /* Rows go into the list in time slices: one slice per frame at most, and no slice
- * longer than FEED_BUDGET_US.  Newest first: a check receives them oldest first
- * (server order), and the list shows the newest on top, so rows fed in server
- * order would each land on the visible top and push every row down — a new row
- * widget per row for GTK, so slices shrank to a row or two, and the rest came in
- * one block when the check ended.  Fed from the newest, the first slices fill the
- * rows GTK keeps widgets for, and the older rows go in below them, off screen.
- *
- * A splice costs very different amounts depending on where the rows land: GTK
- * 4.8's list views build and bind row widgets synchronously for up to ~200 rows
- * around the visible ones (CSS, text layout; ~0.3 ms a row, and the same again in
- * the next frame's layout), while rows far from the view only grow the list (µs).
- * So the step adapts to the measured cost per row: it starts small, halves when a
- * splice was expensive, doubles while splices stay cheap.  Slices come every other
- * frame at most, and cheap ones (rows off screen) less often still: every relayout
- * of the window costs X11 round trips (GDK asks the server for the monitor's work
- * area each time).  (Slices of 5 ms every frame showed a fresh 10,000-row check
- * twice as fast, but put 20–30 ms frames back: see README.) */
+ * longer than FEED_BUDGET_US.  A splice costs very different amounts depending on
+ * where the rows land: GTK 4.8's list views build and bind row widgets
+ * synchronously for up to ~200 rows around the visible ones (CSS, text layout;
+ * ~0.3 ms a row, and the same again in the next frame's layout), while rows far
+ * from the view only grow the list (µs).  So the step adapts to the measured cost
+ * per row: it starts small, halves when a splice was expensive, doubles while
+ * splices stay cheap.  Slices come every other frame at most, and cheap ones
+ * (rows off screen) less often still: every relayout of the window costs X11
+ * round trips (GDK asks the server for the monitor's work area each time). */
 #define FEED_BUDGET_US        3000
 #define FEED_MAX_STEP         2000
 #define FEED_NEAR_INTERVAL_MS   33
@@ -183,50 +175,17 @@ mp_account_rows_insert_in_order (MpAccountState *self,
 
 static gboolean feed_tick (gpointer user_data);
 
-/* The first row of `incoming` (in server order, as the list) that can go into the
- * list in one splice with its last row: none of the list's rows lies between
- * them.  At most @take rows; *@position is where they go. */
-static guint
-incoming_run_start (MpAccountState *self,
-                    guint           take,
-                    guint          *position)
-{
-  guint len = self->incoming->len;
-  guint64 floor = 0;
-  guint first = len;
-
-  *position = lower_bound (self, summary_seq (g_ptr_array_index (self->incoming, len - 1)));
-  if (*position > 0)
-    {
-      g_autoptr (MpMessageSummary) before =
-        g_list_model_get_item (G_LIST_MODEL (self->messages), *position - 1);
-
-      floor = summary_seq (before);
-    }
-  while (first > 0 && len - first < take &&
-         summary_seq (g_ptr_array_index (self->incoming, first - 1)) > floor)
-    first--;
-  return first;
-}
-
-/* Moves up to @take of the newest rows of `incoming` into the list, at their place
- * in server order: one splice, one items-changed.  Returns how many moved (fewer
- * than @take where rows of the list lie between them; at least one if any wait). */
-static guint
+/* Moves up to @take rows from the head of `incoming` to the end of the list:
+ * one splice, one items-changed. */
+static void
 splice_incoming (MpAccountState *self,
                  guint           take)
 {
-  guint position, first, n;
-  g_autoptr (GPtrArray) rows = NULL;
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_full (take, g_object_unref);
   guint n_new = 0;
 
-  if (self->incoming->len == 0 || take == 0)
-    return 0;
-  first = incoming_run_start (self, take, &position);
-  n = self->incoming->len - first;
-  rows = g_ptr_array_new_full (n, g_object_unref);
-
-  for (guint i = first; i < self->incoming->len; i++)
+  for (guint i = 0; i < take; i++)
     {
       MpMessageSummary *summary = g_ptr_array_index (self->incoming, i);
 
@@ -235,11 +194,10 @@ splice_incoming (MpAccountState *self,
     }
   /* Out of `incoming` before the splice: whoever reads n-messages in an
    * items-changed handler must not count these rows twice. */
-  g_ptr_array_remove_range (self->incoming, first, n);
-  g_list_store_splice (self->messages, position, 0, rows->pdata, n);
+  g_ptr_array_remove_range (self->incoming, 0, take);
+  g_list_store_splice (self->messages, n_items, 0, rows->pdata, take);
   if (n_new > 0)
     mp_account_rows_set_n_new (self, self->n_new + n_new);
-  return n;
 }
 
 static void
@@ -264,7 +222,7 @@ feed_rows (MpAccountState *self)
       gint64 before = g_get_monotonic_time ();
       gint64 cost;
 
-      take = splice_incoming (self, take);
+      splice_incoming (self, take);
       cost = g_get_monotonic_time () - before;
       elapsed = g_get_monotonic_time () - start;
 
@@ -302,8 +260,7 @@ mp_account_rows_flush (MpAccountState *self)
   g_clear_handle_id (&self->feed_id, g_source_remove);
   if (self->incoming->len == 0)
     return;
-  while (self->incoming->len > 0)
-    splice_incoming (self, self->incoming->len);
+  splice_incoming (self, self->incoming->len);
   mp_account_state_notify (self, PROP_N_MESSAGES);
 }
 
@@ -396,7 +353,7 @@ mp_account_rows_append (MpAccountState *self,
     feed_rows (self);
 }
 
-/* The header cache's rows at start: the newest NOW_MAX_ROWS in one splice, the
+/* The header cache's rows at start: the first NOW_MAX_ROWS in one splice, the
  * rest fed in slices as usual.  They arrive while the application starts,
  * usually before any view is bound to the list, and then cost only the store's
  * inserts (a few ms for 10,000); a view already bound builds just the rows
@@ -436,10 +393,9 @@ mp_account_rows_dup_all (MpAccountState *self)
       for (guint i = 0; i < items->len; i++)
         g_ptr_array_add (rows, g_object_ref (g_ptr_array_index (items, i)));
     }
-  /* The list and `incoming` are each in server order, but the list may hold
-   * newer rows than some still incoming (fed newest first); rows waiting out an
+  /* The list and `incoming` are in server order already; rows waiting out an
    * undo go back to their places by sequence number. */
-  if (g_hash_table_size (self->pending) > 0 || self->incoming->len > 0)
+  if (g_hash_table_size (self->pending) > 0)
     g_ptr_array_sort (rows, compare_seq);
   return rows;
 }
