@@ -1,10 +1,27 @@
 #!/usr/bin/env python3
 """Prints one line 'N passed, N failed[, N skipped]' from one or more meson testlog.json
-files (each build's results are added up); exits 1 on any failure or when no test ran."""
+files (each build's results are added up); exits 1 on any failure or when no test ran.
+
+Above that line, each failed test is named with the checks it reported as failed
+("FAIL …" lines of its output): a CI log is often read only from its end, and a
+failure's own output may be thousands of lines up."""
 import json
+import os
 import sys
 
 passed = failed = skipped = 0
+failures = []
+
+
+def report(path, test):
+    build = os.path.basename(os.path.dirname(os.path.dirname(path)))
+    lines = [l.strip() for l in (test.get("stdout") or "").splitlines()
+             if l.lstrip().startswith(("FAIL", "not ok"))]
+    failures.append(f"failed: {build}: {test.get('name')} ({test.get('result')}, "
+                    f"{test.get('duration', 0):.0f} s)")
+    failures.extend("    " + l[:300] for l in lines[:12])
+
+
 for path in sys.argv[1:]:
     try:
         with open(path, encoding="utf-8") as f:
@@ -12,19 +29,23 @@ for path in sys.argv[1:]:
                 line = line.strip()
                 if not line:
                     continue
-                result = json.loads(line).get("result")
+                test = json.loads(line)
+                result = test.get("result")
                 if result in ("OK", "EXPECTEDFAIL"):
                     passed += 1
                 elif result == "SKIP":
                     skipped += 1
                 else:
                     failed += 1
+                    report(path, test)
     except FileNotFoundError:
         print(f"no test log at {path}", file=sys.stderr)
         failed += 1
 if passed + failed == 0:
     print("no test ran", file=sys.stderr)
     failed = 1
+if failures:
+    print("\n".join(failures))
 line = f"{passed} passed, {failed} failed"
 if skipped:
     line += f", {skipped} skipped"

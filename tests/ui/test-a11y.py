@@ -377,7 +377,7 @@ def main():
     if len(sys.argv) >= 2 and sys.argv[1] == "inner":
         inner(sys.argv[2], sys.argv[3])
         if FAILURES:
-            print("%d failures" % len(FAILURES))
+            print("%d failed: %s" % (len(FAILURES), " | ".join(FAILURES)))
             sys.exit(1)
         return
     exe = sys.argv[1]

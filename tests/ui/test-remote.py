@@ -184,7 +184,7 @@ def inner(exe):
             print("# %s: %s" % (name, line))
         check("CRITICAL" not in text, "%s: no GLib criticals" % name)
     if FAILURES:
-        print("%d check(s) failed" % len(FAILURES))
+        print("%d failed: %s" % (len(FAILURES), " | ".join(FAILURES)))
         return 1
     print("all checks passed")
     return 0
