@@ -184,12 +184,24 @@ def check_rows(app):
     rows = wait_until(lambda: [r for r in message_rows(app) if r[1] and r[1][0]], 60, 0.5)
     if not check(rows, "the header list shows rows"):
         return
-    bad = []
-    for row, cells in rows:
-        label = name(row)
-        sender, subject, date = cells[0], cells[1], cells[2]
-        if unnamed(label) or sender not in label or subject not in label or date not in label:
-            bad.append((label, cells[:3]))
+
+    def misnamed():
+        """The rows shown and those whose name is not their sender, subject and
+        date.  Rows still arriving are bound (and named) a moment after they
+        appear in the tree, so this is asked until it holds, not once."""
+        shown = [r for r in message_rows(app) if r[1] and r[1][0]]
+        bad = []
+        for row, cells in shown:
+            label = name(row)
+            sender, subject, date = (cells + ["", "", ""])[:3]
+            if unnamed(label) or sender not in label or subject not in label or date not in label:
+                bad.append((label, cells[:3]))
+        return shown, bad
+    end = time.monotonic() + 15
+    rows, bad = misnamed()
+    while bad and time.monotonic() < end:
+        time.sleep(0.5)
+        rows, bad = misnamed()
     check(not bad, "each of %d rows is named by sender, subject and date: %r"
           % (len(rows), bad[:3]))
 
