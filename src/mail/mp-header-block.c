@@ -334,7 +334,7 @@ format_to_field (const char *raw)
     {
       g_autofree char *str = internet_address_list_to_string (list, NULL, FALSE);
 
-      to = mp_mail_clean_field (str);
+      to = mp_mail_pool_take (mp_mail_clean_field (str));
       g_object_unref (list);
     }
   else
@@ -347,7 +347,7 @@ format_to_field (const char *raw)
       MpMailHeaders one;
 
       mp_mail_headers_init (&one, message);
-      to = g_steal_pointer (&one.to);
+      to = g_steal_pointer (&one.to);   /* pooled, as headers->to must be */
       mp_mail_headers_clear (&one);
       g_clear_object (&message);
     }
@@ -387,9 +387,9 @@ fill_from_fields (MpMailHeaders       *h,
   /* Formatting To costs as much as the rest of a summary (GMime converts
    * each domain with libidn2) and a list never shows it: done on first use. */
   if (f->raw[FIELD_TO] != NULL)
-    h->to_raw = g_steal_pointer (&f->raw[FIELD_TO]);
+    h->to_raw = mp_mail_pool_take (g_steal_pointer (&f->raw[FIELD_TO]));
   else
-    h->to = g_strdup ("");
+    h->to = mp_mail_pool_dup ("");
 
   h->subject = mp_mail_clean_field (field_value (f, FIELD_SUBJECT));
   if (field_value (f, FIELD_MESSAGE_ID) != NULL)
@@ -415,10 +415,8 @@ fill_from_fields (MpMailHeaders       *h,
   h->spam_status = mp_mail_clean_or_null (field_value (f, FIELD_SPAM_STATUS));
   h->spam_score = mp_mail_clean_or_null (field_value (f, FIELD_SPAM_SCORE));
 
-  if (h->from_name == NULL)
-    h->from_name = g_strdup ("");
-  if (h->from_address == NULL)
-    h->from_address = g_strdup ("");
+  h->from_name = h->from_name ? mp_mail_pool_take (h->from_name) : mp_mail_pool_dup ("");
+  h->from_address = h->from_address ? mp_mail_pool_take (h->from_address) : mp_mail_pool_dup ("");
 }
 
 /* mp_mail_headers_init() for a header block, without building a GMimeMessage

@@ -21,12 +21,14 @@ G_BEGIN_DECLS
 
 /* Decoded header fields common to a summary and a preview. Strings are owned,
  * valid UTF-8 and never NULL (except `to` before mp_mail_headers_get_to() when
- * made from a header block); date is UTC or NULL. */
+ * made from a header block); date is UTC or NULL.  The four fields a mailbox
+ * repeats (sender, recipients) are pooled: references from mp_mail_pool_dup(),
+ * dropped with mp_mail_pool_release(), never g_free(). */
 typedef struct {
-  char      *from_name;
-  char      *from_address;
-  char      *to;
-  char      *to_raw;         /* raw To value until `to` is made from it, or NULL */
+  char      *from_name;      /* pooled */
+  char      *from_address;   /* pooled */
+  char      *to;             /* pooled */
+  char      *to_raw;         /* pooled; raw To value until `to` is made from it, or NULL */
   char      *subject;
   char      *message_id;
   GDateTime *date;
@@ -64,6 +66,11 @@ gsize         mp_mail_header_block_length (const char    *data,
 GString      *mp_mail_header_block_shrink (const char    *data,
                                            gsize          len,
                                            gsize          max);
+
+/* mp-mail-pool.c: one shared, refcounted copy per distinct text; MT-safe. */
+char         *mp_mail_pool_dup            (const char    *str);
+char         *mp_mail_pool_take           (char          *str);
+void          mp_mail_pool_release        (char          *str);
 
 void          mp_mail_headers_init        (MpMailHeaders *headers,
                                            GMimeMessage  *message);

@@ -383,12 +383,9 @@ mp_mail_headers_init (MpMailHeaders *h,
       rule_fields_from_message (h, message);
     }
 
-  if (h->from_name == NULL)
-    h->from_name = g_strdup ("");
-  if (h->from_address == NULL)
-    h->from_address = g_strdup ("");
-  if (h->to == NULL)
-    h->to = g_strdup ("");
+  h->from_name = h->from_name ? mp_mail_pool_take (h->from_name) : mp_mail_pool_dup ("");
+  h->from_address = h->from_address ? mp_mail_pool_take (h->from_address) : mp_mail_pool_dup ("");
+  h->to = h->to ? mp_mail_pool_take (h->to) : mp_mail_pool_dup ("");
   if (h->subject == NULL)
     h->subject = g_strdup ("");
   if (h->message_id == NULL)
@@ -398,10 +395,10 @@ mp_mail_headers_init (MpMailHeaders *h,
 void
 mp_mail_headers_clear (MpMailHeaders *h)
 {
-  g_clear_pointer (&h->from_name, g_free);
-  g_clear_pointer (&h->from_address, g_free);
-  g_clear_pointer (&h->to, g_free);
-  g_clear_pointer (&h->to_raw, g_free);
+  g_clear_pointer (&h->from_name, mp_mail_pool_release);
+  g_clear_pointer (&h->from_address, mp_mail_pool_release);
+  g_clear_pointer (&h->to, mp_mail_pool_release);
+  g_clear_pointer (&h->to_raw, mp_mail_pool_release);
   g_clear_pointer (&h->subject, g_free);
   g_clear_pointer (&h->message_id, g_free);
   g_clear_pointer (&h->date, g_date_time_unref);

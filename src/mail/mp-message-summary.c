@@ -156,10 +156,10 @@ mp_message_summary_new_from_fields (const MpMessageSummaryFields *fields)
   self = g_object_new (MP_TYPE_MESSAGE_SUMMARY, NULL);
   self->uidl = g_strdup (fields->uidl ? fields->uidl : "");
   self->size = fields->size;
-  self->headers.from_name = g_strdup (fields->from_name ? fields->from_name : "");
-  self->headers.from_address = g_strdup (fields->from_address ? fields->from_address : "");
+  self->headers.from_name = mp_mail_pool_dup (fields->from_name ? fields->from_name : "");
+  self->headers.from_address = mp_mail_pool_dup (fields->from_address ? fields->from_address : "");
   /* set, not left to to_raw: mp_mail_headers_get_to() returns it as it is */
-  self->headers.to = g_strdup (fields->to ? fields->to : "");
+  self->headers.to = mp_mail_pool_dup (fields->to ? fields->to : "");
   self->headers.subject = g_strdup (fields->subject ? fields->subject : "");
   self->headers.message_id = g_strdup (fields->message_id ? fields->message_id : "");
   self->headers.date = fields->date ? g_date_time_to_utc (fields->date) : NULL;

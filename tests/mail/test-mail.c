@@ -1178,6 +1178,77 @@ test_mutations (void)
     }
 }
 
+/* Sender and recipients are shared between summaries that repeat them (a
+ * mailbox's To is nearly always its owner): one copy, whichever way a summary
+ * was made, and a copy outlives the summary it came with. */
+static MpMessageSummary *
+shared_summary (const char *from,
+            const char *to,
+            const char *subject)
+{
+  g_autofree char *block = g_strdup_printf ("From: %s\r\nTo: %s\r\nSubject: %s\r\n\r\n",
+                                            from, to, subject);
+
+  return mp_message_summary_new_from_headers (block, strlen (block), subject, 100);
+}
+
+static gpointer
+shared_fields_worker (gpointer data)
+{
+  guint seed = GPOINTER_TO_UINT (data);
+
+  /* Made and dropped at once, on four threads: the last reference to a text
+   * goes while another thread asks for the same text. */
+  for (guint i = 0; i < 20000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Sender %u", (i + seed) % 3);
+      MpMessageSummaryFields f = { .uidl = "u", .from_name = name, .from_address = "a@b.example",
+                                   .to = "me@example.org", .subject = "s" };
+      g_autoptr(MpMessageSummary) s = mp_message_summary_new_from_fields (&f);
+
+      if (g_strcmp0 (mp_message_summary_get_from_name (s), name) != 0)
+        return GUINT_TO_POINTER (FALSE);
+    }
+  return GUINT_TO_POINTER (TRUE);
+}
+
+static void
+test_summary_shared_fields (void)
+{
+  MpMessageSummary *first = shared_summary ("Ann Example <ann@example.org>", "me@example.org", "one");
+  g_autoptr(MpMessageSummary) second =
+    shared_summary ("Ann Example <ann@example.org>", "me@example.org", "two");
+  g_autoptr(MpMessageSummary) other = shared_summary ("Bob <bob@example.org>", "me@example.org", "three");
+  MpMessageSummaryFields f = { .uidl = "u", .from_name = "Ann Example",
+                               .from_address = "ann@example.org", .to = "me@example.org" };
+  g_autoptr(MpMessageSummary) cached = mp_message_summary_new_from_fields (&f);
+  GThread *threads[4];
+
+  g_assert_true (mp_message_summary_get_from_name (first) ==
+                 mp_message_summary_get_from_name (second));
+  g_assert_true (mp_message_summary_get_from_address (first) ==
+                 mp_message_summary_get_from_address (second));
+  g_assert_true (mp_message_summary_get_to (first) == mp_message_summary_get_to (second));
+  g_assert_true (mp_message_summary_get_to (other) == mp_message_summary_get_to (second));
+  g_assert_true (mp_message_summary_get_from_name (cached) ==
+                 mp_message_summary_get_from_name (second));
+  g_assert_false (mp_message_summary_get_from_name (other) ==
+                  mp_message_summary_get_from_name (second));
+  /* Subjects are not shared: they rarely repeat. */
+  g_assert_cmpstr (mp_message_summary_get_subject (second), ==, "two");
+
+  g_object_unref (first);
+  g_assert_cmpstr (mp_message_summary_get_from_name (second), ==, "Ann Example");
+  g_assert_cmpstr (mp_message_summary_get_from_address (second), ==, "ann@example.org");
+  g_assert_cmpstr (mp_message_summary_get_to (second), ==, "me@example.org");
+  g_assert_cmpstr (mp_message_summary_get_from_name (other), ==, "Bob");
+
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    threads[t] = g_thread_new ("shared-fields", shared_fields_worker, GUINT_TO_POINTER (t));
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    g_assert_true (GPOINTER_TO_UINT (g_thread_join (threads[t])));
+}
+
 /* Workers build summaries and previews in parallel: results must not depend on it. */
 static gpointer
 thread_worker (gpointer data)
@@ -1293,6 +1364,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mail/summary/huge-header", test_summary_huge_header);
   g_test_add_func ("/mail/summary/huge-header-edges", test_summary_huge_header_edges);
   g_test_add_func ("/mail/summary/rule-fields", test_summary_rule_fields);
+  g_test_add_func ("/mail/summary/shared-fields", test_summary_shared_fields);
   g_test_add_func ("/mail/preview/samples", test_preview_samples);
   g_test_add_func ("/mail/preview/truncated", test_preview_truncated);
   g_test_add_func ("/mail/preview/nul-bytes", test_preview_nul_bytes);
