@@ -5,10 +5,11 @@
  * each such field is tens of megabytes.  Pooled fields are one refcounted copy
  * per distinct text.
  *
- * Not GRefString's interning: in GLib before 2.76 a string released to zero on
- * one thread can be handed out again by g_ref_string_new_intern() on another in
- * the moment before it leaves the table (summaries are made on workers and
- * dropped on the main thread).  Here the count only changes under the lock.
+ * Not GRefString's interning: in GLib 2.74 (Debian 12) g_ref_string_release()
+ * drops the count to zero before it takes the table's lock, so in that moment
+ * g_ref_string_new_intern() on another thread hands the dying string out again
+ * (summaries are made on workers and dropped on the main thread).  Here the
+ * count only changes under the lock.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
