@@ -51,12 +51,13 @@ crc_table_init (void)
   g_once_init_leave (&done, 1);
 }
 
+/* The running CRC @c (start: 0xffffffff; the CRC is the final value with every
+ * bit inverted) after @len more bytes. */
 static guint32
-crc32_of (const guchar *data,
-          gsize         len)
+crc32_update (guint32       c,
+              const guchar *data,
+              gsize         len)
 {
-  guint32 c = 0xffffffffu;
-
   crc_table_init ();
   for (; len >= 8; data += 8, len -= 8)
     {
@@ -72,7 +73,14 @@ crc32_of (const guchar *data,
     }
   for (; len > 0; data++, len--)
     c = crc_table[0][(c ^ *data) & 0xff] ^ (c >> 8);
-  return c ^ 0xffffffffu;
+  return c;
+}
+
+static guint32
+crc32_of (const guchar *data,
+          gsize         len)
+{
+  return crc32_update (0xffffffffu, data, len) ^ 0xffffffffu;
 }
 
 /* ---- writing ---- */
@@ -186,43 +194,78 @@ choose_rows (GPtrArray *rows,
   return total;
 }
 
-GByteArray *
-mp_header_cache_encode (const char   *account_id,
-                        GPtrArray    *rows,
-                        GDateTime    *as_of,
-                        GCancellable *cancellable,
-                        GError      **error)
+/* The file goes to the sink a piece at a time: a whole 100,000-row file held in
+ * memory while it is written was the largest block at the process's peak. */
+#define PIECE_BYTES (64 * 1024)
+
+typedef struct {
+  GByteArray       *buf;       /* what is not yet in the sink */
+  guint32           crc;       /* running, over what went to the sink */
+  gsize             written;
+  MpHeaderCacheSink sink;
+  gpointer          sink_data;
+} Writer;
+
+static gboolean
+writer_flush (Writer  *w,
+              GError **error)
+{
+  if (w->buf->len == 0)
+    return TRUE;
+  w->crc = crc32_update (w->crc, w->buf->data, w->buf->len);
+  if (!w->sink (w->buf->data, w->buf->len, w->sink_data, error))
+    return FALSE;
+  w->written += w->buf->len;
+  g_byte_array_set_size (w->buf, 0);
+  return TRUE;
+}
+
+gboolean
+mp_header_cache_encode (const char        *account_id,
+                        GPtrArray         *rows,
+                        GDateTime         *as_of,
+                        MpHeaderCacheSink  sink,
+                        gpointer           sink_data,
+                        GCancellable      *cancellable,
+                        GError           **error)
 {
   gsize fixed = HEADER_LEN + 4 + strlen (account_id) + 1 + CRC_LEN;
   g_autofree gsize *lengths = g_new (gsize, MAX (rows->len, 1));
   gsize total = choose_rows (rows, fixed, lengths);
-  g_autoptr(GByteArray) out = NULL;
+  g_autoptr(GByteArray) buf = NULL;
+  Writer w = { NULL, 0xffffffffu, 0, sink, sink_data };
   guint32 n_kept = 0;
 
   if (fixed > MP_HEADER_CACHE_MAX_BYTES)
     {
       g_set_error (error, MP_ERROR, MP_ERROR_CONFIG, "Account id too long for the header cache");
-      return NULL;
+      return FALSE;
     }
   for (guint i = 0; i < rows->len; i++)
     n_kept += lengths[i] > 0;
 
-  out = g_byte_array_sized_new (total);
-  g_byte_array_append (out, (const guint8 *) MAGIC, MAGIC_LEN);
-  put_u32 (out, MP_HEADER_CACHE_VERSION);
-  put_u32 (out, n_kept);
-  put_u64 (out, (guint64) g_date_time_to_unix (as_of));
-  put_str (out, account_id);
+  w.buf = buf = g_byte_array_sized_new (MIN (total, PIECE_BYTES + MP_HEADER_CACHE_MAX_FIELD_BYTES));
+  g_byte_array_append (buf, (const guint8 *) MAGIC, MAGIC_LEN);
+  put_u32 (buf, MP_HEADER_CACHE_VERSION);
+  put_u32 (buf, n_kept);
+  put_u64 (buf, (guint64) g_date_time_to_unix (as_of));
+  put_str (buf, account_id);
   for (guint i = 0; i < rows->len; i++)
     {
       if (i % CANCEL_EVERY == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
+        return FALSE;
       if (lengths[i] > 0)
-        put_row (out, g_ptr_array_index (rows, i));
+        put_row (buf, g_ptr_array_index (rows, i));
+      if (buf->len >= PIECE_BYTES && !writer_flush (&w, error))
+        return FALSE;
     }
-  put_u32 (out, crc32_of (out->data, out->len));
-  g_warn_if_fail (out->len == total);
-  return g_steal_pointer (&out);
+  if (!writer_flush (&w, error))
+    return FALSE;
+  put_u32 (buf, w.crc ^ 0xffffffffu);
+  if (!writer_flush (&w, error))
+    return FALSE;
+  g_warn_if_fail (w.written == total);
+  return TRUE;
 }
 
 /* ---- reading: every length is checked against what is left ---- */

@@ -12,13 +12,22 @@
 
 G_BEGIN_DECLS
 
-/* The whole file for @rows (the newest that fit the bounds), or NULL with
- * MP_ERROR_CONFIG or G_IO_ERROR_CANCELLED. */
-GByteArray *mp_header_cache_encode (const char    *account_id,
-                                    GPtrArray     *rows,
-                                    GDateTime     *as_of,
-                                    GCancellable  *cancellable,
-                                    GError       **error);
+/* Takes the next @len bytes of a file; FALSE with @error to stop. */
+typedef gboolean (*MpHeaderCacheSink) (const guint8  *data,
+                                       gsize          len,
+                                       gpointer       user_data,
+                                       GError       **error);
+
+/* The whole file for @rows (the newest that fit the bounds), handed to @sink in
+ * order, in pieces of about 64 KiB; FALSE with MP_ERROR_CONFIG,
+ * G_IO_ERROR_CANCELLED or the sink's error (the sink may have had part of it). */
+gboolean    mp_header_cache_encode (const char        *account_id,
+                                    GPtrArray         *rows,
+                                    GDateTime         *as_of,
+                                    MpHeaderCacheSink  sink,
+                                    gpointer           sink_data,
+                                    GCancellable      *cancellable,
+                                    GError           **error);
 
 /* The rows of a whole file and *@as_of; or NULL with *@why saying what is wrong
  * with the file (a short phrase for the log), or with *@why NULL and @error set

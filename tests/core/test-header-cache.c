@@ -4,10 +4,13 @@
  * are made with an independent writer of the format (below) and zlib's CRC-32,
  * so a file can be wrong in one place while its checksum is right.
  */
+#include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <zlib.h>
 
@@ -629,10 +632,49 @@ test_cancel (void)
   g_assert_false (mp_header_cache_save_sync (cache, "acc", none, NULL, cancellable,
                                              &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  /* neither touched the file */
+  /* neither touched the file, and the save left nothing behind */
   back = load (cache, "acc", NULL);
   g_assert_cmpuint (back->len, ==, 10);
   g_ptr_array_unref (back);
+  {
+    g_autoptr(GPtrArray) files = list_dir (mp_header_cache_get_dir (cache));
+    g_assert_cmpuint (files->len, ==, 1);
+  }
+}
+
+/* A save that fails half-way (the file size limit: as a full disk does) says
+ * why, keeps the old file and leaves no part of the new one. */
+static void
+test_write_fails (void)
+{
+  g_autoptr(MpHeaderCache) cache = mp_header_cache_new (NULL);
+  g_autoptr(GPtrArray) rows = make_rows (10);
+  g_autoptr(GPtrArray) many = make_rows (10000);
+  g_autoptr(GError) error = NULL;
+  struct rlimit old_limit, limit;
+  GPtrArray *back;
+  gboolean saved;
+
+  save (cache, "acc", rows, NULL);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
+  limit = old_limit;
+  limit.rlim_cur = 256 * 1024;   /* the 10,000 rows take about 2 MB */
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+  saved = mp_header_cache_save_sync (cache, "acc", many, NULL, NULL, &error);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
+  signal (SIGXFSZ, SIG_DFL);
+
+  g_assert_false (saved);
+  g_assert_error (error, MP_ERROR, MP_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, g_strerror (EFBIG)));
+  back = load (cache, "acc", NULL);
+  g_assert_cmpuint (back->len, ==, 10);
+  g_ptr_array_unref (back);
+  {
+    g_autoptr(GPtrArray) files = list_dir (mp_header_cache_get_dir (cache));
+    g_assert_cmpuint (files->len, ==, 1);
+  }
 }
 
 static void
@@ -724,6 +766,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/header-cache/row-bound", test_row_bound);
   g_test_add_func ("/core/header-cache/byte-bound", test_byte_bound);
   g_test_add_func ("/core/header-cache/cancel", test_cancel);
+  g_test_add_func ("/core/header-cache/write-fails", test_write_fails);
   g_test_add_func ("/core/header-cache/async", test_async);
   g_test_add_func ("/core/header-cache/reconcile", test_reconcile);
   return g_test_run ();
