@@ -152,11 +152,145 @@ test_test_login_waits_for_check (void)
   mp_app_fixture_finish (&f);
 }
 
+#define FEED_COUNT 400
+
+typedef enum {
+  FEED_NEWEST_FIRST,
+  FEED_OLDEST_FIRST,
+  FEED_ALTERNATING,   /* the hint flips after every insertion (a view scrolling) */
+} FeedMode;
+
+typedef struct {
+  MpAccountState *state;
+  FeedMode        mode;
+  gboolean        newest_first;  /* the hint in force */
+  gboolean        listed[FEED_COUNT + 1];  /* by message number */
+  guint           n_listed;
+  guint           n_choices;  /* insertions made while >= 2 rows were waiting */
+  guint           n_wrong;    /* insertions that did not end where the hint says */
+} FeedWatch;
+
+static guint
+uidl_number (GListModel *model,
+             guint       position)
+{
+  g_autoptr (MpMessageSummary) row = g_list_model_get_item (model, position);
+
+  return (guint) g_ascii_strtoull (mp_message_summary_get_uidl (row) + strlen ("uid-"), NULL, 10);
+}
+
+/* Delivered rows are messages 1..n-messages (the list and those still waiting):
+ * newest first, each insertion must end at the newest one not yet listed;
+ * oldest first, begin at the oldest one not yet listed. */
+static void
+on_feed_items_changed (GListModel *model,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       FeedWatch  *w)
+{
+  guint delivered = mp_account_state_get_n_messages (w->state);
+  guint want = 0;
+
+  if (added == 0)
+    return;
+  if (w->newest_first)
+    {
+      for (guint i = MIN (delivered, FEED_COUNT); i > 0 && want == 0; i--)
+        if (!w->listed[i])
+          want = i;
+      w->n_wrong += uidl_number (model, position + added - 1) != want;
+    }
+  else
+    {
+      for (guint i = 1; i <= MIN (delivered, FEED_COUNT) && want == 0; i++)
+        if (!w->listed[i])
+          want = i;
+      w->n_wrong += uidl_number (model, position) != want;
+    }
+  if (delivered - w->n_listed >= 2)
+    w->n_choices++;
+  for (guint i = position; i < position + added; i++)
+    w->listed[uidl_number (model, i)] = TRUE;
+  w->n_listed += added;
+  if (w->mode == FEED_ALTERNATING)
+    {
+      w->newest_first = !w->newest_first;
+      mp_account_state_set_feed_newest_first (w->state, w->newest_first);
+    }
+}
+
+/* A check receives rows oldest first (server order); a view that shows the
+ * newest on top asks for them newest first, so that after its first screenful
+ * they land below, out of sight (fed oldest first, every row landed on the
+ * visible top and pushed the others down); a view scrolled down asks for the
+ * oldest first.  Whatever the order (also switched while rows are waiting), the
+ * list ends in server order. */
+static void
+test_rows_fed_in_order (gconstpointer data)
+{
+  MpAppFixture f = { 0 };
+  /* PIPELINING: every TOP at once, so that rows arrive faster than they are fed
+   * (one at a time, the fake server's Nagle delays pace them at ~20 a second). */
+  g_autoptr (GString) script = g_string_new (NULL);
+  FeedWatch w = { 0 };
+  GListModel *messages;
+  gboolean finished = FALSE;
+
+  g_string_append (script, LOGIN);
+  g_string_replace (script, "send TOP\n", "send TOP\nsend PIPELINING\n", 0);
+  g_string_append (script, "expect LIST\nsend +OK\n");
+  for (guint i = 1; i <= FEED_COUNT; i++)
+    g_string_append_printf (script, "send %u 300\n", i);
+  g_string_append (script, "send .\nexpect UIDL\nsend +OK\n");
+  for (guint i = 1; i <= FEED_COUNT; i++)
+    g_string_append_printf (script, "send %u uid-%u\n", i, i);
+  g_string_append (script, "send .\n");
+  for (guint i = 1; i <= FEED_COUNT; i++)
+    g_string_append_printf (script, "expect TOP %u 0\nsend +OK\nsend From: n%u@example.org\n"
+                            "send Subject: message %u\n"
+                            "send Date: Mon, 1 Jan 2024 %02u:%02u:00 +0000\nsend \nsend .\n",
+                            i, i, i, i / 60, i % 60);
+  g_string_append (script, "expect QUIT\nsend +OK bye\n");
+  if (!mp_app_fixture_start (&f, NULL, script->str))
+    return mp_app_fixture_finish (&f);
+
+  w.state = mp_session_lookup (f.session, mp_account_get_id (f.account));
+  w.mode = GPOINTER_TO_INT (data);
+  w.newest_first = w.mode != FEED_OLDEST_FIRST;
+  mp_account_state_set_feed_newest_first (w.state, w.newest_first);
+  messages = mp_account_state_get_messages (w.state);
+  g_signal_connect (messages, "items-changed", G_CALLBACK (on_feed_items_changed), &w);
+  g_signal_connect (w.state, "check-finished", G_CALLBACK (on_check_finished), &finished);
+  mp_app_run_until (&finished);
+  while (g_list_model_get_n_items (messages) < FEED_COUNT)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_test_message ("%u insertions with rows to choose from, %u not where the hint said",
+                  w.n_choices, w.n_wrong);
+  g_assert_cmpuint (w.n_choices, >, 0);
+  g_assert_cmpuint (w.n_wrong, ==, 0);
+  for (guint i = 0; i < FEED_COUNT; i++)
+    {
+      g_autoptr (MpMessageSummary) row = g_list_model_get_item (messages, i);
+      g_autofree char *uidl = g_strdup_printf ("uid-%u", i + 1);
+
+      g_assert_cmpstr (mp_message_summary_get_uidl (row), ==, uidl);
+    }
+  mp_app_fixture_finish (&f);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/app/session/check-updates-state", test_check_updates_state);
   g_test_add_func ("/app/session/test-login-waits-for-check", test_test_login_waits_for_check);
+  g_test_add_data_func ("/app/session/rows-fed-newest-first", GINT_TO_POINTER (FEED_NEWEST_FIRST),
+                        test_rows_fed_in_order);
+  g_test_add_data_func ("/app/session/rows-fed-oldest-first", GINT_TO_POINTER (FEED_OLDEST_FIRST),
+                        test_rows_fed_in_order);
+  g_test_add_data_func ("/app/session/rows-fed-order-switched", GINT_TO_POINTER (FEED_ALTERNATING),
+                        test_rows_fed_in_order);
   return g_test_run ();
 }
