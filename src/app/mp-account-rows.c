@@ -191,10 +191,12 @@ seq_at (MpAccountState *self,
 }
 
 /* The run of `incoming` [*@first, *@first + return) that goes in next: at most
- * @take rows from its newest or its oldest end (the hint), all of which belong
- * at one place of the list, *@position (no listed row lies between them:
- * after rows went in newest first, the list may hold rows newer than some
- * still incoming). */
+ * @take rows, all of which belong at one place of the list, *@position (no
+ * listed row lies between them: after rows went in newest first, the list may
+ * hold rows newer than some still incoming).  Newest first: from the newest end.
+ * Oldest first: from the oldest row that is newer than the list's oldest (a view
+ * scrolled down a newest-on-top list shows the oldest rows: older ones would land
+ * there, newer ones go in above it), else from the oldest. */
 static guint
 incoming_run (MpAccountState *self,
               guint           take,
@@ -217,13 +219,20 @@ incoming_run (MpAccountState *self,
     }
   else
     {
+      guint64 oldest_listed = seq_at (self, 0, G_MAXUINT64);
       guint64 ceiling;
+      guint start = 0;
 
-      *position = lower_bound (self, summary_seq (g_ptr_array_index (self->incoming, 0)));
+      while (start < len && summary_seq (g_ptr_array_index (self->incoming, start)) < oldest_listed)
+        start++;
+      if (start == len)
+        start = 0;
+      *position = lower_bound (self, summary_seq (g_ptr_array_index (self->incoming, start)));
       ceiling = seq_at (self, *position, G_MAXUINT64);
-      while (n < MIN (take, len) && summary_seq (g_ptr_array_index (self->incoming, n)) < ceiling)
+      while (n < MIN (take, len - start) &&
+             summary_seq (g_ptr_array_index (self->incoming, start + n)) < ceiling)
         n++;
-      *first = 0;
+      *first = start;
     }
   return n;
 }

@@ -181,7 +181,8 @@ uidl_number (GListModel *model,
 
 /* Delivered rows are messages 1..n-messages (the list and those still waiting):
  * newest first, each insertion must end at the newest one not yet listed;
- * oldest first, begin at the oldest one not yet listed. */
+ * oldest first, begin at the oldest one not yet listed that is newer than the
+ * oldest listed (else at the oldest one not yet listed). */
 static void
 on_feed_items_changed (GListModel *model,
                        guint       position,
@@ -203,6 +204,14 @@ on_feed_items_changed (GListModel *model,
     }
   else
     {
+      guint oldest_listed = 0;
+
+      for (guint i = 1; i <= FEED_COUNT && oldest_listed == 0; i++)
+        if (w->listed[i])
+          oldest_listed = i;
+      for (guint i = oldest_listed + 1; i <= MIN (delivered, FEED_COUNT) && want == 0; i++)
+        if (!w->listed[i])
+          want = i;
       for (guint i = 1; i <= MIN (delivered, FEED_COUNT) && want == 0; i++)
         if (!w->listed[i])
           want = i;
