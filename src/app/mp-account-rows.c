@@ -221,10 +221,18 @@ incoming_run (MpAccountState *self,
     {
       guint64 oldest_listed = seq_at (self, 0, G_MAXUINT64);
       guint64 ceiling;
-      guint start = 0;
+      guint start = 0, end = len;
 
-      while (start < len && summary_seq (g_ptr_array_index (self->incoming, start)) < oldest_listed)
-        start++;
+      /* `incoming` is in server order too: the first row newer than that */
+      while (start < end)
+        {
+          guint mid = start + (end - start) / 2;
+
+          if (summary_seq (g_ptr_array_index (self->incoming, mid)) < oldest_listed)
+            start = mid + 1;
+          else
+            end = mid;
+        }
       if (start == len)
         start = 0;
       *position = lower_bound (self, summary_seq (g_ptr_array_index (self->incoming, start)));
