@@ -159,14 +159,13 @@ mp_account_rows_insert_in_order (MpAccountState *self,
 
 
 /* Rows go into the list in time slices: one slice per frame at most, and no slice
- * longer than FEED_BUDGET_US, from the end of `incoming` a view asked for (newest
- * or oldest first: mp_account_state_set_feed_newest_first()).  A splice costs
- * very different amounts depending on where the rows land: GTK 4.8's list views
- * build and bind row widgets synchronously for up to ~200 rows around the visible
- * ones (CSS, text layout; ~0.3 ms a row, and the same again in the next frame's
- * layout), while rows far from the view only grow the list (µs).  So the step
- * adapts to the measured cost per row: it starts small, halves when a splice was
- * expensive, doubles while splices stay cheap.  Slices come every other frame at most, and cheap ones
+ * longer than FEED_BUDGET_US.  A splice costs very different amounts depending on
+ * where the rows land: GTK 4.8's list views build and bind row widgets
+ * synchronously for up to ~200 rows around the visible ones (CSS, text layout;
+ * ~0.3 ms a row, and the same again in the next frame's layout), while rows far
+ * from the view only grow the list (µs).  So the step adapts to the measured cost
+ * per row: it starts small, halves when a splice was expensive, doubles while
+ * splices stay cheap.  Slices come every other frame at most, and cheap ones
  * (rows off screen) less often still: every relayout of the window costs X11
  * round trips (GDK asks the server for the monitor's work area each time). */
 #define FEED_BUDGET_US        3000
@@ -176,87 +175,17 @@ mp_account_rows_insert_in_order (MpAccountState *self,
 
 static gboolean feed_tick (gpointer user_data);
 
-/* The seq of the list's row at @position, or @none past either end. */
-static guint64
-seq_at (MpAccountState *self,
-        gint64          position,
-        guint64         none)
-{
-  g_autoptr (MpMessageSummary) row = NULL;
-
-  if (position < 0 || position >= g_list_model_get_n_items (G_LIST_MODEL (self->messages)))
-    return none;
-  row = g_list_model_get_item (G_LIST_MODEL (self->messages), (guint) position);
-  return summary_seq (row);
-}
-
-/* The run of `incoming` [*@first, *@first + return) that goes in next: at most
- * @take rows, all of which belong at one place of the list, *@position (no
- * listed row lies between them: after rows went in newest first, the list may
- * hold rows newer than some still incoming).  Newest first: from the newest end.
- * Oldest first: from the oldest row that is newer than the list's oldest (a view
- * scrolled down a newest-on-top list shows the oldest rows: older ones would land
- * there, newer ones go in above it), else from the oldest. */
-static guint
-incoming_run (MpAccountState *self,
-              guint           take,
-              guint          *first,
-              guint          *position)
-{
-  guint len = self->incoming->len;
-  guint n = 1;
-
-  if (self->feed_newest_first)
-    {
-      guint64 floor;
-
-      *position = lower_bound (self, summary_seq (g_ptr_array_index (self->incoming, len - 1)));
-      floor = seq_at (self, (gint64) *position - 1, 0);
-      while (n < MIN (take, len) &&
-             summary_seq (g_ptr_array_index (self->incoming, len - 1 - n)) > floor)
-        n++;
-      *first = len - n;
-    }
-  else
-    {
-      guint64 oldest_listed = seq_at (self, 0, G_MAXUINT64);
-      guint64 ceiling;
-      guint start = 0, end = len;
-
-      /* `incoming` is in server order too: the first row newer than that */
-      while (start < end)
-        {
-          guint mid = start + (end - start) / 2;
-
-          if (summary_seq (g_ptr_array_index (self->incoming, mid)) < oldest_listed)
-            start = mid + 1;
-          else
-            end = mid;
-        }
-      if (start == len)
-        start = 0;
-      *position = lower_bound (self, summary_seq (g_ptr_array_index (self->incoming, start)));
-      ceiling = seq_at (self, *position, G_MAXUINT64);
-      while (n < MIN (take, len - start) &&
-             summary_seq (g_ptr_array_index (self->incoming, start + n)) < ceiling)
-        n++;
-      *first = start;
-    }
-  return n;
-}
-
-/* Moves up to @take rows of `incoming` into the list (incoming_run()): one
- * splice, one items-changed.  Returns how many moved (at least one). */
-static guint
+/* Moves up to @take rows from the head of `incoming` to the end of the list:
+ * one splice, one items-changed. */
+static void
 splice_incoming (MpAccountState *self,
                  guint           take)
 {
-  guint first, position;
-  guint n = incoming_run (self, take, &first, &position);
-  g_autoptr (GPtrArray) rows = g_ptr_array_new_full (n, g_object_unref);
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_full (take, g_object_unref);
   guint n_new = 0;
 
-  for (guint i = first; i < first + n; i++)
+  for (guint i = 0; i < take; i++)
     {
       MpMessageSummary *summary = g_ptr_array_index (self->incoming, i);
 
@@ -265,11 +194,10 @@ splice_incoming (MpAccountState *self,
     }
   /* Out of `incoming` before the splice: whoever reads n-messages in an
    * items-changed handler must not count these rows twice. */
-  g_ptr_array_remove_range (self->incoming, first, n);
-  g_list_store_splice (self->messages, position, 0, rows->pdata, n);
+  g_ptr_array_remove_range (self->incoming, 0, take);
+  g_list_store_splice (self->messages, n_items, 0, rows->pdata, take);
   if (n_new > 0)
     mp_account_rows_set_n_new (self, self->n_new + n_new);
-  return n;
 }
 
 static void
@@ -294,7 +222,7 @@ feed_rows (MpAccountState *self)
       gint64 before = g_get_monotonic_time ();
       gint64 cost;
 
-      take = splice_incoming (self, take);
+      splice_incoming (self, take);
       cost = g_get_monotonic_time () - before;
       elapsed = g_get_monotonic_time () - start;
 
@@ -332,8 +260,7 @@ mp_account_rows_flush (MpAccountState *self)
   g_clear_handle_id (&self->feed_id, g_source_remove);
   if (self->incoming->len == 0)
     return;
-  while (self->incoming->len > 0)
-    splice_incoming (self, self->incoming->len);
+  splice_incoming (self, self->incoming->len);
   mp_account_state_notify (self, PROP_N_MESSAGES);
 }
 
@@ -466,10 +393,9 @@ mp_account_rows_dup_all (MpAccountState *self)
       for (guint i = 0; i < items->len; i++)
         g_ptr_array_add (rows, g_object_ref (g_ptr_array_index (items, i)));
     }
-  /* The list and `incoming` are each in server order, but the list may hold
-   * newer rows than some still incoming (fed newest first); rows waiting out an
+  /* The list and `incoming` are in server order already; rows waiting out an
    * undo go back to their places by sequence number. */
-  if (g_hash_table_size (self->pending) > 0 || self->incoming->len > 0)
+  if (g_hash_table_size (self->pending) > 0)
     g_ptr_array_sort (rows, compare_seq);
   return rows;
 }

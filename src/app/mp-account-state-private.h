@@ -39,7 +39,6 @@ struct _MpAccountState
   GPtrArray      *incoming;         /* owned; summaries not yet in the list */
   guint           feed_id;          /* timeout that moves incoming → messages */
   guint           feed_step;        /* rows per splice, adapted to their cost */
-  gboolean        feed_newest_first; /* a view's hint: mp_account_state_set_feed_newest_first() */
   guint           next_pending_id;
   guint           n_deleting;       /* delete jobs running */
   guint           n_marking;        /* seen-store writes queued or running */

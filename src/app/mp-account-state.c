@@ -284,14 +284,6 @@ mp_account_state_get_messages (MpAccountState *self)
   return G_LIST_MODEL (self->messages);
 }
 
-void
-mp_account_state_set_feed_newest_first (MpAccountState *self,
-                                        gboolean        newest_first)
-{
-  g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
-  self->feed_newest_first = !!newest_first;
-}
-
 gboolean
 mp_account_state_lists (MpAccountState   *self,
                         MpMessageSummary *summary)

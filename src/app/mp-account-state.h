@@ -42,14 +42,6 @@ MpAccountState  *mp_account_state_new_cached       (MpAccount     *account,
 MpAccount      *mp_account_state_get_account      (MpAccountState *self);
 /* GListModel of MpMessageSummary in server order; rows pending deletion are not in it. */
 GListModel     *mp_account_state_get_messages     (MpAccountState *self);
-/* A hint from a view of that list: rows a check has delivered and the list does
- * not hold yet go in newest first (TRUE) or oldest first (FALSE, the default).
- * Each row costs the view a row widget when it lands where the view looks, and
- * a check delivers rows oldest first: a view that shows the newest rows at its
- * top asks for the newest first, so the rows after them land below, out of
- * sight.  The list stays in server order either way. */
-void            mp_account_state_set_feed_newest_first (MpAccountState *self,
-                                                        gboolean        newest_first);
 /* Whether @summary is one of the rows in that list now. */
 gboolean        mp_account_state_lists            (MpAccountState   *self,
                                                    MpMessageSummary *summary);

@@ -327,27 +327,6 @@ keep_showing_top (MpWindow *self,
     gtk_widget_activate_action (list, "list.scroll-to-item", "u", 0);
 }
 
-/* Rows a check delivers (oldest first) go into the list newest first while the
- * list shows its top with the newest on top, so that after the first screenful
- * they land below, out of sight; otherwise oldest first, which in a newest-on-top
- * list scrolled down lands them above the view.  Either way a row that lands in
- * view costs a row widget (mp_account_state_set_feed_newest_first()). */
-static void
-update_feed_order (MpWindow *self)
-{
-  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->list_scroller);
-  MpMessageColumn column;
-  gboolean descending;
-
-  if (self->current == NULL)
-    return;
-  mp_account_state_set_feed_newest_first (
-    self->current,
-    gtk_adjustment_get_value (adj) <= gtk_adjustment_get_lower (adj) &&
-    mp_message_columns_get_sort (self->column_view, &column, &descending) &&
-    column == MP_MESSAGE_COLUMN_DATE && descending);
-}
-
 static void
 on_selection_items_changed (GListModel *model,
                             guint       position,
@@ -386,7 +365,6 @@ mp_window_update_for_current (MpWindow *self)
       adw_window_title_set_title (self->window_title, _("Mailpeek"));
       adw_window_title_set_subtitle (self->window_title, NULL);
     }
-  update_feed_order (self);
   on_mailbox_changed (self);
 }
 
@@ -562,11 +540,6 @@ mp_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   if (self->current_signals)
     g_signal_group_set_target (self->current_signals, NULL);
-  if (self->list_scroller)
-    g_signal_handlers_disconnect_by_data (gtk_scrolled_window_get_vadjustment (self->list_scroller),
-                                          self);
-  if (self->column_view)
-    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MP_TYPE_WINDOW);
 
@@ -680,10 +653,6 @@ mp_window_init (MpWindow *self)
                     G_CALLBACK (on_selection_changed), self);
   g_signal_connect (self->selection, "items-changed",
                     G_CALLBACK (on_selection_items_changed), self);
-  g_signal_connect_swapped (gtk_scrolled_window_get_vadjustment (self->list_scroller),
-                            "value-changed", G_CALLBACK (update_feed_order), self);
-  g_signal_connect_swapped (gtk_column_view_get_sorter (self->column_view), "changed",
-                            G_CALLBACK (update_feed_order), self);
 
   self->current_signals = g_signal_group_new (MP_TYPE_ACCOUNT_STATE);
   g_signal_group_connect (self->current_signals, "notify", G_CALLBACK (on_mailbox_notify), self);
