@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "mp-header-cache-private.h"
+#include "mp-atomic-file.h"
 #include "mp-error.h"
 
 #include <errno.h>
@@ -75,15 +76,6 @@ mp_header_cache_dup_path (MpHeaderCache *self,
   return g_build_filename (self->dir, name, NULL);
 }
 
-static gboolean
-write_failed (GError **error,
-              int      saved_errno)
-{
-  g_set_error (error, MP_ERROR, MP_ERROR_CONFIG, "Could not write the header cache: %s",
-               g_strerror (saved_errno));
-  return FALSE;
-}
-
 /* MpHeaderCacheSink: into the temporary file, descriptor @user_data. */
 static gboolean
 write_piece (const guint8  *data,
@@ -91,46 +83,7 @@ write_piece (const guint8  *data,
              gpointer       user_data,
              GError       **error)
 {
-  int fd = GPOINTER_TO_INT (user_data);
-
-  while (len > 0)
-    {
-      gssize n = write (fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return write_failed (error, errno);
-      data += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
-}
-
-/* Synced and closed (whatever happens), then renamed over @path: a crash
- * leaves the old file or the new one, never a torn one. */
-static gboolean
-put_in_place (int           fd,
-              const char   *tmp,
-              const char   *path,
-              GCancellable *cancellable,
-              GError      **error)
-{
-  if (fsync (fd) != 0)
-    {
-      int saved = errno;
-
-      close (fd);
-      return write_failed (error, saved);
-    }
-  if (close (fd) != 0)
-    return write_failed (error, errno);
-  /* a cancelled save leaves the old file, however far it got */
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-  if (g_rename (tmp, path) != 0)
-    return write_failed (error, errno);
-  return TRUE;
+  return mp_atomic_file_write (GPOINTER_TO_INT (user_data), data, len, error);
 }
 
 gboolean
@@ -142,9 +95,9 @@ mp_header_cache_save_sync (MpHeaderCache *self,
                            GError       **error)
 {
   g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *tmp = NULL;
-  gboolean ok;
   int fd;
 
   g_return_val_if_fail (MP_IS_HEADER_CACHE (self), FALSE);
@@ -154,27 +107,28 @@ mp_header_cache_save_sync (MpHeaderCache *self,
   if (as_of == NULL)
     as_of = now = g_date_time_new_now_utc ();
   path = mp_header_cache_dup_path (self, account_id);
-  if (g_mkdir_with_parents (self->dir, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, MP_ERROR, MP_ERROR_CONFIG, "Could not create %s: %s",
-                   self->dir, g_strerror (saved));
-      return FALSE;
-    }
-  /* Written as it is encoded, into a file of its own next to the old one. */
-  tmp = g_strconcat (path, ".XXXXXX", NULL);
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  /* Written as it is encoded, next to the old file, which a failed or
+   * cancelled save leaves as it was. */
+  fd = mp_atomic_file_begin (path, &tmp, &local_error);
   if (fd < 0)
-    return write_failed (error, errno);
-  if (mp_header_cache_encode (account_id, rows, as_of, write_piece, GINT_TO_POINTER (fd),
-                              cancellable, error))
-    ok = put_in_place (fd, tmp, path, cancellable, error);
-  else
-    ok = (close (fd), FALSE);
-  if (!ok)
-    g_unlink (tmp);
-  return ok;
+    goto fail;
+  if (!mp_header_cache_encode (account_id, rows, as_of, write_piece, GINT_TO_POINTER (fd),
+                               cancellable, &local_error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, &local_error))
+    {
+      mp_atomic_file_abort (fd, tmp);
+      goto fail;
+    }
+  if (!mp_atomic_file_commit (fd, tmp, path, &local_error))
+    goto fail;
+  return TRUE;
+
+fail:
+  /* cancelled is the caller's to recognise, not a failure to word */
+  if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_prefix_error (&local_error, "Could not write the header cache: ");
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 /* The whole file, or NULL: *@missing when there is none, else @error.  A file

@@ -27,9 +27,9 @@
  * file over the byte bound before reading it, and a row count over the row bound
  * before reading the rows.
  *
- * Saves are atomic (written as encoded into a temporary file, fsync, rename): a
- * crash leaves the old file or the new one, whole (at worst a stray temporary file
- * beside it), never a torn cache.
+ * Saves are atomic (mp-atomic-file.h: written as encoded into a temporary file,
+ * synced, renamed): a crash leaves the old file or the new one, whole, never a
+ * torn cache (its temporary file goes with the next save).
  *
  * Cached rows come back not new (is-new is the UI's state, not the server's; the
  * seen store already records what was announced).

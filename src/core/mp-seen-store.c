@@ -13,13 +13,13 @@
 #include <glib/gstdio.h>
 
 #include "mp-account.h"
+#include "mp-atomic-file.h"
 #include "mp-error.h"
 
 #define HEADER "# mailpeek seen v1"
 #define HEADER_V2 "# mailpeek seen v2"
 #define NEW_FLAG "new"
 #define MAX_UIDL_LEN 512
-#define STALE_TMP_SECONDS 60
 
 struct _MpSeenStore
 {
@@ -279,71 +279,6 @@ mp_seen_store_prune (MpSeenStore        *self,
   return removed;
 }
 
-static gboolean
-write_all (int          fd,
-           const char  *buf,
-           gsize        len,
-           GError     **error)
-{
-  while (len > 0)
-    {
-      gssize n = write (fd, buf, len);
-
-      if (n < 0)
-        {
-          int errsv = errno;
-          if (errsv == EINTR)
-            continue;
-          g_set_error_literal (error, MP_ERROR, MP_ERROR_CONFIG, g_strerror (errsv));
-          return FALSE;
-        }
-      buf += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
-/* Leftovers of a crash mid-save: "<name>.tmp-XXXXXX" next to the file.  Only old
- * ones: a fresh one may belong to a save in progress elsewhere. */
-static void
-remove_stale_tmp_files (const char *dir,
-                        const char *base)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  g_autofree char *prefix = g_strconcat (base, ".tmp-", NULL);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    if (g_str_has_prefix (name, prefix))
-      {
-        g_autofree char *stale = g_build_filename (dir, name, NULL);
-        GStatBuf st;
-
-        if (g_lstat (stale, &st) == 0 && now - (gint64) st.st_mtime > STALE_TMP_SECONDS)
-          g_unlink (stale);
-      }
-}
-
-static gboolean
-fsync_dir (const char  *dir,
-           GError     **error)
-{
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  int errsv;
-
-  if (fd < 0 || fsync (fd) != 0)
-    {
-      errsv = errno;
-      if (fd >= 0)
-        close (fd);
-      g_set_error_literal (error, MP_ERROR, MP_ERROR_CONFIG, g_strerror (errsv));
-      return FALSE;
-    }
-  close (fd);
-  return TRUE;
-}
-
 static int
 compare_strings (const void *a,
                  const void *b)
@@ -382,77 +317,32 @@ gboolean
 mp_seen_store_save (MpSeenStore  *self,
                     GError      **error)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
   g_autofree char *tmp = NULL;
   g_autoptr(GString) content = NULL;
   gsize half;
-  int fd, errsv;
+  int fd;
 
   g_return_val_if_fail (MP_IS_SEEN_STORE (self), FALSE);
 
-  dir = g_path_get_dirname (self->path);
-  base = g_path_get_basename (self->path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      errsv = errno;
-      g_set_error (error, MP_ERROR, MP_ERROR_CONFIG, _("Cannot create folder “%s”: %s"),
-                   dir, g_strerror (errsv));
-      return FALSE;
-    }
-  remove_stale_tmp_files (dir, base);
-
   content = serialise (self);
-  tmp = g_strconcat (self->path, ".tmp-XXXXXX", NULL);
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  fd = mp_atomic_file_begin (self->path, &tmp, error);
   if (fd < 0)
-    {
-      errsv = errno;
-      g_set_error (error, MP_ERROR, MP_ERROR_CONFIG, _("Cannot save “%s”: %s"),
-                   self->path, g_strerror (errsv));
-      return FALSE;
-    }
-
-  half = content->len / 2;
-  if (!write_all (fd, content->str, half, error))
     goto fail;
+  half = content->len / 2;
+  if (!mp_atomic_file_write (fd, content->str, half, error))
+    goto discard;
   if (write_hook != NULL)
     write_hook (tmp, half, content->len);
-  if (!write_all (fd, content->str + half, content->len - half, error))
+  if (!mp_atomic_file_write (fd, content->str + half, content->len - half, error))
+    goto discard;
+  if (!mp_atomic_file_commit (fd, tmp, self->path, error))
     goto fail;
-  if (fsync (fd) != 0)
-    {
-      errsv = errno;
-      g_set_error_literal (error, MP_ERROR, MP_ERROR_CONFIG, g_strerror (errsv));
-      goto fail;
-    }
-  if (close (fd) != 0)
-    {
-      fd = -1;
-      errsv = errno;
-      g_set_error_literal (error, MP_ERROR, MP_ERROR_CONFIG, g_strerror (errsv));
-      goto fail;
-    }
-  fd = -1;
-  if (g_rename (tmp, self->path) != 0)
-    {
-      errsv = errno;
-      g_set_error_literal (error, MP_ERROR, MP_ERROR_CONFIG, g_strerror (errsv));
-      goto fail;
-    }
-  /* The rename is durable only once the directory entry is on disk. */
-  if (!fsync_dir (dir, error))
-    {
-      g_prefix_error (error, _("Cannot save “%s”: "), self->path);
-      return FALSE;
-    }
   self->initialised = TRUE;
   return TRUE;
 
+discard:
+  mp_atomic_file_abort (fd, tmp);
 fail:
-  if (fd >= 0)
-    close (fd);
-  g_unlink (tmp);
   g_prefix_error (error, _("Cannot save “%s”: "), self->path);
   return FALSE;
 }

@@ -652,6 +652,7 @@ test_write_fails (void)
   g_autoptr(GPtrArray) many = make_rows (10000);
   g_autoptr(GError) error = NULL;
   struct rlimit old_limit, limit;
+  void (*old_handler) (int);
   GPtrArray *back;
   gboolean saved;
 
@@ -659,11 +660,11 @@ test_write_fails (void)
   g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
   limit = old_limit;
   limit.rlim_cur = 256 * 1024;   /* the 10,000 rows take about 2 MB */
-  signal (SIGXFSZ, SIG_IGN);
+  old_handler = signal (SIGXFSZ, SIG_IGN);
   g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
   saved = mp_header_cache_save_sync (cache, "acc", many, NULL, NULL, &error);
   g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
-  signal (SIGXFSZ, SIG_DFL);
+  signal (SIGXFSZ, old_handler);
 
   g_assert_false (saved);
   g_assert_error (error, MP_ERROR, MP_ERROR_CONFIG);

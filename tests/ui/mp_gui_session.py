@@ -45,6 +45,12 @@ exit $rc
 '''
 
 
+def failed_line(failures):
+    """The last line of a GUI test that failed: the checks by name (a CI log is
+    often read from its end, below a long tree or log dump)."""
+    return "%d failed: %s" % (len(failures), " | ".join(failures))
+
+
 def private_dirs(home):
     """The environment that gives a run its own HOME, XDG directories, in-memory
     GSettings and a software-rendered X11 display (add it to os.environ)."""

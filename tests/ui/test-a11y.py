@@ -389,7 +389,7 @@ def main():
     if len(sys.argv) >= 2 and sys.argv[1] == "inner":
         inner(sys.argv[2], sys.argv[3])
         if FAILURES:
-            print("%d failed: %s" % (len(FAILURES), " | ".join(FAILURES)))
+            print(mp_gui_session.failed_line(FAILURES))
             sys.exit(1)
         return
     exe = sys.argv[1]

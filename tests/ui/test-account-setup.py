@@ -600,7 +600,7 @@ def main():
     if len(sys.argv) >= 2 and sys.argv[1] == "inner":
         inner(*sys.argv[2:7])
         if a11y.FAILURES:
-            print("%d failed: %s" % (len(a11y.FAILURES), " | ".join(a11y.FAILURES)))
+            print(mp_gui_session.failed_line(a11y.FAILURES))
             sys.exit(1)
         return
     exe, server_script, shots = sys.argv[1:4]

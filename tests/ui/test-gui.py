@@ -1298,7 +1298,7 @@ def main():
         print("unknown mode %s" % mode)
         return 2
     if FAILURES:
-        print("%d failed: %s" % (len(FAILURES), " | ".join(FAILURES)))
+        print(mp_gui_session.failed_line(FAILURES))
         return 1
     print("all checks passed")
     return 0

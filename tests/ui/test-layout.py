@@ -119,7 +119,7 @@ def main():
     finally:
         shutil.rmtree(home, ignore_errors=True)
     if gui.FAILURES:
-        print("%d failed: %s" % (len(gui.FAILURES), " | ".join(gui.FAILURES)))
+        print(gui.mp_gui_session.failed_line(gui.FAILURES))
         return 1
     print("all checks passed")
     return 0

@@ -120,7 +120,7 @@ def main():
     finally:
         shutil.rmtree(home, ignore_errors=True)
     if e2e.FAILURES:
-        print("%d failed: %s" % (len(e2e.FAILURES), " | ".join(e2e.FAILURES)))
+        print(mp_gui_session.failed_line(e2e.FAILURES))
         return 1
     print("all checks passed")
     return 0

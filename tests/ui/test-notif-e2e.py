@@ -363,7 +363,7 @@ def main():
         shutil.rmtree(home, ignore_errors=True)
 
     if FAILURES:
-        print("%d failed: %s" % (len(FAILURES), " | ".join(FAILURES)))
+        print(mp_gui_session.failed_line(FAILURES))
         return 1
     return 0
 

@@ -184,7 +184,7 @@ def inner(exe):
             print("# %s: %s" % (name, line))
         check("CRITICAL" not in text, "%s: no GLib criticals" % name)
     if FAILURES:
-        print("%d failed: %s" % (len(FAILURES), " | ".join(FAILURES)))
+        print(mp_gui_session.failed_line(FAILURES))
         return 1
     print("all checks passed")
     return 0
