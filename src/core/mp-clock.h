@@ -1,8 +1,8 @@
-/* mp-clock.h — time source for MpScheduler, replaceable in tests
+/* mp-clock.h — time source for MpScheduler
  *
  * mp_clock_get_system(): g_get_monotonic_time () and g_timeout_add on the default
- * main context.  mp_fake_clock_new(): a manual clock; timeouts fire (synchronously,
- * in due order) from mp_fake_clock_advance().
+ * main context.  The scheduler takes any MpClock, so its tests drive it with a
+ * manual one (tests/core/fake-clock.c) instead of waiting.
  */
 #pragma once
 
@@ -36,16 +36,5 @@ mp_clock_now (MpClock *clock)
 {
   return clock->now (clock);
 }
-
-/* Fake clock for tests: starts at @start_us. Free with mp_fake_clock_free(). */
-MpClock *mp_fake_clock_new       (gint64   start_us);
-void     mp_fake_clock_free      (MpClock *clock);
-/* Moves time forward by @delta_us, firing due timeouts in order (each sees now()
- * equal to its due time). */
-void     mp_fake_clock_advance   (MpClock *clock,
-                                  gint64   delta_us);
-/* Number of pending timeouts; due time of the earliest (or -1). */
-guint    mp_fake_clock_get_n_pending (MpClock *clock);
-gint64   mp_fake_clock_get_next_due  (MpClock *clock);
 
 G_END_DECLS

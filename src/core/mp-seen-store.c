@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "mp-seen-store-private.h"
+#include "mp-seen-store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,14 +37,6 @@ enum {
 };
 
 G_DEFINE_FINAL_TYPE (MpSeenStore, mp_seen_store, G_TYPE_OBJECT)
-
-static MpSeenStoreWriteHook write_hook;
-
-void
-mp_seen_store_set_write_hook (MpSeenStoreWriteHook hook)
-{
-  write_hook = hook;
-}
 
 static void
 mp_seen_store_finalize (GObject *object)
@@ -319,7 +311,6 @@ mp_seen_store_save (MpSeenStore  *self,
 {
   g_autofree char *tmp = NULL;
   g_autoptr(GString) content = NULL;
-  gsize half;
   int fd;
 
   g_return_val_if_fail (MP_IS_SEEN_STORE (self), FALSE);
@@ -328,20 +319,16 @@ mp_seen_store_save (MpSeenStore  *self,
   fd = mp_atomic_file_begin (self->path, &tmp, error);
   if (fd < 0)
     goto fail;
-  half = content->len / 2;
-  if (!mp_atomic_file_write (fd, content->str, half, error))
-    goto discard;
-  if (write_hook != NULL)
-    write_hook (tmp, half, content->len);
-  if (!mp_atomic_file_write (fd, content->str + half, content->len - half, error))
-    goto discard;
+  if (!mp_atomic_file_write (fd, content->str, content->len, error))
+    {
+      mp_atomic_file_abort (fd, tmp);
+      goto fail;
+    }
   if (!mp_atomic_file_commit (fd, tmp, self->path, error))
     goto fail;
   self->initialised = TRUE;
   return TRUE;
 
-discard:
-  mp_atomic_file_abort (fd, tmp);
 fail:
   g_prefix_error (error, _("Cannot save “%s”: "), self->path);
   return FALSE;

@@ -471,7 +471,7 @@ mp_pop3_session_run (MpPop3Session  *self,
         continue;
       if (t->vtable->get_fd (t) < 0)
         {
-          /* Memory transport never blocks; this would spin. */
+          /* A transport without an fd cannot be waited on: this would spin. */
           g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_CLOSED,
                                _("The transport cannot make progress"));
           return fail (self, &b, error);

@@ -2,6 +2,7 @@
 #include <gio/gio.h>
 
 #include "mp-error.h"
+#include "fake-clock.h"
 #include "mp-scheduler.h"
 
 #define MIN_US (G_GINT64_CONSTANT (60) * G_USEC_PER_SEC)

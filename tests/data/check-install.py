@@ -8,9 +8,11 @@ import sys
 import tempfile
 
 # Strings only test code has: the test-mode variables, the driver's symbols and
-# some of its script commands.
+# some of its script commands, and the symbols of the engine's in-memory server
+# side, the scheduler's manual clock and the crash hook the seen store once had.
 TEST_MARKERS = [b'MAILPEEK_TEST', b'mp_test_', b'heartbeat-start', b'select-subject',
-                b'wait-test-result', b'dialog-click']
+                b'wait-test-result', b'dialog-click', b'memory_transport',
+                b'mp_fake_clock', b'write_hook']
 
 
 def scan_sources():

@@ -21,7 +21,7 @@
 #include "fuzz-common.h"
 
 #include "mp-pop3-session.h"
-#include "mp-pop3-transport.h"
+#include "mp-memory-transport.h"
 
 #define MAX_TOP 64
 

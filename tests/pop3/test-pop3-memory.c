@@ -6,6 +6,7 @@
 #include <malloc.h>
 #include <string.h>
 
+#include "mp-memory-transport.h"
 #include "mp-pop3-private.h"
 
 #define CAPA_CLEAR "+OK\r\nTOP\r\nUSER\r\nUIDL\r\nPIPELINING\r\nRESP-CODES\r\n.\r\n"

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "mp-memory-transport.h"
 #include "mp-pop3-private.h"
 
 static const char base[] =

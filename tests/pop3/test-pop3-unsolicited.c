@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "mp-memory-transport.h"
 #include "mp-pop3-private.h"
 
 #define CAPA_PIPE "+OK\r\nUSER\r\nTOP\r\nUIDL\r\nPIPELINING\r\n.\r\n"
