@@ -11,7 +11,7 @@ $SUDO apt-get install -y -q --no-install-recommends \
   libglib2.0-dev libglib2.0-dev-bin libssl-dev libgmime-3.0-dev libsecret-1-dev \
   libsoup-3.0-dev glib-networking \
   libgtk-4-dev libadwaita-1-dev libnotify-dev libgoa-1.0-dev librsvg2-common \
-  dovecot-core dovecot-pop3d openssl ca-certificates \
+  dovecot-core dovecot-pop3d mailutils-pop3d openssl ca-certificates \
   xvfb xauth imagemagick dbus dbus-x11 gnome-keyring libsecret-tools x11-utils \
   xfce4-panel xfconf \
   at-spi2-core python3-gi gir1.2-atspi-2.0 python3-pyatspi \
