@@ -65,10 +65,16 @@ def need_pop3d():
         raise Skip('pop3d is not GNU Mailutils: %r' % out[:80])
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
+def free_ports(n):
+    """@n distinct free ports (all held open while chosen, so none repeats)."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(('127.0.0.1', 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
 
 
 def decoded(value):
@@ -82,8 +88,7 @@ class Server:
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix='mp-mailutils-')
-        self.stls_port = free_port()
-        self.tls_port = free_port()
+        self.stls_port, self.tls_port = free_ports(2)
         self.cert = os.path.join(self.dir, 'cert.pem')
         key = os.path.join(self.dir, 'key.pem')
         subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes',
