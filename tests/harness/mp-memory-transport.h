@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 
 /* In-memory transport: reads return the server bytes @data (copied) in
  * chunks of at most @chunk (0 = all there is) and then EOF; writes are
- * collected and can be read back with mp_pop3_memory_transport_get_written().
+ * collected and can be read back with mp_pop3_memory_transport_ref_written().
  * It behaves like a real server: the greeting (first line) is readable at
  * once, every further reply only after the client wrote the command line it
  * answers (the reply's extent follows the engine's multi-line table, so
