@@ -76,6 +76,11 @@ handle_local_options_cb (GApplication *app,
   const char *account_id = NULL;
   gboolean check_all = g_variant_dict_contains (options, "check");
 
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("mailpeek %s\n", PACKAGE_VERSION);
+      return 0;
+    }
   g_variant_dict_lookup (options, "check-account", "&s", &account_id);
   if (!check_all && account_id == NULL)
     return -1;
@@ -101,6 +106,8 @@ mp_app_actions_add_options (GApplication *app)
 {
   g_return_if_fail (G_IS_APPLICATION (app));
 
+  g_application_add_main_option (app, "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
+                                 _("Show the version and exit"), NULL);
   g_application_add_main_option (app, "check", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
                                  _("Check every account now (in the running Mailpeek, or start it in the background)"),
                                  NULL);

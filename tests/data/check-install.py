@@ -3,6 +3,7 @@
 installed tree holds everything a distribution package needs."""
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -111,6 +112,27 @@ with tempfile.TemporaryDirectory(prefix='mp-install-') as dest:
             print('D-Bus service file does not name the app id and the installed binary:')
             print(text)
             missing += 1
+    # Both programs answer --version as other tools do: "NAME VERSION", exit 0, no
+    # display needed (the window application answers before it starts).
+    versions = set()
+    for base, rel in expected:
+        if base != bindir:
+            continue
+        env_no_display = {k: v for k, v in os.environ.items()
+                          if k not in ('DISPLAY', 'WAYLAND_DISPLAY')}
+        proc = subprocess.run([str(inst(base) / rel), '--version'], capture_output=True,
+                              text=True, env=env_no_display, timeout=30)
+        match = re.fullmatch(re.escape(rel) + r' (\d+\.\d+\.\d+)\n', proc.stdout)
+        if proc.returncode != 0 or not match:
+            print(f'{rel} --version: exit {proc.returncode}, {proc.stdout!r} {proc.stderr!r}')
+            missing += 1
+        else:
+            print(f'ok       {rel} --version: {proc.stdout.strip()}')
+            versions.add(match.group(1))
+    if len(versions) > 1:
+        print(f'the programs disagree about their version: {sorted(versions)}')
+        missing += 1
+
     # No test code in the product: the installed programs hold no scripted driver
     # (tests/ui/mp-test-driver.c and its command names), no test hooks, and read no
     # MAILPEEK_TEST_* variable; the GUI tests link their own executable instead.
