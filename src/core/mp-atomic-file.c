@@ -70,11 +70,10 @@ mp_atomic_file_begin (const char  *path,
   return fd;
 }
 
-gboolean
-mp_atomic_file_write (int          fd,
-                      const void  *data,
-                      gsize        len,
-                      GError     **error)
+int
+mp_atomic_file_write_all (int          fd,
+                          const void  *data,
+                          gsize        len)
 {
   const char *p = data;
 
@@ -85,29 +84,38 @@ mp_atomic_file_write (int          fd,
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        return fail_errno (error, errno);
+        return errno;
+      if (n == 0)
+        return EIO;   /* nothing written and no reason: do not spin */
       p += n;
       len -= (gsize) n;
     }
-  return TRUE;
+  return 0;
 }
 
-static gboolean
-fsync_dir (const char  *dir,
-           GError     **error)
+gboolean
+mp_atomic_file_write (int          fd,
+                      const void  *data,
+                      gsize        len,
+                      GError     **error)
+{
+  int errsv = mp_atomic_file_write_all (fd, data, len);
+
+  return errsv == 0 || fail_errno (error, errsv);
+}
+
+int
+mp_atomic_file_sync_dir (const char *dir)
 {
   int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  int errsv;
+  int errsv = 0;
 
-  if (fd < 0 || fsync (fd) != 0)
-    {
-      errsv = errno;
-      if (fd >= 0)
-        close (fd);
-      return fail_errno (error, errsv);
-    }
+  if (fd < 0)
+    return errno;
+  if (fsync (fd) != 0)
+    errsv = errno;
   close (fd);
-  return TRUE;
+  return errsv;
 }
 
 gboolean
@@ -117,30 +125,29 @@ mp_atomic_file_commit (int          fd,
                        GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
+  int errsv;
 
   if (fsync (fd) != 0)
     {
-      int errsv = errno;
-
+      errsv = errno;
       mp_atomic_file_abort (fd, tmp);
       return fail_errno (error, errsv);
     }
   if (close (fd) != 0)
     {
-      int errsv = errno;
-
+      errsv = errno;
       g_unlink (tmp);
       return fail_errno (error, errsv);
     }
   if (g_rename (tmp, path) != 0)
     {
-      int errsv = errno;
-
+      errsv = errno;
       g_unlink (tmp);
       return fail_errno (error, errsv);
     }
   /* The rename is durable only once the directory entry is on disk. */
-  return fsync_dir (dir, error);
+  errsv = mp_atomic_file_sync_dir (dir);
+  return errsv == 0 || fail_errno (error, errsv);
 }
 
 void

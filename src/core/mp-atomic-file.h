@@ -21,6 +21,15 @@ G_BEGIN_DECLS
 int      mp_atomic_file_begin  (const char  *path,
                                 char       **tmp,
                                 GError     **error);
+/* Writes all of @data (retrying short writes and EINTR); 0, or the errno that
+ * stopped it.  The seen store, the header cache and the recycle bin share it. */
+int      mp_atomic_file_write_all (int         fd,
+                                   const void *data,
+                                   gsize       len);
+/* fsync()s the directory @dir, so renames and new entries in it are on disk;
+ * 0 or the errno. */
+int      mp_atomic_file_sync_dir  (const char *dir);
+
 gboolean mp_atomic_file_write  (int          fd,
                                 const void  *data,
                                 gsize        len,

@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "mp-atomic-file.h"
 #include "mp-error.h"
 #include "mp-message-summary.h"
 
@@ -112,24 +113,6 @@ set_errno_error (GError    **error,
   return FALSE;
 }
 
-static gboolean
-fsync_dir (const char *dir,
-           GError    **error)
-{
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  int errsv;
-
-  if (fd < 0 || fsync (fd) != 0)
-    {
-      errsv = errno;
-      if (fd >= 0)
-        close (fd);
-      return set_errno_error (error, errsv, _("syncing"), dir);
-    }
-  close (fd);
-  return TRUE;
-}
-
 /* Writes @data to @path (created, not there before) and fsyncs it. */
 static gboolean
 write_synced (const char *path,
@@ -142,30 +125,13 @@ write_synced (const char *path,
 
   if (fd < 0)
     return set_errno_error (error, errno, _("creating"), path);
-  while (len > 0)
-    {
-      ssize_t w = write (fd, data, len);
-
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w <= 0)
-        goto fail;
-      data += w;
-      len -= (gsize) w;
-    }
-  if (fsync (fd) != 0)
-    goto fail;
-  if (close (fd) != 0)
-    {
-      fd = -1;
-      goto fail;
-    }
-  return TRUE;
-
-fail:
-  errsv = errno != 0 ? errno : EIO;
-  if (fd >= 0)
-    close (fd);
+  errsv = mp_atomic_file_write_all (fd, data, len);
+  if (errsv == 0 && fsync (fd) != 0)
+    errsv = errno;
+  if (close (fd) != 0 && errsv == 0)
+    errsv = errno;
+  if (errsv == 0)
+    return TRUE;
   g_unlink (path);
   return set_errno_error (error, errsv, _("writing"), path);
 }
@@ -242,6 +208,7 @@ mp_recycle_bin_store (MpRecycleBin *bin,
   g_autofree char *cur_dir = NULL;
   gsize len = 0;
   const char *data;
+  int errsv;
 
   g_return_val_if_fail (bin != NULL && message != NULL, FALSE);
 
@@ -266,16 +233,16 @@ mp_recycle_bin_store (MpRecycleBin *bin,
     }
   if (g_rename (tmp_path, cur_path) != 0)
     {
-      int errsv = errno;
+      errsv = errno;
       g_unlink (tmp_path);
       g_unlink (meta_path);
       return set_errno_error (error, errsv, _("moving"), cur_path);
     }
-  if (!fsync_dir (cur_dir, error))
+  if ((errsv = mp_atomic_file_sync_dir (cur_dir)) != 0)
     {
       g_unlink (cur_path);
       g_unlink (meta_path);
-      return FALSE;
+      return set_errno_error (error, errsv, _("syncing"), cur_dir);
     }
   if (id_out != NULL)
     *id_out = g_steal_pointer (&name);

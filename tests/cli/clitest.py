@@ -77,6 +77,14 @@ class Cli:
     def cleanup(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
+    # `with Cli(...) as c:` removes the temporary dirs however the block ends.
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.cleanup()
+        return False
+
 
 def run_tests(tests):
     """tests: list of (name, callable). Prints TAP; returns the exit status

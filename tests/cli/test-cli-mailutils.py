@@ -230,8 +230,7 @@ def listing(result):
 
 def test_list_stls():
     srv = server()
-    c = cli()
-    try:
+    with cli() as c:
         rows = listing(c.run('list', srv.stls_url(), '--ca-file', srv.cert))
         want = reference_rows(srv)
         check_eq(len(rows), len(MESSAGES), 'one row per message')
@@ -245,14 +244,11 @@ def test_list_stls():
             check_eq(got[4], ref[4], 'Subject decoded and unfolded as the email package does')
         check('Встреча в пятницу, комната 42618' in rows[1][4],
               'a folded encoded-word Subject keeps its tail', rows[1])
-    finally:
-        c.cleanup()
 
 
 def test_list_implicit_tls_same_rows():
     srv = server()
-    c = cli()
-    try:
+    with cli() as c:
         stls = c.run('list', srv.stls_url(), '--ca-file', srv.cert)
         tls = c.run('list', srv.tls_url(), '--ca-file', srv.cert)
         check_eq(tls.rc, 0, 'implicit TLS (GnuTLS on the server side) lists', tls)
@@ -260,14 +256,11 @@ def test_list_implicit_tls_same_rows():
         by_name = c.run('list', srv.tls_url('localhost'), '--ca-file', srv.cert)
         check_eq(by_name.stdout, stls.stdout, 'and by host name (the certificate names both)',
                  by_name)
-    finally:
-        c.cleanup()
 
 
 def test_untrusted_certificate():
     srv = server()
-    c = cli()
-    try:
+    with cli() as c:
         r = c.run('list', srv.tls_url())
         check_eq(r.rc, 3, 'a self-signed certificate is refused with exit 3', r)
         check('not trusted' in r.stderr and 'SHA-256' in r.stderr,
@@ -275,14 +268,11 @@ def test_untrusted_certificate():
         check_eq(r.stdout, '', 'nothing listed', r)
         r = c.run('list', srv.stls_url())
         check_eq(r.rc, 3, 'the same after STLS', r)
-    finally:
-        c.cleanup()
 
 
 def test_no_password_in_clear():
     srv = server()
-    c = cli()
-    try:
+    with cli() as c:
         r = c.run('list', srv.stls_url(), '--starttls=never', '--trace')
         check(r.rc != 0, 'no TLS and no --allow-plaintext-password: refused', r)
         check('PASS' not in r.stderr and PASSWORD not in r.stderr,
@@ -292,26 +282,20 @@ def test_no_password_in_clear():
         check_eq(r.rc, 0, 'allowed explicitly, the account logs in without TLS', r)
         check('C: PASS <redacted>' in r.stderr and PASSWORD not in r.stderr,
               'the trace hides the password', r)
-    finally:
-        c.cleanup()
 
 
 def test_wrong_password():
     srv = server()
-    c = cli(password='not the password')
-    try:
+    with cli(password='not the password') as c:
         r = c.run('list', srv.tls_url(), '--ca-file', srv.cert)
         check_eq(r.rc, 4, 'a wrong password exits 4', r)
         check('user name or password' in r.stderr, 'and says so', r)
         check('not the password' not in r.stderr, 'without repeating it', r)
-    finally:
-        c.cleanup()
 
 
 def test_top_and_retr_dot_stuffing():
     srv = server()
-    c = cli()
-    try:
+    with cli() as c:
         rows = listing(c.run('list', srv.tls_url(), '--ca-file', srv.cert))
         top = c.run('top', srv.tls_url(), rows[1][1], '--ca-file', srv.cert)
         check_eq(top.rc, 0, 'top by UIDL', top)
@@ -330,14 +314,11 @@ def test_top_and_retr_dot_stuffing():
                  'retr gives the bytes poplib gives (CRLF, unstuffed), Status aside')
         check(b'\r\nFrom me\r\n.\r\n' in retr.stdout_bytes,
               'the server\'s mbox unquoting and a lone "." line survive', retr)
-    finally:
-        c.cleanup()
 
 
 def test_delete_by_uidl():
     srv = server()
-    c = cli()
-    try:
+    with cli() as c:
         before = listing(c.run('list', srv.tls_url(), '--ca-file', srv.cert))
         gone = before[2][1]
         r = c.run('delete', srv.tls_url(), gone, '--ca-file', srv.cert)
@@ -349,8 +330,6 @@ def test_delete_by_uidl():
         check_eq(r.rc, 1, 'deleting it again: unknown UIDL, exit 1', r)
         check_eq(len(listing(c.run('list', srv.tls_url(), '--ca-file', srv.cert))),
                  len(after), 'and nothing else deleted')
-    finally:
-        c.cleanup()
 
 
 def main():
