@@ -186,7 +186,7 @@ class PrivateDesktop:
         if not os.path.exists(self.dunst_log):
             return []
         with open(self.dunst_log, encoding="utf-8") as f:
-            return [json.loads(l) for l in f if l.strip()]
+            return [json.loads(l) for l in f if l.strip() and l.endswith("\n")]
 
     def dunstctl(self, *args):
         return subprocess.run(["dunstctl"] + list(args), env=self.env, capture_output=True,

@@ -849,7 +849,8 @@ def wait_for_observation(out_path, cmd, timeout=120):
         if not os.path.exists(out_path):
             return False
         with open(out_path, encoding="utf-8") as f:
-            return any(l.strip() and json.loads(l)["cmd"] == cmd for l in f)
+            # A line still being written (no newline yet) is not read.
+            return any(l.endswith("\n") and l.strip() and json.loads(l)["cmd"] == cmd for l in f)
     return mp_gui_session.wait_until(seen, timeout)
 
 

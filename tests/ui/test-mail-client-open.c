@@ -37,7 +37,9 @@ open_and_wait (const char *command, GFile *file, Wait *w)
     g_main_context_iteration (NULL, TRUE);
 }
 
-/* Until the program wrote @path (it runs on its own), at most 20 s. */
+/* Until the program wrote @path (it runs on its own), at most 20 s. The
+ * programs write a .part file and rename it: @path appears complete or not
+ * at all (a plain cp creates it empty first, and the test read it so once). */
 static char *
 wait_for_file (const char *path)
 {
@@ -85,8 +87,8 @@ test_default_handler (void)
   g_autofree char *apps = g_build_filename (tmp, "data", "applications", NULL);
   g_autofree char *desktop = g_build_filename (apps, "mp-test-reader.desktop", NULL);
   g_autofree char *entry = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Reader\n"
-                                            "Exec=sh -c 'cp \"$1\" %s' sh %%f\n"
-                                            "MimeType=message/rfc822;\n", out);
+                                            "Exec=sh -c 'cp \"$1\" %s.part && mv %s.part %s' sh %%f\n"
+                                            "MimeType=message/rfc822;\n", out, out, out);
   g_autofree char *mimeapps = g_build_filename (tmp, "config", "mimeapps.list", NULL);
   g_autofree char *text = NULL;
   Wait w = { 0 };

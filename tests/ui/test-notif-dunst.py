@@ -66,7 +66,7 @@ def read_jsonl(path):
     if not os.path.exists(path):
         return []
     with open(path, encoding="utf-8") as f:
-        return [json.loads(l) for l in f if l.strip()]
+        return [json.loads(l) for l in f if l.strip() and l.endswith("\n")]
 
 
 RUNS = []

@@ -122,7 +122,7 @@ def wait_for_observation(out_path, cmd, timeout=60):
         if os.path.exists(out_path):
             with open(out_path, encoding="utf-8") as f:
                 for line in f:
-                    if line.strip() and json.loads(line)["cmd"] == cmd:
+                    if line.endswith("\n") and line.strip() and json.loads(line)["cmd"] == cmd:
                         return True
         time.sleep(0.05)
     return False
