@@ -158,20 +158,17 @@ mp_account_rows_insert_in_order (MpAccountState *self,
 }
 
 
-/* Rows go into the list in time slices: one slice per frame at most, and no slice
- * longer than FEED_BUDGET_US.  A splice costs very different amounts depending on
- * where the rows land: GTK 4.8's list views build and bind row widgets
- * synchronously for up to ~200 rows around the visible ones (CSS, text layout;
- * ~0.3 ms a row, and the same again in the next frame's layout), while rows far
- * from the view only grow the list (µs).  So the step adapts to the measured cost
- * per row: it starts small, halves when a splice was expensive, doubles while
- * splices stay cheap.  Slices come every other frame at most, and cheap ones
- * (rows off screen) less often still: every relayout of the window costs X11
- * round trips (GDK asks the server for the monitor's work area each time). */
-#define FEED_BUDGET_US        3000
-#define FEED_MAX_STEP         2000
-#define FEED_NEAR_INTERVAL_MS   33
-#define FEED_FAR_INTERVAL_MS   100
+/* Rows go into the list in time slices: at most one slice a frame, none longer
+ * than about FEED_BUDGET_US.  A splice has a fixed part (the views' bookkeeping,
+ * keeping the list at its top) and a part per row that depends on where the rows
+ * land: GTK 4.8's list views build row widgets synchronously for rows around the
+ * visible ones (~0.3 ms a row), while rows out of view cost a few µs each.  So
+ * the step adapts to what splices cost: it starts small (the first rows fill an
+ * empty view), grows fast while splices stay well under the budget and shrinks
+ * in proportion when one goes over. */
+#define FEED_BUDGET_US     8000
+#define FEED_MAX_STEP      4000
+#define FEED_INTERVAL_MS      8
 
 static gboolean feed_tick (gpointer user_data);
 
@@ -208,38 +205,42 @@ schedule_feed (MpAccountState *self,
     self->feed_id = g_timeout_add (interval_ms, feed_tick, self);
 }
 
+/* The next step after @take rows cost @cost µs: what would cost half the
+ * budget at that rate, growing at most fourfold (a splice's fixed part makes
+ * the rate look higher than it is for small steps, so growth is cautious). */
+static guint
+next_step (guint  take,
+           gint64 cost)
+{
+  guint64 step = (guint64) take * (FEED_BUDGET_US / 2) / MAX (cost, 1);
+
+  return (guint) CLAMP (step, 1, MIN ((guint64) take * 4, FEED_MAX_STEP));
+}
+
 /* One time slice of rows. */
 static void
 feed_rows (MpAccountState *self)
 {
   gint64 start = g_get_monotonic_time ();
   gint64 elapsed = 0;
-  gboolean expensive = FALSE;
+  gint64 cost = 0;
 
-  while (self->incoming->len > 0 && elapsed < FEED_BUDGET_US)
+  /* The next splice would cost about what the last one did. */
+  while (self->incoming->len > 0 && elapsed + cost <= FEED_BUDGET_US)
     {
       guint take = MIN (self->feed_step, self->incoming->len);
       gint64 before = g_get_monotonic_time ();
-      gint64 cost;
 
       splice_incoming (self, take);
       cost = g_get_monotonic_time () - before;
       elapsed = g_get_monotonic_time () - start;
-
-      /* Aim at a quarter of the budget per splice, so a slice ends close to it. */
-      if (cost > FEED_BUDGET_US / 4)
-        {
-          self->feed_step = MAX (1, self->feed_step / 2);
-          expensive = TRUE;
-        }
-      else if (cost * 2 <= FEED_BUDGET_US / 4)
-        self->feed_step = MIN (self->feed_step * 2, FEED_MAX_STEP);
-      if (cost > 200)
-        expensive = TRUE;
+      /* Only a whole step tells what a step costs. */
+      if (take == self->feed_step || cost > FEED_BUDGET_US)
+        self->feed_step = next_step (take, cost);
     }
   if (elapsed > 0)
     mp_account_state_notify (self, PROP_N_MESSAGES);
-  schedule_feed (self, expensive ? FEED_NEAR_INTERVAL_MS : FEED_FAR_INTERVAL_MS);
+  schedule_feed (self, FEED_INTERVAL_MS);
 }
 
 static gboolean
@@ -369,7 +370,7 @@ mp_account_rows_append_now (MpAccountState *self,
   g_clear_handle_id (&self->feed_id, g_source_remove);
   splice_incoming (self, MIN (self->incoming->len, NOW_MAX_ROWS));
   mp_account_state_notify (self, PROP_N_MESSAGES);
-  schedule_feed (self, FEED_FAR_INTERVAL_MS);
+  schedule_feed (self, FEED_INTERVAL_MS);
 }
 
 GPtrArray *

@@ -11,6 +11,7 @@
 #include "mp-preview-loader.h"
 #include "mp-resize-box.h"
 #include "mp-session.h"
+#include "mp-sorted-model.h"
 
 G_BEGIN_DECLS
 
@@ -52,7 +53,7 @@ struct _MpWindow
 
   MpMessageFilter      *filter;           /* owned */
   GtkFilterListModel   *filter_model;     /* owned */
-  GtkSortListModel     *sort_model;       /* owned */
+  MpSortedModel        *sort_model;       /* owned */
   GtkMultiSelection    *selection;        /* owned */
 
   MpPreviewLoader      *preview_loader;   /* owned; what the preview pane shows */
@@ -60,6 +61,8 @@ struct _MpWindow
   MpDeleteController   *deleter;          /* owned; confirmation, undo, failures */
   char                 *last_toast_title; /* owned */
   guint                 status_update_id; /* throttles status updates during a check */
+  guint                 scroll_top_id;    /* keep_showing_top()'s pending scroll */
+  guint                 scroll_quiet_id;  /* the same, once rows stop coming */
 };
 
 /* mp-window.c */

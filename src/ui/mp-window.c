@@ -8,9 +8,8 @@
  * states, mailboxes and the scheduler are the session's and outlive the window.
  *
  * Models: the selected account's MpAccountState list → GtkFilterListModel (sender /
- * subject filter) → GtkSortListModel (the column view's sorter) → GtkMultiSelection
- * → GtkColumnView.  Filter and sort are incremental so a 10,000-row mailbox arriving
- * in batches never blocks the main loop.
+ * subject filter, incremental) → MpSortedModel (the column view's sorter; see there
+ * why not GtkSortListModel) → GtkMultiSelection → GtkColumnView.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -309,22 +308,79 @@ inner_list_view (MpWindow *self)
   return NULL;
 }
 
+static void
+scroll_to_top (MpWindow *self)
+{
+  GtkWidget *list = inner_list_view (self);
+
+  g_clear_handle_id (&self->scroll_top_id, g_source_remove);
+  g_clear_handle_id (&self->scroll_quiet_id, g_source_remove);
+  if (list != NULL)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", 0);
+}
+
+static gboolean
+on_follow_top (gpointer user_data)
+{
+  MpWindow *self = user_data;
+
+  self->scroll_top_id = 0;
+  scroll_to_top (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_follow_top_quiet (gpointer user_data)
+{
+  MpWindow *self = user_data;
+
+  self->scroll_quiet_id = 0;
+  scroll_to_top (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* A list view keeps showing the row it showed first, so rows arriving above
  * it push the view down: a mailbox filled newest first would end up showing
  * its oldest messages.  A list that showed its top keeps showing it.  (The
- * adjustment still holds the value of the last layout here.) */
+ * adjustment still holds the value of the last layout here.)  It goes back to
+ * the top a moment later, not at once: once rows stop coming for a moment,
+ * and every FOLLOW_TOP_MS while they keep coming.  While rows arrive above the
+ * view, the rows it shows stay the same and a frame costs little, while each
+ * scroll to the top binds a screenful of new rows (~15 ms in GTK 4.8).
+ * Scrolling after every batch made every frame of a 10,000-row check such a
+ * frame. */
+#define FOLLOW_TOP_MS 250
+#define FOLLOW_TOP_QUIET_MS 40
+
 static void
 keep_showing_top (MpWindow *self,
                   guint     added)
 {
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->list_scroller);
-  GtkWidget *list = NULL;
 
-  if (added == 0 || gtk_adjustment_get_value (adj) > gtk_adjustment_get_lower (adj))
+  if (added == 0)
     return;
-  list = inner_list_view (self);
-  if (list != NULL)
-    gtk_widget_activate_action (list, "list.scroll-to-item", "u", 0);
+  if (self->scroll_top_id)
+    {
+      g_clear_handle_id (&self->scroll_quiet_id, g_source_remove);
+      self->scroll_quiet_id = g_timeout_add (FOLLOW_TOP_QUIET_MS, on_follow_top_quiet, self);
+      return;
+    }
+  if (gtk_adjustment_get_value (adj) > gtk_adjustment_get_lower (adj))
+    return;
+  self->scroll_top_id = g_timeout_add (FOLLOW_TOP_MS, on_follow_top, self);
+  self->scroll_quiet_id = g_timeout_add (FOLLOW_TOP_QUIET_MS, on_follow_top_quiet, self);
+}
+
+/* While a large list is sorted in slices, screen readers hear it is busy. */
+static void
+on_sort_pending (MpSortedModel *model,
+                 GParamSpec    *pspec,
+                 MpWindow      *self)
+{
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->column_view),
+                               GTK_ACCESSIBLE_STATE_BUSY, mp_sorted_model_get_pending (model),
+                               -1);
 }
 
 static void
@@ -526,10 +582,14 @@ mp_window_dispose (GObject *object)
   MpWindow *self = MP_WINDOW (object);
 
   g_clear_handle_id (&self->status_update_id, g_source_remove);
+  g_clear_handle_id (&self->scroll_top_id, g_source_remove);
+  g_clear_handle_id (&self->scroll_quiet_id, g_source_remove);
   /* The models may still emit while they go (an incremental sort finishing):
    * nothing of the window must react any more. */
   if (self->selection)
     g_signal_handlers_disconnect_by_data (self->selection, self);
+  if (self->sort_model)
+    g_signal_handlers_disconnect_by_data (self->sort_model, self);
   if (self->preview_loader)
     mp_preview_loader_shutdown (self->preview_loader);
   /* Destroyed without a close request (the app quits): the same as closing. */
@@ -644,9 +704,9 @@ mp_window_init (MpWindow *self)
   self->filter = mp_message_filter_new ();
   self->filter_model = gtk_filter_list_model_new (NULL, NULL);
   gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
-  self->sort_model = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filter_model)),
-                                              g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
+  self->sort_model = mp_sorted_model_new (G_LIST_MODEL (self->filter_model),
+                                          gtk_column_view_get_sorter (self->column_view));
+  g_signal_connect (self->sort_model, "notify::pending", G_CALLBACK (on_sort_pending), self);
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->sort_model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect (self->selection, "selection-changed",

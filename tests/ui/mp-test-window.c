@@ -57,7 +57,7 @@ mp_test_window_get_pending (MpWindow *self)
 {
   g_return_val_if_fail (MP_IS_WINDOW (self), 0);
   return gtk_filter_list_model_get_pending (self->filter_model) +
-         gtk_sort_list_model_get_pending (self->sort_model) +
+         mp_sorted_model_get_pending (self->sort_model) +
          (self->current ? incoming (self->current) : 0);
 }
 
