@@ -3,6 +3,13 @@
  * deletion is undone or fails go back where they were), fed into the GListStore
  * in time slices, and taken out in runs.
  *
+ * A check delivers its rows newest first (mp-mailbox.h): with the list showing
+ * the newest on top, its first rows fill the view and the rest land below it,
+ * where they cost GTK's list view next to nothing.  So a check reserves a range
+ * of sequence numbers when it starts and hands them out from the top down, and
+ * each splice puts a run of consecutive numbers, in either direction, where it
+ * belongs.
+ *
  * Main thread only.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -165,36 +172,52 @@ mp_account_rows_insert_in_order (MpAccountState *self,
  * visible ones (~0.3 ms a row), while rows out of view cost a few µs each.  So
  * the step adapts to what splices cost: it starts small (the first rows fill an
  * empty view), grows fast while splices stay well under the budget and shrinks
- * in proportion when one goes over. */
+ * in proportion when one goes over.  At most FEED_MAX_STEP rows: the window's
+ * sorted model sorts larger batches with everything else, in slices, and then
+ * rebinds every row it shows. */
 #define FEED_BUDGET_US     8000
-#define FEED_MAX_STEP      4000
+#define FEED_MAX_STEP      2000
 #define FEED_INTERVAL_MS      8
 
 static gboolean feed_tick (gpointer user_data);
 
-/* Moves up to @take rows from the head of `incoming` to the end of the list:
- * one splice, one items-changed. */
-static void
+/* Moves rows from the head of `incoming` into the list with one splice: up to
+ * @take of them, as long as their sequence numbers run on by one in either
+ * direction (a check's rows come newest first, the header cache's oldest
+ * first), to where that run belongs.  Returns how many went in. */
+static guint
 splice_incoming (MpAccountState *self,
                  guint           take)
 {
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
   g_autoptr (GPtrArray) rows = g_ptr_array_new_full (take, g_object_unref);
-  guint n_new = 0;
+  guint64 first = summary_seq (g_ptr_array_index (self->incoming, 0));
+  gint64 step = 0;
+  guint n = 1, n_new = 0;
 
-  for (guint i = 0; i < take; i++)
+  if (take >= 2)
     {
-      MpMessageSummary *summary = g_ptr_array_index (self->incoming, i);
+      guint64 second = summary_seq (g_ptr_array_index (self->incoming, 1));
+
+      step = second == first + 1 ? 1 : second + 1 == first ? -1 : 0;
+    }
+  while (step != 0 && n < take &&
+         summary_seq (g_ptr_array_index (self->incoming, n)) == first + step * (gint64) n)
+    n++;
+  for (guint i = 0; i < n; i++)
+    {
+      MpMessageSummary *summary = g_ptr_array_index (self->incoming, step < 0 ? n - 1 - i : i);
 
       n_new += mp_message_summary_get_is_new (summary);
       g_ptr_array_add (rows, g_object_ref (summary));
     }
   /* Out of `incoming` before the splice: whoever reads n-messages in an
    * items-changed handler must not count these rows twice. */
-  g_ptr_array_remove_range (self->incoming, 0, take);
-  g_list_store_splice (self->messages, n_items, 0, rows->pdata, take);
+  g_ptr_array_remove_range (self->incoming, 0, n);
+  g_list_store_splice (self->messages, lower_bound (self, summary_seq (rows->pdata[0])), 0,
+                       rows->pdata, n);
   if (n_new > 0)
     mp_account_rows_set_n_new (self, self->n_new + n_new);
+  return n;
 }
 
 static void
@@ -228,15 +251,14 @@ feed_rows (MpAccountState *self)
   /* The next splice would cost about what the last one did. */
   while (self->incoming->len > 0 && elapsed + cost <= FEED_BUDGET_US)
     {
-      guint take = MIN (self->feed_step, self->incoming->len);
       gint64 before = g_get_monotonic_time ();
+      guint taken = splice_incoming (self, MIN (self->feed_step, self->incoming->len));
 
-      splice_incoming (self, take);
       cost = g_get_monotonic_time () - before;
       elapsed = g_get_monotonic_time () - start;
       /* Only a whole step tells what a step costs. */
-      if (take == self->feed_step || cost > FEED_BUDGET_US)
-        self->feed_step = next_step (take, cost);
+      if (taken == self->feed_step || cost > FEED_BUDGET_US)
+        self->feed_step = next_step (taken, cost);
     }
   if (elapsed > 0)
     mp_account_state_notify (self, PROP_N_MESSAGES);
@@ -261,7 +283,8 @@ mp_account_rows_flush (MpAccountState *self)
   g_clear_handle_id (&self->feed_id, g_source_remove);
   if (self->incoming->len == 0)
     return;
-  splice_incoming (self, self->incoming->len);
+  while (self->incoming->len > 0)
+    splice_incoming (self, self->incoming->len);
   mp_account_state_notify (self, PROP_N_MESSAGES);
 }
 
@@ -326,6 +349,14 @@ mp_account_rows_mark_new (MpAccountState *self,
 }
 
 static void
+set_seq (MpMessageSummary *summary,
+         guint64           seq)
+{
+  g_object_set_qdata (G_OBJECT (summary), seq_quark (), GSIZE_TO_POINTER ((gsize) seq));
+}
+
+/* Rows in server order (the header cache's): the next sequence numbers. */
+static void
 take_rows (MpAccountState *self,
            GPtrArray      *summaries)
 {
@@ -335,23 +366,74 @@ take_rows (MpAccountState *self,
     {
       MpMessageSummary *summary = g_ptr_array_index (summaries, i);
 
-      g_object_set_qdata (G_OBJECT (summary), seq_quark (),
-                          GSIZE_TO_POINTER ((gsize) ++self->next_seq));
-      mp_message_order_note_arrival (&self->arrival_order, summary, now);
+      set_seq (summary, ++self->next_seq);
+      mp_message_order_note_arrival (&self->arrival_order, summary, now, self->next_seq);
       g_ptr_array_add (self->incoming, g_object_ref (summary));
     }
 }
 
-/* Rows a check delivered, in server order: they get the next sequence numbers
- * and go into the list in time slices. */
+/* The rows slice in with the slice already due, or a first slice now. */
+static void
+feed_soon (MpAccountState *self)
+{
+  if (!self->feed_id)
+    feed_rows (self);
+}
+
+void
+mp_account_rows_begin_check (MpAccountState *self,
+                             guint           total)
+{
+  if (self->check_reserved)
+    return;
+  self->check_reserved = TRUE;
+  self->check_seq_next = self->next_seq + total;
+  self->check_seq_left = total;
+  self->next_seq += total;
+}
+
+/* Rows a check delivered, newest first: the check's sequence numbers from the
+ * top down.  An undated row waits for the row before it (mp-message-order.h). */
 void
 mp_account_rows_append (MpAccountState *self,
                         GPtrArray      *summaries)
 {
-  take_rows (self, summaries);
-  /* The rows go in with the slice already due, or a first slice now. */
-  if (!self->feed_id)
-    feed_rows (self);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GPtrArray) ready = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < summaries->len; i++)
+    {
+      MpMessageSummary *summary = g_ptr_array_index (summaries, i);
+      guint64 seq;
+
+      /* More rows than the check announced cannot come; if they did, they
+       * would still get numbers of their own, above every other row. */
+      if (self->check_seq_left > 0)
+        {
+          seq = self->check_seq_next--;
+          self->check_seq_left--;
+        }
+      else
+        seq = ++self->next_seq;
+      set_seq (summary, seq);
+      mp_message_order_note_newest_first (&self->arrival_order, summary, now, seq, ready);
+    }
+  g_ptr_array_extend_and_steal (self->incoming, g_steal_pointer (&ready));
+  feed_soon (self);
+}
+
+void
+mp_account_rows_end_check (MpAccountState *self)
+{
+  g_autoptr (GPtrArray) ready = g_ptr_array_new_with_free_func (g_object_unref);
+
+  mp_message_order_end_newest_first (&self->arrival_order, ready);
+  self->check_reserved = FALSE;
+  self->check_seq_left = 0;
+  if (ready->len == 0)
+    return;
+  g_ptr_array_extend_and_steal (self->incoming, g_steal_pointer (&ready));
+  feed_soon (self);
 }
 
 /* The header cache's rows at start: the first NOW_MAX_ROWS in one splice, the
@@ -394,9 +476,13 @@ mp_account_rows_dup_all (MpAccountState *self)
       for (guint i = 0; i < items->len; i++)
         g_ptr_array_add (rows, g_object_ref (g_ptr_array_index (items, i)));
     }
-  /* The list and `incoming` are in server order already; rows waiting out an
-   * undo go back to their places by sequence number. */
-  if (g_hash_table_size (self->pending) > 0)
-    g_ptr_array_sort (rows, compare_seq);
+  /* The list is in server order; `incoming` (a check's rows come newest first)
+   * and rows waiting out an undo go to their places by sequence number. */
+  for (guint i = 1; i < rows->len; i++)
+    if (compare_seq (rows->pdata + i - 1, rows->pdata + i) > 0)
+      {
+        g_ptr_array_sort (rows, compare_seq);
+        break;
+      }
   return rows;
 }

@@ -32,6 +32,9 @@ struct _MpAccountState
   guint           total;
   guint           n_new;
   guint64         next_seq;
+  gboolean        check_reserved;   /* a check has its range of seqs: */
+  guint64         check_seq_next;   /* the seq of its next row (they count down) */
+  guint           check_seq_left;   /* how many it has left */
   MpArrivalOrder  arrival_order;    /* the Date column's keys (mp-message-order.h) */
   GCancellable   *check_cancellable; /* owned while a check runs */
   GCancellable   *lifetime;         /* owned; cancelled by shutdown */
@@ -104,8 +107,13 @@ void     mp_account_rows_remove_positions   (MpAccountState   *self,
                                              GArray           *positions);
 void     mp_account_rows_insert_in_order    (MpAccountState   *self,
                                              GPtrArray        *items);
+/* A check will deliver up to @total rows, newest first (mp-mailbox.h). */
+void     mp_account_rows_begin_check        (MpAccountState   *self,
+                                             guint             total);
 void     mp_account_rows_append             (MpAccountState   *self,
                                              GPtrArray        *summaries);
+/* The check delivered all it will: rows it held back go in too. */
+void     mp_account_rows_end_check          (MpAccountState   *self);
 void     mp_account_rows_append_now         (MpAccountState   *self,
                                              GPtrArray        *summaries);
 void     mp_account_rows_flush              (MpAccountState   *self);

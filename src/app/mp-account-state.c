@@ -89,6 +89,8 @@ on_check_progress (MpMailbox *mailbox,
   if (self->is_shutdown)
     return;
 
+  if (total > 0)
+    mp_account_rows_begin_check (self, total);
   if (summaries && summaries->len > 0)
     mp_account_rows_append (self, summaries);
 
@@ -108,6 +110,7 @@ check_done (GObject      *source,
 
   check = mp_mailbox_check_finish (MP_MAILBOX (source), result, &error);
   g_clear_object (&self->check_cancellable);
+  mp_account_rows_end_check (self);
 
   if (self->is_shutdown)
     return;
@@ -456,6 +459,7 @@ mp_account_state_finalize (GObject *object)
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->incoming, g_ptr_array_unref);
   g_clear_pointer (&self->announced, g_hash_table_unref);
+  mp_message_order_clear (&self->arrival_order);
   G_OBJECT_CLASS (mp_account_state_parent_class)->finalize (object);
 }
 

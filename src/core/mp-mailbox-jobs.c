@@ -15,6 +15,9 @@
 #include "mp-recycle-bin.h"
 
 #define BATCH_INTERVAL_US (50 * 1000)
+/* The first rows of a check go out as soon as there are a screenful: the list
+ * builds its first row widgets while the rest are fetched. */
+#define FIRST_BATCH 40
 #define QUIT_TIMEOUT_MS 3000
 
 /* ---- session ---- */
@@ -234,7 +237,8 @@ flush_batch (Job      *job,
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (!force && now - job->last_flush < BATCH_INTERVAL_US)
+  if (!force && now - job->last_flush < BATCH_INTERVAL_US &&
+      !(job->done == job->pending->len && job->pending->len >= FIRST_BATCH))
     return;
   if (job->pending->len == 0 && !force)
     return;
@@ -435,9 +439,10 @@ run_check (MpMailbox *self,
 
   result = g_new0 (MpCheckResult, 1);
   result->n_messages = self->scan->len;
-  for (guint i = 0; i < self->scan->len; i++)
+  /* Newest first: see MpCheckProgressFunc. */
+  for (guint i = self->scan->len; i > 0; i--)
     {
-      MpPop3Entry *e = &self->scan->entries[i];
+      MpPop3Entry *e = &self->scan->entries[i - 1];
 
       result->total_size += e->size;
       g_ptr_array_add (current, e->uidl);

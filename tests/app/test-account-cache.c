@@ -17,15 +17,16 @@
 #define LOGIN MP_TEST_FAKE_LOGIN
 #define TIMEOUT_S 30
 
-/* Two messages on the server, both fetched: the first run of an account. */
+/* Two messages on the server, both fetched (newest first): the first run of an
+ * account. */
 #define SCRIPT_TWO \
   LOGIN \
   "expect LIST\nsend +OK\nsend 1 100\nsend 2 200\nsend .\n" \
   "expect UIDL\nsend +OK\nsend 1 uid-one\nsend 2 uid-two\nsend .\n" \
-  "expect TOP 1 0\nsend +OK\nsend From: One <one@example.org>\n" \
-  "send Subject: first\nsend \nsend .\n" \
   "expect TOP 2 0\nsend +OK\nsend From: two@example.org\n" \
   "send Subject: second\nsend \nsend .\n" \
+  "expect TOP 1 0\nsend +OK\nsend From: One <one@example.org>\n" \
+  "send Subject: first\nsend \nsend .\n" \
   "expect QUIT\nsend +OK bye\n"
 
 /* The next start: uid-two was deleted elsewhere, uid-three arrived.  Only

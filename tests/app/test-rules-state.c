@@ -23,16 +23,16 @@
   "[rule 2]\nname=Newsletters\nenabled=true\naction=junk\nsubject-contains=newsletter\n"
 
 /* Three messages: spam (deleted by rule 1), a newsletter (junk), and spam from
- * an allowed sender (kept as it is). */
+ * an allowed sender (kept as it is); fetched newest first. */
 #define CHECK \
   "expect LIST\nsend +OK\nsend 1 100\nsend 2 200\nsend 3 300\nsend .\n" \
   "expect UIDL\nsend +OK\nsend 1 uid-spam\nsend 2 uid-news\nsend 3 uid-friend\nsend .\n" \
-  "expect TOP 1 0\nsend +OK\nsend From: Spammer <bad@spam.example>\n" \
-  "send Subject: cheap pills\nsend X-Spam-Flag: YES\nsend \nsend .\n" \
+  "expect TOP 3 0\nsend +OK\nsend From: friend@example.org\n" \
+  "send Subject: hello\nsend X-Spam-Flag: YES\nsend \nsend .\n" \
   "expect TOP 2 0\nsend +OK\nsend From: news@list.example\n" \
   "send Subject: Weekly newsletter\nsend \nsend .\n" \
-  "expect TOP 3 0\nsend +OK\nsend From: friend@example.org\n" \
-  "send Subject: hello\nsend X-Spam-Flag: YES\nsend \nsend .\n"
+  "expect TOP 1 0\nsend +OK\nsend From: Spammer <bad@spam.example>\n" \
+  "send Subject: cheap pills\nsend X-Spam-Flag: YES\nsend \nsend .\n"
 
 #define DELETE \
   "expect LIST\nsend +OK\nsend 1 100\nsend 2 200\nsend 3 300\nsend .\n" \
@@ -260,8 +260,8 @@ test_manual_delete_too_large (void)
     "expect UIDL\nsend +OK\nsend 1 uid-one\nsend 2 uid-two\nsend .\n";
   g_autofree char *script = g_strconcat (
     LOGIN, big_scan,
-    "expect TOP 1 0\nsend +OK\nsend Subject: one\nsend \nsend .\n"
-    "expect TOP 2 0\nsend +OK\nsend Subject: backup\nsend \nsend .\n",
+    "expect TOP 2 0\nsend +OK\nsend Subject: backup\nsend \nsend .\n"
+    "expect TOP 1 0\nsend +OK\nsend Subject: one\nsend \nsend .\n",
     big_scan, "expect-eof\nnext-session\n",
     LOGIN, big_scan, "expect RETR 2\nsend +OK\nsend Subject: backup\nsend \nsend body\nsend .\n"
     "expect DELE 2\nsend +OK\nexpect QUIT\nsend +OK bye\n", NULL);
@@ -323,8 +323,8 @@ test_rule_hits_too_large (void)
     "expect UIDL\nsend +OK\nsend 1 uid-spam\nsend 2 uid-huge-spam\nsend .\n";
   g_autofree char *script = g_strconcat (
     LOGIN, scan,
-    "expect TOP 1 0\nsend +OK\nsend Subject: cheap pills\nsend X-Spam-Flag: YES\nsend \nsend .\n"
-    "expect TOP 2 0\nsend +OK\nsend Subject: huge pills\nsend X-Spam-Flag: YES\nsend \nsend .\n",
+    "expect TOP 2 0\nsend +OK\nsend Subject: huge pills\nsend X-Spam-Flag: YES\nsend \nsend .\n"
+    "expect TOP 1 0\nsend +OK\nsend Subject: cheap pills\nsend X-Spam-Flag: YES\nsend \nsend .\n",
     scan, "expect RETR 1\nsend +OK\nsend Subject: cheap pills\nsend X-Spam-Flag: YES\n"
     "send \nsend buy now\nsend .\nexpect DELE 1\nsend +OK\nexpect QUIT\nsend +OK bye\n", NULL);
   MpAppFixture f = { 0 };

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "app-test-util.h"
+#include "mp-message-order.h"
 
 #define LOGIN MP_TEST_FAKE_LOGIN
 
@@ -55,10 +56,10 @@ test_check_updates_state (void)
   if (!mp_app_fixture_start (&f, NULL, LOGIN
                       "expect LIST\nsend +OK\nsend 1 100\nsend 2 200\nsend .\n"
                       "expect UIDL\nsend +OK\nsend 1 uid-one\nsend 2 uid-two\nsend .\n"
-                      "expect TOP 1 0\nsend +OK\nsend From: One <one@example.org>\n"
-                      "send Subject: first\nsend \nsend .\n"
                       "expect TOP 2 0\nsend +OK\nsend From: two@example.org\n"
                       "send Subject: second\nsend \nsend .\n"
+                      "expect TOP 1 0\nsend +OK\nsend From: One <one@example.org>\n"
+                      "send Subject: first\nsend \nsend .\n"
                       "expect QUIT\nsend +OK bye\n"))
     return mp_app_fixture_finish (&f);
 
@@ -87,6 +88,57 @@ test_check_updates_state (void)
   first = g_list_model_get_item (messages, 0);
   g_assert_cmpstr (mp_message_summary_get_uidl (first), ==, "uid-one");
   g_assert_cmpstr (mp_message_summary_get_subject (first), ==, "first");
+  mp_app_fixture_finish (&f);
+}
+
+#define TOP_DATED(n, date) \
+  "expect TOP " #n " 0\nsend +OK\nsend Subject: m" #n "\nsend Date: " date "\nsend \nsend .\n"
+#define TOP_UNDATED(n) \
+  "expect TOP " #n " 0\nsend +OK\nsend Subject: m" #n "\nsend \nsend .\n"
+
+/* A check fetches the newest first; the list still holds the rows in server
+ * order, and the Date column's order is what it would be had they come oldest
+ * first: an undated row sits right after the row before it, the first one (no
+ * row before it) below every dated row. */
+static void
+test_rows_arrive_newest_first (void)
+{
+  MpAppFixture f = { 0 };
+  MpAccountState *state;
+  GListModel *messages;
+  gboolean finished = FALSE;
+  g_autoptr (GPtrArray) by_date = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (!mp_app_fixture_start (&f, NULL, LOGIN
+                      "expect LIST\nsend +OK\nsend 1 100\nsend 2 100\nsend 3 100\nsend 4 100\n"
+                      "send 5 100\nsend .\n"
+                      "expect UIDL\nsend +OK\nsend 1 u1\nsend 2 u2\nsend 3 u3\nsend 4 u4\nsend 5 u5\n"
+                      "send .\n"
+                      TOP_UNDATED (5)
+                      TOP_DATED (4, "Tue, 03 Nov 2026 10:00:00 +0000")
+                      TOP_UNDATED (3)
+                      TOP_DATED (2, "Sun, 01 Nov 2026 10:00:00 +0000")
+                      TOP_UNDATED (1)
+                      "expect QUIT\nsend +OK bye\n"))
+    return mp_app_fixture_finish (&f);
+
+  state = mp_session_lookup (f.session, mp_account_get_id (f.account));
+  messages = mp_account_state_get_messages (state);
+  g_signal_connect (state, "check-finished", G_CALLBACK (on_check_finished), &finished);
+  mp_app_run_until (&finished);
+  while (g_list_model_get_n_items (messages) < 5)
+    g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr (MpMessageSummary) row = g_list_model_get_item (messages, i);
+      g_autofree char *uidl = g_strdup_printf ("u%u", i + 1);
+
+      g_assert_cmpstr (mp_message_summary_get_uidl (row), ==, uidl);
+      g_ptr_array_add (by_date, g_steal_pointer (&row));
+    }
+  for (guint i = 0; i + 1 < 5; i++)
+    g_assert_cmpint (mp_message_order_compare (by_date->pdata[i], by_date->pdata[i + 1]), <, 0);
   mp_app_fixture_finish (&f);
 }
 
@@ -157,6 +209,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/app/session/check-updates-state", test_check_updates_state);
+  g_test_add_func ("/app/session/rows-arrive-newest-first", test_rows_arrive_newest_first);
   g_test_add_func ("/app/session/test-login-waits-for-check", test_test_login_waits_for_check);
   return g_test_run ();
 }

@@ -298,10 +298,10 @@ test_check_rules (void)
   Wait w = { 0 };
 
   mb = start_mailbox (LOGIN SCAN
-                      "expect TOP 1 0\nsend +OK\nsend From: a@spam.test\nsend X-Spam-Flag: YES\n"
-                      "send List-Id: <news.spam.test>\nsend \nsend .\n"
                       "expect TOP 2 0\nsend +OK\nsend From: b@ok.test\n"
                       "send List-Id: <news.ok.test>\nsend \nsend .\n"
+                      "expect TOP 1 0\nsend +OK\nsend From: a@spam.test\nsend X-Spam-Flag: YES\n"
+                      "send List-Id: <news.spam.test>\nsend \nsend .\n"
                       "expect QUIT\nsend +OK\n", &server);
   if (mb == NULL)
     return;
@@ -312,18 +312,19 @@ test_check_rules (void)
   finish_server (server);
   g_assert_no_error (w.error);
   g_assert_cmpuint (w.result->rule_hits->len, ==, 2);
-  hit = w.result->rule_hits->pdata[0];
+  /* In the order the check fetched: newest first. */
+  hit = w.result->rule_hits->pdata[1];
   g_assert_cmpstr (hit->uidl, ==, "uid-one");
   g_assert_cmpstr (hit->rule, ==, "Spam");
   g_assert_cmpint (hit->action, ==, MP_RULE_ACTION_DELETE);
   g_assert_cmpstr (hit->reason, ==, "the server marked it as spam (X-Spam-Flag)");
-  hit = w.result->rule_hits->pdata[1];
+  hit = w.result->rule_hits->pdata[0];
   g_assert_cmpstr (hit->uidl, ==, "uid-two");
   g_assert_cmpstr (hit->rule, ==, "Lists");
   g_assert_cmpint (hit->action, ==, MP_RULE_ACTION_JUNK);
   {
     g_autoptr(MpCheckResult) copy = mp_check_result_copy (w.result);
-    g_assert_cmpstr (((MpRuleHit *) copy->rule_hits->pdata[1])->reason, ==,
+    g_assert_cmpstr (((MpRuleHit *) copy->rule_hits->pdata[0])->reason, ==,
                      "List-Id contains “news”");
   }
   mp_check_result_free (w.result);
@@ -607,20 +608,21 @@ test_settings_change_quits (void)
   g_assert_cmpint (g_get_monotonic_time () - t0, <, scaled_usec (3 * G_USEC_PER_SEC));
 }
 
+/* Newest first, as every check fetches (mp-mailbox.h). */
 #define RETR_BOTH \
-  "expect RETR 1\n" \
-  "send +OK\n" \
-  "send From: One <one@example.org>\n" \
-  "send Subject: first\n" \
-  "send \n" \
-  "send body one\n" \
-  "send .\n" \
   "expect RETR 2\n" \
   "send +OK\n" \
   "send From: two@example.org\n" \
   "send Subject: second\n" \
   "send \n" \
   "send body two\n" \
+  "send .\n" \
+  "expect RETR 1\n" \
+  "send +OK\n" \
+  "send From: One <one@example.org>\n" \
+  "send Subject: first\n" \
+  "send \n" \
+  "send body one\n" \
   "send .\n" \
   "expect QUIT\n" \
   "send +OK\n"
@@ -648,11 +650,12 @@ check_headers_via (const char *script)
   g_assert_no_error (w.error);
   g_assert_cmpuint (w.result->n_fetched, ==, 2);
   g_assert_cmpuint (got->len, ==, 2);
-  g_assert_cmpstr (mp_message_summary_get_subject (got->pdata[0]), ==, "first");
-  g_assert_cmpstr (mp_message_summary_get_from_address (got->pdata[0]), ==,
+  /* Newest first. */
+  g_assert_cmpstr (mp_message_summary_get_subject (got->pdata[1]), ==, "first");
+  g_assert_cmpstr (mp_message_summary_get_from_address (got->pdata[1]), ==,
                    "one@example.org");
-  g_assert_cmpstr (mp_message_summary_get_uidl (got->pdata[1]), ==, "uid-two");
-  g_assert_cmpstr (mp_message_summary_get_subject (got->pdata[1]), ==, "second");
+  g_assert_cmpstr (mp_message_summary_get_uidl (got->pdata[0]), ==, "uid-two");
+  g_assert_cmpstr (mp_message_summary_get_subject (got->pdata[0]), ==, "second");
   mp_check_result_free (w.result);
   /* idle timeout 0: the QUIT is queued from the main loop right after the check */
   wait_quit_sent (q);
@@ -694,9 +697,9 @@ test_no_capa_top_refused (void)
                      "expect CAPA\n"
                      "send -ERR unknown command\n"
                      SCAN
-                     "expect TOP 1 0\n"
-                     "send -ERR unknown command\n"
                      "expect TOP 2 0\n"
+                     "send -ERR unknown command\n"
+                     "expect TOP 1 0\n"
                      "send -ERR unknown command\n"
                      RETR_BOTH);
 }

@@ -135,7 +135,7 @@ static const Scenario scenarios[] = {
   /* Writes into a connection the server already reset (SIGPIPE must not kill us). */
   { "reset-before-user-write", GREET "expect CAPA\n" CAPS "reset\n", RUN_CHECK, SRV_PLAIN,
     SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_NETWORK },
-  { "pipelined-top-reset", PLOGIN SCAN3 "expect TOP 1 0\nreset\n", RUN_CHECK, SRV_PLAIN,
+  { "pipelined-top-reset", PLOGIN SCAN3 "expect TOP 3 0\nreset\n", RUN_CHECK, SRV_PLAIN,
     SEC_NONE, EXPECT_MP_ERROR, MP_ERROR_NETWORK },
   { "tls-reset-mid-session", LOGIN SCAN1 "expect TOP 1 0\nreset\n", RUN_CHECK, SRV_TLS_GOOD,
     SEC_TLS, EXPECT_MP_ERROR, MP_ERROR_NETWORK },

@@ -577,18 +577,19 @@ send 2 uid-two
 send .
 """
 
-FAKE_TOPS = """expect TOP 1 0
-send +OK
-send From: Ann Example <ann@example.org>
-send Subject: Keep me
-send Date: Mon, 4 Mar 2024 10:00:00 +0000
-send
-send .
-expect TOP 2 0
+# A check fetches the newest first.
+FAKE_TOPS = """expect TOP 2 0
 send +OK
 send From: Bob Example <bob@example.org>
 send Subject: Try to delete me
 send Date: Tue, 5 Mar 2024 10:00:00 +0000
+send
+send .
+expect TOP 1 0
+send +OK
+send From: Ann Example <ann@example.org>
+send Subject: Keep me
+send Date: Mon, 4 Mar 2024 10:00:00 +0000
 send
 send .
 """
