@@ -214,7 +214,8 @@ finish_resort (MpSortedModel *self)
   guint n = self->resort->n;
 
   g_assert (n == self->sorted->len);
-  memcpy (self->sorted->pdata, self->resort->src, n * sizeof (gpointer));
+  if (n > 0)
+    memcpy (self->sorted->pdata, self->resort->src, n * sizeof (gpointer));
   stop_resort (self);
   if (n > 1)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, n, n);
@@ -266,6 +267,8 @@ insert_range (GPtrArray *array,
 {
   guint tail = array->len - position;
 
+  if (n == 0)
+    return;
   g_ptr_array_set_size (array, array->len + n);
   memmove (array->pdata + position + n, array->pdata + position, tail * sizeof (gpointer));
   memcpy (array->pdata + position, items, n * sizeof (gpointer));
