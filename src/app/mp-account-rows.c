@@ -455,34 +455,72 @@ mp_account_rows_append_now (MpAccountState *self,
   schedule_feed (self, FEED_INTERVAL_MS);
 }
 
+/* @rows by sequence number: a check's rows come newest first, so a run that
+ * only goes down is turned round; anything else is sorted. */
+static void
+sort_by_seq (GPtrArray *rows)
+{
+  gboolean up = TRUE, down = TRUE;
+
+  for (guint i = 1; i < rows->len && (up || down); i++)
+    {
+      int order = compare_seq (rows->pdata + i - 1, rows->pdata + i);
+
+      up = up && order <= 0;
+      down = down && order >= 0;
+    }
+  if (up)
+    return;
+  if (!down)
+    {
+      g_ptr_array_sort (rows, compare_seq);
+      return;
+    }
+  for (guint i = 0, j = rows->len - 1; i < j; i++, j--)
+    {
+      gpointer swap = rows->pdata[i];
+
+      rows->pdata[i] = rows->pdata[j];
+      rows->pdata[j] = swap;
+    }
+}
+
 GPtrArray *
 mp_account_rows_dup_all (MpAccountState *self)
 {
   GListModel *model = G_LIST_MODEL (self->messages);
   guint n = g_list_model_get_n_items (model);
+  g_autoptr (GPtrArray) extra = g_ptr_array_new_with_free_func (g_object_unref);
   GPtrArray *rows = g_ptr_array_new_full (n + self->incoming->len, g_object_unref);
+  g_autoptr (MpMessageSummary) shown = n > 0 ? g_list_model_get_item (model, 0) : NULL;
   GHashTableIter iter;
   gpointer value;
+  guint i = 0, k = 0;
 
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (rows, g_list_model_get_item (model, i));
-  for (guint i = 0; i < self->incoming->len; i++)
-    g_ptr_array_add (rows, g_object_ref (g_ptr_array_index (self->incoming, i)));
+  /* The rows not in the list: still being fed in, or waiting out an undo. */
+  for (guint e = 0; e < self->incoming->len; e++)
+    g_ptr_array_add (extra, g_object_ref (g_ptr_array_index (self->incoming, e)));
   g_hash_table_iter_init (&iter, self->pending);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       GPtrArray *items = value;
 
-      for (guint i = 0; i < items->len; i++)
-        g_ptr_array_add (rows, g_object_ref (g_ptr_array_index (items, i)));
+      for (guint e = 0; e < items->len; e++)
+        g_ptr_array_add (extra, g_object_ref (g_ptr_array_index (items, e)));
     }
-  /* The list is in server order; `incoming` (a check's rows come newest first)
-   * and rows waiting out an undo go to their places by sequence number. */
-  for (guint i = 1; i < rows->len; i++)
-    if (compare_seq (rows->pdata + i - 1, rows->pdata + i) > 0)
-      {
-        g_ptr_array_sort (rows, compare_seq);
-        break;
-      }
+  sort_by_seq (extra);
+  /* Merged with the list, which is in server order: no sort of 100,000 rows
+   * on the main thread when a check ends while its rows are still fed in. */
+  while (shown != NULL || k < extra->len)
+    {
+      if (k < extra->len && (shown == NULL || compare_seq (&extra->pdata[k], &shown) < 0))
+        g_ptr_array_add (rows, g_object_ref (extra->pdata[k++]));
+      else
+        {
+          g_ptr_array_add (rows, g_steal_pointer (&shown));
+          if (++i < n)
+            shown = g_list_model_get_item (model, i);
+        }
+    }
   return rows;
 }
