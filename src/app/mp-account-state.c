@@ -110,10 +110,10 @@ check_done (GObject      *source,
 
   check = mp_mailbox_check_finish (MP_MAILBOX (source), result, &error);
   g_clear_object (&self->check_cancellable);
-  mp_account_rows_end_check (self);
 
   if (self->is_shutdown)
     return;
+  mp_account_rows_end_check (self);
   /* Rows still waiting in `incoming` keep going in a few per frame. */
   if (check && check->removed_uidls && check->removed_uidls[0])
     mp_account_rows_flush (self);

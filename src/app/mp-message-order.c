@@ -124,7 +124,7 @@ mp_message_order_note_newest_first (MpArrivalOrder   *order,
       order->run_newest = G_MININT64;
     }
   time = plausible_time (summary, now);
-  /* The time is set when the row before it arrives. */
+  /* An undated row gets its time when the row before it arrives. */
   set_key (summary, time, arrival);
   if (time == G_MININT64)
     {
@@ -162,6 +162,7 @@ mp_message_order_clear (MpArrivalOrder *order)
   order->in_run = FALSE;
 }
 
+/* A row never noted (made elsewhere) gets its key once, like a noted one. */
 static const OrderKey *
 key_of (MpMessageSummary *summary)
 {

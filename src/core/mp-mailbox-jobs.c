@@ -15,7 +15,7 @@
 #include "mp-recycle-bin.h"
 
 #define BATCH_INTERVAL_US (50 * 1000)
-/* The first rows of a check go out as soon as there are a screenful: the list
+/* The first rows of a check go out as soon as a screenful is there: the list
  * builds its first row widgets while the rest are fetched. */
 #define FIRST_BATCH 40
 #define QUIT_TIMEOUT_MS 3000

@@ -71,9 +71,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpCheckResult, mp_check_result_free)
 G_DECLARE_FINAL_TYPE (MpMailbox, mp_mailbox, MP, MAILBOX, GObject)
 
 /* Main thread; called with a batch of new summaries (MpMessageSummary) about
- * every 50 ms, plus progress: @done of @total unknown messages fetched.  The
- * newest come first: the batches are in reverse server order (a list that shows
- * the newest on top fills from the top).  @summaries is freed after the call: ref what you keep.  May be called
+ * every 50 ms (the first as soon as there are 40), plus progress: @done of
+ * @total unknown messages fetched.  The newest come first: the batches are in
+ * reverse server order (a list that shows the newest on top fills from the
+ * top).  @summaries is freed after the call: ref what you keep.  May be called
  * with an empty batch (progress only). */
 typedef void (*MpCheckProgressFunc) (MpMailbox *mailbox,
                                      GPtrArray *summaries,
