@@ -26,6 +26,7 @@
 #include "mp-error.h"
 #include "mp-goa.h"
 #include "mp-keyring.h"
+#include "mp-password-mask.h"
 #include "mp-session.h"
 
 struct _MpAccountDialog
@@ -55,6 +56,7 @@ struct _MpAccountDialog
   AdwEntryRow         *username_row;
   AdwActionRow        *password_row;
   GtkPasswordEntry    *password_entry;
+  MpPasswordMask      *password_mask;
   MpChoiceRow         *auth_row;
   GtkSpinButton       *interval_spin;
   GtkSpinButton       *preview_spin;
@@ -308,7 +310,7 @@ password_stored (GObject      *source,
 static void
 on_save_clicked (MpAccountDialog *self)
 {
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
+  const char *password = mp_password_mask_get_text (self->password_mask);
   MpAccount *account = self->account;
 
   if (!account)
@@ -394,7 +396,7 @@ static void
 on_test_clicked (MpAccountDialog *self)
 {
   g_autoptr (MpAccount) probe = NULL;
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
+  const char *password = mp_password_mask_get_text (self->password_mask);
 
   /* Same id as the edited account so an empty password field uses the keyring. */
   probe = mp_account_new (self->account ? mp_account_get_id (self->account) : NULL);
@@ -599,6 +601,7 @@ mp_account_dialog_dispose (GObject *object)
   g_clear_pointer (&self->goa_accounts, g_ptr_array_unref);
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->password_mask);
   g_clear_object (&self->account);
   g_clear_pointer (&self->pinned_sha256, g_free);
   g_clear_pointer (&self->offered_sha256, g_free);
@@ -665,6 +668,7 @@ mp_account_dialog_init (MpAccountDialog *self)
   set_choices (self->auth_row, auth_labels);
   set_choices (self->source_row, source_labels);
   mp_a11y_name_buttons (GTK_WIDGET (self));
+  self->password_mask = mp_password_mask_new (self->password_entry);
 
   self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (gtk_window_close), self);
