@@ -56,17 +56,7 @@ mp_account_state_delete_later (MpAccountState *self,
 
   items = g_ptr_array_new_with_free_func (g_object_unref);
   positions = g_array_sized_new (FALSE, FALSE, sizeof (guint), summaries->len);
-  for (guint i = 0; i < summaries->len; i++)
-    {
-      MpMessageSummary *summary = g_ptr_array_index (summaries, i);
-      guint pos;
-
-      if (mp_account_rows_find (self, summary, &pos))
-        {
-          g_array_append_val (positions, pos);
-          g_ptr_array_add (items, g_object_ref (summary));
-        }
-    }
+  mp_account_rows_find_all (self, summaries, items, positions);
   mp_account_rows_remove_positions (self, positions);
   id = ++self->next_pending_id;
   g_hash_table_insert (self->pending, GUINT_TO_POINTER (id), items);

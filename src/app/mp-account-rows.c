@@ -74,6 +74,52 @@ mp_account_rows_find (MpAccountState    *self,
   return g_list_store_find (self->messages, summary, position);
 }
 
+/* Where each of @summaries is in the list; those found are added to @found
+ * and their positions to @positions.  Many are looked up with one pass over the
+ * list (a binary search each reads about 14 items of 10,000 through the store's
+ * sequence: 10,000 of them took ~20 ms). */
+#define FIND_ONE_BY_ONE 32
+
+void
+mp_account_rows_find_all (MpAccountState *self,
+                          GPtrArray      *summaries,
+                          GPtrArray      *found,
+                          GArray         *positions)
+{
+  g_autoptr (GHashTable) wanted = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+
+  if (summaries->len <= FIND_ONE_BY_ONE)
+    {
+      for (guint i = 0; i < summaries->len; i++)
+        {
+          guint pos;
+
+          if (mp_account_rows_find (self, g_ptr_array_index (summaries, i), &pos))
+            {
+              g_array_append_val (positions, pos);
+              g_ptr_array_add (found, g_object_ref (g_ptr_array_index (summaries, i)));
+            }
+        }
+      return;
+    }
+  wanted = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < summaries->len; i++)
+    g_hash_table_add (wanted, g_ptr_array_index (summaries, i));
+  for (guint pos = 0; pos < n && g_hash_table_size (wanted) > 0; pos++)
+    {
+      MpMessageSummary *summary = g_list_model_get_item (G_LIST_MODEL (self->messages), pos);
+
+      if (g_hash_table_remove (wanted, summary))
+        {
+          g_array_append_val (positions, pos);
+          g_ptr_array_add (found, summary);
+        }
+      else
+        g_object_unref (summary);
+    }
+}
+
 static int
 compare_guint (gconstpointer a,
                gconstpointer b)
@@ -120,6 +166,8 @@ mp_account_rows_remove_positions (MpAccountState *self,
   mp_account_rows_set_n_new (self, self->n_new >= n_new ? self->n_new - n_new : 0);
 }
 
+static void feed_soon (MpAccountState *self);
+
 static int
 compare_seq (gconstpointer a,
              gconstpointer b)
@@ -130,40 +178,26 @@ compare_seq (gconstpointer a,
   return (sa > sb) - (sa < sb);
 }
 
-/* Puts @items back at their server-order positions: the items that go to the same
- * place go in with one splice, from the end. */
+/* Puts @items back at their server-order positions, through the feed: 10,000
+ * rows put back at once made the window build the row widgets of every place
+ * they landed in view in one go (~50 ms).  Where they land is unknown here, so
+ * the step learns their cost again from a small one. */
 void
 mp_account_rows_insert_in_order (MpAccountState *self,
                                  GPtrArray      *items)
 {
   g_autoptr (GPtrArray) sorted = g_ptr_array_copy (items, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
-  g_autoptr (GArray) places = g_array_sized_new (FALSE, FALSE, sizeof (guint), items->len);
-  guint n_new = 0;
-  guint i;
+  guint i = 1;
 
-  g_ptr_array_sort (sorted, compare_seq);
-  for (i = 0; i < sorted->len; i++)
-    {
-      guint pos = lower_bound (self, summary_seq (g_ptr_array_index (sorted, i)));
-
-      g_array_append_val (places, pos);
-      if (mp_message_summary_get_is_new (g_ptr_array_index (sorted, i)))
-        n_new++;
-    }
-  i = sorted->len;
-  while (i > 0)
-    {
-      guint pos = g_array_index (places, guint, i - 1);
-      guint first = i - 1;
-
-      while (first > 0 && g_array_index (places, guint, first - 1) == pos)
-        first--;
-      g_list_store_splice (self->messages, pos, 0, sorted->pdata + first, i - first);
-      i = first;
-    }
-  mp_account_rows_set_n_new (self, self->n_new + n_new);
+  /* Many rows were taken from the list in its order: sort only when not. */
+  while (i < sorted->len && compare_seq (&sorted->pdata[i - 1], &sorted->pdata[i]) < 0)
+    i++;
+  if (i < sorted->len)
+    g_ptr_array_sort (sorted, compare_seq);
+  g_ptr_array_extend_and_steal (self->incoming, g_steal_pointer (&sorted));
+  self->feed_step = MIN (self->feed_step, FEED_FIRST_STEP);
+  feed_soon (self);
 }
-
 
 /* Rows go into the list in time slices: at most one slice a frame, none longer
  * than about FEED_BUDGET_US.  A splice has a fixed part (the views' bookkeeping,

@@ -103,6 +103,10 @@ void     mp_account_rows_set_n_new          (MpAccountState   *self,
 gboolean mp_account_rows_find               (MpAccountState   *self,
                                              MpMessageSummary *summary,
                                              guint            *position);
+void     mp_account_rows_find_all           (MpAccountState   *self,
+                                             GPtrArray        *summaries,
+                                             GPtrArray        *found,
+                                             GArray           *positions);
 void     mp_account_rows_remove_positions   (MpAccountState   *self,
                                              GArray           *positions);
 void     mp_account_rows_insert_in_order    (MpAccountState   *self,

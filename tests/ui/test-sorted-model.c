@@ -127,11 +127,13 @@ check_consistent (Fixture *f,
   guint n = g_list_model_get_n_items (G_LIST_MODEL (f->store));
   g_autoptr (GHashTable) in_store = g_hash_table_new (NULL, NULL);
 
-  /* A sort in slices may be under way: every row is there all the same. */
+  /* A sort in slices may be under way: every row is there all the same; rows
+   * removed in large numbers may still be leaving. */
   for (guint i = 0; i < n; i++)
     g_hash_table_add (in_store, g_list_model_get_item (G_LIST_MODEL (f->store), i));
   for (guint i = 0; i < f->mirror->len; i++)
-    g_assert_true (g_hash_table_contains (in_store, g_ptr_array_index (f->mirror, i)));
+    g_assert_true (g_hash_table_contains (in_store, g_ptr_array_index (f->mirror, i)) ||
+                   mp_sorted_model_get_pending (f->model));
   g_hash_table_foreach (in_store, (GHFunc) (void (*) (void)) g_object_unref, NULL);
   g_hash_table_remove_all (in_store);
   while (mp_sorted_model_get_pending (f->model))
@@ -340,6 +342,104 @@ test_sort_in_slices (void)
   fixture_clear (&f);
 }
 
+/* Runs the main loop until the model is done; returns how many turns it took
+ * (as many as its 3 ms slices need) and checks that each change it made only
+ * removed rows, at most @max_step. */
+static guint
+drain_leaving (Fixture *f,
+               guint    max_step)
+{
+  guint turns = 0;
+
+  g_array_set_size (f->changes, 0);
+  while (mp_sorted_model_get_pending (f->model))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      turns++;
+    }
+  for (guint i = 0; i < f->changes->len; i += 3)
+    {
+      g_assert_cmpuint (g_array_index (f->changes, guint, i + 2), ==, 0);
+      g_assert_cmpuint (g_array_index (f->changes, guint, i + 1), <=, max_step);
+    }
+  return turns;
+}
+
+static GPtrArray *
+store_items (Fixture *f,
+             guint    position,
+             guint    n)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (f->store), position + i));
+  return items;
+}
+
+/* Many rows removed at once leave in slices of at most 64 rows a change, none
+ * at the moment of the removal; rows that come back while still leaving (Undo)
+ * stay and are not reported again; a new order first lets them all go. */
+static void
+test_leaving (void)
+{
+  Fixture f = { 0 };
+  g_autofree int *values = g_new (int, 3000);
+  guint left = 0;
+
+  fixture_init (&f, value_sorter ());
+  for (guint i = 0; i < 3000; i++)
+    values[i] = (int) ((i * 7919u) % 3000u);
+  splice (&f, 0, 0, values, 3000);
+  check_consistent (&f, TRUE, FALSE);
+
+  splice (&f, 500, 2000, NULL, 0);
+  g_assert_true (mp_sorted_model_get_pending (f.model));
+  g_assert_cmpuint (f.changes->len, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f.model)), ==, 3000);
+  g_assert_cmpuint (drain_leaving (&f, 64), >=, 1);
+  g_assert_cmpuint (f.changes->len / 3, >=, 2000 / 64);
+  check_consistent (&f, TRUE, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f.model)), ==, 1000);
+
+  /* Undo while leaving: the same items back in the store, before any has
+   * left (no change at all), and after a main-loop turn (those that left come
+   * back; without a view a turn may well let all of them go). */
+  for (guint turns = 0; turns < 2; turns++)
+    {
+      g_autoptr (GPtrArray) back = store_items (&f, 100, 800);
+      guint added = 0;
+
+      left = 0;
+      g_array_set_size (f.changes, 0);
+      g_list_store_splice (f.store, 100, 800, NULL, 0);
+      if (turns > 0)
+        g_main_context_iteration (NULL, FALSE);
+      for (guint i = 0; i < f.changes->len; i += 3)
+        left += g_array_index (f.changes, guint, i + 1);
+      if (turns == 0)
+        g_assert_cmpuint (f.changes->len, ==, 0);
+      g_array_set_size (f.changes, 0);
+      g_list_store_splice (f.store, 100, 0, back->pdata, back->len);
+      /* Net: a change may span rows that stay (more than MAX_RUNS places). */
+      for (guint i = 0; i < f.changes->len; i += 3)
+        added += g_array_index (f.changes, guint, i + 2) - g_array_index (f.changes, guint, i + 1);
+      g_assert_cmpuint (added, ==, left);
+      g_assert_false (mp_sorted_model_get_pending (f.model));
+      check_consistent (&f, TRUE, TRUE);
+    }
+
+  /* A new order while rows leave. */
+  splice (&f, 0, 600, NULL, 0);
+  g_assert_true (mp_sorted_model_get_pending (f.model));
+  direction = -1;
+  gtk_sorter_changed (f.sorter, GTK_SORTER_CHANGE_INVERTED);
+  check_consistent (&f, TRUE, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f.model)), ==, 400);
+  direction = 1;
+  fixture_clear (&f);
+}
+
 /* With no order the model is the store, change for change. */
 static void
 test_unsorted (void)
@@ -383,11 +483,26 @@ test_random (void)
             values[i] = op < 4 ? base + (int) i : g_rand_int_range (rand, 0, 500);
           splice (&f, pos, rem, values, add);
         }
-      else if (op < 11 && n > 0)
+      else if (op < 10 && n > 0)
         {
           guint pos = g_rand_int_range (rand, 0, n);
 
           splice (&f, pos, g_rand_int_range (rand, 1, MIN (n > 3500 ? 1000 : 40, n - pos) + 1), NULL, 0);
+        }
+      else if (op < 11 && n > 300)
+        {
+          /* Many rows removed and, a few main-loop turns later, put back
+           * (delete and Undo), maybe while they are still leaving. */
+          guint pos = g_rand_int_range (rand, 0, n - 300);
+          guint rem = g_rand_int_range (rand, 257, MIN (n - pos, 1200) + 1);
+          g_autoptr (GPtrArray) back = store_items (&f, pos, rem);
+          guint turns = g_rand_int_range (rand, 0, 3);
+
+          g_list_store_splice (f.store, pos, rem, NULL, 0);
+          for (guint t = 0; t < turns; t++)
+            g_main_context_iteration (NULL, FALSE);
+          if (g_rand_boolean (rand))
+            g_list_store_splice (f.store, pos, 0, back->pdata, back->len);
         }
       else
         {
@@ -410,6 +525,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sorted-model/scattered-insertions", test_scattered_insertions);
   g_test_add_func ("/sorted-model/sorter-changed", test_sorter_changed);
   g_test_add_func ("/sorted-model/sort-in-slices", test_sort_in_slices);
+  g_test_add_func ("/sorted-model/leaving", test_leaving);
   g_test_add_func ("/sorted-model/unsorted", test_unsorted);
   g_test_add_func ("/sorted-model/random", test_random);
   return g_test_run ();
