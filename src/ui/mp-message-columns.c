@@ -354,6 +354,39 @@ sort_func (gconstpointer a_,
     }
 }
 
+/* Which items have a row widget now: the From cell's binds (every row has
+ * one), counted per item.  Kept on the view. */
+static GHashTable *
+bound_rows (GtkColumnView *view)
+{
+  return g_object_get_data (G_OBJECT (view), "mp-bound-rows");
+}
+
+static void
+on_from_bound (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               GHashTable               *bound)
+{
+  gpointer summary = gtk_list_item_get_item (item);
+
+  g_hash_table_insert (bound, summary,
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (bound, summary)) + 1));
+}
+
+static void
+on_from_unbound (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 GHashTable               *bound)
+{
+  gpointer summary = gtk_list_item_get_item (item);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (bound, summary));
+
+  if (n > 1)
+    g_hash_table_insert (bound, summary, GUINT_TO_POINTER (n - 1));
+  else
+    g_hash_table_remove (bound, summary);
+}
+
 static void
 add_column (GtkColumnView *view,
             ColumnKind     kind,
@@ -367,6 +400,11 @@ add_column (GtkColumnView *view,
 
   g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), GINT_TO_POINTER (kind));
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), GINT_TO_POINTER (kind));
+  if (kind == COLUMN_FROM)
+    {
+      g_signal_connect (factory, "bind", G_CALLBACK (on_from_bound), bound_rows (view));
+      g_signal_connect (factory, "unbind", G_CALLBACK (on_from_unbound), bound_rows (view));
+    }
 
   column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_expand (column, expand);
@@ -383,12 +421,31 @@ mp_message_columns_add (GtkColumnView *view)
 {
   g_return_if_fail (GTK_IS_COLUMN_VIEW (view));
 
+  g_object_set_data_full (G_OBJECT (view), "mp-bound-rows",
+                          g_hash_table_new (NULL, NULL), (GDestroyNotify) g_hash_table_unref);
   add_column (view, COLUMN_FROM, _("From"), FALSE, 170);
   add_column (view, COLUMN_SUBJECT, _("Subject"), TRUE, -1);
   add_column (view, COLUMN_DATE, _("Date"), FALSE, 140);
   add_column (view, COLUMN_SIZE, _("Size"), FALSE, 85);
   /* Translators: column header of the attachment mark; keep it very short */
   add_column (view, COLUMN_ATTACHMENT, _("Att."), FALSE, 44);
+}
+
+/**
+ * mp_message_columns_has_row:
+ * @view: a view given its columns by mp_message_columns_add()
+ * @item: an item of its model
+ *
+ * Returns: whether @view has a row widget for @item now (GTK 4.8 keeps them
+ * for the rows in view and ~200 around them).
+ */
+gboolean
+mp_message_columns_has_row (GtkColumnView *view,
+                            gpointer       item)
+{
+  GHashTable *bound = bound_rows (view);
+
+  return bound && g_hash_table_contains (bound, item);
 }
 
 static const char * const sort_keys[] = {

@@ -21,6 +21,8 @@ typedef enum {
 
 /* Appends the five columns to @view (a list of MpMessageSummary). */
 void     mp_message_columns_add             (GtkColumnView   *view);
+gboolean mp_message_columns_has_row         (GtkColumnView   *view,
+                                             gpointer         item);
 /* Sorts @view as @settings say ("sort-column", "sort-descending"; newest first
  * without them) and writes the user's later choices back.  @settings may be NULL. */
 void     mp_message_columns_follow_settings (GtkColumnView   *view,

@@ -21,9 +21,12 @@
  * Many rows leaving at once (a select-all and Delete) leave in slices too: the
  * view destroys the row widgets it has for them (GTK 4.8 keeps ~200, ~0.1 ms
  * each to destroy), which took ~25 ms in one change.  They stay in the list,
- * marked as leaving, and go from the end of the list towards its start, at most
- * LEAVE_STEP a change, so no change takes many row widgets at once.  Rows that
- * come back while they are still leaving (Undo) just stay.
+ * marked as leaving, and go from the end of the list towards its start, each
+ * change with at most LEAVE_STEP rows that have a widget (the view says which,
+ * mp_sorted_model_set_has_row(); without it every row counts), so no change
+ * takes many row widgets at once and the rows far from the view go in a few
+ * large changes.  Rows that come back while they are still leaving (Undo) just
+ * stay.
  *
  * Main thread only.
  *
@@ -42,7 +45,8 @@
 /* Lists up to this size are sorted at once. */
 #define MAX_SORT_NOW 2048
 #define SORT_SLICE_US 3000
-/* Removals of more rows than this leave in slices, this many a change. */
+/* Removals of more rows than this leave in slices, with at most LEAVE_STEP
+ * rows that have a widget a change. */
 #define MAX_LEAVE_NOW 256
 #define LEAVE_STEP 64
 
@@ -77,6 +81,8 @@ struct _MpSortedModel
   guint       resort_id;
   GHashTable *leaving;  /* items gone from `source`, still in `sorted`: owned */
   guint       leave_id;
+  MpSortedModelHasRowFunc has_row;
+  gpointer    has_row_data;
 };
 
 static void mp_sorted_model_list_model_init (GListModelInterface *iface);
@@ -365,8 +371,15 @@ leave_now (MpSortedModel *self)
   notify_pending (self);
 }
 
-/* One slice: runs of leaving rows, from the end of the list, up to LEAVE_STEP
- * rows a change. */
+static gboolean
+has_row (MpSortedModel *self,
+         gpointer       item)
+{
+  return !self->has_row || self->has_row (item, self->has_row_data);
+}
+
+/* One slice: runs of leaving rows, from the end of the list, each change with
+ * up to LEAVE_STEP rows that have a widget. */
 static gboolean
 leave_step (gpointer user_data)
 {
@@ -378,13 +391,15 @@ leave_step (gpointer user_data)
     {
       g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
       guint end;
+      guint with_rows = 0;
 
       while (i > 0 && !g_hash_table_contains (self->leaving, g_ptr_array_index (self->sorted, i - 1)))
         i--;
       end = i;
-      while (i > 0 && end - i < LEAVE_STEP &&
+      while (i > 0 && with_rows < LEAVE_STEP &&
              g_hash_table_steal (self->leaving, g_ptr_array_index (self->sorted, i - 1)))
         {
+          with_rows += has_row (self, g_ptr_array_index (self->sorted, i - 1));
           g_ptr_array_add (gone, g_ptr_array_index (self->sorted, i - 1));
           i--;
         }
@@ -690,4 +705,22 @@ mp_sorted_model_get_pending (MpSortedModel *self)
   g_return_val_if_fail (MP_IS_SORTED_MODEL (self), FALSE);
 
   return self->resort != NULL || g_hash_table_size (self->leaving) > 0;
+}
+
+/**
+ * mp_sorted_model_set_has_row:
+ * @func: (nullable): tells whether the view has a row widget for an item
+ *
+ * Many rows leaving go in changes of at most a few rows that have a widget;
+ * without @func every row counts as having one.
+ */
+void
+mp_sorted_model_set_has_row (MpSortedModel           *self,
+                             MpSortedModelHasRowFunc  func,
+                             gpointer                 user_data)
+{
+  g_return_if_fail (MP_IS_SORTED_MODEL (self));
+
+  self->has_row = func;
+  self->has_row_data = user_data;
 }

@@ -383,6 +383,13 @@ on_sort_pending (MpSortedModel *model,
                                -1);
 }
 
+static gboolean
+view_has_row (gpointer item,
+              gpointer column_view)
+{
+  return mp_message_columns_has_row (column_view, item);
+}
+
 static void
 on_selection_items_changed (GListModel *model,
                             guint       position,
@@ -589,7 +596,11 @@ mp_window_dispose (GObject *object)
   if (self->selection)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->sort_model)
-    g_signal_handlers_disconnect_by_data (self->sort_model, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->sort_model, self);
+      /* It asks the column view, which goes now. */
+      mp_sorted_model_set_has_row (self->sort_model, NULL, NULL);
+    }
   if (self->preview_loader)
     mp_preview_loader_shutdown (self->preview_loader);
   /* Destroyed without a close request (the app quits): the same as closing. */
@@ -706,6 +717,7 @@ mp_window_init (MpWindow *self)
   gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
   self->sort_model = mp_sorted_model_new (G_LIST_MODEL (self->filter_model),
                                           gtk_column_view_get_sorter (self->column_view));
+  mp_sorted_model_set_has_row (self->sort_model, view_has_row, self->column_view);
   g_signal_connect (self->sort_model, "notify::pending", G_CALLBACK (on_sort_pending), self);
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->sort_model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
