@@ -7,11 +7,19 @@
 #include <string.h>
 
 /* Terminal control characters: C0, DEL and C1 (ESC or CSI in a subject must not
- * be able to drive the terminal of the person reading the list). */
-static gboolean
-is_control (gunichar c)
+ * be able to drive the terminal of the person reading the list).  The length of
+ * the one at @p, in valid UTF-8 (0 when there is none): C0 and DEL are one byte,
+ * C1 (U+0080..U+009F) two. */
+static gsize
+control_length (const char *p)
 {
-  return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+  guchar b = (guchar) p[0];
+
+  if (b < 0x20 || b == 0x7f)
+    return 1;
+  if (b == 0xc2 && (guchar) p[1] >= 0x80 && (guchar) p[1] <= 0x9f)
+    return 2;
+  return 0;
 }
 
 static void
@@ -20,24 +28,34 @@ append_filtered (GString    *out,
                  gboolean    keep_lines)
 {
   g_autofree char *valid = NULL;
+  const char *run;
+  const char *p;
 
   if (text == NULL)
     return;
   /* Text comes from the network: never trust it to be UTF-8. */
-  valid = g_utf8_make_valid (text, -1);
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
+  /* Byte runs with no control character in them go out as they are (a row
+   * each: appending character by character showed in list's profile). */
+  for (run = p = text; *p != '\0';)
     {
-      gunichar c = g_utf8_get_char (p);
+      gsize len = control_length (p);
 
-      if (keep_lines && (c == '\n' || c == '\t'))
-        g_string_append_c (out, (char) c);
-      else if (keep_lines && c == '\r')
-        continue;
-      else if (is_control (c))
+      if (len == 0)
+        {
+          p++;
+          continue;
+        }
+      g_string_append_len (out, run, p - run);
+      if (keep_lines && (*p == '\n' || *p == '\t'))
+        g_string_append_c (out, *p);
+      else if (!(keep_lines && *p == '\r'))
         g_string_append_c (out, ' ');
-      else
-        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p += len;
+      run = p;
     }
+  g_string_append_len (out, run, p - run);
 }
 
 void

@@ -70,6 +70,44 @@ test_text_keeps_lines (void)
   g_assert_cmpstr (out->str, ==, "line 1\n\tline 2 [2J  5m é");
 }
 
+/* Every character from U+0001 to U+00FF and a few beyond, one by one and all
+ * in one string: C0, DEL and C1 become a space (text: \t and \n stay, \r goes),
+ * everything else is kept as it is. */
+static void
+test_filter_every_character (void)
+{
+  g_autoptr(GString) all = g_string_new (NULL);
+  g_autoptr(GString) want_field = g_string_new (NULL);
+  g_autoptr(GString) want_text = g_string_new (NULL);
+  g_autoptr(GString) field = g_string_new (NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+  const gunichar extra[] = { 0x100, 0x7ff, 0x800, 0x2028, 0xfffd, 0x1f600 };
+
+  for (gunichar c = 1; c < 0x100 + G_N_ELEMENTS (extra); c++)
+    {
+      gunichar u = c < 0x100 ? c : extra[c - 0x100];
+      gboolean control = u < 0x20 || (u >= 0x7f && u <= 0x9f);
+      g_autoptr(GString) one = g_string_new (NULL);
+      g_autoptr(GString) one_out = g_string_new (NULL);
+
+      g_string_append_unichar (one, u);
+      g_string_append_unichar (all, u);
+      g_string_append_unichar (want_field, control ? ' ' : u);
+      if (u == '\r')
+        ;
+      else if (u == '\n' || u == '\t')
+        g_string_append_unichar (want_text, u);
+      else
+        g_string_append_unichar (want_text, control ? ' ' : u);
+      mp_cli_append_field (one_out, one->str);
+      g_assert_cmpuint (one_out->len, ==, control ? 1 : one->len);
+    }
+  mp_cli_append_field (field, all->str);
+  mp_cli_append_text (text, all->str);
+  g_assert_cmpstr (field->str, ==, want_field->str);
+  g_assert_cmpstr (text->str, ==, want_text->str);
+}
+
 static void
 test_state_round_trip (void)
 {
@@ -123,6 +161,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/format/json-string", test_json_string);
   g_test_add_func ("/cli/format/rows", test_row_formats);
   g_test_add_func ("/cli/format/text-keeps-lines", test_text_keeps_lines);
+  g_test_add_func ("/cli/format/filter-every-character", test_filter_every_character);
   g_test_add_func ("/cli/state/round-trip", test_state_round_trip);
   return g_test_run ();
 }
