@@ -129,7 +129,9 @@ on_insert_text (GtkEditable    *text,
 }
 
 /* The buffer says where an insertion landed and how much of it (it clamps the
- * position and honours a maximum length). */
+ * position and honours a maximum length).  An insertion that did not come
+ * through on_insert_text (none does in GTK 4.8; the buffer is the entry's own)
+ * is taken as it reads. */
 static void
 on_inserted (GtkEntryBuffer *buffer,
              guint           position,
