@@ -218,6 +218,17 @@ mp_account_state_commit_delete_finish (MpAccountState  *self,
 }
 
 guint
+mp_account_state_get_n_pending_rows (MpAccountState *self,
+                                     guint           id)
+{
+  GPtrArray *items;
+
+  g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), 0);
+  items = g_hash_table_lookup (self->pending, GUINT_TO_POINTER (id));
+  return items ? items->len : 0;
+}
+
+guint
 mp_account_state_get_n_pending_deletes (MpAccountState *self)
 {
   g_return_val_if_fail (MP_IS_ACCOUNT_STATE (self), 0);

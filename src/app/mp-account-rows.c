@@ -186,9 +186,12 @@ void
 mp_account_rows_insert_in_order (MpAccountState *self,
                                  GPtrArray      *items)
 {
-  g_autoptr (GPtrArray) sorted = g_ptr_array_copy (items, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+  g_autoptr (GPtrArray) sorted = NULL;
   guint i = 1;
 
+  if (items->len == 0)
+    return;
+  sorted = g_ptr_array_copy (items, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
   /* Many rows were taken from the list in its order: sort only when not. */
   while (i < sorted->len && compare_seq (&sorted->pdata[i - 1], &sorted->pdata[i]) < 0)
     i++;

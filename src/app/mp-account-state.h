@@ -111,6 +111,10 @@ void            mp_account_state_send_pending_deletes (MpAccountState *self);
  * returns an id for _undo_delete()/_commit_delete(). */
 guint           mp_account_state_delete_later     (MpAccountState *self,
                                                   GPtrArray     *summaries);
+/* How many rows deletion @id took out of the list (rows already pending, or gone
+ * meanwhile, are not taken again). */
+guint           mp_account_state_get_n_pending_rows (MpAccountState *self,
+                                                    guint           id);
 /* Puts the rows back; nothing is sent to the server. */
 void            mp_account_state_undo_delete      (MpAccountState *self,
                                                   guint          id);

@@ -80,12 +80,20 @@ start_delete (MpDeleteController *self,
   PendingDelete *pd;
   AdwToast *toast;
   g_autofree char *title = NULL;
-  guint n = summaries->len;
+  guint id = mp_account_state_delete_later (mailbox, summaries);
+  guint n = mp_account_state_get_n_pending_rows (mailbox, id);
 
+  /* The toast counts what will go: selected rows still leaving the view after
+   * an earlier Delete are pending already and are not taken twice. */
+  if (n == 0)
+    {
+      mp_account_state_undo_delete (mailbox, id);
+      return;
+    }
   pd = g_new0 (PendingDelete, 1);
   pd->controller = g_object_ref (self);
   pd->mailbox = g_object_ref (mailbox);
-  pd->id = mp_account_state_delete_later (mailbox, summaries);
+  pd->id = id;
 
   title = g_strdup_printf (ngettext ("%u message will be deleted from the server",
                                      "%u messages will be deleted from the server", n), n);

@@ -315,6 +315,56 @@ on_rule_held (MpRulesState     *rules,
   g_ptr_array_add (data, g_strdup_printf ("%s|%s", mp_message_summary_get_uidl (summary), rule));
 }
 
+/* Rows already pending deletion are not taken again: a second deletion of the
+ * same rows holds none of them (the window then shows no undo toast), and undoing
+ * the first puts each row back once. */
+static void
+test_delete_pending_rows_again (void)
+{
+  const char *scan =
+    "expect LIST\nsend +OK\nsend 1 100\nsend 2 200\nsend .\n"
+    "expect UIDL\nsend +OK\nsend 1 uid-one\nsend 2 uid-two\nsend .\n";
+  g_autofree char *script = g_strconcat (
+    LOGIN, scan,
+    "expect TOP 2 0\nsend +OK\nsend Subject: two\nsend \nsend .\n"
+    "expect TOP 1 0\nsend +OK\nsend Subject: one\nsend \nsend .\n", NULL);
+  MpAppFixture f = { 0 };
+  MpAccountState *state;
+  gboolean finished = FALSE;
+  g_autoptr (MpMessageSummary) two = NULL;
+  g_autoptr (MpMessageSummary) back = NULL;
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  GListModel *messages;
+  guint first, second;
+
+  if (!mp_app_fixture_start (&f, NULL, script))
+    return mp_app_fixture_finish (&f);
+  state = mp_session_lookup (f.session, mp_account_get_id (f.account));
+  messages = mp_account_state_get_messages (state);
+  g_signal_connect (state, "check-finished", G_CALLBACK (on_check_finished), &finished);
+  mp_app_run_until (&finished);
+  while (g_list_model_get_n_items (messages) < 2)
+    g_main_context_iteration (NULL, TRUE);
+
+  two = find_row (state, "uid-two");
+  g_ptr_array_add (rows, two);
+  first = mp_account_state_delete_later (state, rows);
+  second = mp_account_state_delete_later (state, rows);
+  g_assert_cmpuint (mp_account_state_get_n_pending_rows (state, first), ==, 1);
+  g_assert_cmpuint (mp_account_state_get_n_pending_rows (state, second), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 1);
+
+  mp_account_state_undo_delete (state, second);
+  mp_account_state_undo_delete (state, first);
+  while (mp_account_state_get_n_messages (state) != g_list_model_get_n_items (messages))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+  back = find_row (state, "uid-two");
+  g_assert_true (back == two);
+  g_assert_cmpuint (mp_account_state_get_n_pending_deletes (state), ==, 0);
+  mp_app_fixture_finish (&f);
+}
+
 static void
 test_rule_hits_too_large (void)
 {
@@ -512,6 +562,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/rules-state/dry-run", test_dry_run);
   g_test_add_func ("/rules-state/manual-delete-too-large", test_manual_delete_too_large);
   g_test_add_func ("/rules-state/rule-hits-too-large", test_rule_hits_too_large);
+  g_test_add_func ("/rules-state/delete-pending-rows-again", test_delete_pending_rows_again);
   g_test_add_data_func ("/rules-state/saved-rules-act-on-listed-rows", RULES,
                         test_saved_rules_act_on_listed_rows);
   g_test_add_data_func ("/rules-state/saved-rules-quiet-listed-rows", RULES_QUIET_FRIEND,
