@@ -57,6 +57,11 @@ mp_account_state_delete_later (MpAccountState *self,
   items = g_ptr_array_new_with_free_func (g_object_unref);
   positions = g_array_sized_new (FALSE, FALSE, sizeof (guint), summaries->len);
   mp_account_rows_find_all (self, summaries, items, positions);
+  if (items->len == 0)
+    {
+      g_ptr_array_unref (items);
+      return 0;
+    }
   mp_account_rows_remove_positions (self, positions);
   id = ++self->next_pending_id;
   g_hash_table_insert (self->pending, GUINT_TO_POINTER (id), items);

@@ -108,7 +108,8 @@ void            mp_account_state_shutdown         (MpAccountState *self);
 void            mp_account_state_send_pending_deletes (MpAccountState *self);
 
 /* Takes @summaries (MpMessageSummary) out of the list at once and remembers them;
- * returns an id for _undo_delete()/_commit_delete(). */
+ * returns an id for _undo_delete()/_commit_delete(), 0 when none of them was in
+ * the list (already pending, or gone): committing 0 deletes nothing. */
 guint           mp_account_state_delete_later     (MpAccountState *self,
                                                   GPtrArray     *summaries);
 /* How many rows deletion @id took out of the list (rows already pending, or gone

@@ -86,10 +86,7 @@ start_delete (MpDeleteController *self,
   /* The toast counts what will go: selected rows still leaving the view after
    * an earlier Delete are pending already and are not taken twice. */
   if (n == 0)
-    {
-      mp_account_state_undo_delete (mailbox, id);
-      return;
-    }
+    return;
   pd = g_new0 (PendingDelete, 1);
   pd->controller = g_object_ref (self);
   pd->mailbox = g_object_ref (mailbox);

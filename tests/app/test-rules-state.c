@@ -316,8 +316,8 @@ on_rule_held (MpRulesState     *rules,
 }
 
 /* Rows already pending deletion are not taken again: a second deletion of the
- * same rows holds none of them (the window then shows no undo toast), and undoing
- * the first puts each row back once. */
+ * same rows takes none of them and is no deletion at all (id 0: the window then
+ * shows no undo toast), and undoing the first puts each row back once. */
 static void
 test_delete_pending_rows_again (void)
 {
@@ -351,7 +351,9 @@ test_delete_pending_rows_again (void)
   first = mp_account_state_delete_later (state, rows);
   second = mp_account_state_delete_later (state, rows);
   g_assert_cmpuint (mp_account_state_get_n_pending_rows (state, first), ==, 1);
+  g_assert_cmpuint (second, ==, 0);
   g_assert_cmpuint (mp_account_state_get_n_pending_rows (state, second), ==, 0);
+  g_assert_cmpuint (mp_account_state_get_n_pending_deletes (state), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 1);
 
   mp_account_state_undo_delete (state, second);

@@ -342,27 +342,21 @@ test_sort_in_slices (void)
   fixture_clear (&f);
 }
 
-/* Runs the main loop until the model is done; returns how many turns it took
- * (as many as its 3 ms slices need) and checks that each change it made only
- * removed rows, at most @max_step. */
-static guint
+/* Runs the main loop until the model is done (as many turns as its 3 ms slices
+ * need) and checks that each change it made only removed rows, at most
+ * @max_step. */
+static void
 drain_leaving (Fixture *f,
                guint    max_step)
 {
-  guint turns = 0;
-
   g_array_set_size (f->changes, 0);
   while (mp_sorted_model_get_pending (f->model))
-    {
-      g_main_context_iteration (NULL, TRUE);
-      turns++;
-    }
+    g_main_context_iteration (NULL, TRUE);
   for (guint i = 0; i < f->changes->len; i += 3)
     {
       g_assert_cmpuint (g_array_index (f->changes, guint, i + 2), ==, 0);
       g_assert_cmpuint (g_array_index (f->changes, guint, i + 1), <=, max_step);
     }
-  return turns;
 }
 
 static gboolean
@@ -404,7 +398,7 @@ test_leaving (void)
   g_assert_true (mp_sorted_model_get_pending (f.model));
   g_assert_cmpuint (f.changes->len, ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f.model)), ==, 3000);
-  g_assert_cmpuint (drain_leaving (&f, 64), >=, 1);
+  drain_leaving (&f, 64);
   g_assert_cmpuint (f.changes->len / 3, >=, 2000 / 64);
   check_consistent (&f, TRUE, FALSE);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f.model)), ==, 1000);
