@@ -105,35 +105,78 @@ mp_cli_append_json_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
+/* Appends @value zero-padded to @width digits (a row each: printf's format
+ * interpreter showed in list's profile). */
+static void
+append_decimal (GString *out,
+                guint64  value,
+                int      width)
+{
+  char digits[24];
+  int n = 0;
+
+  do
+    digits[n++] = (char) ('0' + value % 10);
+  while ((value /= 10) > 0);
+  while (n < width)
+    digits[n++] = '0';
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
+/* "%d-%02d-%02dT%02d:%02d:%02dZ" of @date in UTC; nothing for NULL. */
+static void
+append_date (GString   *out,
+             GDateTime *date)
+{
+  g_autoptr(GDateTime) utc = date != NULL ? g_date_time_to_utc (date) : NULL;
+  int year, month, day;
+
+  if (utc == NULL)
+    return;
+  g_date_time_get_ymd (utc, &year, &month, &day);
+  append_decimal (out, (guint64) year, 1);
+  g_string_append_c (out, '-');
+  append_decimal (out, (guint64) month, 2);
+  g_string_append_c (out, '-');
+  append_decimal (out, (guint64) day, 2);
+  g_string_append_c (out, 'T');
+  append_decimal (out, (guint64) g_date_time_get_hour (utc), 2);
+  g_string_append_c (out, ':');
+  append_decimal (out, (guint64) g_date_time_get_minute (utc), 2);
+  g_string_append_c (out, ':');
+  append_decimal (out, (guint64) g_date_time_get_second (utc), 2);
+  g_string_append_c (out, 'Z');
+}
+
 char *
 mp_cli_format_date (GDateTime *date)
 {
-  g_autoptr(GDateTime) utc = NULL;
-  int year, month, day;
+  GString *out;
 
   if (date == NULL)
     return NULL;
-  utc = g_date_time_to_utc (date);
-  if (utc == NULL)
-    return NULL;
-  /* What g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ") says, without its
-   * format-string interpreter (a row each: it showed in list's profile). */
-  g_date_time_get_ymd (utc, &year, &month, &day);
-  return g_strdup_printf ("%d-%02d-%02dT%02d:%02d:%02dZ", year, month, day,
-                          g_date_time_get_hour (utc), g_date_time_get_minute (utc),
-                          g_date_time_get_second (utc));
+  out = g_string_sized_new (24);
+  append_date (out, date);
+  if (out->len == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
 }
 
 void
 mp_cli_append_row_text (GString        *out,
                         const MpCliRow *row)
 {
-  g_autofree char *date = mp_cli_format_date (row->date);
-
-  g_string_append_printf (out, "%u\t", row->number);
+  append_decimal (out, row->number, 1);
+  g_string_append_c (out, '\t');
   mp_cli_append_field (out, row->uidl);
-  g_string_append_printf (out, "\t%" G_GUINT64_FORMAT "\t", row->size);
-  mp_cli_append_field (out, date);
+  g_string_append_c (out, '\t');
+  append_decimal (out, row->size, 1);
+  g_string_append_c (out, '\t');
+  append_date (out, row->date);   /* no date: an empty field, as NULL gives */
   g_string_append_c (out, '\t');
   mp_cli_append_field (out, row->from);
   g_string_append_c (out, '\t');

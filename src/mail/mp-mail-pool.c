@@ -58,6 +58,16 @@ mp_mail_pool_dup (const char *str)
   return entry->str;
 }
 
+/* One more reference to @pooled, a string the pool handed out (no lookup). */
+char *
+mp_mail_pool_ref (char *pooled)
+{
+  g_mutex_lock (&pool_lock);
+  entry_of (pooled)->refs++;
+  g_mutex_unlock (&pool_lock);
+  return pooled;
+}
+
 /* mp_mail_pool_dup() of @str, which is freed. */
 char *
 mp_mail_pool_take (char *str)

@@ -70,6 +70,7 @@ GString      *mp_mail_header_block_shrink (const char    *data,
 /* mp-mail-pool.c: one shared, refcounted copy per distinct text; MT-safe. */
 char         *mp_mail_pool_dup            (const char    *str);
 char         *mp_mail_pool_take           (char          *str);
+char         *mp_mail_pool_ref            (char          *pooled);
 void          mp_mail_pool_release        (char          *str);
 
 void          mp_mail_headers_init        (MpMailHeaders *headers,

@@ -59,14 +59,13 @@ body_reply (MpPop3Session *self,
   return TRUE;
 }
 
-/* Runs "VERB n …" for each number and hands the bodies to @func; with
+/* Runs "TOP n lines" for each number and hands the bodies to @func; with
  * @quit_ok, QUIT follows the last one in the same pipeline and the session
  * is closed after it (*quit_ok: it was acknowledged). */
 static gboolean
 fetch_many (MpPop3Session  *self,
             const guint    *numbers,
             gsize           n_numbers,
-            const char     *format,
             guint           lines,
             MpPop3BodyFunc  func,
             gpointer        user_data,
@@ -75,28 +74,24 @@ fetch_many (MpPop3Session  *self,
             GError        **error)
 {
   g_autofree MpPop3Command *commands = NULL;
+  g_autofree char *block = NULL;
   BodyData data = { func, user_data, NULL, n_numbers, FALSE };
   gsize n_commands = n_numbers + (quit_ok != NULL ? 1 : 0);
   gboolean ok;
 
-  if (!mp_pop3_check_ready (self, error) || !check_top (self, format, error))
+  if (!mp_pop3_check_ready (self, error) || !check_top (self, "TOP", error))
     return FALSE;
   if (n_numbers > MP_POP3_MAX_MESSAGES)
     return mp_pop3_too_many_requested (error);
   commands = g_new0 (MpPop3Command, MAX (n_commands, 1));
+  block = mp_pop3_format_numbered (commands, numbers, n_numbers, "TOP", lines);
   for (gsize i = 0; i < n_numbers; i++)
-    {
-      commands[i].line = g_strdup_printf (format, numbers[i], lines);
-      commands[i].multiline = TRUE;
-      commands[i].number = numbers[i];
-    }
+    commands[i].multiline = TRUE;
   if (quit_ok != NULL)
-    commands[n_numbers].line = g_strdup ("QUIT");
+    commands[n_numbers].line = (char *) "QUIT";
   data.commands = commands;
   ok = mp_pop3_session_run (self, commands, (guint) n_commands, mp_pop3_session_window (self),
                             body_reply, &data, cancellable, error);
-  for (gsize i = 0; i < n_commands; i++)
-    g_free (commands[i].line);
   if (quit_ok != NULL)
     {
       *quit_ok = ok && data.quit_ok;
@@ -119,7 +114,7 @@ mp_pop3_session_top_many_sync (MpPop3Session  *self,
   g_return_val_if_fail (numbers != NULL || n_numbers == 0, FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
 
-  return fetch_many (self, numbers, n_numbers, "TOP %u %u", lines, func, user_data, NULL,
+  return fetch_many (self, numbers, n_numbers, lines, func, user_data, NULL,
                      cancellable, error);
 }
 
@@ -141,7 +136,7 @@ mp_pop3_session_top_many_then_quit_sync (MpPop3Session  *self,
   /* QUIT would commit the DELEs before the caller saw a single TOP reply. */
   g_return_val_if_fail (!self->dele_sent, FALSE);
 
-  return fetch_many (self, numbers, n_numbers, "TOP %u %u", lines, func, user_data, quit_ok,
+  return fetch_many (self, numbers, n_numbers, lines, func, user_data, quit_ok,
                      cancellable, error);
 }
 

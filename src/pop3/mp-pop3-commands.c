@@ -30,6 +30,54 @@ mp_pop3_protocol_error (GError     **error,
   return FALSE;
 }
 
+/* Writes @value in decimal at @p; returns the end. */
+static char *
+put_decimal (char *p,
+             guint value)
+{
+  char digits[16];
+  int n = 0;
+
+  do
+    digits[n++] = (char) ('0' + value % 10);
+  while ((value /= 10) > 0);
+  while (n > 0)
+    *p++ = digits[--n];
+  return p;
+}
+
+/* One block for all the lines of a batch: a string each (and a printf each)
+ * were 10,000 allocations and a few percent of a listing's CPU. */
+char *
+mp_pop3_format_numbered (MpPop3Command *commands,
+                         const guint   *numbers,
+                         gsize          n,
+                         const char    *verb,
+                         guint          lines)
+{
+  gsize verb_len = strlen (verb);
+  /* verb, two spaces, two decimals of at most 10 digits, NUL */
+  char *block = g_malloc (MAX (n, 1) * (verb_len + 23));
+  char *p = block;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      commands[i].line = p;
+      commands[i].number = numbers[i];
+      memcpy (p, verb, verb_len);
+      p += verb_len;
+      *p++ = ' ';
+      p = put_decimal (p, numbers[i]);
+      if (lines != G_MAXUINT)
+        {
+          *p++ = ' ';
+          p = put_decimal (p, lines);
+        }
+      *p++ = '\0';
+    }
+  return block;
+}
+
 /* A batch longer than any listing the engine accepts. */
 gboolean
 mp_pop3_too_many_requested (GError **error)
@@ -631,6 +679,7 @@ mp_pop3_session_dele_many_sync (MpPop3Session  *self,
                                 GError        **error)
 {
   g_autofree MpPop3Command *commands = NULL;
+  g_autofree char *lines = NULL;
   DeleData data = { NULL, NULL };
   gboolean ok;
 
@@ -643,16 +692,10 @@ mp_pop3_session_dele_many_sync (MpPop3Session  *self,
     return mp_pop3_too_many_requested (error);
   self->dele_sent = n_numbers > 0;
   commands = g_new0 (MpPop3Command, MAX (n_numbers, 1));
-  for (gsize i = 0; i < n_numbers; i++)
-    {
-      commands[i].line = g_strdup_printf ("DELE %u", numbers[i]);
-      commands[i].number = numbers[i];
-    }
+  lines = mp_pop3_format_numbered (commands, numbers, n_numbers, "DELE", G_MAXUINT);
   data.commands = commands;
   ok = mp_pop3_session_run (self, commands, (guint) n_numbers, mp_pop3_session_window (self),
                             dele_reply, &data, cancellable, error);
-  for (gsize i = 0; i < n_numbers; i++)
-    g_free (commands[i].line);
   if (ok && data.first != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&data.first));

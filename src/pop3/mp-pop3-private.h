@@ -307,5 +307,13 @@ gboolean mp_pop3_protocol_error     (GError        **error,
                                      const char     *what);
 /* Always FALSE: a batch longer than any listing the engine accepts. */
 gboolean mp_pop3_too_many_requested (GError        **error);
+/* Sets commands[i].line to "VERB numbers[i]" (with @lines appended unless it is
+ * G_MAXUINT) and .number for i < @n, all lines in the returned block: free it,
+ * not the lines. */
+char    *mp_pop3_format_numbered    (MpPop3Command  *commands,
+                                     const guint    *numbers,
+                                     gsize           n,
+                                     const char     *verb,
+                                     guint           lines);
 
 G_END_DECLS

@@ -183,6 +183,84 @@ test_mutations (void)
   g_assert_cmpuint (quick, <, rounds);
 }
 
+/* Values with nothing to decode are taken as they are, without GMime's RFC 2047
+ * decoder: random printable ASCII with tabs, runs of spaces, '=' and '?' (and
+ * some real encoded words, which must still be decoded) in Subject, Date,
+ * Message-Id and the rule fields. */
+static void
+test_plain_values (void)
+{
+  static const char alphabet[] = " \t=?=?abcXYZ019_-.,:;<>@\"()[]\\/'*!~";
+  static const char *const words[] = { "=?utf-8?q?caf=C3=A9?=", "=?", "?=", "=?x?", "  ", "\t" };
+  static const char *const fields[] = { "Subject", "Date", "Message-Id", "X-Spam-Status", "Cc" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261207);
+  guint quick = 0, rounds = 4000;
+
+  for (guint i = 0; i < rounds; i++)
+    {
+      g_autoptr(GString) value = g_string_new (NULL);
+      g_autoptr(GString) block = g_string_new ("From: a@example.org\r\n");
+      guint n = g_rand_int_range (rand, 0, 40);
+
+      for (guint k = 0; k < n; k++)
+        {
+          if (g_rand_int_range (rand, 0, 12) == 0)
+            g_string_append (value, words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+          else
+            g_string_append_c (value, alphabet[g_rand_int_range (rand, 0, sizeof alphabet - 1)]);
+        }
+      g_string_append_printf (block, "%s:%s\r\n\r\n",
+                              fields[i % G_N_ELEMENTS (fields)], value->str);
+      quick += compare_block (block->str, block->len);
+    }
+  g_assert_cmpuint (quick, ==, rounds);
+}
+
+/* Senders of every kind (plain, quoted, encoded, a group, a bare address, one
+ * the address parser only half reads), more distinct ones than the From cache
+ * keeps, each seen several times: every summary says what the full parse says,
+ * whether its sender came from the cache or not. */
+static char *
+sender_block (guint k)
+{
+  switch (k % 5)
+    {
+    case 0: return g_strdup_printf ("From: Sender %u <s%u@example.org>\r\n\r\n", k, k);
+    case 1: return g_strdup_printf ("From: \"Doe, %u\" <d%u@example.com>\r\n\r\n", k, k);
+    case 2: return g_strdup_printf ("From: =?utf-8?q?J=C3=B6rg_%u?= <j%u@x.test>\r\n\r\n", k, k);
+    case 3: return g_strdup_printf ("From: team%u: a%u@b.c, x@y.z;\r\n\r\n", k, k);
+    default: return g_strdup_printf ("From: bare%u@example.net (comment %u\r\n\r\n", k, k);
+    }
+}
+
+static gpointer
+compare_senders (gpointer data)
+{
+  guint first = GPOINTER_TO_UINT (data);
+
+  for (guint pass = 0; pass < 3; pass++)
+    for (guint k = first; k < first + 1500; k++)
+      {
+        g_autofree char *block = sender_block (k % 1500);
+
+        compare_block (block, strlen (block));
+      }
+  return NULL;
+}
+
+static void
+test_repeated_senders (void)
+{
+  GThread *threads[4];
+
+  compare_senders (GUINT_TO_POINTER (0));
+  /* Summaries are made on worker threads: the cache is shared by all. */
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    threads[t] = g_thread_new ("senders", compare_senders, GUINT_TO_POINTER (t * 300));
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    g_thread_join (threads[t]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -190,5 +268,7 @@ main (int argc, char **argv)
   mp_mail_init ();
   g_test_add_func ("/mail/summary-paths/hand-written", test_hand_written);
   g_test_add_func ("/mail/summary-paths/mutations", test_mutations);
+  g_test_add_func ("/mail/summary-paths/plain-values", test_plain_values);
+  g_test_add_func ("/mail/summary-paths/repeated-senders", test_repeated_senders);
   return g_test_run ();
 }
