@@ -1,5 +1,7 @@
-/* mp-pop3-commands.c — TRANSACTION state commands (RFC 1939): STAT, LIST,
- * UIDL, TOP, RETR, DELE, RSET, NOOP, QUIT; batches pipelined when allowed.
+/* mp-pop3-commands.c — TRANSACTION state commands (RFC 1939) that read the
+ * mailbox: STAT, LIST and UIDL (one message, or the scan of all); batches
+ * pipelined when allowed. TOP and RETR are in mp-pop3-bodies.c; DELE, RSET,
+ * NOOP and QUIT in mp-pop3-dele.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,54 +30,6 @@ mp_pop3_protocol_error (GError     **error,
   g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
                _("The server sent a malformed reply to %s"), what);
   return FALSE;
-}
-
-/* Writes @value in decimal at @p; returns the end. */
-static char *
-put_decimal (char *p,
-             guint value)
-{
-  char digits[16];
-  int n = 0;
-
-  do
-    digits[n++] = (char) ('0' + value % 10);
-  while ((value /= 10) > 0);
-  while (n > 0)
-    *p++ = digits[--n];
-  return p;
-}
-
-/* One block for all the lines of a batch: a string each (and a printf each)
- * were 10,000 allocations and a few percent of a listing's CPU. */
-char *
-mp_pop3_format_numbered (MpPop3Command *commands,
-                         const guint   *numbers,
-                         gsize          n,
-                         const char    *verb,
-                         guint          lines)
-{
-  gsize verb_len = strlen (verb);
-  /* verb, two spaces, two decimals of at most 10 digits, NUL */
-  char *block = g_malloc (MAX (n, 1) * (verb_len + 23));
-  char *p = block;
-
-  for (gsize i = 0; i < n; i++)
-    {
-      commands[i].line = p;
-      commands[i].number = numbers[i];
-      memcpy (p, verb, verb_len);
-      p += verb_len;
-      *p++ = ' ';
-      p = put_decimal (p, numbers[i]);
-      if (lines != G_MAXUINT)
-        {
-          *p++ = ' ';
-          p = put_decimal (p, lines);
-        }
-      *p++ = '\0';
-    }
-  return block;
 }
 
 /* A batch longer than any listing the engine accepts. */
@@ -162,13 +116,13 @@ take_number (const char **p,
 }
 
 /* A single-line reply; -ERR becomes an error with @fallback. */
-static gboolean
-simple_in_any_state (MpPop3Session    *self,
-                     const char       *line,
-                     MpPop3ErrorCode   fallback,
-                     char            **text_out,
-                     GCancellable     *cancellable,
-                     GError          **error)
+gboolean
+mp_pop3_simple_in_any_state (MpPop3Session    *self,
+                             const char       *line,
+                             MpPop3ErrorCode   fallback,
+                             char            **text_out,
+                             GCancellable     *cancellable,
+                             GError          **error)
 {
   MpPop3Reply reply;
   gboolean ok;
@@ -186,16 +140,16 @@ simple_in_any_state (MpPop3Session    *self,
   return ok;
 }
 
-static gboolean
-simple (MpPop3Session    *self,
-        const char       *line,
-        MpPop3ErrorCode   fallback,
-        char            **text_out,
-        GCancellable     *cancellable,
-        GError          **error)
+gboolean
+mp_pop3_simple (MpPop3Session    *self,
+                const char       *line,
+                MpPop3ErrorCode   fallback,
+                char            **text_out,
+                GCancellable     *cancellable,
+                GError          **error)
 {
   return mp_pop3_check_ready (self, error) &&
-         simple_in_any_state (self, line, fallback, text_out, cancellable, error);
+         mp_pop3_simple_in_any_state (self, line, fallback, text_out, cancellable, error);
 }
 
 gboolean
@@ -211,7 +165,7 @@ mp_pop3_session_stat_sync (MpPop3Session  *self,
 
   g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
 
-  if (!simple (self, "STAT", MP_POP3_ERROR_SERVER, &text, cancellable, error))
+  if (!mp_pop3_simple (self, "STAT", MP_POP3_ERROR_SERVER, &text, cancellable, error))
     return FALSE;
   p = text;
   if (!take_number (&p, NUMBER_MESSAGES, "STAT", &n, error) ||
@@ -238,7 +192,7 @@ mp_pop3_session_list_one_sync (MpPop3Session  *self,
 
   g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
 
-  if (!simple (self, line, MP_POP3_ERROR_NO_SUCH_MESSAGE, &text, cancellable, error))
+  if (!mp_pop3_simple (self, line, MP_POP3_ERROR_NO_SUCH_MESSAGE, &text, cancellable, error))
     return FALSE;
   p = text;
   if (!take_number (&p, NUMBER_MESSAGE, line, &n, error) ||
@@ -280,7 +234,7 @@ mp_pop3_session_uidl_one_sync (MpPop3Session  *self,
 
   g_return_val_if_fail (MP_IS_POP3_SESSION (self), NULL);
 
-  if (!simple (self, line, MP_POP3_ERROR_NO_SUCH_MESSAGE, &text, cancellable, error))
+  if (!mp_pop3_simple (self, line, MP_POP3_ERROR_NO_SUCH_MESSAGE, &text, cancellable, error))
     return NULL;
   p = text;
   g_strchomp (text);
@@ -629,119 +583,4 @@ out:
   g_clear_error (&scan.failed);
   mp_pop3_reply_clear (&scan.list_err);
   return listing;
-}
-
-/* ---- DELE / RSET / NOOP / QUIT ---- */
-
-gboolean
-mp_pop3_session_dele_sync (MpPop3Session  *self,
-                           guint           number,
-                           GCancellable   *cancellable,
-                           GError        **error)
-{
-  g_autofree char *line = g_strdup_printf ("DELE %u", number);
-
-  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
-  self->dele_sent = TRUE;
-  return simple (self, line, MP_POP3_ERROR_NO_SUCH_MESSAGE, NULL, cancellable, error);
-}
-
-typedef struct {
-  GError        *first;   /* owned; first refusal */
-  MpPop3Command *commands;
-} DeleData;
-
-static gboolean
-dele_reply (MpPop3Session *self,
-            guint          index,
-            MpPop3Reply   *reply,
-            gpointer       user_data,
-            GError       **error)
-{
-  DeleData *data = user_data;
-
-  mp_pop3_pace_next_message (&self->pace);
-  if (reply->kind == MP_POP3_LINE_OK)
-    return TRUE;
-  if (reply->kind != MP_POP3_LINE_ERR)
-    return mp_pop3_protocol_error (error, "DELE");
-  if (data->first == NULL)
-    mp_pop3_set_reply_error (&data->first, reply, MP_POP3_ERROR_NO_SUCH_MESSAGE,
-                             data->commands[index].line);
-  return TRUE;
-}
-
-gboolean
-mp_pop3_session_dele_many_sync (MpPop3Session  *self,
-                                const guint    *numbers,
-                                gsize           n_numbers,
-                                GCancellable   *cancellable,
-                                GError        **error)
-{
-  g_autofree MpPop3Command *commands = NULL;
-  g_autofree char *lines = NULL;
-  DeleData data = { NULL, NULL };
-  gboolean ok;
-
-  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
-  g_return_val_if_fail (numbers != NULL || n_numbers == 0, FALSE);
-
-  if (!mp_pop3_check_ready (self, error))
-    return FALSE;
-  if (n_numbers > MP_POP3_MAX_MESSAGES)
-    return mp_pop3_too_many_requested (error);
-  self->dele_sent = n_numbers > 0;
-  commands = g_new0 (MpPop3Command, MAX (n_numbers, 1));
-  lines = mp_pop3_format_numbered (commands, numbers, n_numbers, "DELE", G_MAXUINT);
-  data.commands = commands;
-  ok = mp_pop3_session_run (self, commands, (guint) n_numbers, mp_pop3_session_window (self),
-                            dele_reply, &data, cancellable, error);
-  if (ok && data.first != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&data.first));
-      ok = FALSE;
-    }
-  g_clear_error (&data.first);
-  return ok;
-}
-
-gboolean
-mp_pop3_session_rset_sync (MpPop3Session  *self,
-                           GCancellable   *cancellable,
-                           GError        **error)
-{
-  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
-  if (!simple (self, "RSET", MP_POP3_ERROR_SERVER, NULL, cancellable, error))
-    return FALSE;
-  self->dele_sent = FALSE;
-  return TRUE;
-}
-
-gboolean
-mp_pop3_session_noop_sync (MpPop3Session  *self,
-                           GCancellable   *cancellable,
-                           GError        **error)
-{
-  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
-  return simple (self, "NOOP", MP_POP3_ERROR_SERVER, NULL, cancellable, error);
-}
-
-gboolean
-mp_pop3_session_quit_sync (MpPop3Session  *self,
-                           GCancellable   *cancellable,
-                           GError        **error)
-{
-  gboolean ok;
-
-  g_return_val_if_fail (MP_IS_POP3_SESSION (self), FALSE);
-
-  /* RFC 1939 6: deletions happen in the UPDATE state, entered only by
-   * QUIT; anything short of +OK means nothing was committed for sure. */
-  /* QUIT also ends a session that never logged in (RFC 1939 4: a probe). */
-  if (self->state == MP_POP3_STATE_AUTHORIZATION && self->transport != NULL)
-    ok = simple_in_any_state (self, "QUIT", MP_POP3_ERROR_SERVER, NULL, cancellable, error);
-  else
-    ok = simple (self, "QUIT", MP_POP3_ERROR_SERVER, NULL, cancellable, error);
-  mp_pop3_session_close (self);
-  return ok;
 }

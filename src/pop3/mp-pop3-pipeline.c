@@ -485,6 +485,54 @@ mp_pop3_session_run (MpPop3Session  *self,
   return TRUE;
 }
 
+/* Writes @value in decimal at @p; returns the end. */
+static char *
+put_decimal (char *p,
+             guint value)
+{
+  char digits[16];
+  int n = 0;
+
+  do
+    digits[n++] = (char) ('0' + value % 10);
+  while ((value /= 10) > 0);
+  while (n > 0)
+    *p++ = digits[--n];
+  return p;
+}
+
+/* One block for all the lines of a batch: a string each (and a printf each)
+ * were 10,000 allocations and a few percent of a listing's CPU. */
+char *
+mp_pop3_format_numbered (MpPop3Command *commands,
+                         const guint   *numbers,
+                         gsize          n,
+                         const char    *verb,
+                         guint          lines)
+{
+  gsize verb_len = strlen (verb);
+  /* verb, two spaces, two decimals of at most 10 digits, NUL */
+  char *block = g_malloc (MAX (n, 1) * (verb_len + 23));
+  char *p = block;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      commands[i].line = p;
+      commands[i].number = numbers[i];
+      memcpy (p, verb, verb_len);
+      p += verb_len;
+      *p++ = ' ';
+      p = put_decimal (p, numbers[i]);
+      if (lines != G_MAXUINT)
+        {
+          *p++ = ' ';
+          p = put_decimal (p, lines);
+        }
+      *p++ = '\0';
+    }
+  return block;
+}
+
 static gboolean
 store_reply (MpPop3Session *self,
              guint          index,

@@ -307,6 +307,23 @@ gboolean mp_pop3_protocol_error     (GError        **error,
                                      const char     *what);
 /* Always FALSE: a batch longer than any listing the engine accepts. */
 gboolean mp_pop3_too_many_requested (GError        **error);
+/* A command with a single-line reply; -ERR becomes an error with @fallback;
+ * *text_out (may be NULL) gets the reply's text. The first checks the session
+ * is logged in (and starts the operation), the second does not. */
+gboolean mp_pop3_simple             (MpPop3Session    *self,
+                                     const char       *line,
+                                     MpPop3ErrorCode   fallback,
+                                     char            **text_out,
+                                     GCancellable     *cancellable,
+                                     GError          **error);
+gboolean mp_pop3_simple_in_any_state (MpPop3Session    *self,
+                                      const char       *line,
+                                      MpPop3ErrorCode   fallback,
+                                      char            **text_out,
+                                      GCancellable     *cancellable,
+                                      GError          **error);
+
+/* mp-pop3-pipeline.c: */
 /* Sets commands[i].line to "VERB numbers[i]" (with @lines appended unless it is
  * G_MAXUINT) and .number for i < @n, all lines in the returned block: free it,
  * not the lines. */
