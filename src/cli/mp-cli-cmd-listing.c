@@ -25,6 +25,7 @@ typedef struct {
   GCancellable *cancellable; /* borrowed; cancelled when the output fails */
   gboolean    then_quit;    /* the last TOPs carry QUIT along (list: nothing follows) */
   gboolean    quit_ok;      /* then_quit: the server acknowledged it */
+  gboolean    uidl_checked; /* list_with_tops: the first row looked for UIDLs */
 } SummaryPrinter;
 
 /* Writes the rows so far. When that fails (most often the reader left: `list |
@@ -54,7 +55,7 @@ printer_find (SummaryPrinter *p, guint number)
 }
 
 static void
-printer_add (SummaryPrinter *p, MpPop3Entry *e, GBytes *headers)
+printer_add (SummaryPrinter *p, const MpPop3Entry *e, GBytes *headers)
 {
   g_autoptr(MpMessageSummary) summary = NULL;
   g_autofree char *from = NULL;
@@ -88,13 +89,10 @@ printer_add (SummaryPrinter *p, MpPop3Entry *e, GBytes *headers)
 }
 
 static void
-summary_body_cb (guint number, GBytes *body, gpointer user_data)
+printer_take (SummaryPrinter *p, const MpPop3Entry *e, GBytes *body)
 {
-  SummaryPrinter *p = user_data;
-  MpPop3Entry *e = printer_find (p, number);
+  guint number = e->number;
 
-  if (e == NULL)
-    return;
   /* A NULL body: the server refused TOP for this one message (typically another
    * client deleted it meanwhile); the others are still worth listing. */
   if (body == NULL)
@@ -106,6 +104,16 @@ summary_body_cb (guint number, GBytes *body, gpointer user_data)
       return;
     }
   printer_add (p, e, body);
+}
+
+static void
+summary_body_cb (guint number, GBytes *body, gpointer user_data)
+{
+  SummaryPrinter *p = user_data;
+  MpPop3Entry *e = printer_find (p, number);
+
+  if (e != NULL)
+    printer_take (p, e, body);
 }
 
 /* The first TOP alone: when the server has no CAPA its -ERR is the only way to
@@ -141,6 +149,19 @@ print_first (MpCli *cli, SummaryPrinter *p)
   return MP_CLI_EXIT_OK;
 }
 
+/* The engine failed with @error: the rows so far go out (a JSON array closed),
+ * then the error (or only the output's, when that is what failed). */
+static MpCliExit
+printer_fail (MpCli *cli, SummaryPrinter *p, GError *error)
+{
+  if (mp_cli_output_failed ())
+    return mp_cli_write_error ();
+  if (p->json && p->printed > 0)
+    g_string_append (p->out, "\n]\n");
+  mp_cli_emit (p->out);
+  return mp_cli_report (cli, error);
+}
+
 /* The rest in large pipelined runs. Each run drains the engine's window and
  * starts it small again, so small batches cost round trips (at 20 ms RTT,
  * batches of 500 doubled the time of a 10,000-message list); one run per
@@ -173,16 +194,27 @@ print_rest (MpCli *cli, SummaryPrinter *p)
         ok = mp_pop3_session_top_many_sync (cli->session, numbers, n, 0,
                                             summary_body_cb, p, p->cancellable, &error);
       if (!ok)
-        {
-          if (mp_cli_output_failed ())
-            return mp_cli_write_error ();
-          if (p->json && p->printed > 0)
-            g_string_append (p->out, "\n]\n");
-          mp_cli_emit (p->out);
-          return mp_cli_report (cli, error);
-        }
+        return printer_fail (cli, p, error);
     }
   return MP_CLI_EXIT_OK;
+}
+
+static SummaryPrinter
+printer_new (MpCli *cli, GString *out, GCancellable *cancellable)
+{
+  return (SummaryPrinter) { .out = out, .json = cli->args->json,
+                            .interactive = isatty (STDOUT_FILENO),
+                            .cancellable = cancellable };
+}
+
+/* After the last row: closes a JSON array and writes what is left. */
+static MpCliExit
+printer_finish (SummaryPrinter *p)
+{
+  if (p->json)
+    g_string_append (p->out, p->printed == 0 ? "[]\n" : "\n]\n");
+  mp_cli_emit (p->out);
+  return mp_cli_finish_output ();
 }
 
 /* Prints a summary of each of @entries as its `TOP n 0` arrives, keeping nothing:
@@ -192,40 +224,102 @@ print_summaries (MpCli *cli, GPtrArray *entries, GHashTable *skipped, gboolean t
 {
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  SummaryPrinter p = { .entries = entries, .out = out, .skipped = skipped,
-                       .json = cli->args->json,
-                       .interactive = isatty (STDOUT_FILENO),
-                       .cancellable = cancellable,
-                       .then_quit = then_quit };
+  SummaryPrinter p = printer_new (cli, out, cancellable);
   MpCliExit rc;
 
+  p.entries = entries;
+  p.skipped = skipped;
+  p.then_quit = then_quit;
   if (entries->len > 0 && (rc = print_first (cli, &p)) != MP_CLI_EXIT_OK)
     return rc;
   if ((rc = print_rest (cli, &p)) != MP_CLI_EXIT_OK)
     return rc;
-  if (p.json)
-    g_string_append (out, p.printed == 0 ? "[]\n" : "\n]\n");
-  mp_cli_emit (out);
-  return mp_cli_finish_output ();
+  return printer_finish (&p);
+}
+
+static void
+uidl_warning (void)
+{
+  mp_cli_print_error (_("The server does not support UIDL; the UIDL column is empty. "
+                        "Name messages with --number N."));
+}
+
+static void
+entry_body_cb (const MpPop3Entry *entry, GBytes *body, gpointer user_data)
+{
+  SummaryPrinter *p = user_data;
+
+  /* Before the first row, as list_by_scan says it: the listing is complete
+   * (every entry has a UIDL, or none has). */
+  if (!p->uidl_checked && entry->uidl == NULL)
+    uidl_warning ();
+  p->uidl_checked = TRUE;
+  p->cursor++;
+  printer_take (p, entry, body);
+}
+
+/* A server that lists TOP and takes pipelined commands gets the TOPs right
+ * behind LIST (while UIDL's reply is still coming), and QUIT behind them. */
+static MpCliExit
+list_with_tops (MpCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) entries = NULL;
+  SummaryPrinter p = printer_new (cli, out, cancellable);
+  MpPop3Listing *listing;
+  guint n_topped = 0;
+  MpCliExit rc;
+
+  p.then_quit = TRUE;
+  listing = mp_pop3_session_scan_and_top_sync (cli->session, 0, TOP_BATCH, entry_body_cb, &p,
+                                               &n_topped, &p.quit_ok, cancellable, &error);
+  if (listing == NULL)
+    return printer_fail (cli, &p, error);
+  p.entries = entries = mp_cli_adopt_listing (cli, listing);
+  /* Beyond TOP_BATCH messages, the rest in batches as list_by_scan does. */
+  p.cursor = n_topped;
+  if ((rc = print_rest (cli, &p)) != MP_CLI_EXIT_OK)
+    return rc;
+  return printer_finish (&p);
+}
+
+static MpCliExit
+list_by_scan (MpCli *cli)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  MpCliExit rc;
+
+  if ((rc = mp_cli_scan (cli, &entries)) != MP_CLI_EXIT_OK)
+    return rc;
+  if (!mp_cli_all_have_uidl (entries))
+    uidl_warning ();
+  return print_summaries (cli, entries, NULL, TRUE);
 }
 
 MpCliExit
 mp_cli_cmd_list (MpCli *cli, char **args)
 {
-  g_autoptr(GPtrArray) entries = NULL;
+  MpPop3Session *session;
   MpCliExit rc;
 
   if ((rc = mp_cli_expect_no_args (args, "list")) != MP_CLI_EXIT_OK
-      || (rc = mp_cli_open_mailbox (cli, &entries)) != MP_CLI_EXIT_OK)
+      || (rc = mp_cli_connect (cli)) != MP_CLI_EXIT_OK)
     return rc;
-  if (!mp_cli_all_have_uidl (entries))
-    mp_cli_print_error (_("The server does not support UIDL; the UIDL column is empty. "
-                          "Name messages with --number N."));
-  if ((rc = print_summaries (cli, entries, NULL, TRUE)) != MP_CLI_EXIT_OK)
+  session = cli->session;
+  /* Without CAPA, print_first learns from TOP's own answer whether it exists. */
+  if (mp_pop3_session_is_pipelining (session)
+      && mp_pop3_session_get_capabilities (session)[0] != NULL
+      && mp_pop3_session_has_capability (session, "TOP"))
+    rc = list_with_tops (cli);
+  else
+    rc = list_by_scan (cli);
+  if (rc != MP_CLI_EXIT_OK)
     return rc;
   /* The TOPs took QUIT along (unless there were none); a refused QUIT
    * commits nothing a listing made, as in mp_cli_quit(). */
-  if (mp_pop3_session_is_connected (cli->session))
+  if (mp_pop3_session_is_connected (session))
     return mp_cli_quit (cli);
   return MP_CLI_EXIT_OK;
 }

@@ -91,7 +91,9 @@ MpCliExit     mp_cli_parse_numbers    (const MpCliArgs *args, GArray *names);
 MpCliExit     mp_cli_parse_one_name   (const MpCliArgs *args, char ***args_inout,
                                        MpCliName *name, const char *usage);
 MpCliExit     mp_cli_connect          (MpCli *cli);
+MpCliExit     mp_cli_scan             (MpCli *cli, GPtrArray **entries_out);
 MpCliExit     mp_cli_open_mailbox     (MpCli *cli, GPtrArray **entries_out);
+GPtrArray    *mp_cli_adopt_listing    (MpCli *cli, MpPop3Listing *listing);
 MpCliExit     mp_cli_open_message     (MpCli *cli, const MpCliName *name,
                                        GPtrArray **entries_out, MpPop3Entry **entry_out);
 MpPop3Entry  *mp_cli_find_number      (GPtrArray *entries, guint64 number);

@@ -340,12 +340,12 @@ mp_cli_connect (MpCli *cli)
   return MP_CLI_EXIT_OK;
 }
 
-static MpCliExit
-scan (MpCli *cli, GPtrArray **entries_out)
+/* Lists the mailbox of a connected session (number, size, UIDL of every message). */
+MpCliExit
+mp_cli_scan (MpCli *cli, GPtrArray **entries_out)
 {
   g_autoptr(GError) error = NULL;
   MpPop3Listing *listing;
-  GPtrArray *entries;
   guint count = 0;
 
   /* In lock-step, STAT first: an empty mailbox then needs no LIST and UIDL (two
@@ -364,14 +364,22 @@ scan (MpCli *cli, GPtrArray **entries_out)
   listing = mp_pop3_session_scan_sync (cli->session, NULL, &error);
   if (listing == NULL)
     return mp_cli_report (cli, error);
-  /* Borrowed pointers (8 bytes a message); the entries stay with the listing. */
-  entries = g_ptr_array_sized_new (listing->len);
+  *entries_out = mp_cli_adopt_listing (cli, listing);
+  return MP_CLI_EXIT_OK;
+}
+
+/* Keeps @listing (owned) for the rest of the command; returns its entries as
+ * borrowed pointers (8 bytes a message). */
+GPtrArray *
+mp_cli_adopt_listing (MpCli *cli, MpPop3Listing *listing)
+{
+  GPtrArray *entries = g_ptr_array_sized_new (listing->len);
+
   for (guint i = 0; i < listing->len; i++)
     g_ptr_array_add (entries, &listing->entries[i]);
   g_clear_pointer (&cli->listing, mp_pop3_listing_free);
   cli->listing = listing;
-  *entries_out = entries;
-  return MP_CLI_EXIT_OK;
+  return entries;
 }
 
 /* Connects, logs in and lists the mailbox (number, size, UIDL of every message). */
@@ -382,7 +390,7 @@ mp_cli_open_mailbox (MpCli *cli, GPtrArray **entries_out)
 
   if ((rc = mp_cli_connect (cli)) != MP_CLI_EXIT_OK)
     return rc;
-  return scan (cli, entries_out);
+  return mp_cli_scan (cli, entries_out);
 }
 
 /* mp_cli_open_mailbox(), then finds the message named @name (borrowed from the entries). */

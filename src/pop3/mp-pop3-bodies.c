@@ -12,17 +12,23 @@
 
 /* TOP is optional (RFC 1939 7). A server that lists its capabilities but
  * not TOP does not have it; one without CAPA may still have it. */
+gboolean
+mp_pop3_check_top (MpPop3Session  *self,
+                   GError        **error)
+{
+  if (self->caps[0] == NULL || mp_pop3_caps_has ((const char * const *) self->caps, "TOP"))
+    return TRUE;
+  g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_UNSUPPORTED,
+                       _("The server does not support reading message headers (TOP)"));
+  return FALSE;
+}
+
 static gboolean
 check_top (MpPop3Session  *self,
            const char     *format,
            GError        **error)
 {
-  if (g_ascii_strncasecmp (format, "TOP", 3) != 0 ||
-      self->caps[0] == NULL || mp_pop3_caps_has ((const char * const *) self->caps, "TOP"))
-    return TRUE;
-  g_set_error_literal (error, MP_POP3_ERROR, MP_POP3_ERROR_UNSUPPORTED,
-                       _("The server does not support reading message headers (TOP)"));
-  return FALSE;
+  return g_ascii_strncasecmp (format, "TOP", 3) != 0 || mp_pop3_check_top (self, error);
 }
 
 typedef struct {
@@ -32,6 +38,33 @@ typedef struct {
   gsize          n_bodies;   /* commands past these: the QUIT of then-quit */
   gboolean       quit_ok;
 } BodyData;
+
+gboolean
+mp_pop3_take_quit_reply (MpPop3Reply  *reply,
+                         gboolean     *quit_ok,
+                         GError      **error)
+{
+  if (reply->kind != MP_POP3_LINE_OK && reply->kind != MP_POP3_LINE_ERR)
+    return mp_pop3_protocol_error (error, "QUIT");
+  *quit_ok = reply->kind == MP_POP3_LINE_OK;
+  return TRUE;
+}
+
+gboolean
+mp_pop3_take_body_reply (MpPop3Session  *self,
+                         MpPop3Reply    *reply,
+                         const char     *line,
+                         GBytes        **body,
+                         GError        **error)
+{
+  *body = NULL;
+  mp_pop3_pace_next_message (&self->pace);
+  if (reply->kind == MP_POP3_LINE_OK)
+    *body = g_byte_array_free_to_bytes (g_steal_pointer (&reply->body));
+  else if (reply->kind != MP_POP3_LINE_ERR)
+    return mp_pop3_protocol_error (error, line);
+  return TRUE;
+}
 
 static gboolean
 body_reply (MpPop3Session *self,
@@ -44,17 +77,9 @@ body_reply (MpPop3Session *self,
   g_autoptr(GBytes) bytes = NULL;
 
   if (index >= data->n_bodies)
-    {
-      if (reply->kind != MP_POP3_LINE_OK && reply->kind != MP_POP3_LINE_ERR)
-        return mp_pop3_protocol_error (error, "QUIT");
-      data->quit_ok = reply->kind == MP_POP3_LINE_OK;
-      return TRUE;
-    }
-  mp_pop3_pace_next_message (&self->pace);
-  if (reply->kind == MP_POP3_LINE_OK)
-    bytes = g_byte_array_free_to_bytes (g_steal_pointer (&reply->body));
-  else if (reply->kind != MP_POP3_LINE_ERR)
-    return mp_pop3_protocol_error (error, data->commands[index].line);
+    return mp_pop3_take_quit_reply (reply, &data->quit_ok, error);
+  if (!mp_pop3_take_body_reply (self, reply, data->commands[index].line, &bytes, error))
+    return FALSE;
   data->func (data->commands[index].number, bytes, data->user_data);
   return TRUE;
 }

@@ -523,64 +523,208 @@ mp_pop3_listing_free (MpPop3Listing *listing)
   g_free (listing);
 }
 
+static void
+scan_init (Scan *scan)
+{
+  memset (scan, 0, sizeof *scan);
+  scan->entries = g_array_new (FALSE, FALSE, sizeof (MpPop3Entry));
+  scan->uidls = g_string_chunk_new (UIDL_CHUNK);
+  scan->ascending = TRUE;
+}
+
+static void
+scan_clear (Scan *scan)
+{
+  if (scan->entries != NULL)
+    g_array_unref (scan->entries);
+  if (scan->uidls != NULL)
+    g_string_chunk_free (scan->uidls);
+  g_free (scan->by_number);
+  g_free (scan->uid_set);
+  g_clear_error (&scan->failed);
+  mp_pop3_reply_clear (&scan->list_err);
+  memset (scan, 0, sizeof *scan);
+}
+
+/* The listing once LIST and UIDL were answered, or NULL and an error. */
+static MpPop3Listing *
+scan_finish (Scan    *scan,
+             GError **error)
+{
+  MpPop3Listing *listing;
+
+  if (!scan->have_list)
+    {
+      mp_pop3_set_reply_error (error, &scan->list_err, MP_POP3_ERROR_SERVER, "LIST");
+      return NULL;
+    }
+  if (scan->failed != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&scan->failed));
+      return NULL;
+    }
+  /* RFC 1939 7: UIDL lists every message. A listing with gaps is a broken
+   * reply, not a server without UIDL (that one says -ERR). */
+  for (guint i = 0; scan->have_uidl && i < scan->entries->len; i++)
+    {
+      if (ENTRY (scan, i)->uidl == NULL)
+        {
+          g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
+                       _("The server's UIDL listing is incomplete: message %u has no unique id"),
+                       ENTRY (scan, i)->number);
+          return NULL;
+        }
+    }
+  listing = g_new0 (MpPop3Listing, 1);
+  listing->len = scan->entries->len;
+  /* Exactly as long as needed (the array grew by doubling). */
+  listing->entries = g_renew (MpPop3Entry, g_array_free (g_steal_pointer (&scan->entries), FALSE),
+                              MAX (listing->len, 1));
+  listing->uidls = g_steal_pointer (&scan->uidls);
+  return listing;
+}
+
+static const MpPop3Command scan_commands[] = {
+  { (char *) "LIST", TRUE, FALSE, 0, list_line },
+  { (char *) "UIDL", TRUE, FALSE, 0, uidl_line },
+};
+
 MpPop3Listing *
 mp_pop3_session_scan_sync (MpPop3Session  *self,
                            GCancellable   *cancellable,
                            GError        **error)
 {
-  MpPop3Command commands[] = {
-    { (char *) "LIST", TRUE, FALSE, 0, list_line },
-    { (char *) "UIDL", TRUE, FALSE, 0, uidl_line },
-  };
-  Scan scan = { 0, };
+  MpPop3Command commands[G_N_ELEMENTS (scan_commands)];
+  Scan scan;
   MpPop3Listing *listing = NULL;
 
   g_return_val_if_fail (MP_IS_POP3_SESSION (self), NULL);
 
-  scan.entries = g_array_new (FALSE, FALSE, sizeof (MpPop3Entry));
-  scan.uidls = g_string_chunk_new (UIDL_CHUNK);
-  scan.ascending = TRUE;
-  if (!mp_pop3_check_ready (self, error) ||
-      !mp_pop3_session_run (self, commands, 2, mp_pop3_session_window (self),
-                            scan_reply, &scan, cancellable, error))
-    goto out;
-  if (!scan.have_list)
-    {
-      mp_pop3_set_reply_error (error, &scan.list_err, MP_POP3_ERROR_SERVER, "LIST");
-      goto out;
-    }
-  if (scan.failed != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&scan.failed));
-      goto out;
-    }
-  /* RFC 1939 7: UIDL lists every message. A listing with gaps is a broken
-   * reply, not a server without UIDL (that one says -ERR). */
-  for (guint i = 0; scan.have_uidl && i < scan.entries->len; i++)
-    {
-      if (ENTRY (&scan, i)->uidl == NULL)
-        {
-          g_set_error (error, MP_POP3_ERROR, MP_POP3_ERROR_PROTOCOL,
-                       _("The server's UIDL listing is incomplete: message %u has no unique id"),
-                       ENTRY (&scan, i)->number);
-          goto out;
-        }
-    }
-  listing = g_new0 (MpPop3Listing, 1);
-  listing->len = scan.entries->len;
-  /* Exactly as long as needed (the array grew by doubling). */
-  listing->entries = g_renew (MpPop3Entry, g_array_free (g_steal_pointer (&scan.entries), FALSE),
-                              MAX (listing->len, 1));
-  listing->uidls = g_steal_pointer (&scan.uidls);
-
-out:
-  if (scan.entries != NULL)
-    g_array_unref (scan.entries);
-  if (scan.uidls != NULL)
-    g_string_chunk_free (scan.uidls);
-  g_free (scan.by_number);
-  g_free (scan.uid_set);
-  g_clear_error (&scan.failed);
-  mp_pop3_reply_clear (&scan.list_err);
+  memcpy (commands, scan_commands, sizeof commands);
+  scan_init (&scan);
+  if (mp_pop3_check_ready (self, error) &&
+      mp_pop3_session_run (self, commands, G_N_ELEMENTS (commands), mp_pop3_session_window (self),
+                           scan_reply, &scan, cancellable, error))
+    listing = scan_finish (&scan, error);
+  scan_clear (&scan);
   return listing;
+}
+
+/* ---- scan, then TOP for each message ---- */
+
+typedef struct {
+  Scan                scan;      /* first: LIST's and UIDL's line callbacks get
+                                  * the run's user data, this, as a Scan */
+  MpPop3Listing      *listing;   /* made when UIDL is answered */
+  guint               lines;
+  guint               max_tops;
+  gboolean            with_quit;
+  MpPop3Command      *tops;      /* the TOPs (and QUIT) appended to the run */
+  char               *block;     /* their lines */
+  guint               n_tops;
+  MpPop3EntryBodyFunc func;
+  gpointer            user_data;
+  gboolean            quit_ok;
+} ScanTop;
+
+/* LIST is complete: the TOPs go out now, while UIDL's reply is still coming. */
+static void
+append_tops (MpPop3Session *self,
+             ScanTop       *st)
+{
+  g_autofree guint *numbers = NULL;
+  guint n_commands;
+
+  st->n_tops = MIN (st->scan.entries->len, st->max_tops);
+  st->with_quit = st->with_quit && st->n_tops == st->scan.entries->len;
+  n_commands = st->n_tops + (st->with_quit ? 1 : 0);
+  if (n_commands == 0)
+    return;
+  numbers = g_new (guint, MAX (st->n_tops, 1));
+  for (guint i = 0; i < st->n_tops; i++)
+    numbers[i] = ENTRY (&st->scan, i)->number;
+  st->tops = g_new0 (MpPop3Command, n_commands);
+  st->block = mp_pop3_format_numbered (st->tops, numbers, st->n_tops, "TOP", st->lines);
+  for (guint i = 0; i < st->n_tops; i++)
+    st->tops[i].multiline = TRUE;
+  if (st->with_quit)
+    st->tops[st->n_tops].line = (char *) "QUIT";
+  mp_pop3_session_run_append (self, st->tops, n_commands);
+}
+
+static gboolean
+scan_top_reply (MpPop3Session *self,
+                guint          index,
+                MpPop3Reply   *reply,
+                gpointer       user_data,
+                GError       **error)
+{
+  ScanTop *st = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (index < 2)
+    {
+      scan_reply (self, index, reply, &st->scan, error);
+      if (index == 0 && st->scan.have_list && st->scan.failed == NULL)
+        append_tops (self, st);
+      if (index == 0 || st->tops == NULL)
+        return TRUE;   /* nothing appended: the run ends here, the session usable */
+      /* A broken UIDL listing ends the run with the TOPs unread, and the
+       * session with it (QUIT, if it went out, commits nothing: no DELE). */
+      st->listing = scan_finish (&st->scan, error);
+      return st->listing != NULL;
+    }
+  index -= 2;
+  if (index >= st->n_tops)
+    return mp_pop3_take_quit_reply (reply, &st->quit_ok, error);
+  if (!mp_pop3_take_body_reply (self, reply, st->tops[index].line, &bytes, error))
+    return FALSE;
+  st->func (&st->listing->entries[index], bytes, st->user_data);
+  return TRUE;
+}
+
+MpPop3Listing *
+mp_pop3_session_scan_and_top_sync (MpPop3Session       *self,
+                                   guint                lines,
+                                   guint                max_tops,
+                                   MpPop3EntryBodyFunc  func,
+                                   gpointer             user_data,
+                                   guint               *n_topped,
+                                   gboolean            *quit_ok,
+                                   GCancellable        *cancellable,
+                                   GError             **error)
+{
+  MpPop3Command commands[G_N_ELEMENTS (scan_commands)];
+  ScanTop st = { .lines = lines, .max_tops = max_tops, .with_quit = quit_ok != NULL,
+                 .func = func, .user_data = user_data };
+  gboolean ok;
+
+  g_return_val_if_fail (MP_IS_POP3_SESSION (self), NULL);
+  g_return_val_if_fail (func != NULL && n_topped != NULL, NULL);
+  /* QUIT would commit the DELEs before the caller saw a single TOP reply. */
+  g_return_val_if_fail (quit_ok == NULL || !self->dele_sent, NULL);
+
+  *n_topped = 0;
+  memcpy (commands, scan_commands, sizeof commands);
+  scan_init (&st.scan);
+  ok = mp_pop3_check_ready (self, error) &&
+       mp_pop3_check_top (self, error) &&
+       mp_pop3_session_run (self, commands, G_N_ELEMENTS (commands),
+                            mp_pop3_session_window (self), scan_top_reply, &st,
+                            cancellable, error);
+  if (ok && st.tops == NULL)   /* nothing was appended (LIST refused, or empty) */
+    st.listing = scan_finish (&st.scan, error);
+  if (st.listing != NULL && !ok)
+    g_clear_pointer (&st.listing, mp_pop3_listing_free);
+  if (st.listing != NULL)
+    *n_topped = st.n_tops;
+  if (st.with_quit && st.listing != NULL)
+    {
+      *quit_ok = st.quit_ok;
+      mp_pop3_session_close (self);
+    }
+  scan_clear (&st.scan);
+  g_free (st.tops);
+  g_free (st.block);
+  return st.listing;
 }

@@ -34,10 +34,13 @@
 
 #define OUT_HIGH_WATER (64 * 1024)
 
-typedef struct {
+struct _MpPop3Batch {
   MpPop3Session  *self;
-  MpPop3Command  *commands;
-  guint           n;
+  MpPop3Command  *commands;    /* the caller's: the first n_first commands */
+  guint           n_first;
+  MpPop3Command  *more;        /* appended during the run (the array is owned) */
+  guint           more_size;
+  guint           n;           /* all commands: n_first and those appended */
   guint           queued;      /* commands copied into self->out */
   guint           written;     /* commands whose last byte the transport took */
   gsize           sent;        /* bytes this run handed to the transport */
@@ -48,7 +51,16 @@ typedef struct {
   MpPop3Reply     reply;       /* reply being assembled for commands[completed] */
   MpPop3ReplyFunc func;
   gpointer        user_data;
-} Batch;
+};
+
+typedef struct _MpPop3Batch Batch;
+
+static MpPop3Command *
+command_at (Batch *b,
+            guint  i)
+{
+  return i < b->n_first ? &b->commands[i] : &b->more[i - b->n_first];
+}
 
 static guint
 max_lines_for (const MpPop3Command *cmd)
@@ -73,7 +85,7 @@ queue_commands (Batch *b)
          b->bytes_in_flight < MP_POP3_PIPELINE_MAX_BYTES &&
          self->out->len < OUT_HIGH_WATER)
     {
-      MpPop3Command *cmd = &b->commands[b->queued++];
+      MpPop3Command *cmd = command_at (b, b->queued++);
       gsize len;
 
       if (cmd->line == NULL)
@@ -104,7 +116,7 @@ account_written (Batch *b)
 {
   while (b->written < b->queued)
     {
-      gsize len = command_bytes (&b->commands[b->written]);
+      gsize len = command_bytes (command_at (b, b->written));
 
       if (b->sent - b->written_end < len)
         break;
@@ -145,7 +157,7 @@ unsolicited_error (const MpPop3Command  *after,
 static const MpPop3Command *
 last_answered (Batch *b)
 {
-  return b->completed > 0 ? &b->commands[b->completed - 1] : &b->self->last_answered;
+  return b->completed > 0 ? command_at (b, b->completed - 1) : &b->self->last_answered;
 }
 
 /* Kept past the run, so bytes found before the next one can name it. */
@@ -220,7 +232,7 @@ parse_buffered (Batch   *b,
 
   while (b->completed < b->n)
     {
-      MpPop3Command *cmd = &b->commands[b->completed];
+      MpPop3Command *cmd = command_at (b, b->completed);
       g_autoptr(GString) redacted = NULL;
       const char *line;
       gsize len;
@@ -280,14 +292,46 @@ parse_buffered (Batch   *b,
   return lines;
 }
 
+/* The end of a run, either way. */
+static gboolean
+run_end (Batch    *b,
+         gboolean  ok)
+{
+  mp_pop3_reply_clear (&b->reply);
+  g_clear_pointer (&b->more, g_free);
+  b->self->run = NULL;
+  return ok;
+}
+
 static gboolean
 fail (MpPop3Session  *self,
       Batch          *b,
       GError        **error)
 {
-  mp_pop3_reply_clear (&b->reply);
+  run_end (b, FALSE);
   mp_pop3_session_close (self);
   return FALSE;
+}
+
+void
+mp_pop3_session_run_append (MpPop3Session       *self,
+                            const MpPop3Command *commands,
+                            guint                n)
+{
+  Batch *b = self->run;
+  guint appended;
+
+  g_return_if_fail (b != NULL);
+  g_return_if_fail (n <= MP_POP3_MAX_MESSAGES + 1 && b->n <= G_MAXUINT - n);
+
+  appended = b->n - b->n_first;
+  if (appended + n > b->more_size)
+    {
+      b->more_size = MAX (appended + n, 2 * b->more_size);
+      b->more = g_renew (MpPop3Command, b->more, b->more_size);
+    }
+  memcpy (b->more + appended, commands, n * sizeof *commands);
+  b->n += n;
 }
 
 /* Before a run sends anything, no byte may be waiting: not left over after
@@ -426,11 +470,12 @@ mp_pop3_session_run (MpPop3Session  *self,
 
   b.self = self;
   b.commands = commands;
-  b.n = n_commands;
+  b.n_first = b.n = n_commands;
   b.window = MAX (window_max, 1);
   b.func = func;
   b.user_data = user_data;
 
+  self->run = &b;
   /* The greeting (a NULL line) is the one reply nobody asks for. */
   if (n_commands > 0 && commands[0].line != NULL && !check_nothing_unasked (self, error))
     return fail (self, &b, error);
@@ -480,9 +525,9 @@ mp_pop3_session_run (MpPop3Session  *self,
                             cancellable, error))
         return fail (self, &b, error);
     }
-  if (b.n > 0 && !check_nothing_after (self, &commands[b.n - 1], error))
+  if (b.n > 0 && !check_nothing_after (self, command_at (&b, b.n - 1), error))
     return fail (self, &b, error);
-  return TRUE;
+  return run_end (&b, TRUE);
 }
 
 /* Writes @value in decimal at @p; returns the end. */

@@ -260,6 +260,7 @@ struct _MpPop3Session
   MpPop3Pace       pace;          /* the operation under way */
   gboolean         dele_sent;     /* a DELE went out since login or the last
                                    * RSET: QUIT would commit it */
+  struct _MpPop3Batch *run;       /* the run under way (mp-pop3-pipeline.c) */
 };
 
 void     mp_pop3_session_set_state (MpPop3Session *self, MpPop3State state);
@@ -281,6 +282,13 @@ gboolean mp_pop3_session_run (MpPop3Session  *self,
                               gpointer        user_data,
                               GCancellable   *cancellable,
                               GError        **error);
+/* From a reply callback of the run under way: @n more commands after its last
+ * (the structs are copied; their lines must outlive the run). They go out as
+ * the window allows, and their replies come to the same callback, the indices
+ * going on from the last command's. */
+void     mp_pop3_session_run_append (MpPop3Session       *self,
+                                     const MpPop3Command *commands,
+                                     guint                n);
 /* One command in lock-step; returns the reply (caller clears). A -ERR reply
  * is returned, not turned into an error. */
 gboolean mp_pop3_session_command (MpPop3Session *self,
@@ -322,6 +330,20 @@ gboolean mp_pop3_simple_in_any_state (MpPop3Session    *self,
                                       char            **text_out,
                                       GCancellable     *cancellable,
                                       GError          **error);
+
+/* mp-pop3-bodies.c: FALSE when the server's capabilities leave TOP out. */
+gboolean mp_pop3_check_top          (MpPop3Session  *self,
+                                     GError        **error);
+/* A batch's replies: QUIT's (*quit_ok: +OK), and a TOP/RETR body (*body NULL
+ * for -ERR; counted for the low-speed limit). FALSE: malformed. */
+gboolean mp_pop3_take_quit_reply    (MpPop3Reply    *reply,
+                                     gboolean       *quit_ok,
+                                     GError        **error);
+gboolean mp_pop3_take_body_reply    (MpPop3Session  *self,
+                                     MpPop3Reply    *reply,
+                                     const char     *line,
+                                     GBytes        **body,
+                                     GError        **error);
 
 /* mp-pop3-pipeline.c: */
 /* Sets commands[i].line to "VERB numbers[i]" (with @lines appended unless it is

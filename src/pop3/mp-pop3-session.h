@@ -40,6 +40,12 @@ typedef void (*MpPop3BodyFunc) (guint    number,
                                 GBytes  *body,
                                 gpointer user_data);
 
+/* Receives the TOP body of @entry (of the listing being made), as
+ * MpPop3BodyFunc does. Called on the worker. */
+typedef void (*MpPop3EntryBodyFunc) (const MpPop3Entry *entry,
+                                     GBytes            *body,
+                                     gpointer           user_data);
+
 #define MP_TYPE_POP3_SESSION (mp_pop3_session_get_type ())
 G_DECLARE_FINAL_TYPE (MpPop3Session, mp_pop3_session, MP, POP3_SESSION, GObject)
 
@@ -93,6 +99,26 @@ gboolean             mp_pop3_session_stat_sync        (MpPop3Session  *self,
 MpPop3Listing       *mp_pop3_session_scan_sync        (MpPop3Session  *self,
                                                        GCancellable   *cancellable,
                                                        GError        **error);
+/* scan_sync, and `TOP n @lines` for the first @max_tops messages in LIST
+ * order, sent as soon as LIST's reply is complete, while UIDL's is still
+ * coming: the server never waits for the client to read the listing (a round
+ * trip and the listing's reading time saved over scan_sync, then
+ * top_many_sync). @func gets each TOP body in order, once the listing is
+ * complete and checked; *n_topped says how many messages that was. With
+ * @quit_ok, when the TOPs cover every message, QUIT follows them as in
+ * top_many_then_quit_sync (not after a DELE), *quit_ok tells whether it was
+ * acknowledged and the session is closed; otherwise it stays open for the
+ * rest. NULL (and the session usable) when LIST was refused; a listing
+ * found broken once TOPs are in flight ends the session. */
+MpPop3Listing       *mp_pop3_session_scan_and_top_sync (MpPop3Session       *self,
+                                                        guint                lines,
+                                                        guint                max_tops,
+                                                        MpPop3EntryBodyFunc  func,
+                                                        gpointer             user_data,
+                                                        guint               *n_topped,
+                                                        gboolean            *quit_ok,
+                                                        GCancellable        *cancellable,
+                                                        GError             **error);
 /* LIST n / UIDL n */
 gboolean             mp_pop3_session_list_one_sync    (MpPop3Session  *self,
                                                        guint           number,
