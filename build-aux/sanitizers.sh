@@ -7,7 +7,7 @@
 #       _build-asan, whole test suite. Known third-party leaks are suppressed
 #       by build-aux/lsan.supp (each entry says why).
 # tsan: ThreadSanitizer in _build-tsan (without the GUI: GTK is not what we
-#       race-check), suites core and pop3. Debian's GLib is not built with
+#       race-check), suites core, pop3 and mail. Debian's GLib is not built with
 #       TSan, so build-aux/tsan-glib-shim.c is linked into the executables to
 #       annotate GLib's locks, queues, pools, main-context hand-offs and
 #       reference counts (see that file); without it every worker → main
@@ -58,7 +58,7 @@ run_asan () {
 }
 
 run_tsan () {
-  echo "=== ThreadSanitizer: _build-tsan (suites core, pop3)"
+  echo "=== ThreadSanitizer: _build-tsan (suites core, pop3, mail)"
   shim_dir="$ROOT/_build-tsan/tsan-shim"
   mkdir -p "$shim_dir"
   rm -f _build-tsan/meson-logs/testlog.json
@@ -73,7 +73,7 @@ run_tsan () {
   MP_SANITIZER=thread G_SLICE=always-malloc \
   TSAN_OPTIONS="halt_on_error=1:exitcode=66:second_deadlock_stack=1:history_size=4:suppressions=$ROOT/build-aux/tsan.supp" \
     meson test -C _build-tsan --print-errorlogs --num-processes 2 \
-      --timeout-multiplier "$MULT" --suite core --suite pop3 ${MESON_TEST_ARGS:-}
+      --timeout-multiplier "$MULT" --suite core --suite pop3 --suite mail ${MESON_TEST_ARGS:-}
 }
 
 [ $# -gt 0 ] || set -- asan tsan
