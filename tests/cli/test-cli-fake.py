@@ -573,6 +573,37 @@ def test_tops_pipelined_from_the_first():
     transcript_ok(rc, err, r)
 
 
+def test_list_tops_before_uidl():
+    # With PIPELINING the TOPs go out as soon as LIST's reply is complete: this
+    # server answers UIDL only once it has read them and QUIT (a client that
+    # waited for UIDL's reply first would time out). Without UIDL the listing
+    # still says so before its rows.
+    list_reply = ['expect LIST', 'expect UIDL', 'send +OK %d messages' % len(MESSAGES)] + \
+        ['send %d %d' % (n, size) for n, _, size, _ in MESSAGES] + ['send .']
+    tops = ['expect TOP %d 0' % n for n, _, _, _ in MESSAGES] + ['expect QUIT']
+    replies = []
+    for n, _, _, headers in MESSAGES:
+        replies += ['send +OK'] + ['send ' + h for h in headers] + ['send ', 'send .']
+    for uidl in (True, False):
+        if uidl:
+            uidl_reply = ['send +OK'] + ['send %d %s' % (n, u) for n, u, _, _ in MESSAGES] + \
+                ['send .']
+        else:
+            uidl_reply = ['send -ERR UIDL not supported']
+        lines = greeting_and_login(CAPS + ['PIPELINING']) + list_reply + tops + uidl_reply + \
+            replies + ['send +OK bye', 'expect-eof']
+        r, rc, err = run(lines, 'list')
+        check_eq(r.rc, 0, 'list exits 0 (UIDL %s)' % uidl, r)
+        if uidl:
+            check_eq(r.stdout.splitlines(), EXPECTED_ROWS, 'list output', r)
+            check('UIDL' not in r.stderr, 'no warning', r)
+        else:
+            check('does not support UIDL' in r.stderr, 'warns that there is no UIDL', r)
+            check_eq([ln.split('\t')[1] for ln in r.stdout.splitlines()], ['', ''],
+                     'empty UIDL column', r)
+        transcript_ok(rc, err, r)
+
+
 def run_secure(lines, args, tls_from_start=False):
     cert, key, _ = test_cert()
     fake = Fake(lines, tls=(cert, key), implicit=tls_from_start)
@@ -863,6 +894,7 @@ def main():
         ('top decodes format=flowed', test_top_flowed),
         ('trace hides the password', test_password_not_in_trace),
         ('TOPs pipelined from the first', test_tops_pipelined_from_the_first),
+        ('TOPs go out before UIDL is answered', test_list_tops_before_uidl),
         ('STARTTLS', test_starttls),
         ('STARTTLS missing', test_starttls_missing),
         ('STARTTLS response injection', test_starttls_injection),
