@@ -1,7 +1,9 @@
 /* test-mailbox-fake.c — MpMailbox against the scripted fake server: failures
  * Dovecot will not produce (QUIT refused or cut, LOGIN-DELAY) and the idle QUIT. */
-#include <gio/gio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <gio/gio.h>
 
 #include "mp-error.h"
 #include "mp-recycle-bin.h"
@@ -479,6 +481,44 @@ test_idle_quit (void)
   g_assert_cmpint (g_get_monotonic_time () - t0, <, scaled_usec (3 * G_USEC_PER_SEC));
 }
 
+/* The nice value of the thread that ran the job, as the trace saw it. */
+static void
+note_nice (MpPop3TraceDirection dir, const char *line, gpointer data)
+{
+  gint *nice = data;
+
+  g_atomic_int_set (nice, getpriority (PRIO_PROCESS, (id_t) gettid ()));
+}
+
+/* A check parses thousands of summaries on a worker while the window shows
+ * them: the pool's threads run 10 nice levels below the main thread, which
+ * itself is untouched. */
+static void
+test_worker_priority (void)
+{
+  const char *known[] = { "uid-one", "uid-two", NULL };
+  g_autoptr(MpMailbox) mb = NULL;
+  MpTestFakeServer *server;
+  Wait w = { 0 };
+  int main_nice = getpriority (PRIO_PROCESS, (id_t) gettid ());
+  gint *nice;
+
+  mb = start_mailbox (LOGIN SCAN "expect QUIT\nsend +OK bye\nexpect-eof\n", &server);
+  if (mb == NULL)
+    return;
+  nice = g_new0 (gint, 1);   /* owned by the mailbox from here */
+  *nice = -100;
+  mp_mailbox_set_trace_func (mb, note_nice, nice, g_free);
+  mp_mailbox_check_async (mb, known, NULL, NULL, NULL, NULL, on_check, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+  mp_check_result_free (w.result);
+  g_assert_cmpint (g_atomic_int_get (nice), ==, MIN (main_nice + 10, 19));
+  g_assert_cmpint (getpriority (PRIO_PROCESS, (id_t) gettid ()), ==, main_nice);
+  mp_mailbox_shutdown (mb);
+  finish_server (server);
+}
+
 typedef struct {
   gboolean  done;
   char    **caps;
@@ -834,6 +874,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/mailbox-fake/login-delay", test_login_delay);
   g_test_add_func ("/core/mailbox-fake/dripping-server-bounded", test_dripping_server_bounded);
   g_test_add_func ("/core/mailbox-fake/idle-quit", test_idle_quit);
+  g_test_add_func ("/core/mailbox-fake/worker-priority", test_worker_priority);
   g_test_add_func ("/core/mailbox-fake/no-top-in-capa", test_no_top_in_capa);
   g_test_add_func ("/core/mailbox-fake/no-capa-top-refused", test_no_capa_top_refused);
   g_test_add_func ("/core/mailbox-fake/settings-change-quits", test_settings_change_quits);
