@@ -254,7 +254,6 @@ entry_body_cb (const MpPop3Entry *entry, GBytes *body, gpointer user_data)
   if (!p->uidl_checked && entry->uidl == NULL)
     uidl_warning ();
   p->uidl_checked = TRUE;
-  p->cursor++;
   printer_take (p, entry, body);
 }
 

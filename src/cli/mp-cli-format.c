@@ -158,12 +158,7 @@ mp_cli_format_date (GDateTime *date)
     return NULL;
   out = g_string_sized_new (24);
   append_date (out, date);
-  if (out->len == 0)
-    {
-      g_string_free (out, TRUE);
-      return NULL;
-    }
-  return g_string_free (out, FALSE);
+  return g_string_free (out, out->len == 0);   /* NULL when nothing was written */
 }
 
 void

@@ -627,6 +627,8 @@ typedef struct {
   gboolean            quit_ok;
 } ScanTop;
 
+G_STATIC_ASSERT (G_STRUCT_OFFSET (ScanTop, scan) == 0);
+
 /* LIST is complete: the TOPs go out now, while UIDL's reply is still coming. */
 static void
 append_tops (MpPop3Session *self,

@@ -216,9 +216,9 @@ test_plain_values (void)
   g_assert_cmpuint (quick, ==, rounds);
 }
 
-/* Senders of every kind (plain, quoted, encoded, a group, a bare address, one
- * the address parser only half reads), more distinct ones than the From cache
- * keeps, each seen several times: every summary says what the full parse says,
+/* Senders of five kinds (plain, quoted, encoded, a group, a bare address with
+ * an unclosed comment), more distinct ones than the From cache keeps, each
+ * seen several times: every summary says what the full parse says,
  * whether its sender came from the cache or not. */
 static char *
 sender_block (guint k)

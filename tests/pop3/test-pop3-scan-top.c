@@ -103,7 +103,6 @@ run_listing (Run *r, const char *script, guint max_tops)
     return FALSE;
   r->seen = g_string_new (NULL);
   r->n_topped = 7;   /* must be set either way */
-  r->quit_ok = FALSE;
   r->listing = mp_pop3_session_scan_and_top_sync (r->session, 0, max_tops, seen_entry, r->seen,
                                                   &r->n_topped, &r->quit_ok, NULL, &r->error);
   return TRUE;
