@@ -49,11 +49,29 @@ mp_app_fixture_start (MpAppFixture *f,
   return TRUE;
 }
 
+static gboolean on_timeout (gpointer data);
+
+/* As the application does before it ends: what is "busy" (a header cache being
+ * written after a check, deletions being sent) is let finish. A cache write
+ * still running when the test's directories went failed the next test. */
+static void
+wait_not_busy (MpAppFixture *f)
+{
+  MpAccountState *state = mp_session_lookup (f->session, mp_account_get_id (f->account));
+  guint id = g_timeout_add_seconds (MP_APP_TEST_TIMEOUT_S, on_timeout, NULL);
+
+  while (state != NULL && mp_account_state_get_busy (state))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+}
+
 void
 mp_app_fixture_finish (MpAppFixture *f)
 {
   g_autoptr (GError) error = NULL;
 
+  if (f->session && f->account)
+    wait_not_busy (f);
   /* QUITs the idle session (the script ends with it) without the main loop. */
   if (f->session)
     mp_session_shutdown (f->session);
