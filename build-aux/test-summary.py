@@ -4,7 +4,9 @@ files (each build's results are added up); exits 1 on any failure or when no tes
 
 Above that line, each failed test is named with the checks it reported as failed
 ("FAIL …" lines of its output): a CI log is often read only from its end, and a
-failure's own output may be thousands of lines up."""
+failure's own output may be thousands of lines up. A test that failed without such
+a line (an abort, a crash, a sanitizer report at exit) is shown with the lines that
+say why, or else the end of its output."""
 import json
 import os
 import sys
@@ -13,13 +15,30 @@ passed = failed = skipped = 0
 failures = []
 
 
+# What a test that ended badly prints about why: a GLib assertion or critical,
+# a TAP bail-out, a sanitizer's report.
+WHY = ("Bail out", "ERROR:", "CRITICAL", "SUMMARY:", "==ERROR", "Direct leak",
+       "Indirect leak", "runtime error:", "Segmentation", "Aborted")
+
+
+def reasons(output):
+    lines = [l.strip() for l in output.splitlines()]
+    failed = [l for l in lines if l.startswith(("FAIL", "not ok"))]
+    if failed:
+        return failed[:12]
+    lines = [l for l in lines if l]
+    first = next((i for i, l in enumerate(lines) if any(w in l for w in WHY)), None)
+    if first is not None:
+        return lines[first:first + 16]   # with the stack that follows
+    return lines[-12:]
+
+
 def report(path, test):
     build = os.path.basename(os.path.dirname(os.path.dirname(path)))
-    lines = [l.strip() for l in (test.get("stdout") or "").splitlines()
-             if l.lstrip().startswith(("FAIL", "not ok"))]
+    lines = reasons(test.get("stdout") or "")
     failures.append(f"failed: {build}: {test.get('name')} ({test.get('result')}, "
                     f"{test.get('duration', 0):.0f} s)")
-    failures.extend("    " + l[:300] for l in lines[:12])
+    failures.extend("    " + l[:300] for l in lines)
 
 
 for path in sys.argv[1:]:

@@ -18,6 +18,7 @@
 #include <glib/gi18n-lib.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -115,7 +116,12 @@ nosig_method (void)
  *   run in ten of test-pop3-exit's foreign-init case under load).
  * - An explicit OPENSSL_cleanup() by an application still gets the
  *   OPENSSL_atexit() handler's wait, the best that can be done then.
- * The wait is bounded and only happens while the store is still loading. */
+ * Either wait first tells the helper to stop: it reads the bundle one
+ * certificate at a time and gives up between two of them, so a process
+ * ending waits for one certificate's parse, not the whole file's (50 ms,
+ * 2-5 s under AddressSanitizer with the slow unwinder: longer than the bound
+ * below under load, and LeakSanitizer's exit scan then crashed on the busy
+ * thread). The wait stays bounded for a disk that hangs in read(). */
 
 #define EXIT_WAIT_MS 5000   /* bound: a hung disk must not hang exit */
 
@@ -123,13 +129,14 @@ static X509_STORE *system_store;          /* owned, never freed; set before read
 static gint        system_store_ready;    /* atomic; helper is done with OpenSSL */
 static int         system_store_fd = -1;  /* eventfd, readable once ready */
 static pid_t       system_store_pid;      /* process that runs the helper */
-static gint        openssl_stopping;      /* atomic; OPENSSL_cleanup() has begun */
+static gint        loader_stop;           /* atomic; the process is ending */
 
 static void
 wait_loader (void)
 {
   struct pollfd pfd = { .fd = system_store_fd, .events = POLLIN };
 
+  g_atomic_int_set (&loader_stop, 1);
   /* A forked child has no helper thread to wait for. */
   if (system_store_fd < 0 || getpid () != system_store_pid)
     return;
@@ -140,19 +147,6 @@ wait_loader (void)
    * that follows (ThreadSanitizer reported the free as a race without it). */
   if (!g_atomic_int_get (&system_store_ready))
     g_debug ("CA store still loading at exit");
-}
-
-static void
-wait_loader_at_exit (void)
-{
-  wait_loader ();
-}
-
-static void
-wait_loader_at_cleanup (void)
-{
-  g_atomic_int_set (&openssl_stopping, 1);
-  wait_loader ();
 }
 
 static void
@@ -176,16 +170,55 @@ init_openssl (void)
  * session is created, and shared by all sessions; a session waits for it
  * with poll() so that cancellation still answers within 100 ms. */
 
+/* The default bundle file (SSL_CERT_FILE or OpenSSL's built-in path), as
+ * X509_STORE_set_default_paths() loads it, but one certificate at a time
+ * (see wait_loader). A missing file is no error: the directory may do. */
+static void
+load_default_file (X509_STORE *store)
+{
+  const char *file = g_getenv (X509_get_default_cert_file_env ());
+  BIO *bio;
+  X509 *cert;
+
+  bio = BIO_new_file (file != NULL ? file : X509_get_default_cert_file (), "r");
+  if (bio == NULL)
+    return;
+  while (!g_atomic_int_get (&loader_stop) &&
+         (cert = PEM_read_bio_X509_AUX (bio, NULL, NULL, "")) != NULL)
+    {
+      X509_STORE_add_cert (store, cert);
+      X509_free (cert);
+    }
+  BIO_free (bio);
+}
+
+/* What X509_STORE_set_default_paths() sets up besides the file: the hashed
+ * directory and the store URI (both default to SSL_CERT_DIR or the built-in
+ * directory), looked up per certificate at verification time. */
+static gboolean
+add_default_lookups (X509_STORE *store)
+{
+  X509_LOOKUP *dir = X509_STORE_add_lookup (store, X509_LOOKUP_hash_dir ());
+  X509_LOOKUP *uri = X509_STORE_add_lookup (store, X509_LOOKUP_store ());
+
+  if (dir == NULL || uri == NULL)
+    return FALSE;
+  X509_LOOKUP_add_dir (dir, NULL, X509_FILETYPE_DEFAULT);
+  X509_LOOKUP_add_store (uri, NULL);
+  return TRUE;
+}
+
 static gpointer
 load_system_store (gpointer data)
 {
   X509_STORE *store = X509_STORE_new ();
   guint64 one = 1;
 
-  /* During OPENSSL_cleanup() OpenSSL refuses work: a failure then is no
+  if (store != NULL)
+    load_default_file (store);
+  /* While the process ends OpenSSL may refuse work: a failure then is no
    * news for anybody. */
-  if (store != NULL && X509_STORE_set_default_paths (store) != 1 &&
-      !g_atomic_int_get (&openssl_stopping))
+  if ((store == NULL || !add_default_lookups (store)) && !g_atomic_int_get (&loader_stop))
     g_warning ("Could not load the system CA store");
   ERR_clear_error ();
   g_atomic_pointer_set (&system_store, store);
@@ -210,9 +243,9 @@ mp_pop3_tls_preload (void)
       if (system_store_fd >= 0)
         {
           system_store_pid = getpid ();
-          if (OPENSSL_atexit (wait_loader_at_cleanup) != 1)
+          if (OPENSSL_atexit (wait_loader) != 1)
             g_debug ("OPENSSL_atexit failed");
-          if (atexit (wait_loader_at_exit) != 0)
+          if (atexit (wait_loader) != 0)
             g_debug ("atexit failed");
           g_thread_unref (g_thread_new ("mp-pop3-ca-store", load_system_store, NULL));
         }
