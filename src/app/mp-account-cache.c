@@ -93,17 +93,10 @@ mp_account_cache_defer_check (MpAccountState *self)
 
 static void save_rows (MpAccountState *self);
 
+/* A write (or the copy of the rows before it) is over. */
 static void
-save_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+saved (MpAccountState *self)
 {
-  g_autoptr (MpAccountState) self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!mp_header_cache_save_finish (MP_HEADER_CACHE (source), result, &error))
-    g_warning ("Header cache of account %s not written: %s",
-               mp_account_get_id (self->account), error->message);
   if (self->cache_forgotten)
     mp_header_cache_remove (self->header_cache, mp_account_get_id (self->account), NULL);
   else if (self->save_again && !self->is_shutdown)
@@ -116,14 +109,44 @@ save_done (GObject      *source,
 }
 
 static void
-save_rows (MpAccountState *self)
+save_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
-  g_autoptr (GPtrArray) rows = mp_account_rows_dup_all (self);
+  g_autoptr (MpAccountState) self = user_data;
+  g_autoptr (GError) error = NULL;
 
-  mp_account_state_add_busy (self, &self->n_saving, 1);
+  if (!mp_header_cache_save_finish (MP_HEADER_CACHE (source), result, &error))
+    g_warning ("Header cache of account %s not written: %s",
+               mp_account_get_id (self->account), error->message);
+  saved (self);
+}
+
+static void
+rows_to_save (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (MpAccountState) self = user_data;
+  /* Not cancellable: no error. */
+  g_autoptr (GPtrArray) rows = mp_account_rows_snapshot_finish (self, result, NULL);
+
+  if (self->cache_forgotten)
+    {
+      saved (self);
+      return;
+    }
   /* No cancellable: a write is short and atomic, and "busy" waits for it. */
   mp_header_cache_save_async (self->header_cache, mp_account_get_id (self->account), rows,
                               self->last_check, NULL, save_done, g_object_ref (self));
+}
+
+/* "busy" from the copy of the rows to the end of the write. */
+static void
+save_rows (MpAccountState *self)
+{
+  mp_account_state_add_busy (self, &self->n_saving, 1);
+  mp_account_rows_snapshot_async (self, NULL, rows_to_save, g_object_ref (self));
 }
 
 /* A check succeeded: the rows are live now, and the cache gets them. */

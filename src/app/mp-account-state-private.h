@@ -123,11 +123,19 @@ void     mp_account_rows_append_now         (MpAccountState   *self,
 void     mp_account_rows_flush              (MpAccountState   *self);
 void     mp_account_rows_remove_gone        (MpAccountState   *self,
                                              char            **removed_uidls);
-/* Every row the account knows — shown, still being fed in, or waiting out an
- * undo period — in server order (new references). */
 void     mp_account_rows_mark_new           (MpAccountState   *self,
                                              char            **uidls);
+/* Every row the account knows — shown, still being fed in, or waiting out an
+ * undo period — in server order (new references): now, or copied a slice per
+ * main-loop iteration (fails only when @cancellable is cancelled). */
 GPtrArray *mp_account_rows_dup_all          (MpAccountState   *self);
+void     mp_account_rows_snapshot_async     (MpAccountState   *self,
+                                             GCancellable     *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer          user_data);
+GPtrArray *mp_account_rows_snapshot_finish  (MpAccountState   *self,
+                                             GAsyncResult     *result,
+                                             GError          **error);
 
 /* mp-account-cache.c */
 void     mp_account_cache_load              (MpAccountState   *self);

@@ -164,7 +164,9 @@ mp_account_state_check (MpAccountState *self)
     return;
 
   /* Rows shown (cached ones too) and rows waiting for their undo period are
-   * known: no TOP for them. */
+   * known: no TOP for them.  Taken now, not in slices as the cache's copy is:
+   * the check is queued at once, so that jobs asked for after it (Test
+   * Connection, a preview) run after it, in the order they were asked for. */
   rows = mp_account_rows_dup_all (self);
   known = g_ptr_array_sized_new (rows->len + 1);
   for (guint i = 0; i < rows->len; i++)

@@ -431,6 +431,83 @@ test_removed_account (void)
   fixture_free (&f);
 }
 
+/* The cache's copy of the rows is taken in slices (mp-account-rows.c); rows
+ * leave the list (a deletion waiting for its undo period) and come back (undo)
+ * while it is taken, before and after the part already copied.  Rows waiting
+ * out an undo are kept too, so the file must hold every row once, in server
+ * order: a slice copied before a change above it would show up twice or not at
+ * all. */
+static void
+test_save_while_rows_change (void)
+{
+  enum { N = 30000 };
+  Fixture f = { 0 };
+  MpAccountState *state;
+  g_autoptr (GPtrArray) uidls = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GString) script = g_string_new (LOGIN "expect LIST\nsend +OK\n");
+  g_autoptr (GDateTime) as_of = g_date_time_new_now_local ();
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GPtrArray) rows = NULL;
+  guint16 port = 0;
+  guint steps = 0;
+
+  f.home = mp_test_make_tmp_home ();
+  for (guint i = 1; i <= N; i++)
+    {
+      g_ptr_array_add (uidls, g_strdup_printf ("u%05u", i));
+      g_string_append_printf (script, "send %u 100\n", i);
+    }
+  g_ptr_array_add (uidls, NULL);
+  make_account (&f, 1);
+  write_cache (&f, (const char * const *) uidls->pdata, as_of);
+  g_string_append (script, "send .\nexpect UIDL\nsend +OK\n");
+  for (guint i = 1; i <= N; i++)
+    g_string_append_printf (script, "send %u u%05u\n", i, i);
+  /* All known from the cache: no TOP. */
+  g_string_append (script, "send .\nexpect QUIT\nsend +OK bye\n");
+  if (!start_server (&f, script->str, &port))
+    return fixture_free (&f);
+  state = start_session (&f, port);
+  mp_test_run_until (&f.finished, TIMEOUT_S);
+  g_assert_no_error (f.check_error);
+  /* The check's end started the write, with the copy of the rows. */
+  g_assert_true (mp_account_state_get_busy (state));
+  while (mp_account_state_get_busy (state))
+    {
+      GListModel *messages = mp_account_state_get_messages (state);
+      guint n = g_list_model_get_n_items (messages);
+
+      if (steps % 2 == 0 && n > 0)
+        {
+          g_autoptr (GPtrArray) take = g_ptr_array_new_with_free_func (g_object_unref);
+          guint id;
+
+          g_ptr_array_add (take, g_list_model_get_item (messages, (steps * 2477) % n));
+          id = mp_account_state_delete_later (state, take);
+          g_array_append_val (ids, id);
+        }
+      else if (steps % 4 == 1 && ids->len > 0)
+        {
+          mp_account_state_undo_delete (state, g_array_index (ids, guint, ids->len - 1));
+          g_array_set_size (ids, ids->len - 1);
+        }
+      g_main_context_iteration (NULL, TRUE);
+      steps++;
+    }
+  g_test_message ("%u main-loop iterations while the cache was written; %u deletions pending",
+                  steps, ids->len);
+  /* At least one slice per SNAPSHOT_SLICE (8,192) rows. */
+  g_assert_cmpuint (steps, >=, 4);
+  g_assert_cmpuint (ids->len, >, 0);
+  finish_session (&f);
+
+  rows = read_cache (&f);
+  g_assert_cmpuint (rows->len, ==, N);
+  for (guint i = 0; i < N; i++)
+    g_assert_cmpstr (mp_message_summary_get_uidl (rows->pdata[i]), ==, uidls->pdata[i]);
+  fixture_free (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -441,5 +518,6 @@ main (int   argc,
   g_test_add_func ("/account-cache/no-cache-refused-is-error", test_no_cache_refused_is_error);
   g_test_add_func ("/account-cache/corrupt", test_corrupt_cache);
   g_test_add_func ("/account-cache/removed-account", test_removed_account);
+  g_test_add_func ("/account-cache/save-while-rows-change", test_save_while_rows_change);
   return g_test_run ();
 }
