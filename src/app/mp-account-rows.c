@@ -561,18 +561,6 @@ merge_with_unlisted (MpAccountState *self,
   return rows;
 }
 
-GPtrArray *
-mp_account_rows_dup_all (MpAccountState *self)
-{
-  GListModel *model = G_LIST_MODEL (self->messages);
-  guint n = g_list_model_get_n_items (model);
-  g_autoptr (GPtrArray) shown = g_ptr_array_new_full (n, g_object_unref);
-
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (shown, g_list_model_get_item (model, i));
-  return merge_with_unlisted (self, shown);
-}
-
 /* ---- every row the account knows, copied in slices ----
  * The header cache's write and a check's known UIDLs need every row at once.
  * Copying 100,000 of them in one go (a GSequence walk and a reference each)

@@ -126,9 +126,8 @@ void     mp_account_rows_remove_gone        (MpAccountState   *self,
 void     mp_account_rows_mark_new           (MpAccountState   *self,
                                              char            **uidls);
 /* Every row the account knows — shown, still being fed in, or waiting out an
- * undo period — in server order (new references): now, or copied a slice per
- * main-loop iteration (fails only when @cancellable is cancelled). */
-GPtrArray *mp_account_rows_dup_all          (MpAccountState   *self);
+ * undo period — in server order (a GPtrArray of new references), copied a slice
+ * per main-loop iteration.  Fails only when @cancellable is cancelled. */
 void     mp_account_rows_snapshot_async     (MpAccountState   *self,
                                              GCancellable     *cancellable,
                                              GAsyncReadyCallback callback,

@@ -152,26 +152,27 @@ check_done (GObject      *source,
   g_signal_emit (self, signals[SIGNAL_CHECK_FINISHED], 0, error);
 }
 
+/* The check's known rows are collected: hand them to it (NULL: stopped). */
+static void
+known_rows_collected (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr (MpKnownRows) known = user_data;
+
+  mp_known_rows_provide (known, mp_account_rows_snapshot_finish (MP_ACCOUNT_STATE (source),
+                                                                 result, NULL));
+}
+
 void
 mp_account_state_check (MpAccountState *self)
 {
-  g_autoptr (GPtrArray) rows = NULL;
-  g_autoptr (GPtrArray) known = NULL;
+  g_autoptr (MpKnownRows) known = NULL;
 
   g_return_if_fail (MP_IS_ACCOUNT_STATE (self));
 
   if (self->is_shutdown || self->check_cancellable || mp_account_cache_defer_check (self))
     return;
-
-  /* Rows shown (cached ones too) and rows waiting for their undo period are
-   * known: no TOP for them.  Taken now, not in slices as the cache's copy is:
-   * the check is queued at once, so that jobs asked for after it (Test
-   * Connection, a preview) run after it, in the order they were asked for. */
-  rows = mp_account_rows_dup_all (self);
-  known = g_ptr_array_sized_new (rows->len + 1);
-  for (guint i = 0; i < rows->len; i++)
-    g_ptr_array_add (known, (gpointer) mp_message_summary_get_uidl (g_ptr_array_index (rows, i)));
-  g_ptr_array_add (known, NULL);
 
   self->stopped = FALSE;
   self->done = 0;
@@ -179,11 +180,17 @@ mp_account_state_check (MpAccountState *self)
   self->check_cancellable = g_cancellable_new ();
   set_state (self, MP_MAILBOX_STATE_CHECKING);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
-  mp_mailbox_check_async (self->mailbox,
-                          (const char * const *) known->pdata,
-                          on_check_progress, g_object_ref (self), g_object_unref,
-                          self->check_cancellable,
-                          check_done, g_object_ref (self));
+  /* Rows shown (cached ones too), still fed in or waiting for their undo
+   * period are known: no TOP for them.  The check is queued now (jobs asked
+   * for after it run after it); its rows follow, copied in slices, and it
+   * waits for them after LIST and UIDL. */
+  known = mp_known_rows_new ();
+  mp_mailbox_check_known_async (self->mailbox, known,
+                                on_check_progress, g_object_ref (self), g_object_unref,
+                                self->check_cancellable,
+                                check_done, g_object_ref (self));
+  mp_account_rows_snapshot_async (self, self->check_cancellable,
+                                  known_rows_collected, mp_known_rows_ref (known));
 }
 
 void

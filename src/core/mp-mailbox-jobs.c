@@ -20,6 +20,33 @@
 #define FIRST_BATCH 40
 #define QUIT_TIMEOUT_MS 3000
 
+G_DEFINE_BOXED_TYPE (MpCheckResult, mp_check_result, mp_check_result_copy,
+                     mp_check_result_free)
+
+MpCheckResult *
+mp_check_result_copy (const MpCheckResult *result)
+{
+  MpCheckResult *copy = g_memdup2 (result, sizeof *result);
+
+  copy->removed_uidls = g_strdupv (result->removed_uidls);
+  copy->kept_new_uidls = g_strdupv (result->kept_new_uidls);
+  copy->rule_hits = g_ptr_array_new_with_free_func ((GDestroyNotify) mp_rule_hit_free);
+  for (guint i = 0; result->rule_hits != NULL && i < result->rule_hits->len; i++)
+    g_ptr_array_add (copy->rule_hits, mp_rule_hit_copy (result->rule_hits->pdata[i]));
+  return copy;
+}
+
+void
+mp_check_result_free (MpCheckResult *result)
+{
+  if (result == NULL)
+    return;
+  g_strfreev (result->removed_uidls);
+  g_strfreev (result->kept_new_uidls);
+  g_clear_pointer (&result->rule_hits, g_ptr_array_unref);
+  g_free (result);
+}
+
 /* ---- session ---- */
 
 void
@@ -432,6 +459,10 @@ run_check (MpMailbox *self,
   gboolean reused;
 
   if (!ensure_session (self, job, TRUE, &reused, &error) || !rescan (self, job, &error))
+    goto fail;
+  /* The caller's rows, if they were still being collected when it queued us. */
+  if (job->known_later != NULL &&
+      (job->known = mp_known_rows_wait (job->known_later, job->cancellable, &error)) == NULL)
     goto fail;
 
   ensure_seen_store (self, job);

@@ -47,7 +47,9 @@ struct _Job
   guint                preview_lines;
 
   /* check */
-  GHashTable          *known;            /* owned set of owned UIDLs */
+  GHashTable          *known;            /* owned set of UIDLs; worker-built from
+                                          * known_later when that is set */
+  MpKnownRows         *known_later;      /* owned ref, nullable */
   MpCheckProgressFunc  progress;
   gpointer             progress_data;
   GDestroyNotify       progress_destroy;

@@ -6,74 +6,16 @@
  */
 #include "mp-mailbox-private.h"
 
-#include <errno.h>
-#include <unistd.h>
-#include <sys/resource.h>
 #include <libsecret/secret.h>
 
 #include "mp-error.h"
+#include "mp-thread-priority.h"
 
 G_DEFINE_FINAL_TYPE (MpMailbox, mp_mailbox, G_TYPE_OBJECT)
-
-G_DEFINE_BOXED_TYPE (MpCheckResult, mp_check_result, mp_check_result_copy,
-                     mp_check_result_free)
-
-MpCheckResult *
-mp_check_result_copy (const MpCheckResult *result)
-{
-  MpCheckResult *copy = g_memdup2 (result, sizeof *result);
-
-  copy->removed_uidls = g_strdupv (result->removed_uidls);
-  copy->kept_new_uidls = g_strdupv (result->kept_new_uidls);
-  copy->rule_hits = g_ptr_array_new_with_free_func ((GDestroyNotify) mp_rule_hit_free);
-  for (guint i = 0; result->rule_hits != NULL && i < result->rule_hits->len; i++)
-    g_ptr_array_add (copy->rule_hits, mp_rule_hit_copy (result->rule_hits->pdata[i]));
-  return copy;
-}
-
-void
-mp_check_result_free (MpCheckResult *result)
-{
-  if (result == NULL)
-    return;
-  g_strfreev (result->removed_uidls);
-  g_strfreev (result->kept_new_uidls);
-  g_clear_pointer (&result->rule_hits, g_ptr_array_unref);
-  g_free (result);
-}
 
 /* ---- the shared pool ---- */
 
 static void pool_func (gpointer data, gpointer user_data);
-
-/* A check makes thousands of summaries on a worker while the window shows them:
- * on a machine with few cores the main thread then waited for a CPU (seen as
- * main-loop gaps of 16–20 ms of which 6–10 ms runnable but not running). The
- * pool's threads run 10 nice levels below the process, so the main thread gets
- * a CPU as soon as it wakes; with the CPUs idle it changes nothing. On Linux
- * the nice value is per thread (setpriority of the thread id); elsewhere this
- * does nothing. */
-#define WORKER_NICE 10
-
-static void
-lower_worker_priority (void)
-{
-#ifdef __linux__
-  static GPrivate lowered;
-  id_t tid;
-  int nice;
-
-  if (g_private_get (&lowered) != NULL)
-    return;
-  tid = (id_t) gettid ();
-  g_private_set (&lowered, GINT_TO_POINTER (1));
-  errno = 0;
-  nice = getpriority (PRIO_PROCESS, tid);   /* -1 is a valid nice value */
-  if (errno == 0 && setpriority (PRIO_PROCESS, tid, MIN (nice + WORKER_NICE, 19)) == 0)
-    return;
-  g_debug ("worker priority unchanged: %s", g_strerror (errno));
-#endif
-}
 
 static GThreadPool *
 get_pool (void)
@@ -119,7 +61,9 @@ job_free (Job *job)
   g_clear_pointer (&job->password, secret_password_free);
   g_clear_pointer (&job->credentials, mp_credential_source_free);
   g_free (job->account_id);
+  /* The set's keys may be the rows' UIDLs: it goes first. */
   g_clear_pointer (&job->known, g_hash_table_unref);
+  g_clear_pointer (&job->known_later, mp_known_rows_unref);
   if (job->progress_destroy != NULL)
     job->progress_destroy (job->progress_data);
   g_clear_pointer (&job->pending, g_ptr_array_unref);
@@ -411,7 +355,8 @@ pool_func (gpointer data,
   MpMailbox *self = data;   /* owned ref */
   gboolean session_open;
 
-  lower_worker_priority ();
+  /* A check makes thousands of summaries here while the window shows them. */
+  mp_thread_lower_priority ();
 
   for (;;)
     {
@@ -612,6 +557,24 @@ mp_mailbox_mark_seen_finish (MpMailbox     *self,
   return g_task_propagate_pointer (G_TASK (result), error) != NULL;
 }
 
+static void
+enqueue_check (MpMailbox           *self,
+               Job                 *job,
+               MpCheckProgressFunc  progress,
+               gpointer             progress_data,
+               GDestroyNotify       progress_destroy,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  job->progress = progress;
+  job->progress_data = progress_data;
+  job->progress_destroy = progress_destroy;
+  if (self->rule_set != NULL)
+    job->rule_set = mp_rule_set_ref (self->rule_set);
+  /* Both entry points share the source tag: one _finish for both. */
+  enqueue (self, job_task (self, job, mp_mailbox_check_async, callback, user_data), job);
+}
+
 void
 mp_mailbox_check_async (MpMailbox           *self,
                         const char * const  *known_uidls,
@@ -623,7 +586,6 @@ mp_mailbox_check_async (MpMailbox           *self,
                         gpointer             user_data)
 {
   Job *job;
-  GTask *task;
 
   g_return_if_fail (MP_IS_MAILBOX (self));
 
@@ -631,13 +593,27 @@ mp_mailbox_check_async (MpMailbox           *self,
   job->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (gsize i = 0; known_uidls != NULL && known_uidls[i] != NULL; i++)
     g_hash_table_add (job->known, g_strdup (known_uidls[i]));
-  job->progress = progress;
-  job->progress_data = progress_data;
-  job->progress_destroy = progress_destroy;
-  if (self->rule_set != NULL)
-    job->rule_set = mp_rule_set_ref (self->rule_set);
-  task = job_task (self, job, mp_mailbox_check_async, callback, user_data);
-  enqueue (self, task, job);
+  enqueue_check (self, job, progress, progress_data, progress_destroy, callback, user_data);
+}
+
+void
+mp_mailbox_check_known_async (MpMailbox           *self,
+                              MpKnownRows         *known,
+                              MpCheckProgressFunc  progress,
+                              gpointer             progress_data,
+                              GDestroyNotify       progress_destroy,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  Job *job;
+
+  g_return_if_fail (MP_IS_MAILBOX (self));
+  g_return_if_fail (known != NULL);
+
+  job = job_new (self, JOB_CHECK, cancellable);
+  job->known_later = mp_known_rows_ref (known);
+  enqueue_check (self, job, progress, progress_data, progress_destroy, callback, user_data);
 }
 
 MpCheckResult *

@@ -34,6 +34,7 @@
 #include <gio/gio.h>
 
 #include "mp-account.h"
+#include "mp-known-rows.h"
 #include "mp-message-summary.h"
 #include "mp-message-preview.h"
 #include "mp-pop3-options.h"
@@ -108,6 +109,16 @@ void           mp_mailbox_shutdown          (MpMailbox   *self);
 /* @known_uidls: UIDLs the caller already shows (no TOP for them); may be NULL. */
 void           mp_mailbox_check_async       (MpMailbox            *self,
                                              const char * const   *known_uidls,
+                                             MpCheckProgressFunc   progress,
+                                             gpointer              progress_data,
+                                             GDestroyNotify        progress_destroy,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+/* The same, with the known rows handed over later (mp-known-rows.h): the check
+ * takes its place in the queue now and waits for them after LIST and UIDL. */
+void           mp_mailbox_check_known_async (MpMailbox            *self,
+                                             MpKnownRows          *known,
                                              MpCheckProgressFunc   progress,
                                              gpointer              progress_data,
                                              GDestroyNotify        progress_destroy,
