@@ -10,48 +10,21 @@
 #include <gio/gio.h>
 
 #include "mp-error.h"
-#include "mp-mailbox.h"
-#include "mp-test-util.h"
 #include "core-test-helpers.h"
+#include "mailbox-fake-helpers.h"
 
-#define LOGIN MP_TEST_FAKE_LOGIN
-#define SCAN \
-  "expect LIST\nsend +OK 2 messages\nsend 1 100\nsend 2 200\nsend .\n" \
-  "expect UIDL\nsend +OK\nsend 1 uid-one\nsend 2 uid-two\nsend .\n"
-
+/* A check's outcome and when it came. */
 typedef struct {
   gboolean       done;
   gint64         done_at;
   GError        *error;
   MpCheckResult *result;
-} Wait;
-
-static MpMailbox *
-start_mailbox (const char        *script,
-               MpTestFakeServer **server)
-{
-  g_autoptr(MpAccount) a = mp_account_new (NULL);
-  MpMailbox *mb;
-  guint16 port = 0;
-
-  *server = mp_test_fake_server_start (script, &port);
-  if (*server == NULL)
-    {
-      g_test_skip ("fake server could not start");
-      return NULL;
-    }
-  g_object_set (a, "host", "127.0.0.1", "port", (guint) port,
-                "security", MP_POP3_SECURITY_NONE, "auth", MP_POP3_AUTH_USER,
-                "allow-plaintext-password", TRUE, "username", "alice", NULL);
-  mb = mp_mailbox_new (a);
-  mp_mailbox_set_password (mb, "secret");
-  return mb;
-}
+} Timed;
 
 static void
-on_check (GObject *src, GAsyncResult *res, gpointer data)
+on_check_timed (GObject *src, GAsyncResult *res, gpointer data)
 {
-  Wait *w = data;
+  Timed *w = data;
 
   w->result = mp_mailbox_check_finish (MP_MAILBOX (src), res, &w->error);
   w->done_at = g_get_monotonic_time ();
@@ -111,7 +84,7 @@ test_late_rows (void)
   g_autoptr(GError) error = NULL;
   MpTestFakeServer *server;
   Late late = { known, 0 };
-  Wait w = { 0 };
+  Timed w = { 0 };
   LoginWait login = { 0 };
 
   mb = start_mailbox (LOGIN SCAN
@@ -120,7 +93,7 @@ test_late_rows (void)
                       "next-session\n" LOGIN "expect QUIT\nsend +OK bye\n", &server);
   if (mb == NULL)
     return;
-  mp_mailbox_check_known_async (mb, known, NULL, NULL, NULL, NULL, on_check, &w);
+  mp_mailbox_check_known_async (mb, known, NULL, NULL, NULL, NULL, on_check_timed, &w);
   mp_mailbox_test_login_async (mb, NULL, NULL, on_test_login, &login);
   g_timeout_add (300, provide_late, &late);
   core_test_run_until (&login.done, 30);
@@ -145,13 +118,13 @@ run_waiting (gboolean give_up)
   g_autoptr(MpKnownRows) known = mp_known_rows_new ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   MpTestFakeServer *server;
-  Wait w = { 0 };
+  Timed w = { 0 };
   gint64 t0;
 
   mb = start_mailbox (LOGIN SCAN "hang\n", &server);
   if (mb == NULL)
     return;
-  mp_mailbox_check_known_async (mb, known, NULL, NULL, NULL, cancellable, on_check, &w);
+  mp_mailbox_check_known_async (mb, known, NULL, NULL, NULL, cancellable, on_check_timed, &w);
   /* The worker has read UIDL's answer and waits for the rows. */
   g_usleep (300 * 1000);
   g_assert_false (w.done);
