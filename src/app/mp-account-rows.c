@@ -212,7 +212,7 @@ mp_account_rows_insert_in_order (MpAccountState *self,
  * in proportion when one goes over.  At most FEED_MAX_STEP rows: the window's
  * sorted model sorts larger batches with everything else, in slices, and then
  * rebinds every row it shows. */
-#define FEED_BUDGET_US     8000
+#define FEED_BUDGET_US     6000
 #define FEED_MAX_STEP      2000
 #define FEED_INTERVAL_MS      8
 
