@@ -569,8 +569,9 @@ merge_with_unlisted (MpAccountState *self,
  * between frames; a change to the list drops only what was copied from the
  * changed position on. */
 
-#define SNAPSHOT_SLICE     8192
-#define SNAPSHOT_BUDGET_US 3000
+#define SNAPSHOT_SLICE       8192
+#define SNAPSHOT_BUDGET_US   3000
+#define SNAPSHOT_INTERVAL_MS    2
 
 typedef struct {
   MpAccountState *self;        /* owned */
@@ -644,8 +645,12 @@ mp_account_rows_snapshot_async (MpAccountState      *self,
   s->changed_id = g_signal_connect (self->messages, "items-changed",
                                     G_CALLBACK (snapshot_list_changed), s);
   g_task_set_task_data (task, s, snapshot_free);
-  /* Below redraws: a frame due goes first. */
-  s->source_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, snapshot_step, task, g_object_unref);
+  /* A timeout at the feed's priority, not an idle: a check's worker waits for
+   * this copy, and an idle source waits as long as anything of higher priority
+   * is ready (frames, the feed).  Between two slices the main loop is free for
+   * a frame. */
+  s->source_id = g_timeout_add_full (G_PRIORITY_DEFAULT, SNAPSHOT_INTERVAL_MS, snapshot_step,
+                                     task, g_object_unref);
   g_source_set_static_name (g_main_context_find_source_by_id (NULL, s->source_id),
                             "[mailpeek] row snapshot");
 }

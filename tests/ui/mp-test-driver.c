@@ -4,7 +4,7 @@
  *   wait-drawn [timeout_s]        until the window is mapped and has drawn frames
  *   wait-idle [timeout_s]         until the current account is not checking, has
  *                                 finished at least one check and all rows are in
- *   wait-progress N [timeout_s]   until a running check reports ≥ N headers fetched
+ *   wait-progress N [timeout_s]   until a check (running, or ended since) reports ≥ N headers fetched
  *   rows                          dump the rows the column view shows (once the
  *                                 incremental filter/sort models are done)
  *   wait-rows N [timeout_s]       until ≥ N rows are shown (cached rows too) and the
@@ -458,8 +458,13 @@ pred_progress (Driver *d)
   if (!mailbox)
     return FALSE;
   mp_account_state_get_progress (mailbox, &done, &total);
-  return mp_account_state_get_state (mailbox) == MP_MAILBOX_STATE_CHECKING &&
-         done >= d->progress_target;
+  if (done < d->progress_target)
+    return FALSE;
+  /* Still checking, or the check ended since the wait began: its last batches
+   * and its end can all come between two 5 ms polls (a loaded machine, a fast
+   * check), and waiting for a CHECKING state that is over took the timeout. */
+  return mp_account_state_get_state (mailbox) == MP_MAILBOX_STATE_CHECKING ||
+         d->checks_finished > d->checks_at_wait;
 }
 
 static gboolean
@@ -935,6 +940,7 @@ cmd_wait_progress (Driver *d, const char *cmd, const char *arg)
   g_autofree char *timeout = NULL;
 
   d->progress_target = count_arg (arg, &timeout);
+  d->checks_at_wait = d->checks_finished;
   wait_for (d, g_str_equal (cmd, "wait-rows") ? pred_rows : pred_progress, finish_state,
             timeout, 60);
   return FALSE;
