@@ -522,13 +522,15 @@ sort_by_seq (GPtrArray *rows)
     }
 }
 
-/* @shown (the list's rows, in its order) merged with the rows not in the
- * list: still being fed in, or waiting out an undo. */
+/* @shown (the list's rows, in its order; taken) merged with the rows not in
+ * the list: still being fed in, or waiting out an undo.  Its references move
+ * into the result: none is taken twice. */
 static GPtrArray *
 merge_with_unlisted (MpAccountState *self,
                      GPtrArray      *shown)
 {
   g_autoptr (GPtrArray) extra = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) moved = shown;
   GPtrArray *rows;
   GHashTableIter iter;
   gpointer value;
@@ -545,7 +547,7 @@ merge_with_unlisted (MpAccountState *self,
         g_ptr_array_add (extra, g_object_ref (g_ptr_array_index (items, e)));
     }
   if (extra->len == 0)
-    return g_ptr_array_ref (shown);
+    return g_steal_pointer (&moved);
   sort_by_seq (extra);
   /* Merged with the list, which is in server order: no sort of 100,000 rows
    * on the main thread when a check ends while its rows are still fed in. */
@@ -556,8 +558,9 @@ merge_with_unlisted (MpAccountState *self,
           (i == shown->len || compare_seq (&extra->pdata[k], &shown->pdata[i]) < 0))
         g_ptr_array_add (rows, g_object_ref (extra->pdata[k++]));
       else
-        g_ptr_array_add (rows, g_object_ref (shown->pdata[i++]));
+        g_ptr_array_add (rows, shown->pdata[i++]);
     }
+  g_ptr_array_set_free_func (shown, NULL);   /* its references are in rows now */
   return rows;
 }
 
@@ -623,8 +626,10 @@ snapshot_step (gpointer data)
         return G_SOURCE_CONTINUE;
     }
   s->source_id = 0;
+  /* Done with the list: the copy is the result's now. */
+  g_clear_signal_handler (&s->changed_id, s->self->messages);
   if (!g_task_return_error_if_cancelled (task))
-    g_task_return_pointer (task, merge_with_unlisted (s->self, s->shown),
+    g_task_return_pointer (task, merge_with_unlisted (s->self, g_steal_pointer (&s->shown)),
                            (GDestroyNotify) g_ptr_array_unref);
   return G_SOURCE_REMOVE;
 }

@@ -185,10 +185,10 @@ mp_account_state_check (MpAccountState *self)
    * for after it run after it); its rows follow, copied in slices, and it
    * waits for them after LIST and UIDL. */
   known = mp_known_rows_new ();
-  mp_mailbox_check_known_async (self->mailbox, known,
-                                on_check_progress, g_object_ref (self), g_object_unref,
-                                self->check_cancellable,
-                                check_done, g_object_ref (self));
+  mp_mailbox_check_async (self->mailbox, known,
+                          on_check_progress, g_object_ref (self), g_object_unref,
+                          self->check_cancellable,
+                          check_done, g_object_ref (self));
   mp_account_rows_snapshot_async (self, self->check_cancellable,
                                   known_rows_collected, mp_known_rows_ref (known));
 }

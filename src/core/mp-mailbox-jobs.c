@@ -460,9 +460,11 @@ run_check (MpMailbox *self,
 
   if (!ensure_session (self, job, TRUE, &reused, &error) || !rescan (self, job, &error))
     goto fail;
-  /* The caller's rows, if they were still being collected when it queued us. */
-  if (job->known_later != NULL &&
-      (job->known = mp_known_rows_wait (job->known_later, job->cancellable, &error)) == NULL)
+  /* The caller's rows: they may still have been collected when it queued us. */
+  job->known = job->known_rows != NULL
+               ? mp_known_rows_wait (job->known_rows, job->cancellable, &error)
+               : g_hash_table_new (g_str_hash, g_str_equal);
+  if (job->known == NULL)
     goto fail;
 
   ensure_seen_store (self, job);

@@ -47,9 +47,9 @@ struct _Job
   guint                preview_lines;
 
   /* check */
-  GHashTable          *known;            /* owned set of UIDLs; worker-built from
-                                          * known_later when that is set */
-  MpKnownRows         *known_later;      /* owned ref, nullable */
+  MpKnownRows         *known_rows;       /* owned ref, nullable: none known */
+  GHashTable          *known;            /* owned set of their UIDLs, built on the
+                                          * worker once they are there */
   MpCheckProgressFunc  progress;
   gpointer             progress_data;
   GDestroyNotify       progress_destroy;

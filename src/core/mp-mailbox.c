@@ -63,7 +63,7 @@ job_free (Job *job)
   g_free (job->account_id);
   /* The set's keys may be the rows' UIDLs: it goes first. */
   g_clear_pointer (&job->known, g_hash_table_unref);
-  g_clear_pointer (&job->known_later, mp_known_rows_unref);
+  g_clear_pointer (&job->known_rows, mp_known_rows_unref);
   if (job->progress_destroy != NULL)
     job->progress_destroy (job->progress_data);
   g_clear_pointer (&job->pending, g_ptr_array_unref);
@@ -557,27 +557,9 @@ mp_mailbox_mark_seen_finish (MpMailbox     *self,
   return g_task_propagate_pointer (G_TASK (result), error) != NULL;
 }
 
-static void
-enqueue_check (MpMailbox           *self,
-               Job                 *job,
-               MpCheckProgressFunc  progress,
-               gpointer             progress_data,
-               GDestroyNotify       progress_destroy,
-               GAsyncReadyCallback  callback,
-               gpointer             user_data)
-{
-  job->progress = progress;
-  job->progress_data = progress_data;
-  job->progress_destroy = progress_destroy;
-  if (self->rule_set != NULL)
-    job->rule_set = mp_rule_set_ref (self->rule_set);
-  /* Both entry points share the source tag: one _finish for both. */
-  enqueue (self, job_task (self, job, mp_mailbox_check_async, callback, user_data), job);
-}
-
 void
 mp_mailbox_check_async (MpMailbox           *self,
-                        const char * const  *known_uidls,
+                        MpKnownRows         *known,
                         MpCheckProgressFunc  progress,
                         gpointer             progress_data,
                         GDestroyNotify       progress_destroy,
@@ -590,30 +572,14 @@ mp_mailbox_check_async (MpMailbox           *self,
   g_return_if_fail (MP_IS_MAILBOX (self));
 
   job = job_new (self, JOB_CHECK, cancellable);
-  job->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (gsize i = 0; known_uidls != NULL && known_uidls[i] != NULL; i++)
-    g_hash_table_add (job->known, g_strdup (known_uidls[i]));
-  enqueue_check (self, job, progress, progress_data, progress_destroy, callback, user_data);
-}
-
-void
-mp_mailbox_check_known_async (MpMailbox           *self,
-                              MpKnownRows         *known,
-                              MpCheckProgressFunc  progress,
-                              gpointer             progress_data,
-                              GDestroyNotify       progress_destroy,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  Job *job;
-
-  g_return_if_fail (MP_IS_MAILBOX (self));
-  g_return_if_fail (known != NULL);
-
-  job = job_new (self, JOB_CHECK, cancellable);
-  job->known_later = mp_known_rows_ref (known);
-  enqueue_check (self, job, progress, progress_data, progress_destroy, callback, user_data);
+  if (known != NULL)
+    job->known_rows = mp_known_rows_ref (known);
+  job->progress = progress;
+  job->progress_data = progress_data;
+  job->progress_destroy = progress_destroy;
+  if (self->rule_set != NULL)
+    job->rule_set = mp_rule_set_ref (self->rule_set);
+  enqueue (self, job_task (self, job, mp_mailbox_check_async, callback, user_data), job);
 }
 
 MpCheckResult *

@@ -106,18 +106,10 @@ void           mp_mailbox_set_rules         (MpMailbox   *self,
 /* Cancels queued and running jobs, QUITs an idle session (in the background). */
 void           mp_mailbox_shutdown          (MpMailbox   *self);
 
-/* @known_uidls: UIDLs the caller already shows (no TOP for them); may be NULL. */
+/* @known: the rows the caller already shows (no TOP for them; NULL: none),
+ * which may be handed over after this call (mp-known-rows.h): the check takes
+ * its place in the queue now and waits for them after LIST and UIDL. */
 void           mp_mailbox_check_async       (MpMailbox            *self,
-                                             const char * const   *known_uidls,
-                                             MpCheckProgressFunc   progress,
-                                             gpointer              progress_data,
-                                             GDestroyNotify        progress_destroy,
-                                             GCancellable         *cancellable,
-                                             GAsyncReadyCallback   callback,
-                                             gpointer              user_data);
-/* The same, with the known rows handed over later (mp-known-rows.h): the check
- * takes its place in the queue now and waits for them after LIST and UIDL. */
-void           mp_mailbox_check_known_async (MpMailbox            *self,
                                              MpKnownRows          *known,
                                              MpCheckProgressFunc   progress,
                                              gpointer              progress_data,

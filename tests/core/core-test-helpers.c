@@ -1,6 +1,10 @@
 /* core-test-helpers.c — manifest loading and a main-loop heartbeat for the core tests */
 #include "core-test-helpers.h"
 
+#include <string.h>
+
+#include "mp-message-summary.h"
+
 #include <time.h>
 
 void
@@ -112,4 +116,28 @@ core_test_run_until (const gboolean *flag,
   while (!*flag)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (guard);
+}
+
+GPtrArray *
+core_test_rows_of (const char * const *uidls)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *headers = "From: a@example.org\r\nSubject: known\r\n\r\n";
+
+  for (gsize i = 0; uidls[i] != NULL; i++)
+    g_ptr_array_add (rows, mp_message_summary_new_from_headers (headers, strlen (headers),
+                                                                uidls[i], 100));
+  return rows;
+}
+
+MpKnownRows *
+core_test_known_rows (const char * const *uidls)
+{
+  MpKnownRows *known;
+
+  if (uidls == NULL)
+    return NULL;
+  known = mp_known_rows_new ();
+  mp_known_rows_provide (known, core_test_rows_of (uidls));
+  return known;
 }

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "mp-known-rows.h"
+
 G_BEGIN_DECLS
 
 /* One message of a with-dovecot.py manifest. */
@@ -39,5 +41,10 @@ gboolean   core_test_heartbeat     (gpointer    data);
  * than timeout_s seconds aborts (g_error) instead of hanging. */
 void       core_test_run_until     (const gboolean *flag,
                                     guint           timeout_s);
+
+/* Rows the caller shows (one summary per UIDL of @uidls, NULL-terminated), in a
+ * GPtrArray; core_test_known_rows() hands them over at once (NULL: NULL). */
+GPtrArray   *core_test_rows_of     (const char * const *uidls);
+MpKnownRows *core_test_known_rows  (const char * const *uidls);
 
 G_END_DECLS

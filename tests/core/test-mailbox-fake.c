@@ -210,7 +210,8 @@ test_login_delay (void)
 static void
 test_idle_quit (void)
 {
-  const char *known[] = { "uid-one", "uid-two", NULL };
+  const char *uidls[] = { "uid-one", "uid-two", NULL };
+  g_autoptr(MpKnownRows) known = core_test_known_rows (uidls);
   g_autoptr(MpMailbox) mb = NULL;
   MpTestFakeServer *server;
   Wait w = { 0 };
@@ -256,7 +257,8 @@ note_nice (MpPop3TraceDirection dir, const char *line, gpointer data)
 static void
 test_worker_priority (void)
 {
-  const char *known[] = { "uid-one", "uid-two", NULL };
+  const char *uidls[] = { "uid-one", "uid-two", NULL };
+  g_autoptr(MpKnownRows) known = core_test_known_rows (uidls);
   g_autoptr(MpMailbox) mb = NULL;
   MpTestFakeServer *server;
   Wait w = { 0 };
@@ -381,7 +383,8 @@ test_shutdown_in_result_callback (void)
 static void
 test_settings_change_quits (void)
 {
-  const char *known[] = { "uid-one", "uid-two", NULL };
+  const char *uidls[] = { "uid-one", "uid-two", NULL };
+  g_autoptr(MpKnownRows) known = core_test_known_rows (uidls);
   g_autoptr(MpMailbox) mb = NULL;
   MpTestFakeServer *server;
   Wait w = { 0 };

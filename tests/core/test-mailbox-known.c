@@ -1,12 +1,11 @@
 /* test-mailbox-known.c — a check queued before its known rows are collected
- * (mp_mailbox_check_known_async, mp-known-rows.h), against the scripted fake
+ * (mp_mailbox_check_async, mp-known-rows.h), against the scripted fake
  * server: the rows handed over late are honoured (no TOP for them), a job
  * asked for after the check runs after it, and a check still waiting for its
  * rows ends at once when cancelled or when the caller gives up.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <string.h>
 #include <gio/gio.h>
 
 #include "mp-error.h"
@@ -31,17 +30,6 @@ on_check_timed (GObject *src, GAsyncResult *res, gpointer data)
   w->done = TRUE;
 }
 
-/* The rows the caller shows: one summary per UIDL. */
-static GPtrArray *
-rows_of (const char *uidl)
-{
-  GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
-  const char *headers = "From: a@example.org\r\nSubject: known\r\n\r\n";
-
-  g_ptr_array_add (rows, mp_message_summary_new_from_headers (headers, strlen (headers), uidl, 100));
-  return rows;
-}
-
 typedef struct {
   MpKnownRows *known;
   gint64       provided_at;
@@ -51,9 +39,10 @@ static gboolean
 provide_late (gpointer data)
 {
   Late *late = data;
+  const char *uidls[] = { "uid-one", NULL };
 
   late->provided_at = g_get_monotonic_time ();
-  mp_known_rows_provide (late->known, rows_of ("uid-one"));
+  mp_known_rows_provide (late->known, core_test_rows_of (uidls));
   return G_SOURCE_REMOVE;
 }
 
@@ -93,7 +82,7 @@ test_late_rows (void)
                       "next-session\n" LOGIN "expect QUIT\nsend +OK bye\n", &server);
   if (mb == NULL)
     return;
-  mp_mailbox_check_known_async (mb, known, NULL, NULL, NULL, NULL, on_check_timed, &w);
+  mp_mailbox_check_async (mb, known, NULL, NULL, NULL, NULL, on_check_timed, &w);
   mp_mailbox_test_login_async (mb, NULL, NULL, on_test_login, &login);
   g_timeout_add (300, provide_late, &late);
   core_test_run_until (&login.done, 30);
@@ -124,7 +113,7 @@ run_waiting (gboolean give_up)
   mb = start_mailbox (LOGIN SCAN "hang\n", &server);
   if (mb == NULL)
     return;
-  mp_mailbox_check_known_async (mb, known, NULL, NULL, NULL, cancellable, on_check_timed, &w);
+  mp_mailbox_check_async (mb, known, NULL, NULL, NULL, cancellable, on_check_timed, &w);
   /* The worker has read UIDL's answer and waits for the rows. */
   g_usleep (300 * 1000);
   g_assert_false (w.done);

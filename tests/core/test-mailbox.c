@@ -154,10 +154,12 @@ on_check_done (GObject *src, GAsyncResult *res, gpointer data)
 static void
 run_check (Fixture *f, const char * const *known, GCancellable *cancellable)
 {
+  g_autoptr (MpKnownRows) rows = core_test_known_rows (known);
+
   g_ptr_array_set_size (f->summaries, 0);
   f->n_batches = f->last_done = f->last_total = 0;
   f->finished = FALSE;
-  mp_mailbox_check_async (f->mailbox, known, on_progress, f, NULL, cancellable,
+  mp_mailbox_check_async (f->mailbox, rows, on_progress, f, NULL, cancellable,
                           on_check_done, f);
   run_until_finished (f);
 }
